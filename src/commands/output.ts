@@ -1,0 +1,21 @@
+import pc from 'picocolors';
+import { redactKnownSecrets } from '../http/redact.js';
+
+/** Results go to stdout, diagnostics to stderr; picocolors already honours NO_COLOR and non-TTYs. */
+export const colors = pc;
+
+export function out(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+export function err(text: string): void {
+  process.stderr.write(redactKnownSecrets(text.endsWith('\n') ? text : `${text}\n`));
+}
+
+/** Last resort: a readable one-line error, never a stack trace (ROSTER_DEBUG=1 shows it). */
+export function reportFatal(error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  err(`${colors.red('error:')} ${message}`);
+  if (process.env.ROSTER_DEBUG && error instanceof Error && error.stack) err(error.stack);
+  process.exitCode = 1;
+}

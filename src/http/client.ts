@@ -1,0 +1,219 @@
+import { RateLimiter } from './limiter.js';
+import { redact } from './redact.js';
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: Query;
+  /** Sent as JSON. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  /**
+   * Whether sending the request twice is harmless. Defaults to true for everything but POST.
+   * A non-idempotent request is retried only when the vendor certainly did not act on it (429).
+   */
+  idempotent?: boolean;
+}
+
+export interface HttpResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export type FailureKind = 'http' | 'timeout' | 'network' | 'malformed';
+
+/** A failed exchange with a vendor, with a message a person can act on and no secret in it. */
+export class VendorHttpError extends Error {
+  constructor(
+    message: string,
+    readonly kind: FailureKind,
+    readonly status?: number,
+    readonly body?: unknown,
+    /** True when the vendor may have acted on the request although we saw a failure. */
+    readonly ambiguous = false,
+  ) {
+    super(message);
+    this.name = 'VendorHttpError';
+  }
+}
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  maxTotalMs: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 5, maxTotalMs: 120_000, baseDelayMs: 250, maxDelayMs: 20_000 };
+
+export interface HttpClientOptions {
+  /** Vendor instance name, for messages. */
+  vendor: string;
+  baseUrl: string;
+  /** Auth and fixed headers; async so a client can log in first. */
+  headers?: () => Record<string, string> | Promise<Record<string, string>>;
+  /** Secret values never to print (tokens, keys). */
+  secrets?: () => string[];
+  timeoutMs?: number;
+  limiter?: RateLimiter;
+  retry?: Partial<RetryPolicy>;
+  /** Turns a vendor's error body into a readable sentence (Laravel 422s, HighLevel message arrays, ...). */
+  describeError?: (status: number, body: unknown) => string | undefined;
+  /** Reads rate-limit headers to correct the limiter. */
+  onResponse?: (response: Response, limiter: RateLimiter | undefined) => void;
+  /** Requests sent, for tests and the benchmark. */
+  counter?: { requests: number };
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class HttpClient {
+  private readonly retry: RetryPolicy;
+
+  constructor(readonly options: HttpClientOptions) {
+    this.retry = { ...defaultRetryPolicy, ...options.retry };
+  }
+
+  get limiter(): RateLimiter | undefined {
+    return this.options.limiter;
+  }
+
+  async request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
+    const idempotent = req.idempotent ?? req.method !== 'POST';
+    const started = Date.now();
+    const sleep = this.options.sleep ?? defaultSleep;
+    for (let attempt = 1; ; attempt++) {
+      let outcome: HttpResponse<T> | VendorHttpError;
+      let retryAfterMs: number | undefined;
+      try {
+        const response = await this.send(req);
+        retryAfterMs = retryAfterFrom(response.headers);
+        outcome = await this.read<T>(req, response);
+      } catch (error) {
+        outcome = this.toError(req, error);
+      }
+      if (!(outcome instanceof VendorHttpError)) return outcome;
+
+      const refused = outcome.status === 429;
+      const transient = refused || outcome.kind === 'timeout' || outcome.kind === 'network' || RETRYABLE_STATUS.has(outcome.status ?? 0);
+      const safeToRepeat = idempotent || refused || isConnectionRefused(outcome);
+      const delay = backoff(attempt, this.retry, retryAfterMs);
+      const outOfTime = Date.now() - started + delay > this.retry.maxTotalMs;
+      if (!transient || !safeToRepeat || attempt >= this.retry.maxAttempts || outOfTime) {
+        if (attempt > 1) outcome.message += ` (after ${attempt} attempts)`;
+        throw outcome;
+      }
+      if (refused && retryAfterMs !== undefined) this.options.limiter?.pauseFor(retryAfterMs);
+      await sleep(delay);
+    }
+  }
+
+  private async send(req: HttpRequest): Promise<Response> {
+    await this.options.limiter?.acquire();
+    const url = new URL(this.options.baseUrl.replace(/\/+$/, '') + req.path);
+    for (const [name, value] of Object.entries(req.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(name, String(value));
+    }
+    const headers: Record<string, string> = { accept: 'application/json', ...(await this.options.headers?.()), ...req.headers };
+    if (req.body !== undefined) headers['content-type'] = 'application/json';
+    if (this.options.counter) this.options.counter.requests++;
+    const response = await fetch(url, {
+      method: req.method,
+      headers,
+      body: req.body === undefined ? undefined : JSON.stringify(req.body),
+      signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+    });
+    this.options.onResponse?.(response, this.options.limiter);
+    return response;
+  }
+
+  private async read<T>(req: HttpRequest, response: Response): Promise<HttpResponse<T> | VendorHttpError> {
+    const text = await response.text();
+    const isJson = /\bjson\b/i.test(response.headers.get('content-type') ?? '');
+    let body: unknown = text;
+    if (isJson && text.length > 0) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return new VendorHttpError(this.describe(req, `answered ${response.status} with malformed JSON`), 'malformed', response.status);
+      }
+    }
+    if (response.ok) {
+      if (text.length > 0 && !isJson) {
+        return new VendorHttpError(
+          this.describe(req, `answered ${response.status} with ${response.headers.get('content-type') ?? 'no content type'} where JSON was expected`),
+          'malformed',
+          response.status,
+        );
+      }
+      return { status: response.status, headers: response.headers, body: body as T };
+    }
+    const detail = (isJson ? this.options.describeError?.(response.status, body) : undefined) ?? statusText(response.status);
+    const ambiguous = response.status >= 500;
+    return new VendorHttpError(this.describe(req, `answered ${response.status}: ${detail}`), 'http', response.status, body, ambiguous);
+  }
+
+  private toError(req: HttpRequest, error: unknown): VendorHttpError {
+    if (error instanceof VendorHttpError) return error;
+    const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+    if (err.name === 'TimeoutError' || err.name === 'AbortError') {
+      return new VendorHttpError(this.describe(req, `did not answer within ${this.options.timeoutMs ?? 30_000} ms`), 'timeout', undefined, undefined, true);
+    }
+    const code = err.cause?.code ?? '';
+    const reason = code || err.cause?.message || err.message || 'unknown error';
+    const neverArrived = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+    return new VendorHttpError(this.describe(req, `could not be reached (${reason})`), 'network', undefined, { code }, !neverArrived);
+  }
+
+  private describe(req: HttpRequest, what: string): string {
+    const message = `${this.options.vendor}: ${req.method} ${req.path} ${what}`;
+    return redact(message, this.options.secrets?.() ?? []);
+  }
+}
+
+function isConnectionRefused(error: VendorHttpError): boolean {
+  return error.kind === 'network' && !error.ambiguous;
+}
+
+/** Retry-After in seconds or as an HTTP date; falls back to a reset header in epoch seconds. */
+export function retryAfterFrom(headers: Headers): number | undefined {
+  const retryAfter = headers.get('retry-after');
+  if (retryAfter) {
+    const seconds = Number(retryAfter);
+    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+    const date = Date.parse(retryAfter);
+    if (Number.isFinite(date)) return Math.max(0, date - Date.now());
+  }
+  const reset = Number(headers.get('x-ratelimit-reset'));
+  if (Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1000 - Date.now());
+  return undefined;
+}
+
+/** Exponential backoff with full jitter, never shorter than what the vendor asked for. */
+function backoff(attempt: number, policy: RetryPolicy, retryAfterMs?: number): number {
+  const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  const jittered = Math.random() * exp;
+  return retryAfterMs !== undefined ? Math.max(retryAfterMs, jittered) : jittered;
+}
+
+function statusText(status: number): string {
+  const known: Record<number, string> = {
+    400: 'bad request',
+    401: 'unauthorized (check the credentials)',
+    403: 'forbidden (the credentials cannot reach this resource)',
+    404: 'not found',
+    409: 'conflict',
+    422: 'the vendor refused the data',
+    429: 'rate limited',
+    500: 'internal server error',
+    502: 'bad gateway',
+    503: 'service unavailable',
+    504: 'gateway timeout',
+  };
+  return known[status] ?? `HTTP ${status}`;
+}

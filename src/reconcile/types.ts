@@ -1,0 +1,72 @@
+import type { DesiredRecord, FieldSpec, FieldValue, LiveRecord } from '../vendors/types.js';
+
+export type Action = 'create' | 'update' | 'deactivate' | 'reactivate' | 'delete';
+
+export interface Change {
+  field: string;
+  before?: FieldValue;
+  after?: FieldValue;
+}
+
+/** One thing apply will do to one person in one vendor. */
+export interface Operation {
+  action: Action;
+  /** The person's key (lower-cased email). */
+  key: string;
+  vendorId?: string;
+  changes: Change[];
+  /** Keys of operations in the same vendor that must succeed first (a manager's create). */
+  dependsOn: string[];
+  /** Why this operation exists, when that is not obvious (prune, email change re-create). */
+  reason?: string;
+  desired?: DesiredRecord;
+  live?: LiveRecord;
+}
+
+/** A live user roster will not touch, and why. */
+export interface UnmanagedUser {
+  vendorId: string;
+  email: string;
+  reason: string;
+}
+
+/** Something that needs a person: the operation for that key is not planned. */
+export interface PlanError {
+  key?: string;
+  message: string;
+  hint?: string;
+}
+
+export interface VendorPlan {
+  /** Vendor instance name from roster.yaml. */
+  vendor: string;
+  kind: string;
+  operations: Operation[];
+  unmanaged: UnmanagedUser[];
+  errors: PlanError[];
+  unchanged: number;
+  /** Live users seen (for thresholds and the summary). */
+  liveCount: number;
+  fields: FieldSpec[];
+}
+
+export interface PlanSummary {
+  create: number;
+  update: number;
+  deactivate: number;
+  reactivate: number;
+  delete: number;
+  unchanged: number;
+  errors: number;
+}
+
+/** The plan is a value: renderers, checksums and apply all read this and nothing else. */
+export interface Plan {
+  version: 1;
+  vendors: VendorPlan[];
+  summary: PlanSummary;
+}
+
+export function hasChanges(plan: Plan): boolean {
+  return plan.vendors.some((v) => v.operations.length > 0);
+}

@@ -1,0 +1,312 @@
+import http, { type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * What can go wrong on the wire, as rates from 0 to 1. Used by the fault-injection tests:
+ * `lostWrite` applies a write and then drops the connection, so the client never sees the answer.
+ */
+export interface FaultProfile {
+  rate429?: number;
+  rate500?: number;
+  rate503?: number;
+  drop?: number;
+  slow?: number;
+  slowMs?: number;
+  lostWrite?: number;
+  /** Seed for the fault dice, so a failing run can be replayed. */
+  seed?: number;
+}
+
+export interface EmulatorOptions {
+  host?: string;
+  /** 0 (the default) lets the OS choose. */
+  port?: number;
+  /** Overrides the vendor's documented budget, e.g. a short window so tests run in seconds. */
+  rateLimit?: { limit: number; windowMs: number };
+  faults?: FaultProfile;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body: unknown;
+  status: number;
+  /** True when the fault profile interfered with this request. */
+  fault?: string;
+  at: number;
+}
+
+export interface Emulator {
+  url: string;
+  port: number;
+  /** Every request received, in order. */
+  requests: RequestLogEntry[];
+  /** The emulator's live data, for tests to read or adjust. */
+  state: unknown;
+  setFaults(faults: FaultProfile | undefined): void;
+  close(): Promise<void>;
+}
+
+export interface EmuRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  rawBody: Buffer;
+  /** Parsed JSON body when the request declared JSON; undefined otherwise. */
+  body: unknown;
+  params: Record<string, string>;
+}
+
+export interface EmuResponse {
+  status: number;
+  json?: unknown;
+  text?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+export type Handler = (req: EmuRequest) => EmuResponse | Promise<EmuResponse>;
+
+export function json(status: number, body: unknown, headers?: Record<string, string>): EmuResponse {
+  return { status, json: body, headers };
+}
+
+/** Minimal path router: `/api/v3/users/:id` style patterns. */
+export class Router {
+  private readonly routes: { method: string; parts: string[]; handler: Handler }[] = [];
+
+  add(method: string, pattern: string, handler: Handler): this {
+    this.routes.push({ method, parts: split(pattern), handler });
+    return this;
+  }
+
+  match(method: string, path: string): { handler: Handler; params: Record<string, string> } | 'method' | undefined {
+    const parts = split(path);
+    let pathMatched = false;
+    for (const route of this.routes) {
+      const params = matchParts(route.parts, parts);
+      if (!params) continue;
+      pathMatched = true;
+      if (route.method === method) return { handler: route.handler, params };
+    }
+    return pathMatched ? 'method' : undefined;
+  }
+}
+
+function split(path: string): string[] {
+  return path.split('/').filter((p) => p.length > 0);
+}
+
+function matchParts(pattern: string[], parts: string[]): Record<string, string> | undefined {
+  if (pattern.length !== parts.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < pattern.length; i++) {
+    if (pattern[i].startsWith(':')) params[pattern[i].slice(1)] = decodeURIComponent(parts[i]);
+    else if (pattern[i] !== parts[i]) return undefined;
+  }
+  return params;
+}
+
+/** Counts requests in a sliding window, per key (API key, token, ...). */
+export class WindowCounter {
+  private readonly hits = new Map<string, number[]>();
+
+  constructor(
+    public limit: number,
+    public windowMs: number,
+  ) {}
+
+  /** Records a hit if there is room; returns what is left and when the oldest hit leaves the window. */
+  take(key: string, now = Date.now()): { allowed: boolean; remaining: number; resetAt: number } {
+    const list = this.hits.get(key) ?? [];
+    while (list.length > 0 && list[0] <= now - this.windowMs) list.shift();
+    const allowed = list.length < this.limit;
+    if (allowed) list.push(now);
+    this.hits.set(key, list);
+    const resetAt = (list[0] ?? now) + this.windowMs;
+    return { allowed, remaining: Math.max(0, this.limit - list.length), resetAt };
+  }
+}
+
+/** Small seeded PRNG (mulberry32): fault runs are reproducible from their seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface EmulatorDefinition {
+  name: string;
+  router: Router;
+  state: unknown;
+  /** Runs before routing: auth, rate limits. A response here ends the request. */
+  before?: (req: EmuRequest) => EmuResponse | undefined;
+  /** Adds headers to every answer (rate-limit counters). */
+  decorate?: (req: EmuRequest, res: EmuResponse) => void;
+  /** The vendor's own shape of a 429, used when the fault profile injects one. */
+  tooManyRequests: () => EmuResponse;
+  /** The vendor's own shape of a 5xx. */
+  serverError: (status: number) => EmuResponse;
+  notFound: () => EmuResponse;
+  /** Parses request bodies that are not JSON (the partner API takes XML). */
+  parseBody?: (contentType: string, raw: Buffer) => unknown;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export async function startEmulator(def: EmulatorDefinition, options: EmulatorOptions = {}): Promise<Emulator> {
+  const requests: RequestLogEntry[] = [];
+  let faults = options.faults;
+  let dice = seededRandom(faults?.seed ?? 1);
+
+  const server = http.createServer(async (incoming, outgoing) => {
+    const url = new URL(incoming.url ?? '/', 'http://emulator');
+    const rawBody = await readBody(incoming);
+    const contentType = String(incoming.headers['content-type'] ?? '');
+    let body: unknown;
+    let bodyError = false;
+    if (rawBody.length > 0) {
+      try {
+        body = /json/i.test(contentType) || !contentType ? JSON.parse(rawBody.toString('utf8')) : def.parseBody?.(contentType, rawBody);
+      } catch {
+        bodyError = true;
+      }
+    }
+    const req: EmuRequest = {
+      method: incoming.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: incoming.headers,
+      rawBody,
+      body,
+      params: {},
+    };
+    const entry: RequestLogEntry = {
+      method: req.method,
+      path: req.path,
+      query: Object.fromEntries(url.searchParams),
+      body,
+      status: 0,
+      at: Date.now(),
+    };
+    requests.push(entry);
+
+    const fault = faults ? pickFault(faults, dice, req.method) : undefined;
+    if (fault === 'drop') {
+      entry.fault = 'drop';
+      incoming.socket.destroy();
+      return;
+    }
+    if (fault === 'slow') {
+      entry.fault = 'slow';
+      await new Promise((resolve) => setTimeout(resolve, faults?.slowMs ?? 2_000));
+    }
+
+    let res: EmuResponse;
+    if (fault === '429' || fault === '500' || fault === '503') {
+      entry.fault = fault;
+      res = fault === '429' ? def.tooManyRequests() : def.serverError(Number(fault));
+    } else if (bodyError) {
+      res = json(400, { message: 'Malformed request body' });
+    } else {
+      res = def.before?.(req) ?? (await route(def, req));
+    }
+    if (fault === 'lostWrite') {
+      // The write happened; the answer never arrives.
+      entry.fault = 'lostWrite';
+      entry.status = res.status;
+      incoming.socket.destroy();
+      return;
+    }
+    def.decorate?.(req, res);
+    entry.status = res.status;
+    send(outgoing, res);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port, address } = server.address() as AddressInfo;
+  const host = address.includes(':') ? `[${address}]` : address;
+
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    requests,
+    state: def.state,
+    setFaults(next) {
+      faults = next;
+      dice = seededRandom(next?.seed ?? 1);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function route(def: EmulatorDefinition, req: EmuRequest): Promise<EmuResponse> {
+  const found = def.router.match(req.method, req.path);
+  if (found === undefined) return def.notFound();
+  if (found === 'method') return json(405, { message: `Method ${req.method} not allowed on ${req.path}` });
+  req.params = found.params;
+  try {
+    return await found.handler(req);
+  } catch (error) {
+    return def.serverError(500);
+  }
+}
+
+function pickFault(faults: FaultProfile, dice: () => number, method: string): string | undefined {
+  const roll = dice();
+  const table: [string, number | undefined][] = [
+    ['429', faults.rate429],
+    ['500', faults.rate500],
+    ['503', faults.rate503],
+    ['drop', faults.drop],
+    ['slow', faults.slow],
+    ['lostWrite', method === 'GET' ? 0 : faults.lostWrite],
+  ];
+  let edge = 0;
+  for (const [name, rate] of table) {
+    edge += rate ?? 0;
+    if (roll < edge) return name;
+  }
+  return undefined;
+}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(outgoing: http.ServerResponse, res: EmuResponse): void {
+  const headers: Record<string, string> = { ...res.headers };
+  let payload = '';
+  if (res.json !== undefined) {
+    payload = JSON.stringify(res.json);
+    headers['content-type'] = res.contentType ?? 'application/json; charset=utf-8';
+  } else if (res.text !== undefined) {
+    payload = res.text;
+    headers['content-type'] = res.contentType ?? 'text/plain; charset=utf-8';
+  }
+  outgoing.writeHead(res.status, headers);
+  outgoing.end(payload);
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { secretRefSchema, vendorIdSchema } from '../../config/fields.js';
+import { enerfloRoleNames, roleNameForSlug } from './roles.js';
+
+const roleName = z.string().superRefine((value, ctx) => {
+  if (enerfloRoleNames.includes(value)) return;
+  const name = roleNameForSlug(value);
+  ctx.addIssue({
+    code: 'custom',
+    message: name
+      ? `"${value}" is a Role Slug; Enerflo takes the Role Name "${name}"`
+      : `unknown Enerflo Role Name "${value}"; expected one of: ${enerfloRoleNames.join(', ')}`,
+  });
+});
+
+export const enerfloRoleSchema = z
+  .object({
+    roles: z.array(roleName).min(1).describe('Enerflo Role Names, e.g. "Sales Rep"'),
+    sendWelcomeEmail: z.boolean().default(false).describe('Send the welcome email on create'),
+    canCreateLeads: z.boolean().default(true),
+    optimusAccess: z.boolean().default(false).describe('Access to Optimus, the proposal tool'),
+    canReassignLeads: z.boolean().default(true),
+  })
+  .strict();
+
+export const enerfloOfficeSchema = z
+  .object({ officeId: vendorIdSchema.describe('Enerflo office id (integer)') })
+  .strict();
+
+export const enerfloPersonSchema = z
+  .object({
+    id: vendorIdSchema.optional().describe('Pin this person to an existing Enerflo user id'),
+    officeIds: z
+      .array(vendorIdSchema)
+      .optional()
+      .describe('Extra office ids; Enerflo applies them only to the Regional Manager role'),
+  })
+  .strict();
+
+export const enerfloConfigShape = {
+  credentials: z.object({ apiKey: secretRefSchema }).strict(),
+  companyId: vendorIdSchema.optional().describe('Filter lists to one company (company_id)'),
+  pageSize: z.number().int().min(1).max(500).default(200),
+  apiKeyHeader: z.string().default('api-key').describe('Header carrying the key (inferred; see shared/vendors/README.md)'),
+  usersPath: z.string().default('/api/v3/users'),
+};
+
+export type EnerfloRole = z.infer<typeof enerfloRoleSchema>;
+export type EnerfloOffice = z.infer<typeof enerfloOfficeSchema>;
+export type EnerfloPerson = z.infer<typeof enerfloPersonSchema>;

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { secretRefSchema, vendorIdSchema } from '../../config/fields.js';
+
+export const pulseRoleSchema = z
+  .object({ roles: z.array(z.string().min(1)).min(1).describe('Pulse role names, e.g. "salesRep"') })
+  .strict();
+
+export const pulseOfficeSchema = z.object({ teamId: vendorIdSchema.describe('Pulse team id') }).strict();
+
+export const pulsePersonSchema = z
+  .object({ id: vendorIdSchema.optional().describe('Pin this person to an existing Pulse user id') })
+  .strict();
+
+export const pulseConfigShape = {
+  credentials: z.object({ apiKey: secretRefSchema, apiSecret: secretRefSchema }).strict(),
+  accountId: z.string().min(1).describe('Pulse account id, sent as x-account-id'),
+  accountHeader: z.string().default('x-account-id'),
+  pageSize: z.number().int().min(1).max(500).default(100),
+};
+
+export type PulseRole = z.infer<typeof pulseRoleSchema>;
+export type PulseOffice = z.infer<typeof pulseOfficeSchema>;
+export type PulsePerson = z.infer<typeof pulsePersonSchema>;

@@ -1,0 +1,118 @@
+import type { z } from 'zod';
+import type { HttpClient } from '../http/client.js';
+import type { Organisation, ResolvedPerson } from '../config/model.js';
+import type { VendorInstanceConfig } from '../config/schema.js';
+import type { Emulator, EmulatorOptions } from '../sandbox/emulator-kit.js';
+
+/** A normalised value of one managed field, comparable with deep equality. */
+export type FieldValue = string | number | boolean | null | string[] | { [key: string]: FieldValue };
+
+/** How a field is shown: `personal` values are masked in anything posted to GitHub. */
+export interface FieldSpec {
+  name: string;
+  personal?: 'phone' | 'email' | 'dateOfBirth' | 'ssn';
+}
+
+/** What git says one person should look like in one vendor. Fields are already normalised. */
+export interface DesiredRecord {
+  /** Lower-cased email: the identity across git and every vendor. */
+  key: string;
+  email: string;
+  externalId?: string;
+  /** A vendor id pinned in git (people[].vendors.<kind>.id): matched before anything else. */
+  pinnedId?: string;
+  active: boolean;
+  fields: Record<string, FieldValue>;
+  /** Keys of people in the same vendor that must exist before this one (a manager). */
+  dependsOn: string[];
+  /** The resolved person, for adapters that need more than the fields to build a request. */
+  person: ResolvedPerson;
+}
+
+/** One user as the vendor has it, mapped back into the same field space as DesiredRecord. */
+export interface LiveRecord {
+  vendorId: string;
+  email: string;
+  externalId?: string;
+  active: boolean;
+  fields: Record<string, FieldValue>;
+  /** Set when roster must never manage this user, whatever git says (the partner account owner). */
+  protectedReason?: string;
+}
+
+export interface Capabilities {
+  /** `flag`: an active flag can be cleared and set again; `delete`: removal is the only way out. */
+  deactivate: 'flag' | 'delete';
+  /** Whether the vendor lets an email address change in place. */
+  emailChange: boolean;
+}
+
+/** Ids of people as they become known during an apply (live ones, and those just created). */
+export interface ApplyContext {
+  vendorIdFor(key: string): string | undefined;
+}
+
+/** The read-only side: all `plan` ever gets. */
+export interface VendorReader {
+  list(): Promise<LiveRecord[]>;
+}
+
+export interface VendorAdapter extends VendorReader {
+  readonly capabilities: Capabilities;
+  readonly fields: FieldSpec[];
+  /** Looks a person up by email; used after an ambiguous create failure, so nobody is created twice. */
+  findByEmail(email: string): Promise<LiveRecord | undefined>;
+  create(desired: DesiredRecord, ctx: ApplyContext): Promise<{ vendorId: string }>;
+  update(vendorId: string, desired: DesiredRecord, changedFields: string[], ctx: ApplyContext): Promise<void>;
+  deactivate(vendorId: string, live: LiveRecord): Promise<void>;
+  reactivate(vendorId: string, desired: DesiredRecord, changedFields: string[], ctx: ApplyContext): Promise<void>;
+  delete(vendorId: string, live: LiveRecord): Promise<void>;
+}
+
+export interface AdapterOptions {
+  instanceName: string;
+  config: VendorInstanceConfig;
+  /** Secret values resolved from the environment, by the credential field name in the config. */
+  credentials: Record<string, string>;
+  http: HttpClient;
+}
+
+export interface PersonIssue {
+  /** Field path relative to the person, e.g. `roles` or `vendors.highlevel.locationIds`. */
+  path: (string | number)[];
+  message: string;
+  hint?: string;
+}
+
+/**
+ * Everything one vendor means, in one folder. The engine, loader and CLI know vendors only
+ * through this interface; adding a vendor is adding a folder and one line in registry.ts.
+ */
+export interface VendorModule {
+  kind: string;
+  title: string;
+  /** Extra keys of a vendor instance in roster.yaml (ids, credentials as env references, options). */
+  configShape: z.ZodRawShape;
+  /** `roles[].<kind>`: how a role maps onto this vendor. */
+  roleSchema: z.ZodType;
+  /** `offices[].<kind>`: this vendor's identifiers for an office. */
+  officeSchema: z.ZodType;
+  /** `people[].vendors.<kind>`: per-person overrides (pinned `id`, extra locations, ...). */
+  personSchema: z.ZodType;
+  /** Names of credential fields in configShape, and the environment variables the sandbox sets for them. */
+  credentialFields: string[];
+  /** Vendor rules that can be checked before any network call. */
+  checkPerson?(person: ResolvedPerson, org: Organisation): PersonIssue[];
+  /** The desired record for a person, or undefined when none of their roles maps onto this vendor. */
+  desired(person: ResolvedPerson, org: Organisation, config: VendorInstanceConfig): DesiredRecord | undefined;
+  /** The documented request budget, used to pace requests before the vendor refuses them. */
+  rateLimit: { limit: number; windowMs: number };
+  createAdapter(options: AdapterOptions): VendorAdapter;
+  /** The sandbox emulator, seeded from a fixture; `credentials` are what it accepts. */
+  sandbox: {
+    start(fixture: unknown, options?: EmulatorOptions): Promise<Emulator>;
+    credentials: Record<string, string>;
+    /** Instance options the sandbox needs (company ids that exist in the fixture, ...). */
+    configFor(fixture: unknown): Record<string, unknown>;
+  };
+}
