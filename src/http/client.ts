@@ -83,6 +83,14 @@ export class HttpClient {
     return this.options.limiter;
   }
 
+  /**
+   * A client with the same base URL, limiter and counter plus the vendor's own hooks. Adapters call
+   * this on the client the engine hands them to add auth headers and error parsing.
+   */
+  with(overrides: Partial<HttpClientOptions>): HttpClient {
+    return new HttpClient({ ...this.options, ...overrides });
+  }
+
   async request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
     const idempotent = req.idempotent ?? req.method !== 'POST';
     const started = Date.now();

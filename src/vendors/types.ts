@@ -74,6 +74,10 @@ export interface AdapterOptions {
   config: VendorInstanceConfig;
   /** Secret values resolved from the environment, by the credential field name in the config. */
   credentials: Record<string, string>;
+  /**
+   * Base URL, timeout, pacing limiter and request counter already set from the config. Adapters add
+   * their auth headers and error parsing with `http.with({ headers, describeError, onResponse, secrets })`.
+   */
   http: HttpClient;
 }
 
