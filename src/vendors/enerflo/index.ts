@@ -1,11 +1,10 @@
 import type { VendorModule } from '../types.js';
+import { EnerfloAdapter } from './adapter.js';
+import { startEnerfloEmulator } from './emulator.js';
+import { enerfloDesired } from './mapping.js';
 import { enerfloConfigShape, enerfloOfficeSchema, enerfloPersonSchema, enerfloRoleSchema } from './schema.js';
 
-// Placeholder until this vendor's adapter and emulator land: the schemas are real, the rest refuses.
-function notYet(): never {
-  throw new Error('the Enerflo adapter is not implemented yet');
-}
-
+/** Enerflo (legacy REST v3 users): everything the rest of roster knows about it goes through here. */
 export const enerflo: VendorModule = {
   kind: 'enerflo',
   title: 'Enerflo',
@@ -13,9 +12,15 @@ export const enerflo: VendorModule = {
   roleSchema: enerfloRoleSchema,
   officeSchema: enerfloOfficeSchema,
   personSchema: enerfloPersonSchema,
-  credentialFields: [],
-  desired: () => undefined,
-  rateLimit: { limit: 100, windowMs: 10_000 },
-  createAdapter: notYet,
-  sandbox: { start: notYet, credentials: {}, configFor: () => ({}) },
+  credentialFields: ['apiKey'],
+  desired: enerfloDesired,
+  // "300 requests per minute per api-key" (enerflo-highlevel.md §1.8).
+  rateLimit: { limit: 300, windowMs: 60_000 },
+  createAdapter: (options) => new EnerfloAdapter(options),
+  sandbox: {
+    start: startEnerfloEmulator,
+    credentials: { apiKey: 'sandbox-enerflo-key' },
+    // The key decides the company, so the sandbox needs no instance options.
+    configFor: () => ({}),
+  },
 };

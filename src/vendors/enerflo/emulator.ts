@@ -1,0 +1,552 @@
+import {
+  json,
+  Router,
+  startEmulator,
+  WindowCounter,
+  type EmuRequest,
+  type EmuResponse,
+  type Emulator,
+  type EmulatorOptions,
+} from '../../sandbox/emulator-kit.js';
+import { enerfloPhone } from './phone.js';
+import { enerfloRoleNames, enerfloRoleSlugs, REGIONAL_MANAGER, roleNameForSlug, SALES_REP } from './roles.js';
+
+/*
+ * A local Enerflo (legacy REST, v3 users) that behaves as shared/vendors/enerflo-highlevel.md §1 says,
+ * with shared/vendors/README.md deciding where the docs are silent.
+ *
+ * Wire shapes chosen here (inferred, shared/vendors/README.md):
+ * - Auth: `api-key` header, also `X-Api-Key` or `?api_key=`; 401 `{message: "Unauthenticated."}` otherwise.
+ *   A key belongs to one company: it sees, creates and updates that company's users only.
+ * - `POST /api/v3/users` answers **201** with the created user.
+ * - `PUT /api/v3/users` (id in the body) answers 200 with the updated user. An unknown id is a 422
+ *   ("The selected id is invalid.", Laravel's `exists` rule), not a 404.
+ * - `GET /api/v3/users/{id}`: 200 with the user, 404 `{message}` when unknown, deleted or in another company.
+ * - Deleted users never appear, but their emails stay taken (across every company).
+ * - A user object:
+ *   `{id, company_id, email, first_name, last_name, name, phone, active, roles, office_ids, manager_id,
+ *     manager_email, timezone, external_id, can_create_leads, optimus_access, can_reassign_leads,
+ *     created_at, updated_at}`
+ *   with `phone` the stored ten digits, `roles` Role Names, `office_ids` integers (the first applies to all
+ *   roles, the rest to Regional Manager only), `active` a boolean.
+ * - Validation failures: Laravel's 422 `{message, errors: {field: [text]}}`.
+ * - Manager and office fields on a create without Sales Rep (and manager fields on an update that leaves
+ *   no Sales Rep) are ignored, and noted in `state.ignored` (the md: "Emulator: ignore, and log it").
+ */
+
+export interface EnerfloOffice {
+  id: number;
+  name: string;
+}
+
+export interface EnerfloCompany {
+  id: number;
+  name: string;
+  offices: EnerfloOffice[];
+}
+
+export interface EnerfloApiKey {
+  key: string;
+  company_id: number;
+  /** Who the key belongs to, for the record only. */
+  owner?: string;
+}
+
+export interface EnerfloUser {
+  id: number;
+  company_id: number;
+  email: string;
+  first_name: string | null;
+  last_name: string | null;
+  phone: string | null;
+  active: boolean;
+  roles: string[];
+  office_ids: number[];
+  manager_id: number | null;
+  timezone: string | null;
+  external_id: string | null;
+  can_create_leads: boolean;
+  optimus_access: boolean;
+  can_reassign_leads: boolean;
+  /** Set on deleted users: hidden everywhere, but the email stays taken. */
+  deleted_at: string | null;
+  /** Leads, surveys or appointments attributed to the user: Sales Rep and Setter cannot be removed. Tests set it. */
+  has_attributed_leads: boolean;
+  /** The user is a project contact on installs: Project Manager cannot be removed. Tests set it. */
+  has_project_installs: boolean;
+  /** Whether a password was sent at create (the reconciler never sends one). */
+  has_password: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EnerfloState {
+  companies: EnerfloCompany[];
+  apiKeys: EnerfloApiKey[];
+  users: EnerfloUser[];
+  nextId: number;
+  /** Fields the emulator accepted and ignored, with why (manager/office without Sales Rep, ...). */
+  ignored: { userId: number; field: string; reason: string }[];
+  /** Welcome emails "sent". */
+  outbox: { to: string; kind: 'welcome' }[];
+}
+
+/** The fixture format of examples/sandbox/enerflo.json: users may leave out anything but id, company_id and email. */
+export interface EnerfloFixture {
+  companies: EnerfloCompany[];
+  apiKeys: EnerfloApiKey[];
+  users: (Partial<EnerfloUser> & { id: number; company_id: number; email: string })[];
+}
+
+const USERS = '/api/v3/users';
+const DEFAULT_PAGE_SIZE = 25;
+/** Maximum pageSize: not found in the docs; 500 (inferred, shared/vendors/README.md). */
+const MAX_PAGE_SIZE = 500;
+export const ENERFLO_RATE_LIMIT = { limit: 300, windowMs: 60_000 };
+
+export function enerfloStateFrom(fixture: unknown): EnerfloState {
+  const f = (fixture ?? {}) as Partial<EnerfloFixture>;
+  const now = new Date().toISOString();
+  const users: EnerfloUser[] = (f.users ?? []).map((u) => ({
+    first_name: null,
+    last_name: null,
+    active: true,
+    roles: [],
+    office_ids: [],
+    manager_id: null,
+    timezone: null,
+    external_id: null,
+    can_create_leads: true,
+    optimus_access: false,
+    can_reassign_leads: true,
+    deleted_at: null,
+    has_attributed_leads: false,
+    has_project_installs: false,
+    has_password: false,
+    created_at: now,
+    updated_at: now,
+    ...structuredClone(u),
+    phone: u.phone ? (enerfloPhone(String(u.phone)) ?? String(u.phone)) : null,
+  }));
+  return {
+    companies: structuredClone(f.companies ?? []),
+    apiKeys: structuredClone(f.apiKeys ?? []),
+    users,
+    nextId: Math.max(1000, ...users.map((u) => u.id)) + 1,
+    ignored: [],
+    outbox: [],
+  };
+}
+
+export async function startEnerfloEmulator(fixture: unknown, options: EmulatorOptions = {}): Promise<Emulator> {
+  const state = enerfloStateFrom(fixture);
+  const budget = options.rateLimit ?? ENERFLO_RATE_LIMIT;
+  const counter = new WindowCounter(budget.limit, budget.windowMs);
+  /** Per request: the caller's key and what the rate counter said, for `decorate`. */
+  const seen = new WeakMap<EmuRequest, { apiKey: EnerfloApiKey; remaining: number }>();
+
+  const router = new Router()
+    .add('GET', USERS, (req) => listUsers(state, caller(req), req.query))
+    .add('GET', `${USERS}/:id`, (req) => getUser(state, caller(req), req.params.id))
+    .add('POST', USERS, (req) => createUser(state, caller(req), req.body))
+    .add('PUT', USERS, (req) => updateUser(state, caller(req), req.body));
+
+  function caller(req: EmuRequest): EnerfloApiKey {
+    const found = seen.get(req);
+    if (!found) throw new Error('request reached a route without authentication');
+    return found.apiKey;
+  }
+
+  return startEmulator(
+    {
+      name: 'enerflo',
+      router,
+      state,
+      before(req) {
+        const given = keyOf(req);
+        const apiKey = given ? state.apiKeys.find((k) => k.key === given) : undefined;
+        if (!apiKey) return json(401, { message: 'Unauthenticated.' });
+        const now = Date.now();
+        const taken = counter.take(apiKey.key, now);
+        if (!taken.allowed) return tooManyRequests(budget.limit, taken.resetAt, now);
+        seen.set(req, { apiKey, remaining: taken.remaining });
+        return undefined;
+      },
+      decorate(req, res) {
+        const headers = (res.headers ??= {});
+        headers['x-ratelimit-limit'] ??= String(budget.limit);
+        headers['x-ratelimit-remaining'] ??= String(res.status === 429 ? 0 : (seen.get(req)?.remaining ?? budget.limit));
+      },
+      tooManyRequests: () => tooManyRequests(budget.limit, Date.now() + 1_000, Date.now()),
+      serverError: (status) => json(status, { message: status === 503 ? 'Service Unavailable' : 'Server Error' }),
+      notFound: () => json(404, { message: 'Not Found' }),
+    },
+    options,
+  );
+}
+
+function keyOf(req: EmuRequest): string | undefined {
+  const header = req.headers['api-key'] ?? req.headers['x-api-key'];
+  const value = Array.isArray(header) ? header[0] : header;
+  return value || req.query.get('api_key') || undefined;
+}
+
+/** Enerflo's documented 429: the counters, `retry-after`, `x-ratelimit-reset` in epoch seconds, and an HTML body. */
+function tooManyRequests(limit: number, resetAt: number, now: number): EmuResponse {
+  return {
+    status: 429,
+    text: '<!DOCTYPE html>\n<html><head><title>Too Many Requests</title></head><body>Too many requests.</body></html>\n',
+    contentType: 'text/html; charset=UTF-8',
+    headers: {
+      'x-ratelimit-limit': String(limit),
+      'x-ratelimit-remaining': '0',
+      'retry-after': String(Math.max(1, Math.ceil((resetAt - now) / 1000))),
+      'x-ratelimit-reset': String(Math.ceil(resetAt / 1000)),
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------- reads
+
+function visible(state: EnerfloState, key: EnerfloApiKey): EnerfloUser[] {
+  return state.users.filter((u) => u.company_id === key.company_id && u.deleted_at === null);
+}
+
+function listUsers(state: EnerfloState, key: EnerfloApiKey, query: URLSearchParams): EmuResponse {
+  const page = Math.max(1, Math.trunc(Number(query.get('page') ?? 1)) || 1);
+  const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.trunc(Number(query.get('pageSize') ?? DEFAULT_PAGE_SIZE)) || DEFAULT_PAGE_SIZE));
+  let users = visible(state, key).sort((a, b) => a.id - b.id);
+  const companyId = query.get('company_id');
+  if (companyId) users = users.filter((u) => String(u.company_id) === companyId);
+  const slug = query.get('user_role');
+  // The list filter takes a Role Slug (a client used `agent`); writes take Role Names.
+  if (slug) users = users.filter((u) => u.roles.some((name) => enerfloRoleSlugs[name] === slug));
+  const total = users.length;
+  return json(200, {
+    results: users.slice((page - 1) * pageSize, page * pageSize).map((u) => present(state, u)),
+    page,
+    pageSize,
+    total,
+    totalPages: Math.max(1, Math.ceil(total / pageSize)),
+  });
+}
+
+function getUser(state: EnerfloState, key: EnerfloApiKey, id: string): EmuResponse {
+  const user = visible(state, key).find((u) => String(u.id) === id);
+  return user ? json(200, present(state, user)) : json(404, { message: 'User not found.' });
+}
+
+function present(state: EnerfloState, u: EnerfloUser) {
+  const manager = u.manager_id === null ? undefined : state.users.find((m) => m.id === u.manager_id);
+  return {
+    id: u.id,
+    company_id: u.company_id,
+    email: u.email,
+    first_name: u.first_name,
+    last_name: u.last_name,
+    name: [u.first_name, u.last_name].filter(Boolean).join(' '),
+    phone: u.phone,
+    active: u.active,
+    roles: [...u.roles],
+    office_ids: [...u.office_ids],
+    manager_id: u.manager_id,
+    manager_email: manager?.email ?? null,
+    timezone: u.timezone,
+    external_id: u.external_id,
+    can_create_leads: u.can_create_leads,
+    optimus_access: u.optimus_access,
+    can_reassign_leads: u.can_reassign_leads,
+    created_at: u.created_at,
+    updated_at: u.updated_at,
+  };
+}
+
+// --------------------------------------------------------------------------------------------- writes
+
+type Body = Record<string, unknown>;
+type Errors = Record<string, string[]>;
+
+/** Laravel's 422: the first message, "(and N more errors)", and every message by field. */
+function unprocessable(errors: Errors): EmuResponse {
+  const messages = Object.values(errors).flat();
+  const more = messages.length - 1;
+  const message = more > 0 ? `${messages[0]} (and ${more} more error${more > 1 ? 's' : ''})` : messages[0];
+  return json(422, { message, errors });
+}
+
+function add(errors: Errors, field: string, message: string): void {
+  (errors[field] ??= []).push(message);
+}
+
+const has = (body: Body, field: string) => Object.prototype.hasOwnProperty.call(body, field);
+const blank = (v: unknown) => v === undefined || v === null || v === '';
+
+function asBoolean(body: Body, field: string, errors: Errors): boolean | undefined {
+  if (!has(body, field) || body[field] === null) return undefined;
+  const v = body[field];
+  // Laravel's `boolean` rule: true, false, 1, 0, "1", "0".
+  if (v === true || v === 1 || v === '1') return true;
+  if (v === false || v === 0 || v === '0') return false;
+  add(errors, field, `The ${field.replace(/_/g, ' ')} field must be true or false.`);
+  return undefined;
+}
+
+function asText(body: Body, field: string, errors: Errors): string | null | undefined {
+  if (!has(body, field)) return undefined;
+  const v = body[field];
+  if (blank(v)) return null;
+  if (typeof v !== 'string' && typeof v !== 'number') {
+    add(errors, field, `The ${field.replace(/_/g, ' ')} field must be a string.`);
+    return undefined;
+  }
+  if (String(v).length > 255) add(errors, field, `The ${field.replace(/_/g, ' ')} field must not be greater than 255 characters.`);
+  return String(v);
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function checkEmail(state: EnerfloState, body: Body, errors: Errors, self?: EnerfloUser): string | undefined {
+  const v = body.email;
+  if (blank(v)) {
+    add(errors, 'email', 'The email field is required.');
+    return undefined;
+  }
+  if (typeof v !== 'string' || !EMAIL.test(v)) {
+    add(errors, 'email', 'The email field must be a valid email address.');
+    return undefined;
+  }
+  // Unique across every company, deleted users included (enerflo-highlevel.md §1.7).
+  const lower = v.toLowerCase();
+  if (state.users.some((u) => u !== self && u.email.toLowerCase() === lower)) add(errors, 'email', 'The email has already been taken.');
+  return v;
+}
+
+function checkRoles(body: Body, errors: Errors): string[] | undefined {
+  const v = body.roles;
+  if (blank(v) || (Array.isArray(v) && v.length === 0)) {
+    add(errors, 'roles', 'The roles field is required.');
+    return undefined;
+  }
+  if (!Array.isArray(v)) {
+    add(errors, 'roles', 'The roles field must be an array.');
+    return undefined;
+  }
+  const names: string[] = [];
+  v.forEach((role, i) => {
+    const field = `roles.${i}`;
+    if (typeof role !== 'string') return add(errors, field, `The ${field} field must be a string.`);
+    if (enerfloRoleNames.includes(role)) return names.includes(role) || names.push(role);
+    const name = roleNameForSlug(role);
+    add(
+      errors,
+      field,
+      name
+        ? `"${role}" is a Role Slug; use the Role Name "${name}" when assigning roles.`
+        : `The selected ${field} is invalid.`,
+    );
+  });
+  return names;
+}
+
+function checkPhone(body: Body, errors: Errors): string | null | undefined {
+  if (!has(body, 'phone')) return undefined;
+  const v = body.phone;
+  if (blank(v)) return null;
+  const phone = typeof v === 'string' || typeof v === 'number' ? enerfloPhone(String(v)) : undefined;
+  if (!phone) add(errors, 'phone', 'The phone field must be a valid 10-digit phone number.');
+  return phone;
+}
+
+function checkTimezone(body: Body, errors: Errors): string | null | undefined {
+  if (!has(body, 'timezone')) return undefined;
+  const v = body.timezone;
+  if (blank(v)) return null;
+  // Enum values not found in the docs; any IANA name (inferred, shared/vendors/README.md).
+  try {
+    if (typeof v !== 'string') throw new Error();
+    new Intl.DateTimeFormat('en-US', { timeZone: v });
+    return v;
+  } catch {
+    add(errors, 'timezone', 'The selected timezone is invalid.');
+    return undefined;
+  }
+}
+
+function officeOf(state: EnerfloState, companyId: number, v: unknown): number | undefined {
+  const id = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
+  const company = state.companies.find((c) => c.id === companyId);
+  return company?.offices.some((o) => o.id === id) ? id : undefined;
+}
+
+/**
+ * Resolves manager_id / manager_email (manager_id wins when both are given). `null` clears the manager;
+ * undefined means neither was sent. An unknown manager is a 422 (the md: "Emulator: 422").
+ */
+function checkManager(state: EnerfloState, companyId: number, body: Body, errors: Errors, self?: EnerfloUser): number | null | undefined {
+  const byId = has(body, 'manager_id') && !blank(body.manager_id);
+  const byEmail = has(body, 'manager_email') && !blank(body.manager_email);
+  if (!byId && !byEmail) return has(body, 'manager_id') || has(body, 'manager_email') ? null : undefined;
+  const candidates = state.users.filter((u) => u.company_id === companyId && u.deleted_at === null);
+  const manager = byId
+    ? candidates.find((u) => String(u.id) === String(body.manager_id))
+    : candidates.find((u) => u.email.toLowerCase() === String(body.manager_email).toLowerCase());
+  const field = byId ? 'manager_id' : 'manager_email';
+  if (!manager) {
+    add(errors, field, `The selected ${field.replace('_', ' ')} is invalid.`);
+    return undefined;
+  }
+  if (self && manager.id === self.id) {
+    add(errors, field, 'A user cannot be their own manager.');
+    return undefined;
+  }
+  return manager.id;
+}
+
+function ignore(state: EnerfloState, user: EnerfloUser, body: Body, fields: string[], reason: string): void {
+  for (const field of fields) {
+    if (has(body, field) && !blank(body[field])) state.ignored.push({ userId: user.id, field, reason });
+  }
+}
+
+function createUser(state: EnerfloState, key: EnerfloApiKey, raw: unknown): EmuResponse {
+  const body = (raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {}) as Body;
+  const errors: Errors = {};
+  const email = checkEmail(state, body, errors);
+  const roles = checkRoles(body, errors);
+  const salesRep = roles?.includes(SALES_REP) ?? false;
+  const firstName = asText(body, 'first_name', errors);
+  const lastName = asText(body, 'last_name', errors);
+  const externalId = asText(body, 'external_id', errors);
+  const password = asText(body, 'password', errors);
+  const phone = checkPhone(body, errors);
+  const timezone = checkTimezone(body, errors);
+  const welcome = asBoolean(body, 'send_welcome_email', errors);
+  const canCreateLeads = asBoolean(body, 'can_create_leads', errors);
+  const optimus = asBoolean(body, 'optimus_access', errors);
+  const canReassign = asBoolean(body, 'can_reassign_leads', errors);
+  // Manager and office "can only be set on the Sales Rep role": checked only then, ignored otherwise.
+  const managerId = salesRep ? checkManager(state, key.company_id, body, errors) : undefined;
+  let officeId: number | undefined;
+  if (salesRep && !blank(body.office_id)) {
+    officeId = officeOf(state, key.company_id, body.office_id);
+    if (officeId === undefined) add(errors, 'office_id', 'The selected office id is invalid.');
+  }
+  if (Object.keys(errors).length > 0 || !email || !roles) return unprocessable(errors);
+
+  const now = new Date().toISOString();
+  const user: EnerfloUser = {
+    id: state.nextId++,
+    company_id: key.company_id,
+    email,
+    first_name: firstName ?? null,
+    last_name: lastName ?? null,
+    phone: phone ?? null,
+    active: true,
+    roles,
+    office_ids: officeId === undefined ? [] : [officeId],
+    manager_id: managerId ?? null,
+    timezone: timezone ?? null,
+    external_id: externalId ?? null,
+    can_create_leads: canCreateLeads ?? true,
+    optimus_access: optimus ?? false,
+    can_reassign_leads: canReassign ?? true,
+    deleted_at: null,
+    has_attributed_leads: false,
+    has_project_installs: false,
+    has_password: Boolean(password),
+    created_at: now,
+    updated_at: now,
+  };
+  if (!salesRep) ignore(state, user, body, ['manager_id', 'manager_email', 'office_id'], 'only on the Sales Rep role');
+  state.users.push(user);
+  if (welcome) state.outbox.push({ to: user.email, kind: 'welcome' });
+  return json(201, present(state, user));
+}
+
+/** Roles whose removal needs the user's attributed work reassigned first (Update a User seed page). */
+function blockedRemoval(user: EnerfloUser, removed: string[]): string | undefined {
+  const leadRole = removed.find((r) => r === SALES_REP || r === 'Setter');
+  if (leadRole && user.has_attributed_leads) {
+    return `The ${leadRole} role cannot be removed while leads, surveys or appointments are attributed to this user; reassign them first.`;
+  }
+  if (removed.includes('Project Manager') && user.has_project_installs) {
+    return 'The Project Manager role cannot be removed while the user is a project contact on installs; remove them as contact first.';
+  }
+  return undefined;
+}
+
+function updateUser(state: EnerfloState, key: EnerfloApiKey, raw: unknown): EmuResponse {
+  const body = (raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {}) as Body;
+  const errors: Errors = {};
+  if (blank(body.id)) return unprocessable({ id: ['The id field is required.'] });
+  const user = visible(state, key).find((u) => String(u.id) === String(body.id));
+  if (!user) return unprocessable({ id: ['The selected id is invalid.'] });
+
+  const email = has(body, 'email') ? checkEmail(state, body, errors, user) : undefined;
+  const roles = has(body, 'roles') ? checkRoles(body, errors) : undefined;
+  const finalRoles = roles ?? user.roles;
+  const salesRep = finalRoles.includes(SALES_REP);
+  const regional = finalRoles.includes(REGIONAL_MANAGER);
+  if (roles) {
+    const blocked = blockedRemoval(user, user.roles.filter((r) => !roles.includes(r)));
+    if (blocked) add(errors, 'roles', blocked);
+  }
+  const firstName = asText(body, 'first_name', errors);
+  const lastName = asText(body, 'last_name', errors);
+  const externalId = asText(body, 'external_id', errors);
+  const phone = checkPhone(body, errors);
+  const timezone = checkTimezone(body, errors);
+  const active = asBoolean(body, 'active', errors);
+  // The Update page as stored lists no flags; accepted here (a crawl gap, inferred, shared/vendors/README.md).
+  const canCreateLeads = asBoolean(body, 'can_create_leads', errors);
+  const optimus = asBoolean(body, 'optimus_access', errors);
+  const canReassign = asBoolean(body, 'can_reassign_leads', errors);
+  const managerId = salesRep ? checkManager(state, user.company_id, body, errors, user) : undefined;
+
+  let officeIds: number[] | undefined;
+  if (has(body, 'office_ids')) {
+    const given = body.office_ids;
+    if (given === null) officeIds = [];
+    else if (!Array.isArray(given)) add(errors, 'office_ids', 'The office ids field must be an array.');
+    else {
+      officeIds = [];
+      given.forEach((v, i) => {
+        const id = officeOf(state, user.company_id, v);
+        if (id === undefined) add(errors, `office_ids.${i}`, `The selected office_ids.${i} is invalid.`);
+        else if (!officeIds!.includes(id)) officeIds!.push(id);
+      });
+    }
+  }
+  if (Object.keys(errors).length > 0) return unprocessable(errors);
+
+  if (email !== undefined) user.email = email;
+  if (roles !== undefined) user.roles = roles;
+  if (firstName !== undefined) user.first_name = firstName;
+  if (lastName !== undefined) user.last_name = lastName;
+  if (externalId !== undefined) user.external_id = externalId;
+  if (phone !== undefined) user.phone = phone;
+  if (timezone !== undefined) user.timezone = timezone;
+  if (active !== undefined) user.active = active;
+  if (canCreateLeads !== undefined) user.can_create_leads = canCreateLeads;
+  if (optimus !== undefined) user.optimus_access = optimus;
+  if (canReassign !== undefined) user.can_reassign_leads = canReassign;
+  if (managerId !== undefined) user.manager_id = managerId;
+  if (!salesRep) {
+    ignore(state, user, body, ['manager_id', 'manager_email'], 'only on the Sales Rep role');
+    // A manager belongs to the Sales Rep role: without it there is none (inferred, shared/vendors/README.md).
+    user.manager_id = null;
+  }
+  if (officeIds !== undefined) {
+    // The first id applies to every role; the rest only to Regional Manager, silently ignored otherwise.
+    if (!regional && officeIds.length > 1) {
+      state.ignored.push({ userId: user.id, field: 'office_ids', reason: `ids after the first (${officeIds.slice(1).join(', ')}) apply only to Regional Manager` });
+    }
+    user.office_ids = regional ? officeIds : officeIds.slice(0, 1);
+  } else if (!regional) {
+    user.office_ids = user.office_ids.slice(0, 1);
+  }
+  user.updated_at = new Date().toISOString();
+  return json(200, present(state, user));
+}
+
+export type { Emulator };

@@ -1,0 +1,102 @@
+import type { Organisation, ResolvedPerson } from '../../config/model.js';
+import type { VendorInstanceConfig } from '../../config/schema.js';
+import type { DesiredRecord, FieldSpec, FieldValue } from '../types.js';
+import { comparablePhone } from './phone.js';
+import { REGIONAL_MANAGER, SALES_REP } from './roles.js';
+import type { EnerfloOffice, EnerfloPerson, EnerfloRole } from './schema.js';
+
+/**
+ * The fields roster manages in Enerflo, in the order a plan shows them. Both sides of a diff are in
+ * this form: `roles` sorted Role Names, `office` the primary office id, `officeIds` the extra office
+ * ids (Regional Manager only, sorted), `manager` the manager's lower-cased email, `phone` ten digits.
+ * `sendWelcomeEmail` is not a field: it only means something at create.
+ */
+export const enerfloFields: FieldSpec[] = [
+  { name: 'firstName' },
+  { name: 'lastName' },
+  { name: 'phone', personal: 'phone' },
+  { name: 'timezone' },
+  { name: 'roles' },
+  { name: 'office' },
+  { name: 'officeIds' },
+  { name: 'manager' },
+  { name: 'externalId' },
+  { name: 'canCreateLeads' },
+  { name: 'optimusAccess' },
+  { name: 'canReassignLeads' },
+];
+
+/** What a person's roles mean in Enerflo, merged over all of them; undefined when none maps. */
+export interface EnerfloGrant {
+  roles: string[];
+  sendWelcomeEmail: boolean;
+  canCreateLeads: boolean;
+  optimusAccess: boolean;
+  canReassignLeads: boolean;
+}
+
+export function enerfloGrant(person: ResolvedPerson): EnerfloGrant | undefined {
+  const mapped = person.roles
+    .map((role) => (role as unknown as { enerflo?: EnerfloRole }).enerflo)
+    .filter((r): r is EnerfloRole => r !== undefined);
+  if (mapped.length === 0) return undefined;
+  // Flags are OR-ed: a person gets a capability when any of their roles grants it.
+  return {
+    roles: [...new Set(mapped.flatMap((r) => r.roles))].sort(),
+    sendWelcomeEmail: mapped.some((r) => r.sendWelcomeEmail ?? false),
+    canCreateLeads: mapped.some((r) => r.canCreateLeads ?? true),
+    optimusAccess: mapped.some((r) => r.optimusAccess ?? false),
+    canReassignLeads: mapped.some((r) => r.canReassignLeads ?? true),
+  };
+}
+
+function personOverrides(person: ResolvedPerson): EnerfloPerson | undefined {
+  return (person.vendors as { enerflo?: EnerfloPerson } | undefined)?.enerflo;
+}
+
+/** Office ids as strings of integers, extras without the primary, deduplicated and in numeric order. */
+export function sortOfficeIds(ids: Iterable<string | number>, primary?: string | null): string[] {
+  const unique = new Set([...ids].map((id) => String(id)).filter((id) => id !== primary));
+  return [...unique].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
+}
+
+export function enerfloDesired(person: ResolvedPerson, org: Organisation, _config?: VendorInstanceConfig): DesiredRecord | undefined {
+  const grant = enerfloGrant(person);
+  if (!grant) return undefined;
+  const overrides = personOverrides(person);
+  const office = (person.office as { enerflo?: EnerfloOffice } | undefined)?.enerflo?.officeId ?? null;
+  // Offices after the first apply only to Regional Manager; Enerflo ignores them otherwise (Update a User).
+  const officeIds = grant.roles.includes(REGIONAL_MANAGER) ? sortOfficeIds(overrides?.officeIds ?? [], office) : [];
+
+  // A manager exists only on the Sales Rep role, and only one who is in Enerflo too can be named.
+  const managerPerson = person.manager ? org.peopleByKey.get(person.manager) : undefined;
+  const manager =
+    grant.roles.includes(SALES_REP) && managerPerson && managerPerson.key !== person.key && enerfloGrant(managerPerson)
+      ? managerPerson.key
+      : null;
+
+  const fields: Record<string, FieldValue> = {
+    firstName: person.firstName,
+    lastName: person.lastName,
+    phone: comparablePhone(person.phone),
+    timezone: person.timezone ?? null,
+    roles: grant.roles,
+    office,
+    officeIds,
+    manager,
+    externalId: person.externalId ?? null,
+    canCreateLeads: grant.canCreateLeads,
+    optimusAccess: grant.optimusAccess,
+    canReassignLeads: grant.canReassignLeads,
+  };
+  return {
+    key: person.key,
+    email: person.email,
+    externalId: person.externalId,
+    pinnedId: overrides?.id,
+    active: person.active,
+    fields,
+    dependsOn: manager ? [manager] : [],
+    person,
+  };
+}
