@@ -1,6 +1,10 @@
 import type { Command } from 'commander';
+import { registerApply } from './apply.js';
+import { registerDemo } from './demo.js';
+import { registerPlan } from './plan.js';
+import { registerSandbox } from './sandbox.js';
 
 /** Each command lives in its own module and registers itself on the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [registerPlan, registerApply, registerSandbox, registerDemo];

@@ -14,6 +14,9 @@ export function err(text: string): void {
 
 /** Last resort: a readable one-line error, never a stack trace (ROSTER_DEBUG=1 shows it). */
 export function reportFatal(error: unknown): void {
+  process.exitCode = 1;
+  // Already explained on stderr (validation diagnostics): nothing more to add.
+  if (error instanceof Error && error.name === 'ReportedError') return;
   const message = error instanceof Error ? error.message : String(error);
   err(`${colors.red('error:')} ${message}`);
   if (process.env.ROSTER_DEBUG && error instanceof Error && error.stack) err(error.stack);

@@ -48,6 +48,8 @@ export interface VendorPlan {
   /** Live users seen (for thresholds and the summary). */
   liveCount: number;
   fields: FieldSpec[];
+  /** Key → vendor id of every matched live user, so apply can resolve references (a manager's id). */
+  ids: Record<string, string>;
 }
 
 export interface PlanSummary {

@@ -1,0 +1,101 @@
+import { Command } from 'commander';
+import { writeFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline/promises';
+import { applyPlan, type ApplyReport, type OperationResult } from '../reconcile/apply.js';
+import { hasChanges, type Plan } from '../reconcile/types.js';
+import { renderText } from '../render/text.js';
+import type { VendorAdapter } from '../vendors/types.js';
+import type { RegisterCommand } from './index.js';
+import { colors, err, out } from './output.js';
+import { addVendorOptions, openSession, planSession, type Session, type VendorCommandOptions } from './session.js';
+
+export interface ApplyOptions extends VendorCommandOptions {
+  yes?: boolean;
+  report?: string;
+}
+
+export const registerApply: RegisterCommand = (program) => {
+  const command = new Command('apply')
+    .description('Plan, show the plan, and make each vendor match git.')
+    .option('-y, --yes', 'apply without asking')
+    .option('--report <file>', 'write a machine-readable report of what succeeded and failed');
+  addVendorOptions(command).action(async (options: ApplyOptions) => {
+    const session = await openSession(program.opts().config, options);
+    try {
+      process.exitCode = await planAndApply(session, options);
+    } finally {
+      await session.close();
+    }
+  });
+  program.addCommand(command);
+};
+
+/** Plans, shows the plan, asks (or takes --yes), applies; returns the exit code. */
+export async function planAndApply(session: Session, options: ApplyOptions): Promise<number> {
+  const plan = await planSession(session);
+  out(renderText(plan));
+  if (!hasChanges(plan)) {
+    out('Nothing to apply.');
+    return plan.summary.errors > 0 ? 1 : 0;
+  }
+  if (!options.yes && !(await confirm())) return 1;
+  const report = await applyWithProgress(session, plan);
+  out(renderResults(report));
+  if (options.report) await writeFile(options.report, `${JSON.stringify(report, null, 2)}\n`);
+  return report.summary.failed + report.summary.skipped > 0 || plan.summary.errors > 0 ? 1 : 0;
+}
+
+async function confirm(): Promise<boolean> {
+  if (!process.stdin.isTTY) {
+    err('Refusing to apply: no terminal to ask for confirmation. Re-run with --yes to apply this plan.');
+    return false;
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question('Apply these changes? Only "yes" will be accepted: ');
+    if (answer.trim() === 'yes') return true;
+    err('Apply cancelled.');
+    return false;
+  } finally {
+    rl.close();
+  }
+}
+
+export async function applyWithProgress(session: Session, plan: Plan): Promise<ApplyReport> {
+  const adapters = new Map<string, VendorAdapter>();
+  const concurrency = new Map<string, number>();
+  for (const target of session.targets) {
+    if (target.adapter) adapters.set(target.name, target.adapter);
+    concurrency.set(target.name, target.config.concurrency);
+  }
+  const tty = process.stderr.isTTY;
+  let failed = 0;
+  const report = await applyPlan(plan, {
+    adapters,
+    concurrency: (vendor) => concurrency.get(vendor) ?? 4,
+    onResult: (result, done, total) => {
+      if (!result.ok) failed++;
+      if (tty) process.stderr.write(`\r${colors.dim(`applying: ${done}/${total} done, ${failed} failed`)}\x1b[K`);
+    },
+  });
+  if (tty) process.stderr.write('\r\x1b[K');
+  return report;
+}
+
+/** The final table: every operation, whether it succeeded, and why not. */
+export function renderResults(report: ApplyReport): string {
+  const rows = [...report.results].sort((a, b) => a.vendor.localeCompare(b.vendor) || a.key.localeCompare(b.key));
+  const lines = [colors.bold('Apply results')];
+  const width = (pick: (r: OperationResult) => string) => Math.max(0, ...rows.map((r) => pick(r).length));
+  const vw = width((r) => r.vendor);
+  const aw = width((r) => r.action);
+  const kw = width((r) => r.key);
+  for (const r of rows) {
+    const status = r.ok ? colors.green('ok    ') : r.skipped ? colors.yellow('skipped') : colors.red('FAILED');
+    const why = r.ok ? '' : `  ${r.error ?? ''}`;
+    lines.push(`  ${status} ${r.vendor.padEnd(vw)}  ${r.action.padEnd(aw)}  ${r.key.padEnd(kw)}${why}`);
+  }
+  const { succeeded, failed, skipped } = report.summary;
+  lines.push('', `Apply: ${succeeded} succeeded, ${failed} failed, ${skipped} skipped.`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,44 @@
+import { Command, Option } from 'commander';
+import { renderJson } from '../render/json.js';
+import { renderText } from '../render/text.js';
+import { hasChanges, type Plan } from '../reconcile/types.js';
+import type { RegisterCommand } from './index.js';
+import { out } from './output.js';
+import { addVendorOptions, openSession, planSession, type VendorCommandOptions } from './session.js';
+
+export interface PlanOptions extends VendorCommandOptions {
+  format: 'text' | 'json' | 'markdown';
+  detailedExitcode?: boolean;
+}
+
+/** Renderers by format; markdown is registered by the GitHub module. */
+export const planRenderers: Record<string, (plan: Plan) => string> = {
+  text: renderText,
+  json: (plan) => renderJson(plan),
+};
+
+/** 0 when nothing is to do, 2 when there are changes, 1 on errors: Terraform's --detailed-exitcode. */
+export function planExitCode(plan: Plan, detailed: boolean): number {
+  if (plan.summary.errors > 0) return 1;
+  return detailed && hasChanges(plan) ? 2 : 0;
+}
+
+export const registerPlan: RegisterCommand = (program) => {
+  const command = new Command('plan')
+    .description('Show what apply would change in each vendor, field by field. Never writes.')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .option('--detailed-exitcode', 'exit 0 with no changes, 2 with changes, 1 on errors');
+  addVendorOptions(command).action(async (options: PlanOptions) => {
+    const session = await openSession(program.opts().config, options);
+    try {
+      const plan = await planSession(session);
+      const render = planRenderers[options.format];
+      if (!render) throw new Error(`the ${options.format} format is not available`);
+      out(render(plan));
+      process.exitCode = planExitCode(plan, Boolean(options.detailedExitcode));
+    } finally {
+      await session.close();
+    }
+  });
+  program.addCommand(command);
+};

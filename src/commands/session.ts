@@ -1,0 +1,72 @@
+import type { Command } from 'commander';
+import { formatDiagnostic, InvalidStateError } from '../config/diagnostics.js';
+import { loadOrganisation } from '../config/loader.js';
+import type { Organisation } from '../config/model.js';
+import { buildPlan } from '../reconcile/plan.js';
+import { buildTargets, type VendorTarget } from '../reconcile/targets.js';
+import type { Plan } from '../reconcile/types.js';
+import { applySandboxOverrides, startSandbox, type Sandbox } from '../sandbox/start.js';
+import { err } from './output.js';
+
+/** Options shared by every command that talks to vendors. */
+export interface VendorCommandOptions {
+  vendor?: string[];
+  sandbox?: boolean;
+  fixtures?: string;
+}
+
+export function addVendorOptions(command: Command): Command {
+  return command
+    .option('--vendor <name...>', 'only these vendor instances (repeatable)')
+    .option('--sandbox', 'run against the built-in sandbox emulators instead of the real vendors')
+    .option('--fixtures <dir>', 'sandbox fixtures folder (with --sandbox)');
+}
+
+/** A loaded organisation, its vendor targets and, with --sandbox, the emulators behind them. */
+export interface Session {
+  org: Organisation;
+  targets: VendorTarget[];
+  sandbox?: Sandbox;
+  close(): Promise<void>;
+}
+
+/** Thrown after diagnostics were printed: the command exits 1 with nothing more to say. */
+export class ReportedError extends Error {
+  override name = 'ReportedError';
+}
+
+/** Loads and validates the declared state, printing every diagnostic; throws ReportedError when invalid. */
+export async function loadOrReport(configFile: string): Promise<Organisation> {
+  try {
+    return await loadOrganisation(configFile);
+  } catch (error) {
+    if (error instanceof InvalidStateError) {
+      for (const d of error.diagnostics) err(formatDiagnostic(d));
+      err(`${error.diagnostics.length} problem${error.diagnostics.length === 1 ? '' : 's'} found; nothing was sent to any vendor.`);
+      throw new ReportedError(error.message);
+    }
+    throw error;
+  }
+}
+
+export async function openSession(configFile: string, options: VendorCommandOptions): Promise<Session> {
+  const org = await loadOrReport(configFile);
+  let sandbox: Sandbox | undefined;
+  let env: NodeJS.ProcessEnv = process.env;
+  if (options.sandbox) {
+    sandbox = await startSandbox(org.config, { fixturesDir: options.fixtures });
+    applySandboxOverrides(org.config, sandbox);
+    env = { ...process.env, ...sandbox.env };
+  }
+  try {
+    const targets = buildTargets(org, { only: options.vendor, env });
+    return { org, targets, sandbox, close: async () => sandbox?.stop() };
+  } catch (error) {
+    await sandbox?.stop();
+    throw error;
+  }
+}
+
+export function planSession(session: Session): Promise<Plan> {
+  return buildPlan(session.org, session.targets);
+}

@@ -1,0 +1,152 @@
+import pLimit from 'p-limit';
+import { VendorHttpError } from '../http/client.js';
+import { redactKnownSecrets } from '../http/redact.js';
+import { topField } from './diff.js';
+import type { ApplyContext, VendorAdapter } from '../vendors/types.js';
+import type { Action, Operation, Plan, VendorPlan } from './types.js';
+
+export interface OperationResult {
+  vendor: string;
+  action: Action;
+  key: string;
+  vendorId?: string;
+  ok: boolean;
+  /** Why it failed, in the vendor's words where it gave any. */
+  error?: string;
+  /** True when it never ran because something it depends on failed. */
+  skipped?: boolean;
+}
+
+export interface ApplyReport {
+  version: 1;
+  startedAt: string;
+  finishedAt: string;
+  results: OperationResult[];
+  /** Vendors that could not be applied at all (their plan had errors before any operation). */
+  summary: { succeeded: number; failed: number; skipped: number };
+}
+
+export interface ApplyOptions {
+  adapters: Map<string, VendorAdapter>;
+  /** Concurrent operations per vendor; the adapter's rate limiter paces them further. */
+  concurrency?: (vendor: string) => number;
+  onResult?: (result: OperationResult, done: number, total: number) => void;
+}
+
+/**
+ * Carries out a plan. Vendors run in parallel; within a vendor, operations run with bounded
+ * concurrency, each waiting for the operations it depends on (a manager's create). One person's
+ * failure is recorded and the rest go on.
+ */
+export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyReport> {
+  const startedAt = new Date().toISOString();
+  const total = plan.vendors.reduce((n, v) => n + v.operations.length, 0);
+  const results: OperationResult[] = [];
+  const record = (result: OperationResult) => {
+    results.push(result);
+    options.onResult?.(result, results.length, total);
+  };
+
+  await Promise.all(
+    plan.vendors.map((vendorPlan) => {
+      const adapter = options.adapters.get(vendorPlan.vendor);
+      if (!adapter) {
+        for (const op of vendorPlan.operations) {
+          record({ vendor: vendorPlan.vendor, action: op.action, key: op.key, vendorId: op.vendorId, ok: false, error: 'vendor is not available' });
+        }
+        return Promise.resolve();
+      }
+      return applyVendor(vendorPlan, adapter, options.concurrency?.(vendorPlan.vendor) ?? 4, record);
+    }),
+  );
+
+  const summary = {
+    succeeded: results.filter((r) => r.ok).length,
+    failed: results.filter((r) => !r.ok && !r.skipped).length,
+    skipped: results.filter((r) => r.skipped).length,
+  };
+  return { version: 1, startedAt, finishedAt: new Date().toISOString(), results, summary };
+}
+
+async function applyVendor(
+  vendorPlan: VendorPlan,
+  adapter: VendorAdapter,
+  concurrency: number,
+  record: (result: OperationResult) => void,
+): Promise<void> {
+  const limit = pLimit(concurrency);
+  const ids = new Map(Object.entries(vendorPlan.ids));
+  const ctx: ApplyContext = { vendorIdFor: (key) => ids.get(key) };
+  // The operation a key's dependants wait for: its create or reactivate.
+  const arrivals = new Map<string, Promise<boolean>>();
+  const runs: Promise<void>[] = [];
+
+  for (const op of vendorPlan.operations) {
+    const deps = op.dependsOn.map((key) => arrivals.get(key)).filter((p): p is Promise<boolean> => p !== undefined);
+    const run = (async (): Promise<boolean> => {
+      const depsOk = (await Promise.all(deps)).every(Boolean);
+      const base = { vendor: vendorPlan.vendor, action: op.action, key: op.key, vendorId: op.vendorId };
+      if (!depsOk) {
+        record({ ...base, ok: false, skipped: true, error: `skipped: ${op.dependsOn.join(', ')} did not succeed` });
+        return false;
+      }
+      return limit(async () => {
+        try {
+          const vendorId = await execute(op, adapter, ctx);
+          if (vendorId) ids.set(op.key, vendorId);
+          record({ ...base, vendorId: vendorId ?? op.vendorId, ok: true });
+          return true;
+        } catch (error) {
+          record({ ...base, ok: false, error: describe(error) });
+          return false;
+        }
+      });
+    })();
+    if (op.action === 'create' || op.action === 'reactivate') arrivals.set(op.key, run);
+    runs.push(run.then(() => undefined));
+  }
+  await Promise.all(runs);
+}
+
+async function execute(op: Operation, adapter: VendorAdapter, ctx: ApplyContext): Promise<string | undefined> {
+  const changed = [...new Set(op.changes.map((c) => topField(c.field)))].filter((field) => field !== 'active');
+  switch (op.action) {
+    case 'create':
+      return createOnce(op, adapter, ctx);
+    case 'update':
+      await adapter.update(op.vendorId!, op.desired!, changed, ctx);
+      return op.vendorId;
+    case 'reactivate':
+      await adapter.reactivate(op.vendorId!, op.desired!, changed, ctx);
+      return op.vendorId;
+    case 'deactivate':
+      await adapter.deactivate(op.vendorId!, op.live!);
+      return op.vendorId;
+    case 'delete':
+      await adapter.delete(op.vendorId!, op.live!);
+      return undefined;
+  }
+}
+
+/**
+ * A create is never blindly repeated: after an ambiguous failure (timeout, reset, 5xx) the vendor
+ * may have created the user anyway, so look the person up first and create again only if absent.
+ */
+async function createOnce(op: Operation, adapter: VendorAdapter, ctx: ApplyContext): Promise<string> {
+  const desired = op.desired!;
+  const maxAttempts = 3;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await adapter.create(desired, ctx)).vendorId;
+    } catch (error) {
+      if (!(error instanceof VendorHttpError) || !error.ambiguous || attempt >= maxAttempts) throw error;
+      const existing = await adapter.findByEmail(desired.email);
+      if (existing) return existing.vendorId;
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return redactKnownSecrets(message);
+}

@@ -1,0 +1,54 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { DesiredRecord, FieldValue, LiveRecord } from '../vendors/types.js';
+import type { Change } from './types.js';
+
+/**
+ * Field-by-field changes from live to desired. Only fields the desired record carries are managed:
+ * a field git leaves out (no phone declared, say) is never cleared. Both sides arrive normalised by
+ * the vendor's mapping, so equality here is plain deep equality.
+ */
+export function diffFields(desired: DesiredRecord, live: LiveRecord): Change[] {
+  const changes: Change[] = [];
+  for (const [field, after] of Object.entries(desired.fields)) {
+    if (after === undefined) continue;
+    const before = live.fields[field];
+    if (isRecord(after) && isRecord(before)) changes.push(...diffObject(field, before, after));
+    else if (!sameValue(before, after)) changes.push({ field, before, after });
+  }
+  return changes;
+}
+
+/** Object fields (permission sets) diff key by key, as `permissions.websitesEnabled`. */
+function diffObject(field: string, before: Record<string, FieldValue>, after: Record<string, FieldValue>): Change[] {
+  const changes: Change[] = [];
+  for (const key of Object.keys(after).sort()) {
+    if (!sameValue(before[key], after[key])) changes.push({ field: `${field}.${key}`, before: before[key], after: after[key] });
+  }
+  return changes;
+}
+
+function isRecord(value: FieldValue | undefined): value is Record<string, FieldValue> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The top-level field a change is about (`permissions` for `permissions.websitesEnabled`). */
+export function topField(field: string): string {
+  const dot = field.indexOf('.');
+  return dot === -1 ? field : field.slice(0, dot);
+}
+
+export function sameValue(a: FieldValue | undefined, b: FieldValue | undefined): boolean {
+  const emptyA = a === undefined || a === null || a === '';
+  const emptyB = b === undefined || b === null || b === '';
+  if (emptyA || emptyB) return emptyA && emptyB;
+  return isDeepStrictEqual(a, b);
+}
+
+/** Every field of a record as changes from nothing, for creates. */
+export function fieldsAsChanges(desired: DesiredRecord): Change[] {
+  const changes: Change[] = [{ field: 'email', after: desired.email }];
+  for (const [field, after] of Object.entries(desired.fields)) {
+    if (after !== undefined && after !== null && after !== '') changes.push({ field, after });
+  }
+  return changes;
+}

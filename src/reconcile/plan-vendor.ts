@@ -1,0 +1,175 @@
+import type { Policy } from '../config/schema.js';
+import type { Capabilities, DesiredRecord, FieldSpec, LiveRecord } from '../vendors/types.js';
+import { diffFields, fieldsAsChanges } from './diff.js';
+import { matchRecords } from './match.js';
+import type { Change, Operation, PlanError, UnmanagedUser, VendorPlan } from './types.js';
+
+export interface VendorPlanInput {
+  vendor: string;
+  kind: string;
+  policy: Policy;
+  capabilities: Capabilities;
+  fields: FieldSpec[];
+  /** Whether an email change may be done as delete and re-create (HighLevel's `emailChange: recreate`). */
+  recreateOnEmailChange?: boolean;
+  desired: DesiredRecord[];
+  live: LiveRecord[];
+}
+
+/**
+ * The whole decision for one vendor, as a pure function of desired and live records: what to
+ * create, update, deactivate, reactivate or delete, what to leave alone and what needs a person.
+ */
+export function planVendor(input: VendorPlanInput): VendorPlan {
+  const { policy, capabilities } = input;
+  const ignored = new Set(policy.ignore.map((entry) => entry.toLowerCase()));
+  const isIgnored = (r: LiveRecord) => ignored.has(r.email.toLowerCase()) || ignored.has(r.vendorId.toLowerCase());
+
+  const desired = [...input.desired].sort((a, b) => a.key.localeCompare(b.key));
+  const { matched, unmatched, errors } = matchRecords(desired, input.live);
+  const operations: Operation[] = [];
+  const unmanaged: UnmanagedUser[] = [];
+  const ids: Record<string, string> = {};
+  let unchanged = 0;
+
+  const cannotRemove = (key: string, live: LiveRecord, why: string): PlanError => ({
+    key,
+    message: `${why}, but ${input.kind} has no deactivation and policy.allowDelete is off`,
+    hint: `delete ${live.email} by hand, or set policy.allowDelete: true for vendor "${input.vendor}" to let roster delete it`,
+  });
+  const removal = (key: string, live: LiveRecord, reason?: string): Operation => ({
+    action: capabilities.deactivate === 'flag' ? 'deactivate' : 'delete',
+    key,
+    vendorId: live.vendorId,
+    changes: [{ field: 'active', before: true, after: false }],
+    dependsOn: [],
+    reason,
+    live,
+  });
+
+  for (const want of desired) {
+    if (errors.some((e) => e.key === want.key)) continue;
+    const live = matched.get(want.key);
+    if (!live) {
+      if (want.active) {
+        operations.push({ action: 'create', key: want.key, changes: fieldsAsChanges(want), dependsOn: want.dependsOn, desired: want });
+      } else {
+        unchanged++;
+      }
+      continue;
+    }
+    ids[want.key] = live.vendorId;
+    if (live.protectedReason) {
+      errors.push({ key: want.key, message: `the live user ${live.vendorId} cannot be managed: ${live.protectedReason}` });
+      continue;
+    }
+    if (isIgnored(live)) {
+      unmanaged.push({ vendorId: live.vendorId, email: live.email, reason: 'ignored by policy' });
+      continue;
+    }
+
+    if (!want.active) {
+      if (!live.active) unchanged++;
+      else if (capabilities.deactivate === 'flag' || policy.allowDelete) operations.push(removal(want.key, live, 'offboarded in git'));
+      else errors.push(cannotRemove(want.key, live, 'offboarded in git'));
+      continue;
+    }
+
+    const changes: Change[] = [];
+    const emailChanged = live.email.toLowerCase() !== want.key;
+    if (emailChanged) {
+      if (!capabilities.emailChange) {
+        if (input.recreateOnEmailChange) {
+          operations.push({ ...removal(want.key, live, `email changes from ${live.email}; re-created`), action: 'delete' });
+          operations.push({ action: 'create', key: want.key, changes: fieldsAsChanges(want), dependsOn: want.dependsOn, desired: want, reason: `replaces ${live.email}` });
+        } else {
+          errors.push({
+            key: want.key,
+            message: `email would change from ${live.email} to ${want.email}, which ${input.kind} does not allow`,
+            hint: `change it by hand in ${input.kind}, or set emailChange: recreate on vendor "${input.vendor}" to delete and re-create the user`,
+          });
+        }
+        continue;
+      }
+      changes.push({ field: 'email', before: live.email, after: want.email });
+    }
+    changes.push(...diffFields(want, live));
+
+    if (!live.active) {
+      operations.push({
+        action: 'reactivate',
+        key: want.key,
+        vendorId: live.vendorId,
+        changes: [{ field: 'active', before: false, after: true }, ...changes],
+        dependsOn: want.dependsOn,
+        desired: want,
+        live,
+      });
+    } else if (changes.length > 0) {
+      operations.push({ action: 'update', key: want.key, vendorId: live.vendorId, changes, dependsOn: want.dependsOn, desired: want, live });
+    } else {
+      unchanged++;
+    }
+  }
+
+  for (const live of unmatched) {
+    if (live.protectedReason) {
+      unmanaged.push({ vendorId: live.vendorId, email: live.email, reason: live.protectedReason });
+    } else if (isIgnored(live)) {
+      unmanaged.push({ vendorId: live.vendorId, email: live.email, reason: 'ignored by policy' });
+    } else if (!live.active) {
+      // Already off and not in git: nothing to do and nothing to warn about.
+    } else if (policy.prune && (capabilities.deactivate === 'flag' || policy.allowDelete)) {
+      operations.push(removal(live.email.toLowerCase(), live, 'not described in git (prune)'));
+    } else {
+      unmanaged.push({
+        vendorId: live.vendorId,
+        email: live.email,
+        reason: policy.prune ? 'not described in git; pruning it needs policy.allowDelete' : 'not described in git',
+      });
+    }
+  }
+
+  return {
+    vendor: input.vendor,
+    kind: input.kind,
+    operations: orderOperations(operations),
+    unmanaged: unmanaged.sort((a, b) => a.email.localeCompare(b.email)),
+    errors,
+    unchanged,
+    liveCount: input.live.length,
+    fields: input.fields,
+    ids,
+  };
+}
+
+const actionOrder = { delete: 0, create: 1, reactivate: 2, update: 3, deactivate: 4 } as const;
+
+/**
+ * Creates come first with every manager before their reports; each operation keeps only the
+ * dependencies that are themselves created or reactivated in this plan (the rest already exist).
+ * Deletes that free an email come before the create that reuses it.
+ */
+function orderOperations(operations: Operation[]): Operation[] {
+  const arriving = new Set(operations.filter((op) => op.action === 'create' || op.action === 'reactivate').map((op) => op.key));
+  for (const op of operations) op.dependsOn = op.dependsOn.filter((key) => key !== op.key && arriving.has(key));
+
+  const byKey = new Map(operations.filter((op) => arriving.has(op.key) && op.action !== 'delete').map((op) => [op.key, op]));
+  const sorted = [...operations].sort((a, b) => actionOrder[a.action] - actionOrder[b.action] || a.key.localeCompare(b.key));
+  const placed = new Set<Operation>();
+  const result: Operation[] = [];
+  const visiting = new Set<Operation>();
+  const place = (op: Operation) => {
+    if (placed.has(op) || visiting.has(op)) return;
+    visiting.add(op);
+    for (const dep of op.dependsOn) {
+      const before = byKey.get(dep);
+      if (before) place(before);
+    }
+    visiting.delete(op);
+    placed.add(op);
+    result.push(op);
+  };
+  sorted.forEach(place);
+  return result;
+}

@@ -1,0 +1,79 @@
+import type { Organisation } from '../config/model.js';
+import type { VendorInstanceConfig } from '../config/schema.js';
+import type { SecretRef } from '../config/fields.js';
+import { HttpClient } from '../http/client.js';
+import { RateLimiter } from '../http/limiter.js';
+import { registerSecret } from '../http/redact.js';
+import { vendorModule } from '../vendors/registry.js';
+import type { VendorAdapter, VendorModule } from '../vendors/types.js';
+
+/** One configured vendor instance, ready to plan against, or the reason it cannot be. */
+export interface VendorTarget {
+  name: string;
+  config: VendorInstanceConfig;
+  module: VendorModule;
+  adapter?: VendorAdapter;
+  /** Set when the instance is misconfigured (a missing credential, say): it fails on its own. */
+  setupError?: string;
+  /** Requests this target's adapter has sent. */
+  counter: { requests: number };
+}
+
+export interface TargetOptions {
+  /** Instance names to keep (`--vendor`); all when empty. */
+  only?: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Builds an adapter for each configured vendor instance, reading credentials from the environment. */
+export function buildTargets(org: Organisation, options: TargetOptions = {}): VendorTarget[] {
+  const env = options.env ?? process.env;
+  const names = Object.keys(org.config.vendors);
+  const unknown = (options.only ?? []).filter((name) => !names.includes(name));
+  if (unknown.length > 0) {
+    throw new Error(`unknown vendor ${unknown.map((n) => `"${n}"`).join(', ')}; configured: ${names.join(', ')}`);
+  }
+  return names
+    .filter((name) => !options.only?.length || options.only.includes(name))
+    .map((name) => buildTarget(name, org.config.vendors[name], env));
+}
+
+function buildTarget(name: string, config: VendorInstanceConfig, env: NodeJS.ProcessEnv): VendorTarget {
+  const module = vendorModule(config.kind);
+  const counter = { requests: 0 };
+  const refs = (config.credentials ?? {}) as Record<string, SecretRef>;
+  const credentials: Record<string, string> = {};
+  const missing: string[] = [];
+  for (const [field, ref] of Object.entries(refs)) {
+    const value = env[ref.env];
+    if (value) {
+      credentials[field] = value;
+      registerSecret(value);
+    } else {
+      missing.push(ref.env);
+    }
+  }
+  if (missing.length > 0) {
+    return {
+      name,
+      config,
+      module,
+      counter,
+      setupError: `missing credentials: set ${missing.join(' and ')} in the environment (or run with --sandbox)`,
+    };
+  }
+  const secretValues = Object.values(credentials);
+  const http = new HttpClient({
+    vendor: name,
+    baseUrl: config.baseUrl,
+    timeoutMs: config.timeoutMs,
+    limiter: new RateLimiter(module.rateLimit.limit, module.rateLimit.windowMs, config.rateShare),
+    secrets: () => secretValues,
+    counter,
+  });
+  try {
+    return { name, config, module, counter, adapter: module.createAdapter({ instanceName: name, config, credentials, http }) };
+  } catch (error) {
+    return { name, config, module, counter, setupError: error instanceof Error ? error.message : String(error) };
+  }
+}

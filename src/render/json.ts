@@ -1,0 +1,32 @@
+import type { Plan } from '../reconcile/types.js';
+
+/**
+ * The JSON contract of `roster plan --format json` (documented in README.md). Desired and live
+ * records stay out: they are inputs, and carry more personal data than a reviewer needs.
+ */
+export function planToJson(plan: Plan, extra: Record<string, unknown> = {}): object {
+  return {
+    version: plan.version,
+    ...extra,
+    vendors: plan.vendors.map((v) => ({
+      vendor: v.vendor,
+      kind: v.kind,
+      operations: v.operations.map((op) => ({
+        action: op.action,
+        key: op.key,
+        vendorId: op.vendorId ?? null,
+        changes: op.changes.map((c) => ({ field: c.field, before: c.before ?? null, after: c.after ?? null })),
+        ...(op.dependsOn.length > 0 ? { dependsOn: op.dependsOn } : {}),
+        ...(op.reason ? { reason: op.reason } : {}),
+      })),
+      unmanaged: v.unmanaged,
+      errors: v.errors,
+      unchanged: v.unchanged,
+    })),
+    summary: plan.summary,
+  };
+}
+
+export function renderJson(plan: Plan, extra?: Record<string, unknown>): string {
+  return `${JSON.stringify(planToJson(plan, extra), null, 2)}\n`;
+}

@@ -1,0 +1,92 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SecretRef } from '../config/fields.js';
+import type { RootConfig } from '../config/schema.js';
+import { vendorModule } from '../vendors/registry.js';
+import type { Emulator, EmulatorOptions } from './emulator-kit.js';
+
+/** The fixtures shipped with roster: `examples/sandbox/<kind>.json`. */
+export const defaultFixturesDir = fileURLToPath(new URL('../../examples/sandbox/', import.meta.url));
+
+export interface SandboxOptions {
+  fixturesDir?: string;
+  /** Fixed ports per vendor kind; the OS chooses otherwise. */
+  ports?: Record<string, number>;
+  host?: string;
+  /** Per-kind emulator options (short rate windows, fault profiles) for tests and benchmarks. */
+  emulatorOptions?: (kind: string) => EmulatorOptions;
+  /** Fixtures given directly, by kind, instead of read from fixturesDir. */
+  fixtures?: Record<string, unknown>;
+}
+
+export interface Sandbox {
+  /** One emulator per vendor kind in the config. */
+  emulators: Map<string, Emulator>;
+  /** Environment variables the config's credential references must hold for the emulators. */
+  env: Record<string, string>;
+  /** Instance settings to overlay on the config: base URLs and the ids the fixtures hold. */
+  overrides: Record<string, { baseUrl: string } & Record<string, unknown>>;
+  stop(): Promise<void>;
+}
+
+/** Starts an emulator for every vendor kind the config uses, seeded from fixtures. */
+export async function startSandbox(config: RootConfig, options: SandboxOptions = {}): Promise<Sandbox> {
+  const fixturesDir = options.fixturesDir ?? defaultFixturesDir;
+  const kinds = [...new Set(Object.values(config.vendors).map((v) => v.kind))];
+  const emulators = new Map<string, Emulator>();
+  const fixtures = new Map<string, unknown>();
+  try {
+    for (const kind of kinds) {
+      const fixture = options.fixtures?.[kind] ?? (await readFixture(fixturesDir, kind));
+      fixtures.set(kind, fixture);
+      const emulatorOptions = { host: options.host, port: options.ports?.[kind], ...options.emulatorOptions?.(kind) };
+      emulators.set(kind, await vendorModule(kind).sandbox.start(fixture, emulatorOptions));
+    }
+  } catch (error) {
+    await Promise.all([...emulators.values()].map((e) => e.close()));
+    throw error;
+  }
+
+  const env: Record<string, string> = {};
+  const overrides: Sandbox['overrides'] = {};
+  for (const [name, instance] of Object.entries(config.vendors)) {
+    const module = vendorModule(instance.kind);
+    overrides[name] = { ...module.sandbox.configFor(fixtures.get(instance.kind)), baseUrl: emulators.get(instance.kind)!.url };
+    const refs = (instance.credentials ?? {}) as Record<string, SecretRef>;
+    for (const [field, ref] of Object.entries(refs)) {
+      const value = module.sandbox.credentials[field];
+      if (value !== undefined) env[ref.env] = value;
+    }
+  }
+  return {
+    emulators,
+    env,
+    overrides,
+    stop: async () => {
+      await Promise.all([...emulators.values()].map((e) => e.close()));
+    },
+  };
+}
+
+/** Points every vendor instance of a loaded config at its emulator. */
+export function applySandboxOverrides(config: RootConfig, sandbox: Sandbox): void {
+  for (const [name, override] of Object.entries(sandbox.overrides)) {
+    Object.assign(config.vendors[name], override);
+  }
+}
+
+async function readFixture(dir: string, kind: string): Promise<unknown> {
+  const file = path.join(dir, `${kind}.json`);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new Error(`no sandbox fixture for ${kind}: ${file} does not exist`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(`sandbox fixture ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+}
