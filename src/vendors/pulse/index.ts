@@ -1,10 +1,11 @@
 import type { VendorModule } from '../types.js';
+import { createPulseAdapter } from './adapter.js';
+import { PULSE_RATE_LIMIT, startPulseEmulator } from './emulator.js';
+import { sandboxAccountId } from './fixture.js';
+import { desiredPulseRecord } from './mapping.js';
 import { pulseConfigShape, pulseOfficeSchema, pulsePersonSchema, pulseRoleSchema } from './schema.js';
 
-// Placeholder until this vendor's adapter and emulator land: the schemas are real, the rest refuses.
-function notYet(): never {
-  throw new Error('the Pulse adapter is not implemented yet');
-}
+const sandboxCredentials = { apiKey: 'sandbox-pulse-key', apiSecret: 'sandbox-pulse-secret' };
 
 export const pulse: VendorModule = {
   kind: 'pulse',
@@ -13,9 +14,14 @@ export const pulse: VendorModule = {
   roleSchema: pulseRoleSchema,
   officeSchema: pulseOfficeSchema,
   personSchema: pulsePersonSchema,
-  credentialFields: [],
-  desired: () => undefined,
-  rateLimit: { limit: 100, windowMs: 10_000 },
-  createAdapter: notYet,
-  sandbox: { start: notYet, credentials: {}, configFor: () => ({}) },
+  credentialFields: ['apiKey', 'apiSecret'],
+  desired: desiredPulseRecord,
+  // Pulse documents no limit; 120 a minute per credential is our inferred budget (shared/vendors/README.md).
+  rateLimit: PULSE_RATE_LIMIT,
+  createAdapter: createPulseAdapter,
+  sandbox: {
+    start: startPulseEmulator,
+    credentials: sandboxCredentials,
+    configFor: (fixture) => ({ accountId: sandboxAccountId(fixture, sandboxCredentials.apiKey) }),
+  },
 };

@@ -14,8 +14,14 @@ export const pulsePersonSchema = z
 export const pulseConfigShape = {
   credentials: z.object({ apiKey: secretRefSchema, apiSecret: secretRefSchema }).strict(),
   accountId: z.string().min(1).describe('Pulse account id, sent as x-account-id'),
-  accountHeader: z.string().default('x-account-id'),
+  // The docs spell the header X-Account-ID, X-Account-Id and x-account-id (shared/vendors/README.md).
+  accountHeader: z.string().min(1).default('x-account-id').describe('Header carrying the account id'),
   pageSize: z.number().int().min(1).max(500).default(100),
+  phoneRegion: z
+    .string()
+    .regex(/^[A-Z]{2}$/, { error: 'a two-letter country code, e.g. US' })
+    .default('US')
+    .describe('Country for reading Pulse phone numbers written without a country code'),
 };
 
 export type PulseRole = z.infer<typeof pulseRoleSchema>;
