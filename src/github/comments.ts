@@ -1,0 +1,118 @@
+import type { Diagnostic } from '../config/diagnostics.js';
+import { redactKnownSecrets } from '../http/redact.js';
+import { renderInvalidStateComment } from '../render/annotations.js';
+import { GITHUB_BODY_LIMIT, PLAN_MARKER, parseChecksumMarker, renderMarkdown, type PlanChecksums } from '../render/markdown.js';
+import type { Plan } from '../reconcile/types.js';
+import { GitHubContextError, type GitHubContext } from './context.js';
+
+export interface IssueComment {
+  id: number;
+  body?: string;
+  html_url: string;
+  user: { login: string; type: string } | null;
+}
+
+/** Whether a comment was written by roster, not merely quoting its marker. */
+export function isRosterComment(comment: IssueComment, ctx: Pick<GitHubContext, 'commentAuthor'>): boolean {
+  if (!comment.body?.includes(PLAN_MARKER)) return false;
+  if (ctx.commentAuthor) return comment.user?.login === ctx.commentAuthor;
+  return comment.user?.type === 'Bot';
+}
+
+/** Roster's comment on a pull request, reading every page of comments until it is found. */
+export async function findPlanComment(ctx: GitHubContext, pullNumber: number): Promise<IssueComment | undefined> {
+  const pages = ctx.octokit.paginate.iterator(ctx.octokit.rest.issues.listComments, {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    issue_number: pullNumber,
+    per_page: 100,
+  });
+  for await (const page of pages) {
+    const found = (page.data as IssueComment[]).find((c) => isRosterComment(c, ctx));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+export interface PostedComment {
+  id: number;
+  url: string;
+  created: boolean;
+}
+
+/**
+ * Creates roster's comment on the pull request the first time, and edits that same comment on every
+ * later run, so a pull request carries one plan, the latest. Known secrets are redacted from the body.
+ */
+export async function upsertPlanComment(ctx: GitHubContext, body: string): Promise<PostedComment> {
+  const pullNumber = requirePullNumber(ctx);
+  const safe = redactKnownSecrets(body);
+  if (!safe.includes(PLAN_MARKER)) throw new Error('a roster comment must carry the plan marker, or the next run cannot find it');
+  if (safe.length > GITHUB_BODY_LIMIT) throw new Error(`comment body is ${safe.length} characters; GitHub takes at most ${GITHUB_BODY_LIMIT}`);
+  const existing = await findPlanComment(ctx, pullNumber);
+  const target = { owner: ctx.owner, repo: ctx.repo };
+  if (existing) {
+    const { data } = await ctx.octokit.rest.issues.updateComment({ ...target, comment_id: existing.id, body: safe });
+    return { id: data.id, url: data.html_url, created: false };
+  }
+  const { data } = await ctx.octokit.rest.issues.createComment({ ...target, issue_number: pullNumber, body: safe });
+  return { id: data.id, url: data.html_url, created: true };
+}
+
+export interface PlanCommentOptions {
+  maskEmails: boolean;
+}
+
+/** `roster plan --github-comment`: the plan as markdown, in roster's one comment on the pull request. */
+export async function postPlanComment(ctx: GitHubContext, plan: Plan, options: PlanCommentOptions): Promise<PostedComment> {
+  return upsertPlanComment(ctx, renderMarkdown(plan, { maskEmails: options.maskEmails, fullPlanUrl: ctx.runUrl }));
+}
+
+/** When the declared state does not validate, the same comment lists the problems instead of a plan. */
+export async function postInvalidStateComment(
+  ctx: GitHubContext,
+  diagnostics: Diagnostic[],
+  options: PlanCommentOptions,
+): Promise<PostedComment> {
+  return upsertPlanComment(ctx, renderInvalidStateComment(diagnostics, options));
+}
+
+export interface MergedPlan extends PlanChecksums {
+  pullNumber: number;
+  commentUrl: string;
+}
+
+/**
+ * The checksums of the plan reviewed on the pull request that merged `sha` (apply.yml on push to
+ * main): the pull request from `GET /repos/{o}/{r}/commits/{sha}/pulls`, then roster's comment on it.
+ */
+export async function mergedPlanChecksums(ctx: GitHubContext, sha = ctx.sha): Promise<MergedPlan> {
+  if (!sha) throw new GitHubContextError('no commit to look up: GITHUB_SHA is not set (or pass --sha)');
+  const { data: pulls } = await ctx.octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+    owner: ctx.owner,
+    repo: ctx.repo,
+    commit_sha: sha,
+  });
+  const merged = pulls.filter((p) => p.merged_at);
+  const pull = merged.find((p) => p.merge_commit_sha === sha) ?? merged[0];
+  if (!pull) {
+    throw new Error(
+      `no merged pull request contains commit ${sha}, so there is no reviewed plan to hold apply to. ` +
+        'Changes reach main through pull requests; to apply anyway, run `roster apply` without --expect-checksum.',
+    );
+  }
+  const comment = await findPlanComment(ctx, pull.number);
+  if (!comment) throw new Error(`pull request #${pull.number} has no roster plan comment: its plan was never reviewed`);
+  const sums = parseChecksumMarker(comment.body ?? '');
+  if (!sums) {
+    throw new Error(`the roster comment on pull request #${pull.number} carries no plan checksum (its last run did not produce a plan)`);
+  }
+  return { ...sums, pullNumber: pull.number, commentUrl: comment.html_url };
+}
+
+function requirePullNumber(ctx: GitHubContext): number {
+  if (ctx.pullNumber === undefined) {
+    throw new GitHubContextError('no pull request to comment on (GITHUB_EVENT_PATH has no pull_request; GITHUB_REF is not refs/pull/N/merge)');
+  }
+  return ctx.pullNumber;
+}

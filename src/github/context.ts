@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Octokit } from 'octokit';
+import { registerSecret } from '../http/redact.js';
+
+export type Env = Record<string, string | undefined>;
+
+/** Everything roster needs to talk to one repository on GitHub, read from the Actions environment. */
+export interface GitHubContext {
+  octokit: Octokit;
+  owner: string;
+  repo: string;
+  /** The pull request this run is for (pull_request events), when there is one. */
+  pullNumber?: number;
+  /** The commit this run is for (GITHUB_SHA). */
+  sha?: string;
+  /** The workflow run's page, where its artifacts (the full plan) are listed. */
+  runUrl?: string;
+  /**
+   * Who roster's comments are by. A comment carrying roster's marker counts only when written by
+   * this login, or by any bot when unset: a comment a person wrote can neither be mistaken for
+   * the plan nor pass a checksum to apply. Set ROSTER_COMMENT_AUTHOR when posting with a user's token.
+   */
+  commentAuthor?: string;
+}
+
+/** A variable the GitHub commands need is missing or unusable; the message says which and what to do. */
+export class GitHubContextError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GitHubContextError';
+  }
+}
+
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+/** An octokit client for GITHUB_API_URL (GitHub Enterprise, or a local fake in tests). */
+export function createOctokit(token: string, baseUrl = 'https://api.github.com'): Octokit {
+  registerSecret(token);
+  return new Octokit({
+    auth: token,
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    userAgent: `roster/${version}`,
+    // Octokit's own notices go to stderr like every other diagnostic; nothing on stdout.
+    log: { debug: () => {}, info: () => {}, warn: (m: string) => process.stderr.write(`${m}\n`), error: (m: string) => process.stderr.write(`${m}\n`) },
+  });
+}
+
+export interface ContextOptions {
+  /** Fail unless the run is for a pull request (`--github-comment`). */
+  pullRequest?: boolean;
+}
+
+/**
+ * The context from the standard Actions variables: GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL,
+ * and the pull request number from the event payload (GITHUB_EVENT_PATH) or GITHUB_REF
+ * (`refs/pull/N/merge`). Every missing variable is named in the error.
+ */
+export function githubContextFromEnv(env: Env = process.env, options: ContextOptions = {}): GitHubContext {
+  const token = env.GITHUB_TOKEN;
+  const repository = env.GITHUB_REPOSITORY;
+  const missing = [
+    !token && 'GITHUB_TOKEN (in a workflow: `env: GITHUB_TOKEN: ${{ github.token }}`)',
+    !repository && 'GITHUB_REPOSITORY (owner/name; set by GitHub Actions)',
+  ].filter(Boolean);
+  if (missing.length) throw new GitHubContextError(`cannot talk to GitHub: ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not set`);
+  const [owner, repo, ...rest] = repository!.split('/');
+  if (!owner || !repo || rest.length) {
+    throw new GitHubContextError(`GITHUB_REPOSITORY is "${repository}"; expected owner/name`);
+  }
+
+  const pullNumber = pullRequestNumber(env);
+  if (options.pullRequest && pullNumber === undefined) {
+    throw new GitHubContextError(
+      'no pull request to comment on: neither the event payload (GITHUB_EVENT_PATH) holds a pull_request nor is ' +
+        `GITHUB_REF refs/pull/N/merge (it is ${env.GITHUB_REF ? `"${env.GITHUB_REF}"` : 'not set'}); ` +
+        '--github-comment works in workflows run on pull_request events',
+    );
+  }
+
+  const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+  return {
+    octokit: createOctokit(token!, env.GITHUB_API_URL),
+    owner,
+    repo,
+    pullNumber,
+    sha: env.GITHUB_SHA,
+    runUrl: env.GITHUB_RUN_ID ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
+    commentAuthor: env.ROSTER_COMMENT_AUTHOR || undefined,
+  };
+}
+
+function pullRequestNumber(env: Env): number | undefined {
+  if (env.GITHUB_EVENT_PATH) {
+    let event: { pull_request?: { number?: unknown }; number?: unknown };
+    try {
+      event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8'));
+    } catch (error) {
+      throw new GitHubContextError(
+        `GITHUB_EVENT_PATH (${env.GITHUB_EVENT_PATH}) cannot be read as the event payload: ${(error as Error).message}`,
+      );
+    }
+    const number = event.pull_request?.number;
+    if (typeof number === 'number') return number;
+  }
+  const ref = /^refs\/pull\/(\d+)\/(?:merge|head)$/.exec(env.GITHUB_REF ?? '');
+  return ref ? Number(ref[1]) : undefined;
+}

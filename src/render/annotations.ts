@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import type { Diagnostic } from '../config/diagnostics.js';
+import { sanitizeText, type MaskOptions } from './mask.js';
+import { escapeText, GITHUB_BODY_LIMIT, PLAN_MARKER } from './markdown.js';
+
+/**
+ * Validation errors for GitHub: as workflow commands (`::error file=…,line=…::`) so they show on the
+ * changed lines of a pull request, and as a markdown list with links for the roster comment.
+ * Messages go through the same masking as the plan: a bad phone number is still a phone number.
+ */
+
+export type Env = Record<string, string | undefined>;
+
+/** Where a diagnostic's file is inside the repository (annotations and links need that, not the cwd). */
+export function repositoryPath(file: string, env: Env = process.env, cwd = process.cwd()): string {
+  const absolute = isAbsolute(file) ? file : resolve(cwd, file);
+  const root = env.GITHUB_WORKSPACE;
+  const path = root ? relative(root, absolute) : relative(cwd, absolute);
+  return path.split(sep).join('/');
+}
+
+/** `%`, CR and LF are escaped in the message of a workflow command… */
+export function escapeCommandData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** …and `:` and `,` too in its properties, which they would otherwise end. */
+export function escapeCommandProperty(text: string): string {
+  return escapeCommandData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+/** One `::error file=…,line=…,col=…,title=…::message` line per diagnostic. */
+export function renderAnnotations(diagnostics: Diagnostic[], options: MaskOptions = { maskEmails: false }, env: Env = process.env): string {
+  return diagnostics
+    .map((d) => {
+      const title = d.path ? `roster: ${d.path}` : 'roster';
+      const props = [
+        `file=${escapeCommandProperty(repositoryPath(d.file, env))}`,
+        `line=${d.line}`,
+        `col=${d.col}`,
+        `title=${escapeCommandProperty(sanitizeText(title, options))}`,
+      ].join(',');
+      const message = d.hint ? `${d.message}\nhint: ${d.hint}` : d.message;
+      return `::error ${props}::${escapeCommandData(sanitizeText(message, options))}\n`;
+    })
+    .join('');
+}
+
+/**
+ * The commit links should point at: the pull request's head (the lines the author wrote), else
+ * GITHUB_SHA. Undefined outside Actions, where diagnostics are shown as plain `file:line`.
+ */
+export function blobBaseUrl(env: Env = process.env): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo } = env;
+  if (!server || !repo) return undefined;
+  const sha = pullRequestHeadSha(env) ?? env.GITHUB_SHA;
+  return sha ? `${server}/${repo}/blob/${sha}` : undefined;
+}
+
+function pullRequestHeadSha(env: Env): string | undefined {
+  if (!env.GITHUB_EVENT_PATH) return undefined;
+  try {
+    const event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as { pull_request?: { head?: { sha?: string } } };
+    return event.pull_request?.head?.sha;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The problems as a markdown list, each `file:line:col` linked to that line on GitHub when known. */
+export function renderDiagnosticsMarkdown(
+  diagnostics: Diagnostic[],
+  options: MaskOptions = { maskEmails: false },
+  env: Env = process.env,
+): string {
+  const base = blobBaseUrl(env);
+  const lines = diagnostics.map((d) => {
+    const file = repositoryPath(d.file, env);
+    const where = `${file}:${d.line}:${d.col}`;
+    const link = base ? `[\`${where}\`](${base}/${encodeURI(file)}#L${d.line})` : `\`${where}\``;
+    const field = d.path ? ` \`${d.path.replace(/`/g, "'")}\`` : '';
+    const hint = d.hint ? ` _(hint: ${escapeText(sanitizeText(d.hint, options))})_` : '';
+    return `- ${link}${field}: ${escapeText(sanitizeText(d.message, options))}${hint}\n`;
+  });
+  return lines.join('');
+}
+
+/**
+ * The roster comment when the declared state does not validate: no plan, the problems instead.
+ * Carries the plan marker, so the next run replaces it with the plan once the problems are fixed.
+ */
+export function renderInvalidStateComment(
+  diagnostics: Diagnostic[],
+  options: MaskOptions = { maskEmails: false },
+  env: Env = process.env,
+  maxLength = GITHUB_BODY_LIMIT,
+): string {
+  const n = diagnostics.length;
+  const head = `${PLAN_MARKER}\n### roster plan\n\n**No plan: ${n} problem${n === 1 ? '' : 's'} in the declared state.** Fix ${n === 1 ? 'it' : 'them'} and push again.\n\n`;
+  const list = renderDiagnosticsMarkdown(diagnostics, options, env);
+  if (head.length + list.length <= maxLength) return head + list;
+  const cut = list.slice(0, maxLength - head.length - 200);
+  const shown = cut.slice(0, cut.lastIndexOf('\n') + 1);
+  const left = n - shown.split('\n').filter(Boolean).length;
+  return `${head}${shown}- _${left} more not shown; run \`roster validate\` to see them all_\n`;
+}

@@ -1,0 +1,155 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { redactKnownSecrets } from '../http/redact.js';
+import type { Change, Operation, Plan, PlanError, UnmanagedUser, VendorPlan } from '../reconcile/types.js';
+import type { FieldSpec, FieldValue } from '../vendors/types.js';
+
+/**
+ * Masking of personal data for anything posted to GitHub (comments, issues, annotations, logs of a
+ * public repository). Credentials are a separate concern: the HTTP layer registers them and
+ * `redactKnownSecrets` removes them; `sanitizeText` applies both.
+ */
+
+export type PersonalKind = NonNullable<FieldSpec['personal']>;
+
+export interface MaskOptions {
+  /** Mask email addresses too (root config `github.maskEmails`); off by default: reviewers need to see who changes. */
+  maskEmails: boolean;
+}
+
+const DOT = '•';
+const dots = (n: number) => DOT.repeat(n);
+
+/** `+15125550100` → `+1 ••• ••• 0100`: the country code and the last four digits stay, to tell numbers apart. */
+export function maskPhone(value: string): string {
+  const digits = value.replace(/\D/g, '');
+  if (digits.length < 7) return dots(3);
+  const last4 = digits.slice(-4);
+  // Without a `+`, a number is read as a US one: roster stores E.164, so that is vendor-echoed text.
+  const parsed = value.trim().startsWith('+')
+    ? parsePhoneNumberFromString(value.trim())
+    : parsePhoneNumberFromString(value.replace(/^\D+/, ''), 'US');
+  const country = parsed?.countryCallingCode;
+  const prefix = country ? `+${country} ` : '';
+  return `${prefix}${dots(3)} ${dots(3)} ${last4}`;
+}
+
+/** `123-45-6789` → `•••-••-6789`. */
+export function maskSsn(value: string): string {
+  const digits = value.replace(/\D/g, '');
+  return `${dots(3)}-${dots(2)}-${digits.length >= 4 ? digits.slice(-4) : dots(4)}`;
+}
+
+/** A date of birth says nothing a reviewer needs: all of it goes. */
+export function maskDateOfBirth(_value: string): string {
+  return `${dots(4)}-${dots(2)}-${dots(2)}`;
+}
+
+/** `jane.doe@example.com` → `j•••@example.com`: the domain stays, so a reviewer still sees which company. */
+export function maskEmail(value: string): string {
+  const at = value.lastIndexOf('@');
+  if (at <= 0) return `${value.slice(0, 1)}${dots(3)}`;
+  return `${value.slice(0, 1)}${dots(3)}${value.slice(at)}`;
+}
+
+const maskers: Record<PersonalKind, (value: string) => string> = {
+  phone: maskPhone,
+  ssn: maskSsn,
+  dateOfBirth: maskDateOfBirth,
+  email: maskEmail,
+};
+
+/**
+ * The personal kind of a field: its FieldSpec says so; a field whose name plainly is personal data
+ * (`mobilePhone`, `dob`, `ssn`) counts too, so an adapter that forgets the flag still does not leak.
+ */
+export function personalKind(field: string, fields: FieldSpec[]): PersonalKind | undefined {
+  const declared = fields.find((f) => f.name === field)?.personal;
+  if (declared) return declared;
+  if (/phone|mobile|cell/i.test(field)) return 'phone';
+  if (/ssn|social.?security|tax.?id/i.test(field)) return 'ssn';
+  if (/birth|^dob$/i.test(field)) return 'dateOfBirth';
+  return undefined;
+}
+
+/** Masks every string inside a field value (a list of phones, an object holding one) with the given kind. */
+export function maskValue(value: FieldValue | undefined, kind: PersonalKind | undefined, options: MaskOptions): FieldValue | undefined {
+  if (value === undefined || value === null) return value;
+  if (!kind || (kind === 'email' && !options.maskEmails)) {
+    return typeof value === 'string' ? sanitizeText(value, options) : mapStrings(value, (s) => sanitizeText(s, options));
+  }
+  const mask = maskers[kind];
+  return mapStrings(value, (s) => (s === '' ? s : mask(s)));
+}
+
+function mapStrings(value: FieldValue, fn: (s: string) => string): FieldValue {
+  if (typeof value === 'string') return fn(value);
+  if (Array.isArray(value)) return value.map(fn);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, fn)]));
+  }
+  return value;
+}
+
+// Shapes of personal data in free text. Word boundaries keep digits inside ids (`a1b2…`, hex) alone.
+const SSN_SHAPE = /\b\d{3}[- ]\d{2}[- ]\d{4}\b/g;
+const PHONE_SHAPE = /(?<![\w+(])(?:\+|\()?\d[\d ().-]{8,18}\d\b/g;
+const DATE_SHAPE = /\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}\/\d{1,2}\/\d{2,4})\b/g;
+const EMAIL_SHAPE = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
+
+/**
+ * The defensive pass for free text (vendor error messages, hints, reasons): anything shaped like
+ * an SSN, a phone number or a date is masked, whatever field it came from, and known secrets go.
+ */
+export function sanitizeText(text: string, options: MaskOptions): string {
+  let out = redactKnownSecrets(text)
+    .replace(SSN_SHAPE, (m) => maskSsn(m))
+    .replace(DATE_SHAPE, (m) => maskDateOfBirth(m))
+    .replace(PHONE_SHAPE, (m) => {
+      const digits = m.replace(/\D/g, '').length;
+      return digits >= 10 && digits <= 15 ? maskPhone(m) : m;
+    });
+  if (options.maskEmails) out = out.replace(EMAIL_SHAPE, (m) => maskEmail(m));
+  return out;
+}
+
+/**
+ * The plan as it may be shown on GitHub: personal field values masked per each vendor's FieldSpec,
+ * emails (keys included) masked when configured, free text sanitised, and the full desired/live
+ * records dropped (they hold every field of a person, managed or not). Renderers for GitHub read
+ * this and nothing else.
+ */
+export function maskPlan(plan: Plan, options: MaskOptions): Plan {
+  return { ...plan, vendors: plan.vendors.map((v) => maskVendorPlan(v, options)) };
+}
+
+function maskVendorPlan(vendor: VendorPlan, options: MaskOptions): VendorPlan {
+  const email = (s: string) => (options.maskEmails ? maskEmail(s) : s);
+  const text = (s: string) => sanitizeText(s, options);
+  const change = (c: Change): Change => {
+    const kind = personalKind(c.field, vendor.fields);
+    const masked: Change = { field: c.field };
+    if ('before' in c) masked.before = maskValue(c.before, kind, options);
+    if ('after' in c) masked.after = maskValue(c.after, kind, options);
+    return masked;
+  };
+  const operation = (op: Operation): Operation => ({
+    action: op.action,
+    key: email(op.key),
+    ...(op.vendorId !== undefined ? { vendorId: op.vendorId } : {}),
+    changes: op.changes.map(change),
+    dependsOn: op.dependsOn.map(email),
+    ...(op.reason !== undefined ? { reason: text(op.reason) } : {}),
+  });
+  const unmanaged = (u: UnmanagedUser): UnmanagedUser => ({ vendorId: u.vendorId, email: email(u.email), reason: text(u.reason) });
+  const error = (e: PlanError): PlanError => ({
+    ...(e.key !== undefined ? { key: email(e.key) } : {}),
+    message: text(e.message),
+    ...(e.hint !== undefined ? { hint: text(e.hint) } : {}),
+  });
+  return {
+    ...vendor,
+    operations: vendor.operations.map(operation),
+    unmanaged: vendor.unmanaged.map(unmanaged),
+    errors: vendor.errors.map(error),
+  };
+}
