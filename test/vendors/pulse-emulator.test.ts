@@ -1,0 +1,270 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Emulator } from '../../src/sandbox/emulator-kit.js';
+import { startPulseEmulator, type PulseEmulatorOptions, type PulseState } from '../../src/vendors/pulse/emulator.js';
+
+const fixture = JSON.parse(readFileSync(new URL('../../examples/sandbox/pulse.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+const ACCOUNT = '6591739253089529';
+const FOREIGN = '4820015577310046';
+const KEY = { apiKey: 'sandbox-pulse-key', apiSecret: 'sandbox-pulse-secret' };
+
+let emulator: Emulator | undefined;
+afterEach(async () => {
+  await emulator?.close();
+  emulator = undefined;
+});
+
+async function start(options: PulseEmulatorOptions = {}, data: unknown = fixture): Promise<Emulator> {
+  emulator = await startPulseEmulator(structuredClone(data), options);
+  return emulator;
+}
+
+interface Reply {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+async function call(method: string, path: string, options: { token?: string; account?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.account) headers['x-account-id'] = options.account;
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(emulator!.url + path, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+async function login(): Promise<string> {
+  const res = await call('POST', '/api/auth/login', { body: KEY });
+  expect(res.status).toBe(200);
+  return res.body.token as string;
+}
+
+describe('Pulse emulator: authentication', () => {
+  it('logs in with an API key and secret and returns a UserSession with an opaque 64-hex token', async () => {
+    await start();
+    const res = await call('POST', '/api/auth/login', { body: KEY });
+    expect(res.status).toBe(200);
+    expect(res.body.token).toMatch(/^[0-9a-f]{64}$/);
+    expect(Date.parse(res.body.expiresAt)).toBeGreaterThan(Date.now());
+    expect(res.body).toMatchObject({
+      email: 'integrations@sunrise-solar.example',
+      impersonating: null,
+      primaryAccount: { accountId: ACCOUNT, accountName: 'Sunrise Solar', usersPrimaryAccount: true },
+      accounts: [{ accountId: ACCOUNT }],
+    });
+    expect(res.body.flatPermissionsList).toContain('writeUsers');
+  });
+
+  it('logs in with email and password, and GET /api/auth/session returns the same payload', async () => {
+    await start();
+    const res = await call('POST', '/api/auth/login', { body: { email: 'integrations@sunrise-solar.example', password: 'sandbox-pulse-password' } });
+    expect(res.status).toBe(200);
+    const session = await call('GET', '/api/auth/session', { token: res.body.token });
+    expect(session.status).toBe(200);
+    expect(session.body).toEqual(res.body);
+    expect(session.body.flatRolesList).toEqual(['admin']);
+  });
+
+  it('refuses bad credentials and missing or unknown tokens with the Error shape', async () => {
+    await start();
+    const bad = await call('POST', '/api/auth/login', { body: { apiKey: 'sandbox-pulse-key', apiSecret: 'wrong' } });
+    expect(bad.status).toBe(401);
+    expect(bad.body).toEqual({ error: 'Unauthorized', status: 401, message: expect.any(String) });
+    expect((await call('GET', '/api/users')).status).toBe(401);
+    expect((await call('GET', '/api/users', { token: 'f'.repeat(64) })).status).toBe(401);
+    expect((await call('POST', '/api/auth/login', { body: {} })).status).toBe(400);
+  });
+
+  it('expires tokens after the configured TTL', async () => {
+    await start({ tokenTtlMs: 150 });
+    const token = await login();
+    expect((await call('GET', '/api/users', { token })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const expired = await call('GET', '/api/users', { token });
+    expect(expired.status).toBe(401);
+    expect(expired.body).toMatchObject({ error: 'Unauthorized', status: 401, message: expect.stringMatching(/expired/i) });
+  });
+
+  it('selects the account from x-account-id in any spelling, defaults to the primary one, and refuses others with 403', async () => {
+    await start();
+    const token = await login();
+    const primary = await call('GET', '/api/users?pageSize=100', { token });
+    const named = await call('GET', '/api/users?pageSize=100', { token, headers: { 'X-Account-ID': ACCOUNT } });
+    expect(primary.status).toBe(200);
+    expect(named.body).toEqual(primary.body);
+    const foreign = await call('GET', '/api/users', { token, headers: { 'X-Account-Id': FOREIGN } });
+    expect(foreign.status).toBe(403);
+    expect(foreign.body).toMatchObject({ error: 'Forbidden', status: 403 });
+    expect((await call('GET', '/api/users', { token, account: '1234' })).status).toBe(403);
+  });
+
+  it('refuses a key without the permission a route needs', async () => {
+    const limited = structuredClone(fixture) as { apiKeys: { permissions: string[] }[] };
+    limited.apiKeys[0].permissions = ['readUsers'];
+    await start({}, limited);
+    const token = await login();
+    expect((await call('GET', '/api/users', { token })).status).toBe(200);
+    const write = await call('POST', '/api/users', { token, body: { email: 'x@y.example' } });
+    expect(write.status).toBe(403);
+    expect(write.body.message).toMatch(/writeUsers/);
+  });
+});
+
+describe('Pulse emulator: users', () => {
+  it('pages with {data, page, pageSize, total, totalPages} and filters by equality and search', async () => {
+    await start();
+    const token = await login();
+    const first = await call('GET', '/api/users?page=1&pageSize=2&sort=id', { token });
+    expect(first.body).toMatchObject({ page: 1, pageSize: 2, total: 6, totalPages: 3 });
+    expect(first.body.data.map((u: { id: number }) => u.id)).toEqual([1001, 1002]);
+    const last = await call('GET', '/api/users?page=3&pageSize=2&sort=id', { token });
+    expect(last.body.data.map((u: { id: number }) => u.id)).toEqual([1005, 1006]);
+    const beyond = await call('GET', '/api/users?page=9&pageSize=2', { token });
+    expect(beyond.body.data).toEqual([]);
+
+    const byEmail = await call('GET', '/api/users?email=MARIA.GARCIA@sunrise-solar.example', { token });
+    expect(byEmail.body.data.map((u: { id: number }) => u.id)).toEqual([1002]);
+    const inactive = await call('GET', '/api/users?active=false', { token });
+    expect(inactive.body.data.map((u: { id: number }) => u.id)).toEqual([1005]);
+    const team = await call('GET', '/api/users?teamId=11&sort=id', { token });
+    expect(team.body.data.map((u: { id: number }) => u.id)).toEqual([1002, 1003]);
+    const search = await call('GET', '/api/users?search=chen', { token });
+    expect(search.body.data.map((u: { id: number }) => u.id)).toEqual([1003]);
+    // Users of the other account are invisible.
+    expect((await call('GET', '/api/users?email=lee.park@northwind.example', { token })).body.total).toBe(0);
+    expect((await call('GET', '/api/users?page=0', { token })).status).toBe(400);
+    expect((await call('GET', '/api/users?sort=password', { token })).status).toBe(400);
+  });
+
+  it('gets one user in the seed page shape, and 404s for a user outside the account', async () => {
+    await start();
+    const token = await login();
+    const res = await call('GET', '/api/users/1003', { token });
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body).sort()).toEqual(
+      ['accounts', 'active', 'createdAt', 'createdBy', 'email', 'flatPermissionsList', 'flatRolesList', 'id', 'imgSrc', 'name', 'notificationPreferences', 'phone', 'teamId', 'updatedAt', 'updatedBy'].sort(),
+    );
+    expect(res.body).toMatchObject({ id: 1003, teamId: 11, flatRolesList: ['salesRep'], accounts: [{ accountId: ACCOUNT, accountName: 'Sunrise Solar', usersPrimaryAccount: true, accountAdmin: false }] });
+    const foreign = await call('GET', '/api/users/1008', { token });
+    expect(foreign.status).toBe(404);
+    expect(foreign.body).toMatchObject({ error: 'Not Found', status: 404 });
+  });
+
+  it('creates a user (201, seed shape, createdBy the key owner) and answers 409 on a duplicate in the account', async () => {
+    await start();
+    const token = await login();
+    const res = await call('POST', '/api/users', { token, account: ACCOUNT, body: { email: 'new.rep@sunrise-solar.example', name: 'New Rep', phone: '+15125550199', teamId: 12 } });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      id: expect.any(Number),
+      email: 'new.rep@sunrise-solar.example',
+      name: 'New Rep',
+      active: true,
+      teamId: 12,
+      phone: '+15125550199',
+      createdBy: 'integrations@sunrise-solar.example',
+      updatedBy: 'integrations@sunrise-solar.example',
+      accounts: [{ accountId: ACCOUNT, usersPrimaryAccount: true }],
+      flatRolesList: [],
+      flatPermissionsList: [],
+    });
+    expect(Date.parse(res.body.createdAt)).not.toBeNaN();
+    const duplicate = await call('POST', '/api/users', { token, body: { email: 'NEW.REP@sunrise-solar.example' } });
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.body).toMatchObject({ error: 'Conflict', status: 409 });
+    const events = (emulator!.state as PulseState).audit.map((a) => a.event);
+    expect(events).toContain('user_created');
+    expect(events).toContain('user_added_to_account');
+  });
+
+  it('attaches an existing global user who is not a member of the account', async () => {
+    const shared = structuredClone(fixture) as { apiKeys: { extraAccounts?: string[] }[] };
+    shared.apiKeys[0].extraAccounts = [FOREIGN];
+    await start({}, shared);
+    const token = await login();
+    const res = await call('POST', '/api/users', { token, account: ACCOUNT, body: { email: 'lee.park@northwind.example', name: 'Someone Else' } });
+    expect(res.status).toBe(201);
+    expect(res.body.id).toBe(1008);
+    expect(res.body.name).toBe('Lee Park');
+    expect(res.body.accounts.map((a: { accountId: string }) => a.accountId)).toEqual([FOREIGN, ACCOUNT]);
+    expect(res.body.teamId).toBeNull();
+    // Still a member of the other account, with its own roles there.
+    const there = await call('GET', '/api/users/1008', { token, account: FOREIGN });
+    expect(there.body).toMatchObject({ teamId: 21, flatRolesList: ['salesRep'] });
+  });
+
+  it('validates create bodies', async () => {
+    await start();
+    const token = await login();
+    expect((await call('POST', '/api/users', { token, body: {} })).status).toBe(400);
+    expect((await call('POST', '/api/users', { token, body: { email: 'not-an-email' } })).status).toBe(400);
+    expect((await call('POST', '/api/users', { token, body: { email: 'a@b.example', password: 'x' } })).status).toBe(400);
+    const team = await call('POST', '/api/users', { token, body: { email: 'a@b.example', teamId: 21 } });
+    expect(team.status).toBe(422);
+    expect(team.body.message).toMatch(/Team 21/);
+  });
+
+  it('patches partially and stamps updatedBy/updatedAt; deactivates with active:false', async () => {
+    await start();
+    const token = await login();
+    const before = (await call('GET', '/api/users/1003', { token })).body;
+    const res = await call('PATCH', '/api/users/1003', { token, body: { name: 'James Chen', teamId: 13 } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ name: 'James Chen', teamId: 13, phone: before.phone, active: true, updatedBy: 'integrations@sunrise-solar.example' });
+    expect(res.body.updatedAt > before.updatedAt).toBe(true);
+    const off = await call('PATCH', '/api/users/1003', { token, body: { active: false } });
+    expect(off.body.active).toBe(false);
+    expect((await call('PATCH', '/api/users/1003', { token, body: { email: 'x@y.example' } })).status).toBe(400);
+    expect((await call('PATCH', '/api/users/1003', { token, body: { active: 'no' } })).status).toBe(400);
+    expect((await call('PATCH', '/api/users/1003', { token, body: { notificationPreferences: [{ event: 'lead_created', deliveryPref: ['email', 'sms'] }] } })).status).toBe(200);
+    expect((await call('PATCH', '/api/users/1003', { token, body: { notificationPreferences: [{ event: 'lead_created', deliveryPref: ['pigeon'] }] } })).status).toBe(400);
+    expect((await call('PATCH', '/api/users/1008', { token, body: { name: 'x' } })).status).toBe(404);
+  });
+
+  it('replaces roles and recomputes permissions; an unknown role is refused with 422', async () => {
+    await start();
+    const token = await login();
+    const res = await call('PUT', '/api/users/1003/roles', { token, body: { roles: ['setter', 'support'] } });
+    expect(res.status).toBe(200);
+    expect(res.body.flatRolesList).toEqual(['setter', 'support']);
+    expect(res.body.flatPermissionsList).toEqual(['readApplications', 'readLeads', 'readMerchants', 'readSupport', 'writeLeads']);
+    const unknown = await call('PUT', '/api/users/1003/roles', { token, body: { roles: ['salesRep', 'wizard'] } });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body).toMatchObject({ error: 'Unprocessable Entity', status: 422, message: expect.stringContaining('"wizard"') });
+    expect((await call('GET', '/api/users/1003', { token })).body.flatRolesList).toEqual(['setter', 'support']);
+    expect((await call('PUT', '/api/users/1003/roles', { token, body: { roles: 'admin' } })).status).toBe(400);
+  });
+
+  it('lists roles and teams, and creates teams', async () => {
+    await start();
+    const token = await login();
+    const roles = await call('GET', '/api/roles', { token });
+    expect(roles.body.map((r: { name: string }) => r.name)).toEqual(['admin', 'manager', 'salesRep', 'setter', 'support', 'accounting']);
+    const teams = await call('GET', '/api/teams', { token });
+    expect(teams.body).toMatchObject({ total: 3, data: [{ id: 11 }, { id: 12 }, { id: 13 }] });
+    const created = await call('POST', '/api/teams', { token, body: { name: 'Denver' } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ id: 22, name: 'Denver', accountId: ACCOUNT });
+    expect((await call('POST', '/api/teams', { token, body: { name: 'denver' } })).status).toBe(409);
+  });
+
+  it('rate limits per credential with 429 and Retry-After', async () => {
+    await start({ rateLimit: { limit: 3, windowMs: 60_000 } });
+    const token = await login();
+    for (let i = 0; i < 3; i++) expect((await call('GET', '/api/roles', { token })).status).toBe(200);
+    const refused = await call('GET', '/api/roles', { token });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused.body).toMatchObject({ error: 'Too Many Requests', status: 429 });
+  });
+
+  it('answers unknown routes with the Error shape', async () => {
+    await start();
+    const token = await login();
+    const res = await call('GET', '/api/nothing', { token });
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ error: 'Not Found', status: 404 });
+  });
+});
