@@ -2,7 +2,9 @@ import { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { applyPlan, type ApplyReport, type OperationResult } from '../reconcile/apply.js';
-import { hasChanges, type Plan } from '../reconcile/types.js';
+import { thresholdViolations } from '../reconcile/safety.js';
+import { planOf, readSavedPlan, verifyAgainstLive, type SavedPlan } from '../reconcile/saved-plan.js';
+import { hasChanges, type Plan, type VendorPlan } from '../reconcile/types.js';
 import { renderText } from '../render/text.js';
 import type { VendorAdapter } from '../vendors/types.js';
 import type { RegisterCommand } from './index.js';
@@ -11,18 +13,24 @@ import { addVendorOptions, openSession, planSession, type Session, type VendorCo
 
 export interface ApplyOptions extends VendorCommandOptions {
   yes?: boolean;
-  report?: string;
+  report?: string | false;
+  force?: boolean;
 }
 
 export const registerApply: RegisterCommand = (program) => {
   const command = new Command('apply')
     .description('Plan, show the plan, and make each vendor match git.')
+    .argument('[planfile]', 'a plan saved by `roster plan --out`: only its operations run, and any whose live side changed is refused')
     .option('-y, --yes', 'apply without asking')
-    .option('--report <file>', 'write a machine-readable report of what succeeded and failed');
-  addVendorOptions(command).action(async (options: ApplyOptions) => {
-    const session = await openSession(program.opts().config, options);
+    .option('--force', 'apply even when the plan is over a safety threshold')
+    .option('--report <file>', 'where to write the machine-readable apply report', 'apply-report.json')
+    .option('--no-report', 'do not write the apply report');
+  addVendorOptions(command).action(async (planfile: string | undefined, options: ApplyOptions) => {
+    const saved = planfile ? await readSavedPlan(planfile) : undefined;
+    const only = options.vendor ?? saved?.plan.vendors.map((v) => v.vendor);
+    const session = await openSession(program.opts().config, { ...options, vendor: only });
     try {
-      process.exitCode = await planAndApply(session, options);
+      process.exitCode = saved ? await applySaved(session, saved, options) : await planAndApply(session, options);
     } finally {
       await session.close();
     }
@@ -33,16 +41,62 @@ export const registerApply: RegisterCommand = (program) => {
 /** Plans, shows the plan, asks (or takes --yes), applies; returns the exit code. */
 export async function planAndApply(session: Session, options: ApplyOptions): Promise<number> {
   const plan = await planSession(session);
+  return showAndApply(session, plan, options);
+}
+
+/** Re-reads each vendor, keeps the saved operations whose live side is unchanged, and applies those. */
+async function applySaved(session: Session, saved: SavedPlan, options: ApplyOptions): Promise<number> {
+  const verified: VendorPlan[] = [];
+  const refused: OperationResult[] = [];
+  for (const vendorPlan of saved.plan.vendors) {
+    const target = session.targets.find((t) => t.name === vendorPlan.vendor);
+    if (!target?.adapter) {
+      err(`${vendorPlan.vendor}: ${target?.setupError ?? 'not in the config any more'}; its saved operations are not applied`);
+      refused.push(...vendorPlan.operations.map((op) => ({ vendor: vendorPlan.vendor, action: op.action, key: op.key, ok: false, error: 'vendor not available' })));
+      continue;
+    }
+    const result = verifyAgainstLive(vendorPlan, await target.adapter.list());
+    verified.push(result.plan);
+    refused.push(...result.refused);
+  }
+  for (const r of refused) err(`${colors.yellow('refused')} ${r.vendor} ${r.action} ${r.key}: ${r.error}`);
+  return showAndApply(session, planOf(verified), options, refused);
+}
+
+async function showAndApply(session: Session, plan: Plan, options: ApplyOptions, refused: OperationResult[] = []): Promise<number> {
   out(renderText(plan));
+  const violations = thresholdViolations(plan, session.org.config.vendors);
+  if (violations.length > 0 && !options.force) {
+    for (const v of violations) err(`${colors.red('error:')} ${v.message}`);
+    err('Nothing was applied.');
+    return 1;
+  }
   if (!hasChanges(plan)) {
     out('Nothing to apply.');
-    return plan.summary.errors > 0 ? 1 : 0;
+    return plan.summary.errors > 0 || refused.length > 0 ? 1 : 0;
   }
   if (!options.yes && !(await confirm())) return 1;
-  const report = await applyWithProgress(session, plan);
+  const applied = await applyWithProgress(session, plan);
+  const report: ApplyReport = refused.length > 0 ? withResults(applied, refused) : applied;
   out(renderResults(report));
-  if (options.report) await writeFile(options.report, `${JSON.stringify(report, null, 2)}\n`);
+  if (options.report) {
+    await writeFile(options.report, `${JSON.stringify(report, null, 2)}\n`);
+    err(colors.dim(`report written to ${options.report}`));
+  }
   return report.summary.failed + report.summary.skipped > 0 || plan.summary.errors > 0 ? 1 : 0;
+}
+
+function withResults(report: ApplyReport, extra: OperationResult[]): ApplyReport {
+  const results = [...report.results, ...extra];
+  return {
+    ...report,
+    results,
+    summary: {
+      succeeded: results.filter((r) => r.ok).length,
+      failed: results.filter((r) => !r.ok && !r.skipped).length,
+      skipped: results.filter((r) => r.skipped).length,
+    },
+  };
 }
 
 async function confirm(): Promise<boolean> {

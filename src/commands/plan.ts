@@ -3,12 +3,16 @@ import { renderJson } from '../render/json.js';
 import { renderText } from '../render/text.js';
 import { hasChanges, type Plan } from '../reconcile/types.js';
 import type { RegisterCommand } from './index.js';
-import { out } from './output.js';
+import { thresholdViolations } from '../reconcile/safety.js';
+import { writeSavedPlan } from '../reconcile/saved-plan.js';
+import { colors, err, out } from './output.js';
 import { addVendorOptions, openSession, planSession, type VendorCommandOptions } from './session.js';
 
 export interface PlanOptions extends VendorCommandOptions {
   format: 'text' | 'json' | 'markdown';
   detailedExitcode?: boolean;
+  out?: string;
+  force?: boolean;
 }
 
 /** Renderers by format; markdown is registered by the GitHub module. */
@@ -27,7 +31,9 @@ export const registerPlan: RegisterCommand = (program) => {
   const command = new Command('plan')
     .description('Show what apply would change in each vendor, field by field. Never writes.')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
-    .option('--detailed-exitcode', 'exit 0 with no changes, 2 with changes, 1 on errors');
+    .option('--detailed-exitcode', 'exit 0 with no changes, 2 with changes, 1 on errors')
+    .option('--out <file>', 'also save the plan, with what each operation expects to find live, for `roster apply FILE`')
+    .option('--force', 'do not fail when the plan is over a safety threshold');
   addVendorOptions(command).action(async (options: PlanOptions) => {
     const session = await openSession(program.opts().config, options);
     try {
@@ -35,7 +41,10 @@ export const registerPlan: RegisterCommand = (program) => {
       const render = planRenderers[options.format];
       if (!render) throw new Error(`the ${options.format} format is not available`);
       out(render(plan));
-      process.exitCode = planExitCode(plan, Boolean(options.detailedExitcode));
+      if (options.out) await writeSavedPlan(options.out, plan);
+      const violations = options.force ? [] : thresholdViolations(plan, session.org.config.vendors);
+      for (const v of violations) err(`${colors.red('error:')} ${v.message}`);
+      process.exitCode = violations.length > 0 ? 1 : planExitCode(plan, Boolean(options.detailedExitcode));
     } finally {
       await session.close();
     }

@@ -1,0 +1,88 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { isDeepStrictEqual } from 'node:util';
+import type { LiveRecord } from '../vendors/types.js';
+import type { OperationResult } from './apply.js';
+import { summarise } from './plan.js';
+import type { Operation, Plan, VendorPlan } from './types.js';
+
+/**
+ * A plan written by `roster plan --out`: every operation with the desired record it will send and the
+ * live record it expects to find, so `roster apply FILE` can refuse whatever changed since review.
+ */
+export interface SavedPlan {
+  format: 'roster-saved-plan';
+  version: 1;
+  createdAt: string;
+  checksum?: string;
+  plan: Plan;
+}
+
+export async function writeSavedPlan(file: string, plan: Plan, checksum?: string): Promise<void> {
+  const saved: SavedPlan = { format: 'roster-saved-plan', version: 1, createdAt: new Date().toISOString(), checksum, plan };
+  await writeFile(file, `${JSON.stringify(saved, null, 2)}\n`);
+}
+
+export async function readSavedPlan(file: string): Promise<SavedPlan> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`${file} is not a saved plan: ${(error as Error).message}`);
+  }
+  const saved = parsed as Partial<SavedPlan>;
+  if (saved?.format !== 'roster-saved-plan' || saved.version !== 1 || !Array.isArray(saved.plan?.vendors)) {
+    throw new Error(`${file} is not a saved plan written by \`roster plan --out\``);
+  }
+  return saved as SavedPlan;
+}
+
+/**
+ * Checks a saved vendor plan against what the vendor has now. Operations whose live side is as the
+ * plan expected are kept; the rest are refused with the reason, and never run.
+ */
+export function verifyAgainstLive(saved: VendorPlan, live: LiveRecord[]): { plan: VendorPlan; refused: OperationResult[] } {
+  const byId = new Map(live.map((r) => [r.vendorId, r]));
+  const byEmail = new Map(live.map((r) => [r.email.toLowerCase(), r]));
+  const kept: Operation[] = [];
+  const refused: OperationResult[] = [];
+  for (const op of saved.operations) {
+    const problem = driftOf(op, byId, byEmail);
+    if (problem) {
+      refused.push({ vendor: saved.vendor, action: op.action, key: op.key, vendorId: op.vendorId, ok: false, error: `refused: ${problem} since the plan was made` });
+    } else {
+      kept.push(op);
+    }
+  }
+  // Operations that waited on a refused one cannot run either.
+  const refusedKeys = new Set(refused.map((r) => r.key));
+  const runnable = kept.filter((op) => {
+    const blocked = op.dependsOn.find((key) => refusedKeys.has(key));
+    if (blocked) refused.push({ vendor: saved.vendor, action: op.action, key: op.key, vendorId: op.vendorId, ok: false, skipped: true, error: `skipped: ${blocked} was refused` });
+    return !blocked;
+  });
+  return { plan: { ...saved, operations: runnable }, refused };
+}
+
+function driftOf(op: Operation, byId: Map<string, LiveRecord>, byEmail: Map<string, LiveRecord>): string | undefined {
+  if (op.action === 'create') {
+    const existing = byEmail.get(op.key);
+    return existing ? `a user with this email now exists (id ${existing.vendorId})` : undefined;
+  }
+  const expected = op.live;
+  const now = op.vendorId ? byId.get(op.vendorId) : undefined;
+  if (!expected) return 'the saved plan does not record what it expected to find';
+  if (!now) return `user ${op.vendorId} no longer exists`;
+  const changed: string[] = [];
+  if (now.email.toLowerCase() !== expected.email.toLowerCase()) changed.push('email');
+  if (now.active !== expected.active) changed.push('active');
+  const fields = new Set([...Object.keys(expected.fields), ...Object.keys(now.fields)]);
+  for (const field of [...fields].sort()) {
+    if (!isDeepStrictEqual(expected.fields[field] ?? null, now.fields[field] ?? null)) changed.push(field);
+  }
+  return changed.length > 0 ? `the live user changed (${changed.join(', ')})` : undefined;
+}
+
+/** A plan made of the verified vendor plans. */
+export function planOf(vendors: VendorPlan[]): Plan {
+  return { version: 1, vendors, summary: summarise(vendors) };
+}
