@@ -1,0 +1,287 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ResolvedPerson } from '../../src/config/model.js';
+import type { VendorInstanceConfig } from '../../src/config/schema.js';
+import { HttpClient } from '../../src/http/client.js';
+import { json, Router, startEmulator, type Emulator } from '../../src/sandbox/emulator-kit.js';
+import { PulseAdapter } from '../../src/vendors/pulse/adapter.js';
+import { startPulseEmulator, type PulseEmulatorOptions, type PulseState } from '../../src/vendors/pulse/emulator.js';
+import type { ApplyContext, DesiredRecord, FieldValue } from '../../src/vendors/types.js';
+
+const fixture = JSON.parse(readFileSync(new URL('../../examples/sandbox/pulse.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+const ACCOUNT = '6591739253089529';
+const FOREIGN = '4820015577310046';
+const API_KEY = 'sandbox-pulse-key';
+const API_SECRET = 'sandbox-pulse-secret';
+const ctx: ApplyContext = { vendorIdFor: () => undefined };
+
+const emulators: Emulator[] = [];
+afterEach(async () => {
+  await Promise.all(emulators.splice(0).map((e) => e.close()));
+});
+
+async function start(options: PulseEmulatorOptions = {}, data: unknown = fixture): Promise<{ emulator: Emulator; state: PulseState }> {
+  const emulator = await startPulseEmulator(structuredClone(data), options);
+  emulators.push(emulator);
+  return { emulator, state: emulator.state as PulseState };
+}
+
+function adapterFor(url: string, config: Record<string, unknown> = {}, credentials = { apiKey: API_KEY, apiSecret: API_SECRET }): PulseAdapter {
+  const http = new HttpClient({ vendor: 'pulse', baseUrl: url, retry: { maxAttempts: 2, baseDelayMs: 1 } });
+  return new PulseAdapter({
+    instanceName: 'pulse',
+    config: { kind: 'pulse', baseUrl: url, accountId: ACCOUNT, accountHeader: 'x-account-id', pageSize: 100, ...config } as unknown as VendorInstanceConfig,
+    credentials,
+    http,
+  });
+}
+
+function want(email: string, fields: Record<string, FieldValue>, active = true): DesiredRecord {
+  return { key: email.toLowerCase(), email, active, fields, dependsOn: [], person: {} as ResolvedPerson };
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a failure');
+}
+
+function expectNoSecrets(text: string, tokens: string[] = []): void {
+  for (const secret of [API_KEY, API_SECRET, ...tokens]) expect(text).not.toContain(secret);
+}
+
+describe('Pulse adapter: session', () => {
+  it('logs in once, sends the token and x-account-id on every call, and caches the token', async () => {
+    const { emulator, state } = await start();
+    const adapter = adapterFor(emulator.url);
+    await adapter.list();
+    await adapter.findByEmail('maria.garcia@sunrise-solar.example');
+    await adapter.list();
+    expect(state.logins).toBe(1);
+    expect(adapter.logins).toBe(1);
+    expect(emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/auth/login', 'GET /api/users', 'GET /api/users', 'GET /api/users']);
+  });
+
+  it('uses the configured account header name', async () => {
+    const { emulator } = await start();
+    const adapter = adapterFor(emulator.url, { accountHeader: 'X-Account-ID', accountId: FOREIGN });
+    const error = await failure(adapter.list());
+    // The emulator reads the header whatever its case, so the foreign account is refused.
+    expect(error.message).toMatch(/403/);
+  });
+
+  it('logs in again exactly once when the token has expired, even for a burst of concurrent calls', async () => {
+    const { emulator, state } = await start();
+    const adapter = adapterFor(emulator.url);
+    await adapter.list();
+    state.expireAllTokens();
+    const found = await Promise.all(['maria.garcia', 'james.chen', 'dana.whitfield', 'tyler.brooks'].map((n) => adapter.findByEmail(`${n}@sunrise-solar.example`)));
+    expect(found.every((f) => f !== undefined)).toBe(true);
+    expect(state.logins).toBe(2);
+    expect(adapter.logins).toBe(2);
+    expect(emulator.requests.filter((r) => r.status === 401)).toHaveLength(4);
+  });
+
+  it('logs in again when the TTL passes', async () => {
+    const { emulator, state } = await start({ tokenTtlMs: 100 });
+    const adapter = adapterFor(emulator.url);
+    await adapter.list();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(await adapter.list()).toHaveLength(6);
+    expect(state.logins).toBe(2);
+  });
+
+  it('fails clearly when the fresh token is refused too, after exactly one re-login', async () => {
+    const { emulator, state } = await start({ tokenTtlMs: 0 });
+    const adapter = adapterFor(emulator.url);
+    const error = await failure(adapter.list());
+    expect(error.message).toMatch(/refused again right after a fresh login/);
+    expect(state.logins).toBe(2);
+    expectNoSecrets(error.message, [...state.sessions.keys()]);
+  });
+
+  it('reports refused credentials without the key or secret', async () => {
+    const { emulator } = await start();
+    const adapter = adapterFor(emulator.url, {}, { apiKey: API_KEY, apiSecret: 'not-the-secret-at-all' });
+    const error = await failure(adapter.list());
+    expect(error.message).toMatch(/logging in to Pulse failed: pulse: POST \/api\/auth\/login answered 401/);
+    expect(error.message).toMatch(/check the API key and secret/);
+    expect(error.message).not.toContain('not-the-secret-at-all');
+    expectNoSecrets(error.message);
+  });
+
+  it('reports a rotated secret at re-login clearly', async () => {
+    const { emulator, state } = await start();
+    const adapter = adapterFor(emulator.url);
+    await adapter.list();
+    state.apiKeys[0].apiSecret = 'rotated-secret';
+    state.expireAllTokens();
+    const error = await failure(adapter.list());
+    expect(error.message).toMatch(/logging in to Pulse failed/);
+    expectNoSecrets(error.message);
+  });
+
+  it('refuses an account the key cannot reach with a 403 message', async () => {
+    const { emulator } = await start();
+    const error = await failure(adapterFor(emulator.url, { accountId: FOREIGN }).list());
+    expect(error.message).toMatch(/GET \/api\/users answered 403: Forbidden: Account 4820015577310046 is not available/);
+    expectNoSecrets(error.message);
+  });
+
+  it('never lets a secret or token reach a message, even when the vendor echoes them', async () => {
+    let issued = '';
+    const router = new Router()
+      .add('POST', '/api/auth/login', (req) => {
+        issued = 'a'.repeat(60) + 'beef';
+        return json(200, { token: issued, expiresAt: new Date(Date.now() + 60_000).toISOString(), echo: req.body });
+      })
+      .add('GET', '/api/users', (req) =>
+        json(500, { error: 'Internal', status: 500, message: `failed for ${String(req.headers.authorization)} with key ${API_KEY}/${API_SECRET}` }),
+      );
+    const liar = await startEmulator({
+      name: 'liar',
+      router,
+      state: {},
+      tooManyRequests: () => json(429, {}),
+      serverError: (s) => json(s, {}),
+      notFound: () => json(404, {}),
+    });
+    emulators.push(liar);
+    const error = await failure(adapterFor(liar.url).list());
+    expect(error.message).toMatch(/answered 500/);
+    expectNoSecrets(error.message, [issued]);
+  });
+});
+
+describe('Pulse adapter: list and findByEmail', () => {
+  it('maps users into the field space: full name, E.164 phone, team as string, sorted roles', async () => {
+    const { emulator } = await start();
+    const records = await adapterFor(emulator.url).list();
+    expect(records.map((r) => r.vendorId)).toEqual(['1001', '1002', '1003', '1004', '1005', '1006']);
+    expect(records.find((r) => r.vendorId === '1002')).toEqual({
+      vendorId: '1002',
+      email: 'maria.garcia@sunrise-solar.example',
+      active: true,
+      fields: { name: 'Maria Garcia', phone: '+15125550101', team: '11', roles: ['manager'] },
+    });
+    expect(records.find((r) => r.vendorId === '1004')?.fields).toEqual({ name: 'Dana Whitfield', phone: null, team: '12', roles: ['support'] });
+    expect(records.find((r) => r.vendorId === '1005')?.active).toBe(false);
+  });
+
+  it('pages until page >= totalPages', async () => {
+    const { emulator } = await start();
+    const records = await adapterFor(emulator.url, { pageSize: 2 }).list();
+    expect(records).toHaveLength(6);
+    const pages = emulator.requests.filter((r) => r.path === '/api/users').map((r) => r.query.page);
+    expect(pages).toEqual(['1', '2', '3']);
+  });
+
+  it('finds a user by email, case-insensitively, through the email filter', async () => {
+    const { emulator } = await start();
+    const adapter = adapterFor(emulator.url);
+    expect((await adapter.findByEmail('James.Chen@Sunrise-Solar.example'))?.vendorId).toBe('1003');
+    expect(await adapter.findByEmail('nobody@sunrise-solar.example')).toBeUndefined();
+    expect(emulator.requests.at(-1)?.query.email).toBe('nobody@sunrise-solar.example');
+  });
+
+  describe('guards against a server that lies about paging', () => {
+    async function lying(answer: (page: number) => unknown): Promise<string> {
+      const router = new Router()
+        .add('POST', '/api/auth/login', () => json(200, { token: 'b'.repeat(64) }))
+        .add('GET', '/api/users', (req) => json(200, answer(Number(req.query.get('page')))));
+      const server = await startEmulator({ name: 'liar', router, state: {}, tooManyRequests: () => json(429, {}), serverError: (s) => json(s, {}), notFound: () => json(404, {}) });
+      emulators.push(server);
+      return (await failure(adapterFor(server.url).list())).message;
+    }
+    const user = (id: number) => ({ id, email: `u${id}@x.example`, name: 'U', active: true, teamId: null, phone: null, flatRolesList: [] });
+
+    it('refuses a server that ignores the page parameter', async () => {
+      expect(await lying(() => ({ data: [user(1)], page: 1, pageSize: 1, total: 3, totalPages: 3 }))).toMatch(/asked for page 2 .* got page 1/);
+    });
+    it('refuses the same user on two pages', async () => {
+      expect(await lying((page) => ({ data: [user(1)], page, pageSize: 1, total: 3, totalPages: 3 }))).toMatch(/user 1 appeared twice/);
+    });
+    it('refuses an empty page before the last one', async () => {
+      expect(await lying((page) => ({ data: page === 1 ? [user(1)] : [], page, pageSize: 1, total: 9, totalPages: 9 }))).toMatch(/page 2 of 9 .* is empty/);
+    });
+    it('refuses a body that is not a list envelope', async () => {
+      expect(await lying(() => [user(1)])).toMatch(/is not a \{data, page, totalPages\} list/);
+    });
+  });
+});
+
+describe('Pulse adapter: writes', () => {
+  it('creates with POST then sets roles with PUT', async () => {
+    const { emulator, state } = await start();
+    const adapter = adapterFor(emulator.url);
+    const { vendorId } = await adapter.create(
+      want('New.Rep@sunrise-solar.example', { name: 'New Rep', phone: '+15125550199', team: '12', roles: ['salesRep', 'setter'] }),
+      ctx,
+    );
+    const writes = emulator.requests.filter((r) => r.method !== 'GET' && r.path !== '/api/auth/login');
+    expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/users', `PUT /api/users/${vendorId}/roles`]);
+    expect(writes[0].body).toEqual({ email: 'New.Rep@sunrise-solar.example', name: 'New Rep', phone: '+15125550199', teamId: 12 });
+    const live = await adapter.findByEmail('new.rep@sunrise-solar.example');
+    expect(live).toEqual({ vendorId, email: 'New.Rep@sunrise-solar.example', active: true, fields: { name: 'New Rep', phone: '+15125550199', team: '12', roles: ['salesRep', 'setter'] } });
+    expect(state.users.find((u) => String(u.id) === vendorId)?.createdBy).toBe('integrations@sunrise-solar.example');
+  });
+
+  it('reports a duplicate create (409) in the vendor words', async () => {
+    const { emulator } = await start();
+    const error = await failure(adapterFor(emulator.url).create(want('maria.garcia@sunrise-solar.example', { name: 'Maria Garcia', roles: ['manager'] }), ctx));
+    expect(error.message).toMatch(/POST \/api\/users answered 409: Conflict: A user with email maria.garcia@sunrise-solar.example is already a member/);
+  });
+
+  it('leaves a create that fails at the roles step for the next plan to finish', async () => {
+    const { emulator } = await start();
+    const adapter = adapterFor(emulator.url);
+    const error = await failure(adapter.create(want('half@sunrise-solar.example', { name: 'Half Done', roles: ['wizard'] }), ctx));
+    expect(error.message).toMatch(/created Pulse user \d+ \(half@sunrise-solar.example\) but setting the roles failed: .*422.*"wizard"/);
+    const live = await adapter.findByEmail('half@sunrise-solar.example');
+    expect(live?.fields.roles).toEqual([]);
+  });
+
+  it('updates only the changed fields, and roles only when they changed', async () => {
+    const { emulator } = await start();
+    const adapter = adapterFor(emulator.url);
+    const desired = want('james.chen@sunrise-solar.example', { name: 'James Chen', phone: '+15125550102', team: '13', roles: ['manager', 'salesRep'] });
+    await adapter.update('1003', desired, ['name', 'team'], ctx);
+    let writes = emulator.requests.filter((r) => r.method === 'PATCH' || r.method === 'PUT');
+    expect(writes.map((r) => [r.method, r.path, r.body])).toEqual([['PATCH', '/api/users/1003', { name: 'James Chen', teamId: 13 }]]);
+    await adapter.update('1003', desired, ['roles'], ctx);
+    writes = emulator.requests.filter((r) => r.method === 'PATCH' || r.method === 'PUT');
+    expect(writes.at(-1)).toMatchObject({ method: 'PUT', path: '/api/users/1003/roles', body: { roles: ['manager', 'salesRep'] } });
+    expect(writes).toHaveLength(2);
+    expect((await adapter.findByEmail('james.chen@sunrise-solar.example'))?.fields).toEqual({ name: 'James Chen', phone: '+15125550102', team: '13', roles: ['manager', 'salesRep'] });
+  });
+
+  it('deactivates with PATCH {active:false} and reactivates with PATCH {active:true} plus changes', async () => {
+    const { emulator } = await start();
+    const adapter = adapterFor(emulator.url);
+    const live = (await adapter.findByEmail('dana.whitfield@sunrise-solar.example'))!;
+    await adapter.deactivate(live.vendorId, live);
+    expect((await adapter.findByEmail('dana.whitfield@sunrise-solar.example'))?.active).toBe(false);
+    await adapter.reactivate(live.vendorId, want('dana.whitfield@sunrise-solar.example', { name: 'Dana Whitfield', team: '11', roles: ['accounting', 'support'] }), ['team', 'roles'], ctx);
+    const patches = emulator.requests.filter((r) => r.method === 'PATCH').map((r) => r.body);
+    expect(patches).toEqual([{ active: false }, { active: true, teamId: 11 }]);
+    expect(await adapter.findByEmail('dana.whitfield@sunrise-solar.example')).toMatchObject({ active: true, fields: { team: '11', roles: ['accounting', 'support'] } });
+  });
+
+  it('never deletes', async () => {
+    const { emulator } = await start();
+    const adapter = adapterFor(emulator.url);
+    const live = (await adapter.findByEmail('temp.helper@gmail.example'))!;
+    await expect(adapter.delete(live.vendorId, live)).rejects.toThrow(/never deletes/);
+    expect(emulator.requests.some((r) => r.method === 'DELETE')).toBe(false);
+  });
+
+  it('declares its capabilities and fields', async () => {
+    const { emulator } = await start();
+    const adapter = adapterFor(emulator.url);
+    expect(adapter.capabilities).toEqual({ deactivate: 'flag', emailChange: false });
+    expect(adapter.fields).toEqual([{ name: 'name' }, { name: 'phone', personal: 'phone' }, { name: 'team' }, { name: 'roles' }]);
+  });
+});
