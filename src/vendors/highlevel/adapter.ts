@@ -1,0 +1,291 @@
+import { randomBytes } from 'node:crypto';
+import { type HttpClient, VendorHttpError } from '../../http/client.js';
+import { RateLimiter } from '../../http/limiter.js';
+import type { AdapterOptions, ApplyContext, Capabilities, DesiredRecord, FieldSpec, FieldValue, LiveRecord, VendorAdapter } from '../types.js';
+import { comparablePhone, highlevelFields, sortedUnique } from './mapping.js';
+import { fullPermissions } from './permissions.js';
+
+export const HIGHLEVEL_RATE = { limit: 100, windowMs: 10_000 };
+export const HIGHLEVEL_API_VERSION = '2021-07-28';
+
+/** A user as search, get, create and update answer it (UserSchema in highlevel-users.openapi.json). */
+interface WireUser {
+  id?: unknown;
+  email?: unknown;
+  firstName?: unknown;
+  lastName?: unknown;
+  phone?: unknown;
+  permissions?: Record<string, unknown> | null;
+  /** The spec types it as one string; every request DTO and real answer use a list. Both are read. */
+  scopes?: unknown;
+  scopesAssignedToOnly?: unknown;
+  roles?: { type?: unknown; role?: unknown; locationIds?: unknown; restrictSubAccount?: unknown } | null;
+  deleted?: unknown;
+}
+
+interface WireSearch {
+  users?: unknown;
+  count?: unknown;
+}
+
+/** HighLevel's error bodies: `{statusCode, message, error}`, where a 422's message is a list of sentences. */
+export function describeHighlevelError(status: number, body: unknown): string | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const { message, error } = body as { message?: unknown; error?: unknown };
+  const text = Array.isArray(message)
+    ? message.map(String).join('; ')
+    : typeof message === 'string' && message
+      ? message
+      : typeof error === 'string' && error
+        ? error
+        : undefined;
+  if (!text) return undefined;
+  if (status === 401 && !isNotFoundMessage(text)) {
+    return `${text} (check the token, its users.readonly and users.write scopes, and companyId)`;
+  }
+  return text;
+}
+
+function isNotFoundMessage(text: string): boolean {
+  return /user does not exist/i.test(text);
+}
+
+/**
+ * HighLevel answers GET/PUT/DELETE of an unknown or deleted user with 401 "The user does not exist."
+ * (issue #205): that is "not found", not an expired token.
+ */
+export function isUserNotFound(error: unknown): boolean {
+  if (!(error instanceof VendorHttpError) || error.status !== 401) return false;
+  const message = (error.body as { message?: unknown } | undefined)?.message;
+  const text = Array.isArray(message) ? message.join(' ') : String(message ?? '');
+  return isNotFoundMessage(text);
+}
+
+const PASSWORD_CLASSES = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnopqrstuvwxyz', '23456789', '!#%*+-=?@^_'];
+
+/** A uniformly random index below `n` from crypto.randomBytes (rejection sampling, no modulo bias). */
+function randomIndex(n: number): number {
+  const limit = 256 - (256 % n);
+  for (;;) {
+    const byte = randomBytes(1)[0];
+    if (byte < limit) return byte % n;
+  }
+}
+
+/**
+ * A throwaway password for a create: HighLevel requires one, the person sets their own through
+ * password reset. 32 characters from four classes (about 200 bits), every class present. It lives
+ * only in the create request: never returned, printed, logged or stored.
+ */
+export function generatePassword(length = 32): string {
+  const all = PASSWORD_CLASSES.join('');
+  const chars = PASSWORD_CLASSES.map((set) => set[randomIndex(set.length)]);
+  while (chars.length < length) chars.push(all[randomIndex(all.length)]);
+  for (let i = chars.length - 1; i > 0; i--) {
+    const j = randomIndex(i + 1);
+    [chars[i], chars[j]] = [chars[j], chars[i]];
+  }
+  return chars.join('');
+}
+
+const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
+
+function stringList(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string' && v !== '');
+  // UserSchema.scopes is declared as a single string; read a comma list if one ever comes.
+  if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter(Boolean);
+  return [];
+}
+
+function asStrings(value: FieldValue | undefined): string[] {
+  return Array.isArray(value) ? value.map(String) : [];
+}
+
+export class HighlevelAdapter implements VendorAdapter {
+  // No deactivation exists: removal is DELETE, and only when policy.allowDelete says so. Email
+  // cannot change in place: the engine plans an error, or delete and re-create with emailChange: recreate.
+  readonly capabilities: Capabilities = { deactivate: 'delete', emailChange: false };
+  readonly fields: FieldSpec[] = highlevelFields;
+  private readonly http: HttpClient;
+  private readonly companyId: string;
+  private readonly pageSize: number;
+  private readonly vendor: string;
+
+  constructor(options: AdapterOptions) {
+    const config = options.config;
+    const token = options.credentials.token ?? '';
+    if (!token) throw new Error(`${options.instanceName}: no HighLevel token (credentials.token)`);
+    if (typeof config.companyId !== 'string' || config.companyId === '') {
+      throw new Error(`${options.instanceName}: companyId is required (the HighLevel agency id)`);
+    }
+    this.companyId = config.companyId;
+    this.vendor = options.instanceName;
+    const version = typeof config.apiVersion === 'string' && config.apiVersion ? config.apiVersion : HIGHLEVEL_API_VERSION;
+    // The emulator pages at 100; HighLevel's own maximum is undocumented. shared/vendors/README.md
+    this.pageSize = Math.min(100, Math.max(1, Number(config.pageSize ?? 100) || 100));
+
+    const base = options.http.options;
+    this.http = options.http.with({
+      limiter: base.limiter ?? new RateLimiter(HIGHLEVEL_RATE.limit, HIGHLEVEL_RATE.windowMs, config.rateShare ?? 1),
+      headers: async () => ({ ...(await base.headers?.()), authorization: `Bearer ${token}`, version }),
+      secrets: () => [...(base.secrets?.() ?? []), token],
+      describeError: (status, body) => describeHighlevelError(status, body) ?? base.describeError?.(status, body),
+      onResponse: (response, limiter) => {
+        base.onResponse?.(response, limiter);
+        const remaining = Number(response.headers.get('x-ratelimit-remaining') ?? NaN);
+        const max = Number(response.headers.get('x-ratelimit-max') ?? NaN);
+        if (limiter && Number.isFinite(remaining)) limiter.observeRemaining(remaining, Number.isFinite(max) ? max : HIGHLEVEL_RATE.limit);
+      },
+    });
+  }
+
+  /** Every user of the company, deleted ones (still in search for a few minutes) left out. */
+  async list(): Promise<LiveRecord[]> {
+    const users = await this.search({});
+    return users.filter((u) => u.deleted !== true).map((u) => this.toLive(u));
+  }
+
+  async findByEmail(email: string): Promise<LiveRecord | undefined> {
+    const wanted = email.toLowerCase();
+    const users = await this.search({ query: email });
+    const found = users.find((u) => u.deleted !== true && typeof u.email === 'string' && u.email.toLowerCase() === wanted);
+    return found ? this.toLive(found) : undefined;
+  }
+
+  async create(desired: DesiredRecord, _ctx: ApplyContext): Promise<{ vendorId: string }> {
+    const password = generatePassword();
+    // The password joins the secrets of this one request, so even an echo of it would be masked.
+    const http = this.http.with({ secrets: () => [...(this.http.options.secrets?.() ?? []), password] });
+    const body = { ...this.writeBody(desired), email: desired.email, password };
+    const response = await http.request<WireUser | { user?: WireUser }>({ method: 'POST', path: '/users/', body });
+    const answer = response.body as (WireUser & { user?: WireUser }) | undefined;
+    const id = answer?.id ?? answer?.user?.id;
+    if (typeof id !== 'string' || id === '') {
+      throw new VendorHttpError(`${this.vendor}: POST /users/ answered ${response.status} without the new user's id`, 'malformed', response.status);
+    }
+    return { vendorId: id };
+  }
+
+  async update(vendorId: string, desired: DesiredRecord, _changedFields: string[], _ctx: ApplyContext): Promise<void> {
+    // Full desired state every time: scopes replace wholesale, and whether permissions merge is
+    // undocumented, so all 38 go. Email is never sent: HighLevel refuses to change it.
+    const path = `/users/${encodeURIComponent(vendorId)}`;
+    try {
+      await this.http.request({ method: 'PUT', path, body: this.writeBody(desired) });
+    } catch (error) {
+      if (isUserNotFound(error)) throw new Error(`${this.vendor}: user ${vendorId} no longer exists in HighLevel (deleted, or never created)`);
+      throw error;
+    }
+  }
+
+  async deactivate(vendorId: string, _live: LiveRecord): Promise<void> {
+    throw new Error(`HighLevel has no deactivation: user ${vendorId} can only be deleted (set policy.allowDelete: true)`);
+  }
+
+  async reactivate(vendorId: string, _desired: DesiredRecord, _changedFields: string[], _ctx: ApplyContext): Promise<void> {
+    throw new Error(`HighLevel has no deactivation, so user ${vendorId} cannot be reactivated`);
+  }
+
+  /** Queues the deletion (it takes effect minutes later); a user already gone counts as deleted. */
+  async delete(vendorId: string, _live: LiveRecord): Promise<void> {
+    const path = `/users/${encodeURIComponent(vendorId)}`;
+    let response;
+    try {
+      response = await this.http.request<{ succeded?: unknown; succeeded?: unknown; message?: unknown }>({ method: 'DELETE', path });
+    } catch (error) {
+      if (isUserNotFound(error)) return;
+      throw error;
+    }
+    // v2 spells it `succeded`, v3 `succeeded`.
+    const body = response.body ?? {};
+    if (body.succeded === false || body.succeeded === false) {
+      const why = typeof body.message === 'string' ? body.message : 'no reason given';
+      throw new VendorHttpError(`${this.vendor}: DELETE ${path} was not accepted: ${why}`, 'http', response.status, body);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ internals
+
+  /** The UpdateUserDto/CreateUserDto fields roster manages, flat as requests take them. */
+  private writeBody(desired: DesiredRecord): Record<string, unknown> {
+    const f = desired.fields;
+    const permissions = f.permissions && typeof f.permissions === 'object' && !Array.isArray(f.permissions) ? f.permissions : {};
+    const body: Record<string, unknown> = {
+      companyId: this.companyId,
+      firstName: f.firstName,
+      lastName: f.lastName,
+      type: f.type,
+      role: f.role,
+      locationIds: asStrings(f.locationIds),
+      permissions: fullPermissions(permissions),
+      scopes: asStrings(f.scopes),
+      scopesAssignedToOnly: asStrings(f.scopesAssignedToOnly),
+    };
+    if (typeof f.phone === 'string' && f.phone) body.phone = f.phone;
+    return body;
+  }
+
+  /**
+   * Pages `/users/search` with skip/limit until `skip >= count` or a short page. A vendor that
+   * repeats users, or returns more than it counts, stops the listing: a plan on it is not trusted.
+   */
+  private async search(extra: { query?: string }): Promise<WireUser[]> {
+    const all: WireUser[] = [];
+    const seen = new Set<string>();
+    for (let skip = 0; ; ) {
+      const where = `${this.vendor}: GET /users/search (skip ${skip})`;
+      const response = await this.http.request<WireSearch>({
+        method: 'GET',
+        path: '/users/search',
+        // skip and limit are strings in the spec; a query string carries nothing else anyway.
+        query: { companyId: this.companyId, skip: String(skip), limit: String(this.pageSize), ...extra },
+      });
+      const body = response.body;
+      if (!body || typeof body !== 'object' || !Array.isArray(body.users)) {
+        throw new VendorHttpError(`${where} answered without a users list`, 'malformed', response.status);
+      }
+      const count = Number(body.count);
+      if (!Number.isInteger(count) || count < 0) {
+        throw new VendorHttpError(`${where} answered without a usable count (${String(body.count)})`, 'malformed', response.status);
+      }
+      const page = body.users as WireUser[];
+      if (page.length > this.pageSize) {
+        throw new VendorHttpError(`${where} returned ${page.length} users for a limit of ${this.pageSize}; the listing cannot be trusted`, 'malformed', response.status);
+      }
+      for (const user of page) {
+        if (typeof user?.id !== 'string' || user.id === '' || typeof user.email !== 'string') {
+          throw new VendorHttpError(`${where} returned a user without an id or email`, 'malformed', response.status);
+        }
+        if (seen.has(user.id)) {
+          throw new VendorHttpError(`${where} repeats user ${user.id}, already listed; stopping so no user is missed or counted twice`, 'malformed', response.status);
+        }
+        seen.add(user.id);
+        all.push(user);
+      }
+      if (all.length > count) {
+        throw new VendorHttpError(`${where} returned ${all.length} users but counts ${count}; the listing cannot be trusted`, 'malformed', response.status);
+      }
+      skip += page.length;
+      if (page.length < this.pageSize || skip >= count) return all;
+    }
+  }
+
+  private toLive(u: WireUser): LiveRecord {
+    const roles = u.roles ?? {};
+    const flat = u as { type?: unknown; role?: unknown; locationIds?: unknown };
+    const fields: Record<string, FieldValue> = {
+      firstName: text(u.firstName),
+      lastName: text(u.lastName),
+      phone: comparablePhone(u.phone),
+      type: text(roles.type) ?? text(flat.type),
+      role: text(roles.role) ?? text(flat.role),
+      locationIds: sortedUnique(stringList(roles.locationIds ?? flat.locationIds)),
+      permissions: fullPermissions(u.permissions ?? {}),
+      scopes: sortedUnique(stringList(u.scopes)),
+      // Not in the published UserSchema; where a tenant leaves it out it reads as none assigned.
+      // shared/vendors/README.md
+      scopesAssignedToOnly: sortedUnique(stringList(u.scopesAssignedToOnly)),
+    };
+    return { vendorId: String(u.id), email: String(u.email), active: true, fields };
+  }
+}

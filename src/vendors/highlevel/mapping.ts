@@ -1,0 +1,100 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import type { Organisation, ResolvedPerson } from '../../config/model.js';
+import type { VendorInstanceConfig } from '../../config/schema.js';
+import type { DesiredRecord, FieldSpec, FieldValue } from '../types.js';
+import { highlevelPermissionDefaults, isPermissionName, type HighlevelPermissions } from './permissions.js';
+import type { HighlevelOffice, HighlevelPerson, HighlevelRole } from './schema.js';
+
+/**
+ * The fields roster manages in HighLevel, in the order a plan shows them. Both sides of a diff use
+ * this form: `type`/`role` flat (HighLevel nests them under `roles` in answers), `locationIds` and
+ * both scope lists sorted and unique, `permissions` the full 38-key object after defaults, `phone`
+ * in E.164. Email is the identity and never changes in place (capabilities.emailChange is false).
+ */
+export const highlevelFields: FieldSpec[] = [
+  { name: 'firstName' },
+  { name: 'lastName' },
+  { name: 'phone', personal: 'phone' },
+  { name: 'type' },
+  { name: 'role' },
+  { name: 'locationIds' },
+  { name: 'permissions' },
+  { name: 'scopes' },
+  { name: 'scopesAssignedToOnly' },
+];
+
+export function sortedUnique(values: Iterable<string>): string[] {
+  return [...new Set(values)].sort();
+}
+
+/**
+ * A phone as HighLevel shows it ("+1 808-868-8888") or as git holds it, in E.164 when it parses;
+ * otherwise the digits and plus as they are, so a bad number still shows in a plan.
+ */
+export function comparablePhone(value: unknown): string | null {
+  if (typeof value !== 'string' || value.trim() === '') return null;
+  const parsed = parsePhoneNumberFromString(value.trim(), 'US');
+  return parsed?.isValid() ? parsed.number : value.replace(/[^\d+]/g, '');
+}
+
+export function highlevelRolesOf(person: ResolvedPerson): HighlevelRole[] {
+  return person.roles
+    .map((role) => (role as unknown as { highlevel?: HighlevelRole }).highlevel)
+    .filter((mapping): mapping is HighlevelRole => mapping !== undefined);
+}
+
+function overridesOf(person: ResolvedPerson): HighlevelPerson | undefined {
+  return (person.vendors as { highlevel?: HighlevelPerson } | undefined)?.highlevel;
+}
+
+/**
+ * Permissions for a set of roles: HighLevel's defaults, then every permission a role names is the OR
+ * of what the roles naming it say (a role can turn a default off, and any role can grant), then the
+ * person's own overrides.
+ */
+export function mergedPermissions(roles: HighlevelRole[], own?: Record<string, boolean | undefined>): HighlevelPermissions {
+  const result: HighlevelPermissions = { ...highlevelPermissionDefaults };
+  const named = new Map<string, boolean>();
+  for (const role of roles) {
+    for (const [name, value] of Object.entries(role.permissions ?? {})) {
+      if (typeof value === 'boolean') named.set(name, (named.get(name) ?? false) || value);
+    }
+  }
+  for (const [name, value] of named) if (isPermissionName(name)) result[name] = value;
+  for (const [name, value] of Object.entries(own ?? {})) {
+    if (isPermissionName(name) && typeof value === 'boolean') result[name] = value;
+  }
+  return result;
+}
+
+/** The person as HighLevel should hold them; undefined when none of their roles maps onto HighLevel. */
+export function highlevelDesired(person: ResolvedPerson, _org: Organisation, _config?: VendorInstanceConfig): DesiredRecord | undefined {
+  const roles = highlevelRolesOf(person);
+  if (roles.length === 0) return undefined;
+  const own = overridesOf(person);
+  const office = (person.office as { highlevel?: HighlevelOffice } | undefined)?.highlevel;
+
+  const fields: Record<string, FieldValue> = {
+    firstName: person.firstName,
+    lastName: person.lastName,
+    type: roles.some((r) => r.type === 'agency') ? 'agency' : 'account',
+    role: roles.some((r) => r.role === 'admin') ? 'admin' : 'user',
+    locationIds: sortedUnique([...(office?.locationIds ?? []), ...(own?.locationIds ?? [])]),
+    permissions: mergedPermissions(roles, own?.permissions),
+    scopes: sortedUnique([...roles.flatMap((r) => r.scopes ?? []), ...(own?.scopes ?? [])]),
+    scopesAssignedToOnly: sortedUnique(roles.flatMap((r) => r.scopesAssignedToOnly ?? [])),
+  };
+  // A phone git leaves out is not managed (never cleared); one it declares is compared in E.164.
+  const phone = comparablePhone(person.phone);
+  if (phone) fields.phone = phone;
+
+  return {
+    key: person.key,
+    email: person.email,
+    pinnedId: own?.id,
+    active: person.active,
+    fields,
+    dependsOn: [],
+    person,
+  };
+}

@@ -1,0 +1,64 @@
+import { highlevelPermissionNames } from './schema.js';
+
+export type HighlevelPermissionName = (typeof highlevelPermissionNames)[number];
+export type HighlevelPermissions = Record<HighlevelPermissionName, boolean>;
+
+/** PermissionsDto defaults from highlevel-users.openapi.json (a test checks they stay equal). */
+export const highlevelPermissionDefaults: Readonly<HighlevelPermissions> = Object.freeze({
+  campaignsEnabled: true,
+  campaignsReadOnly: false,
+  contactsEnabled: true,
+  workflowsEnabled: true,
+  workflowsReadOnly: false,
+  triggersEnabled: true,
+  funnelsEnabled: true,
+  websitesEnabled: false,
+  opportunitiesEnabled: true,
+  dashboardStatsEnabled: true,
+  bulkRequestsEnabled: true,
+  appointmentsEnabled: true,
+  reviewsEnabled: true,
+  onlineListingsEnabled: true,
+  phoneCallEnabled: true,
+  conversationsEnabled: true,
+  assignedDataOnly: false,
+  adwordsReportingEnabled: false,
+  membershipEnabled: false,
+  facebookAdsReportingEnabled: false,
+  attributionsReportingEnabled: false,
+  settingsEnabled: true,
+  tagsEnabled: true,
+  leadValueEnabled: true,
+  marketingEnabled: true,
+  agentReportingEnabled: true,
+  botService: false,
+  socialPlanner: true,
+  bloggingEnabled: true,
+  invoiceEnabled: true,
+  affiliateManagerEnabled: true,
+  contentAiEnabled: true,
+  refundsEnabled: true,
+  recordPaymentEnabled: true,
+  cancelSubscriptionEnabled: true,
+  paymentsEnabled: true,
+  communitiesEnabled: true,
+  exportPaymentsEnabled: true,
+});
+
+export function isPermissionName(name: string): name is HighlevelPermissionName {
+  return (highlevelPermissionNames as readonly string[]).includes(name);
+}
+
+/**
+ * The full 38-key object: defaults, then each overlay in order. Unknown keys and non-boolean values
+ * are ignored, so what comes back is always comparable key for key.
+ */
+export function fullPermissions(...overlays: (Record<string, unknown> | undefined)[]): HighlevelPermissions {
+  const result: HighlevelPermissions = { ...highlevelPermissionDefaults };
+  for (const overlay of overlays) {
+    for (const [name, value] of Object.entries(overlay ?? {})) {
+      if (isPermissionName(name) && typeof value === 'boolean') result[name] = value;
+    }
+  }
+  return result;
+}
