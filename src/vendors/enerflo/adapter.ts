@@ -1,4 +1,4 @@
-import { HttpClient, VendorHttpError } from '../../http/client.js';
+import { type HttpClient, VendorHttpError } from '../../http/client.js';
 import { RateLimiter } from '../../http/limiter.js';
 import type { AdapterOptions, ApplyContext, Capabilities, DesiredRecord, FieldSpec, FieldValue, LiveRecord, VendorAdapter } from '../types.js';
 import { enerfloFields, enerfloGrant, sortOfficeIds } from './mapping.js';
@@ -81,16 +81,11 @@ export class EnerfloAdapter implements VendorAdapter {
     this.pageSize = Math.min(500, Math.max(1, Number(config.pageSize ?? 200) || 200));
     this.companyId = config.companyId === undefined ? undefined : String(config.companyId);
 
-    // The engine's client carries the instance name, base URL, timeout, limiter and counters; this one adds
-    // Enerflo's auth, error bodies and rate headers on top of the same options.
+    // The engine's client carries the instance name, base URL, timeout, limiter and counter; Enerflo's
+    // auth, error bodies and rate headers go on top (the engine's own hooks still run).
     const base = options.http.options;
-    const limiter = base.limiter ?? new RateLimiter(ENERFLO_RATE.limit, ENERFLO_RATE.windowMs, config.rateShare ?? 1);
-    this.http = new HttpClient({
-      ...base,
-      vendor: base.vendor || options.instanceName,
-      baseUrl: base.baseUrl || config.baseUrl,
-      timeoutMs: base.timeoutMs ?? config.timeoutMs,
-      limiter,
+    this.http = options.http.with({
+      limiter: base.limiter ?? new RateLimiter(ENERFLO_RATE.limit, ENERFLO_RATE.windowMs, config.rateShare ?? 1),
       headers: async () => ({ ...(await base.headers?.()), [header]: apiKey }),
       secrets: () => [...(base.secrets?.() ?? []), apiKey],
       describeError: (status, body) => describeEnerfloError(status, body) ?? base.describeError?.(status, body),
@@ -152,7 +147,7 @@ export class EnerfloAdapter implements VendorAdapter {
     const extras = asStrings(f.officeIds);
     if ((f.office && !salesRep) || extras.length > 0 || !desired.active) {
       try {
-        await this.put({ id: wireId(vendorId), office_ids: this.officeIds(f), ...(desired.active ? {} : { active: false }) });
+        await this.put({ id: wireId(vendorId), ...('office' in f ? { office_ids: this.officeIds(f) } : {}), ...(desired.active ? {} : { active: false }) });
       } catch (error) {
         if (error instanceof Error) error.message = `created as Enerflo user ${vendorId}, but setting offices or status failed: ${error.message}`;
         throw error;
@@ -184,30 +179,33 @@ export class EnerfloAdapter implements VendorAdapter {
     await this.http.request({ method: 'PUT', path: this.usersPath, body });
   }
 
+  /**
+   * Every managed field the desired record carries (a field git leaves out is not sent, so it is never
+   * cleared); `roles` and `office_ids` in full, as Enerflo replaces them.
+   */
   private fullState(vendorId: string, desired: DesiredRecord, ctx: ApplyContext): Record<string, unknown> {
     const f = desired.fields;
     const roles = asStrings(f.roles);
-    const body: Record<string, unknown> = {
-      id: wireId(vendorId),
-      email: desired.email,
-      first_name: f.firstName ?? null,
-      last_name: f.lastName ?? null,
-      phone: f.phone ?? null,
-      timezone: f.timezone ?? null,
-      external_id: f.externalId ?? null,
-      roles,
-      office_ids: this.officeIds(f),
-      can_create_leads: f.canCreateLeads ?? true,
-      optimus_access: f.optimusAccess ?? false,
-      can_reassign_leads: f.canReassignLeads ?? true,
-    };
+    const body: Record<string, unknown> = { id: wireId(vendorId), email: desired.email, roles };
+    const wire: [string, string][] = [
+      ['firstName', 'first_name'],
+      ['lastName', 'last_name'],
+      ['phone', 'phone'],
+      ['timezone', 'timezone'],
+      ['externalId', 'external_id'],
+      ['canCreateLeads', 'can_create_leads'],
+      ['optimusAccess', 'optimus_access'],
+      ['canReassignLeads', 'can_reassign_leads'],
+    ];
+    for (const [field, name] of wire) if (field in f) body[name] = f[field];
+    if ('office' in f) body.office_ids = this.officeIds(f);
     // The Update page documents manager_email; manager_id (which wins) is sent too when the id is known.
-    if (roles.includes(SALES_REP)) Object.assign(body, this.managerFields(f.manager, ctx, true));
+    if (roles.includes(SALES_REP) && 'manager' in f) Object.assign(body, this.managerFields(f.manager, ctx));
     return body;
   }
 
-  private managerFields(manager: FieldValue | undefined, ctx: ApplyContext, clear = false): Record<string, unknown> {
-    if (typeof manager !== 'string' || manager === '') return clear ? { manager_id: null, manager_email: null } : {};
+  private managerFields(manager: FieldValue | undefined, ctx: ApplyContext): Record<string, unknown> {
+    if (typeof manager !== 'string' || manager === '') return {};
     const id = ctx.vendorIdFor(manager);
     return id ? { manager_id: wireId(id), manager_email: manager } : { manager_email: manager };
   }

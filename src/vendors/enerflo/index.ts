@@ -1,4 +1,5 @@
 import type { VendorModule } from '../types.js';
+import { checkEnerfloPerson } from './checks.js';
 import { EnerfloAdapter } from './adapter.js';
 import { startEnerfloEmulator } from './emulator.js';
 import { enerfloDesired } from './mapping.js';
@@ -12,6 +13,7 @@ export const enerflo: VendorModule = {
   roleSchema: enerfloRoleSchema,
   officeSchema: enerfloOfficeSchema,
   personSchema: enerfloPersonSchema,
+  checkPerson: checkEnerfloPerson,
   credentialFields: ['apiKey'],
   desired: enerfloDesired,
   // "300 requests per minute per api-key" (enerflo-highlevel.md §1.8).

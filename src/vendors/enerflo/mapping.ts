@@ -64,31 +64,36 @@ export function enerfloDesired(person: ResolvedPerson, org: Organisation, _confi
   const grant = enerfloGrant(person);
   if (!grant) return undefined;
   const overrides = personOverrides(person);
-  const office = (person.office as { enerflo?: EnerfloOffice } | undefined)?.enerflo?.officeId ?? null;
-  // Offices after the first apply only to Regional Manager; Enerflo ignores them otherwise (Update a User).
-  const officeIds = grant.roles.includes(REGIONAL_MANAGER) ? sortOfficeIds(overrides?.officeIds ?? [], office) : [];
+  const office = (person.office as { enerflo?: EnerfloOffice } | undefined)?.enerflo?.officeId;
 
   // A manager exists only on the Sales Rep role, and only one who is in Enerflo too can be named.
   const managerPerson = person.manager ? org.peopleByKey.get(person.manager) : undefined;
   const manager =
     grant.roles.includes(SALES_REP) && managerPerson && managerPerson.key !== person.key && enerfloGrant(managerPerson)
       ? managerPerson.key
-      : null;
+      : undefined;
 
+  // A field git leaves out is not managed (the engine never clears it), so optional ones are only set
+  // when declared.
   const fields: Record<string, FieldValue> = {
     firstName: person.firstName,
     lastName: person.lastName,
-    phone: comparablePhone(person.phone),
-    timezone: person.timezone ?? null,
     roles: grant.roles,
-    office,
-    officeIds,
-    manager,
-    externalId: person.externalId ?? null,
     canCreateLeads: grant.canCreateLeads,
     optimusAccess: grant.optimusAccess,
     canReassignLeads: grant.canReassignLeads,
   };
+  const phone = comparablePhone(person.phone);
+  if (phone !== null) fields.phone = phone;
+  if (person.timezone) fields.timezone = person.timezone;
+  if (person.externalId) fields.externalId = person.externalId;
+  if (manager) fields.manager = manager;
+  if (office !== undefined) {
+    fields.office = office;
+    // Offices after the first apply only to Regional Manager; Enerflo ignores them otherwise (Update a
+    // User), and `office_ids` replaces them all, so for a Regional Manager they are managed in full.
+    if (grant.roles.includes(REGIONAL_MANAGER)) fields.officeIds = sortOfficeIds(overrides?.officeIds ?? [], office);
+  }
   return {
     key: person.key,
     email: person.email,

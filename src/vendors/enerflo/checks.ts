@@ -1,0 +1,67 @@
+import type { Organisation, ResolvedPerson } from '../../config/model.js';
+import type { PersonIssue } from '../types.js';
+import { REGIONAL_MANAGER, SALES_REP } from './roles.js';
+import type { EnerfloOffice, EnerfloPerson, EnerfloRole } from './schema.js';
+
+/** The Enerflo mapping of each of a person's roles that maps onto Enerflo. */
+function enerfloRoles(person: ResolvedPerson): EnerfloRole[] {
+  return person.roles.map((r) => (r as { enerflo?: EnerfloRole }).enerflo).filter((r): r is EnerfloRole => !!r);
+}
+
+/** The Enerflo Role Names a person gets: the union over their roles. */
+export function enerfloRoleNamesOf(person: ResolvedPerson): string[] {
+  return [...new Set(enerfloRoles(person).flatMap((r) => r.roles))];
+}
+
+/** A person exists in Enerflo when at least one of their roles maps onto it. */
+export function isInEnerflo(person: ResolvedPerson): boolean {
+  return enerfloRoles(person).length > 0;
+}
+
+/**
+ * Enerflo keeps `manager_*` and `office_id` only on the Sales Rep role (enerflo-highlevel.md §1.4, and the
+ * emulator decision in ../shared/vendors/README.md). `manager` and `office` are organisation facts that
+ * other vendors use too, so the rule is about what would reach Enerflo:
+ * - a manager is an Enerflo manager when the manager is in Enerflo as well;
+ * - an office is an Enerflo office when it has an Enerflo `officeId`. Regional Managers may have one too,
+ *   because Enerflo's update applies the first of `office_ids` to every role (Regional Manager included);
+ * - extra `vendors.enerflo.officeIds` apply only to the Regional Manager role and are silently ignored
+ *   otherwise.
+ * Declaring what Enerflo cannot hold would leave a change in every plan that no apply can make.
+ */
+export function checkEnerfloPerson(person: ResolvedPerson, org: Organisation): PersonIssue[] {
+  if (!isInEnerflo(person)) return [];
+  const names = enerfloRoleNamesOf(person);
+  const their = `their Enerflo roles are ${names.map((n) => `"${n}"`).join(', ')}`;
+  const issues: PersonIssue[] = [];
+  const isSalesRep = names.includes(SALES_REP);
+  const isRegionalManager = names.includes(REGIONAL_MANAGER);
+
+  const manager = person.manager ? org.peopleByKey.get(person.manager) : undefined;
+  if (!isSalesRep && manager && isInEnerflo(manager)) {
+    issues.push({
+      path: ['manager'],
+      message: `Enerflo keeps a manager only on Sales Reps, and ${their}`,
+      hint: `give ${person.email} a role that maps to Enerflo "Sales Rep", or drop the manager (${manager.email} is in Enerflo, so it would be sent there)`,
+    });
+  }
+
+  const officeId = (person.office as { enerflo?: EnerfloOffice } | undefined)?.enerflo?.officeId;
+  if (!isSalesRep && !isRegionalManager && person.office && officeId !== undefined) {
+    issues.push({
+      path: ['office'],
+      message: `Enerflo keeps an office only on Sales Reps and Regional Managers, and ${their}; office "${person.office.key}" has Enerflo office id ${officeId}`,
+      hint: `give ${person.email} a role that maps to Enerflo "Sales Rep", or leave out the office`,
+    });
+  }
+
+  const extraOffices = (person.vendors as { enerflo?: EnerfloPerson } | undefined)?.enerflo?.officeIds;
+  if (extraOffices?.length && !isRegionalManager) {
+    issues.push({
+      path: ['vendors', 'enerflo', 'officeIds'],
+      message: `Enerflo applies extra office ids only to the Regional Manager role, and ${their}`,
+      hint: 'remove vendors.enerflo.officeIds, or give this person a role that maps to Enerflo "Regional Manager"',
+    });
+  }
+  return issues;
+}
