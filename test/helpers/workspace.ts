@@ -1,0 +1,102 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { loadOrganisation } from '../../src/config/loader.js';
+import type { Organisation } from '../../src/config/model.js';
+import { applyPlan, type ApplyReport } from '../../src/reconcile/apply.js';
+import { buildPlan } from '../../src/reconcile/plan.js';
+import { buildTargets, type VendorTarget } from '../../src/reconcile/targets.js';
+import type { Plan } from '../../src/reconcile/types.js';
+import type { EmulatorOptions } from '../../src/sandbox/emulator-kit.js';
+import { applySandboxOverrides, startSandbox, type Sandbox } from '../../src/sandbox/start.js';
+import type { VendorAdapter } from '../../src/vendors/types.js';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const cliPath = path.join(repoRoot, 'dist/cli.js');
+
+/** A throwaway project folder: roster.yaml plus users/ files, written from plain objects. */
+export interface Workspace {
+  dir: string;
+  configFile: string;
+  write(relativePath: string, content: unknown): Promise<void>;
+  remove(): Promise<void>;
+}
+
+export async function makeWorkspace(config: unknown, users: Record<string, unknown>): Promise<Workspace> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'roster-test-'));
+  const write = async (relativePath: string, content: unknown) => {
+    const file = path.join(dir, relativePath);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, typeof content === 'string' ? content : stringify(content));
+  };
+  await write('roster.yaml', config);
+  await mkdir(path.join(dir, 'users'), { recursive: true });
+  for (const [file, content] of Object.entries(users)) await write(path.join('users', file), content);
+  return { dir, configFile: path.join(dir, 'roster.yaml'), write, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The organisation loaded from a workspace, with every vendor pointed at a sandbox emulator seeded from
+ * the given fixtures: real HTTP on 127.0.0.1, the same path the CLI's --sandbox takes.
+ */
+export interface Harness {
+  org: Organisation;
+  sandbox: Sandbox;
+  targets: VendorTarget[];
+  plan(): Promise<Plan>;
+  apply(plan?: Plan): Promise<ApplyReport>;
+  /** Requests that changed something (anything but GET), across all emulators. */
+  writes(): { kind: string; method: string; path: string }[];
+  close(): Promise<void>;
+}
+
+export async function startHarness(
+  configFile: string,
+  fixtures: Record<string, unknown>,
+  emulatorOptions?: (kind: string) => EmulatorOptions,
+): Promise<Harness> {
+  const org = await loadOrganisation(configFile);
+  const sandbox = await startSandbox(org.config, { fixtures, emulatorOptions });
+  applySandboxOverrides(org.config, sandbox);
+  const targets = buildTargets(org, { env: { ...sandbox.env } });
+  const adapters = new Map<string, VendorAdapter>(targets.filter((t) => t.adapter).map((t) => [t.name, t.adapter!]));
+  const harness: Harness = {
+    org,
+    sandbox,
+    targets,
+    plan: () => buildPlan(org, targets),
+    apply: async (plan) => applyPlan(plan ?? (await harness.plan()), { adapters, concurrency: () => 4 }),
+    writes: () =>
+      [...sandbox.emulators].flatMap(([kind, emulator]) =>
+        emulator.requests.filter((r) => r.method !== 'GET' && !r.path.endsWith('/auth/login')).map((r) => ({ kind, method: r.method, path: r.path })),
+      ),
+    close: () => sandbox.stop(),
+  };
+  return harness;
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built `roster` binary as a user would. NO_COLOR keeps the output plain for assertions. */
+export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [cliPath, ...args],
+      { cwd: options.cwd ?? repoRoot, env: { ...process.env, NO_COLOR: '1', ...options.env }, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+    if (options.input !== undefined) child.stdin?.end(options.input);
+    else child.stdin?.end();
+  });
+}
