@@ -1,9 +1,18 @@
 import type { VendorModule } from '../types.js';
+import { checkPartnerPerson } from './checks.js';
+import { PartnerAdapter } from './adapter.js';
+import { PARTNER_RATE_LIMIT, startPartnerEmulator, type PartnerFixture } from './emulator.js';
+import { partnerDesired } from './mapping.js';
 import { partnerConfigShape, partnerOfficeSchema, partnerPersonSchema, partnerRoleSchema } from './schema.js';
 
-// Placeholder until this vendor's adapter and emulator land: the schemas are real, the rest refuses.
-function notYet(): never {
-  throw new Error('the Partner adapter is not implemented yet');
+const sandboxCredentials = { token: 'sandbox-partner-token' };
+
+/** The first company in a fixture that the sandbox token's partner owns. */
+function sandboxCompanyId(fixture: unknown): string | undefined {
+  const f = (fixture ?? {}) as Partial<PartnerFixture>;
+  const partnerId = f.partners?.find((p) => p.tokens?.includes(sandboxCredentials.token))?.id;
+  const company = f.companies?.find((c) => c.partner_id === partnerId);
+  return company ? String(company.id) : undefined;
 }
 
 export const partner: VendorModule = {
@@ -13,9 +22,18 @@ export const partner: VendorModule = {
   roleSchema: partnerRoleSchema,
   officeSchema: partnerOfficeSchema,
   personSchema: partnerPersonSchema,
-  credentialFields: [],
-  desired: () => undefined,
-  rateLimit: { limit: 100, windowMs: 10_000 },
-  createAdapter: notYet,
-  sandbox: { start: notYet, credentials: {}, configFor: () => ({}) },
+  checkPerson: checkPartnerPerson,
+  credentialFields: ['token'],
+  desired: partnerDesired,
+  // The API documents no limit; 120 a minute per token is our inferred budget (shared/vendors/README.md).
+  rateLimit: PARTNER_RATE_LIMIT,
+  createAdapter: (options) => new PartnerAdapter(options),
+  sandbox: {
+    start: startPartnerEmulator,
+    credentials: sandboxCredentials,
+    configFor: (fixture) => {
+      const companyId = sandboxCompanyId(fixture);
+      return companyId === undefined ? {} : { companyId };
+    },
+  },
 };

@@ -35,6 +35,10 @@ export const partnerConfigShape = {
   credentials: z.object({ token: secretRefSchema }).strict(),
   companyId: z.string().min(1).describe('Partner company id (company_id)'),
   pageSize: z.number().int().min(1).max(500).default(100),
+  // Inferred routes and paging (shared/vendors/README.md): kept as configuration so a real tenant is a config change.
+  usersPath: z.string().default('/v2/user').describe('Prefix of the user routes (add, list, get, update)'),
+  firstPage: z.number().int().min(0).max(1).default(0).describe('Index of the first list page (Spring: 0)'),
+  sendEmail: z.boolean().default(false).describe('send_email on add: whether the vendor emails new users'),
 };
 
 export type PartnerRole = z.infer<typeof partnerRoleSchema>;

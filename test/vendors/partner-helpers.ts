@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import type { ResolvedPerson } from '../../src/config/model.js';
+import type { VendorInstanceConfig } from '../../src/config/schema.js';
+import { HttpClient } from '../../src/http/client.js';
+import type { EmulatorOptions } from '../../src/sandbox/emulator-kit.js';
+import { PartnerAdapter } from '../../src/vendors/partner/adapter.js';
+import { startPartnerEmulator, type PartnerEmulatorState, type PartnerFixture } from '../../src/vendors/partner/emulator.js';
+import type { DesiredRecord, FieldValue } from '../../src/vendors/types.js';
+
+export const TOKEN = 'sandbox-partner-token';
+export const OTHER_TOKEN = 'other-partner-token';
+
+/** The shipped sandbox fixture, fresh for each test. */
+export function sandboxFixture(): PartnerFixture {
+  return JSON.parse(readFileSync(new URL('../../examples/sandbox/partner.json', import.meta.url), 'utf8')) as PartnerFixture;
+}
+
+/** Every write-only personal value the fixture holds (ssn, date of birth, ownership, password). */
+export function secretValues(fixture: PartnerFixture): string[] {
+  const users = [...fixture.companies.map((c) => c.owner), ...(fixture.users ?? [])];
+  const values: string[] = [];
+  for (const u of users) {
+    if (u.ssn) values.push(u.ssn, u.ssn.replace(/\D/g, ''));
+    if (u.date_of_birth) values.push(u.date_of_birth);
+    if (u.owner_ship != null) values.push(`"owner_ship"`);
+    if (u.password) values.push(u.password);
+  }
+  return values;
+}
+
+export async function startPartner(fixture: unknown = sandboxFixture(), options: EmulatorOptions = {}) {
+  const emulator = await startPartnerEmulator(fixture, options);
+  return { emulator, state: emulator.state as PartnerEmulatorState };
+}
+
+export function partnerConfig(baseUrl: string, extra: Record<string, unknown> = {}): VendorInstanceConfig {
+  return {
+    kind: 'partner',
+    baseUrl,
+    companyId: '1001',
+    pageSize: 100,
+    usersPath: '/v2/user',
+    firstPage: 0,
+    sendEmail: false,
+    credentials: { token: { env: 'PARTNER_TOKEN' } },
+    policy: { prune: false, allowDelete: false, ignore: [], thresholds: { update: 0.3, deactivate: 0.3, minUsers: 10 } },
+    rateShare: 1,
+    timeoutMs: 5_000,
+    concurrency: 4,
+    ...extra,
+  } as VendorInstanceConfig;
+}
+
+export function partnerAdapter(baseUrl: string, options: { token?: string; config?: Record<string, unknown> } = {}) {
+  const token = options.token ?? TOKEN;
+  const http = new HttpClient({
+    vendor: 'partner',
+    baseUrl,
+    timeoutMs: 5_000,
+    secrets: () => [token],
+    retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
+  });
+  return new PartnerAdapter({ instanceName: 'partner', config: partnerConfig(baseUrl, options.config), credentials: { token }, http });
+}
+
+export function desiredRecord(email: string, fields: Record<string, FieldValue>, extra: Partial<DesiredRecord> = {}): DesiredRecord {
+  const person = { key: email.toLowerCase(), email, firstName: String(fields.firstName ?? 'A'), lastName: String(fields.lastName ?? 'B'), roles: [], active: true } as unknown as ResolvedPerson;
+  return { key: email.toLowerCase(), email, active: true, fields, dependsOn: [], person, ...extra };
+}
+
+/** A raw HTTP call to the emulator, the way any client would make it. */
+export async function call(
+  url: string,
+  path: string,
+  init: { method?: string; token?: string | null; body?: unknown; xml?: string; accept?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; headers: Headers; text: string; json: any }> {
+  const headers: Record<string, string> = { ...init.headers };
+  const token = init.token === undefined ? TOKEN : init.token;
+  if (token !== null) headers.authorization = `Bearer ${token}`;
+  if (init.accept) headers.accept = init.accept;
+  let body: string | undefined;
+  if (init.xml !== undefined) {
+    headers['content-type'] ??= 'application/xml';
+    body = init.xml;
+  } else if (init.body !== undefined) {
+    headers['content-type'] ??= 'application/json';
+    body = JSON.stringify(init.body);
+  }
+  const res = await fetch(url + path, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
