@@ -1,0 +1,236 @@
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { isMap, isPair, isScalar, isSeq } from 'yaml';
+import type { z } from 'zod';
+import { InvalidStateError } from './diagnostics.js';
+import type { Diagnostic } from './diagnostics.js';
+import type { Organisation } from './model.js';
+import { resolveOrganisation } from './resolve.js';
+import type { Declarations, DeclaredItem } from './resolve.js';
+import { officeSchema, personSchema, roleSchema, rootConfigSchema, usersFileSchema } from './schema.js';
+import type { RootConfig } from './schema.js';
+import { formatPath, readYamlFile } from './yaml-source.js';
+import type { FieldPath, YamlSource } from './yaml-source.js';
+import { zodDiagnostics } from './zod-diagnostics.js';
+
+export const DEFAULT_CONFIG_FILE = 'roster.yaml';
+
+export interface ValidationResult {
+  /** Set only when there are no diagnostics. */
+  org?: Organisation;
+  /** Every problem found, in file order. */
+  diagnostics: Diagnostic[];
+  /** Users files read, relative to the working directory. */
+  files: string[];
+}
+
+/** Paths as diagnostics print them: relative to where the command runs. */
+export function displayPath(absolutePath: string): string {
+  return path.relative(process.cwd(), absolutePath) || path.basename(absolutePath);
+}
+
+/** Every `*.yaml`/`*.yml` under `dir`, in any layout of sub-folders, sorted by path so runs are stable. */
+export async function listUsersFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && /\.ya?ml$/i.test(e.name))
+    .map((e) => path.join(e.parentPath, e.name))
+    .filter((file) => !path.relative(dir, file).split(path.sep).some((part) => part.startsWith('.')))
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * Keys that mean secrets or personal data. roster never sends these to a vendor, so there is no reason
+ * for them to be in git, and every reason (a public history forever) for them not to be.
+ */
+const forbiddenKeys: Record<string, string> = {
+  password: 'a password is a secret',
+  passwd: 'a password is a secret',
+  ssn: 'a social security number is sensitive personal data',
+  socialsecuritynumber: 'a social security number is sensitive personal data',
+  dateofbirth: 'a date of birth is personal data',
+  dob: 'a date of birth is personal data',
+  birthdate: 'a date of birth is personal data',
+  birthday: 'a date of birth is personal data',
+  ownership: 'an ownership share is sensitive personal data',
+  ownershipshare: 'an ownership share is sensitive personal data',
+  ownershippercent: 'an ownership share is sensitive personal data',
+  ownershippercentage: 'an ownership share is sensitive personal data',
+};
+
+function forbiddenReason(key: string): string | undefined {
+  return forbiddenKeys[key.toLowerCase().replace(/[\s_-]/g, '')];
+}
+
+/** Finds secret and personal-data keys anywhere in a users file, with their paths. */
+function findForbiddenKeys(source: YamlSource): { diagnostics: Diagnostic[]; paths: Set<string> } {
+  const diagnostics: Diagnostic[] = [];
+  const paths = new Set<string>();
+  const walk = (node: unknown, at: PropertyKey[]): void => {
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isPair(pair) || !isScalar(pair.key)) continue;
+        const key = String(pair.key.value);
+        const keyPath = [...at, key];
+        const reason = forbiddenReason(key);
+        if (reason) {
+          paths.add(formatPath(keyPath));
+          diagnostics.push(
+            source.diagnostic(
+              keyPath,
+              `"${key}" must not be in git: ${reason}, and roster never sends it to any vendor`,
+              'delete this field; keep secrets in a password manager and personal data in your HR system',
+              { key: true },
+            ),
+          );
+        } else {
+          walk(pair.value, keyPath);
+        }
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => walk(item, [...at, i]));
+    }
+  };
+  walk(source.doc.contents, []);
+  return { diagnostics, paths };
+}
+
+/** True when `path` is a forbidden key or lies under one (already reported, so zod need not repeat it). */
+function under(paths: Set<string>) {
+  return (p: FieldPath) => {
+    for (let n = p.length; n > 0; n--) if (paths.has(formatPath(p.slice(0, n)))) return true;
+    return false;
+  };
+}
+
+/**
+ * The items of one users file. A file with schema errors still contributes the items that are valid
+ * on their own, and the keys of the broken ones, so a typo in one role does not turn every reference
+ * to it into a second, misleading "unknown role".
+ */
+function collectItems(source: YamlSource, data: Record<string, unknown>, into: Declarations): void {
+  const sections = [
+    ['offices', officeSchema, into.offices, 'key'],
+    ['roles', roleSchema, into.roles, 'key'],
+    ['people', personSchema, into.people, 'email'],
+  ] as const;
+  for (const [section, schema, list, keyField] of sections) {
+    const items = data[section];
+    if (!Array.isArray(items)) continue;
+    items.forEach((raw: unknown, index) => {
+      const parsed = (schema as z.ZodType).safeParse(raw);
+      const rawKey = raw && typeof raw === 'object' ? (raw as Record<string, unknown>)[keyField] : undefined;
+      const item: DeclaredItem<unknown> = {
+        source,
+        path: [section, index],
+        ...(parsed.success ? { value: parsed.data } : {}),
+        ...(typeof rawKey === 'string' ? { key: rawKey } : {}),
+      };
+      (list as DeclaredItem<unknown>[]).push(item);
+    });
+  }
+}
+
+async function readRootConfig(
+  configPath: string,
+): Promise<{ config?: RootConfig; usersDir: string; source?: YamlSource; diagnostics: Diagnostic[] }> {
+  const absolute = path.resolve(configPath);
+  const file = displayPath(absolute);
+  const { source, data, diagnostics } = await readYamlFile(absolute, file, 'the root config');
+  if (diagnostics.length > 0 && diagnostics[0].message === 'file not found') {
+    diagnostics[0] = {
+      ...diagnostics[0],
+      message: 'config file not found',
+      hint: `run roster where ${path.basename(configPath)} is, or pass its path with -c path/to/roster.yaml`,
+    };
+  }
+  const usersField = typeof data?.users === 'string' && data.users ? data.users : 'users';
+  const usersDir = path.resolve(path.dirname(absolute), usersField);
+  if (!source || !data) return { usersDir, diagnostics };
+  const parsed = rootConfigSchema.safeParse(data);
+  if (!parsed.success) {
+    diagnostics.push(...zodDiagnostics(source, rootConfigSchema, data, parsed.error.issues));
+    return { usersDir, source, diagnostics };
+  }
+  return { config: parsed.data as RootConfig, usersDir, source, diagnostics };
+}
+
+/**
+ * Reads the root config and every users file, and checks everything that can be checked without a
+ * network call. Never throws for bad input: every problem is a diagnostic.
+ */
+export async function validateState(configPath: string = DEFAULT_CONFIG_FILE): Promise<ValidationResult> {
+  const root = await readRootConfig(configPath);
+  const diagnostics = [...root.diagnostics];
+  const declarations: Declarations = { offices: [], roles: [], people: [] };
+  const files: string[] = [];
+
+  let usersFiles: string[] = [];
+  const usersDirExists = await stat(root.usersDir).then((s) => s.isDirectory(), () => false);
+  const usersWhere = root.source
+    ? root.source.locate(['users'])
+    : { line: 1, col: 1 };
+  const configFile = displayPath(path.resolve(configPath));
+  if (!usersDirExists) {
+    if (root.source) {
+      diagnostics.push({
+        file: configFile,
+        ...usersWhere,
+        path: 'users',
+        message: `the users folder ${displayPath(root.usersDir)}/ does not exist`,
+        hint: 'set "users:" to the folder (relative to this file) that holds offices, roles and people',
+      });
+    }
+  } else {
+    usersFiles = await listUsersFiles(root.usersDir);
+    if (usersFiles.length === 0) {
+      diagnostics.push({
+        file: configFile,
+        ...usersWhere,
+        path: root.source?.nodeAt(['users']).complete ? 'users' : '',
+        message: `no *.yaml files under ${displayPath(root.usersDir)}/`,
+        hint: 'declare offices, roles and people in YAML files in that folder',
+      });
+    }
+  }
+
+  for (const absolute of usersFiles) {
+    const file = displayPath(absolute);
+    files.push(file);
+    const read = await readYamlFile(absolute, file, 'users files');
+    diagnostics.push(...read.diagnostics);
+    if (!read.source || !read.data) continue;
+    const forbidden = findForbiddenKeys(read.source);
+    diagnostics.push(...forbidden.diagnostics);
+    const parsed = usersFileSchema.safeParse(read.data);
+    if (!parsed.success) {
+      diagnostics.push(...zodDiagnostics(read.source, usersFileSchema, read.data, parsed.error.issues, under(forbidden.paths)));
+    }
+    collectItems(read.source, read.data, declarations);
+  }
+
+  const resolved = resolveOrganisation(declarations, root.config, configFile, files);
+  diagnostics.push(...resolved.diagnostics);
+  const unique = dedupe(diagnostics);
+  return { ...(unique.length === 0 && resolved.org ? { org: resolved.org } : {}), diagnostics: unique, files };
+}
+
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const id = `${d.file}\0${d.line}\0${d.col}\0${d.path}\0${d.message}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+/**
+ * The declared state, resolved: the root config (default roster.yaml) and every users file under its
+ * `users` folder. Throws InvalidStateError carrying every problem found when anything is wrong.
+ */
+export async function loadOrganisation(configPath: string = DEFAULT_CONFIG_FILE): Promise<Organisation> {
+  const { org, diagnostics } = await validateState(configPath);
+  if (!org) throw new InvalidStateError(diagnostics);
+  return org;
+}

@@ -1,0 +1,236 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { vendorModules } from '../vendors/registry.js';
+import type { Diagnostic } from './diagnostics.js';
+import type { Organisation, ResolvedOffice, ResolvedPerson, ResolvedRole, SourceRef } from './model.js';
+import type { DeclaredOffice, DeclaredPerson, DeclaredRole, RootConfig } from './schema.js';
+import { closeMatches, didYouMean } from './suggest.js';
+import type { FieldPath, YamlSource } from './yaml-source.js';
+
+/** One office, role or person as declared, with where it sits. `value` is unset when it failed the schema. */
+export interface DeclaredItem<T> {
+  source: YamlSource;
+  /** Path of the item in its file, e.g. `['people', 3]`. */
+  path: FieldPath;
+  value?: T;
+  /** The key (offices, roles) or email (people) as written, when there is one. */
+  key?: string;
+}
+
+export interface Declarations {
+  offices: DeclaredItem<DeclaredOffice>[];
+  roles: DeclaredItem<DeclaredRole>[];
+  people: DeclaredItem<DeclaredPerson>[];
+}
+
+/** Phone numbers without a country code are read as this country's. */
+export const DEFAULT_PHONE_COUNTRY = 'US';
+
+const knownTimezones = (): string[] => Intl.supportedValuesOf('timeZone');
+
+/** An IANA timezone name the runtime knows (aliases such as `UTC` included). */
+export function isValidTimezone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A phone number in E.164 (`+15125550100`), or undefined when it cannot be read as a real number. */
+export function normalisePhone(phone: string): string | undefined {
+  const parsed = parsePhoneNumberFromString(phone, DEFAULT_PHONE_COUNTRY);
+  return parsed?.isValid() ? parsed.number : undefined;
+}
+
+function where(item: DeclaredItem<unknown>, sub: FieldPath = []): string {
+  const { line, col } = item.source.locate([...item.path, ...sub]);
+  return `${item.source.file}:${line}:${col}`;
+}
+
+function sourceRef(item: DeclaredItem<unknown>): SourceRef {
+  return { file: item.source.file, ...item.source.locate(item.path) };
+}
+
+function at(item: DeclaredItem<unknown>, sub: FieldPath, message: string, hint?: string): Diagnostic {
+  return item.source.diagnostic([...item.path, ...sub], message, hint);
+}
+
+/**
+ * Semantic checks across all files, and resolution into an Organisation: unique keys and emails,
+ * references that exist, the manager chain, phones and timezones, and each configured vendor's own
+ * rules. Without `config` (the root config was invalid) it still checks the users files.
+ */
+export function resolveOrganisation(
+  declarations: Declarations,
+  config: RootConfig | undefined,
+  configFile: string,
+  files: string[],
+): { org?: Organisation; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+
+  // Offices and roles: keys are unique across every file.
+  const offices = new Map<string, ResolvedOffice>();
+  const officeItems = new Map<string, DeclaredItem<DeclaredOffice>>();
+  for (const item of declarations.offices) {
+    if (item.key === undefined) continue;
+    const first = officeItems.get(item.key);
+    if (first) {
+      diagnostics.push(at(item, ['key'], `office "${item.key}" is declared twice; the other one is at ${where(first, ['key'])}`, 'office keys are unique across all users files'));
+      continue;
+    }
+    officeItems.set(item.key, item);
+    if (!item.value) continue;
+    if (!isValidTimezone(item.value.timezone)) {
+      diagnostics.push(at(item, ['timezone'], `unknown timezone "${item.value.timezone}"`, timezoneHint(item.value.timezone)));
+    }
+    offices.set(item.key, { ...item.value, source: sourceRef(item) });
+  }
+
+  const roles = new Map<string, ResolvedRole>();
+  const roleItems = new Map<string, DeclaredItem<DeclaredRole>>();
+  for (const item of declarations.roles) {
+    if (item.key === undefined) continue;
+    const first = roleItems.get(item.key);
+    if (first) {
+      diagnostics.push(at(item, ['key'], `role "${item.key}" is declared twice; the other one is at ${where(first, ['key'])}`, 'role keys are unique across all users files'));
+      continue;
+    }
+    roleItems.set(item.key, item);
+    if (item.value) roles.set(item.key, { ...item.value, source: sourceRef(item) });
+  }
+
+  // People: the lower-cased email is the identity, unique across every file.
+  const personItems = new Map<string, DeclaredItem<DeclaredPerson>>();
+  for (const item of declarations.people) {
+    if (item.key === undefined) continue;
+    const key = item.key.toLowerCase();
+    const first = personItems.get(key);
+    if (first) {
+      diagnostics.push(at(item, ['email'], `${item.key} is declared twice (emails compare case-insensitively); the other one is at ${where(first, ['email'])}`, 'each person is declared once; merge the two entries'));
+      continue;
+    }
+    personItems.set(key, item);
+  }
+
+  const people: ResolvedPerson[] = [];
+  const peopleByKey = new Map<string, ResolvedPerson>();
+  const itemOf = new Map<ResolvedPerson, DeclaredItem<DeclaredPerson>>();
+  for (const [key, item] of personItems) {
+    const value = item.value;
+    if (!value) continue;
+    const { roles: roleKeys, office: officeKey, manager, phone, timezone, ...rest } = value;
+
+    const personRoles: ResolvedRole[] = [];
+    roleKeys.forEach((roleKey, i) => {
+      const role = roles.get(roleKey);
+      if (role) {
+        if (personRoles.includes(role)) diagnostics.push(at(item, ['roles', i], `role "${roleKey}" is listed twice`));
+        else personRoles.push(role);
+      } else if (!roleItems.has(roleKey)) {
+        diagnostics.push(at(item, ['roles', i], `unknown role "${roleKey}"`, didYouMean(roleKey, roleItems.keys()) ?? listHint('roles', roleItems.keys())));
+      }
+    });
+
+    let office: ResolvedOffice | undefined;
+    if (officeKey !== undefined) {
+      office = offices.get(officeKey);
+      if (!office && !officeItems.has(officeKey)) {
+        diagnostics.push(at(item, ['office'], `unknown office "${officeKey}"`, didYouMean(officeKey, officeItems.keys()) ?? listHint('offices', officeItems.keys())));
+      }
+    }
+
+    let e164: string | undefined;
+    if (phone !== undefined) {
+      e164 = normalisePhone(phone);
+      if (!e164) {
+        diagnostics.push(at(item, ['phone'], `"${phone}" is not a phone number roster can read`, 'write it with its area code, e.g. (512) 555-0100, or in international form, e.g. +44 20 7946 0958'));
+      }
+    }
+
+    if (timezone !== undefined && !isValidTimezone(timezone)) {
+      diagnostics.push(at(item, ['timezone'], `unknown timezone "${timezone}"`, timezoneHint(timezone)));
+    }
+
+    const person: ResolvedPerson = {
+      ...rest,
+      key,
+      ...(e164 ? { phone: e164 } : {}),
+      ...((timezone ?? office?.timezone) ? { timezone: timezone ?? office?.timezone } : {}),
+      active: value.active,
+      roles: personRoles,
+      ...(office ? { office } : {}),
+      ...(manager ? { manager: manager.toLowerCase() } : {}),
+      source: sourceRef(item),
+    };
+    people.push(person);
+    peopleByKey.set(key, person);
+    itemOf.set(person, item);
+  }
+
+  // The manager chain: exists, not oneself, not offboarded while the report is active, no cycles.
+  for (const person of people) {
+    if (!person.manager) continue;
+    const item = itemOf.get(person)!;
+    if (person.manager === person.key) {
+      diagnostics.push(at(item, ['manager'], 'a person cannot be their own manager'));
+      continue;
+    }
+    const manager = peopleByKey.get(person.manager);
+    if (!manager) {
+      if (!personItems.has(person.manager)) {
+        const close = closeMatches(person.manager, personItems.keys());
+        diagnostics.push(at(item, ['manager'], `manager ${person.manager} is not declared in any users file`, close.length ? `did you mean ${close.join(' or ')}?` : 'the manager must be a person declared under people'));
+      }
+      continue;
+    }
+    if (person.active && !manager.active) {
+      diagnostics.push(at(item, ['manager'], `manager ${manager.email} is offboarded (active: false), but ${person.email} is active`, 'give them a current manager before offboarding the old one'));
+    }
+  }
+  const reported = new Set<string>();
+  for (const start of people) {
+    const chain: ResolvedPerson[] = [];
+    let current: ResolvedPerson | undefined = start;
+    while (current && !chain.includes(current) && current.manager !== current.key) {
+      chain.push(current);
+      current = current.manager ? peopleByKey.get(current.manager) : undefined;
+    }
+    if (!current || current.manager === current.key) continue;
+    const cycle = chain.slice(chain.indexOf(current));
+    const id = cycle.map((p) => p.key).sort().join(' ');
+    if (reported.has(id)) continue;
+    reported.add(id);
+    const first = people.find((p) => cycle.includes(p))!;
+    const item = itemOf.get(first)!;
+    const ordered = [...cycle.slice(cycle.indexOf(first)), ...cycle.slice(0, cycle.indexOf(first))];
+    diagnostics.push(at(item, ['manager'], `manager cycle: ${[...ordered, first].map((p) => p.email).join(' → ')}`, 'somebody in this chain needs a different manager (or none)'));
+  }
+
+  if (!config) return { diagnostics };
+
+  const org: Organisation = { config, configFile, offices, roles, people, peopleByKey, files };
+
+  // Vendor rules that need no network call, for each kind of vendor the config uses.
+  const configuredKinds = new Set(Object.values(config.vendors).map((v) => v.kind));
+  for (const vendor of vendorModules) {
+    if (!vendor.checkPerson || !configuredKinds.has(vendor.kind)) continue;
+    for (const person of people) {
+      for (const issue of vendor.checkPerson(person, org)) {
+        diagnostics.push(at(itemOf.get(person)!, issue.path, issue.message, issue.hint));
+      }
+    }
+  }
+
+  return diagnostics.length === 0 ? { org, diagnostics } : { diagnostics };
+}
+
+function timezoneHint(name: string): string {
+  const close = closeMatches(name, knownTimezones());
+  return close.length ? `did you mean ${close.join(' or ')}?` : 'use an IANA name such as America/Chicago';
+}
+
+function listHint(what: string, keys: Iterable<string>): string | undefined {
+  const all = [...keys];
+  return all.length ? `declared ${what}: ${all.join(', ')}` : `no ${what} are declared`;
+}

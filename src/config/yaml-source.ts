@@ -1,0 +1,198 @@
+import { readFile, stat } from 'node:fs/promises';
+import { Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
+import type { Node } from 'yaml';
+import type { Diagnostic } from './diagnostics.js';
+
+/** A field path as zod and the YAML tree both see it: `['people', 3, 'phone']`. */
+export type FieldPath = readonly PropertyKey[];
+
+/**
+ * Files larger than this are refused before parsing: a users file is a few kilobytes, and reading a
+ * 50 MB file into a YAML tree would take the process's memory with it.
+ */
+export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+
+/** `people[3].phone`, `roles[0].enerflo.roles[1]`, `vendors["my vendor"].baseUrl`. */
+export function formatPath(path: FieldPath): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else if (typeof part === 'string' && /^[A-Za-z_$][\w$-]*$/.test(part)) out += out ? `.${part}` : part;
+    else out += `[${JSON.stringify(String(part))}]`;
+  }
+  return out;
+}
+
+/** A parsed YAML file that can say where any field path sits in it. */
+export class YamlSource {
+  constructor(
+    /** Path relative to the working directory, as diagnostics print it. */
+    readonly file: string,
+    readonly doc: Document,
+    private readonly lines: LineCounter,
+  ) {}
+
+  /** Line and column (1-based) of a byte offset into the file. */
+  position(offset: number): { line: number; col: number } {
+    const { line, col } = this.lines.linePos(offset);
+    return { line, col };
+  }
+
+  /**
+   * The deepest node the path reaches, and whether it reached all of it (a missing field stops at its
+   * parent map). With `key`, a map entry resolves to its key rather than its value, for "unknown field".
+   */
+  nodeAt(path: FieldPath, options: { key?: boolean } = {}): { node: Node | undefined; complete: boolean } {
+    let node: unknown = this.doc.contents;
+    for (let i = 0; i < path.length; i++) {
+      const part = path[i];
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(part));
+        if (!pair) return { node: node as Node, complete: false };
+        const last = i === path.length - 1;
+        if (last && options.key) return { node: pair.key as Node, complete: true };
+        if (!isNode(pair.value)) return { node: pair.key as Node, complete: last };
+        node = pair.value;
+      } else if (isSeq(node) && typeof part === 'number' && isNode(node.items[part])) {
+        node = node.items[part];
+      } else {
+        return { node: isNode(node) ? node : undefined, complete: false };
+      }
+    }
+    return { node: isNode(node) ? node : undefined, complete: true };
+  }
+
+  /** Where a field path sits; the file's first line when the path reaches nothing. */
+  locate(path: FieldPath, options: { key?: boolean } = {}): { line: number; col: number } {
+    const { node } = this.nodeAt(path, options);
+    const offset = node?.range?.[0];
+    return offset === undefined ? { line: 1, col: 1 } : this.position(offset);
+  }
+
+  diagnostic(path: FieldPath, message: string, hint?: string, options: { key?: boolean } = {}): Diagnostic {
+    return { file: this.file, ...this.locate(path, options), path: formatPath(path), message, ...(hint ? { hint } : {}) };
+  }
+}
+
+export interface ReadResult {
+  source?: YamlSource;
+  /** The file's content as plain data; set only when it parsed into a map without problems. */
+  data?: Record<string, unknown>;
+  diagnostics: Diagnostic[];
+}
+
+function fileProblem(file: string, message: string, hint?: string, line = 1, col = 1): Diagnostic {
+  return { file, line, col, path: '', message, ...(hint ? { hint } : {}) };
+}
+
+/** Byte offset of the first byte that is not valid UTF-8, or -1. */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i];
+    let extra: number;
+    let min: number;
+    if (b < 0x80) {
+      i++;
+      continue;
+    } else if (b >= 0xc2 && b <= 0xdf) [extra, min] = [1, 0x80];
+    else if (b >= 0xe0 && b <= 0xef) [extra, min] = [2, 0x800];
+    else if (b >= 0xf0 && b <= 0xf4) [extra, min] = [3, 0x10000];
+    else return i;
+    if (i + extra >= bytes.length) return i;
+    let code = b & (0xff >> (extra + 2));
+    for (let k = 1; k <= extra; k++) {
+      const c = bytes[i + k];
+      if ((c & 0xc0) !== 0x80) return i;
+      code = (code << 6) | (c & 0x3f);
+    }
+    if (code < min || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return i;
+    i += extra + 1;
+  }
+  return -1;
+}
+
+function describeYamlNode(node: unknown): string {
+  if (isSeq(node)) return 'a list';
+  if (isScalar(node)) return node.value === null ? 'nothing' : `the value ${JSON.stringify(node.value)}`;
+  return 'something else';
+}
+
+const yamlErrorMessages: Record<string, string> = {
+  DUPLICATE_KEY: 'this key appears twice in the same map; YAML keeps only one, so say it once',
+  MULTIPLE_DOCS: 'the file holds several YAML documents (separated by ---); put one document per file',
+};
+
+/**
+ * Reads and parses one YAML file, refusing what roster never accepts: files over MAX_FILE_BYTES, bytes
+ * that are not UTF-8, syntax errors (all of them), duplicate keys, anchors and aliases (the "billion
+ * laughs" bomb needs them, and a users file is clearer without them), empty files and non-map content.
+ */
+export async function readYamlFile(absolutePath: string, file: string, what: string): Promise<ReadResult> {
+  let size: number;
+  try {
+    size = (await stat(absolutePath)).size;
+  } catch {
+    return { diagnostics: [fileProblem(file, 'file not found')] };
+  }
+  if (size > MAX_FILE_BYTES) {
+    const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+    return {
+      diagnostics: [
+        fileProblem(file, `file is ${mb(size)}; roster reads YAML files up to ${mb(MAX_FILE_BYTES)}`, 'split it into several files under users/, or check that it is the file you meant'),
+      ],
+    };
+  }
+
+  const bytes = await readFile(absolutePath);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const offset = Math.max(0, firstInvalidUtf8(bytes));
+    let line = 1;
+    let lineStart = 0;
+    for (let i = 0; i < offset; i++) if (bytes[i] === 0x0a) [line, lineStart] = [line + 1, i + 1];
+    const col = new TextDecoder('utf-8').decode(bytes.subarray(lineStart, offset)).length + 1;
+    const byte = bytes[offset]?.toString(16).padStart(2, '0');
+    return {
+      diagnostics: [
+        fileProblem(file, `the file is not valid UTF-8 (byte 0x${byte} at offset ${offset})`, 'save the file as UTF-8 (most editors: "Save with encoding")', line, col),
+      ],
+    };
+  }
+
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const source = new YamlSource(file, doc, lines);
+  const diagnostics: Diagnostic[] = doc.errors.map((error) => {
+    const { line, col } = source.position(error.pos[0]);
+    return fileProblem(file, yamlErrorMessages[error.code] ?? `YAML syntax: ${error.message.split('\n')[0]}`, undefined, line, col);
+  });
+  if (diagnostics.length > 0) return { source, diagnostics };
+
+  visit(doc, {
+    Node(_key, node) {
+      if (isAlias(node)) {
+        const { line, col } = source.position(node.range?.[0] ?? 0);
+        diagnostics.push(fileProblem(file, `YAML aliases (*${node.source}) are not allowed in ${what}`, 'write the value out in full; roster refuses anchors and aliases so a file cannot expand into an "alias bomb"', line, col));
+      } else if (node.anchor) {
+        const { line, col } = source.position(node.range?.[0] ?? 0);
+        diagnostics.push(fileProblem(file, `YAML anchors (&${node.anchor}) are not allowed in ${what}`, 'write the value out in full; roster refuses anchors and aliases so a file cannot expand into an "alias bomb"', line, col));
+      }
+    },
+  });
+  if (diagnostics.length > 0) return { source, diagnostics };
+
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
+    return { source, diagnostics: [fileProblem(file, `the file is empty; ${what} hold a map of fields`, 'add content, or delete the file')] };
+  }
+  if (!isMap(doc.contents)) {
+    const { line, col } = source.locate([]);
+    return {
+      source,
+      diagnostics: [fileProblem(file, `expected a map of fields at the top of the file, found ${describeYamlNode(doc.contents)}`, what === 'users files' ? 'a users file looks like "people:\\n  - email: ..."' : undefined, line, col)],
+    };
+  }
+  return { source, data: doc.toJS({ maxAliasCount: 0 }) as Record<string, unknown>, diagnostics };
+}
