@@ -61,7 +61,8 @@ export async function startHarness(
   const org = await loadOrganisation(configFile);
   const sandbox = await startSandbox(org.config, { fixtures, emulatorOptions });
   applySandboxOverrides(org.config, sandbox);
-  const targets = buildTargets(org, { env: { ...sandbox.env } });
+  // The client paces itself by the same (shrunk) budget the emulators enforce.
+  const targets = buildTargets(org, { env: { ...sandbox.env }, rateLimit: (kind) => emulatorOptions?.(kind).rateLimit });
   const adapters = new Map<string, VendorAdapter>(targets.filter((t) => t.adapter).map((t) => [t.name, t.adapter!]));
   const harness: Harness = {
     org,
