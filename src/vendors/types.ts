@@ -89,6 +89,43 @@ export interface PersonIssue {
 }
 
 /**
+ * One live user as `roster import` would declare them: what the person, their office and their role
+ * look like in roster's own file format. Every part is optional: a vendor gives what it has.
+ */
+export interface ImportedUser {
+  firstName?: string;
+  lastName?: string;
+  /** In a form roster reads (E.164 when the vendor's form allows it). */
+  phone?: string;
+  /** IANA name. */
+  timezone?: string;
+  title?: string;
+  externalId?: string;
+  /** Lower-cased email of the manager, when the vendor names one. */
+  manager?: string;
+  /** The vendor's office (office, location, team): `id` labels generated keys, `mapping` is `offices[].<kind>`. */
+  office?: { id: string; mapping: Record<string, unknown> };
+  /** `roles[].<kind>`, shaped exactly like the vendor's roleSchema; unset when the user has no role to declare. */
+  role?: Record<string, unknown>;
+  /** Words for a generated role key, e.g. `sales-rep-setter` (becomes `enerflo-sales-rep-setter`). */
+  roleLabel?: string;
+  /** `people[].vendors.<kind>`: where this person differs from their role and office (extra locations). */
+  overrides?: Record<string, unknown>;
+  /** Set when the user cannot be declared at all (the partner account owner): listed, never dropped silently. */
+  unrepresentable?: string;
+}
+
+/** How one vendor's live users become declarations, for `roster import`. */
+export interface VendorImporter {
+  fromLive(live: LiveRecord, config: VendorInstanceConfig): ImportedUser;
+  /**
+   * Overrides that keep this vendor's own value of a person field when vendors disagree (the partner's
+   * `userCode` for `externalId`); undefined when the vendor cannot hold a value of its own.
+   */
+  ownValue?(field: 'externalId', value: string): Record<string, unknown> | undefined;
+}
+
+/**
  * Everything one vendor means, in one folder. The engine, loader and CLI know vendors only
  * through this interface; adding a vendor is adding a folder and one line in registry.ts.
  */
@@ -112,6 +149,8 @@ export interface VendorModule {
   /** The documented request budget, used to pace requests before the vendor refuses them. */
   rateLimit: { limit: number; windowMs: number };
   createAdapter(options: AdapterOptions): VendorAdapter;
+  /** `roster import`: reads live users back into declarations. Optional: a vendor without it cannot be imported. */
+  importer?: VendorImporter;
   /** The sandbox emulator, seeded from a fixture; `credentials` are what it accepts. */
   sandbox: {
     start(fixture: unknown, options?: EmulatorOptions): Promise<Emulator>;
