@@ -58,7 +58,7 @@ describe('Pulse adapter: session', () => {
     const { emulator, state } = await start();
     const adapter = adapterFor(emulator.url);
     await adapter.list();
-    await adapter.findByEmail('maria.garcia@sunrise-solar.example');
+    await adapter.findByEmail('maria.gonzalez@sunpath.example');
     await adapter.list();
     expect(state.logins).toBe(1);
     expect(adapter.logins).toBe(1);
@@ -78,7 +78,7 @@ describe('Pulse adapter: session', () => {
     const adapter = adapterFor(emulator.url);
     await adapter.list();
     state.expireAllTokens();
-    const found = await Promise.all(['maria.garcia', 'james.chen', 'dana.whitfield', 'tyler.brooks'].map((n) => adapter.findByEmail(`${n}@sunrise-solar.example`)));
+    const found = await Promise.all(['maria.gonzalez', 'jake.thompson', 'olivia.chen', 'daniel.reyes'].map((n) => adapter.findByEmail(`${n}@sunpath.example`)));
     expect(found.every((f) => f !== undefined)).toBe(true);
     expect(state.logins).toBe(2);
     expect(adapter.logins).toBe(2);
@@ -90,7 +90,7 @@ describe('Pulse adapter: session', () => {
     const adapter = adapterFor(emulator.url);
     await adapter.list();
     await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(await adapter.list()).toHaveLength(6);
+    expect(await adapter.list()).toHaveLength(10);
     expect(state.logins).toBe(2);
   });
 
@@ -160,31 +160,33 @@ describe('Pulse adapter: list and findByEmail', () => {
   it('maps users into the field space: full name, E.164 phone, team as string, sorted roles', async () => {
     const { emulator } = await start();
     const records = await adapterFor(emulator.url).list();
-    expect(records.map((r) => r.vendorId)).toEqual(['1001', '1002', '1003', '1004', '1005', '1006']);
+    expect(records.map((r) => r.vendorId)).toEqual(['1001', '1002', '1003', '1004', '1005', '1006', '1007', '1008', '1009', '1010']);
     expect(records.find((r) => r.vendorId === '1002')).toEqual({
       vendorId: '1002',
-      email: 'maria.garcia@sunrise-solar.example',
+      email: 'maria.gonzalez@sunpath.example',
       active: true,
-      fields: { name: 'Maria Garcia', phone: '+15125550101', team: '11', roles: ['manager'] },
+      fields: { name: 'Maria Gonzalez', phone: '+15125550101', team: '11', roles: ['salesManager'] },
     });
-    expect(records.find((r) => r.vendorId === '1004')?.fields).toEqual({ name: 'Dana Whitfield', phone: null, team: '12', roles: ['support'] });
-    expect(records.find((r) => r.vendorId === '1005')?.active).toBe(false);
+    expect(records.find((r) => r.vendorId === '1004')?.fields).toEqual({ name: 'Priya Patel', phone: '+15125550103', team: '11', roles: ['salesRep', 'setter'] });
+    expect(records.find((r) => r.vendorId === '1009')?.fields).toEqual({ name: 'Samantha Ortiz', phone: null, team: '11', roles: ['support'] });
+    expect(records.find((r) => r.vendorId === '1001')?.fields.team).toBeNull();
+    expect(records.find((r) => r.vendorId === '1008')?.active).toBe(false);
   });
 
   it('pages until page >= totalPages', async () => {
     const { emulator } = await start();
-    const records = await adapterFor(emulator.url, { pageSize: 2 }).list();
-    expect(records).toHaveLength(6);
+    const records = await adapterFor(emulator.url, { pageSize: 3 }).list();
+    expect(records).toHaveLength(10);
     const pages = emulator.requests.filter((r) => r.path === '/api/users').map((r) => r.query.page);
-    expect(pages).toEqual(['1', '2', '3']);
+    expect(pages).toEqual(['1', '2', '3', '4']);
   });
 
   it('finds a user by email, case-insensitively, through the email filter', async () => {
     const { emulator } = await start();
     const adapter = adapterFor(emulator.url);
-    expect((await adapter.findByEmail('James.Chen@Sunrise-Solar.example'))?.vendorId).toBe('1003');
-    expect(await adapter.findByEmail('nobody@sunrise-solar.example')).toBeUndefined();
-    expect(emulator.requests.at(-1)?.query.email).toBe('nobody@sunrise-solar.example');
+    expect((await adapter.findByEmail('Jake.Thompson@SunPath.example'))?.vendorId).toBe('1003');
+    expect(await adapter.findByEmail('nobody@sunpath.example')).toBeUndefined();
+    expect(emulator.requests.at(-1)?.query.email).toBe('nobody@sunpath.example');
   });
 
   describe('guards against a server that lies about paging', () => {
@@ -218,62 +220,62 @@ describe('Pulse adapter: writes', () => {
     const { emulator, state } = await start();
     const adapter = adapterFor(emulator.url);
     const { vendorId } = await adapter.create(
-      want('New.Rep@sunrise-solar.example', { name: 'New Rep', phone: '+15125550199', team: '12', roles: ['salesRep', 'setter'] }),
+      want('New.Rep@sunpath.example', { name: 'New Rep', phone: '+15125550199', team: '12', roles: ['salesRep', 'setter'] }),
       ctx,
     );
     const writes = emulator.requests.filter((r) => r.method !== 'GET' && r.path !== '/api/auth/login');
     expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/users', `PUT /api/users/${vendorId}/roles`]);
-    expect(writes[0].body).toEqual({ email: 'New.Rep@sunrise-solar.example', name: 'New Rep', phone: '+15125550199', teamId: 12 });
-    const live = await adapter.findByEmail('new.rep@sunrise-solar.example');
-    expect(live).toEqual({ vendorId, email: 'New.Rep@sunrise-solar.example', active: true, fields: { name: 'New Rep', phone: '+15125550199', team: '12', roles: ['salesRep', 'setter'] } });
-    expect(state.users.find((u) => String(u.id) === vendorId)?.createdBy).toBe('integrations@sunrise-solar.example');
+    expect(writes[0].body).toEqual({ email: 'New.Rep@sunpath.example', name: 'New Rep', phone: '+15125550199', teamId: 12 });
+    const live = await adapter.findByEmail('new.rep@sunpath.example');
+    expect(live).toEqual({ vendorId, email: 'New.Rep@sunpath.example', active: true, fields: { name: 'New Rep', phone: '+15125550199', team: '12', roles: ['salesRep', 'setter'] } });
+    expect(state.users.find((u) => String(u.id) === vendorId)?.createdBy).toBe('it@sunpath.example');
   });
 
   it('reports a duplicate create (409) in the vendor words', async () => {
     const { emulator } = await start();
-    const error = await failure(adapterFor(emulator.url).create(want('maria.garcia@sunrise-solar.example', { name: 'Maria Garcia', roles: ['manager'] }), ctx));
-    expect(error.message).toMatch(/POST \/api\/users answered 409: Conflict: A user with email maria.garcia@sunrise-solar.example is already a member/);
+    const error = await failure(adapterFor(emulator.url).create(want('maria.gonzalez@sunpath.example', { name: 'Maria Gonzalez', roles: ['salesManager'] }), ctx));
+    expect(error.message).toMatch(/POST \/api\/users answered 409: Conflict: A user with email maria.gonzalez@sunpath.example is already a member/);
   });
 
   it('leaves a create that fails at the roles step for the next plan to finish', async () => {
     const { emulator } = await start();
     const adapter = adapterFor(emulator.url);
-    const error = await failure(adapter.create(want('half@sunrise-solar.example', { name: 'Half Done', roles: ['wizard'] }), ctx));
-    expect(error.message).toMatch(/created Pulse user \d+ \(half@sunrise-solar.example\) but setting the roles failed: .*422.*"wizard"/);
-    const live = await adapter.findByEmail('half@sunrise-solar.example');
+    const error = await failure(adapter.create(want('half@sunpath.example', { name: 'Half Done', roles: ['wizard'] }), ctx));
+    expect(error.message).toMatch(/created Pulse user \d+ \(half@sunpath.example\) but setting the roles failed: .*422.*"wizard"/);
+    const live = await adapter.findByEmail('half@sunpath.example');
     expect(live?.fields.roles).toEqual([]);
   });
 
   it('updates only the changed fields, and roles only when they changed', async () => {
     const { emulator } = await start();
     const adapter = adapterFor(emulator.url);
-    const desired = want('james.chen@sunrise-solar.example', { name: 'James Chen', phone: '+15125550102', team: '13', roles: ['manager', 'salesRep'] });
+    const desired = want('jake.thompson@sunpath.example', { name: 'Jake Thompson', phone: '+15125550102', team: '13', roles: ['salesManager', 'salesRep'] });
     await adapter.update('1003', desired, ['name', 'team'], ctx);
     let writes = emulator.requests.filter((r) => r.method === 'PATCH' || r.method === 'PUT');
-    expect(writes.map((r) => [r.method, r.path, r.body])).toEqual([['PATCH', '/api/users/1003', { name: 'James Chen', teamId: 13 }]]);
+    expect(writes.map((r) => [r.method, r.path, r.body])).toEqual([['PATCH', '/api/users/1003', { name: 'Jake Thompson', teamId: 13 }]]);
     await adapter.update('1003', desired, ['roles'], ctx);
     writes = emulator.requests.filter((r) => r.method === 'PATCH' || r.method === 'PUT');
-    expect(writes.at(-1)).toMatchObject({ method: 'PUT', path: '/api/users/1003/roles', body: { roles: ['manager', 'salesRep'] } });
+    expect(writes.at(-1)).toMatchObject({ method: 'PUT', path: '/api/users/1003/roles', body: { roles: ['salesManager', 'salesRep'] } });
     expect(writes).toHaveLength(2);
-    expect((await adapter.findByEmail('james.chen@sunrise-solar.example'))?.fields).toEqual({ name: 'James Chen', phone: '+15125550102', team: '13', roles: ['manager', 'salesRep'] });
+    expect((await adapter.findByEmail('jake.thompson@sunpath.example'))?.fields).toEqual({ name: 'Jake Thompson', phone: '+15125550102', team: '13', roles: ['salesManager', 'salesRep'] });
   });
 
   it('deactivates with PATCH {active:false} and reactivates with PATCH {active:true} plus changes', async () => {
     const { emulator } = await start();
     const adapter = adapterFor(emulator.url);
-    const live = (await adapter.findByEmail('dana.whitfield@sunrise-solar.example'))!;
+    const live = (await adapter.findByEmail('samantha.ortiz@sunpath.example'))!;
     await adapter.deactivate(live.vendorId, live);
-    expect((await adapter.findByEmail('dana.whitfield@sunrise-solar.example'))?.active).toBe(false);
-    await adapter.reactivate(live.vendorId, want('dana.whitfield@sunrise-solar.example', { name: 'Dana Whitfield', team: '11', roles: ['accounting', 'support'] }), ['team', 'roles'], ctx);
+    expect((await adapter.findByEmail('samantha.ortiz@sunpath.example'))?.active).toBe(false);
+    await adapter.reactivate(live.vendorId, want('samantha.ortiz@sunpath.example', { name: 'Samantha Ortiz', team: '13', roles: ['accounting', 'support'] }), ['team', 'roles'], ctx);
     const patches = emulator.requests.filter((r) => r.method === 'PATCH').map((r) => r.body);
-    expect(patches).toEqual([{ active: false }, { active: true, teamId: 11 }]);
-    expect(await adapter.findByEmail('dana.whitfield@sunrise-solar.example')).toMatchObject({ active: true, fields: { team: '11', roles: ['accounting', 'support'] } });
+    expect(patches).toEqual([{ active: false }, { active: true, teamId: 13 }]);
+    expect(await adapter.findByEmail('samantha.ortiz@sunpath.example')).toMatchObject({ active: true, fields: { team: '13', roles: ['accounting', 'support'] } });
   });
 
   it('never deletes', async () => {
     const { emulator } = await start();
     const adapter = adapterFor(emulator.url);
-    const live = (await adapter.findByEmail('temp.helper@gmail.example'))!;
+    const live = (await adapter.findByEmail('summer.intern@gmail.example'))!;
     await expect(adapter.delete(live.vendorId, live)).rejects.toThrow(/never deletes/);
     expect(emulator.requests.some((r) => r.method === 'DELETE')).toBe(false);
   });

@@ -49,9 +49,9 @@ describe('Pulse emulator: authentication', () => {
     expect(res.body.token).toMatch(/^[0-9a-f]{64}$/);
     expect(Date.parse(res.body.expiresAt)).toBeGreaterThan(Date.now());
     expect(res.body).toMatchObject({
-      email: 'integrations@sunrise-solar.example',
+      email: 'it@sunpath.example',
       impersonating: null,
-      primaryAccount: { accountId: ACCOUNT, accountName: 'Sunrise Solar', usersPrimaryAccount: true },
+      primaryAccount: { accountId: ACCOUNT, accountName: 'SunPath Solar', usersPrimaryAccount: true },
       accounts: [{ accountId: ACCOUNT }],
     });
     expect(res.body.flatPermissionsList).toContain('writeUsers');
@@ -59,7 +59,7 @@ describe('Pulse emulator: authentication', () => {
 
   it('logs in with email and password, and GET /api/auth/session returns the same payload', async () => {
     await start();
-    const res = await call('POST', '/api/auth/login', { body: { email: 'integrations@sunrise-solar.example', password: 'sandbox-pulse-password' } });
+    const res = await call('POST', '/api/auth/login', { body: { email: 'it@sunpath.example', password: 'sandbox-pulse-password' } });
     expect(res.status).toBe(200);
     const session = await call('GET', '/api/auth/session', { token: res.body.token });
     expect(session.status).toBe(200);
@@ -116,24 +116,27 @@ describe('Pulse emulator: users', () => {
   it('pages with {data, page, pageSize, total, totalPages} and filters by equality and search', async () => {
     await start();
     const token = await login();
-    const first = await call('GET', '/api/users?page=1&pageSize=2&sort=id', { token });
-    expect(first.body).toMatchObject({ page: 1, pageSize: 2, total: 6, totalPages: 3 });
-    expect(first.body.data.map((u: { id: number }) => u.id)).toEqual([1001, 1002]);
-    const last = await call('GET', '/api/users?page=3&pageSize=2&sort=id', { token });
-    expect(last.body.data.map((u: { id: number }) => u.id)).toEqual([1005, 1006]);
-    const beyond = await call('GET', '/api/users?page=9&pageSize=2', { token });
+    const first = await call('GET', '/api/users?page=1&pageSize=3&sort=id', { token });
+    expect(first.body).toMatchObject({ page: 1, pageSize: 3, total: 10, totalPages: 4 });
+    expect(first.body.data.map((u: { id: number }) => u.id)).toEqual([1001, 1002, 1003]);
+    const last = await call('GET', '/api/users?page=4&pageSize=3&sort=id', { token });
+    expect(last.body.data.map((u: { id: number }) => u.id)).toEqual([1010]);
+    // The default order is newest first (-createdAt).
+    const newest = await call('GET', '/api/users?pageSize=2', { token });
+    expect(newest.body.data.map((u: { id: number }) => u.id)).toEqual([1010, 1009]);
+    const beyond = await call('GET', '/api/users?page=9&pageSize=3', { token });
     expect(beyond.body.data).toEqual([]);
 
-    const byEmail = await call('GET', '/api/users?email=MARIA.GARCIA@sunrise-solar.example', { token });
+    const byEmail = await call('GET', '/api/users?email=MARIA.GONZALEZ@sunpath.example', { token });
     expect(byEmail.body.data.map((u: { id: number }) => u.id)).toEqual([1002]);
     const inactive = await call('GET', '/api/users?active=false', { token });
-    expect(inactive.body.data.map((u: { id: number }) => u.id)).toEqual([1005]);
-    const team = await call('GET', '/api/users?teamId=11&sort=id', { token });
-    expect(team.body.data.map((u: { id: number }) => u.id)).toEqual([1002, 1003]);
-    const search = await call('GET', '/api/users?search=chen', { token });
-    expect(search.body.data.map((u: { id: number }) => u.id)).toEqual([1003]);
+    expect(inactive.body.data.map((u: { id: number }) => u.id)).toEqual([1008]);
+    const team = await call('GET', '/api/users?teamId=12&sort=id', { token });
+    expect(team.body.data.map((u: { id: number }) => u.id)).toEqual([1008, 1010]);
+    const search = await call('GET', '/api/users?search=khan', { token });
+    expect(search.body.data.map((u: { id: number }) => u.id)).toEqual([1008]);
     // Users of the other account are invisible.
-    expect((await call('GET', '/api/users?email=lee.park@northwind.example', { token })).body.total).toBe(0);
+    expect((await call('GET', '/api/users?email=owner@northwind.example', { token })).body.total).toBe(0);
     expect((await call('GET', '/api/users?page=0', { token })).status).toBe(400);
     expect((await call('GET', '/api/users?sort=password', { token })).status).toBe(400);
   });
@@ -146,8 +149,8 @@ describe('Pulse emulator: users', () => {
     expect(Object.keys(res.body).sort()).toEqual(
       ['accounts', 'active', 'createdAt', 'createdBy', 'email', 'flatPermissionsList', 'flatRolesList', 'id', 'imgSrc', 'name', 'notificationPreferences', 'phone', 'teamId', 'updatedAt', 'updatedBy'].sort(),
     );
-    expect(res.body).toMatchObject({ id: 1003, teamId: 11, flatRolesList: ['salesRep'], accounts: [{ accountId: ACCOUNT, accountName: 'Sunrise Solar', usersPrimaryAccount: true, accountAdmin: false }] });
-    const foreign = await call('GET', '/api/users/1008', { token });
+    expect(res.body).toMatchObject({ id: 1003, teamId: 11, flatRolesList: ['salesRep'], accounts: [{ accountId: ACCOUNT, accountName: 'SunPath Solar', usersPrimaryAccount: true, accountAdmin: false }] });
+    const foreign = await call('GET', '/api/users/1011', { token });
     expect(foreign.status).toBe(404);
     expect(foreign.body).toMatchObject({ error: 'Not Found', status: 404 });
   });
@@ -155,23 +158,23 @@ describe('Pulse emulator: users', () => {
   it('creates a user (201, seed shape, createdBy the key owner) and answers 409 on a duplicate in the account', async () => {
     await start();
     const token = await login();
-    const res = await call('POST', '/api/users', { token, account: ACCOUNT, body: { email: 'new.rep@sunrise-solar.example', name: 'New Rep', phone: '+15125550199', teamId: 12 } });
+    const res = await call('POST', '/api/users', { token, account: ACCOUNT, body: { email: 'new.rep@sunpath.example', name: 'New Rep', phone: '+15125550199', teamId: 12 } });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
       id: expect.any(Number),
-      email: 'new.rep@sunrise-solar.example',
+      email: 'new.rep@sunpath.example',
       name: 'New Rep',
       active: true,
       teamId: 12,
       phone: '+15125550199',
-      createdBy: 'integrations@sunrise-solar.example',
-      updatedBy: 'integrations@sunrise-solar.example',
+      createdBy: 'it@sunpath.example',
+      updatedBy: 'it@sunpath.example',
       accounts: [{ accountId: ACCOUNT, usersPrimaryAccount: true }],
       flatRolesList: [],
       flatPermissionsList: [],
     });
     expect(Date.parse(res.body.createdAt)).not.toBeNaN();
-    const duplicate = await call('POST', '/api/users', { token, body: { email: 'NEW.REP@sunrise-solar.example' } });
+    const duplicate = await call('POST', '/api/users', { token, body: { email: 'NEW.REP@sunpath.example' } });
     expect(duplicate.status).toBe(409);
     expect(duplicate.body).toMatchObject({ error: 'Conflict', status: 409 });
     const events = (emulator!.state as PulseState).audit.map((a) => a.event);
@@ -184,15 +187,15 @@ describe('Pulse emulator: users', () => {
     shared.apiKeys[0].extraAccounts = [FOREIGN];
     await start({}, shared);
     const token = await login();
-    const res = await call('POST', '/api/users', { token, account: ACCOUNT, body: { email: 'lee.park@northwind.example', name: 'Someone Else' } });
+    const res = await call('POST', '/api/users', { token, account: ACCOUNT, body: { email: 'kevin.brown@sunpath.example', name: 'Someone Else' } });
     expect(res.status).toBe(201);
-    expect(res.body.id).toBe(1008);
-    expect(res.body.name).toBe('Lee Park');
+    expect(res.body.id).toBe(1012);
+    expect(res.body.name).toBe('Kevin Brown');
     expect(res.body.accounts.map((a: { accountId: string }) => a.accountId)).toEqual([FOREIGN, ACCOUNT]);
     expect(res.body.teamId).toBeNull();
     // Still a member of the other account, with its own roles there.
-    const there = await call('GET', '/api/users/1008', { token, account: FOREIGN });
-    expect(there.body).toMatchObject({ teamId: 21, flatRolesList: ['salesRep'] });
+    const there = await call('GET', '/api/users/1012', { token, account: FOREIGN });
+    expect(there.body).toMatchObject({ teamId: 21, flatRolesList: ['support'] });
   });
 
   it('validates create bodies', async () => {
@@ -210,9 +213,9 @@ describe('Pulse emulator: users', () => {
     await start();
     const token = await login();
     const before = (await call('GET', '/api/users/1003', { token })).body;
-    const res = await call('PATCH', '/api/users/1003', { token, body: { name: 'James Chen', teamId: 13 } });
+    const res = await call('PATCH', '/api/users/1003', { token, body: { name: 'Jake Thompson', teamId: 13 } });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ name: 'James Chen', teamId: 13, phone: before.phone, active: true, updatedBy: 'integrations@sunrise-solar.example' });
+    expect(res.body).toMatchObject({ name: 'Jake Thompson', teamId: 13, phone: before.phone, active: true, updatedBy: 'it@sunpath.example' });
     expect(res.body.updatedAt > before.updatedAt).toBe(true);
     const off = await call('PATCH', '/api/users/1003', { token, body: { active: false } });
     expect(off.body.active).toBe(false);
@@ -220,7 +223,7 @@ describe('Pulse emulator: users', () => {
     expect((await call('PATCH', '/api/users/1003', { token, body: { active: 'no' } })).status).toBe(400);
     expect((await call('PATCH', '/api/users/1003', { token, body: { notificationPreferences: [{ event: 'lead_created', deliveryPref: ['email', 'sms'] }] } })).status).toBe(200);
     expect((await call('PATCH', '/api/users/1003', { token, body: { notificationPreferences: [{ event: 'lead_created', deliveryPref: ['pigeon'] }] } })).status).toBe(400);
-    expect((await call('PATCH', '/api/users/1008', { token, body: { name: 'x' } })).status).toBe(404);
+    expect((await call('PATCH', '/api/users/1011', { token, body: { name: 'x' } })).status).toBe(404);
   });
 
   it('replaces roles and recomputes permissions; an unknown role is refused with 422', async () => {
@@ -241,13 +244,13 @@ describe('Pulse emulator: users', () => {
     await start();
     const token = await login();
     const roles = await call('GET', '/api/roles', { token });
-    expect(roles.body.map((r: { name: string }) => r.name)).toEqual(['admin', 'manager', 'salesRep', 'setter', 'support', 'accounting']);
+    expect(roles.body.map((r: { name: string }) => r.name)).toEqual(['admin', 'salesManager', 'salesRep', 'setter', 'officeAdmin', 'support', 'accounting']);
     const teams = await call('GET', '/api/teams', { token });
     expect(teams.body).toMatchObject({ total: 3, data: [{ id: 11 }, { id: 12 }, { id: 13 }] });
-    const created = await call('POST', '/api/teams', { token, body: { name: 'Denver' } });
+    const created = await call('POST', '/api/teams', { token, body: { name: 'Tucson' } });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ id: 22, name: 'Denver', accountId: ACCOUNT });
-    expect((await call('POST', '/api/teams', { token, body: { name: 'denver' } })).status).toBe(409);
+    expect(created.body).toMatchObject({ id: 22, name: 'Tucson', accountId: ACCOUNT });
+    expect((await call('POST', '/api/teams', { token, body: { name: 'tucson' } })).status).toBe(409);
   });
 
   it('rate limits per credential with 429 and Retry-After', async () => {
