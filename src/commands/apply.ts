@@ -147,7 +147,7 @@ export function renderResults(report: ApplyReport): string {
   for (const r of rows) {
     const status = r.ok ? colors.green('ok    ') : r.skipped ? colors.yellow('skipped') : colors.red('FAILED');
     const why = r.ok ? '' : `  ${r.error ?? ''}`;
-    lines.push(`  ${status} ${r.vendor.padEnd(vw)}  ${r.action.padEnd(aw)}  ${r.key.padEnd(kw)}${why}`);
+    lines.push(`  ${status} ${r.vendor.padEnd(vw)}  ${r.action.padEnd(aw)}  ${r.key.padEnd(kw)}${why}`.trimEnd());
   }
   const { succeeded, failed, skipped } = report.summary;
   lines.push('', `Apply: ${succeeded} succeeded, ${failed} failed, ${skipped} skipped.`);

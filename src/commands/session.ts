@@ -54,7 +54,7 @@ export async function openSession(configFile: string, options: VendorCommandOpti
   let sandbox: Sandbox | undefined;
   let env: NodeJS.ProcessEnv = process.env;
   if (options.sandbox) {
-    sandbox = await startSandbox(org.config, { fixturesDir: options.fixtures });
+    sandbox = await startSandbox(org.config, { fixturesDir: options.fixtures, only: options.vendor });
     applySandboxOverrides(org.config, sandbox);
     env = { ...process.env, ...sandbox.env };
   }

@@ -18,6 +18,8 @@ export interface SandboxOptions {
   emulatorOptions?: (kind: string) => EmulatorOptions;
   /** Fixtures given directly, by kind, instead of read from fixturesDir. */
   fixtures?: Record<string, unknown>;
+  /** Vendor instance names to start emulators for (`--vendor`); all when empty. */
+  only?: string[];
 }
 
 export interface Sandbox {
@@ -33,7 +35,8 @@ export interface Sandbox {
 /** Starts an emulator for every vendor kind the config uses, seeded from fixtures. */
 export async function startSandbox(config: RootConfig, options: SandboxOptions = {}): Promise<Sandbox> {
   const fixturesDir = options.fixturesDir ?? defaultFixturesDir;
-  const kinds = [...new Set(Object.values(config.vendors).map((v) => v.kind))];
+  const instances = Object.entries(config.vendors).filter(([name]) => !options.only?.length || options.only.includes(name));
+  const kinds = [...new Set(instances.map(([, v]) => v.kind))];
   const emulators = new Map<string, Emulator>();
   const fixtures = new Map<string, unknown>();
   try {
@@ -50,7 +53,7 @@ export async function startSandbox(config: RootConfig, options: SandboxOptions =
 
   const env: Record<string, string> = {};
   const overrides: Sandbox['overrides'] = {};
-  for (const [name, instance] of Object.entries(config.vendors)) {
+  for (const [name, instance] of instances) {
     const module = vendorModule(instance.kind);
     overrides[name] = { ...module.sandbox.configFor(fixtures.get(instance.kind)), baseUrl: emulators.get(instance.kind)!.url };
     const refs = (instance.credentials ?? {}) as Record<string, SecretRef>;
