@@ -124,11 +124,28 @@ function collectItems(source: YamlSource, data: Record<string, unknown>, into: D
         source,
         path: [section, index],
         ...(parsed.success ? { value: parsed.data } : {}),
+        ...(!parsed.success && section === 'people' ? { partial: validFields(raw) } : {}),
         ...(typeof rawKey === 'string' ? { key: rawKey } : {}),
       };
       (list as DeclaredItem<unknown>[]).push(item);
     });
   }
+}
+
+/**
+ * The fields of a person that are valid on their own, so a person with one wrong field still gets the
+ * semantic checks (unknown role, bad phone, ...) on the rest.
+ */
+function validFields(raw: unknown): Record<string, unknown> | undefined {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const partial: Record<string, unknown> = {};
+  for (const [field, schema] of Object.entries(personSchema.shape)) {
+    const value = (raw as Record<string, unknown>)[field];
+    if (value === undefined) continue;
+    const parsed = (schema as z.ZodType).safeParse(value);
+    if (parsed.success) partial[field] = parsed.data;
+  }
+  return partial;
 }
 
 async function readRootConfig(
@@ -211,7 +228,8 @@ export async function validateState(configPath: string = DEFAULT_CONFIG_FILE): P
 
   const resolved = resolveOrganisation(declarations, root.config, configFile, files);
   diagnostics.push(...resolved.diagnostics);
-  const unique = dedupe(diagnostics);
+  // Reading order: by file, then position; within one place, the order they were found.
+  const unique = dedupe(diagnostics).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.col - b.col));
   return { ...(unique.length === 0 && resolved.org ? { org: resolved.org } : {}), diagnostics: unique, files };
 }
 

@@ -12,6 +12,8 @@ export interface DeclaredItem<T> {
   /** Path of the item in its file, e.g. `['people', 3]`. */
   path: FieldPath;
   value?: T;
+  /** For an item that failed the schema: its fields that are valid on their own (people only). */
+  partial?: Partial<T>;
   /** The key (offices, roles) or email (people) as written, when there is one. */
   key?: string;
 }
@@ -116,10 +118,14 @@ export function resolveOrganisation(
   const people: ResolvedPerson[] = [];
   const peopleByKey = new Map<string, ResolvedPerson>();
   const itemOf = new Map<ResolvedPerson, DeclaredItem<DeclaredPerson>>();
+  // People whose declaration is broken somewhere (their own fields, a role, their office) get the
+  // checks that do not depend on the broken part, but no vendor checks: those would guess.
+  const incomplete = new Set<ResolvedPerson>();
   for (const [key, item] of personItems) {
-    const value = item.value;
+    const value = (item.value ?? item.partial) as DeclaredPerson | undefined;
     if (!value) continue;
-    const { roles: roleKeys, office: officeKey, manager, phone, timezone, ...rest } = value;
+    const { roles: roleKeys = [], office: officeKey, manager, phone, timezone, ...rest } = value;
+    let broken = !item.value;
 
     const personRoles: ResolvedRole[] = [];
     roleKeys.forEach((roleKey, i) => {
@@ -127,7 +133,9 @@ export function resolveOrganisation(
       if (role) {
         if (personRoles.includes(role)) diagnostics.push(at(item, ['roles', i], `role "${roleKey}" is listed twice`));
         else personRoles.push(role);
-      } else if (!roleItems.has(roleKey)) {
+      } else if (roleItems.has(roleKey)) {
+        broken = true;
+      } else {
         diagnostics.push(at(item, ['roles', i], `unknown role "${roleKey}"`, didYouMean(roleKey, roleItems.keys()) ?? listHint('roles', roleItems.keys())));
       }
     });
@@ -135,7 +143,8 @@ export function resolveOrganisation(
     let office: ResolvedOffice | undefined;
     if (officeKey !== undefined) {
       office = offices.get(officeKey);
-      if (!office && !officeItems.has(officeKey)) {
+      if (!office && officeItems.has(officeKey)) broken = true;
+      else if (!office) {
         diagnostics.push(at(item, ['office'], `unknown office "${officeKey}"`, didYouMean(officeKey, officeItems.keys()) ?? listHint('offices', officeItems.keys())));
       }
     }
@@ -157,7 +166,7 @@ export function resolveOrganisation(
       key,
       ...(e164 ? { phone: e164 } : {}),
       ...((timezone ?? office?.timezone) ? { timezone: timezone ?? office?.timezone } : {}),
-      active: value.active,
+      active: value.active ?? true,
       roles: personRoles,
       ...(office ? { office } : {}),
       ...(manager ? { manager: manager.toLowerCase() } : {}),
@@ -166,6 +175,7 @@ export function resolveOrganisation(
     people.push(person);
     peopleByKey.set(key, person);
     itemOf.set(person, item);
+    if (broken) incomplete.add(person);
   }
 
   // The manager chain: exists, not oneself, not offboarded while the report is active, no cycles.
@@ -216,6 +226,7 @@ export function resolveOrganisation(
   for (const vendor of vendorModules) {
     if (!vendor.checkPerson || !configuredKinds.has(vendor.kind)) continue;
     for (const person of people) {
+      if (incomplete.has(person)) continue;
       for (const issue of vendor.checkPerson(person, org)) {
         diagnostics.push(at(itemOf.get(person)!, issue.path, issue.message, issue.hint));
       }

@@ -17,10 +17,14 @@ export function editDistance(a: string, b: string): number {
 /** The candidates close enough to `word` to be what was meant, closest first (at most `limit`). */
 export function closeMatches(word: string, candidates: Iterable<string>, limit = 3): string[] {
   const budget = Math.max(2, Math.floor(word.length / 3));
-  return [...new Set(candidates)]
+  const eligible = [...new Set(candidates)]
     .map((candidate) => ({ candidate, distance: editDistance(word, candidate) }))
-    .filter(({ candidate, distance }) => distance <= budget || candidate.toLowerCase().startsWith(word.toLowerCase()))
-    .sort((x, y) => x.distance - y.distance || (x.candidate < y.candidate ? -1 : 1))
+    .filter(({ distance }) => distance <= budget);
+  // Only the closest ones: "fristName" means firstName, not lastName too.
+  const best = Math.min(...eligible.map((e) => e.distance));
+  return eligible
+    .filter(({ distance }) => distance === best)
+    .sort((x, y) => (x.candidate < y.candidate ? -1 : 1))
     .slice(0, limit)
     .map(({ candidate }) => candidate);
 }

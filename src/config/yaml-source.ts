@@ -119,7 +119,6 @@ function describeYamlNode(node: unknown): string {
 }
 
 const yamlErrorMessages: Record<string, string> = {
-  DUPLICATE_KEY: 'this key appears twice in the same map; YAML keeps only one, so say it once',
   MULTIPLE_DOCS: 'the file holds several YAML documents (separated by ---); put one document per file',
 };
 
@@ -167,6 +166,10 @@ export async function readYamlFile(absolutePath: string, file: string, what: str
   const source = new YamlSource(file, doc, lines);
   const diagnostics: Diagnostic[] = doc.errors.map((error) => {
     const { line, col } = source.position(error.pos[0]);
+    if (error.code === 'DUPLICATE_KEY') {
+      const key = text.slice(error.pos[0]).split('\n')[0].split(/:(\s|$)/)[0].trim();
+      return fileProblem(file, `the key "${key}" appears twice in the same map; YAML would keep only one of them`, 'say it once: merge the two entries', line, col);
+    }
     return fileProblem(file, yamlErrorMessages[error.code] ?? `YAML syntax: ${error.message.split('\n')[0]}`, undefined, line, col);
   });
   if (diagnostics.length > 0) return { source, diagnostics };
