@@ -39,21 +39,22 @@ describe('partner adapter: list', () => {
     const { emulator } = await start();
     const adapter = partnerAdapter(emulator.url);
     const live = await adapter.list();
-    expect(live.map((r) => r.vendorId)).toEqual(['5001', '5002', '5003', '5004']);
+    expect(live.map((r) => r.vendorId)).toEqual(['5001', '5002', '5003', '5004', '5005']);
     const owner = live.find((r) => r.vendorId === '5001')!;
     expect(owner.protectedReason).toMatch(/ACCOUNT_OWNER/);
     expect(live.filter((r) => r.protectedReason)).toHaveLength(1);
     expect(live.find((r) => r.vendorId === '5002')).toEqual({
       vendorId: '5002',
-      email: 'maria.garcia@sunrise-solar.example',
+      email: 'maria.gonzalez@sunpath.example',
+      externalId: 'HR-1001',
       active: true,
       fields: {
         firstName: 'Maria',
-        lastName: 'Garcia',
+        lastName: 'Gonzalez',
         phone: '+15125550101',
         role: 'MANAGER',
         timezone: 'America/Chicago',
-        title: 'Office Manager',
+        title: 'Regional Manager',
       },
     });
     expect(live.find((r) => r.vendorId === '5004')!.active).toBe(false);
@@ -63,12 +64,12 @@ describe('partner adapter: list', () => {
 
   it('pages through the list with the configured page size', async () => {
     const fixture = sandboxFixture();
-    for (let i = 0; i < 9; i++) fixture.users!.push({ company_id: 1001, email: `p${i}@sunrise-solar.example`, first_name: 'P', last_name: String(i), role: 'ACCOUNTING' });
+    for (let i = 0; i < 9; i++) fixture.users!.push({ company_id: 1001, email: `p${i}@sunpath.example`, first_name: 'P', last_name: String(i), role: 'ACCOUNTING' });
     const { emulator } = await start(fixture);
     const adapter = partnerAdapter(emulator.url, { config: { pageSize: 4 } });
     const live = await adapter.list();
-    expect(live).toHaveLength(13);
-    expect(new Set(live.map((r) => r.vendorId)).size).toBe(13);
+    expect(live).toHaveLength(14);
+    expect(new Set(live.map((r) => r.vendorId)).size).toBe(14);
     const pages = emulator.requests.filter((r) => r.path === '/v2/user/list').map((r) => r.query);
     expect(pages.map((q) => q.page)).toEqual(['0', '1', '2', '3']);
     expect(pages.every((q) => q.size === '4' && q.company_id === '1001')).toBe(true);
@@ -77,10 +78,10 @@ describe('partner adapter: list', () => {
 
   it('keeps paging correctly when the vendor caps the page size below the configured one', async () => {
     const fixture = sandboxFixture();
-    for (let i = 0; i < 150; i++) fixture.users!.push({ company_id: 1001, email: `c${i}@sunrise-solar.example`, first_name: 'C', last_name: String(i), role: 'ACCOUNTING' });
+    for (let i = 0; i < 150; i++) fixture.users!.push({ company_id: 1001, email: `c${i}@sunpath.example`, first_name: 'C', last_name: String(i), role: 'ACCOUNTING' });
     const { emulator } = await start(fixture);
     const live = await partnerAdapter(emulator.url, { config: { pageSize: 500 } }).list();
-    expect(live).toHaveLength(154);
+    expect(live).toHaveLength(155);
   });
 
   it('fails clearly when the vendor repeats a page (ignores the page parameter)', async () => {
@@ -139,7 +140,7 @@ describe('partner adapter: writes', () => {
     const { emulator, state } = await start();
     const adapter = partnerAdapter(emulator.url);
     const desired = desiredRecord(
-      'new.hire@sunrise-solar.example',
+      'new.hire@sunpath.example',
       { firstName: 'New', lastName: 'Hire', role: 'CUSTOMER_CARE', phone: '+15125550123', timezone: 'America/Denver', title: 'Support' },
       { externalId: 'HR-1' },
     );
@@ -147,7 +148,7 @@ describe('partner adapter: writes', () => {
     const add = emulator.requests.find((r) => r.path === '/v2/user/add')!;
     expect(add.query).toEqual({ company_id: '1001' });
     expect(add.body).toEqual({
-      email: 'new.hire@sunrise-solar.example',
+      email: 'new.hire@sunpath.example',
       first_name: 'New',
       last_name: 'Hire',
       role: 'CUSTOMER_CARE',
@@ -158,47 +159,47 @@ describe('partner adapter: writes', () => {
       account_title: 'Support',
       user_code: 'HR-1',
     });
-    expect(state.users.find((u) => String(u.id) === vendorId)?.email).toBe('new.hire@sunrise-solar.example');
+    expect(state.users.find((u) => String(u.id) === vendorId)?.email).toBe('new.hire@sunpath.example');
     expect(state.invitesSent).toEqual([]);
-    const found = await adapter.findByEmail('NEW.HIRE@sunrise-solar.example');
+    const found = await adapter.findByEmail('NEW.HIRE@sunpath.example');
     expect(found).toMatchObject({ vendorId, externalId: 'HR-1', fields: { title: 'Support', timezone: 'America/Denver' } });
-    expect(await adapter.findByEmail('nobody@sunrise-solar.example')).toBeUndefined();
+    expect(await adapter.findByEmail('nobody@sunpath.example')).toBeUndefined();
   });
 
   it('surfaces a duplicate create as a 409 with the vendor message', async () => {
     const { emulator } = await start();
     const error = await partnerAdapter(emulator.url)
-      .create(desiredRecord('maria.garcia@sunrise-solar.example', { firstName: 'M', lastName: 'G', role: 'MANAGER' }), { vendorIdFor: () => undefined })
+      .create(desiredRecord('maria.gonzalez@sunpath.example', { firstName: 'M', lastName: 'G', role: 'MANAGER' }), { vendorIdFor: () => undefined })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VendorHttpError);
     expect((error as VendorHttpError).status).toBe(409);
-    expect((error as Error).message).toMatch(/409: A user with email maria.garcia@sunrise-solar.example already exists/);
+    expect((error as Error).message).toMatch(/409: A user with email maria.gonzalez@sunpath.example already exists/);
   });
 
   it('updates only the changed managed fields, and clears with "" because null keeps the value', async () => {
     const { emulator, state } = await start();
     const adapter = partnerAdapter(emulator.url);
-    const desired = desiredRecord('maria.garcia@sunrise-solar.example', { firstName: 'Maria', lastName: 'Garcia', role: 'MANAGER', title: 'Regional Manager', timezone: null });
+    const desired = desiredRecord('maria.gonzalez@sunpath.example', { firstName: 'Maria', lastName: 'Gonzalez', role: 'MANAGER', title: 'Regional Manager', timezone: null });
     await adapter.update('5002', desired, ['title', 'timezone'], { vendorIdFor: () => undefined });
     const update = emulator.requests.find((r) => r.path === '/v2/user/update')!;
     expect(update.query).toEqual({ user_id: '5002' });
     expect(update.body).toEqual({ account_title: 'Regional Manager', time_zone_id: '' });
     const maria = state.users.find((u) => u.id === 5002)!;
-    expect(maria).toMatchObject({ account_title: 'Regional Manager', time_zone_id: '', phone: '(512) 555-0101', last_name: 'Garcia' });
-    expect((await adapter.findByEmail('maria.garcia@sunrise-solar.example'))!.fields.timezone).toBeNull();
+    expect(maria).toMatchObject({ account_title: 'Regional Manager', time_zone_id: '', phone: '(512) 555-0101', last_name: 'Gonzalez' });
+    expect((await adapter.findByEmail('maria.gonzalez@sunpath.example'))!.fields.timezone).toBeNull();
   });
 
   it('changes an email in place, and refuses fields it does not manage', async () => {
     const { emulator, state } = await start();
     const adapter = partnerAdapter(emulator.url);
-    await adapter.update('5003', desiredRecord('dana.w@sunrise-solar.example', { firstName: 'Dana', lastName: 'Whitfield', role: 'CUSTOMER_CARE' }), ['email'], { vendorIdFor: () => undefined });
-    expect(state.users.find((u) => u.id === 5003)!.email).toBe('dana.w@sunrise-solar.example');
+    await adapter.update('5003', desiredRecord('samantha.o@sunpath.example', { firstName: 'Samantha', lastName: 'Ortiz', role: 'CUSTOMER_CARE' }), ['email'], { vendorIdFor: () => undefined });
+    expect(state.users.find((u) => u.id === 5003)!.email).toBe('samantha.o@sunpath.example');
     await expect(adapter.update('5003', desiredRecord('d@x.example', {}), ['ssn'], { vendorIdFor: () => undefined })).rejects.toThrow(/cannot update field "ssn"/);
   });
 
   it('sends nothing for an update without managed changes', async () => {
     const { emulator } = await start();
-    await partnerAdapter(emulator.url).update('5002', desiredRecord('maria.garcia@sunrise-solar.example', {}), [], { vendorIdFor: () => undefined });
+    await partnerAdapter(emulator.url).update('5002', desiredRecord('maria.gonzalez@sunpath.example', {}), [], { vendorIdFor: () => undefined });
     expect(emulator.requests).toHaveLength(0);
   });
 
@@ -210,7 +211,7 @@ describe('partner adapter: writes', () => {
     expect(state.users.find((u) => u.id === 5003)!.state).toBe('INACTIVE');
     expect(emulator.requests.at(-1)!.body).toEqual({ state: 'INACTIVE' });
 
-    const desired = desiredRecord('former.bookkeeper@sunrise-solar.example', { firstName: 'Frank', lastName: 'Ledger', role: 'ACCOUNTING', title: 'Bookkeeper' });
+    const desired = desiredRecord('former.bookkeeper@sunpath.example', { firstName: 'Frank', lastName: 'Ledger', role: 'ACCOUNTING', title: 'Bookkeeper' });
     await adapter.reactivate('5004', desired, ['title'], { vendorIdFor: () => undefined });
     expect(emulator.requests.at(-1)!.body).toEqual({ account_title: 'Bookkeeper', state: 'ACTIVE' });
     expect(state.users.find((u) => u.id === 5004)).toMatchObject({ state: 'ACTIVE', account_title: 'Bookkeeper' });
@@ -229,9 +230,9 @@ describe('partner adapter: writes', () => {
     const owner = (await adapter.list()).find((r) => r.protectedReason)!;
     const before = emulator.requests.length;
     await expect(adapter.deactivate(owner.vendorId, owner)).rejects.toThrow(/not managed by roster/);
-    await expect(adapter.update(owner.vendorId, desiredRecord('owner@sunrise-solar.example', { title: 'CEO' }), ['title'], { vendorIdFor: () => undefined })).rejects.toThrow(/not managed/);
-    await expect(adapter.reactivate(owner.vendorId, desiredRecord('owner@sunrise-solar.example', {}), [], { vendorIdFor: () => undefined })).rejects.toThrow(/not managed/);
-    await expect(adapter.create(desiredRecord('boss@sunrise-solar.example', { firstName: 'B', lastName: 'O', role: 'ACCOUNT_OWNER' }), { vendorIdFor: () => undefined })).rejects.toThrow(/ACCOUNT_OWNER/);
+    await expect(adapter.update(owner.vendorId, desiredRecord('owner@sunpath.example', { title: 'CEO' }), ['title'], { vendorIdFor: () => undefined })).rejects.toThrow(/not managed/);
+    await expect(adapter.reactivate(owner.vendorId, desiredRecord('owner@sunpath.example', {}), [], { vendorIdFor: () => undefined })).rejects.toThrow(/not managed/);
+    await expect(adapter.create(desiredRecord('boss@sunpath.example', { firstName: 'B', lastName: 'O', role: 'ACCOUNT_OWNER' }), { vendorIdFor: () => undefined })).rejects.toThrow(/ACCOUNT_OWNER/);
     expect(emulator.requests.length).toBe(before);
     expect(state.users.find((u) => u.id === 5001)!.state).toBe('ACTIVE');
   });
@@ -251,10 +252,10 @@ describe('partner adapter: write-only personal data', () => {
     const adapter = partnerAdapter(emulator.url);
     const seen: unknown[] = [];
     seen.push(await adapter.list());
-    seen.push(await adapter.findByEmail('owner@sunrise-solar.example'));
-    seen.push(await adapter.create(desiredRecord('z@sunrise-solar.example', { firstName: 'Z', lastName: 'Z', role: 'MANAGER' }), { vendorIdFor: () => undefined }));
+    seen.push(await adapter.findByEmail('owner@sunpath.example'));
+    seen.push(await adapter.create(desiredRecord('z@sunpath.example', { firstName: 'Z', lastName: 'Z', role: 'MANAGER' }), { vendorIdFor: () => undefined }));
     const errors = await Promise.all([
-      adapter.create(desiredRecord('owner@sunrise-solar.example', { firstName: 'Z', lastName: 'Z', role: 'MANAGER' }), { vendorIdFor: () => undefined }).catch((e: unknown) => e),
+      adapter.create(desiredRecord('owner@sunpath.example', { firstName: 'Z', lastName: 'Z', role: 'MANAGER' }), { vendorIdFor: () => undefined }).catch((e: unknown) => e),
       adapter.update('5001', desiredRecord('x@x.example', { role: 'MANAGER' }), ['role'], { vendorIdFor: () => undefined }).catch((e: unknown) => e),
       partnerAdapter(emulator.url, { config: { companyId: '2002' } }).list().catch((e: unknown) => e),
     ]);

@@ -16,7 +16,7 @@ async function start(options: Parameters<typeof startPartner>[1] = {}, fixture: 
 }
 
 const newUser = {
-  email: 'new.person@sunrise-solar.example',
+  email: 'new.person@sunpath.example',
   first_name: 'New',
   last_name: 'Person',
   role: 'CUSTOMER_CARE',
@@ -111,7 +111,7 @@ describe('partner emulator: add', () => {
   <account_title>Bookkeeper &amp; Payroll</account_title>
   <address/>
   <address_same_as_company>1</address_same_as_company>
-  <email>xml.person@sunrise-solar.example</email>
+  <email>xml.person@sunpath.example</email>
   <first_name>Xavier</first_name>
   <last_name>Lopez</last_name>
   <role>ACCOUNTING</role>
@@ -126,13 +126,13 @@ describe('partner emulator: add', () => {
     expect(res.headers.get('content-type')).toMatch(/application\/xml/);
     const parsed = new XMLParser({ parseTagValue: false }).parse(res.text);
     expect(parsed.user_model).toMatchObject({
-      email: 'xml.person@sunrise-solar.example',
+      email: 'xml.person@sunpath.example',
       account_title: 'Bookkeeper & Payroll',
       role: 'ACCOUNTING',
       address_same_as_company: 'true',
       user_code: 'HR-77',
     });
-    const stored = state.users.find((u) => u.email === 'xml.person@sunrise-solar.example')!;
+    const stored = state.users.find((u) => u.email === 'xml.person@sunpath.example')!;
     expect(stored.address_same_as_company).toBe(true);
     expect(stored).not.toHaveProperty('unknown_field');
     expect(state.invitesSent).toEqual([]);
@@ -140,11 +140,11 @@ describe('partner emulator: add', () => {
 
   it('takes true/false booleans in XML and answers JSON by default', async () => {
     const { emulator, state } = await start();
-    const xml = '<user_add_update_model><email>tf@sunrise-solar.example</email><first_name>T</first_name><last_name>F</last_name><role>MANAGER</role><send_email>true</send_email><address_same_as_company>false</address_same_as_company></user_add_update_model>';
+    const xml = '<user_add_update_model><email>tf@sunpath.example</email><first_name>T</first_name><last_name>F</last_name><role>MANAGER</role><send_email>true</send_email><address_same_as_company>false</address_same_as_company></user_add_update_model>';
     const res = await call(emulator.url, '/v2/user/add?company_id=1001', { xml, headers: { 'content-type': 'text/xml; charset=utf-8' } });
     expect(res.status).toBe(200);
     expect(res.json.address_same_as_company).toBe(false);
-    expect(state.invitesSent).toEqual(['tf@sunrise-solar.example']);
+    expect(state.invitesSent).toEqual(['tf@sunpath.example']);
   });
 
   it('refuses malformed XML, a wrong root element, bad booleans, DOCTYPEs and unsupported media types', async () => {
@@ -169,7 +169,7 @@ describe('partner emulator: add', () => {
 
   it('requires email, first_name, last_name and role', async () => {
     const { emulator } = await start();
-    const res = await call(emulator.url, '/v2/user/add?company_id=1001', { body: { email: 'only@sunrise-solar.example' } });
+    const res = await call(emulator.url, '/v2/user/add?company_id=1001', { body: { email: 'only@sunpath.example' } });
     expect(res.status).toBe(400);
     for (const field of ['first_name', 'last_name', 'role']) expect(res.json.message).toContain(field);
     expect((await call(emulator.url, '/v2/user/add?company_id=1001', { method: 'POST' })).status).toBe(400);
@@ -190,12 +190,12 @@ describe('partner emulator: add', () => {
   it('answers 409 for an email that already exists in the company, whatever its case', async () => {
     const { emulator } = await start();
     const dup = await call(emulator.url, '/v2/user/add?company_id=1001', {
-      body: { ...newUser, email: 'Maria.Garcia@Sunrise-Solar.example' },
+      body: { ...newUser, email: 'Maria.Gonzalez@SunPath.example' },
     });
     expect(dup.status).toBe(409);
     expect(dup.json).toMatchObject({ status: 409, error: 'Conflict' });
     // The same email in another company is a different user.
-    const other = await call(emulator.url, '/v2/user/add?company_id=2002', { token: OTHER_TOKEN, body: { ...newUser, email: 'maria.garcia@sunrise-solar.example' } });
+    const other = await call(emulator.url, '/v2/user/add?company_id=2002', { token: OTHER_TOKEN, body: { ...newUser, email: 'maria.gonzalez@sunpath.example' } });
     expect(other.status).toBe(200);
   });
 });
@@ -204,17 +204,17 @@ describe('partner emulator: list and get', () => {
   it('pages Spring-style, 0-based, sorted by id, with totals', async () => {
     const fixture = sandboxFixture();
     for (let i = 0; i < 7; i++) {
-      fixture.users!.push({ company_id: 1001, email: `p${i}@sunrise-solar.example`, first_name: 'P', last_name: String(i), role: 'CUSTOMER_CARE' });
+      fixture.users!.push({ company_id: 1001, email: `p${i}@sunpath.example`, first_name: 'P', last_name: String(i), role: 'CUSTOMER_CARE' });
     }
     const { emulator } = await start({}, fixture);
     const first = await call(emulator.url, '/v2/user/list?company_id=1001&page=0&size=4');
     expect(first.status).toBe(200);
-    expect(first.json).toMatchObject({ page: 0, size: 4, total_elements: 11, total_pages: 3 });
+    expect(first.json).toMatchObject({ page: 0, size: 4, total_elements: 12, total_pages: 3 });
     expect(first.json.content).toHaveLength(4);
     const ids = first.json.content.map((u: { id: number }) => u.id);
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     const last = await call(emulator.url, '/v2/user/list?company_id=1001&page=2&size=4');
-    expect(last.json.content).toHaveLength(3);
+    expect(last.json.content).toHaveLength(4);
     const beyond = await call(emulator.url, '/v2/user/list?company_id=1001&page=3&size=4');
     expect(beyond.json.content).toEqual([]);
     const defaults = await call(emulator.url, '/v2/user/list?company_id=1001');
@@ -238,7 +238,7 @@ describe('partner emulator: list and get', () => {
     const { emulator } = await start();
     const res = await call(emulator.url, '/v2/user/list?company_id=1001&size=2', { accept: 'application/xml' });
     const parsed = new XMLParser({ parseTagValue: false }).parse(res.text);
-    expect(parsed.user_page.total_pages).toBe('2');
+    expect(parsed.user_page.total_pages).toBe('3');
     expect(parsed.user_page.content.user_model).toHaveLength(2);
   });
 
@@ -246,7 +246,7 @@ describe('partner emulator: list and get', () => {
     const { emulator } = await start();
     const res = await call(emulator.url, '/v2/user/get?user_id=5002');
     expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({ id: 5002, email: 'maria.garcia@sunrise-solar.example', role: 'MANAGER' });
+    expect(res.json).toMatchObject({ id: 5002, email: 'maria.gonzalez@sunpath.example', role: 'MANAGER' });
   });
 });
 
@@ -257,7 +257,7 @@ describe('partner emulator: update', () => {
       body: { account_title: 'Regional Manager', phone: null, last_name: undefined },
     });
     expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({ id: 5002, account_title: 'Regional Manager', phone: '(512) 555-0101', last_name: 'Garcia', first_name: 'Maria' });
+    expect(res.json).toMatchObject({ id: 5002, account_title: 'Regional Manager', phone: '(512) 555-0101', last_name: 'Gonzalez', first_name: 'Maria' });
     const cleared = await call(emulator.url, '/v2/user/update?user_id=5002', { body: { account_title: '' } });
     expect(cleared.json.account_title).toBe('');
   });
@@ -266,7 +266,7 @@ describe('partner emulator: update', () => {
     const { emulator } = await start();
     const res = await call(emulator.url, '/v2/user/update?user_id=5003', { xml: '<user_add_update_model><state>INACTIVE</state></user_add_update_model>' });
     expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({ state: 'INACTIVE', first_name: 'Dana' });
+    expect(res.json).toMatchObject({ state: 'INACTIVE', first_name: 'Samantha' });
   });
 
   it('refuses a role change to or from ACCOUNT_OWNER with 400, and blank names', async () => {
@@ -280,10 +280,10 @@ describe('partner emulator: update', () => {
 
   it('lets the email change, but not onto another user of the company (409)', async () => {
     const { emulator } = await start();
-    const clash = await call(emulator.url, '/v2/user/update?user_id=5002', { body: { email: 'dana.whitfield@sunrise-solar.example' } });
+    const clash = await call(emulator.url, '/v2/user/update?user_id=5002', { body: { email: 'samantha.ortiz@sunpath.example' } });
     expect(clash.status).toBe(409);
-    const moved = await call(emulator.url, '/v2/user/update?user_id=5002', { body: { email: 'maria.g@sunrise-solar.example' } });
-    expect(moved.json.email).toBe('maria.g@sunrise-solar.example');
+    const moved = await call(emulator.url, '/v2/user/update?user_id=5002', { body: { email: 'maria.g@sunpath.example' } });
+    expect(moved.json.email).toBe('maria.g@sunpath.example');
   });
 
   it('only answers the documented routes', async () => {
