@@ -1,11 +1,11 @@
 import type { VendorModule } from '../types.js';
+import { HIGHLEVEL_RATE, HighlevelAdapter } from './adapter.js';
+import { checkHighlevelPerson } from './checks.js';
+import { startHighlevelEmulator } from './emulator.js';
+import { highlevelDesired } from './mapping.js';
 import { highlevelConfigShape, highlevelOfficeSchema, highlevelPersonSchema, highlevelRoleSchema } from './schema.js';
 
-// Placeholder until this vendor's adapter and emulator land: the schemas are real, the rest refuses.
-function notYet(): never {
-  throw new Error('the HighLevel adapter is not implemented yet');
-}
-
+/** HighLevel (LeadConnector users API v2): everything the rest of roster knows about it goes through here. */
 export const highlevel: VendorModule = {
   kind: 'highlevel',
   title: 'HighLevel',
@@ -13,9 +13,16 @@ export const highlevel: VendorModule = {
   roleSchema: highlevelRoleSchema,
   officeSchema: highlevelOfficeSchema,
   personSchema: highlevelPersonSchema,
-  credentialFields: [],
-  desired: () => undefined,
-  rateLimit: { limit: 100, windowMs: 10_000 },
-  createAdapter: notYet,
-  sandbox: { start: notYet, credentials: {}, configFor: () => ({}) },
+  credentialFields: ['token'],
+  checkPerson: checkHighlevelPerson,
+  desired: highlevelDesired,
+  // "Burst: 100 requests per 10 seconds" per app and resource (enerflo-highlevel.md §2.5).
+  rateLimit: HIGHLEVEL_RATE,
+  createAdapter: (options) => new HighlevelAdapter(options),
+  sandbox: {
+    start: startHighlevelEmulator,
+    credentials: { token: 'sandbox-highlevel-token' },
+    // The company the fixture holds; the token in `credentials` is an agency token of it.
+    configFor: (fixture) => ({ companyId: (fixture as { companyId?: string } | undefined)?.companyId }),
+  },
 };
