@@ -1,0 +1,186 @@
+/**
+ * One benchmark run of one vendor at one size, in its own process so its peak RSS is roster's alone
+ * (the emulators live in the parent). Driven over IPC by run.ts:
+ *
+ *   parent → {type: 'plan', ...}   child loads the organisation, plans (timed), records the peak RSS,
+ *                                  then reads the same pages with a bare fetch loop (the network floor)
+ *   child  → {type: 'planned', ...}
+ *   parent → {type: 'apply', ...}  against a fresh emulator with a short rate-limit window: plan + apply,
+ *                                  as `roster apply` does
+ *   child  → {type: 'applied', ...}
+ */
+import { loadOrganisation } from '../config/loader.js';
+import { applyPlan } from '../reconcile/apply.js';
+import { buildPlan } from '../reconcile/plan.js';
+import { buildTargets } from '../reconcile/targets.js';
+import { vendorModule } from '../vendors/registry.js';
+import type { VendorAdapter } from '../vendors/types.js';
+import type { Organisation } from '../config/model.js';
+
+export interface RateBudget {
+  limit: number;
+  windowMs: number;
+}
+
+export interface PlanRequest {
+  type: 'plan';
+  configFile: string;
+  /** Vendor instance name in roster.yaml (the benchmark names each instance after its kind). */
+  vendor: string;
+  env: Record<string, string>;
+  /** Instance settings from the sandbox: baseUrl and the ids the fixture holds. */
+  override: Record<string, unknown>;
+  /** The list path of this vendor: only GETs on it are list pages. */
+  listPath: string;
+  budget: RateBudget;
+}
+
+export interface ApplyRequest {
+  type: 'apply';
+  override: Record<string, unknown>;
+  env: Record<string, string>;
+  budget: RateBudget;
+}
+
+export interface PlannedMessage {
+  type: 'planned';
+  loadMs: number;
+  people: number;
+  planMs: number;
+  floorMs: number;
+  requests: number;
+  /** Distinct list pages the plan read (the floor loop reads exactly these). */
+  pages: number;
+  peakRssMB: number;
+  rssAfterLoadMB: number;
+  summary: Record<string, number>;
+  errors: string[];
+}
+
+export interface AppliedMessage {
+  type: 'applied';
+  requests: number;
+  operations: number;
+  planStart: number;
+  applyStart: number;
+  applyEnd: number;
+  succeeded: number;
+  failed: number;
+  failures: string[];
+}
+
+export type ChildMessage = PlannedMessage | AppliedMessage | { type: 'error'; message: string };
+
+const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+/** `maxRSS` is in kilobytes. */
+const peakRss = () => Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10;
+
+function send(message: ChildMessage): Promise<void> {
+  return new Promise((resolve, reject) => process.send!(message, (error: Error | null) => (error ? reject(error) : resolve())));
+}
+
+/**
+ * The benchmark shrinks the emulator's rate-limit window so a run takes seconds; the client must pace
+ * to that same budget, as it would to the documented one against the real vendor.
+ */
+function setBudget(kind: string, budget: RateBudget): void {
+  (vendorModule(kind) as { rateLimit: RateBudget }).rateLimit = budget;
+}
+
+function targetsFor(org: Organisation, vendor: string, override: Record<string, unknown>, env: Record<string, string>) {
+  Object.assign(org.config.vendors[vendor], override);
+  return buildTargets(org, { only: [vendor], env: { ...process.env, ...env } });
+}
+
+/** Records every GET the plan sends on the list path, with its headers, so the floor reads the same pages. */
+function recordListPages(listPath: string): { pages: Map<string, Record<string, string>>; stop(): void } {
+  const original = globalThis.fetch;
+  const pages = new Map<string, Record<string, string>>();
+  globalThis.fetch = (input: string | URL | Request, init?: RequestInit) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if ((init?.method ?? 'GET') === 'GET' && new URL(url).pathname === listPath && !pages.has(url)) {
+      pages.set(url, { ...(init?.headers as Record<string, string>) });
+    }
+    return original(input, init);
+  };
+  return { pages, stop: () => (globalThis.fetch = original) };
+}
+
+/** The network floor: the same pages, read one after another with nothing but fetch. */
+async function readPages(pages: Map<string, Record<string, string>>): Promise<number> {
+  const started = performance.now();
+  for (const [url, headers] of pages) {
+    const response = await fetch(url, { headers });
+    await response.text();
+    if (!response.ok) throw new Error(`floor: GET ${url} answered ${response.status}`);
+  }
+  return performance.now() - started;
+}
+
+let org: Organisation | undefined;
+let planRequest: PlanRequest | undefined;
+
+async function plan(request: PlanRequest): Promise<PlannedMessage> {
+  planRequest = request;
+  const kind = request.vendor;
+  const loadStarted = performance.now();
+  org = await loadOrganisation(request.configFile);
+  const loadMs = performance.now() - loadStarted;
+  const rssAfterLoadMB = mb(process.memoryUsage().rss);
+
+  setBudget(kind, request.budget);
+  const targets = targetsFor(org, request.vendor, request.override, request.env);
+  const recorder = recordListPages(request.listPath);
+  const started = performance.now();
+  const result = await buildPlan(org, targets);
+  const planMs = performance.now() - started;
+  recorder.stop();
+  const peakRssMB = peakRss();
+  const vendorPlan = result.vendors[0];
+  const errors = [...(targets[0].setupError ? [targets[0].setupError] : []), ...vendorPlan.errors.map((e) => `${e.key ?? ''} ${e.message}`.trim())];
+
+  const floorMs = await readPages(recorder.pages);
+  return {
+    type: 'planned',
+    loadMs,
+    people: org.people.length,
+    planMs,
+    floorMs,
+    requests: targets[0].counter.requests,
+    pages: recorder.pages.size,
+    peakRssMB,
+    rssAfterLoadMB,
+    summary: { ...result.summary, live: vendorPlan.liveCount, unmanaged: vendorPlan.unmanaged.length },
+    errors: errors.slice(0, 5),
+  };
+}
+
+async function apply(request: ApplyRequest): Promise<AppliedMessage> {
+  if (!org || !planRequest) throw new Error('apply before plan');
+  setBudget(planRequest.vendor, request.budget);
+  const targets = targetsFor(org, planRequest.vendor, request.override, request.env);
+  const planStart = Date.now();
+  const result = await buildPlan(org, targets);
+  const adapters = new Map<string, VendorAdapter>();
+  for (const t of targets) if (t.adapter) adapters.set(t.name, t.adapter);
+  const applyStart = Date.now();
+  const report = await applyPlan(result, { adapters, concurrency: (name) => org!.config.vendors[name].concurrency ?? 4 });
+  const applyEnd = Date.now();
+  const failures = report.results.filter((r) => !r.ok).map((r) => `${r.action} ${r.key}: ${r.error ?? 'failed'}`);
+  return {
+    type: 'applied',
+    requests: targets[0].counter.requests,
+    operations: result.vendors[0].operations.length,
+    planStart,
+    applyStart,
+    applyEnd,
+    succeeded: report.summary.succeeded,
+    failed: report.summary.failed + report.summary.skipped,
+    failures: [...result.vendors[0].errors.map((e) => `plan: ${e.key ?? ''} ${e.message}`), ...failures].slice(0, 5),
+  };
+}
+
+process.on('message', (message: PlanRequest | ApplyRequest) => {
+  const work = message.type === 'plan' ? plan(message) : apply(message);
+  work.then(send, (error: unknown) => send({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
+});

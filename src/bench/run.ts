@@ -1,0 +1,220 @@
+/**
+ * `npm run bench`: plans and applies generated organisations against the sandbox emulators over real
+ * HTTP, and measures each against its floor (docs/bench.md says what is measured and how).
+ *
+ *   npm run bench -- --sizes 1000,10000 --vendors enerflo,pulse --out bench/results.json
+ */
+import { fork } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { RootConfig } from '../config/schema.js';
+import { startSandbox, type Sandbox } from '../sandbox/start.js';
+import type { ApplyRequest, AppliedMessage, ChildMessage, PlannedMessage, PlanRequest, RateBudget } from './child.js';
+import { generateOrg } from './generate.js';
+import { expectedCounts } from './people.js';
+import { checkTargets, markdownTable, rateShare, round2, type BenchResults, type BenchRun, type RunDetail } from './report.js';
+import { benchVendors, type BenchVendor } from './vendors.js';
+
+export interface BenchOptions {
+  sizes: number[];
+  vendors: BenchVendor[];
+  /** Where generated organisations go (one folder per size). */
+  dataDir: string;
+  /** How long each apply should take at its budget, in seconds: the budget is sized from it. */
+  applySeconds: number;
+  /** The most requests per second any apply budget allows (what an emulator serves comfortably). */
+  maxRate: number;
+  log?: (line: string) => void;
+}
+
+/** Planning must not be paced: the emulator and the client get a budget nothing reaches. */
+const UNPACED: RateBudget = { limit: 1_000_000, windowMs: 1_000 };
+const APPLY_WINDOW_MS = 1_000;
+/** A run that takes longer than this has hung. */
+const RUN_TIMEOUT_MS = 15 * 60_000;
+
+export async function runBench(options: BenchOptions): Promise<{ results: BenchResults; details: RunDetail[] }> {
+  const log = options.log ?? (() => undefined);
+  const details: RunDetail[] = [];
+  for (const size of options.sizes) {
+    const started = Date.now();
+    const org = await generateOrg(path.join(options.dataDir, String(size)), size, options.vendors);
+    log(`${size.toLocaleString('en-US')} people: generated ${org.configFile} in ${Date.now() - started} ms`);
+    const expected = expectedCounts(org.people);
+    for (const vendor of options.vendors) {
+      const detail = await runOne(size, vendor, org.configFile, org.fixtures[vendor.kind], expected, options);
+      details.push(detail);
+      const { plan, apply } = detail.run;
+      log(
+        `  ${vendor.kind}: plan ${plan.requests}/${plan.floorRequests} requests, ${Math.round(plan.ms)} ms (floor ${Math.round(plan.floorMs)} ms), ` +
+          `${plan.peakRssMB} MB; apply ${apply.requests}/${apply.floorRequests} requests, ${Math.round(apply.rateShare * 100)}% of budget, ${apply.http429} × 429` +
+          (detail.notes.length ? `\n    ${detail.notes.join('\n    ')}` : ''),
+      );
+    }
+  }
+  return { results: { runs: details.map((d) => d.run) }, details };
+}
+
+/** A config with just this vendor, for startSandbox to read credentials and kinds from. */
+function sandboxConfig(vendor: BenchVendor): RootConfig {
+  return { users: 'users', vendors: { [vendor.kind]: { ...vendor.config, baseUrl: `https://${vendor.kind}.invalid` } } } as unknown as RootConfig;
+}
+
+async function withSandbox<T>(vendor: BenchVendor, fixture: unknown, budget: RateBudget, use: (sandbox: Sandbox) => Promise<T>): Promise<T> {
+  const sandbox = await startSandbox(sandboxConfig(vendor), { fixtures: { [vendor.kind]: fixture }, emulatorOptions: () => ({ rateLimit: budget }) });
+  try {
+    return await use(sandbox);
+  } finally {
+    await sandbox.stop();
+  }
+}
+
+/** A child process answering one message at a time. */
+function startChild() {
+  const child = fork(new URL('./child.js', import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`benchmark child exited (${code}) before answering`))));
+  exited.catch(() => undefined);
+  const ask = <T extends ChildMessage>(message: PlanRequest | ApplyRequest, type: T['type']): Promise<T> => {
+    const answer = new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`benchmark child did not answer within ${RUN_TIMEOUT_MS / 60_000} minutes`)), RUN_TIMEOUT_MS);
+      child.once('message', (reply: ChildMessage) => {
+        clearTimeout(timer);
+        if (reply.type === 'error') reject(new Error(`benchmark child failed: ${reply.message}`));
+        else if (reply.type !== type) reject(new Error(`benchmark child answered ${reply.type}, expected ${type}`));
+        else resolve(reply as T);
+      });
+    });
+    child.send(message);
+    return Promise.race([answer, exited]);
+  };
+  return { ask, stop: () => void child.kill() };
+}
+
+async function runOne(
+  people: number,
+  vendor: BenchVendor,
+  configFile: string,
+  fixture: unknown,
+  expected: Record<'match' | 'update' | 'new', number>,
+  options: BenchOptions,
+): Promise<RunDetail> {
+  const notes: string[] = [];
+  const floorPages = Math.max(1, Math.ceil(vendor.liveUsers(fixture) / vendor.pageSize));
+  const child = startChild();
+  try {
+    const planned = await withSandbox(vendor, fixture, UNPACED, (sandbox) =>
+      child.ask<PlannedMessage>(
+        { type: 'plan', configFile, vendor: vendor.kind, env: sandbox.env, override: sandbox.overrides[vendor.kind], listPath: vendor.listPath, budget: UNPACED },
+        'planned',
+      ),
+    );
+    const s = planned.summary;
+    if (s.create !== expected.new || s.update !== expected.update || s.unchanged !== expected.match) {
+      notes.push(`plan: ${s.create} creates, ${s.update} updates, ${s.unchanged} unchanged; generated ${expected.new}, ${expected.update}, ${expected.match}`);
+    }
+    notes.push(...planned.errors.map((e) => `plan error: ${e}`));
+    const changes = s.create + s.update + s.deactivate + s.reactivate + s.delete;
+
+    // Sized so the apply takes about applySeconds at its budget.
+    const limit = Math.min(options.maxRate, Math.max(10, Math.ceil((floorPages + changes) / options.applySeconds)));
+    const budget: RateBudget = { limit, windowMs: APPLY_WINDOW_MS };
+    const { applied, log } = await withSandbox(vendor, fixture, budget, async (sandbox) => {
+      const emulator = sandbox.emulators.get(vendor.kind)!;
+      const answer = await child.ask<AppliedMessage>({ type: 'apply', override: sandbox.overrides[vendor.kind], env: sandbox.env, budget }, 'applied');
+      return { applied: answer, log: [...emulator.requests] };
+    });
+    if (applied.failed > 0) notes.push(`apply: ${applied.failed} of ${applied.operations} operations failed, e.g. ${applied.failures[0]}`);
+
+    const run: BenchRun = {
+      people,
+      vendor: vendor.kind,
+      plan: {
+        requests: planned.requests,
+        floorRequests: floorPages,
+        ms: Math.round(planned.planMs),
+        floorMs: Math.round(planned.floorMs),
+        peakRssMB: planned.peakRssMB,
+      },
+      apply: {
+        requests: applied.requests,
+        floorRequests: floorPages + applied.operations,
+        rateShare: rateShare(log, applied.applyStart, budget),
+        http429: log.filter((e) => e.status === 429).length,
+      },
+    };
+    if (planned.pages !== floorPages) notes.push(`plan read ${planned.pages} distinct pages; ${floorPages} hold every user`);
+    if ((run.plan.requests > run.plan.floorRequests || run.apply.requests > run.apply.floorRequests) && vendor.overFloorReason) {
+      notes.push(vendor.overFloorReason);
+    }
+    return { run, loadMs: planned.loadMs, rssAfterLoadMB: planned.rssAfterLoadMB, changes, budget, notes };
+  } finally {
+    child.stop();
+  }
+}
+
+// --------------------------------------------------------------------------------------------- CLI
+
+const TABLE_START = '<!-- bench:table:start -->';
+const TABLE_END = '<!-- bench:table:end -->';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      sizes: { type: 'string', default: '1000,10000,100000' },
+      vendors: { type: 'string' },
+      out: { type: 'string', default: 'bench/results.json' },
+      data: { type: 'string', default: 'bench/data' },
+      'apply-seconds': { type: 'string', default: '6' },
+      'max-rate': { type: 'string', default: '500' },
+      docs: { type: 'string', description: 'markdown file whose table (between bench:table markers) is replaced' },
+    },
+  });
+  const sizes = values.sizes.split(',').map((s) => Number(s.trim().replace(/_/g, '')));
+  if (sizes.some((n) => !Number.isInteger(n) || n < 20)) throw new Error(`--sizes: whole numbers of at least 20, e.g. 1000,10000 (got ${values.sizes})`);
+  const wanted = values.vendors?.split(',').map((s) => s.trim());
+  const unknown = (wanted ?? []).filter((k) => !benchVendors.some((v) => v.kind === k));
+  if (unknown.length) throw new Error(`--vendors: unknown ${unknown.join(', ')}; known: ${benchVendors.map((v) => v.kind).join(', ')}`);
+  const vendors = wanted ? benchVendors.filter((v) => wanted.includes(v.kind)) : benchVendors;
+
+  const started = Date.now();
+  const { results, details } = await runBench({
+    sizes,
+    vendors,
+    dataDir: values.data,
+    applySeconds: Number(values['apply-seconds']),
+    maxRate: Number(values['max-rate']),
+    log: (line) => console.error(line),
+  });
+  await mkdir(path.dirname(values.out), { recursive: true });
+  await writeFile(values.out, JSON.stringify(results, null, 2) + '\n');
+
+  const table = markdownTable(details);
+  const checks = checkTargets(results.runs);
+  const machine = `${os.cpus().length} cores, ${Math.round(os.totalmem() / 1024 ** 3)} GB, Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)} at the end`;
+  const summary = [
+    table,
+    '',
+    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine}; the whole run took ${round2((Date.now() - started) / 1000)} s.`,
+    '',
+    checks.length === 0 ? 'Every target is met.' : ['Targets missed:', ...checks.map((c) => `- ${c.target} — ${c.detail}`)].join('\n'),
+  ].join('\n');
+  console.log(summary);
+  console.error(`wrote ${values.out}`);
+  if (values.docs) {
+    const doc = await readFile(values.docs, 'utf8');
+    const from = doc.indexOf(TABLE_START);
+    const to = doc.indexOf(TABLE_END);
+    if (from === -1 || to < from) throw new Error(`${values.docs} has no ${TABLE_START} … ${TABLE_END} markers`);
+    await writeFile(values.docs, `${doc.slice(0, from + TABLE_START.length)}\n${summary}\n${doc.slice(to)}`);
+    console.error(`updated the table in ${values.docs}`);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}
