@@ -1,0 +1,442 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Organisation, ResolvedPerson, ResolvedRole } from '../../src/config/model.js';
+import type { VendorInstanceConfig } from '../../src/config/schema.js';
+import { HttpClient, VendorHttpError } from '../../src/http/client.js';
+import { RateLimiter } from '../../src/http/limiter.js';
+import { json, Router, startEmulator, type Emulator, type EmulatorOptions } from '../../src/sandbox/emulator-kit.js';
+import { EnerfloAdapter, describeEnerfloError } from '../../src/vendors/enerflo/adapter.js';
+import { startEnerfloEmulator, type EnerfloState } from '../../src/vendors/enerflo/emulator.js';
+import { enerflo } from '../../src/vendors/enerflo/index.js';
+import { enerfloDesired } from '../../src/vendors/enerflo/mapping.js';
+import type { EnerfloRole } from '../../src/vendors/enerflo/schema.js';
+import type { ApplyContext, DesiredRecord } from '../../src/vendors/types.js';
+import { KEY, testFixture } from './enerflo-fixture.js';
+
+let emu: Emulator;
+let state: EnerfloState;
+const noIds: ApplyContext = { vendorIdFor: () => undefined };
+const source = { file: 'users/test.yaml', line: 1, col: 1 };
+
+function adapterFor(url: string, options: { key?: string; pageSize?: number; counter?: { requests: number } } = {}): EnerfloAdapter {
+  const config = { kind: 'enerflo', baseUrl: url, pageSize: options.pageSize ?? 200, rateShare: 1, timeoutMs: 5_000 } as unknown as VendorInstanceConfig;
+  const key = options.key ?? KEY;
+  const http = new HttpClient({
+    vendor: 'enerflo',
+    baseUrl: url,
+    timeoutMs: 5_000,
+    limiter: new RateLimiter(300, 60_000),
+    secrets: () => [key],
+    counter: options.counter,
+    retry: { baseDelayMs: 10, maxDelayMs: 100 },
+  });
+  return enerflo.createAdapter({ instanceName: 'enerflo', config, credentials: { apiKey: key }, http }) as EnerfloAdapter;
+}
+
+function role(key: string, enerfloRole?: Partial<EnerfloRole>): ResolvedRole {
+  const full = enerfloRole && { sendWelcomeEmail: false, canCreateLeads: true, optimusAccess: false, canReassignLeads: true, roles: [], ...enerfloRole };
+  return { key, source, ...(full ? { enerflo: full } : {}) } as unknown as ResolvedRole;
+}
+
+const roles = {
+  rep: role('sales-rep', { roles: ['Sales Rep'], sendWelcomeEmail: true }),
+  setter: role('setter', { roles: ['Setter'] }),
+  regional: role('regional-manager', { roles: ['Regional Manager'], optimusAccess: true }),
+  admin: role('office-admin'),
+};
+const offices = {
+  austin: { key: 'austin', name: 'Austin', timezone: 'America/Chicago', enerflo: { officeId: '101' }, source },
+  dallas: { key: 'dallas', name: 'Dallas', timezone: 'America/Chicago', enerflo: { officeId: '102' }, source },
+};
+
+function person(email: string, extra: Partial<ResolvedPerson> = {}): ResolvedPerson {
+  const [first, last] = email.split('@')[0].split('.');
+  return {
+    email,
+    key: email.toLowerCase(),
+    firstName: first[0].toUpperCase() + first.slice(1),
+    lastName: (last ?? 'x')[0].toUpperCase() + (last ?? 'x').slice(1),
+    active: true,
+    roles: [roles.rep],
+    source,
+    ...extra,
+  } as ResolvedPerson;
+}
+
+function orgOf(people: ResolvedPerson[]): Organisation {
+  return { people, peopleByKey: new Map(people.map((p) => [p.key, p])) } as unknown as Organisation;
+}
+
+function desiredFor(p: ResolvedPerson, org: Organisation): DesiredRecord {
+  const record = enerfloDesired(p, org);
+  if (!record) throw new Error(`${p.email} does not map onto Enerflo`);
+  return record;
+}
+
+const live = (email: string) => state.users.find((u) => u.email.toLowerCase() === email.toLowerCase())!;
+const writes = () => emu.requests.filter((r) => r.method !== 'GET');
+
+beforeEach(async () => {
+  emu = await startEnerfloEmulator(testFixture());
+  state = emu.state as EnerfloState;
+});
+afterEach(async () => {
+  await emu.close();
+});
+
+describe('Enerflo mapping', () => {
+  it('maps nothing when no role maps onto Enerflo', () => {
+    const p = person('olivia.chen@sunrise.example', { roles: [roles.admin] });
+    expect(enerfloDesired(p, orgOf([p]))).toBeUndefined();
+  });
+
+  it('unions Role Names, ORs flags, takes office, extras, phone, manager and pinned id', () => {
+    const boss = person('maria.lopez@sunrise.example', { roles: [roles.regional] });
+    const p = person('sam.rep@sunrise.example', {
+      roles: [roles.setter, roles.rep, roles.regional, roles.admin],
+      office: offices.austin as never,
+      phone: '+15125550123',
+      timezone: 'America/Chicago',
+      manager: boss.key,
+      externalId: 'HR-7',
+      vendors: { enerflo: { id: '1003', officeIds: ['103', '101', '102'] } } as never,
+    });
+    const record = desiredFor(p, orgOf([boss, p]));
+    expect(record).toMatchObject({ key: 'sam.rep@sunrise.example', pinnedId: '1003', externalId: 'HR-7', active: true, dependsOn: [boss.key] });
+    expect(record.fields).toEqual({
+      firstName: 'Sam',
+      lastName: 'Rep',
+      roles: ['Regional Manager', 'Sales Rep', 'Setter'],
+      canCreateLeads: true,
+      optimusAccess: true,
+      canReassignLeads: true,
+      phone: '5125550123',
+      timezone: 'America/Chicago',
+      externalId: 'HR-7',
+      manager: boss.key,
+      office: '101',
+      officeIds: ['102', '103'],
+    });
+  });
+
+  it('names a manager only on a Sales Rep, and only one who is in Enerflo', () => {
+    const outsider = person('olivia.chen@sunrise.example', { roles: [roles.admin] });
+    const boss = person('maria.lopez@sunrise.example', { roles: [roles.regional] });
+    const setter = person('sue.setter@sunrise.example', { roles: [roles.setter], manager: boss.key });
+    const rep = person('sam.rep@sunrise.example', { manager: outsider.key });
+    const org = orgOf([outsider, boss, setter, rep]);
+    expect(desiredFor(setter, org).fields).not.toHaveProperty('manager');
+    expect(desiredFor(setter, org).dependsOn).toEqual([]);
+    expect(desiredFor(rep, org).fields).not.toHaveProperty('manager');
+  });
+
+  it('leaves extra offices unmanaged for anyone but a Regional Manager', () => {
+    const p = person('sam.rep@sunrise.example', { office: offices.austin as never, vendors: { enerflo: { officeIds: ['102'] } } as never });
+    expect(desiredFor(p, orgOf([p])).fields).not.toHaveProperty('officeIds');
+  });
+});
+
+describe('Enerflo adapter: list and findByEmail', () => {
+  it('pages until page >= totalPages and maps users into the field space', async () => {
+    const adapter = adapterFor(emu.url, { pageSize: 2 });
+    const users = await adapter.list();
+    expect(users.map((u) => u.vendorId)).toEqual(['1001', '1002', '1003']);
+    expect(emu.requests.map((r) => r.query)).toEqual([
+      { page: '1', pageSize: '2' },
+      { page: '2', pageSize: '2' },
+    ]);
+    expect(users[1]).toEqual({
+      vendorId: '1002',
+      email: 'maria.lopez@sunrise.example',
+      externalId: undefined,
+      active: true,
+      fields: {
+        firstName: 'Maria',
+        lastName: 'Lopez',
+        phone: '5125550101',
+        timezone: 'America/Chicago',
+        roles: ['Regional Manager'],
+        office: '101',
+        officeIds: ['102'],
+        manager: null,
+        externalId: null,
+        canCreateLeads: true,
+        optimusAccess: false,
+        canReassignLeads: true,
+      },
+    });
+    expect(users[2].fields).toMatchObject({ roles: ['Sales Rep'], office: '101', officeIds: [], manager: 'maria.lopez@sunrise.example' });
+  });
+
+  it('sends the key in the api-key header and filters by the configured company', async () => {
+    const config = { kind: 'enerflo', baseUrl: emu.url, pageSize: 50, companyId: '1', rateShare: 1, timeoutMs: 5_000 } as unknown as VendorInstanceConfig;
+    const http = new HttpClient({ vendor: 'enerflo', baseUrl: emu.url });
+    const adapter = enerflo.createAdapter({ instanceName: 'enerflo', config, credentials: { apiKey: KEY }, http });
+    expect(await adapter.list()).toHaveLength(3);
+    expect(emu.requests[0].query).toEqual({ page: '1', pageSize: '50', company_id: '1' });
+  });
+
+  it('finds by email, whatever the case, and misses deleted users', async () => {
+    const adapter = adapterFor(emu.url);
+    expect((await adapter.findByEmail('SAM.REP@sunrise.example'))?.vendorId).toBe('1003');
+    expect(await adapter.findByEmail('gone@sunrise.example')).toBeUndefined();
+  });
+
+  it('waits out an HTML 429 (another integration used the key) and finishes the listing', async () => {
+    await emu.close();
+    emu = await startEnerfloEmulator(testFixture(), { rateLimit: { limit: 2, windowMs: 1_000 } });
+    // Someone else spends the key's budget first.
+    for (let i = 0; i < 2; i++) await fetch(`${emu.url}/api/v3/users`, { headers: { 'api-key': KEY } });
+    const config = { kind: 'enerflo', baseUrl: emu.url, pageSize: 1, rateShare: 1, timeoutMs: 5_000 } as unknown as VendorInstanceConfig;
+    const http = new HttpClient({ vendor: 'enerflo', baseUrl: emu.url, limiter: new RateLimiter(2, 1_000), retry: { baseDelayMs: 10 } });
+    const users = await enerflo.createAdapter({ instanceName: 'enerflo', config, credentials: { apiKey: KEY }, http }).list();
+    expect(users).toHaveLength(3);
+    const statuses = emu.requests.slice(2).map((r) => r.status);
+    expect(statuses[0]).toBe(429);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(3);
+  });
+});
+
+/** A vendor that misbehaves on the wire, served over real HTTP by the emulator kit. */
+async function lyingVendor(pages: (page: number) => unknown, options: EmulatorOptions = {}): Promise<Emulator> {
+  return startEmulator(
+    {
+      name: 'lying-enerflo',
+      router: new Router()
+        .add('GET', '/api/v3/users', (req) => json(200, pages(Number(req.query.get('page')))))
+        .add('PUT', '/api/v3/users', (req) =>
+          json(422, { message: 'bad', errors: { api_key: [`The key ${String(req.headers['api-key'])} may not do that.`] } }),
+        ),
+      state: {},
+      tooManyRequests: () => json(429, {}),
+      serverError: (status) => json(status, {}),
+      notFound: () => json(404, {}),
+    },
+    options,
+  );
+}
+
+describe('Enerflo adapter: paging guards', () => {
+  const user = (id: number) => ({ id, email: `u${id}@x.example`, roles: ['Setter'] });
+
+  it('stops with a clear error when a page repeats', async () => {
+    const liar = await lyingVendor((page) => ({ results: [user(1), user(2)], totalPages: 3, page }));
+    try {
+      await expect(adapterFor(liar.url).list()).rejects.toThrow(/page 2 repeats users already listed/);
+    } finally {
+      await liar.close();
+    }
+  });
+
+  it('stops when totalPages keeps growing', async () => {
+    const liar = await lyingVendor((page) => ({ results: [user(page)], totalPages: page + 1, page, pageSize: 1, total: 1 }));
+    try {
+      await expect(adapterFor(liar.url).list()).rejects.toThrow(/totalPages keeps growing/);
+      expect(liar.requests.length).toBeLessThanOrEqual(10);
+    } finally {
+      await liar.close();
+    }
+  });
+
+  it('stops on an empty page before the last, a wrong page number or a missing results list', async () => {
+    const empty = await lyingVendor((page) => ({ results: page === 1 ? [user(1)] : [], totalPages: 5, page }));
+    const wrong = await lyingVendor(() => ({ results: [user(1)], totalPages: 2, page: 1 }));
+    const shapeless = await lyingVendor(() => ({ data: [], totalPages: 1 }));
+    try {
+      await expect(adapterFor(empty.url).list()).rejects.toThrow(/page 2 is empty though totalPages says 5/);
+      await expect(adapterFor(wrong.url).list()).rejects.toThrow(/answered page 1 instead/);
+      await expect(adapterFor(shapeless.url).list()).rejects.toThrow(/without a results list/);
+    } finally {
+      await Promise.all([empty.close(), wrong.close(), shapeless.close()]);
+    }
+  });
+});
+
+describe('Enerflo adapter: writes', () => {
+  it('creates a Sales Rep in one POST with manager_id from the context, office_id, flags and no password', async () => {
+    const boss = person('maria.lopez@sunrise.example', { roles: [roles.regional] });
+    const rep = person('nina.new@sunrise.example', { office: offices.austin as never, phone: '+15125550111', timezone: 'America/Chicago', manager: boss.key, externalId: 'HR-9' });
+    const adapter = adapterFor(emu.url);
+    const { vendorId } = await adapter.create(desiredFor(rep, orgOf([boss, rep])), { vendorIdFor: (k) => (k === boss.key ? '1002' : undefined) });
+    expect(writes()).toHaveLength(1);
+    const body = writes()[0].body as Record<string, unknown>;
+    expect(body).toEqual({
+      email: 'nina.new@sunrise.example',
+      roles: ['Sales Rep'],
+      send_welcome_email: true,
+      can_create_leads: true,
+      optimus_access: false,
+      can_reassign_leads: true,
+      first_name: 'Nina',
+      last_name: 'New',
+      phone: '5125550111',
+      timezone: 'America/Chicago',
+      external_id: 'HR-9',
+      manager_id: 1002,
+      manager_email: 'maria.lopez@sunrise.example',
+      office_id: '101',
+    });
+    expect(body).not.toHaveProperty('password');
+    expect(live('nina.new@sunrise.example')).toMatchObject({ id: Number(vendorId), manager_id: 1002, office_ids: [101], has_password: false });
+    expect(state.outbox).toEqual([{ to: 'nina.new@sunrise.example', kind: 'welcome' }]);
+  });
+
+  it('falls back to manager_email when the manager id is not known', async () => {
+    const boss = person('maria.lopez@sunrise.example', { roles: [roles.regional] });
+    const rep = person('nina.new@sunrise.example', { manager: boss.key });
+    await adapterFor(emu.url).create(desiredFor(rep, orgOf([boss, rep])), noIds);
+    expect(writes()[0].body).toMatchObject({ manager_email: 'maria.lopez@sunrise.example' });
+    expect(writes()[0].body).not.toHaveProperty('manager_id');
+    expect(live('nina.new@sunrise.example').manager_id).toBe(1002);
+  });
+
+  it('sets offices create cannot carry with a follow-up PUT, so the next listing matches git', async () => {
+    const p = person('rita.regional@sunrise.example', {
+      roles: [roles.regional],
+      office: offices.dallas as never,
+      vendors: { enerflo: { officeIds: ['101', '103'] } } as never,
+    });
+    const record = desiredFor(p, orgOf([p]));
+    const adapter = adapterFor(emu.url);
+    const { vendorId } = await adapter.create(record, noIds);
+    expect(writes().map((w) => w.method)).toEqual(['POST', 'PUT']);
+    expect(writes()[0].body).not.toHaveProperty('office_id');
+    expect(writes()[1].body).toEqual({ id: Number(vendorId), office_ids: [102, 101, 103] });
+    const listed = (await adapter.list()).find((u) => u.vendorId === vendorId)!;
+    for (const [field, value] of Object.entries(record.fields)) expect(listed.fields[field], field).toEqual(value);
+  });
+
+  it('updates with the full desired state, id in the body, roles and office_ids in full', async () => {
+    const boss = person('admin@sunrise.example', { roles: [roles.regional] });
+    const p = person('sam.rep@sunrise.example', {
+      roles: [roles.rep, roles.setter],
+      lastName: 'Representative',
+      office: offices.dallas as never,
+      phone: '+1 (512) 555-0177',
+      manager: boss.key,
+    });
+    const record = desiredFor(p, orgOf([boss, p]));
+    const adapter = adapterFor(emu.url);
+    await adapter.update('1003', record, ['lastName', 'roles'], { vendorIdFor: (k) => (k === boss.key ? '1001' : undefined) });
+    expect(writes()[0]).toMatchObject({ method: 'PUT', path: '/api/v3/users' });
+    expect(writes()[0].body).toEqual({
+      id: 1003,
+      email: 'sam.rep@sunrise.example',
+      roles: ['Sales Rep', 'Setter'],
+      first_name: 'Sam',
+      last_name: 'Representative',
+      phone: '5125550177',
+      can_create_leads: true,
+      optimus_access: false,
+      can_reassign_leads: true,
+      office_ids: [102],
+      manager_id: 1001,
+      manager_email: 'admin@sunrise.example',
+    });
+    const listed = (await adapter.list()).find((u) => u.vendorId === '1003')!;
+    for (const [field, value] of Object.entries(record.fields)) expect(listed.fields[field], field).toEqual(value);
+  });
+
+  it('never sends a field git leaves out, so it is never cleared', async () => {
+    const p = person('maria.lopez@sunrise.example', { roles: [roles.regional] });
+    await adapterFor(emu.url).update('1002', desiredFor(p, orgOf([p])), ['optimusAccess'], noIds);
+    const body = writes()[0].body as Record<string, unknown>;
+    for (const field of ['phone', 'timezone', 'external_id', 'office_ids', 'manager_id', 'manager_email']) expect(body).not.toHaveProperty(field);
+    expect(live('maria.lopez@sunrise.example')).toMatchObject({ phone: '5125550101', office_ids: [101, 102], timezone: 'America/Chicago' });
+  });
+
+  it('changes an email in place', async () => {
+    const p = person('samuel.rep@sunrise.example');
+    await adapterFor(emu.url).update('1003', desiredFor(p, orgOf([p])), ['email'], noIds);
+    expect(state.users.find((u) => u.id === 1003)!.email).toBe('samuel.rep@sunrise.example');
+  });
+
+  it('deactivates and reactivates with active', async () => {
+    const adapter = adapterFor(emu.url);
+    const [, maria] = await adapter.list();
+    await adapter.deactivate('1002', maria);
+    expect(writes()[0].body).toEqual({ id: 1002, active: false });
+    expect((await adapter.findByEmail('maria.lopez@sunrise.example'))?.active).toBe(false);
+    const p = person('maria.lopez@sunrise.example', { roles: [roles.regional] });
+    await adapter.reactivate('1002', desiredFor(p, orgOf([p])), [], noIds);
+    expect(writes().at(-1)?.body).toMatchObject({ id: 1002, active: true, roles: ['Regional Manager'] });
+    expect((await adapter.findByEmail('maria.lopez@sunrise.example'))?.active).toBe(true);
+  });
+
+  it('refuses delete: Enerflo has none', async () => {
+    const adapter = adapterFor(emu.url);
+    const [admin] = await adapter.list();
+    await expect(adapter.delete('1001', admin)).rejects.toThrow(/Enerflo has no delete/);
+    expect(writes()).toEqual([]);
+  });
+
+  it('states its capabilities and managed fields', () => {
+    const adapter = adapterFor(emu.url);
+    expect(adapter.capabilities).toEqual({ deactivate: 'flag', emailChange: true });
+    expect(adapter.fields.map((f) => f.name)).toEqual([
+      'firstName',
+      'lastName',
+      'phone',
+      'timezone',
+      'roles',
+      'office',
+      'officeIds',
+      'manager',
+      'externalId',
+      'canCreateLeads',
+      'optimusAccess',
+      'canReassignLeads',
+    ]);
+    expect(adapter.fields.find((f) => f.name === 'phone')?.personal).toBe('phone');
+  });
+});
+
+describe('Enerflo adapter: errors', () => {
+  it('turns a 422 into the vendor sentence: email already taken (a deleted user)', async () => {
+    const p = person('gone@sunrise.example');
+    const error = await adapterFor(emu.url)
+      .create(desiredFor(p, orgOf([p])), noIds)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VendorHttpError);
+    expect((error as VendorHttpError).status).toBe(422);
+    expect((error as Error).message).toBe('enerflo: POST /api/v3/users answered 422: email: The email has already been taken.');
+  });
+
+  it('surfaces a role that cannot be removed while leads are attributed', async () => {
+    const p = person('sam.rep@sunrise.example', { roles: [roles.setter] });
+    await expect(adapterFor(emu.url).update('1003', desiredFor(p, orgOf([p])), ['roles'], noIds)).rejects.toThrow(
+      /^enerflo: PUT \/api\/v3\/users answered 422: roles: The Sales Rep role cannot be removed while leads, surveys or appointments are attributed/,
+    );
+  });
+
+  it('joins several fields in one message', () => {
+    expect(
+      describeEnerfloError(422, {
+        message: 'The email field is required. (and 1 more error)',
+        errors: { email: ['The email field is required.'], 'roles.0': ['"agent" is a Role Slug; use the Role Name "Sales Rep" when assigning roles.'] },
+      }),
+    ).toBe('email: The email field is required.; roles.0: "agent" is a Role Slug; use the Role Name "Sales Rep" when assigning roles.');
+    expect(describeEnerfloError(404, { message: 'User not found.' })).toBe('User not found.');
+    expect(describeEnerfloError(500, '<html>')).toBeUndefined();
+  });
+
+  it('never puts the key in a message: a wrong key, and a vendor that echoes it', async () => {
+    const wrongKey = 'deadbeefdeadbeefde.99999999';
+    const unauthorised = (await adapterFor(emu.url, { key: wrongKey })
+      .list()
+      .catch((e: unknown) => e)) as Error;
+    expect(unauthorised.message).toMatch(/answered 401/);
+    expect(unauthorised.message).not.toContain(wrongKey);
+
+    const echo = await lyingVendor(() => ({ results: [], totalPages: 1 }));
+    try {
+      const p = person('sam.rep@sunrise.example');
+      const error = (await adapterFor(echo.url)
+        .update('1', desiredFor(p, orgOf([p])), [], noIds)
+        .catch((e: unknown) => e)) as Error;
+      expect(error.message).toMatch(/api_key: The key \*\*\* may not do that\./);
+      expect(error.message).not.toContain(KEY);
+    } finally {
+      await echo.close();
+    }
+  });
+});
