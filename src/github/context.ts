@@ -37,9 +37,13 @@ const { version } = createRequire(import.meta.url)('../../package.json') as { ve
 /** An octokit client for GITHUB_API_URL (GitHub Enterprise, or a local fake in tests). */
 export function createOctokit(token: string, baseUrl = 'https://api.github.com'): Octokit {
   registerSecret(token);
+  // Octokit paces writes (a second or more apart) to keep GitHub's abuse limits happy; an API on
+  // this machine (the fake in tests, a local proxy) is not GitHub and needs no pacing.
+  const local = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(baseUrl);
   return new Octokit({
     auth: token,
     baseUrl: baseUrl.replace(/\/+$/, ''),
+    ...(local ? { throttle: { enabled: false } } : {}),
     userAgent: `roster/${version}`,
     // Octokit's own notices go to stderr like every other diagnostic; nothing on stdout.
     log: { debug: () => {}, info: () => {}, warn: (m: string) => process.stderr.write(`${m}\n`), error: (m: string) => process.stderr.write(`${m}\n`) },

@@ -1,7 +1,9 @@
 import { planChecksum, vendorChecksums } from '../reconcile/checksum.js';
-import type { Action, Change, Operation, Plan, PlanSummary, VendorPlan } from '../reconcile/types.js';
+import { stripVTControlCharacters } from 'node:util';
+import type { Action, Change, Operation, Plan, VendorPlan } from '../reconcile/types.js';
 import type { FieldValue } from '../vendors/types.js';
 import { maskPlan } from './mask.js';
+import { summaryLine } from './text.js';
 
 /** GitHub refuses comment and issue bodies longer than this. */
 export const GITHUB_BODY_LIMIT = 65_536;
@@ -32,20 +34,22 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions): string {
   const marker = checksumMarker(checksum, vendorChecksums(plan));
   const masked = maskPlan(plan, { maskEmails: options.maskEmails });
 
-  const head = `${PLAN_MARKER}\n### ${escapeText(options.title ?? 'roster plan')}\n\n**${escapeText(summaryLine(plan.summary))}**\n`;
+  const head = `${PLAN_MARKER}\n### ${escapeText(options.title ?? 'roster plan')}\n\n**${escapeText(plainSummary(plan))}**\n`;
   const foot = `\n<sub>Plan checksum <code>${checksum}</code></sub>\n${marker}\n`;
   // The note about what was left out is written last, but its room is kept from the start.
   const noteRoom = 1_500;
-  let budget = maxLength - head.length - foot.length - noteRoom;
+  const budgets = shareBudget(
+    masked.vendors.map((v) => renderSection(v, Infinity).text.length),
+    maxLength - head.length - foot.length - noteRoom,
+  );
 
   const sections: string[] = [];
   const omitted: Omission[] = [];
-  for (const vendor of masked.vendors) {
-    const section = renderVendor(vendor, Math.max(budget, 0));
+  masked.vendors.forEach((vendor, i) => {
+    const section = renderVendor(vendor, budgets[i]);
     if (section.omission) omitted.push(section.omission);
     sections.push(section.text);
-    budget -= section.text.length;
-  }
+  });
 
   const note = omitted.length ? omissionNote(omitted, maxLength, options.fullPlanUrl) : '';
   const body = `${head}${note}\n${sections.join('')}${foot}`;
@@ -53,20 +57,24 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions): string {
   return body.length <= maxLength ? body : `${body.slice(0, maxLength - foot.length - 40)}\n\n_(cut at the comment limit)_\n${foot}`;
 }
 
-/** `Plan: 3 to create, 2 to update, 1 to deactivate, 40 unchanged.` (Terraform's words). */
-export function summaryLine(summary: PlanSummary): string {
-  const parts = [
-    `${summary.create} to create`,
-    `${summary.update} to update`,
-    ...(summary.reactivate ? [`${summary.reactivate} to reactivate`] : []),
-    `${summary.deactivate} to deactivate`,
-    ...(summary.delete ? [`${summary.delete} to delete`] : []),
-    `${summary.unchanged} unchanged`,
-  ];
-  const errors = summary.errors ? ` ${summary.errors} error${summary.errors === 1 ? '' : 's'}.` : '';
-  const changes = summary.create + summary.update + summary.reactivate + summary.deactivate + summary.delete;
-  if (changes === 0) return `No changes: live users match git (${summary.unchanged} unchanged).${errors}`;
-  return `Plan: ${parts.join(', ')}.${errors}`;
+/** The text renderer's summary line, in the same words; it may carry colours (CI forces them), markdown may not. */
+function plainSummary(plan: Plan): string {
+  return stripVTControlCharacters(summaryLine(plan.summary));
+}
+
+/**
+ * Splits the room among vendors fairly: a vendor that needs less than an equal share gets what it
+ * needs, and what it leaves over is shared among the larger ones, so every vendor shows something.
+ */
+function shareBudget(needs: number[], total: number): number[] {
+  const budgets = needs.map(() => 0);
+  let remaining = Math.max(total, 0);
+  const bySize = needs.map((need, i) => ({ need, i })).sort((a, b) => a.need - b.need);
+  bySize.forEach(({ need, i }, n) => {
+    budgets[i] = Math.min(need, Math.floor(remaining / (bySize.length - n)));
+    remaining -= budgets[i];
+  });
+  return budgets;
 }
 
 // ---- checksum marker -------------------------------------------------------------------------
@@ -108,7 +116,13 @@ interface Omission {
 
 const SYMBOL: Record<Action, string> = { create: '+', update: '~', reactivate: '+', deactivate: '-', delete: '-' };
 
+/** The vendor's whole section when it fits in `budget`, else as much as fits and what was left out. */
 function renderVendor(vendor: VendorPlan, budget: number): { text: string; omission?: Omission } {
+  const whole = renderSection(vendor, Infinity);
+  return whole.text.length <= budget ? whole : renderSection(vendor, budget);
+}
+
+function renderSection(vendor: VendorPlan, budget: number): { text: string; omission?: Omission } {
   const open = vendor.errors.length > 0 ? ' open' : '';
   const header = `\n<details${open}><summary><b>${escapeHtml(vendor.vendor)}</b> (${escapeHtml(vendor.kind)}): ${escapeHtml(vendorLine(vendor))}</summary>\n\n`;
   const footer = '\n</details>\n';
@@ -159,8 +173,9 @@ function renderVendor(vendor: VendorPlan, budget: number): { text: string; omiss
   }
 
   if (vendor.unmanaged.length) {
-    take('\n**Unmanaged live users** (not described in git; roster leaves them alone)\n\n| email | vendor id | why |\n| --- | --- | --- |\n');
-    for (const [i, u] of vendor.unmanaged.entries()) {
+    const heading = '\n**Unmanaged live users** (not described in git; roster leaves them alone)\n\n| email | vendor id | why |\n| --- | --- | --- |\n';
+    if (!take(heading)) omission.unmanaged = vendor.unmanaged.length;
+    for (const [i, u] of omission.unmanaged ? [] : vendor.unmanaged.entries()) {
       if (!take(`| ${escapeText(u.email)} | ${escapeText(u.vendorId)} | ${escapeText(u.reason)} |\n`)) {
         omission.unmanaged = vendor.unmanaged.length - i;
         parts.push(`\n_${omission.unmanaged} more unmanaged users not shown_\n`);

@@ -151,5 +151,6 @@ function maskVendorPlan(vendor: VendorPlan, options: MaskOptions): VendorPlan {
     operations: vendor.operations.map(operation),
     unmanaged: vendor.unmanaged.map(unmanaged),
     errors: vendor.errors.map(error),
+    ids: Object.fromEntries(Object.entries(vendor.ids ?? {}).map(([key, id]) => [email(key), id])),
   };
 }

@@ -1,0 +1,240 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A local fake of the parts of the GitHub REST API roster calls: issue comments (paginated with
+ * Link headers), issues by label, labels, and the pull requests of a commit. octokit talks to it
+ * over real HTTP through `baseUrl`; every request is logged with its raw body, so tests can grep
+ * exactly what would have reached GitHub.
+ */
+
+export interface FakeUser {
+  login: string;
+  type: 'User' | 'Bot';
+}
+
+export interface FakeComment {
+  id: number;
+  issue: number;
+  body: string;
+  user: FakeUser;
+}
+
+export interface FakeIssue {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  state_reason?: string | null;
+  labels: string[];
+  pull_request?: boolean;
+  user: FakeUser;
+}
+
+export interface FakePull {
+  number: number;
+  merged_at: string | null;
+  merge_commit_sha: string | null;
+  /** Commits this pull request contains (what `commits/{sha}/pulls` matches). */
+  commits: string[];
+}
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body: string;
+  authorization?: string;
+}
+
+export interface FakeGitHub {
+  url: string;
+  owner: string;
+  repo: string;
+  token: string;
+  comments: FakeComment[];
+  issues: FakeIssue[];
+  labels: { name: string; color: string; description?: string }[];
+  pulls: FakePull[];
+  requests: LoggedRequest[];
+  /** Every body and query roster sent, as one string to grep. */
+  sent(): string;
+  writes(): LoggedRequest[];
+  close(): Promise<void>;
+}
+
+const BOT: FakeUser = { login: 'github-actions[bot]', type: 'Bot' };
+
+export async function startFakeGitHub(options: { owner?: string; repo?: string; token?: string } = {}): Promise<FakeGitHub> {
+  const owner = options.owner ?? 'acme';
+  const repo = options.repo ?? 'people';
+  const token = options.token ?? 'ghs_faketoken1234567890';
+  let nextId = 1000;
+  const state = {
+    comments: [] as FakeComment[],
+    issues: [] as FakeIssue[],
+    labels: [] as { name: string; color: string; description?: string }[],
+    pulls: [] as FakePull[],
+    requests: [] as LoggedRequest[],
+  };
+  let url = '';
+  const html = (path: string) => `https://github.example/${owner}/${repo}/${path}`;
+  const commentJson = (c: FakeComment) => ({
+    id: c.id,
+    body: c.body,
+    user: c.user,
+    html_url: html(`pull/${c.issue}#issuecomment-${c.id}`),
+    issue_url: `${url}/repos/${owner}/${repo}/issues/${c.issue}`,
+  });
+  const issueJson = (i: FakeIssue) => ({
+    number: i.number,
+    title: i.title,
+    body: i.body,
+    state: i.state,
+    state_reason: i.state_reason ?? null,
+    labels: i.labels.map((name) => ({ name })),
+    user: i.user,
+    html_url: html(`issues/${i.number}`),
+    ...(i.pull_request ? { pull_request: { url: `${url}/repos/${owner}/${repo}/pulls/${i.number}` } } : {}),
+  });
+  const nextIssueNumber = () => Math.max(0, ...state.issues.map((i) => i.number), ...state.pulls.map((p) => p.number)) + 1;
+
+  function paginate<T>(req: URL, res: ServerResponse, items: T[]): void {
+    const perPage = Math.min(Number(req.searchParams.get('per_page') ?? 30), 100);
+    const page = Math.max(Number(req.searchParams.get('page') ?? 1), 1);
+    const last = Math.max(Math.ceil(items.length / perPage), 1);
+    const links: string[] = [];
+    const link = (p: number, rel: string) => {
+      const next = new URL(req.toString());
+      next.searchParams.set('page', String(p));
+      next.searchParams.set('per_page', String(perPage));
+      links.push(`<${next.toString()}>; rel="${rel}"`);
+    };
+    if (page < last) link(page + 1, 'next');
+    if (page < last) link(last, 'last');
+    if (page > 1) link(1, 'first');
+    if (page > 1) link(page - 1, 'prev');
+    if (links.length) res.setHeader('link', links.join(', '));
+    send(res, 200, items.slice((page - 1) * perPage, page * perPage));
+  }
+
+  function send(res: ServerResponse, status: number, body?: unknown): void {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(body === undefined ? '' : JSON.stringify(body));
+  }
+  const notFound = (res: ServerResponse) => send(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const u = new URL(req.url ?? '/', url);
+    state.requests.push({
+      method: req.method ?? 'GET',
+      path: u.pathname,
+      query: Object.fromEntries(u.searchParams),
+      body: raw,
+      authorization: req.headers.authorization,
+    });
+    const auth = req.headers.authorization ?? '';
+    if (auth !== `token ${token}` && auth !== `bearer ${token}` && auth !== `Bearer ${token}`) {
+      return send(res, 401, { message: 'Bad credentials' });
+    }
+    const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+    const prefix = `/repos/${owner}/${repo}`;
+    if (!u.pathname.startsWith(`${prefix}/`)) return notFound(res);
+    const path = u.pathname.slice(prefix.length);
+    const method = req.method;
+    let m: RegExpExecArray | null;
+
+    if ((m = /^\/issues\/(\d+)\/comments$/.exec(path))) {
+      const issue = Number(m[1]);
+      if (!state.issues.some((i) => i.number === issue)) return notFound(res);
+      if (method === 'GET') return paginate(u, res, state.comments.filter((c) => c.issue === issue).map(commentJson));
+      if (method === 'POST') {
+        if (typeof body.body !== 'string') return send(res, 422, { message: 'body is required' });
+        if (body.body.length > 65_536) return send(res, 422, { message: 'Validation Failed', errors: [{ code: 'too_long' }] });
+        const comment: FakeComment = { id: nextId++, issue, body: body.body, user: BOT };
+        state.comments.push(comment);
+        return send(res, 201, commentJson(comment));
+      }
+    }
+    if ((m = /^\/issues\/comments\/(\d+)$/.exec(path)) && method === 'PATCH') {
+      const comment = state.comments.find((c) => c.id === Number(m![1]));
+      if (!comment) return notFound(res);
+      if (typeof body.body !== 'string' || body.body.length > 65_536) return send(res, 422, { message: 'Validation Failed' });
+      comment.body = body.body;
+      return send(res, 200, commentJson(comment));
+    }
+    if (path === '/issues') {
+      if (method === 'GET') {
+        const labels = (u.searchParams.get('labels') ?? '').split(',').filter(Boolean);
+        const wanted = u.searchParams.get('state') ?? 'open';
+        const found = state.issues.filter(
+          (i) => (wanted === 'all' || i.state === wanted) && labels.every((l) => i.labels.includes(l)),
+        );
+        return paginate(u, res, found.map(issueJson));
+      }
+      if (method === 'POST') {
+        if (typeof body.title !== 'string') return send(res, 422, { message: 'title is required' });
+        if (typeof body.body === 'string' && body.body.length > 65_536) return send(res, 422, { message: 'Validation Failed' });
+        const labels = (body.labels as string[] | undefined) ?? [];
+        const missing = labels.filter((l) => !state.labels.some((x) => x.name === l));
+        if (missing.length) return send(res, 422, { message: `label does not exist: ${missing.join(', ')}` });
+        const issue: FakeIssue = { number: nextIssueNumber(), title: body.title, body: String(body.body ?? ''), state: 'open', labels, user: BOT };
+        state.issues.push(issue);
+        return send(res, 201, issueJson(issue));
+      }
+    }
+    if ((m = /^\/issues\/(\d+)$/.exec(path)) && method === 'PATCH') {
+      const issue = state.issues.find((i) => i.number === Number(m![1]));
+      if (!issue) return notFound(res);
+      if (typeof body.body === 'string') issue.body = body.body;
+      if (typeof body.title === 'string') issue.title = body.title;
+      if (body.state === 'open' || body.state === 'closed') issue.state = body.state;
+      if ('state_reason' in body) issue.state_reason = body.state_reason as string | null;
+      return send(res, 200, issueJson(issue));
+    }
+    if ((m = /^\/labels\/([^/]+)$/.exec(path)) && method === 'GET') {
+      const label = state.labels.find((l) => l.name === decodeURIComponent(m![1]));
+      return label ? send(res, 200, label) : notFound(res);
+    }
+    if (path === '/labels' && method === 'POST') {
+      if (state.labels.some((l) => l.name === body.name)) return send(res, 422, { message: 'Validation Failed', errors: [{ code: 'already_exists' }] });
+      const label = { name: String(body.name), color: String(body.color ?? 'ededed'), description: body.description as string | undefined };
+      state.labels.push(label);
+      return send(res, 201, label);
+    }
+    if ((m = /^\/commits\/([0-9a-f]+)\/pulls$/.exec(path)) && method === 'GET') {
+      const sha = m[1];
+      const pulls = state.pulls
+        .filter((p) => p.commits.includes(sha) || p.merge_commit_sha === sha)
+        .map((p) => ({ number: p.number, merged_at: p.merged_at, merge_commit_sha: p.merge_commit_sha, state: p.merged_at ? 'closed' : 'open' }));
+      return paginate(u, res, pulls);
+    }
+    return notFound(res);
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => send(res, 500, { message: String(error) }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    owner,
+    repo,
+    token,
+    ...state,
+    sent: () => state.requests.map((r) => `${r.method} ${r.path} ${JSON.stringify(r.query)} ${r.body}`).join('\n'),
+    writes: () => state.requests.filter((r) => r.method !== 'GET'),
+    close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+  };
+}
+
+/** Seeds an open pull request (an issue with `pull_request`, as GitHub stores them). */
+export function addPullRequest(gh: FakeGitHub, number: number, pull: Partial<FakePull> = {}): void {
+  gh.issues.push({ number, title: `PR ${number}`, body: '', state: 'open', labels: [], pull_request: true, user: { login: 'alice', type: 'User' } });
+  gh.pulls.push({ number, merged_at: null, merge_commit_sha: null, commits: [], ...pull });
+}
