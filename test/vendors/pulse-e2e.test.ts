@@ -1,0 +1,248 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { applyPlan } from '../../src/reconcile/apply.js';
+import { buildPlan } from '../../src/reconcile/plan.js';
+import { buildTargets } from '../../src/reconcile/targets.js';
+import type { Operation, Plan } from '../../src/reconcile/types.js';
+import type { PulseEmulatorOptions, PulseState } from '../../src/vendors/pulse/emulator.js';
+import type { VendorAdapter } from '../../src/vendors/types.js';
+import { makeWorkspace, startHarness, type Harness, type Workspace } from '../helpers/workspace.js';
+
+// End to end over real HTTP: YAML in a workspace, the loader, the engine's plan and apply, the Pulse
+// adapter and the Pulse emulator seeded from examples/sandbox/pulse.json.
+const fixture = JSON.parse(readFileSync(new URL('../../examples/sandbox/pulse.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+
+const config = {
+  users: 'users',
+  vendors: {
+    pulse: {
+      kind: 'pulse',
+      baseUrl: 'https://api.pulse.example',
+      accountId: '6591739253089529',
+      credentials: { apiKey: { env: 'PULSE_API_KEY' }, apiSecret: { env: 'PULSE_API_SECRET' } },
+    },
+  },
+};
+
+const offices = {
+  offices: [
+    { key: 'austin', name: 'Austin', timezone: 'America/Chicago', pulse: { teamId: 11 } },
+    { key: 'phoenix', name: 'Phoenix', timezone: 'America/Phoenix', pulse: { teamId: 12 } },
+    { key: 'denver', name: 'Denver', timezone: 'America/Denver', pulse: { teamId: 13 } },
+  ],
+};
+
+const roles = {
+  roles: [
+    { key: 'sales-rep', pulse: { roles: ['salesRep'] } },
+    { key: 'regional-manager', pulse: { roles: ['salesManager'] } },
+    { key: 'office-admin', pulse: { roles: ['officeAdmin'] } },
+    { key: 'customer-care', pulse: { roles: ['support'] } },
+    { key: 'accounting' },
+  ],
+};
+
+const person = (email: string, first: string, last: string, role: string, office: string | undefined, extra: Record<string, unknown> = {}) => ({
+  email,
+  firstName: first,
+  lastName: last,
+  roles: [role],
+  ...(office ? { office } : {}),
+  ...extra,
+});
+
+const people = [
+  // Same as Pulse once both phones are E.164.
+  person('maria.gonzalez@sunpath.example', 'Maria', 'Gonzalez', 'regional-manager', 'austin', { phone: '(512) 555-0101' }),
+  person('olivia.chen@sunpath.example', 'Olivia', 'Chen', 'office-admin', 'austin', { phone: '(512) 555-0108' }),
+  // Pulse has "Jake Thomson".
+  person('jake.thompson@sunpath.example', 'Jake', 'Thompson', 'sales-rep', 'austin', { phone: '512.555.0102' }),
+  // Pulse has her as "Priya.Patel@" with an extra setter role.
+  person('priya.patel@sunpath.example', 'Priya', 'Patel', 'sales-rep', 'austin', { phone: '+1 512 555 0103' }),
+  // Left the company; active in Pulse.
+  person('diego.ramirez@sunpath.example', 'Diego', 'Ramirez', 'sales-rep', 'austin', { active: false }),
+  // Inactive in Pulse; back at work.
+  person('aisha.khan@sunpath.example', 'Aisha', 'Khan', 'sales-rep', 'phoenix', { phone: '(602) 555-0122' }),
+  // Moved to Phoenix; Pulse still has the Austin team.
+  person('daniel.reyes@sunpath.example', 'Daniel', 'Reyes', 'regional-manager', 'phoenix', { phone: '+1-602-555-0121' }),
+  // Pulse has no phone for her.
+  person('samantha.ortiz@sunpath.example', 'Samantha', 'Ortiz', 'customer-care', 'austin', { phone: '(512) 555-0161' }),
+  // A Pulse identity already (in another account): the create attaches it to this one.
+  person('kevin.brown@sunpath.example', 'Kevin', 'Brown', 'customer-care', 'austin', { phone: '512.555.0162' }),
+  // New, no phone declared.
+  person('noah.bennett@sunpath.example', 'Noah', 'Bennett', 'sales-rep', 'denver'),
+  // No Pulse role: not in Pulse at all.
+  person('robert.hayes@sunpath.example', 'Robert', 'Hayes', 'accounting', 'austin'),
+];
+
+let workspace: Workspace | undefined;
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  await workspace?.remove();
+  harness = undefined;
+  workspace = undefined;
+});
+
+async function setUp(
+  options: { people?: unknown[]; offices?: unknown; roles?: unknown; emulator?: PulseEmulatorOptions } = {},
+): Promise<{ harness: Harness; state: PulseState }> {
+  workspace = await makeWorkspace(config, {
+    'offices.yaml': options.offices ?? offices,
+    'roles.yaml': options.roles ?? roles,
+    'people.yaml': { people: options.people ?? people },
+  });
+  harness = await startHarness(workspace.configFile, { pulse: structuredClone(fixture) }, () => options.emulator ?? {});
+  return { harness, state: harness.sandbox.emulators.get('pulse')!.state as PulseState };
+}
+
+const summary = (plan: Plan) => plan.vendors[0].operations.map((op) => `${op.action} ${op.key}`).sort();
+const op = (plan: Plan, key: string): Operation | undefined => plan.vendors[0].operations.find((o) => o.key === key);
+
+describe('Pulse end to end: plan and apply', () => {
+  it('plans creates, updates, a deactivation and a reactivation; leaves unknown users alone', async () => {
+    const { harness } = await setUp();
+    const plan = await harness.plan();
+    const vendor = plan.vendors[0];
+    expect(vendor.errors).toEqual([]);
+    expect(summary(plan)).toEqual([
+      'create kevin.brown@sunpath.example',
+      'create noah.bennett@sunpath.example',
+      'deactivate diego.ramirez@sunpath.example',
+      'reactivate aisha.khan@sunpath.example',
+      'update daniel.reyes@sunpath.example',
+      'update jake.thompson@sunpath.example',
+      'update priya.patel@sunpath.example',
+      'update samantha.ortiz@sunpath.example',
+    ]);
+    expect(vendor.unchanged).toBe(2);
+    expect(vendor.unmanaged.map((u) => [u.email, u.reason])).toEqual([
+      ['it@sunpath.example', 'not described in git'],
+      ['summer.intern@gmail.example', 'not described in git'],
+    ]);
+    expect(op(plan, 'jake.thompson@sunpath.example')?.changes).toEqual([{ field: 'name', before: 'Jake Thomson', after: 'Jake Thompson' }]);
+    expect(op(plan, 'priya.patel@sunpath.example')?.changes).toEqual([{ field: 'roles', before: ['salesRep', 'setter'], after: ['salesRep'] }]);
+    expect(op(plan, 'daniel.reyes@sunpath.example')?.changes).toEqual([{ field: 'team', before: '11', after: '12' }]);
+    expect(op(plan, 'samantha.ortiz@sunpath.example')?.changes).toEqual([{ field: 'phone', before: null, after: '+15125550161' }]);
+    expect(op(plan, 'aisha.khan@sunpath.example')?.changes).toEqual([{ field: 'active', before: false, after: true }]);
+    expect(op(plan, 'noah.bennett@sunpath.example')?.changes).toEqual([
+      { field: 'email', after: 'noah.bennett@sunpath.example' },
+      { field: 'name', after: 'Noah Bennett' },
+      { field: 'roles', after: ['salesRep'] },
+      { field: 'team', after: '13' },
+    ]);
+    // Planning never writes.
+    expect(harness.writes()).toEqual([]);
+  });
+
+  it('applies the plan, and a second run finds nothing to do', async () => {
+    const { harness, state } = await setUp();
+    const report = await harness.apply();
+    expect(report.results.filter((r) => !r.ok)).toEqual([]);
+    expect(report.summary).toEqual({ succeeded: 8, failed: 0, skipped: 0 });
+
+    const writes = harness.writes().map((w) => `${w.method} ${w.path}`);
+    expect(writes.filter((w) => w.startsWith('POST'))).toEqual(['POST /api/users', 'POST /api/users']);
+    // Roles are written for the two creates and for Priya only.
+    expect(writes.filter((w) => w.startsWith('PUT')).sort()).toEqual(
+      ['PUT /api/users/1004/roles', `PUT /api/users/1012/roles`, `PUT /api/users/${state.userByEmail('noah.bennett@sunpath.example')!.id}/roles`].sort(),
+    );
+    expect(writes).not.toContain('DELETE /api/users/1006');
+
+    const kevin = state.userByEmail('kevin.brown@sunpath.example')!;
+    expect(kevin.memberships.map((m) => [m.accountId, m.roles, m.teamId])).toEqual([
+      ['4820015577310046', ['support'], 21],
+      ['6591739253089529', ['support'], 11],
+    ]);
+    expect(state.membership(state.userByEmail('diego.ramirez@sunpath.example')!, '6591739253089529')?.active).toBe(false);
+    expect(state.membership(state.userByEmail('aisha.khan@sunpath.example')!, '6591739253089529')?.active).toBe(true);
+    // The hand-added user is untouched.
+    expect(state.userByEmail('summer.intern@gmail.example')?.updatedAt).toBe('2025-06-30T12:00:00.000Z');
+
+    const again = await harness.plan();
+    expect(again.vendors[0].operations).toEqual([]);
+    expect(again.vendors[0].errors).toEqual([]);
+    expect(again.vendors[0].unchanged).toBe(10);
+  });
+
+  it('logs in again once when the token expires between plan and apply', async () => {
+    const { harness, state } = await setUp();
+    const plan = await harness.plan();
+    expect(state.logins).toBe(1);
+    state.expireAllTokens();
+    const report = await harness.apply(plan);
+    expect(report.summary.failed).toBe(0);
+    expect(state.logins).toBe(2);
+  });
+
+  it('surfaces vendor errors per person while the others apply', async () => {
+    const { harness, state } = await setUp({
+      offices: { offices: [...offices.offices, { key: 'tucson', name: 'Tucson', timezone: 'America/Phoenix', pulse: { teamId: 99 } }] },
+      roles: { roles: [...roles.roles, { key: 'wizard', pulse: { roles: ['wizard'] } }] },
+      people: [
+        ...people,
+        person('ghost.team@sunpath.example', 'Ghost', 'Team', 'sales-rep', 'tucson'),
+        person('half.done@sunpath.example', 'Half', 'Done', 'wizard', 'denver'),
+      ],
+    });
+    const report = await harness.apply();
+    const failed = Object.fromEntries(report.results.filter((r) => !r.ok).map((r) => [r.key, r.error]));
+    expect(Object.keys(failed).sort()).toEqual(['ghost.team@sunpath.example', 'half.done@sunpath.example']);
+    expect(failed['ghost.team@sunpath.example']).toMatch(/POST \/api\/users answered 422: Unprocessable Entity: Team 99 does not exist/);
+    expect(failed['half.done@sunpath.example']).toMatch(/created Pulse user \d+ .* but setting the roles failed: .*Unknown role "wizard"/);
+    expect(report.summary.succeeded).toBe(8);
+    expect(state.userByEmail('ghost.team@sunpath.example')).toBeUndefined();
+
+    // The half-created user exists: the next plan shows the roles step as an update, not a second create.
+    const next = await harness.plan();
+    expect(summary(next)).toEqual(['create ghost.team@sunpath.example', 'update half.done@sunpath.example']);
+    expect(op(next, 'half.done@sunpath.example')?.changes).toEqual([{ field: 'roles', before: [], after: ['wizard'] }]);
+  });
+
+  it('fails the vendor on its own, with a clear message and no secret, when the credentials are refused', async () => {
+    const { harness } = await setUp();
+    const targets = buildTargets(harness.org, { env: { ...harness.sandbox.env, PULSE_API_SECRET: 'definitely-wrong-secret' } });
+    const plan = await buildPlan(harness.org, targets);
+    const message = plan.vendors[0].errors[0]?.message ?? '';
+    expect(message).toMatch(/could not list users: logging in to Pulse failed: pulse: POST \/api\/auth\/login answered 401/);
+    expect(message).not.toContain('definitely-wrong-secret');
+    expect(message).not.toContain('sandbox-pulse-key');
+    expect(plan.vendors[0].operations).toEqual([]);
+  });
+
+  it('refuses an account the key cannot reach as a vendor error', async () => {
+    const { harness } = await setUp();
+    // The sandbox points the instance at the key's own account; point it at another ISO's.
+    harness.org.config.vendors.pulse.accountId = '4820015577310046';
+    const targets = buildTargets(harness.org, { env: harness.sandbox.env });
+    const plan = await buildPlan(harness.org, targets);
+    expect(plan.vendors[0].errors[0]?.message).toMatch(/403: Forbidden: Account 4820015577310046 is not available/);
+  });
+
+  it('matches a person pinned to a Pulse id even when the email differs, and reports the email change as needing a person', async () => {
+    const { harness } = await setUp({
+      people: [person('jake.t@sunpath.example', 'Jake', 'Thompson', 'sales-rep', 'austin', { vendors: { pulse: { id: 1003 } } })],
+    });
+    const plan = await harness.plan();
+    expect(plan.vendors[0].operations).toEqual([]);
+    expect(plan.vendors[0].errors).toEqual([
+      expect.objectContaining({ key: 'jake.t@sunpath.example', message: expect.stringMatching(/email would change from jake.thompson@sunpath.example/) }),
+    ]);
+  });
+
+  it('paces itself under a small rate limit, and a refusal at the window edge is retried', async () => {
+    const { harness } = await setUp({ emulator: { rateLimit: { limit: 4, windowMs: 250 } } });
+    const adapters = new Map<string, VendorAdapter>(harness.targets.map((t) => [t.name, t.adapter!]));
+    const started = Date.now();
+    const report = await applyPlan(await harness.plan(), { adapters, concurrency: () => 8 });
+    expect(report.summary.failed).toBe(0);
+    const requests = harness.sandbox.emulators.get('pulse')!.requests.filter((r) => r.path !== '/api/auth/login');
+    expect(requests.length).toBeGreaterThan(10);
+    // Paced by the client: 4 a window means at least two full windows for a dozen requests.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+    // Client and server clocks differ by the network hop, so the odd edge refusal can happen; it is retried.
+    const refused = requests.filter((r) => r.status === 429);
+    expect(refused.length).toBeLessThanOrEqual(2);
+    for (const r of refused) expect(requests.some((later) => later.at >= r.at && later.path === r.path && later.status < 300)).toBe(true);
+  });
+});
