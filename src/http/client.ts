@@ -122,7 +122,16 @@ export class HttpClient {
   }
 
   private async send(req: HttpRequest): Promise<Response> {
-    await this.options.limiter?.acquire();
+    // Released when the answer arrives: the vendor counted the request by then (see RateLimiter).
+    const release = await this.options.limiter?.acquire();
+    try {
+      return await this.exchange(req);
+    } finally {
+      release?.();
+    }
+  }
+
+  private async exchange(req: HttpRequest): Promise<Response> {
     const url = new URL(this.options.baseUrl.replace(/\/+$/, '') + req.path);
     for (const [name, value] of Object.entries(req.query ?? {})) {
       if (value !== undefined) url.searchParams.set(name, String(value));

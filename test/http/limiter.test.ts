@@ -1,0 +1,44 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { RateLimiter } from '../../src/http/limiter.js';
+
+describe('RateLimiter', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 0 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('lets a window of requests through at once, then waits for the oldest to leave', async () => {
+    const limiter = new RateLimiter(2, 1_000);
+    await limiter.acquire();
+    await limiter.acquire();
+    let third = false;
+    void limiter.acquire().then(() => (third = true));
+    await vi.advanceTimersByTimeAsync(999);
+    expect(third).toBe(false);
+    await vi.advanceTimersByTimeAsync(2);
+    expect(third).toBe(true);
+  });
+
+  it('frees a slot a window after the answer arrived, not after the send (the vendor counts arrivals)', async () => {
+    const limiter = new RateLimiter(2, 1_000);
+    const releaseFirst = await limiter.acquire();
+    await limiter.acquire();
+    await vi.advanceTimersByTimeAsync(200);
+    releaseFirst(); // the first answer took 200 ms: the vendor may have counted it as late as that
+    let third = false;
+    void limiter.acquire().then(() => (third = true));
+    await vi.advanceTimersByTimeAsync(900); // 1,100 ms: a send-time stamp would have freed the slot
+    expect(third).toBe(false);
+    await vi.advanceTimersByTimeAsync(102); // 1,202 ms: a window after the answer
+    expect(third).toBe(true);
+  });
+
+  it('serves waiting callers in order', async () => {
+    const limiter = new RateLimiter(1, 100);
+    const order: number[] = [];
+    await Promise.all([1, 2, 3].map((n) => limiter.acquire().then(() => order.push(n))).concat(vi.advanceTimersByTimeAsync(500)));
+    expect(order).toEqual([1, 2, 3]);
+  });
+});
