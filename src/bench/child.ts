@@ -13,7 +13,6 @@ import { loadOrganisation } from '../config/loader.js';
 import { applyPlan } from '../reconcile/apply.js';
 import { buildPlan } from '../reconcile/plan.js';
 import { buildTargets } from '../reconcile/targets.js';
-import { vendorModule } from '../vendors/registry.js';
 import type { VendorAdapter } from '../vendors/types.js';
 import type { Organisation } from '../config/model.js';
 
@@ -80,16 +79,13 @@ function send(message: ChildMessage): Promise<void> {
 }
 
 /**
- * The benchmark shrinks the emulator's rate-limit window so a run takes seconds; the client must pace
- * to that same budget, as it would to the documented one against the real vendor.
+ * Targets for one vendor against its emulator. The benchmark shrinks the emulator's rate-limit window
+ * so a run takes seconds; the client paces to that same budget, as it would to the documented one
+ * against the real vendor.
  */
-function setBudget(kind: string, budget: RateBudget): void {
-  (vendorModule(kind) as { rateLimit: RateBudget }).rateLimit = budget;
-}
-
-function targetsFor(org: Organisation, vendor: string, override: Record<string, unknown>, env: Record<string, string>) {
+function targetsFor(org: Organisation, vendor: string, override: Record<string, unknown>, env: Record<string, string>, budget: RateBudget) {
   Object.assign(org.config.vendors[vendor], override);
-  return buildTargets(org, { only: [vendor], env: { ...process.env, ...env } });
+  return buildTargets(org, { only: [vendor], env: { ...process.env, ...env }, rateLimit: () => budget });
 }
 
 /** Records every GET the plan sends on the list path, with its headers, so the floor reads the same pages. */
@@ -122,14 +118,12 @@ let planRequest: PlanRequest | undefined;
 
 async function plan(request: PlanRequest): Promise<PlannedMessage> {
   planRequest = request;
-  const kind = request.vendor;
   const loadStarted = performance.now();
   org = await loadOrganisation(request.configFile);
   const loadMs = performance.now() - loadStarted;
   const rssAfterLoadMB = mb(process.memoryUsage().rss);
 
-  setBudget(kind, request.budget);
-  const targets = targetsFor(org, request.vendor, request.override, request.env);
+  const targets = targetsFor(org, request.vendor, request.override, request.env, request.budget);
   const recorder = recordListPages(request.listPath);
   const started = performance.now();
   const result = await buildPlan(org, targets);
@@ -157,8 +151,7 @@ async function plan(request: PlanRequest): Promise<PlannedMessage> {
 
 async function apply(request: ApplyRequest): Promise<AppliedMessage> {
   if (!org || !planRequest) throw new Error('apply before plan');
-  setBudget(planRequest.vendor, request.budget);
-  const targets = targetsFor(org, planRequest.vendor, request.override, request.env);
+  const targets = targetsFor(org, planRequest.vendor, request.override, request.env, request.budget);
   const planStart = Date.now();
   const result = await buildPlan(org, targets);
   const adapters = new Map<string, VendorAdapter>();

@@ -27,6 +27,8 @@ export interface BenchOptions {
   /** The most requests per second any apply budget allows (what an emulator serves comfortably). */
   maxRate: number;
   log?: (line: string) => void;
+  /** Node flags for the child that plans and applies, e.g. `--cpu-prof` to profile roster alone. */
+  childArgs?: string[];
 }
 
 /** Planning must not be paced: the emulator and the client get a budget nothing reaches. */
@@ -72,8 +74,8 @@ async function withSandbox<T>(vendor: BenchVendor, fixture: unknown, budget: Rat
 }
 
 /** A child process answering one message at a time. */
-function startChild() {
-  const child = fork(new URL('./child.js', import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+function startChild(execArgv: string[] = []) {
+  const child = fork(new URL('./child.js', import.meta.url), [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`benchmark child exited (${code}) before answering`))));
   exited.catch(() => undefined);
   const ask = <T extends ChildMessage>(message: PlanRequest | ApplyRequest, type: T['type']): Promise<T> => {
@@ -89,7 +91,14 @@ function startChild() {
     child.send(message);
     return Promise.race([answer, exited]);
   };
-  return { ask, stop: () => void child.kill() };
+  // A clean exit lets --cpu-prof write its profile.
+  return {
+    ask,
+    stop: () => {
+      child.disconnect();
+      setTimeout(() => child.kill(), 10_000).unref();
+    },
+  };
 }
 
 async function runOne(
@@ -102,7 +111,7 @@ async function runOne(
 ): Promise<RunDetail> {
   const notes: string[] = [];
   const floorPages = Math.max(1, Math.ceil(vendor.liveUsers(fixture) / vendor.pageSize));
-  const child = startChild();
+  const child = startChild(options.childArgs);
   try {
     const planned = await withSandbox(vendor, fixture, UNPACED, (sandbox) =>
       child.ask<PlannedMessage>(
@@ -168,6 +177,7 @@ async function main(): Promise<void> {
       data: { type: 'string', default: 'bench/data' },
       'apply-seconds': { type: 'string', default: '6' },
       'max-rate': { type: 'string', default: '500' },
+      'child-args': { type: 'string', description: 'Node flags for the child process, e.g. "--cpu-prof --cpu-prof-dir=bench/profiles"' },
       docs: { type: 'string', description: 'markdown file whose table (between bench:table markers) is replaced' },
     },
   });
@@ -186,6 +196,7 @@ async function main(): Promise<void> {
     applySeconds: Number(values['apply-seconds']),
     maxRate: Number(values['max-rate']),
     log: (line) => console.error(line),
+    childArgs: values['child-args']?.split(' ').filter(Boolean),
   });
   await mkdir(path.dirname(values.out), { recursive: true });
   await writeFile(values.out, JSON.stringify(results, null, 2) + '\n');
