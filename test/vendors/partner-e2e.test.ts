@@ -229,4 +229,27 @@ describe('partner end to end: plan and apply', () => {
     expect(plan.vendors[0].errors[0].message).toMatch(/could not list users: .*403: Access to company 1001 is denied/);
     expect(plan.vendors[0].errors[0].message).not.toContain('sandbox-partner-token');
   });
+
+  it('does not create twice when the answer to a create is lost', async () => {
+    const { harness, state } = await setUp({ people: [people[4]] });
+    const emulator = harness.sandbox.emulators.get('partner')!;
+    const plan = await harness.plan();
+    expect(summary(plan)).toEqual(['create kevin.brown@sunpath.example']);
+    emulator.setFaults({ lostWrite: 1 });
+    const report = await harness.apply(plan);
+    emulator.setFaults(undefined);
+    expect(report.summary).toEqual({ succeeded: 1, failed: 0, skipped: 0 });
+    expect(state.users.filter((u) => u.email === 'kevin.brown@sunpath.example')).toHaveLength(1);
+    expect(report.results[0].vendorId).toBe(String(state.users.find((u) => u.email === 'kevin.brown@sunpath.example')!.id));
+  });
+
+  it('rides out injected 429s and still converges', async () => {
+    const { harness } = await setUp({ emulator: { faults: { rate429: 0.25, seed: 3 } } });
+    const report = await harness.apply();
+    expect(report.summary.failed).toBe(0);
+    const emulator = harness.sandbox.emulators.get('partner')!;
+    expect(emulator.requests.some((r) => r.fault === '429')).toBe(true);
+    const again = await harness.plan();
+    expect(again.vendors[0].operations).toEqual([]);
+  });
 });

@@ -119,6 +119,8 @@ describe('partner emulator: add', () => {
   <state>ACTIVE</state>
   <time_zone_id>America/Phoenix</time_zone_id>
   <user_code>HR-77</user_code>
+  <owner_ship>25.5</owner_ship>
+  <ssn>111-22-3333</ssn>
   <unknown_field>ignored like Jackson does</unknown_field>
 </user_add_update_model>`;
     const res = await call(emulator.url, '/v2/user/add?company_id=1001', { xml, accept: 'application/xml' });
@@ -134,6 +136,8 @@ describe('partner emulator: add', () => {
     });
     const stored = state.users.find((u) => u.email === 'xml.person@sunpath.example')!;
     expect(stored.address_same_as_company).toBe(true);
+    expect(stored.owner_ship).toBe(25.5);
+    expect(parsed.user_model.ssn).toBe('***-**-3333');
     expect(stored).not.toHaveProperty('unknown_field');
     expect(state.invitesSent).toEqual([]);
   });
