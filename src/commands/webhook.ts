@@ -1,0 +1,52 @@
+import { Command } from 'commander';
+import { loadOrganisation } from '../config/loader.js';
+import { describedInGit, startWebhookServer } from '../vendors/highlevel/webhook.js';
+import type { RegisterCommand } from './index.js';
+import { colors, err, out } from './output.js';
+import { loadOrReport } from './session.js';
+
+interface WebhookCommandOptions {
+  port: string;
+  host: string;
+  publicKey?: string;
+}
+
+export const PUBLIC_KEY_ENV = 'HIGHLEVEL_WEBHOOK_PUBLIC_KEY';
+
+/**
+ * `roster webhook`: receives HighLevel's signed UserCreate deliveries and says, for each new user,
+ * whether git describes them. It never writes to a vendor; the next plan deals with the difference.
+ */
+export const registerWebhook: RegisterCommand = (program) => {
+  program.addCommand(
+    new Command('webhook')
+      .description('Receive HighLevel UserCreate webhooks (Ed25519-signed) and report whether each new user is described in git.')
+      .option('--port <port>', 'port to listen on', '8787')
+      .option('--host <host>', 'address to listen on', '127.0.0.1')
+      .option('--public-key <file>', `PEM file of HighLevel's Ed25519 webhook public key (default: $${PUBLIC_KEY_ENV}, PEM text or a file)`)
+      .action(async (options: WebhookCommandOptions) => {
+        const configFile = program.opts().config as string;
+        const publicKey = options.publicKey ?? process.env[PUBLIC_KEY_ENV];
+        if (!publicKey) throw new Error(`no webhook public key: pass --public-key <file> or set ${PUBLIC_KEY_ENV}`);
+        const port = Number(options.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port takes a port number, got "${options.port}"`);
+        // Fail fast on a broken users/ folder; after that git is read again for every delivery.
+        await loadOrReport(configFile);
+
+        const server = await startWebhookServer({
+          publicKey,
+          host: options.host,
+          port,
+          isDescribed: async (email) => describedInGit(await loadOrganisation(configFile), email),
+          log: (line) => out(`${new Date().toISOString()} ${line}`),
+        });
+        out(`listening for HighLevel webhooks on ${server.url}`);
+        err(colors.dim('Press Ctrl+C to stop.'));
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        await server.close();
+      }),
+  );
+};

@@ -1,0 +1,245 @@
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Organisation } from '../../config/model.js';
+import { highlevelDesired } from './mapping.js';
+
+/**
+ * HighLevel webhook deliveries (enerflo-highlevel.md §2.6): the body carries `timestamp` and
+ * `webhookId`, and `x-ghl-signature` is a base64 Ed25519 signature over the raw body bytes. A
+ * delivery is accepted only when the signature holds, the timestamp is recent and the webhookId new.
+ */
+
+export const SIGNATURE_HEADER = 'x-ghl-signature';
+export const DEFAULT_MAX_AGE_MS = 5 * 60_000;
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export type WebhookCheck =
+  | { ok: true; event: Record<string, unknown>; webhookId: string }
+  | { ok: false; status: number; reason: string };
+
+/** An Ed25519 public key from PEM text, a PEM file, or a KeyObject. */
+export function ed25519PublicKey(source: KeyObject | string): KeyObject {
+  let key: KeyObject;
+  if (typeof source === 'string') {
+    const pem = source.includes('-----BEGIN') ? source : readFileSync(source, 'utf8');
+    try {
+      key = createPublicKey(pem);
+    } catch (error) {
+      throw new Error(`the webhook public key is not a PEM public key: ${(error as Error).message}`);
+    }
+  } else {
+    key = source;
+  }
+  if (key.asymmetricKeyType !== 'ed25519') {
+    throw new Error(`the webhook public key is ${key.asymmetricKeyType ?? 'not asymmetric'}; HighLevel signs x-ghl-signature with Ed25519`);
+  }
+  return key;
+}
+
+function timestampOf(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value < 1e12 ? value * 1000 : value;
+  if (typeof value === 'string' && value.trim() !== '') {
+    if (/^\d+$/.test(value)) return timestampOf(Number(value));
+    const parsed = Date.parse(value);
+    return Number.isFinite(parsed) ? parsed : undefined;
+  }
+  return undefined;
+}
+
+/** Checks deliveries one by one, remembering webhookIds for as long as their timestamps stay fresh. */
+export class WebhookVerifier {
+  private readonly key: KeyObject;
+  private readonly maxAgeMs: number;
+  private readonly now: () => number;
+  private readonly seen = new Map<string, number>();
+
+  constructor(options: { publicKey: KeyObject | string; maxAgeMs?: number; now?: () => number }) {
+    this.key = ed25519PublicKey(options.publicKey);
+    this.maxAgeMs = options.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
+    this.now = options.now ?? Date.now;
+  }
+
+  check(raw: Buffer, signatureHeader: string | string[] | undefined): WebhookCheck {
+    const signature = Array.isArray(signatureHeader) ? signatureHeader[0] : signatureHeader;
+    if (!signature) return { ok: false, status: 401, reason: `missing ${SIGNATURE_HEADER} header` };
+    const bytes = /^[A-Za-z0-9+/]+={0,2}$/.test(signature.trim()) ? Buffer.from(signature.trim(), 'base64') : undefined;
+    if (!bytes || bytes.length !== 64) return { ok: false, status: 401, reason: `${SIGNATURE_HEADER} is not a base64 Ed25519 signature` };
+    let valid = false;
+    try {
+      valid = verify(null, raw, this.key, bytes);
+    } catch {
+      valid = false;
+    }
+    if (!valid) return { ok: false, status: 401, reason: 'signature does not match the body' };
+
+    let event: unknown;
+    try {
+      event = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return { ok: false, status: 400, reason: 'body is not JSON' };
+    }
+    if (!event || typeof event !== 'object' || Array.isArray(event)) return { ok: false, status: 400, reason: 'body is not a JSON object' };
+    const body = event as Record<string, unknown>;
+
+    const at = timestampOf(body.timestamp);
+    if (at === undefined) return { ok: false, status: 400, reason: 'missing or unreadable timestamp' };
+    const now = this.now();
+    if (now - at > this.maxAgeMs) return { ok: false, status: 401, reason: `stale delivery: timestamp ${String(body.timestamp)} is older than ${Math.round(this.maxAgeMs / 1000)} s` };
+    if (at - now > this.maxAgeMs) return { ok: false, status: 401, reason: `timestamp ${String(body.timestamp)} is in the future` };
+
+    const webhookId = body.webhookId;
+    if (typeof webhookId !== 'string' || webhookId === '') return { ok: false, status: 400, reason: 'missing webhookId' };
+    this.forgetExpired(now);
+    if (this.seen.has(webhookId)) return { ok: false, status: 409, reason: `replayed delivery: webhookId ${webhookId} was already received` };
+    // Kept until its timestamp could no longer pass the age check anyway.
+    this.seen.set(webhookId, at + this.maxAgeMs);
+    return { ok: true, event: body, webhookId };
+  }
+
+  /** Lets a delivery we failed to process be accepted again when HighLevel retries it. */
+  forget(webhookId: string): void {
+    this.seen.delete(webhookId);
+  }
+
+  private forgetExpired(now: number): void {
+    for (const [id, until] of this.seen) if (until < now) this.seen.delete(id);
+  }
+}
+
+/** How a new user's email stands against git; a plain boolean is "described" or not. */
+export type Described = boolean | { described: boolean; detail?: string };
+
+export interface WebhookServerOptions {
+  publicKey: KeyObject | string;
+  host?: string;
+  /** 0 lets the OS choose. */
+  port?: number;
+  isDescribed(email: string): Described | Promise<Described>;
+  log?: (line: string) => void;
+  maxAgeMs?: number;
+  now?: () => number;
+}
+
+export interface WebhookServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export interface UserCreateAnswer {
+  ok: true;
+  type: 'UserCreate';
+  userId?: string;
+  email: string;
+  described: boolean;
+  detail?: string;
+}
+
+/**
+ * The `roster webhook` endpoint: POST deliveries on any path. UserCreate events are answered (and
+ * logged) with whether git describes the new user; other events are acknowledged and ignored.
+ * HighLevel retries only a 429 (§2.6), so a failure to read git answers 429 and the delivery comes back.
+ */
+export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
+  const verifier = new WebhookVerifier(options);
+  const log = options.log ?? (() => undefined);
+
+  const server = http.createServer(async (req, res) => {
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method !== 'POST') {
+      send(405, { ok: false, error: 'deliveries are POSTed' });
+      return;
+    }
+    const raw = await readRaw(req);
+    if (raw === undefined) {
+      send(413, { ok: false, error: 'body too large' });
+      return;
+    }
+    const check = verifier.check(raw, req.headers[SIGNATURE_HEADER]);
+    if (!check.ok) {
+      log(`rejected a delivery: ${check.reason}`);
+      send(check.status, { ok: false, error: check.reason });
+      return;
+    }
+    const { event, webhookId } = check;
+    if (event.type !== 'UserCreate') {
+      log(`ignored a ${String(event.type ?? 'untyped')} event (${webhookId})`);
+      send(200, { ok: true, type: event.type ?? null, ignored: true });
+      return;
+    }
+    const email = typeof event.email === 'string' ? event.email.trim() : '';
+    if (!email) {
+      log(`rejected UserCreate ${webhookId}: no email in the event`);
+      send(400, { ok: false, error: 'UserCreate without an email' });
+      return;
+    }
+    let described: Described;
+    try {
+      described = await options.isDescribed(email);
+    } catch (error) {
+      verifier.forget(webhookId);
+      log(`could not check UserCreate ${email} against git (${(error as Error).message}); asked HighLevel to retry`);
+      send(429, { ok: false, error: 'could not read the declared state; retry later' });
+      return;
+    }
+    const verdict = typeof described === 'boolean' ? { described } : described;
+    const userId = typeof event.id === 'string' ? event.id : undefined;
+    const where = typeof event.locationId === 'string' ? `location ${event.locationId}` : typeof event.companyId === 'string' ? `agency ${event.companyId}` : 'HighLevel';
+    const detail = verdict.detail ? ` (${verdict.detail})` : '';
+    log(
+      verdict.described
+        ? `UserCreate ${email} in ${where}: described in git${detail}`
+        : `UserCreate ${email} in ${where}: NOT described in git${detail}; add them under users/ or remove them from HighLevel`,
+    );
+    const answer: UserCreateAnswer = { ok: true, type: 'UserCreate', userId, email, described: verdict.described, ...(verdict.detail ? { detail: verdict.detail } : {}) };
+    send(200, answer);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port, address } = server.address() as AddressInfo;
+  const host = address.includes(':') ? `[${address}]` : address;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function readRaw(req: http.IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * Whether git describes a HighLevel user: a person with this email who is active and has a role that
+ * maps onto HighLevel. Anything else is a user someone added by hand that the next plan will show.
+ */
+export function describedInGit(org: Organisation, email: string): { described: boolean; detail?: string } {
+  const person = org.peopleByKey.get(email.trim().toLowerCase());
+  if (!person) return { described: false };
+  if (!person.active) return { described: false, detail: 'in git, but offboarded (active: false)' };
+  if (!highlevelDesired(person, org)) return { described: false, detail: 'in git, but none of their roles maps onto HighLevel' };
+  return { described: true, detail: `${person.source.file}:${person.source.line}` };
+}
