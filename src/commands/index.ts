@@ -3,8 +3,9 @@ import { registerApply } from './apply.js';
 import { registerDemo } from './demo.js';
 import { registerPlan } from './plan.js';
 import { registerSandbox } from './sandbox.js';
+import { registerWebhook } from './webhook.js';
 
 /** Each command lives in its own module and registers itself on the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerPlan, registerApply, registerSandbox, registerDemo];
+export const commands: RegisterCommand[] = [registerPlan, registerApply, registerSandbox, registerDemo, registerWebhook];
