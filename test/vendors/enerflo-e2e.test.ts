@@ -1,0 +1,203 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Operation, Plan } from '../../src/reconcile/types.js';
+import type { EmulatorOptions } from '../../src/sandbox/emulator-kit.js';
+import type { EnerfloState } from '../../src/vendors/enerflo/emulator.js';
+import { makeWorkspace, startHarness, type Harness, type Workspace } from '../helpers/workspace.js';
+
+// End to end over real HTTP: YAML in a workspace, the loader, the engine's plan and apply, the Enerflo
+// adapter and the Enerflo emulator seeded from examples/sandbox/enerflo.json.
+const fixture = JSON.parse(readFileSync(new URL('../../examples/sandbox/enerflo.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+
+const config = {
+  users: 'users',
+  vendors: {
+    enerflo: { kind: 'enerflo', baseUrl: 'https://enerflo.io', credentials: { apiKey: { env: 'ENERFLO_API_KEY' } } },
+  },
+};
+
+const offices = {
+  offices: [
+    { key: 'austin', name: 'Austin', timezone: 'America/Chicago', enerflo: { officeId: 101 } },
+    { key: 'phoenix', name: 'Phoenix', timezone: 'America/Phoenix', enerflo: { officeId: 102 } },
+    { key: 'denver', name: 'Denver', timezone: 'America/Denver', enerflo: { officeId: 103 } },
+  ],
+};
+
+const roles = {
+  roles: [
+    { key: 'sales-rep', enerflo: { roles: ['Sales Rep'], sendWelcomeEmail: true } },
+    { key: 'regional-manager', enerflo: { roles: ['Regional Manager'], optimusAccess: true } },
+    { key: 'office-admin' },
+  ],
+};
+
+const person = (email: string, first: string, last: string, role: string, office: string, extra: Record<string, unknown> = {}) => ({
+  email,
+  firstName: first,
+  lastName: last,
+  roles: [role],
+  office,
+  ...extra,
+});
+const maria = 'maria.gonzalez@sunpath.example';
+const rachel = 'rachel.foster@sunpath.example';
+const daniel = 'daniel.reyes@sunpath.example';
+
+const people = [
+  // Enerflo has no Optimus access for her.
+  person(maria, 'Maria', 'Gonzalez', 'regional-manager', 'austin', { phone: '(512) 555-0101', externalId: 'HR-1001' }),
+  // Enerflo has "Jake Thomson".
+  person('jake.thompson@sunpath.example', 'Jake', 'Thompson', 'sales-rep', 'austin', { phone: '512.555.0102', manager: maria, externalId: 'HR-1002' }),
+  // Same once phones and email case are normalised.
+  person('priya.patel@sunpath.example', 'Priya', 'Patel', 'sales-rep', 'austin', { phone: '+1 512 555 0103', manager: maria, externalId: 'HR-1003' }),
+  // Left the company; still active in Enerflo.
+  person('diego.ramirez@sunpath.example', 'Diego', 'Ramirez', 'sales-rep', 'austin', { manager: maria, externalId: 'HR-1007', active: false }),
+  person(daniel, 'Daniel', 'Reyes', 'regional-manager', 'phoenix', { phone: '+1-602-555-0121', externalId: 'HR-2001' }),
+  // Also oversees Phoenix: an extra office on the Regional Manager role.
+  person(rachel, 'Rachel', 'Foster', 'regional-manager', 'denver', { phone: '(720) 555-0141', externalId: 'HR-3001', vendors: { enerflo: { officeIds: [102] } } }),
+  // Deactivated in Enerflo; back at work.
+  person('noah.bennett@sunpath.example', 'Noah', 'Bennett', 'sales-rep', 'denver', { phone: '720.555.0142', manager: rachel, externalId: 'HR-3002' }),
+  // New.
+  person('aisha.khan@sunpath.example', 'Aisha', 'Khan', 'sales-rep', 'phoenix', { phone: '(602) 555-0122', manager: daniel, externalId: 'HR-2002' }),
+  // A new manager and a new report: the manager is created first and the report gets her id.
+  person('victoria.hale@sunpath.example', 'Victoria', 'Hale', 'regional-manager', 'denver'),
+  person('zoe.price@sunpath.example', 'Zoe', 'Price', 'sales-rep', 'denver', { manager: 'victoria.hale@sunpath.example' }),
+  // No Enerflo role: not in Enerflo at all.
+  person('olivia.chen@sunpath.example', 'Olivia', 'Chen', 'office-admin', 'austin', { manager: maria }),
+];
+
+let workspace: Workspace | undefined;
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  await workspace?.remove();
+  harness = undefined;
+  workspace = undefined;
+});
+
+async function setUp(options: { people?: unknown[]; emulator?: EmulatorOptions } = {}): Promise<{ harness: Harness; state: EnerfloState }> {
+  workspace = await makeWorkspace(config, {
+    'offices.yaml': offices,
+    'roles.yaml': roles,
+    'people.yaml': { people: options.people ?? people },
+  });
+  harness = await startHarness(workspace.configFile, { enerflo: structuredClone(fixture) }, () => options.emulator ?? {});
+  return { harness, state: harness.sandbox.emulators.get('enerflo')!.state as EnerfloState };
+}
+
+const summary = (plan: Plan) => plan.vendors[0].operations.map((op) => `${op.action} ${op.key}`).sort();
+const op = (plan: Plan, key: string): Operation | undefined => plan.vendors[0].operations.find((o) => o.key === key);
+const user = (state: EnerfloState, email: string) => state.users.find((u) => u.email.toLowerCase() === email)!;
+
+describe('Enerflo end to end: plan and apply', () => {
+  it('plans creates, updates, a deactivation and a reactivation; leaves the hand-added user alone; never writes', async () => {
+    const { harness } = await setUp();
+    const plan = await harness.plan();
+    const vendor = plan.vendors[0];
+    expect(vendor.errors).toEqual([]);
+    expect(summary(plan)).toEqual([
+      'create aisha.khan@sunpath.example',
+      'create victoria.hale@sunpath.example',
+      'create zoe.price@sunpath.example',
+      'deactivate diego.ramirez@sunpath.example',
+      'reactivate noah.bennett@sunpath.example',
+      'update jake.thompson@sunpath.example',
+      'update maria.gonzalez@sunpath.example',
+      'update rachel.foster@sunpath.example',
+    ]);
+    expect(vendor.unchanged).toBe(2);
+    expect(vendor.unmanaged.map((u) => [u.email, u.reason])).toEqual([['brandon.cole@sunpath.example', 'not described in git']]);
+    expect(op(plan, 'jake.thompson@sunpath.example')?.changes).toEqual([{ field: 'lastName', before: 'Thomson', after: 'Thompson' }]);
+    expect(op(plan, maria)?.changes).toEqual([{ field: 'optimusAccess', before: false, after: true }]);
+    expect(op(plan, rachel)?.changes).toEqual([{ field: 'officeIds', before: [], after: ['102'] }]);
+    expect(op(plan, 'noah.bennett@sunpath.example')?.changes).toEqual([{ field: 'active', before: false, after: true }]);
+    // The manager is created before her report.
+    const order = vendor.operations.map((o) => o.key);
+    expect(order.indexOf('victoria.hale@sunpath.example')).toBeLessThan(order.indexOf('zoe.price@sunpath.example'));
+    expect(harness.writes()).toEqual([]);
+  });
+
+  it('applies the plan, and a second run finds nothing to do', async () => {
+    const { harness, state } = await setUp();
+    const report = await harness.apply();
+    expect(report.results.filter((r) => !r.ok)).toEqual([]);
+    expect(report.summary).toEqual({ succeeded: 8, failed: 0, skipped: 0 });
+
+    const victoria = user(state, 'victoria.hale@sunpath.example');
+    const zoe = user(state, 'zoe.price@sunpath.example');
+    expect(zoe.manager_id).toBe(victoria.id);
+    expect(victoria.office_ids).toEqual([103]);
+    expect(user(state, 'aisha.khan@sunpath.example')).toMatchObject({ phone: '6025550122', office_ids: [102], timezone: 'America/Phoenix', external_id: 'HR-2002' });
+    expect(user(state, rachel).office_ids).toEqual([103, 102]);
+    expect(user(state, 'diego.ramirez@sunpath.example').active).toBe(false);
+    expect(user(state, 'noah.bennett@sunpath.example').active).toBe(true);
+    expect(user(state, 'jake.thompson@sunpath.example').last_name).toBe('Thompson');
+    expect(user(state, maria).optimus_access).toBe(true);
+    // Welcome emails for the two new Sales Reps; no password ever sent.
+    expect(state.outbox.map((m) => m.to).sort()).toEqual(['aisha.khan@sunpath.example', 'zoe.price@sunpath.example']);
+    expect(state.users.some((u) => u.has_password)).toBe(false);
+    // The hand-added user is untouched.
+    expect(user(state, 'brandon.cole@sunpath.example').updated_at).toBe('2025-10-14T18:22:09Z');
+
+    const again = await harness.plan();
+    expect(again.vendors[0].operations).toEqual([]);
+    expect(again.vendors[0].errors).toEqual([]);
+    expect(again.vendors[0].unchanged).toBe(10);
+  });
+
+  it('surfaces vendor rules that fail at apply as that person\'s error while the others apply', async () => {
+    const { harness, state } = await setUp({
+      people: [
+        ...people.filter((p) => p.email !== 'jake.thompson@sunpath.example'),
+        // Jake has leads attributed to him: Enerflo will not take the Sales Rep role away.
+        person('jake.thompson@sunpath.example', 'Jake', 'Thompson', 'regional-manager', 'austin', { phone: '512.555.0102', externalId: 'HR-1002' }),
+        // Taken by a user of another company on Enerflo: invisible to our key.
+        person('jordan.blake@brightpath.example', 'Jordan', 'Blake', 'sales-rep', 'austin'),
+      ],
+    });
+    const report = await harness.apply();
+    const failed = Object.fromEntries(report.results.filter((r) => !r.ok).map((r) => [r.key, r.error]));
+    expect(Object.keys(failed).sort()).toEqual(['jake.thompson@sunpath.example', 'jordan.blake@brightpath.example']);
+    expect(failed['jake.thompson@sunpath.example']).toMatch(
+      /PUT \/api\/v3\/users answered 422: roles: The Sales Rep role cannot be removed while leads, surveys or appointments are attributed/,
+    );
+    expect(failed['jordan.blake@brightpath.example']).toMatch(/POST \/api\/v3\/users answered 422: email: The email has already been taken\./);
+    expect(report.summary).toEqual({ succeeded: 7, failed: 2, skipped: 0 });
+    expect(user(state, 'jake.thompson@sunpath.example').roles).toEqual(['Sales Rep']);
+
+    // Once the leads are reassigned, the next run finishes the job.
+    user(state, 'jake.thompson@sunpath.example').has_attributed_leads = false;
+    const next = await harness.plan();
+    expect(summary(next)).toEqual(['create jordan.blake@brightpath.example', 'update jake.thompson@sunpath.example']);
+    const retry = await harness.apply(next);
+    expect(retry.results.filter((r) => !r.ok).map((r) => r.key)).toEqual(['jordan.blake@brightpath.example']);
+    expect(user(state, 'jake.thompson@sunpath.example')).toMatchObject({ roles: ['Regional Manager'], manager_id: null });
+  });
+
+  it('never creates anyone twice when the answer to a create is lost', async () => {
+    const { harness, state } = await setUp();
+    const plan = await harness.plan();
+    const emulator = harness.sandbox.emulators.get('enerflo')!;
+    // Every POST is carried out and its answer lost; reads and updates go through.
+    emulator.setFaults({ lostWrite: 1 });
+    const onlyCreates: Plan = { ...plan, vendors: [{ ...plan.vendors[0], operations: plan.vendors[0].operations.filter((o) => o.action === 'create') }] };
+    const report = await harness.apply(onlyCreates);
+    emulator.setFaults(undefined);
+    expect(emulator.requests.filter((r) => r.fault === 'lostWrite').length).toBeGreaterThanOrEqual(3);
+    expect(report.results.filter((r) => !r.ok)).toEqual([]);
+    for (const email of ['aisha.khan@sunpath.example', 'victoria.hale@sunpath.example', 'zoe.price@sunpath.example']) {
+      expect(state.users.filter((u) => u.email === email)).toHaveLength(1);
+    }
+    const again = await harness.plan();
+    expect(summary(again).filter((s) => s.startsWith('create'))).toEqual([]);
+  });
+
+  it('paces itself under a shrunk budget instead of being refused', async () => {
+    const { harness } = await setUp({ emulator: { rateLimit: { limit: 5, windowMs: 1_000 } } });
+    const report = await harness.apply();
+    expect(report.summary.failed).toBe(0);
+    const again = await harness.plan();
+    expect(again.vendors[0].operations).toEqual([]);
+  });
+});
