@@ -10,11 +10,14 @@ import type { VendorAdapter } from '../vendors/types.js';
 import type { RegisterCommand } from './index.js';
 import { colors, err, out } from './output.js';
 import { addVendorOptions, openSession, planSession, type Session, type VendorCommandOptions } from './session.js';
+// GitHub (issue 5): --expect-checksum, so a merge applies what was reviewed.
+import { verifyChecksum } from '../reconcile/checksum.js';
 
 export interface ApplyOptions extends VendorCommandOptions {
   yes?: boolean;
   report?: string | false;
   force?: boolean;
+  expectChecksum?: string;
 }
 
 export const registerApply: RegisterCommand = (program) => {
@@ -23,6 +26,7 @@ export const registerApply: RegisterCommand = (program) => {
     .argument('[planfile]', 'a plan saved by `roster plan --out`: only its operations run, and any whose live side changed is refused')
     .option('-y, --yes', 'apply without asking')
     .option('--force', 'apply even when the plan is over a safety threshold')
+    .option('--expect-checksum <sha256>', 'refuse unless the plan computed now has this checksum (the reviewed plan\'s)')
     .option('--report <file>', 'where to write the machine-readable apply report', 'apply-report.json')
     .option('--no-report', 'do not write the apply report');
   addVendorOptions(command).action(async (planfile: string | undefined, options: ApplyOptions) => {
@@ -65,6 +69,14 @@ async function applySaved(session: Session, saved: SavedPlan, options: ApplyOpti
 
 async function showAndApply(session: Session, plan: Plan, options: ApplyOptions, refused: OperationResult[] = []): Promise<number> {
   out(renderText(plan));
+  if (options.expectChecksum && hasChanges(plan)) {
+    const verdict = verifyChecksum(plan, options.expectChecksum);
+    if (!verdict.ok) {
+      err(`${colors.red('error:')} ${verdict.message}`);
+      return 1;
+    }
+    err(colors.dim(verdict.message));
+  }
   const violations = thresholdViolations(plan, session.org.config.vendors);
   if (violations.length > 0 && !options.force) {
     for (const v of violations) err(`${colors.red('error:')} ${v.message}`);

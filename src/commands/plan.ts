@@ -1,24 +1,31 @@
 import { Command, Option } from 'commander';
 import { renderJson } from '../render/json.js';
 import { renderText } from '../render/text.js';
+import type { Organisation } from '../config/model.js';
 import { hasChanges, type Plan } from '../reconcile/types.js';
 import type { RegisterCommand } from './index.js';
 import { thresholdViolations } from '../reconcile/safety.js';
 import { writeSavedPlan } from '../reconcile/saved-plan.js';
 import { colors, err, out } from './output.js';
 import { addVendorOptions, openSession, planSession, type VendorCommandOptions } from './session.js';
+// GitHub (issue 5): the markdown format and --github-comment.
+import { postPlanComment } from '../github/comments.js';
+import { githubContextFromEnv } from '../github/context.js';
+import { renderMarkdown } from '../render/markdown.js';
 
 export interface PlanOptions extends VendorCommandOptions {
   format: 'text' | 'json' | 'markdown';
   detailedExitcode?: boolean;
   out?: string;
   force?: boolean;
+  githubComment?: boolean;
 }
 
-/** Renderers by format; markdown is registered by the GitHub module. */
-export const planRenderers: Record<string, (plan: Plan) => string> = {
+/** Renderers by format. Markdown is the GitHub view: masked, and here uncut (the comment is cut to fit). */
+export const planRenderers: Record<string, (plan: Plan, org: Organisation) => string> = {
   text: renderText,
   json: (plan) => renderJson(plan),
+  markdown: (plan, org) => renderMarkdown(plan, { maskEmails: org.config.github.maskEmails, maxLength: Infinity }),
 };
 
 /** 0 when nothing is to do, 2 when there are changes, 1 on errors: Terraform's --detailed-exitcode. */
@@ -33,14 +40,21 @@ export const registerPlan: RegisterCommand = (program) => {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .option('--detailed-exitcode', 'exit 0 with no changes, 2 with changes, 1 on errors')
     .option('--out <file>', 'also save the plan, with what each operation expects to find live, for `roster apply FILE`')
-    .option('--force', 'do not fail when the plan is over a safety threshold');
+    .option('--force', 'do not fail when the plan is over a safety threshold')
+    .option('--github-comment', 'post the plan as the roster comment on the pull request (GitHub Actions)');
   addVendorOptions(command).action(async (options: PlanOptions) => {
+    // Read before any vendor is asked, so a missing GITHUB_TOKEN fails fast.
+    const github = options.githubComment ? githubContextFromEnv(process.env, { pullRequest: true }) : undefined;
     const session = await openSession(program.opts().config, options);
     try {
       const plan = await planSession(session);
       const render = planRenderers[options.format];
       if (!render) throw new Error(`the ${options.format} format is not available`);
-      out(render(plan));
+      out(render(plan, session.org));
+      if (github) {
+        const posted = await postPlanComment(github, plan, session.org.config.github);
+        err(`plan comment ${posted.created ? 'created' : 'updated'}: ${posted.url}`);
+      }
       if (options.out) await writeSavedPlan(options.out, plan);
       const violations = options.force ? [] : thresholdViolations(plan, session.org.config.vendors);
       for (const v of violations) err(`${colors.red('error:')} ${v.message}`);

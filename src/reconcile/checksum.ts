@@ -19,6 +19,14 @@ export function planChecksum(plan: Plan): string {
   return createHash('sha256').update(JSON.stringify({ checksum: 'roster-plan/1', vendors })).digest('hex');
 }
 
+/**
+ * The checksum a narrowed apply (`--vendor NAME`) expects, from the checksums a plan comment
+ * carries: the vendor's own, or that of an empty plan when the reviewed plan had nothing for it.
+ */
+export function checksumForVendor(perVendor: Record<string, string>, vendor: string): string {
+  return perVendor[vendor] ?? planChecksum({ version: 1, vendors: [], summary: { create: 0, update: 0, deactivate: 0, reactivate: 0, delete: 0, unchanged: 0, errors: 0 } });
+}
+
 /** One checksum per vendor instance with operations: what a matrix job applying one vendor expects. */
 export function vendorChecksums(plan: Plan): Record<string, string> {
   const sums: Record<string, string> = {};

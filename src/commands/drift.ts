@@ -1,0 +1,53 @@
+import { Command } from 'commander';
+import { githubContextFromEnv, type GitHubContext } from '../github/context.js';
+import { syncDriftIssue } from '../github/drift-issue.js';
+import { appendStepSummary } from '../github/summary.js';
+import { renderMarkdown } from '../render/markdown.js';
+import type { Plan } from '../reconcile/types.js';
+import { renderText } from '../render/text.js';
+import type { RegisterCommand } from './index.js';
+import { err, out } from './output.js';
+import { planExitCode } from './plan.js';
+import { addVendorOptions, openSession, planSession, type VendorCommandOptions } from './session.js';
+
+export interface DriftOptions extends VendorCommandOptions {
+  githubIssue?: boolean;
+}
+
+/**
+ * `roster drift`: the scheduled question "do the vendors still match git?". Plans (never writes),
+ * prints the plan, and exits like `plan --detailed-exitcode`: 0 no drift, 2 drift, 1 errors.
+ * With --github-issue it keeps one `roster-drift` issue open while there is drift and closes it after.
+ */
+export const registerDrift: RegisterCommand = (program) => {
+  const command = new Command('drift')
+    .description('Check whether live users still match git; exit 0 no drift, 2 drift, 1 on errors. Never writes to a vendor.')
+    .option('--github-issue', 'open, update or close the issue labelled roster-drift (GitHub Actions environment)');
+  addVendorOptions(command).action(async (options: DriftOptions) => {
+    // Before any vendor is asked: a missing token should not cost a full plan to find out.
+    const github = options.githubIssue ? githubContextFromEnv(process.env) : undefined;
+    const session = await openSession(program.opts().config, options);
+    try {
+      const plan = await planSession(session);
+      out(renderText(plan));
+      const markdown = renderMarkdown(plan, {
+        maskEmails: session.org.config.github.maskEmails,
+        title: 'roster drift',
+        fullPlanUrl: github?.runUrl,
+      });
+      await appendStepSummary(markdown);
+      if (github) await reportDrift(github, plan, markdown);
+      process.exitCode = planExitCode(plan, true);
+    } finally {
+      await session.close();
+    }
+  });
+  program.addCommand(command);
+};
+
+async function reportDrift(github: GitHubContext, plan: Plan, markdown: string): Promise<void> {
+  const result = await syncDriftIssue(github, plan, markdown);
+  const where = result.number !== undefined ? ` #${result.number}${result.url ? ` (${result.url})` : ''}` : '';
+  const said = { opened: 'opened', updated: 'updated', closed: 'closed: no drift any more', none: 'none open, none needed' }[result.action];
+  err(`drift issue${where}: ${said}`);
+}

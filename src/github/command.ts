@@ -1,0 +1,70 @@
+import { Command } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+import { formatDiagnostic } from '../config/diagnostics.js';
+import { validateState } from '../config/loader.js';
+import { checksumForVendor } from '../reconcile/checksum.js';
+import { renderAnnotations, renderDiagnosticsMarkdown } from '../render/annotations.js';
+import type { MaskOptions } from '../render/mask.js';
+import { postInvalidStateComment, mergedPlanChecksums } from './comments.js';
+import { githubContextFromEnv } from './context.js';
+import { appendStepSummary } from './summary.js';
+
+/**
+ * `roster github …`: the steps of the workflows that only make sense on GitHub Actions.
+ *   validate  problems as annotations on the changed lines (and in the plan comment with --comment)
+ *   checksum  the checksum of the plan reviewed on the pull request that merged a commit
+ */
+export function registerGithub(program: Command): void {
+  const github = new Command('github').description('Steps of the GitHub workflows (annotations, the reviewed plan checksum)');
+
+  github
+    .command('validate')
+    .description('Validate the declared state; report problems as GitHub annotations and in the job summary. No network but GitHub.')
+    .option('--comment', 'also put the problems in the roster comment on the pull request')
+    .action(async (options: { comment?: boolean }) => {
+      const configFile = program.opts().config as string;
+      // A token is needed only for --comment; ask for it before anything else runs.
+      const ctx = options.comment ? githubContextFromEnv(process.env, { pullRequest: true }) : undefined;
+      const { org, diagnostics } = await validateState(configFile);
+      if (org) {
+        process.stderr.write('the declared state is valid\n');
+        return;
+      }
+      const mask = await maskOptionsOf(configFile);
+      for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+      // Workflow commands are read from stdout.
+      process.stdout.write(renderAnnotations(diagnostics, mask));
+      await appendStepSummary(`### roster: ${diagnostics.length} problem(s) in the declared state\n\n${renderDiagnosticsMarkdown(diagnostics, mask)}`);
+      if (ctx) await postInvalidStateComment(ctx, diagnostics, mask);
+      process.exitCode = 1;
+    });
+
+  github
+    .command('checksum')
+    .description('Print the checksum of the plan reviewed on the pull request that merged a commit (for apply --expect-checksum)')
+    .option('--sha <sha>', 'the merged commit (default: GITHUB_SHA)')
+    .option('--vendor <name>', 'the checksum of this vendor instance only (a matrix job applying one vendor)')
+    .action(async (options: { sha?: string; vendor?: string }) => {
+      const ctx = githubContextFromEnv(process.env);
+      const reviewed = await mergedPlanChecksums(ctx, options.sha ?? ctx.sha);
+      process.stderr.write(`plan reviewed on pull request #${reviewed.pullNumber}: ${reviewed.commentUrl}\n`);
+      process.stdout.write(`${options.vendor ? checksumForVendor(reviewed.vendors, options.vendor) : reviewed.checksum}\n`);
+    });
+
+  program.addCommand(github);
+}
+
+/**
+ * Whether to mask emails, read straight from the root config: when the state does not validate
+ * there is no organisation to ask. Unreadable config: mask, the safe side.
+ */
+async function maskOptionsOf(configFile: string): Promise<MaskOptions> {
+  try {
+    const raw = parse(await readFile(configFile, 'utf8')) as { github?: { maskEmails?: unknown } } | null;
+    const value = raw?.github?.maskEmails;
+    return { maskEmails: typeof value === 'boolean' ? value : false };
+  } catch {
+    return { maskEmails: true };
+  }
+}
