@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { registerApply } from './apply.js';
 import { registerDemo } from './demo.js';
+import { registerDrift } from './drift.js';
+import { registerGithub } from '../github/command.js';
 import { registerPlan } from './plan.js';
 import { registerSandbox } from './sandbox.js';
 import { registerWebhook } from './webhook.js';
@@ -8,4 +10,4 @@ import { registerWebhook } from './webhook.js';
 /** Each command lives in its own module and registers itself on the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerPlan, registerApply, registerSandbox, registerDemo, registerWebhook];
+export const commands: RegisterCommand[] = [registerPlan, registerApply, registerSandbox, registerDemo, registerWebhook, registerDrift, registerGithub];
