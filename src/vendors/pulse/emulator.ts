@@ -187,7 +187,7 @@ function header(req: EmuRequest, name: string): string | undefined {
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DELIVERY_PREFS = new Set(['website', 'weekly_email_digest', 'monthly_email_digest', 'email', 'sms']);
 
-export function startPulseEmulator(fixture: unknown, options: PulseEmulatorOptions = {}): Promise<Emulator> {
+export async function startPulseEmulator(fixture: unknown, options: PulseEmulatorOptions = {}): Promise<Emulator> {
   const parsed = parsePulseFixture(fixture);
   const ttl = options.tokenTtlMs ?? (parsed.tokenTtlSeconds !== undefined ? parsed.tokenTtlSeconds * 1000 : PULSE_TOKEN_TTL_MS);
   const state = new PulseState(parsed, ttl);
