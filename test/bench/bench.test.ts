@@ -1,0 +1,69 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { benchVendors } from '../../src/bench/vendors.js';
+
+const run = promisify(execFile);
+
+/**
+ * Runs the real `npm run bench` harness (dist/, built by the global setup) at a tiny size and checks
+ * the results.json contract and the printed table. Timing is the benchmark's business, never a test's:
+ * nothing here asserts on milliseconds, memory or rates.
+ */
+describe('npm run bench (200 people)', () => {
+  let dir: string;
+  let stdout: string;
+  let results: { runs: Record<string, unknown>[] };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'roster-bench-'));
+    const out = path.join(dir, 'results.json');
+    ({ stdout } = await run(
+      process.execPath,
+      ['dist/bench/run.js', '--sizes', '200', '--out', out, '--data', path.join(dir, 'data'), '--apply-seconds', '1'],
+      { timeout: 120_000 },
+    ));
+    results = JSON.parse(await readFile(out, 'utf8'));
+  }, 150_000);
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes exactly the contract: {runs: [{people, vendor, plan, apply}]}', () => {
+    expect(Object.keys(results)).toEqual(['runs']);
+    expect(results.runs.map((r) => r.vendor)).toEqual(benchVendors.map((v) => v.kind));
+    for (const r of results.runs) {
+      expect(Object.keys(r)).toEqual(['people', 'vendor', 'plan', 'apply']);
+      expect(r.people).toBe(200);
+      expect(Object.keys(r.plan as object)).toEqual(['requests', 'floorRequests', 'ms', 'floorMs', 'peakRssMB']);
+      expect(Object.keys(r.apply as object)).toEqual(['requests', 'floorRequests', 'rateShare', 'http429']);
+      for (const value of [...Object.values(r.plan as object), ...Object.values(r.apply as object)]) {
+        expect(typeof value).toBe('number');
+        expect(Number.isFinite(value)).toBe(true);
+        expect(value).toBeGreaterThanOrEqual(0);
+      }
+    }
+  });
+
+  it('counts requests against floors that follow from the generated organisation', () => {
+    for (const r of results.runs) {
+      const plan = r.plan as { requests: number; floorRequests: number };
+      const apply = r.apply as { requests: number; floorRequests: number; http429: number };
+      expect(plan.floorRequests).toBeGreaterThanOrEqual(1);
+      expect(plan.requests).toBeGreaterThanOrEqual(plan.floorRequests);
+      // 5% new and 5% drifted: 20 changes, one write each at the floor.
+      expect(apply.floorRequests).toBe(plan.floorRequests + 20);
+      expect(apply.requests).toBeGreaterThanOrEqual(apply.floorRequests);
+      expect(Number.isInteger(apply.http429)).toBe(true);
+    }
+  });
+
+  it('prints the markdown table with a row per vendor', () => {
+    expect(stdout).toContain('| people | vendor |');
+    for (const v of benchVendors) expect(stdout).toMatch(new RegExp(`^\\| 200 \\| ${v.kind} \\|`, 'm'));
+  });
+});
