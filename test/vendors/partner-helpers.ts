@@ -5,7 +5,7 @@ import { HttpClient } from '../../src/http/client.js';
 import type { EmulatorOptions } from '../../src/sandbox/emulator-kit.js';
 import { PartnerAdapter } from '../../src/vendors/partner/adapter.js';
 import { startPartnerEmulator, type PartnerEmulatorState, type PartnerFixture } from '../../src/vendors/partner/emulator.js';
-import type { DesiredRecord, FieldValue } from '../../src/vendors/types.js';
+import type { DesiredRecord, FieldValue, VendorAdapter } from '../../src/vendors/types.js';
 
 export const TOKEN = 'sandbox-partner-token';
 export const OTHER_TOKEN = 'other-partner-token';
@@ -51,7 +51,7 @@ export function partnerConfig(baseUrl: string, extra: Record<string, unknown> = 
   } as VendorInstanceConfig;
 }
 
-export function partnerAdapter(baseUrl: string, options: { token?: string; config?: Record<string, unknown> } = {}) {
+export function partnerAdapter(baseUrl: string, options: { token?: string; config?: Record<string, unknown> } = {}): VendorAdapter {
   const token = options.token ?? TOKEN;
   const http = new HttpClient({
     vendor: 'partner',
