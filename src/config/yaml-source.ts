@@ -174,17 +174,29 @@ export async function readYamlFile(absolutePath: string, file: string, what: str
   });
   if (diagnostics.length > 0) return { source, diagnostics };
 
+  // One diagnostic for the first anchor and one for the first alias: a bomb has thousands of them.
+  const anchors: { offset: number; name: string }[] = [];
+  const aliases: { offset: number; name: string }[] = [];
   visit(doc, {
     Node(_key, node) {
-      if (isAlias(node)) {
-        const { line, col } = source.position(node.range?.[0] ?? 0);
-        diagnostics.push(fileProblem(file, `YAML aliases (*${node.source}) are not allowed in ${what}`, 'write the value out in full; roster refuses anchors and aliases so a file cannot expand into an "alias bomb"', line, col));
-      } else if (node.anchor) {
-        const { line, col } = source.position(node.range?.[0] ?? 0);
-        diagnostics.push(fileProblem(file, `YAML anchors (&${node.anchor}) are not allowed in ${what}`, 'write the value out in full; roster refuses anchors and aliases so a file cannot expand into an "alias bomb"', line, col));
+      if (isAlias(node)) aliases.push({ offset: node.range?.[0] ?? 0, name: node.source });
+      else if (node.anchor) {
+        const start = node.range?.[0] ?? 0;
+        const at = text.lastIndexOf(`&${node.anchor}`, start);
+        anchors.push({ offset: at >= 0 ? at : start, name: node.anchor });
       }
     },
   });
+  const hint = 'write the values out in full; roster refuses anchors and aliases so no file can expand into an "alias bomb"';
+  const more = (n: number) => (n > 1 ? ` (${n} in this file)` : '');
+  if (anchors.length > 0) {
+    const { line, col } = source.position(anchors[0].offset);
+    diagnostics.push(fileProblem(file, `YAML anchors (&${anchors[0].name}) are not allowed in ${what}${more(anchors.length)}`, hint, line, col));
+  }
+  if (aliases.length > 0) {
+    const { line, col } = source.position(aliases[0].offset);
+    diagnostics.push(fileProblem(file, `YAML aliases (*${aliases[0].name}) are not allowed in ${what}${more(aliases.length)}`, hint, line, col));
+  }
   if (diagnostics.length > 0) return { source, diagnostics };
 
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {

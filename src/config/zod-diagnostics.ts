@@ -101,6 +101,11 @@ export function zodDiagnostics(
     }
     if (skip(path)) continue;
     const value = valueAt(data, path);
+    // A schema's own message (e.g. "a literal secret is not allowed") says more than any generic one.
+    if (!/^(Invalid|Too (small|big)|Unrecognized)/.test(issue.message)) {
+      out.push(source.diagnostic(path, issue.message));
+      continue;
+    }
     const { complete } = source.nodeAt(path);
     if (issue.code === 'invalid_type') {
       if (value === undefined && !complete) {
