@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { registerSchema } from './schema.js';
+import { registerValidate } from './validate.js';
 import { registerApply } from './apply.js';
 import { registerDemo } from './demo.js';
 import { registerDrift } from './drift.js';
@@ -10,4 +12,4 @@ import { registerWebhook } from './webhook.js';
 /** Each command lives in its own module and registers itself on the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerPlan, registerApply, registerSandbox, registerDemo, registerWebhook, registerDrift, registerGithub];
+export const commands: RegisterCommand[] = [registerValidate, registerSchema, registerPlan, registerApply, registerSandbox, registerDemo, registerWebhook, registerDrift, registerGithub];
