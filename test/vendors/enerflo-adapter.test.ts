@@ -305,6 +305,20 @@ describe('Enerflo adapter: writes', () => {
     for (const [field, value] of Object.entries(record.fields)) expect(listed.fields[field], field).toEqual(value);
   });
 
+  it('reports a create whose follow-up PUT fails as a plain failure naming the new id', async () => {
+    const nowhere = { ...offices.dallas, key: 'nowhere', enerflo: { officeId: '999' } };
+    const p = person('rita.regional@sunrise.example', { roles: [roles.regional], office: nowhere as never });
+    const error = (await adapterFor(emu.url)
+      .create(desiredFor(p, orgOf([p])), noIds)
+      .catch((e: unknown) => e)) as VendorHttpError;
+    const created = live('rita.regional@sunrise.example');
+    expect(error.message).toBe(
+      `created as Enerflo user ${created.id}, but setting offices or status failed: enerflo: PUT /api/v3/users answered 422: office_ids.0: The selected office_ids.0 is invalid.`,
+    );
+    expect(error.ambiguous).toBe(false);
+    expect(error.status).toBe(422);
+  });
+
   it('updates with the full desired state, id in the body, roles and office_ids in full', async () => {
     const boss = person('admin@sunrise.example', { roles: [roles.regional] });
     const p = person('sam.rep@sunrise.example', {

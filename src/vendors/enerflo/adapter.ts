@@ -149,8 +149,11 @@ export class EnerfloAdapter implements VendorAdapter {
       try {
         await this.put({ id: wireId(vendorId), ...('office' in f ? { office_ids: this.officeIds(f) } : {}), ...(desired.active ? {} : { active: false }) });
       } catch (error) {
-        if (error instanceof Error) error.message = `created as Enerflo user ${vendorId}, but setting offices or status failed: ${error.message}`;
-        throw error;
+        // Not ambiguous: the user certainly exists, so the engine must not look for a create to repeat;
+        // the next plan shows what is left as an update.
+        const cause = error instanceof VendorHttpError ? error : undefined;
+        const message = error instanceof Error ? error.message : String(error);
+        throw new VendorHttpError(`created as Enerflo user ${vendorId}, but setting offices or status failed: ${message}`, cause?.kind ?? 'http', cause?.status, cause?.body);
       }
     }
     return { vendorId };
