@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import type { Organisation, ResolvedPerson } from '../../src/config/model.js';
+import { comparablePhone, highlevelDesired } from '../../src/vendors/highlevel/mapping.js';
+import { highlevelPermissionDefaults } from '../../src/vendors/highlevel/permissions.js';
+
+const source = { file: 'users/x.yaml', line: 1, col: 1 };
+const org = {} as Organisation;
+
+const role = (key: string, highlevel?: Record<string, unknown>) => ({ key, source, ...(highlevel ? { highlevel } : {}) });
+
+function person(roles: ReturnType<typeof role>[], over: Record<string, unknown> = {}): ResolvedPerson {
+  return {
+    key: 'jo@example.com',
+    email: 'Jo@Example.com',
+    firstName: 'Jo',
+    lastName: 'Smith',
+    active: true,
+    roles,
+    office: { key: 'austin', name: 'Austin', timezone: 'America/Chicago', source, highlevel: { locationIds: ['LocB', 'LocA'] } },
+    source,
+    ...over,
+  } as unknown as ResolvedPerson;
+}
+
+describe('HighLevel mapping: desired', () => {
+  it('is undefined when no role maps onto HighLevel', () => {
+    expect(highlevelDesired(person([role('accounting')]), org)).toBeUndefined();
+  });
+
+  it('maps one role: account user, defaults, the office locations sorted', () => {
+    const desired = highlevelDesired(person([role('rep', { type: 'account', role: 'user' })], { phone: '+15125550100' }), org)!;
+    expect(desired).toMatchObject({ key: 'jo@example.com', email: 'Jo@Example.com', active: true, dependsOn: [] });
+    expect(desired.pinnedId).toBeUndefined();
+    expect(desired.fields).toEqual({
+      firstName: 'Jo',
+      lastName: 'Smith',
+      phone: '+15125550100',
+      type: 'account',
+      role: 'user',
+      locationIds: ['LocA', 'LocB'],
+      permissions: highlevelPermissionDefaults,
+      scopes: [],
+      scopesAssignedToOnly: [],
+    });
+  });
+
+  it('takes agency and admin when any role says so, and unions scopes', () => {
+    const desired = highlevelDesired(
+      person([
+        role('rep', { type: 'account', role: 'user', scopes: ['contacts.write', 'campaigns.readonly'], scopesAssignedToOnly: ['contacts.write'] }),
+        role('boss', { type: 'agency', role: 'admin', scopes: ['contacts.write', 'workflows.readonly'] }),
+        role('accounting'),
+      ]),
+      org,
+    )!;
+    expect(desired.fields).toMatchObject({
+      type: 'agency',
+      role: 'admin',
+      scopes: ['campaigns.readonly', 'contacts.write', 'workflows.readonly'],
+      scopesAssignedToOnly: ['contacts.write'],
+    });
+  });
+
+  it('overlays permissions: defaults, then the OR of the roles naming one, then the person', () => {
+    const desired = highlevelDesired(
+      person(
+        [
+          role('a', { type: 'account', role: 'user', permissions: { settingsEnabled: false, websitesEnabled: true, assignedDataOnly: false } }),
+          role('b', { type: 'account', role: 'user', permissions: { assignedDataOnly: true, botService: false } }),
+        ],
+        { vendors: { highlevel: { permissions: { websitesEnabled: false, membershipEnabled: true } } } },
+      ),
+      org,
+    )!;
+    expect(desired.fields.permissions).toEqual({
+      ...highlevelPermissionDefaults,
+      // One role turns a default off when no other role grants it.
+      settingsEnabled: false,
+      // Any role granting wins.
+      assignedDataOnly: true,
+      botService: false,
+      // The person's overrides come last, either way.
+      websitesEnabled: false,
+      membershipEnabled: true,
+    });
+    expect(Object.keys(desired.fields.permissions as object)).toHaveLength(38);
+  });
+
+  it('adds the person\'s own locations and scopes, and pins their id', () => {
+    const desired = highlevelDesired(
+      person([role('rep', { type: 'account', role: 'user', scopes: ['contacts.write'] })], {
+        vendors: { highlevel: { id: 'Pinned00000000000001', locationIds: ['LocC', 'LocA'], scopes: ['funnels.write'] } },
+      }),
+      org,
+    )!;
+    expect(desired.pinnedId).toBe('Pinned00000000000001');
+    expect(desired.fields.locationIds).toEqual(['LocA', 'LocB', 'LocC']);
+    expect(desired.fields.scopes).toEqual(['contacts.write', 'funnels.write']);
+  });
+
+  it('leaves the phone unmanaged when git declares none, and keeps an offboarded person as inactive', () => {
+    const desired = highlevelDesired(person([role('rep', { type: 'account', role: 'user' })], { active: false, office: undefined }), org)!;
+    expect(desired.fields).not.toHaveProperty('phone');
+    expect(desired.fields.locationIds).toEqual([]);
+    expect(desired.active).toBe(false);
+  });
+});
+
+describe('HighLevel mapping: phones', () => {
+  it('reads HighLevel display formats as E.164', () => {
+    expect(comparablePhone('+1 808-868-8888')).toBe('+18088688888');
+    expect(comparablePhone('(512) 555-0100')).toBe('+15125550100');
+    expect(comparablePhone('+44 20 7946 0958')).toBe('+442079460958');
+    expect(comparablePhone('')).toBeNull();
+    expect(comparablePhone(undefined)).toBeNull();
+    expect(comparablePhone('ext. 12')).toBe('12');
+  });
+});
