@@ -255,6 +255,19 @@ describe('HighLevel end to end: plan and apply', () => {
     expect(plan.vendors[0].operations).toEqual([]);
   });
 
+  it('never creates anyone twice when writes are applied but their answers are lost', async () => {
+    const many = Array.from({ length: 10 }, (_, i) => person(`rep${i}@sunpath.example`, `Rep${i}`, 'Lost', 'sales-rep', 'denver'));
+    const { harness, state } = await setUp({ people: [...people, ...many], emulator: { faults: { lostWrite: 0.3, seed: 7 } } });
+    const report = await harness.apply();
+    const emulator = harness.sandbox.emulators.get('highlevel')!;
+    expect(emulator.requests.some((r) => r.fault === 'lostWrite' && r.method === 'POST')).toBe(true);
+    expect(report.summary.failed).toBe(0);
+    const emails = state.users.filter((u) => u.deletedAt === undefined).map((u) => u.email.toLowerCase());
+    expect(emails.length).toBe(new Set(emails).size);
+    emulator.setFaults(undefined);
+    expect((await harness.plan()).vendors[0].operations).toEqual([]);
+  });
+
   it('paces itself under a tiny rate window and still applies everything', async () => {
     const many = Array.from({ length: 12 }, (_, i) => person(`rep${i}@sunpath.example`, `Rep${i}`, 'Paced', 'sales-rep', 'denver'));
     const { harness } = await setUp({ people: [...people, ...many], emulator: { rateLimit: { limit: 4, windowMs: 250 } } });
