@@ -1,9 +1,12 @@
 /**
- * One benchmark run of one vendor at one size, in its own process so its peak RSS is roster's alone
- * (the emulators live in the parent). Driven over IPC by run.ts:
+ * The benchmark runs of one size, in their own process so the peak RSS is roster's alone (the
+ * emulators live in the parent). Driven over IPC by run.ts:
  *
- *   parent → {type: 'plan', ...}   child loads the organisation, plans (timed), records the peak RSS,
- *                                  then reads the same pages with a bare fetch loop (the network floor)
+ *   parent → {type: 'load'}        child loads the organisation once (timed, not part of plan time)
+ *   child  → {type: 'loaded'}
+ *   then for each vendor:
+ *   parent → {type: 'plan', ...}   child plans (timed), records the peak RSS, then reads the same
+ *                                  pages with a bare fetch loop (the network floor)
  *   child  → {type: 'planned', ...}
  *   parent → {type: 'apply', ...}  against a fresh emulator with a short rate-limit window: plan + apply,
  *                                  as `roster apply` does
@@ -21,9 +24,20 @@ export interface RateBudget {
   windowMs: number;
 }
 
+export interface LoadRequest {
+  type: 'load';
+  configFile: string;
+}
+
+export interface LoadedMessage {
+  type: 'loaded';
+  loadMs: number;
+  people: number;
+  rssAfterLoadMB: number;
+}
+
 export interface PlanRequest {
   type: 'plan';
-  configFile: string;
   /** Vendor instance name in roster.yaml (the benchmark names each instance after its kind). */
   vendor: string;
   env: Record<string, string>;
@@ -36,6 +50,7 @@ export interface PlanRequest {
 
 export interface ApplyRequest {
   type: 'apply';
+  vendor: string;
   override: Record<string, unknown>;
   env: Record<string, string>;
   budget: RateBudget;
@@ -43,15 +58,12 @@ export interface ApplyRequest {
 
 export interface PlannedMessage {
   type: 'planned';
-  loadMs: number;
-  people: number;
   planMs: number;
   floorMs: number;
   requests: number;
   /** Distinct list pages the plan read (the floor loop reads exactly these). */
   pages: number;
   peakRssMB: number;
-  rssAfterLoadMB: number;
   summary: Record<string, number>;
   errors: string[];
 }
@@ -68,7 +80,8 @@ export interface AppliedMessage {
   failures: string[];
 }
 
-export type ChildMessage = PlannedMessage | AppliedMessage | { type: 'error'; message: string };
+export type ParentMessage = LoadRequest | PlanRequest | ApplyRequest;
+export type ChildMessage = LoadedMessage | PlannedMessage | AppliedMessage | { type: 'error'; message: string };
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 /** `maxRSS` is in kilobytes. */
@@ -114,15 +127,17 @@ async function readPages(pages: Map<string, Record<string, string>>): Promise<nu
 }
 
 let org: Organisation | undefined;
-let planRequest: PlanRequest | undefined;
+
+async function load(request: LoadRequest): Promise<LoadedMessage> {
+  const started = performance.now();
+  org = await loadOrganisation(request.configFile);
+  return { type: 'loaded', loadMs: performance.now() - started, people: org.people.length, rssAfterLoadMB: mb(process.memoryUsage().rss) };
+}
 
 async function plan(request: PlanRequest): Promise<PlannedMessage> {
-  planRequest = request;
-  const loadStarted = performance.now();
-  org = await loadOrganisation(request.configFile);
-  const loadMs = performance.now() - loadStarted;
-  const rssAfterLoadMB = mb(process.memoryUsage().rss);
-
+  if (!org) throw new Error('plan before load');
+  // Whatever the previous vendor left is garbage now; collect it so it does not inflate this plan's RSS.
+  (globalThis as { gc?: () => void }).gc?.();
   const targets = targetsFor(org, request.vendor, request.override, request.env, request.budget);
   const recorder = recordListPages(request.listPath);
   const started = performance.now();
@@ -136,22 +151,19 @@ async function plan(request: PlanRequest): Promise<PlannedMessage> {
   const floorMs = await readPages(recorder.pages);
   return {
     type: 'planned',
-    loadMs,
-    people: org.people.length,
     planMs,
     floorMs,
     requests: targets[0].counter.requests,
     pages: recorder.pages.size,
     peakRssMB,
-    rssAfterLoadMB,
     summary: { ...result.summary, live: vendorPlan.liveCount, unmanaged: vendorPlan.unmanaged.length },
     errors: errors.slice(0, 5),
   };
 }
 
 async function apply(request: ApplyRequest): Promise<AppliedMessage> {
-  if (!org || !planRequest) throw new Error('apply before plan');
-  const targets = targetsFor(org, planRequest.vendor, request.override, request.env, request.budget);
+  if (!org) throw new Error('apply before load');
+  const targets = targetsFor(org, request.vendor, request.override, request.env, request.budget);
   const planStart = Date.now();
   const result = await buildPlan(org, targets);
   const adapters = new Map<string, VendorAdapter>();
@@ -173,7 +185,7 @@ async function apply(request: ApplyRequest): Promise<AppliedMessage> {
   };
 }
 
-process.on('message', (message: PlanRequest | ApplyRequest) => {
-  const work = message.type === 'plan' ? plan(message) : apply(message);
+process.on('message', (message: ParentMessage) => {
+  const work = message.type === 'load' ? load(message) : message.type === 'plan' ? plan(message) : apply(message);
   work.then(send, (error: unknown) => send({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
 });

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RootConfig } from '../config/schema.js';
 import { startSandbox, type Sandbox } from '../sandbox/start.js';
-import type { ApplyRequest, AppliedMessage, ChildMessage, PlannedMessage, PlanRequest, RateBudget } from './child.js';
+import type { AppliedMessage, ChildMessage, LoadedMessage, ParentMessage, PlannedMessage, RateBudget } from './child.js';
 import { generateOrg } from './generate.js';
 import { expectedCounts } from './people.js';
 import { checkTargets, markdownTable, rateShare, round2, type BenchResults, type BenchRun, type RunDetail } from './report.js';
@@ -45,15 +45,23 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
     const org = await generateOrg(path.join(options.dataDir, String(size)), size, options.vendors);
     log(`${size.toLocaleString('en-US')} people: generated ${org.configFile} in ${Date.now() - started} ms`);
     const expected = expectedCounts(org.people);
-    for (const vendor of options.vendors) {
-      const detail = await runOne(size, vendor, org.configFile, org.fixtures[vendor.kind], expected, options);
-      details.push(detail);
-      const { plan, apply } = detail.run;
-      log(
-        `  ${vendor.kind}: plan ${plan.requests}/${plan.floorRequests} requests, ${Math.round(plan.ms)} ms (floor ${Math.round(plan.floorMs)} ms), ` +
-          `${plan.peakRssMB} MB; apply ${apply.requests}/${apply.floorRequests} requests, ${Math.round(apply.rateShare * 100)}% of budget, ${apply.http429} × 429` +
-          (detail.notes.length ? `\n    ${detail.notes.join('\n    ')}` : ''),
-      );
+    // One process per size: it loads the organisation once and plans each vendor in turn.
+    const child = startChild(options.childArgs);
+    try {
+      const loaded = await child.ask<LoadedMessage>({ type: 'load', configFile: org.configFile }, 'loaded');
+      log(`  loaded ${loaded.people} people in ${Math.round(loaded.loadMs)} ms, ${loaded.rssAfterLoadMB} MB RSS`);
+      for (const vendor of options.vendors) {
+        const detail = await runOne(child, size, vendor, loaded, org.fixtures[vendor.kind], expected, options);
+        details.push(detail);
+        const { plan, apply } = detail.run;
+        log(
+          `  ${vendor.kind}: plan ${plan.requests}/${plan.floorRequests} requests, ${Math.round(plan.ms)} ms (floor ${Math.round(plan.floorMs)} ms), ` +
+            `${plan.peakRssMB} MB; apply ${apply.requests}/${apply.floorRequests} requests, ${Math.round(apply.rateShare * 100)}% of ${detail.budget.limit}/s, ${apply.http429} × 429` +
+            (detail.notes.length ? `\n    ${detail.notes.join('\n    ')}` : ''),
+        );
+      }
+    } finally {
+      child.stop();
     }
   }
   return { results: { runs: details.map((d) => d.run) }, details };
@@ -75,10 +83,11 @@ async function withSandbox<T>(vendor: BenchVendor, fixture: unknown, budget: Rat
 
 /** A child process answering one message at a time. */
 function startChild(execArgv: string[] = []) {
-  const child = fork(new URL('./child.js', import.meta.url), [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // --expose-gc: the child collects between vendors, so one vendor's garbage does not count as the next one's memory.
+  const child = fork(new URL('./child.js', import.meta.url), [], { execArgv: ['--expose-gc', ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`benchmark child exited (${code}) before answering`))));
   exited.catch(() => undefined);
-  const ask = <T extends ChildMessage>(message: PlanRequest | ApplyRequest, type: T['type']): Promise<T> => {
+  const ask = <T extends ChildMessage>(message: ParentMessage, type: T['type']): Promise<T> => {
     const answer = new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`benchmark child did not answer within ${RUN_TIMEOUT_MS / 60_000} minutes`)), RUN_TIMEOUT_MS);
       child.once('message', (reply: ChildMessage) => {
@@ -101,21 +110,23 @@ function startChild(execArgv: string[] = []) {
   };
 }
 
+type Child = ReturnType<typeof startChild>;
+
 async function runOne(
+  child: Child,
   people: number,
   vendor: BenchVendor,
-  configFile: string,
+  loaded: LoadedMessage,
   fixture: unknown,
   expected: Record<'match' | 'update' | 'new', number>,
   options: BenchOptions,
 ): Promise<RunDetail> {
   const notes: string[] = [];
   const floorPages = Math.max(1, Math.ceil(vendor.liveUsers(fixture) / vendor.pageSize));
-  const child = startChild(options.childArgs);
-  try {
+  {
     const planned = await withSandbox(vendor, fixture, UNPACED, (sandbox) =>
       child.ask<PlannedMessage>(
-        { type: 'plan', configFile, vendor: vendor.kind, env: sandbox.env, override: sandbox.overrides[vendor.kind], listPath: vendor.listPath, budget: UNPACED },
+        { type: 'plan', vendor: vendor.kind, env: sandbox.env, override: sandbox.overrides[vendor.kind], listPath: vendor.listPath, budget: UNPACED },
         'planned',
       ),
     );
@@ -131,7 +142,7 @@ async function runOne(
     const budget: RateBudget = { limit, windowMs: APPLY_WINDOW_MS };
     const { applied, log } = await withSandbox(vendor, fixture, budget, async (sandbox) => {
       const emulator = sandbox.emulators.get(vendor.kind)!;
-      const answer = await child.ask<AppliedMessage>({ type: 'apply', override: sandbox.overrides[vendor.kind], env: sandbox.env, budget }, 'applied');
+      const answer = await child.ask<AppliedMessage>({ type: 'apply', vendor: vendor.kind, override: sandbox.overrides[vendor.kind], env: sandbox.env, budget }, 'applied');
       return { applied: answer, log: [...emulator.requests] };
     });
     if (applied.failed > 0) notes.push(`apply: ${applied.failed} of ${applied.operations} operations failed, e.g. ${applied.failures[0]}`);
@@ -157,9 +168,7 @@ async function runOne(
     if ((run.plan.requests > run.plan.floorRequests || run.apply.requests > run.apply.floorRequests) && vendor.overFloorReason) {
       notes.push(vendor.overFloorReason);
     }
-    return { run, loadMs: planned.loadMs, rssAfterLoadMB: planned.rssAfterLoadMB, changes, budget, notes };
-  } finally {
-    child.stop();
+    return { run, loadMs: loaded.loadMs, rssAfterLoadMB: loaded.rssAfterLoadMB, changes, budget, notes };
   }
 }
 
