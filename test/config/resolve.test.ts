@@ -37,7 +37,7 @@ describe('loadOrganisation on the sample', () => {
   it('covers all four vendors with the roles people hold', async () => {
     const org = await loadOrganisation(path.join(repoRoot, 'roster.yaml'));
     for (const kind of ['enerflo', 'highlevel', 'pulse', 'partner']) {
-      expect(org.people.some((p) => p.roles.some((r) => (r as Record<string, unknown>)[kind])), kind).toBe(true);
+      expect(org.people.some((p) => p.roles.some((r) => (r as unknown as Record<string, unknown>)[kind])), kind).toBe(true);
     }
   });
 });
