@@ -90,7 +90,7 @@ describe('Pulse adapter: session', () => {
     const adapter = adapterFor(emulator.url);
     await adapter.list();
     await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(await adapter.list()).toHaveLength(10);
+    expect(await adapter.list()).toHaveLength(11);
     expect(state.logins).toBe(2);
   });
 
@@ -160,15 +160,16 @@ describe('Pulse adapter: list and findByEmail', () => {
   it('maps users into the field space: full name, E.164 phone, team as string, sorted roles', async () => {
     const { emulator } = await start();
     const records = await adapterFor(emulator.url).list();
-    expect(records.map((r) => r.vendorId)).toEqual(['1001', '1002', '1003', '1004', '1005', '1006', '1007', '1008', '1009', '1010']);
+    expect(records.map((r) => r.vendorId)).toEqual(['1001', '1002', '1003', '1004', '1005', '1006', '1007', '1008', '1009', '1010', '1013']);
     expect(records.find((r) => r.vendorId === '1002')).toEqual({
       vendorId: '1002',
       email: 'maria.gonzalez@sunpath.example',
       active: true,
       fields: { name: 'Maria Gonzalez', phone: '+15125550101', team: '11', roles: ['salesManager'] },
     });
-    expect(records.find((r) => r.vendorId === '1004')?.fields).toEqual({ name: 'Priya Patel', phone: '+15125550103', team: '11', roles: ['salesRep', 'setter'] });
-    expect(records.find((r) => r.vendorId === '1009')?.fields).toEqual({ name: 'Samantha Ortiz', phone: null, team: '11', roles: ['support'] });
+    expect(records.find((r) => r.vendorId === '1004')?.fields).toEqual({ name: 'Priya Patel', phone: '+15125550103', team: '11', roles: ['salesRep'] });
+    expect(records.find((r) => r.vendorId === '1009')?.fields).toEqual({ name: 'Samantha Ortiz', phone: '+15125550161', team: '11', roles: ['support'] });
+    expect(records.find((r) => r.vendorId === '1007')?.fields.roles).toEqual(['salesManager', 'salesRep']);
     expect(records.find((r) => r.vendorId === '1001')?.fields.team).toBeNull();
     expect(records.find((r) => r.vendorId === '1008')?.active).toBe(false);
   });
@@ -176,7 +177,7 @@ describe('Pulse adapter: list and findByEmail', () => {
   it('pages until page >= totalPages', async () => {
     const { emulator } = await start();
     const records = await adapterFor(emulator.url, { pageSize: 3 }).list();
-    expect(records).toHaveLength(10);
+    expect(records).toHaveLength(11);
     const pages = emulator.requests.filter((r) => r.path === '/api/users').map((r) => r.query.page);
     expect(pages).toEqual(['1', '2', '3', '4']);
   });
@@ -257,7 +258,7 @@ describe('Pulse adapter: writes', () => {
     writes = emulator.requests.filter((r) => r.method === 'PATCH' || r.method === 'PUT');
     expect(writes.at(-1)).toMatchObject({ method: 'PUT', path: '/api/users/1003/roles', body: { roles: ['salesManager', 'salesRep'] } });
     expect(writes).toHaveLength(2);
-    expect((await adapter.findByEmail('jake.thompson@sunpath.example'))?.fields).toEqual({ name: 'Jake Thompson', phone: '+15125550102', team: '13', roles: ['salesManager', 'salesRep'] });
+    expect((await adapter.findByEmail('jake.thompson@sunpath.example'))?.fields).toEqual({ name: 'Jake Thompson', phone: null, team: '13', roles: ['salesManager', 'salesRep'] });
   });
 
   it('deactivates with PATCH {active:false} and reactivates with PATCH {active:true} plus changes', async () => {

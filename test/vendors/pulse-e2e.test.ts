@@ -55,18 +55,18 @@ const people = [
   // Same as Pulse once both phones are E.164.
   person('maria.gonzalez@sunpath.example', 'Maria', 'Gonzalez', 'regional-manager', 'austin', { phone: '(512) 555-0101' }),
   person('olivia.chen@sunpath.example', 'Olivia', 'Chen', 'office-admin', 'austin', { phone: '(512) 555-0108' }),
-  // Pulse has "Jake Thomson".
-  person('jake.thompson@sunpath.example', 'Jake', 'Thompson', 'sales-rep', 'austin', { phone: '512.555.0102' }),
-  // Pulse has her as "Priya.Patel@" with an extra setter role.
+  person('samantha.ortiz@sunpath.example', 'Samantha', 'Ortiz', 'customer-care', 'austin', { phone: '512.555.0161' }),
+  person('rachel.foster@sunpath.example', 'Rachel', 'Foster', 'regional-manager', 'denver', { phone: '(720) 555-0141' }),
+  // Pulse has her as "Priya.Patel@": still the same person.
   person('priya.patel@sunpath.example', 'Priya', 'Patel', 'sales-rep', 'austin', { phone: '+1 512 555 0103' }),
+  // Pulse has "Jake Thomson" and no phone.
+  person('jake.thompson@sunpath.example', 'Jake', 'Thompson', 'sales-rep', 'austin', { phone: '512.555.0102' }),
   // Left the company; active in Pulse.
   person('diego.ramirez@sunpath.example', 'Diego', 'Ramirez', 'sales-rep', 'austin', { active: false }),
   // Inactive in Pulse; back at work.
   person('aisha.khan@sunpath.example', 'Aisha', 'Khan', 'sales-rep', 'phoenix', { phone: '(602) 555-0122' }),
-  // Moved to Phoenix; Pulse still has the Austin team.
+  // Moved to Phoenix and promoted; Pulse still has the Austin team and his old salesRep role.
   person('daniel.reyes@sunpath.example', 'Daniel', 'Reyes', 'regional-manager', 'phoenix', { phone: '+1-602-555-0121' }),
-  // Pulse has no phone for her.
-  person('samantha.ortiz@sunpath.example', 'Samantha', 'Ortiz', 'customer-care', 'austin', { phone: '(512) 555-0161' }),
   // A Pulse identity already (in another account): the create attaches it to this one.
   person('kevin.brown@sunpath.example', 'Kevin', 'Brown', 'customer-care', 'austin', { phone: '512.555.0162' }),
   // New, no phone declared.
@@ -112,18 +112,20 @@ describe('Pulse end to end: plan and apply', () => {
       'reactivate aisha.khan@sunpath.example',
       'update daniel.reyes@sunpath.example',
       'update jake.thompson@sunpath.example',
-      'update priya.patel@sunpath.example',
-      'update samantha.ortiz@sunpath.example',
     ]);
-    expect(vendor.unchanged).toBe(2);
+    expect(vendor.unchanged).toBe(5);
     expect(vendor.unmanaged.map((u) => [u.email, u.reason])).toEqual([
       ['it@sunpath.example', 'not described in git'],
       ['summer.intern@gmail.example', 'not described in git'],
     ]);
-    expect(op(plan, 'jake.thompson@sunpath.example')?.changes).toEqual([{ field: 'name', before: 'Jake Thomson', after: 'Jake Thompson' }]);
-    expect(op(plan, 'priya.patel@sunpath.example')?.changes).toEqual([{ field: 'roles', before: ['salesRep', 'setter'], after: ['salesRep'] }]);
-    expect(op(plan, 'daniel.reyes@sunpath.example')?.changes).toEqual([{ field: 'team', before: '11', after: '12' }]);
-    expect(op(plan, 'samantha.ortiz@sunpath.example')?.changes).toEqual([{ field: 'phone', before: null, after: '+15125550161' }]);
+    expect(op(plan, 'jake.thompson@sunpath.example')?.changes).toEqual([
+      { field: 'name', before: 'Jake Thomson', after: 'Jake Thompson' },
+      { field: 'phone', before: null, after: '+15125550102' },
+    ]);
+    expect(op(plan, 'daniel.reyes@sunpath.example')?.changes).toEqual([
+      { field: 'roles', before: ['salesManager', 'salesRep'], after: ['salesManager'] },
+      { field: 'team', before: '11', after: '12' },
+    ]);
     expect(op(plan, 'aisha.khan@sunpath.example')?.changes).toEqual([{ field: 'active', before: false, after: true }]);
     expect(op(plan, 'noah.bennett@sunpath.example')?.changes).toEqual([
       { field: 'email', after: 'noah.bennett@sunpath.example' },
@@ -139,14 +141,20 @@ describe('Pulse end to end: plan and apply', () => {
     const { harness, state } = await setUp();
     const report = await harness.apply();
     expect(report.results.filter((r) => !r.ok)).toEqual([]);
-    expect(report.summary).toEqual({ succeeded: 8, failed: 0, skipped: 0 });
+    expect(report.summary).toEqual({ succeeded: 6, failed: 0, skipped: 0 });
 
     const writes = harness.writes().map((w) => `${w.method} ${w.path}`);
     expect(writes.filter((w) => w.startsWith('POST'))).toEqual(['POST /api/users', 'POST /api/users']);
-    // Roles are written for the two creates and for Priya only.
+    // Roles are written for the two creates and for Daniel only.
     expect(writes.filter((w) => w.startsWith('PUT')).sort()).toEqual(
-      ['PUT /api/users/1004/roles', `PUT /api/users/1012/roles`, `PUT /api/users/${state.userByEmail('noah.bennett@sunpath.example')!.id}/roles`].sort(),
+      ['PUT /api/users/1007/roles', 'PUT /api/users/1012/roles', `PUT /api/users/${state.userByEmail('noah.bennett@sunpath.example')!.id}/roles`].sort(),
     );
+    expect(writes.filter((w) => w.startsWith('PATCH')).sort()).toEqual([
+      'PATCH /api/users/1003',
+      'PATCH /api/users/1006',
+      'PATCH /api/users/1007',
+      'PATCH /api/users/1008',
+    ]);
     expect(writes).not.toContain('DELETE /api/users/1006');
 
     const kevin = state.userByEmail('kevin.brown@sunpath.example')!;
@@ -162,7 +170,7 @@ describe('Pulse end to end: plan and apply', () => {
     const again = await harness.plan();
     expect(again.vendors[0].operations).toEqual([]);
     expect(again.vendors[0].errors).toEqual([]);
-    expect(again.vendors[0].unchanged).toBe(10);
+    expect(again.vendors[0].unchanged).toBe(11);
   });
 
   it('logs in again once when the token expires between plan and apply', async () => {
@@ -190,7 +198,7 @@ describe('Pulse end to end: plan and apply', () => {
     expect(Object.keys(failed).sort()).toEqual(['ghost.team@sunpath.example', 'half.done@sunpath.example']);
     expect(failed['ghost.team@sunpath.example']).toMatch(/POST \/api\/users answered 422: Unprocessable Entity: Team 99 does not exist/);
     expect(failed['half.done@sunpath.example']).toMatch(/created Pulse user \d+ .* but setting the roles failed: .*Unknown role "wizard"/);
-    expect(report.summary.succeeded).toBe(8);
+    expect(report.summary.succeeded).toBe(6);
     expect(state.userByEmail('ghost.team@sunpath.example')).toBeUndefined();
 
     // The half-created user exists: the next plan shows the roles step as an update, not a second create.
@@ -237,8 +245,8 @@ describe('Pulse end to end: plan and apply', () => {
     const report = await applyPlan(await harness.plan(), { adapters, concurrency: () => 8 });
     expect(report.summary.failed).toBe(0);
     const requests = harness.sandbox.emulators.get('pulse')!.requests.filter((r) => r.path !== '/api/auth/login');
-    expect(requests.length).toBeGreaterThan(10);
-    // Paced by the client: 4 a window means at least two full windows for a dozen requests.
+    expect(requests.length).toBeGreaterThanOrEqual(9);
+    // Paced by the client: 4 a window means at least two full windows for ten requests.
     expect(Date.now() - started).toBeGreaterThanOrEqual(500);
     // Client and server clocks differ by the network hop, so the odd edge refusal can happen; it is retried.
     const refused = requests.filter((r) => r.status === 429);

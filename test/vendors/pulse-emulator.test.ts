@@ -117,10 +117,10 @@ describe('Pulse emulator: users', () => {
     await start();
     const token = await login();
     const first = await call('GET', '/api/users?page=1&pageSize=3&sort=id', { token });
-    expect(first.body).toMatchObject({ page: 1, pageSize: 3, total: 10, totalPages: 4 });
+    expect(first.body).toMatchObject({ page: 1, pageSize: 3, total: 11, totalPages: 4 });
     expect(first.body.data.map((u: { id: number }) => u.id)).toEqual([1001, 1002, 1003]);
     const last = await call('GET', '/api/users?page=4&pageSize=3&sort=id', { token });
-    expect(last.body.data.map((u: { id: number }) => u.id)).toEqual([1010]);
+    expect(last.body.data.map((u: { id: number }) => u.id)).toEqual([1010, 1013]);
     // The default order is newest first (-createdAt).
     const newest = await call('GET', '/api/users?pageSize=2', { token });
     expect(newest.body.data.map((u: { id: number }) => u.id)).toEqual([1010, 1009]);
