@@ -230,10 +230,15 @@ function report(v: Verification, io: ImportIo): void {
     io.err(`roster plan after import would still change ${v.imported.length} thing(s) for imported people (where vendors disagree, or roster cannot hold what a vendor has):`);
     for (const { vendor, op } of v.imported) io.err(`  ${describeOperation(vendor, op)}`);
   }
-  if (v.declared.length > 0) {
-    io.err(`conflicts: ${v.declared.length} declared ${v.declared.length === 1 ? 'person differs' : 'people differ'} from live (git was left as it is):`);
-    for (const { vendor, op } of v.declared) io.err(`  ${describeOperation(vendor, op)}`);
+  // Declared people git has and a vendor has differently are conflicts; ones a vendor does not have yet
+  // are what apply is for, so they are only counted.
+  const differing = v.declared.filter(({ op }) => op.action !== 'create');
+  const missing = v.declared.length - differing.length;
+  if (differing.length > 0) {
+    io.err(`conflicts: ${differing.length} declared ${differing.length === 1 ? 'person differs' : 'people differ'} from live (git was left as it is):`);
+    for (const { vendor, op } of differing) io.err(`  ${describeOperation(vendor, op)}`);
   }
+  if (missing > 0) io.err(`${missing} declared ${missing === 1 ? 'person is' : 'people are'} not in a vendor yet: roster apply would create them (see roster plan)`);
   for (const { vendor, error } of v.errors) io.err(`  ${vendor}: ${error.key ? `${error.key}: ` : ''}${error.message}`);
 }
 
