@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Emulator } from '../../src/sandbox/emulator-kit.js';
 import { startEnerfloEmulator, type EnerfloState } from '../../src/vendors/enerflo/emulator.js';
-import { KEY, OTHER_KEY, testFixture } from './enerflo-fixture.js';
+import { KEY, OFFICE_ADMIN_KEY, OTHER_KEY, testFixture } from './enerflo-fixture.js';
 
 let emu: Emulator;
 let state: EnerfloState;
@@ -320,6 +320,20 @@ describe('Enerflo emulator: update', () => {
     // On a user without Sales Rep a manager is ignored, and logged.
     expect((await update({ id: 1002, manager_id: 1001 })).body.manager_id).toBeNull();
     expect(state.ignored.at(-1)).toEqual({ userId: 1002, field: 'manager_id', reason: 'only on the Sales Rep role' });
+  });
+
+  it("holds a key to its owner's role limits: Office Admin adds and removes only Sales Rep and Setter", async () => {
+    const asOfficeAdmin = (method: string, body: Record<string, unknown>) => call(method, '/api/v3/users', { body, key: OFFICE_ADMIN_KEY });
+    expect((await asOfficeAdmin('POST', { email: 'r@sunrise.example', roles: ['Sales Rep', 'Setter'] })).status).toBe(201);
+    const refused = await asOfficeAdmin('POST', { email: 'm@sunrise.example', roles: ['Regional Manager'] });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toEqual({ message: 'This action is unauthorized. An Office Admin cannot add or remove the Regional Manager role.' });
+    // Keeping a role it may not touch is fine; removing it is not.
+    expect((await asOfficeAdmin('PUT', { id: 1002, roles: ['Regional Manager', 'Setter'] })).status).toBe(200);
+    expect((await asOfficeAdmin('PUT', { id: 1002, roles: ['Setter'] })).status).toBe(403);
+    // A Company Admin key may do anything but Super Admin.
+    expect((await create({ email: 's@sunrise.example', roles: ['Super Admin'] })).status).toBe(403);
+    expect((await update({ id: 1002, roles: ['Company Admin'] })).status).toBe(200);
   });
 
   it('deactivates and reactivates with active', async () => {

@@ -2,6 +2,7 @@ import type { EnerfloFixture } from '../../src/vendors/enerflo/emulator.js';
 
 export const KEY = 'a1b2c3d4e5f6a7b8c9.12345678';
 export const OTHER_KEY = 'ffffffffffffffffff.87654321';
+export const OFFICE_ADMIN_KEY = '0123456789abcdef01.11111111';
 
 /** A small tenant for tests: company 1 (ours, offices 101-103) and company 2 (someone else's). */
 export function testFixture(): EnerfloFixture {
@@ -21,6 +22,7 @@ export function testFixture(): EnerfloFixture {
     apiKeys: [
       { key: KEY, company_id: 1, owner: 'admin@sunrise.example' },
       { key: OTHER_KEY, company_id: 2 },
+      { key: OFFICE_ADMIN_KEY, company_id: 1, owner: 'office.admin@sunrise.example', owner_role: 'Office Admin' },
     ],
     users: [
       { id: 1001, company_id: 1, email: 'admin@sunrise.example', first_name: 'Ada', last_name: 'Admin', roles: ['Company Admin'] },

@@ -50,6 +50,8 @@ export interface EnerfloApiKey {
   company_id: number;
   /** Who the key belongs to, for the record only. */
   owner?: string;
+  /** The owner's role, which limits the roles the key may add or remove; Company Admin when absent. */
+  owner_role?: string;
 }
 
 export interface EnerfloUser {
@@ -402,6 +404,21 @@ function checkManager(state: EnerfloState, companyId: number, body: Body, errors
   return manager.id;
 }
 
+/**
+ * "Company Admin can add or remove any role except Super Admin; Office Admin can only add or remove Sales
+ * Rep and Setter" (help centre); that the API holds a key to its owner's limits is inferred
+ * (shared/vendors/README.md). Laravel's authorization failure is a 403.
+ */
+function forbiddenRoleChange(key: EnerfloApiKey, before: string[], after: string[]): EmuResponse | undefined {
+  const owner = key.owner_role ?? 'Company Admin';
+  if (owner === 'Super Admin') return undefined;
+  const allowed = (role: string) => (owner === 'Office Admin' ? role === SALES_REP || role === 'Setter' : owner === 'Company Admin' && role !== 'Super Admin');
+  const changed = [...after.filter((r) => !before.includes(r)), ...before.filter((r) => !after.includes(r))];
+  const refused = changed.filter((r) => !allowed(r));
+  if (refused.length === 0) return undefined;
+  return json(403, { message: `This action is unauthorized. ${/^[AEIOU]/.test(owner) ? 'An' : 'A'} ${owner} cannot add or remove the ${refused.join(', ')} role${refused.length > 1 ? 's' : ''}.` });
+}
+
 function ignore(state: EnerfloState, user: EnerfloUser, body: Body, fields: string[], reason: string): void {
   for (const field of fields) {
     if (has(body, field) && !blank(body[field])) state.ignored.push({ userId: user.id, field, reason });
@@ -432,6 +449,8 @@ function createUser(state: EnerfloState, key: EnerfloApiKey, raw: unknown): EmuR
     if (officeId === undefined) add(errors, 'office_id', 'The selected office id is invalid.');
   }
   if (Object.keys(errors).length > 0 || !email || !roles) return unprocessable(errors);
+  const forbidden = forbiddenRoleChange(key, [], roles);
+  if (forbidden) return forbidden;
 
   const now = new Date().toISOString();
   const user: EnerfloUser = {
@@ -518,6 +537,8 @@ function updateUser(state: EnerfloState, key: EnerfloApiKey, raw: unknown): EmuR
     }
   }
   if (Object.keys(errors).length > 0) return unprocessable(errors);
+  const forbidden = roles ? forbiddenRoleChange(key, user.roles, roles) : undefined;
+  if (forbidden) return forbidden;
 
   if (email !== undefined) user.email = email;
   if (roles !== undefined) user.roles = roles;
@@ -549,4 +570,3 @@ function updateUser(state: EnerfloState, key: EnerfloApiKey, raw: unknown): EmuR
   return json(200, present(state, user));
 }
 
-export type { Emulator };
