@@ -5,6 +5,7 @@ import { registerApply } from './apply.js';
 import { registerDemo } from './demo.js';
 import { registerDrift } from './drift.js';
 import { registerGithub } from '../github/command.js';
+import { registerImport } from './import.js';
 import { registerPlan } from './plan.js';
 import { registerSandbox } from './sandbox.js';
 import { registerWebhook } from './webhook.js';
@@ -12,4 +13,4 @@ import { registerWebhook } from './webhook.js';
 /** Each command lives in its own module and registers itself on the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerValidate, registerSchema, registerPlan, registerApply, registerSandbox, registerDemo, registerWebhook, registerDrift, registerGithub];
+export const commands: RegisterCommand[] = [registerValidate, registerSchema, registerPlan, registerApply, registerSandbox, registerDemo, registerWebhook, registerDrift, registerGithub, registerImport];
