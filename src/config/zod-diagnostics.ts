@@ -113,7 +113,7 @@ export function zodDiagnostics(
         out.push(source.diagnostic(path, `missing required field "${field}"`));
       } else {
         const expected = expectedNames[issue.expected] ?? issue.expected;
-        const hint = issue.expected === 'string' && (typeof value === 'number' || typeof value === 'boolean') ? `YAML read this as a ${typeof value}; put it in quotes: "${String(value)}"` : issue.expected === 'object' && Array.isArray(value) ? 'a list where a map belongs: remove the leading "- "' : issue.expected === 'array' && !Array.isArray(value) && value !== null ? 'write it as a list: "- item" on its own line, or [item]' : undefined;
+        const hint = issue.expected === 'string' && (typeof value === 'number' || typeof value === 'boolean') ? `YAML read this as a ${typeof value}; put it in quotes: "${String(value)}"` : issue.expected === 'object' && Array.isArray(value) ? 'a list where a map belongs: remove the leading "- "' : value === null ? `an empty key reads as nothing: write ${issue.expected === 'array' ? '[] for an empty list' : 'a value'}, or remove the key` : issue.expected === 'array' && !Array.isArray(value) ? 'write it as a list: "- item" on its own line, or [item]' : undefined;
         out.push(source.diagnostic(path, `expected ${expected}, found ${describeValue(value)}`, hint));
       }
       continue;
