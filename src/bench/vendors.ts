@@ -155,5 +155,100 @@ const pulse: BenchVendor = {
     'Pulse: one login per run (POST /api/auth/login) before the first page; a create is POST /api/users then PUT /api/users/{id}/roles (roles have their own endpoint), so creates cost 2 writes',
 };
 
+// ---------------------------------------------------------------------------------------- HighLevel
+
+const HIGHLEVEL_COMPANY = 'BenchCompany00000001';
+const locationOf = (office: BenchOffice) => `BenchLocation${String(office.index).padStart(7, '0')}`;
+
+/** "+1 512-200-0001": how HighLevel shows a number; roster compares it in E.164. */
+function highlevelPhone(e164: string): string {
+  const d = e164.slice(2);
+  return `+1 ${d.slice(0, 3)}-${d.slice(3, 6)}-${d.slice(6)}`;
+}
+
+const highlevel: BenchVendor = {
+  kind: 'highlevel',
+  listPath: '/users/search',
+  pageSize: 100,
+  liveUsers: usersOf,
+  config: { kind: 'highlevel', companyId: HIGHLEVEL_COMPANY, credentials: { token: { env: envName('highlevel', 'token') } } },
+  roles: { manager: { type: 'account', role: 'admin' }, rep: { type: 'account', role: 'user' } },
+  office: (office) => ({ locationIds: [locationOf(office)] }),
+  fixture(people, offices) {
+    const users: unknown[] = [
+      // The agency owner: a live user git does not describe (left alone).
+      { id: 'BenchOwner0000000001', firstName: 'Bench', lastName: 'Owner', email: 'owner@bench.example', type: 'agency', role: 'admin' },
+    ];
+    for (const p of people) {
+      if (p.live === 'new') continue;
+      const drift = p.live === 'update' ? p.drift : undefined;
+      users.push({
+        // 20 alphanumerics, as HighLevel ids are.
+        id: `BenchUser${String(p.index).padStart(11, '0')}`,
+        firstName: p.firstName,
+        lastName: drift === 'name' ? `${p.lastName}-Old` : p.lastName,
+        email: p.email,
+        phone: highlevelPhone(drift === 'phone' ? driftedPhone(p.phone) : p.phone),
+        type: 'account',
+        role: p.role === 'manager' || drift === 'roles' ? 'admin' : 'user',
+        locationIds: [locationOf(p.office)],
+      });
+    }
+    return {
+      companyId: HIGHLEVEL_COMPANY,
+      locations: offices.map((o) => ({ id: locationOf(o), name: `Bench Solar - ${o.name}` })),
+      tokens: [{ token: 'sandbox-highlevel-token', kind: 'agency', scopes: ['users.readonly', 'users.write'] }],
+      users,
+    };
+  },
+};
+
+// ------------------------------------------------------------------------------------------ partner
+
+const partnerRole = (p: BenchPerson, drift?: string) => (p.role === 'manager' ? 'MANAGER' : drift === 'roles' ? 'ACCOUNTING' : 'CUSTOMER_CARE');
+
+const partner: BenchVendor = {
+  kind: 'partner',
+  listPath: '/v2/user/list',
+  pageSize: 100,
+  // The company's users and its account owner.
+  liveUsers: (fixture) => usersOf(fixture) + 1,
+  config: { kind: 'partner', companyId: '1001', credentials: { token: { env: envName('partner', 'token') } } },
+  roles: { manager: { role: 'MANAGER' }, rep: { role: 'CUSTOMER_CARE' } },
+  office: () => ({}),
+  fixture(people) {
+    const users = [];
+    for (const p of people) {
+      if (p.live === 'new') continue;
+      const drift = p.live === 'update' ? p.drift : undefined;
+      users.push({
+        id: liveId(p),
+        company_id: 1001,
+        email: p.email,
+        first_name: p.firstName,
+        last_name: drift === 'name' ? `${p.lastName}-Old` : p.lastName,
+        phone: drift === 'phone' ? driftedPhone(p.phone) : p.phone,
+        role: partnerRole(p, drift),
+        state: 'ACTIVE',
+        time_zone_id: p.office.timezone,
+        user_code: p.externalId,
+      });
+    }
+    return {
+      partners: [{ id: 'bench-partner', name: 'Bench Partner', tokens: ['sandbox-partner-token'] }],
+      companies: [
+        {
+          id: 1001,
+          name: 'Bench Solar LLC',
+          partner_id: 'bench-partner',
+          // The account owner: listed, never managed (protected).
+          owner: { id: 5001, email: 'owner@bench.example', first_name: 'Bench', last_name: 'Owner', state: 'ACTIVE' },
+        },
+      ],
+      users,
+    };
+  },
+};
+
 /** Every vendor the benchmark knows, in report order. */
-export const benchVendors: BenchVendor[] = [enerflo, pulse];
+export const benchVendors: BenchVendor[] = [enerflo, highlevel, pulse, partner];
