@@ -1,11 +1,11 @@
 import { Command } from 'commander';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { formatDiagnostic } from '../config/diagnostics.js';
 import { validateState } from '../config/loader.js';
 import { checksumForVendor } from '../reconcile/checksum.js';
 import { renderAnnotations, renderDiagnosticsMarkdown } from '../render/annotations.js';
-import type { MaskOptions } from '../render/mask.js';
+import { sanitizeText, type MaskOptions } from '../render/mask.js';
 import { postInvalidStateComment, mergedPlanChecksums } from './comments.js';
 import { githubContextFromEnv } from './context.js';
 import { appendStepSummary } from './summary.js';
@@ -14,6 +14,7 @@ import { appendStepSummary } from './summary.js';
  * `roster github …`: the steps of the workflows that only make sense on GitHub Actions.
  *   validate  problems as annotations on the changed lines (and in the plan comment with --comment)
  *   checksum  the checksum of the plan reviewed on the pull request that merged a commit
+ *   mask      personal data masked in files about to be uploaded (the apply report)
  */
 export function registerGithub(program: Command): void {
   const github = new Command('github').description('Steps of the GitHub workflows (annotations, the reviewed plan checksum)');
@@ -50,6 +51,15 @@ export function registerGithub(program: Command): void {
       const reviewed = await mergedPlanChecksums(ctx, options.sha ?? ctx.sha);
       process.stderr.write(`plan reviewed on pull request #${reviewed.pullNumber}: ${reviewed.commentUrl}\n`);
       process.stdout.write(`${options.vendor ? checksumForVendor(reviewed.vendors, options.vendor) : reviewed.checksum}\n`);
+    });
+
+  github
+    .command('mask')
+    .description('Mask phone numbers, SSNs, dates of birth (and emails, per github.maskEmails) in files, in place, before they are uploaded')
+    .argument('<files...>', 'text or JSON files, e.g. apply-report.json')
+    .action(async (files: string[]) => {
+      const mask = await maskOptionsOf(program.opts().config as string);
+      for (const file of files) await writeFile(file, sanitizeText(await readFile(file, 'utf8'), mask));
     });
 
   program.addCommand(github);

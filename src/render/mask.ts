@@ -93,7 +93,8 @@ function mapStrings(value: FieldValue, fn: (s: string) => string): FieldValue {
 // Shapes of personal data in free text. Word boundaries keep digits inside ids (`a1b2…`, hex) alone.
 const SSN_SHAPE = /\b\d{3}[- ]\d{2}[- ]\d{4}\b/g;
 const PHONE_SHAPE = /(?<![\w+(])(?:\+|\()?\d[\d ().-]{8,18}\d\b/g;
-const DATE_SHAPE = /\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}\/\d{1,2}\/\d{2,4})\b/g;
+// A timestamp (`2026-11-23T08:00:00Z`) is when something happened, not a birthday: it stays.
+const DATE_SHAPE = /\b(?:\d{4}-\d{2}-\d{2}(?!T\d)|\d{1,2}\/\d{1,2}\/\d{2,4})\b/g;
 const EMAIL_SHAPE = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 
 /**
