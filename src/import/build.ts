@@ -27,8 +27,10 @@ interface Entry {
 }
 
 const kindOf = (source: ImportSource) => source.module.kind;
+/** Code-point order: the same on every machine, whatever its locale. */
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const kindOrder = vendorModules.map((v) => v.kind);
-const byKindOrder = (a: string, b: string) => kindOrder.indexOf(a) - kindOrder.indexOf(b) || a.localeCompare(b);
+const byKindOrder = (a: string, b: string) => kindOrder.indexOf(a) - kindOrder.indexOf(b) || compare(a, b);
 
 /**
  * Live users from every source, merged into one person per email (case-insensitive), with offices and
@@ -59,10 +61,10 @@ export function buildImport(sources: ImportSource[], declared: DeclaredState): I
   nameOffices(offices, declared);
 
   return {
-    offices: offices.sort((a, b) => a.key.localeCompare(b.key)),
-    roles: roles.sort((a, b) => a.key.localeCompare(b.key)),
+    offices: offices.sort((a, b) => compare(a.key, b.key)),
+    roles: roles.sort((a, b) => compare(a.key, b.key)),
     people,
-    notImported: notImported.sort((a, b) => a.email.localeCompare(b.email) || a.vendor.localeCompare(b.vendor)),
+    notImported: notImported.sort((a, b) => compare(a.email, b.email) || compare(a.vendor, b.vendor)),
     alreadyDeclared,
     vendors: sources.map((s) => s.name),
   };
@@ -77,7 +79,7 @@ function readEntries(sources: ImportSource[], notImported: NotImported[]): Map<s
     const seen = new Set<string>();
     const skip = (live: LiveRecord, reason: string) =>
       notImported.push({ vendor: source.name, vendorId: live.vendorId, email: live.email, reason });
-    for (const live of [...source.live].sort((a, b) => a.email.localeCompare(b.email) || a.vendorId.localeCompare(b.vendorId))) {
+    for (const live of [...source.live].sort((a, b) => compare(a.email, b.email) || compare(a.vendorId, b.vendorId))) {
       const key = live.email.trim().toLowerCase();
       if (!importer) {
         skip(live, `${source.module.title} has no import support yet`);
@@ -439,7 +441,7 @@ function settleTimezones(people: ImportedPerson[], offices: GeneratedOffice[]): 
   for (const office of offices) {
     const counts = new Map<string, number>();
     for (const m of office.members) if (m.timezone) counts.set(m.timezone, (counts.get(m.timezone) ?? 0) + 1);
-    const best = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+    const best = [...counts].sort((a, b) => b[1] - a[1] || compare(a[0], b[0]))[0];
     if (best) {
       office.timezone = best[0];
       office.placeholderTimezone = false;
@@ -510,7 +512,7 @@ function uniqueKey(base: string, taken: Set<string>): string {
 function nameRoles(roles: GeneratedRole[], declared: DeclaredState): void {
   const taken = new Set(declared.roles.map((r) => r.key));
   const ordered = [...roles].sort(
-    (a, b) => a.kind.localeCompare(b.kind) || a.label.localeCompare(b.label) || b.people - a.people || JSON.stringify(a.mapping).localeCompare(JSON.stringify(b.mapping)),
+    (a, b) => compare(a.kind, b.kind) || compare(a.label, b.label) || b.people - a.people || compare(JSON.stringify(a.mapping), JSON.stringify(b.mapping)),
   );
   for (const role of ordered) role.key = uniqueKey(slug(`${role.kind}-${role.label}`), taken);
 }
@@ -529,7 +531,7 @@ function nameOffices(offices: GeneratedOffice[], declared: DeclaredState): void 
       name: parts.map(([, m]) => `${m.title} ${m.id.replace(/-/, ' ')}`).join(', '),
     };
   });
-  described.sort((a, b) => a.parts.join('-').localeCompare(b.parts.join('-')));
+  described.sort((a, b) => compare(a.parts.join('-'), b.parts.join('-')));
   const firsts = new Map<string, number>();
   for (const d of described) firsts.set(d.parts[0], (firsts.get(d.parts[0]) ?? 0) + 1);
   for (const d of described) {

@@ -11,7 +11,7 @@ export interface RenderOptions {
 
 /** Vendor kinds in registry order, so every section lists vendors the same way. */
 const kindOrder = vendorModules.map((v) => v.kind);
-const byKindOrder = (a: string, b: string) => kindOrder.indexOf(a) - kindOrder.indexOf(b) || a.localeCompare(b);
+const byKindOrder = (a: string, b: string) => kindOrder.indexOf(a) - kindOrder.indexOf(b) || (a < b ? -1 : a > b ? 1 : 0);
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
