@@ -200,13 +200,14 @@ export async function readYamlFile(absolutePath: string, file: string, what: str
   if (diagnostics.length > 0) return { source, diagnostics };
 
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
-    return { source, diagnostics: [fileProblem(file, `the file is empty; ${what} hold a map of fields`, 'add content, or delete the file')] };
+    const hint = what === 'users files' ? 'declare offices, roles or people in it, or delete it' : 'the root config needs at least "vendors:"';
+    return { source, diagnostics: [fileProblem(file, 'the file is empty', hint)] };
   }
   if (!isMap(doc.contents)) {
     const { line, col } = source.locate([]);
     return {
       source,
-      diagnostics: [fileProblem(file, `expected a map of fields at the top of the file, found ${describeYamlNode(doc.contents)}`, what === 'users files' ? 'a users file looks like "people:\\n  - email: ..."' : undefined, line, col)],
+      diagnostics: [fileProblem(file, `expected a map of fields at the top of the file, found ${describeYamlNode(doc.contents)}`, what === 'users files' ? 'a users file is a map: "offices:", "roles:" or "people:" at the start of a line' : undefined, line, col)],
     };
   }
   return { source, data: doc.toJS({ maxAliasCount: 0 }) as Record<string, unknown>, diagnostics };

@@ -104,6 +104,8 @@ const cases: BadCase[] = [
   { name: 'typo in a vendor field', files: config(BASE_CONFIG.replace('baseUrl: https://enerflo.io', 'baseURL: https://enerflo.io')), file: 'roster.yaml', at: 'baseURL', path: 'vendors.enerflo.baseURL', message: /unknown field "baseURL"/, hint: /did you mean "baseUrl"\?/ },
   { name: 'baseUrl that is not a URL', files: config(BASE_CONFIG.replace('baseUrl: https://enerflo.io', 'baseUrl: enerflo.io')), file: 'roster.yaml', at: 'enerflo.io', path: 'vendors.enerflo.baseUrl', message: /a full URL/ },
   { name: 'users folder that does not exist', files: config(`users: team\n${BASE_CONFIG}`), file: 'roster.yaml', at: 'team', path: 'users', message: /the users folder .*team\/ does not exist/ },
+  { name: 'empty roster.yaml', files: config(''), file: 'roster.yaml', at: { line: 1, col: 1 }, path: '', message: /the file is empty/, hint: /needs at least "vendors:"/ },
+  { name: 'roster.yaml without vendors', files: config('users: users\n'), file: 'roster.yaml', at: 'users', path: 'vendors', message: /missing required field "vendors"/ },
   { name: 'config file that does not exist', files: {}, config: 'rooster.yaml', file: 'rooster.yaml', at: { line: 1, col: 1 }, path: '', message: /config file not found/ },
 ];
 
