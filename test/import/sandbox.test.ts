@@ -182,6 +182,16 @@ describe('roster import into an existing users folder', () => {
     expect(await readFile(file, 'utf8')).toBe(first);
   });
 
+  it('writes nothing when a vendor cannot be listed', { timeout: SLOW }, async () => {
+    const w = await emptyWorkspace();
+    // No --sandbox and no credentials in the environment: every vendor fails before a request.
+    const blank = { ENERFLO_API_KEY: '', HIGHLEVEL_TOKEN: '', PULSE_API_KEY: '', PULSE_API_SECRET: '', PARTNER_TOKEN: '' };
+    const result = await runCli(['-c', w.configFile, 'import', '--vendor', 'enerflo'], { cwd: w.dir, env: blank });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/enerflo: missing credentials[\s\S]*nothing was written/);
+    expect(await readdir(path.join(w.dir, 'users'))).toEqual([]);
+  });
+
   it('writes to stdout with --out - and touches no file', { timeout: SLOW }, async () => {
     const w = await emptyWorkspace();
     const result = await roster(w, 'import', '--sandbox', '--vendor', 'partner', '--out', '-');
