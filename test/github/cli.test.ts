@@ -127,6 +127,18 @@ describe('roster on GitHub, end to end', () => {
     expect(gh.sent()).not.toContain(sandboxEnv.ENERFLO_API_KEY ?? 'no-key');
   }, 240_000);
 
+  it('masks a report in place before it is uploaded', async () => {
+    const file = join(dir, 'report.json');
+    writeFileSync(file, JSON.stringify({ startedAt: '2026-11-23T08:00:00.000Z', error: 'phone (512) 555-0142 refused, born 1990-01-02' }));
+    const result = await roster(['github', 'mask', file]);
+    expect(result.code).toBe(0);
+    const masked = readFileSync(file, 'utf8');
+    expect(masked).not.toMatch(PHONE);
+    expect(masked).not.toContain('1990-01-02');
+    expect(masked).toContain('2026-11-23T08:00:00.000Z');
+    expect(JSON.parse(masked).error).toBe('phone +1 ••• ••• 0142 refused, born ••••-••-••');
+  });
+
   it('names the missing variable instead of planning', async () => {
     const result = await runCli(['-c', join(dir, 'sandbox.yaml'), 'drift', '--github-issue'], {
       env: { ...sandboxEnv, GITHUB_TOKEN: '', GITHUB_REPOSITORY: '' },

@@ -35,6 +35,10 @@ describe('masking', () => {
     expect(sanitizeText('jane@example.com', { maskEmails: true })).toBe('j•••@example.com');
   });
 
+  it('leaves timestamps alone: a date with a time is when something happened, not a birthday', () => {
+    expect(sanitizeText('"startedAt": "2026-11-23T08:00:00.000Z"', { maskEmails: false })).toBe('"startedAt": "2026-11-23T08:00:00.000Z"');
+  });
+
   it('leaves ids and hashes alone', () => {
     const text = 'user 1234567 (location a1b2c3d4e5f6g7h8i9, checksum 0123456789abcdef0123)';
     expect(sanitizeText(text, { maskEmails: false })).toBe(text);
@@ -101,6 +105,15 @@ describe('markdown plan', () => {
     expect(parseChecksumMarker(md)?.checksum).toBe(planChecksum(p));
     assertNoPersonalData(md);
     for (const max of [3_000, 10_000, 30_000]) expect(renderMarkdown(p, { maskEmails: false, maxLength: max }).length).toBeLessThanOrEqual(max);
+  });
+
+  it('gives a small vendor its whole section next to a huge one', () => {
+    const p = hugePlan(600);
+    p.vendors.push(vendor('pulse', { kind: 'pulse', operations: [op('create', 'dee@example.com', [{ field: 'firstName', after: 'Dee' }])] }));
+    const md = renderMarkdown(p, { maskEmails: false });
+    expect(md.length).toBeLessThanOrEqual(GITHUB_BODY_LIMIT);
+    expect(md).toContain('#### + create `dee@example.com`');
+    expect(md).not.toMatch(/\*\*pulse\*\* \(/);
   });
 
   it('a small plan is not cut', () => {
