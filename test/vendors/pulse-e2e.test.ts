@@ -238,6 +238,27 @@ describe('Pulse end to end: plan and apply', () => {
     ]);
   });
 
+  it('converges under injected faults (5xx, dropped connections, lost answers) without creating anyone twice', async () => {
+    const { harness, state } = await setUp();
+    const emulator = harness.sandbox.emulators.get('pulse')!;
+    emulator.setFaults({ rate500: 0.1, rate503: 0.1, drop: 0.05, lostWrite: 0.15, seed: 42 });
+    for (let round = 0; round < 4; round++) {
+      const plan = await harness.plan();
+      if (plan.vendors[0].errors.length === 0 && plan.vendors[0].operations.length === 0) break;
+      if (plan.vendors[0].errors.length === 0) await harness.apply(plan);
+    }
+    emulator.setFaults(undefined);
+    const last = await harness.plan();
+    if (last.vendors[0].operations.length > 0) await harness.apply(last);
+    const settled = await harness.plan();
+    expect(settled.vendors[0].errors).toEqual([]);
+    expect(settled.vendors[0].operations).toEqual([]);
+    expect(emulator.requests.some((r) => r.fault !== undefined)).toBe(true);
+    const created = state.audit.filter((a) => a.event === 'user_created').length;
+    expect(created).toBe(1); // Noah; Kevin was attached, not created
+    expect(state.audit.filter((a) => a.event === 'user_added_to_account')).toHaveLength(2);
+  }, 60_000);
+
   it('paces itself under a small rate limit, and a refusal at the window edge is retried', async () => {
     const { harness } = await setUp({ emulator: { rateLimit: { limit: 4, windowMs: 250 } } });
     const adapters = new Map<string, VendorAdapter>(harness.targets.map((t) => [t.name, t.adapter!]));
