@@ -147,6 +147,17 @@ describe('HighLevel emulator: search', () => {
     expect((await search({ limit: '100' })).body.users).toHaveLength(2);
   });
 
+  it('sorts by name by default, by dateAdded or descending on request, and keeps up with renames', async () => {
+    await start();
+    const names = async (query: Record<string, string> = {}) => (await search(query)).body.users.map((u: { firstName: string }) => u.firstName);
+    expect(await names()).toEqual(['Aaron', 'Dana', 'Olive']);
+    expect(await names({ sortDirection: 'desc' })).toEqual(['Olive', 'Dana', 'Aaron']);
+    expect(await names({ sort: 'dateAdded' })).toEqual(['Olive', 'Aaron', 'Dana']);
+    await call('PUT', '/users/AgencyOwner000000001', { body: { companyId: COMPANY, firstName: 'Abe' } });
+    await call('POST', '/users/', { body: newUser({ firstName: 'Bea' }) });
+    expect(await names()).toEqual(['Aaron', 'Abe', 'Bea', 'Dana']);
+  });
+
   it('filters by locationId and by a case-insensitive query over name, email and phone', async () => {
     await start();
     expect((await search({ locationId: DALLAS })).body.users.map((u: { id: string }) => u.id)).toEqual(['DallasRep00000000001']);
