@@ -233,12 +233,16 @@ function report(v: Verification, io: ImportIo): void {
   // Declared people git has and a vendor has differently are conflicts; ones a vendor does not have yet
   // are what apply is for, so they are only counted.
   const differing = v.declared.filter(({ op }) => op.action !== 'create');
-  const missing = v.declared.length - differing.length;
+  const creates = v.declared.filter(({ op }) => op.action === 'create');
+  const count = (ops: typeof v.declared) => new Set(ops.map(({ op }) => op.key)).size;
+  const people = (ops: typeof v.declared) => `${count(ops)} declared ${count(ops) === 1 ? 'person' : 'people'}`;
   if (differing.length > 0) {
-    io.err(`conflicts: ${differing.length} declared ${differing.length === 1 ? 'person differs' : 'people differ'} from live (git was left as it is):`);
+    io.err(`conflicts: ${people(differing)} ${count(differing) === 1 ? 'differs' : 'differ'} from live (git was left as it is):`);
     for (const { vendor, op } of differing) io.err(`  ${describeOperation(vendor, op)}`);
   }
-  if (missing > 0) io.err(`${missing} declared ${missing === 1 ? 'person is' : 'people are'} not in a vendor yet: roster apply would create them (see roster plan)`);
+  if (creates.length > 0) {
+    io.err(`${people(creates)} missing from some vendor: roster apply would create ${creates.length} user${creates.length === 1 ? '' : 's'} (see roster plan)`);
+  }
   for (const { vendor, error } of v.errors) io.err(`  ${vendor}: ${error.key ? `${error.key}: ` : ''}${error.message}`);
 }
 
