@@ -269,5 +269,8 @@ describe('Pulse emulator: users', () => {
     const res = await call('GET', '/api/nothing', { token });
     expect(res.status).toBe(404);
     expect(res.body).toMatchObject({ error: 'Not Found', status: 404 });
+    const method = await call('DELETE', '/api/roles', { token });
+    expect(method.status).toBe(405);
+    expect(method.body).toMatchObject({ error: 'Method Not Allowed', status: 405 });
   });
 });

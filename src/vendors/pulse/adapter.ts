@@ -157,7 +157,8 @@ export class PulseAdapter implements VendorAdapter {
     const records: LiveRecord[] = [];
     for (let page = 1; ; page++) {
       if (page > MAX_PAGES) throw new Error(`${this.vendor()}: the user list did not end after ${MAX_PAGES} pages`);
-      // sort=id keeps paging stable while users are created (the default order is newest first).
+      // sort=id keeps paging stable while users are created (the documented default is -createdAt, newest
+      // first); sort and the users list itself follow the documented conventions (shared/vendors/README.md).
       const res = await this.call<ListEnvelope>({ method: 'GET', path: USERS_PATH, query: { page, pageSize: this.pageSize, sort: 'id' } });
       const body = res.body;
       if (!body || !Array.isArray(body.data) || typeof body.totalPages !== 'number') {
@@ -184,6 +185,7 @@ export class PulseAdapter implements VendorAdapter {
     return records;
   }
 
+  /** Through the `email` equality filter: documented for every list, inferred for users (shared/vendors/README.md). */
   async findByEmail(email: string): Promise<LiveRecord | undefined> {
     const res = await this.call<ListEnvelope>({ method: 'GET', path: USERS_PATH, query: { email, page: 1, pageSize: 10 } });
     const wanted = email.toLowerCase();

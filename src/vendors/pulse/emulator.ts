@@ -193,6 +193,7 @@ function fail(status: number, message: string, headers?: Record<string, string>)
     404: 'Not Found',
     409: 'Conflict',
     422: 'Unprocessable Entity',
+    405: 'Method Not Allowed',
     429: 'Too Many Requests',
     500: 'Internal Server Error',
     503: 'Service Unavailable',
@@ -646,8 +647,11 @@ export async function startPulseEmulator(fixture: unknown, options: PulseEmulato
       router,
       state,
       before(req) {
+        // Unknown routes and methods answer in Pulse's Error shape (the kit's own 405 has another shape).
+        const route = router.match(req.method, req.path);
+        if (route === undefined) return fail(404, `No route ${req.method} ${req.path}`);
+        if (route === 'method') return fail(405, `Method ${req.method} is not allowed on ${req.path}`);
         if (req.method === 'POST' && req.path === '/api/auth/login') return undefined;
-        if (!req.path.startsWith('/api/')) return undefined;
         const auth = header(req, 'authorization') ?? '';
         const match = /^Bearer\s+(\S+)$/i.exec(auth);
         if (!match) return fail(401, 'Missing bearer token; log in with POST /api/auth/login');
