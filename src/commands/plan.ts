@@ -51,12 +51,14 @@ export const registerPlan: RegisterCommand = (program) => {
       const render = planRenderers[options.format];
       if (!render) throw new Error(`the ${options.format} format is not available`);
       out(render(plan, session.org));
+      const overThreshold = thresholdViolations(plan, session.org.config.vendors);
       if (github) {
-        const posted = await postPlanComment(github, plan, session.org.config.github);
+        const thresholdWarnings = overThreshold.map((v) => v.message);
+        const posted = await postPlanComment(github, plan, { ...session.org.config.github, thresholdWarnings });
         err(`plan comment ${posted.created ? 'created' : 'updated'}: ${posted.url}`);
       }
       if (options.out) await writeSavedPlan(options.out, plan);
-      const violations = options.force ? [] : thresholdViolations(plan, session.org.config.vendors);
+      const violations = options.force ? [] : overThreshold;
       for (const v of violations) err(`${colors.red('error:')} ${v.message}`);
       process.exitCode = violations.length > 0 ? 1 : planExitCode(plan, Boolean(options.detailedExitcode));
     } finally {

@@ -61,18 +61,21 @@ export async function upsertPlanComment(ctx: GitHubContext, body: string): Promi
 
 export interface PlanCommentOptions {
   maskEmails: boolean;
+  /** Messages of the safety thresholds the plan is over (shown as a caution under the summary). */
+  thresholdWarnings?: string[];
 }
 
 /** `roster plan --github-comment`: the plan as markdown, in roster's one comment on the pull request. */
 export async function postPlanComment(ctx: GitHubContext, plan: Plan, options: PlanCommentOptions): Promise<PostedComment> {
-  return upsertPlanComment(ctx, renderMarkdown(plan, { maskEmails: options.maskEmails, fullPlanUrl: ctx.runUrl }));
+  const { maskEmails, thresholdWarnings } = options;
+  return upsertPlanComment(ctx, renderMarkdown(plan, { maskEmails, thresholdWarnings, fullPlanUrl: ctx.runUrl }));
 }
 
 /** When the declared state does not validate, the same comment lists the problems instead of a plan. */
 export async function postInvalidStateComment(
   ctx: GitHubContext,
   diagnostics: Diagnostic[],
-  options: PlanCommentOptions,
+  options: { maskEmails: boolean },
 ): Promise<PostedComment> {
   return upsertPlanComment(ctx, renderInvalidStateComment(diagnostics, options));
 }

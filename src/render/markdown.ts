@@ -2,7 +2,7 @@ import { planChecksum, vendorChecksums } from '../reconcile/checksum.js';
 import { stripVTControlCharacters } from 'node:util';
 import type { Action, Change, Operation, Plan, VendorPlan } from '../reconcile/types.js';
 import type { FieldValue } from '../vendors/types.js';
-import { maskPlan } from './mask.js';
+import { maskPlan, sanitizeText } from './mask.js';
 import { summaryLine } from './text.js';
 
 /** GitHub refuses comment and issue bodies longer than this. */
@@ -21,6 +21,8 @@ export interface MarkdownOptions {
   fullPlanUrl?: string;
   /** The heading: `roster plan` on a pull request, `roster drift` on the drift issue. */
   title?: string;
+  /** Safety thresholds the plan is over: apply will refuse it without --force, so reviewers see why. */
+  thresholdWarnings?: string[];
 }
 
 /**
@@ -34,7 +36,10 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions): string {
   const marker = checksumMarker(checksum, vendorChecksums(plan));
   const masked = maskPlan(plan, { maskEmails: options.maskEmails });
 
-  const head = `${PLAN_MARKER}\n### ${escapeText(options.title ?? 'roster plan')}\n\n**${escapeText(plainSummary(plan))}**\n`;
+  const warnings = (options.thresholdWarnings ?? []).map((w) => `> - ${escapeText(sanitizeText(w, options))}\n`).join('');
+  const head =
+    `${PLAN_MARKER}\n### ${escapeText(options.title ?? 'roster plan')}\n\n**${escapeText(plainSummary(plan))}**\n` +
+    (warnings ? `\n> [!CAUTION]\n> Over a safety threshold: apply refuses this plan without \`--force\`.\n${warnings}` : '');
   const foot = `\n<sub>Plan checksum <code>${checksum}</code></sub>\n${marker}\n`;
   // The note about what was left out is written last, but its room is kept from the start.
   const noteRoom = 1_500;

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { parseChecksumMarker } from '../../src/render/markdown.js';
 import { cliPath, makeWorkspace, repoRoot, runCli } from '../helpers/workspace.js';
 import { addPullRequest, startFakeGitHub, type FakeGitHub } from './fake-github.js';
@@ -31,6 +32,11 @@ beforeAll(async () => {
     sandbox.stderr!.on('data', watch);
     sandbox.on('exit', (code) => reject(new Error(`roster sandbox exited (${code}): ${seen}`)));
   });
+  // A tight update threshold for pulse, so this plan is over it whatever the sample holds.
+  const configFile = join(dir, 'sandbox.yaml');
+  const config = parse(readFileSync(configFile, 'utf8')) as { vendors: Record<string, { policy: { thresholds: { update: number; minUsers: number } } }> };
+  config.vendors.pulse.policy.thresholds = { ...config.vendors.pulse.policy.thresholds, update: 0.01, minUsers: 1 };
+  writeFileSync(configFile, stringify(config));
   sandboxEnv = Object.fromEntries(
     readFileSync(join(dir, 'sandbox.yaml.env'), 'utf8')
       .split('\n')
@@ -82,6 +88,8 @@ describe('roster on GitHub, end to end', () => {
     expect(gh.comments).toHaveLength(1);
     // The markdown on stdout (the full-plan artifact) and the comment come from the same plan.
     const reviewed = parseChecksumMarker(gh.comments[0].body)!;
+    // The sample is over pulse's update threshold: the comment says apply will refuse without --force.
+    expect(gh.comments[0].body).toMatch(/Over a safety threshold[\s\S]*> - pulse: the plan would update/);
     expect(parseChecksumMarker(first.stdout)?.checksum).toBe(reviewed.checksum);
     expect(first.stdout).not.toMatch(PHONE);
 

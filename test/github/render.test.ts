@@ -116,6 +116,12 @@ describe('markdown plan', () => {
     expect(md).not.toMatch(/\*\*pulse\*\* \(/);
   });
 
+  it('warns under the summary when the plan is over a safety threshold', () => {
+    const md = renderMarkdown(samplePlan(), { maskEmails: false, thresholdWarnings: ['enerflo: the plan would update 5 of 10 live users (50%)'] });
+    expect(md).toContain('> [!CAUTION]\n> Over a safety threshold: apply refuses this plan without `--force`.\n> - enerflo: the plan would update 5 of 10 live users \\(50%\\)\n');
+    expect(md.indexOf('[!CAUTION]')).toBeLessThan(md.indexOf('<details'));
+  });
+
   it('a small plan is not cut', () => {
     expect(renderMarkdown(samplePlan(), { maskEmails: false })).not.toContain('Left out');
   });
