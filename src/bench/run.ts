@@ -29,6 +29,8 @@ export interface BenchOptions {
   log?: (line: string) => void;
   /** Node flags for the child that plans and applies, e.g. `--cpu-prof` to profile roster alone. */
   childArgs?: string[];
+  /** Called after every run with everything so far, so a long run that stops keeps what it measured. */
+  onRun?: (results: BenchResults, details: RunDetail[]) => Promise<void>;
 }
 
 /** Planning must not be paced: the emulator and the client get a budget nothing reaches. */
@@ -53,6 +55,7 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
       for (const vendor of options.vendors) {
         const detail = await runOne(child, size, vendor, loaded, org.fixtures[vendor.kind], expected, options);
         details.push(detail);
+        await options.onRun?.({ runs: details.map((d) => d.run) }, details);
         const { plan, apply } = detail.run;
         log(
           `  ${vendor.kind}: plan ${plan.requests}/${plan.floorRequests} requests, ${Math.round(plan.ms)} ms (floor ${Math.round(plan.floorMs)} ms), ` +
@@ -198,6 +201,7 @@ async function main(): Promise<void> {
   const vendors = wanted ? benchVendors.filter((v) => wanted.includes(v.kind)) : benchVendors;
 
   const started = Date.now();
+  await mkdir(path.dirname(values.out), { recursive: true });
   const { results, details } = await runBench({
     sizes,
     vendors,
@@ -206,8 +210,11 @@ async function main(): Promise<void> {
     maxRate: Number(values['max-rate']),
     log: (line) => console.error(line),
     childArgs: values['child-args']?.split(' ').filter(Boolean),
+    onRun: async (partial, sofar) => {
+      await writeFile(values.out, JSON.stringify(partial, null, 2) + '\n');
+      await writeFile(values.out.replace(/\.json$/, '') + '.md', markdownTable(sofar) + '\n');
+    },
   });
-  await mkdir(path.dirname(values.out), { recursive: true });
   await writeFile(values.out, JSON.stringify(results, null, 2) + '\n');
 
   const table = markdownTable(details);
