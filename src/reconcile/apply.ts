@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import { VendorHttpError } from '../http/client.js';
 import { redactKnownSecrets } from '../http/redact.js';
-import { topField } from './diff.js';
+import { diffFields, topField } from './diff.js';
 import type { ApplyContext, VendorAdapter } from '../vendors/types.js';
 import type { Action, Operation, Plan, VendorPlan } from './types.js';
 
@@ -141,7 +141,12 @@ async function createOnce(op: Operation, adapter: VendorAdapter, ctx: ApplyConte
     } catch (error) {
       if (!(error instanceof VendorHttpError) || !error.ambiguous || attempt >= maxAttempts) throw error;
       const existing = await adapter.findByEmail(desired.email);
-      if (existing) return existing.vendorId;
+      if (existing) {
+        // The create went through before the failure; finish it if it landed incomplete.
+        const changed = [...new Set(diffFields(desired, existing).map((c) => topField(c.field)))];
+        if (changed.length > 0) await adapter.update(existing.vendorId, desired, changed, ctx);
+        return existing.vendorId;
+      }
     }
   }
 }
