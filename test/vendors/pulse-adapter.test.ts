@@ -214,6 +214,9 @@ describe('Pulse adapter: list and findByEmail', () => {
     it('refuses an empty page before the last one', async () => {
       expect(await lying((page) => ({ data: page === 1 ? [user(1)] : [], page, pageSize: 1, total: 9, totalPages: 9 }))).toMatch(/page 2 of 9 .* is empty/);
     });
+    it('refuses an entry without an id or email', async () => {
+      expect(await lying((page) => ({ data: [{ name: 'x' }], page, pageSize: 1, total: 1, totalPages: 1 }))).toMatch(/without an id or email/);
+    });
     it('refuses a body that is not a list envelope', async () => {
       expect(await lying(() => [user(1)])).toMatch(/is not a \{data, page, totalPages\} list/);
     });

@@ -217,6 +217,8 @@ describe('Pulse emulator: users', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ name: 'Jake Thompson', teamId: 13, phone: before.phone, active: true, updatedBy: 'it@sunpath.example' });
     expect(res.body.updatedAt > before.updatedAt).toBe(true);
+    // A team id sent as a string is stored as the team's own (integer) id.
+    expect((await call('PATCH', '/api/users/1003', { token, body: { teamId: '12' } })).body.teamId).toBe(12);
     const off = await call('PATCH', '/api/users/1003', { token, body: { active: false } });
     expect(off.body.active).toBe(false);
     expect((await call('PATCH', '/api/users/1003', { token, body: { email: 'x@y.example' } })).status).toBe(400);

@@ -168,6 +168,9 @@ export class PulseAdapter implements VendorAdapter {
         throw new Error(`${this.vendor()}: asked for page ${page} of the user list and got page ${body.page}; the server ignores paging`);
       }
       for (const user of body.data) {
+        if (user?.id === undefined || user.id === null || typeof user.email !== 'string') {
+          throw new Error(`${this.vendor()}: page ${page} of the user list holds an entry without an id or email`);
+        }
         const id = String(user.id);
         if (seen.has(id)) {
           throw new Error(

@@ -465,7 +465,7 @@ export async function startPulseEmulator(fixture: unknown, options: PulseEmulato
     const member: PulseMembership = {
       accountId,
       roles: [],
-      teamId: (body.teamId as TeamId | null | undefined) ?? null,
+      teamId: teamOf(body.teamId, accountId),
       active: true,
       usersPrimaryAccount: !user,
       accountAdmin: false,
@@ -518,7 +518,7 @@ export async function startPulseEmulator(fixture: unknown, options: PulseEmulato
     if ('phone' in body) user.phone = body.phone as string | null;
     if ('imgSrc' in body) user.imgSrc = body.imgSrc as string | null;
     if ('notificationPreferences' in body) user.notificationPreferences = body.notificationPreferences;
-    if ('teamId' in body) member.teamId = body.teamId as TeamId | null;
+    if ('teamId' in body) member.teamId = teamOf(body.teamId, accountId);
     if ('active' in body) member.active = body.active as boolean;
     user.updatedBy = principal.email;
     user.updatedAt = now();
@@ -610,6 +610,12 @@ export async function startPulseEmulator(fixture: unknown, options: PulseEmulato
     const member = user && state.membership(user, accountId);
     if (!user || !member) return fail(404, `User ${req.params.id} is not a member of account ${accountId}`);
     return { user, member };
+  }
+
+  /** The team's own id (a number stays a number even when sent as "11"); checkUserFields made sure it exists. */
+  function teamOf(value: unknown, accountId: string): TeamId | null {
+    if (value === null || value === undefined) return null;
+    return state.teams.find((t) => t.accountId === accountId && String(t.id) === String(value))?.id ?? null;
   }
 
   function checkUserFields(body: Record<string, unknown>, accountId: string): EmuResponse | undefined {
