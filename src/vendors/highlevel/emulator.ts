@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { z } from 'zod';
 import {
   json,
@@ -11,7 +12,7 @@ import {
   type EmuResponse,
 } from '../../sandbox/emulator-kit.js';
 import { fullPermissions, isPermissionName, type HighlevelPermissions } from './permissions.js';
-import spec from './users.openapi.json' with { type: 'json' };
+import type openApiDocument from './users.openapi.json';
 
 /**
  * A local HighLevel users API (services.leadconnectorhq.com, Version 2021-07-28), faithful to
@@ -112,6 +113,9 @@ export interface HighlevelState {
   deleteDelayMs: number;
 }
 
+// HighLevel's OpenAPI document is the emulator's data (scope and language enums, DTO fields). Read with
+// require so every Node 20 loads it (JSON import attributes need 20.10).
+const spec = createRequire(import.meta.url)('./users.openapi.json') as typeof openApiDocument;
 const scopeEnum = new Set<string>(spec.components.schemas.CreateUserDto.properties.scopes.items.enum);
 const languageEnum = new Set<string>(spec.components.schemas.CreateUserDto.properties.platformLanguage.enum);
 const createFields = new Set(Object.keys(spec.components.schemas.CreateUserDto.properties));
