@@ -7,7 +7,7 @@ import { checksumForVendor } from '../reconcile/checksum.js';
 import { renderAnnotations, renderDiagnosticsMarkdown } from '../render/annotations.js';
 import { sanitizeText, type MaskOptions } from '../render/mask.js';
 import { postInvalidStateComment, mergedPlanChecksums } from './comments.js';
-import { githubContextFromEnv } from './context.js';
+import { githubContextFromEnv, sourceLinksFromEnv } from './context.js';
 import { appendStepSummary } from './summary.js';
 
 /**
@@ -35,9 +35,10 @@ export function registerGithub(program: Command): void {
       const mask = await maskOptionsOf(configFile);
       for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
       // Workflow commands are read from stdout.
-      process.stdout.write(renderAnnotations(diagnostics, mask));
-      await appendStepSummary(`### roster: ${diagnostics.length} problem(s) in the declared state\n\n${renderDiagnosticsMarkdown(diagnostics, mask)}`);
-      if (ctx) await postInvalidStateComment(ctx, diagnostics, mask);
+      const links = sourceLinksFromEnv(process.env);
+      process.stdout.write(renderAnnotations(diagnostics, mask, links));
+      await appendStepSummary(`### roster: ${diagnostics.length} problem(s) in the declared state\n\n${renderDiagnosticsMarkdown(diagnostics, mask, links)}`);
+      if (ctx) await postInvalidStateComment(ctx, diagnostics, mask, links);
       process.exitCode = 1;
     });
 

@@ -1,9 +1,9 @@
 import type { Diagnostic } from '../config/diagnostics.js';
 import { redactKnownSecrets } from '../http/redact.js';
-import { renderInvalidStateComment } from '../render/annotations.js';
+import { renderInvalidStateComment, type SourceLinks } from '../render/annotations.js';
 import { GITHUB_BODY_LIMIT, PLAN_MARKER, parseChecksumMarker, renderMarkdown, type PlanChecksums } from '../render/markdown.js';
 import type { Plan } from '../reconcile/types.js';
-import { GitHubContextError, type GitHubContext } from './context.js';
+import { GitHubContextError, sourceLinksFromEnv, type GitHubContext } from './context.js';
 
 export interface IssueComment {
   id: number;
@@ -76,8 +76,9 @@ export async function postInvalidStateComment(
   ctx: GitHubContext,
   diagnostics: Diagnostic[],
   options: { maskEmails: boolean },
+  links: SourceLinks = sourceLinksFromEnv(),
 ): Promise<PostedComment> {
-  return upsertPlanComment(ctx, renderInvalidStateComment(diagnostics, options));
+  return upsertPlanComment(ctx, renderInvalidStateComment(diagnostics, options, links));
 }
 
 export interface MergedPlan extends PlanChecksums {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Octokit } from 'octokit';
 import { registerSecret } from '../http/redact.js';
+import type { SourceLinks } from '../render/annotations.js';
 
 export type Env = Record<string, string | undefined>;
 
@@ -94,19 +95,35 @@ export function githubContextFromEnv(env: Env = process.env, options: ContextOpt
   };
 }
 
-function pullRequestNumber(env: Env): number | undefined {
-  if (env.GITHUB_EVENT_PATH) {
-    let event: { pull_request?: { number?: unknown }; number?: unknown };
-    try {
-      event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8'));
-    } catch (error) {
-      throw new GitHubContextError(
-        `GITHUB_EVENT_PATH (${env.GITHUB_EVENT_PATH}) cannot be read as the event payload: ${(error as Error).message}`,
-      );
-    }
-    const number = event.pull_request?.number;
-    if (typeof number === 'number') return number;
+/** The pull request of the run's event payload (GITHUB_EVENT_PATH), when the event is about one. */
+export function pullRequestOfEvent(env: Env): { number?: number; headSha?: string } {
+  if (!env.GITHUB_EVENT_PATH) return {};
+  let event: { pull_request?: { number?: unknown; head?: { sha?: unknown } } };
+  try {
+    event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8'));
+  } catch (error) {
+    throw new GitHubContextError(`GITHUB_EVENT_PATH (${env.GITHUB_EVENT_PATH}) cannot be read as the event payload: ${(error as Error).message}`);
   }
+  const { number, head } = event.pull_request ?? {};
+  return {
+    number: typeof number === 'number' ? number : undefined,
+    headSha: typeof head?.sha === 'string' ? head.sha : undefined,
+  };
+}
+
+function pullRequestNumber(env: Env): number | undefined {
+  const fromEvent = pullRequestOfEvent(env).number;
+  if (fromEvent !== undefined) return fromEvent;
   const ref = /^refs\/pull\/(\d+)\/(?:merge|head)$/.exec(env.GITHUB_REF ?? '');
   return ref ? Number(ref[1]) : undefined;
+}
+
+/**
+ * Where validation problems link to: files at the pull request's head (the lines the author wrote),
+ * else at GITHUB_SHA; inside GITHUB_WORKSPACE. No links outside Actions.
+ */
+export function sourceLinksFromEnv(env: Env = process.env): SourceLinks {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo } = env;
+  const sha = pullRequestOfEvent(env).headSha ?? env.GITHUB_SHA;
+  return { workspace: env.GITHUB_WORKSPACE, blobBase: server && repo && sha ? `${server}/${repo}/blob/${sha}` : undefined };
 }

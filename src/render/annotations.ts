@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../config/diagnostics.js';
 import { sanitizeText, type MaskOptions } from './mask.js';
@@ -10,14 +9,18 @@ import { escapeText, GITHUB_BODY_LIMIT, PLAN_MARKER } from './markdown.js';
  * Messages go through the same masking as the plan: a bad phone number is still a phone number.
  */
 
-export type Env = Record<string, string | undefined>;
+/** Where diagnostics point on GitHub: the checkout's root, and the blob URL of the commit to link to. */
+export interface SourceLinks {
+  /** GITHUB_WORKSPACE: annotations and links need paths inside the repository, not the cwd. */
+  workspace?: string;
+  /** `https://github.com/owner/repo/blob/SHA`; without it, diagnostics are plain `file:line`. */
+  blobBase?: string;
+}
 
-/** Where a diagnostic's file is inside the repository (annotations and links need that, not the cwd). */
-export function repositoryPath(file: string, env: Env = process.env, cwd = process.cwd()): string {
+/** Where a diagnostic's file is inside the repository. */
+export function repositoryPath(file: string, workspace?: string, cwd = process.cwd()): string {
   const absolute = isAbsolute(file) ? file : resolve(cwd, file);
-  const root = env.GITHUB_WORKSPACE;
-  const path = root ? relative(root, absolute) : relative(cwd, absolute);
-  return path.split(sep).join('/');
+  return relative(workspace ?? cwd, absolute).split(sep).join('/');
 }
 
 /** `%`, CR and LF are escaped in the message of a workflow command… */
@@ -31,12 +34,12 @@ export function escapeCommandProperty(text: string): string {
 }
 
 /** One `::error file=…,line=…,col=…,title=…::message` line per diagnostic. */
-export function renderAnnotations(diagnostics: Diagnostic[], options: MaskOptions = { maskEmails: false }, env: Env = process.env): string {
+export function renderAnnotations(diagnostics: Diagnostic[], options: MaskOptions, links: SourceLinks = {}): string {
   return diagnostics
     .map((d) => {
       const title = d.path ? `roster: ${d.path}` : 'roster';
       const props = [
-        `file=${escapeCommandProperty(repositoryPath(d.file, env))}`,
+        `file=${escapeCommandProperty(repositoryPath(d.file, links.workspace))}`,
         `line=${d.line}`,
         `col=${d.col}`,
         `title=${escapeCommandProperty(sanitizeText(title, options))}`,
@@ -47,36 +50,11 @@ export function renderAnnotations(diagnostics: Diagnostic[], options: MaskOption
     .join('');
 }
 
-/**
- * The commit links should point at: the pull request's head (the lines the author wrote), else
- * GITHUB_SHA. Undefined outside Actions, where diagnostics are shown as plain `file:line`.
- */
-export function blobBaseUrl(env: Env = process.env): string | undefined {
-  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo } = env;
-  if (!server || !repo) return undefined;
-  const sha = pullRequestHeadSha(env) ?? env.GITHUB_SHA;
-  return sha ? `${server}/${repo}/blob/${sha}` : undefined;
-}
-
-function pullRequestHeadSha(env: Env): string | undefined {
-  if (!env.GITHUB_EVENT_PATH) return undefined;
-  try {
-    const event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as { pull_request?: { head?: { sha?: string } } };
-    return event.pull_request?.head?.sha;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The problems as a markdown list, each `file:line:col` linked to that line on GitHub when known. */
-export function renderDiagnosticsMarkdown(
-  diagnostics: Diagnostic[],
-  options: MaskOptions = { maskEmails: false },
-  env: Env = process.env,
-): string {
-  const base = blobBaseUrl(env);
+export function renderDiagnosticsMarkdown(diagnostics: Diagnostic[], options: MaskOptions, links: SourceLinks = {}): string {
+  const base = links.blobBase;
   const lines = diagnostics.map((d) => {
-    const file = repositoryPath(d.file, env);
+    const file = repositoryPath(d.file, links.workspace);
     const where = `${file}:${d.line}:${d.col}`;
     const link = base ? `[\`${where}\`](${base}/${encodeURI(file)}#L${d.line})` : `\`${where}\``;
     const field = d.path ? ` \`${d.path.replace(/`/g, "'")}\`` : '';
@@ -92,13 +70,13 @@ export function renderDiagnosticsMarkdown(
  */
 export function renderInvalidStateComment(
   diagnostics: Diagnostic[],
-  options: MaskOptions = { maskEmails: false },
-  env: Env = process.env,
+  options: MaskOptions,
+  links: SourceLinks = {},
   maxLength = GITHUB_BODY_LIMIT,
 ): string {
   const n = diagnostics.length;
   const head = `${PLAN_MARKER}\n### roster plan\n\n**No plan: ${n} problem${n === 1 ? '' : 's'} in the declared state.** Fix ${n === 1 ? 'it' : 'them'} and push again.\n\n`;
-  const list = renderDiagnosticsMarkdown(diagnostics, options, env);
+  const list = renderDiagnosticsMarkdown(diagnostics, options, links);
   if (head.length + list.length <= maxLength) return head + list;
   const cut = list.slice(0, maxLength - head.length - 200);
   const shown = cut.slice(0, cut.lastIndexOf('\n') + 1);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sourceLinksFromEnv } from '../../src/github/context.js';
 import { planChecksum, vendorChecksums, verifyChecksum } from '../../src/reconcile/checksum.js';
 import {
   escapeCommandData,
@@ -171,18 +172,18 @@ describe('validation errors', () => {
   });
 
   it('renders ::error annotations with file, line, col and title', () => {
-    const out = renderAnnotations(diagnostics, { maskEmails: false }, { GITHUB_WORKSPACE: process.cwd() });
+    const out = renderAnnotations(diagnostics, { maskEmails: false }, { workspace: process.cwd() });
     const [first, second] = out.trimEnd().split('\n');
     expect(first).toBe('::error file=users/team.yaml,line=12,col=7,title=roster%3A people[3].phone::not a valid phone number: +1 ••• ••• 0187%0Ahint: use +1…');
     expect(second).toBe('::error file=users/a%2Cb%3Ac%25.yaml,line=1,col=1,title=roster::100%25 wrong%0Asecond line');
   });
 
   it('links file:line to the pull request head on GitHub', () => {
-    const env = { GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/people', GITHUB_SHA: 'abc123' };
-    const md = renderDiagnosticsMarkdown(diagnostics, { maskEmails: false }, env);
+    const links = sourceLinksFromEnv({ GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/people', GITHUB_SHA: 'abc123' });
+    const md = renderDiagnosticsMarkdown(diagnostics, { maskEmails: false }, links);
     expect(md).toContain('- [`users/team.yaml:12:7`](https://github.com/acme/people/blob/abc123/users/team.yaml#L12) `people[3].phone`: not a valid phone number: +1 ••• ••• 0187');
-    expect(renderDiagnosticsMarkdown(diagnostics, { maskEmails: false }, {})).toContain('- `users/team.yaml:12:7`');
-    const comment = renderInvalidStateComment(diagnostics, { maskEmails: false }, env);
+    expect(renderDiagnosticsMarkdown(diagnostics, { maskEmails: false })).toContain('- `users/team.yaml:12:7`');
+    const comment = renderInvalidStateComment(diagnostics, { maskEmails: false }, links);
     expect(comment.startsWith(PLAN_MARKER)).toBe(true);
     expect(comment).toContain('No plan: 2 problems');
     assertNoPersonalData(comment);
