@@ -162,7 +162,7 @@ export async function readYamlFile(absolutePath: string, file: string, what: str
   }
 
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   const source = new YamlSource(file, doc, lines);
   const diagnostics: Diagnostic[] = doc.errors.map((error) => {
     const { line, col } = source.position(error.pos[0]);

@@ -78,6 +78,18 @@ const expectedNames: Record<string, string> = {
   record: 'a map',
 };
 
+/** What to do about a value of the wrong type, when there is something useful to say. */
+function typeHint(expected: string, value: unknown, path: FieldPath): string | undefined {
+  if (expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')) {
+    return `YAML read this as a ${typeof value}; put it in quotes: "${String(value)}"`;
+  }
+  if (expected === 'object' && Array.isArray(value)) return 'a list where a map belongs: remove the leading "- "';
+  if (value === null && typeof path[path.length - 1] === 'number') return 'an empty list item ("-" with nothing after it): remove it or fill it in';
+  if (value === null) return `an empty key reads as nothing: write ${expected === 'array' ? '[] for an empty list' : 'a value'}, or remove the key`;
+  if (expected === 'array' && !Array.isArray(value)) return 'write it as a list: "- item" on its own line, or [item]';
+  return undefined;
+}
+
 /** Turns zod issues on a file's data into diagnostics at the YAML node each one is about. */
 export function zodDiagnostics(
   source: YamlSource,
@@ -101,23 +113,7 @@ export function zodDiagnostics(
     }
     if (skip(path)) continue;
     const value = valueAt(data, path);
-    // A schema's own message (e.g. "a literal secret is not allowed") says more than any generic one.
-    if (!/^(Invalid|Too (small|big)|Unrecognized)/.test(issue.message)) {
-      out.push(source.diagnostic(path, issue.message));
-      continue;
-    }
     const { complete } = source.nodeAt(path);
-    if (issue.code === 'invalid_type') {
-      if (value === undefined && !complete) {
-        const field = String(path[path.length - 1] ?? '');
-        out.push(source.diagnostic(path, `missing required field "${field}"`));
-      } else {
-        const expected = expectedNames[issue.expected] ?? issue.expected;
-        const hint = issue.expected === 'string' && (typeof value === 'number' || typeof value === 'boolean') ? `YAML read this as a ${typeof value}; put it in quotes: "${String(value)}"` : issue.expected === 'object' && Array.isArray(value) ? 'a list where a map belongs: remove the leading "- "' : value === null ? `an empty key reads as nothing: write ${issue.expected === 'array' ? '[] for an empty list' : 'a value'}, or remove the key` : issue.expected === 'array' && !Array.isArray(value) ? 'write it as a list: "- item" on its own line, or [item]' : undefined;
-        out.push(source.diagnostic(path, `expected ${expected}, found ${describeValue(value)}`, hint));
-      }
-      continue;
-    }
     if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator) {
       const options = (issue as { options?: unknown[] }).options?.map(String) ?? [];
       const wanted = valueAt(data, path);
@@ -127,6 +123,26 @@ export function zodDiagnostics(
           ? `missing required field "${issue.discriminator}" (one of: ${options.join(', ')})`
           : `unknown ${issue.discriminator} ${JSON.stringify(wanted)}; expected one of: ${options.join(', ')}`;
       out.push(source.diagnostic(path, message, hint));
+      continue;
+    }
+    if (value === undefined && !complete && typeof path[path.length - 1] === 'string') {
+      out.push(source.diagnostic(path, `missing required field "${String(path[path.length - 1])}"`));
+      continue;
+    }
+    if (issue.code === 'invalid_format' && issue.format === 'email') {
+      out.push(source.diagnostic(path, `${describeValue(value)} is not a valid email address`));
+      continue;
+    }
+    // A schema's own message says more than any generic one ("a literal secret is not allowed in the
+    // config"), except for a type mismatch on something that is not text, where "expected X, found Y" is clearer.
+    const custom = !/^(Invalid|Too (small|big)|Unrecognized)/.test(issue.message);
+    if (custom && (issue.code !== 'invalid_type' || typeof value === 'string')) {
+      out.push(source.diagnostic(path, issue.message));
+      continue;
+    }
+    if (issue.code === 'invalid_type') {
+      const expected = expectedNames[issue.expected] ?? issue.expected;
+      out.push(source.diagnostic(path, `expected ${expected}, found ${describeValue(value)}`, typeHint(issue.expected, value, path)));
       continue;
     }
     if (issue.code === 'invalid_value') {

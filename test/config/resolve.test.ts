@@ -118,3 +118,39 @@ describe('helpers', () => {
     expect(firstInvalidUtf8(Buffer.from([0xed, 0xa0, 0x80]))).toBe(0);
   });
 });
+
+describe('odd input never throws', () => {
+  const inputs = [
+    'people:\n  - null\n',
+    'people: [1, "x", [], {}]\n',
+    'roles:\n  - key: x\n    enerflo: []\n',
+    'people:\n  - email: a@b.example\n    firstName: A\n    lastName: B\n    roles: [1, {a: 1}]\n    manager: 5\n    vendors: []\n',
+    '1: 2\n',
+    '? [a]\n: b\n',
+    'people: !!binary aGVsbG8=\n',
+    `x: ${'['.repeat(500)}${']'.repeat(500)}\n`,
+    '"unterminated\n',
+    '\t- a\n',
+    'roles: {}\n',
+    '<<: {a: 1}\n',
+  ];
+  it.each(inputs.map((text, i) => [i, text] as const))('input %i is reported, with positions', async (_i, text) => {
+    const dir = await makeProject({ 'users/x.yaml': text });
+    dirs.push(dir);
+    const { org, diagnostics } = await validateState(path.join(dir, 'roster.yaml'));
+    expect(org).toBeUndefined();
+    expect(diagnostics.length).toBeGreaterThan(0);
+    for (const d of diagnostics) {
+      expect(d.line).toBeGreaterThanOrEqual(1);
+      expect(d.col).toBeGreaterThanOrEqual(1);
+      expect(d.message.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('a missing email says so, rather than "not a valid email"', async () => {
+    const dir = await makeProject({ 'users/x.yaml': 'people:\n  - firstName: A\n    lastName: B\n    roles: [sales-rep]\n' });
+    dirs.push(dir);
+    const { diagnostics } = await validateState(path.join(dir, 'roster.yaml'));
+    expect(diagnostics.map((d) => `${d.line}:${d.col} ${d.path}: ${d.message}`)).toEqual(['2:5 people[0].email: missing required field "email"']);
+  });
+});
