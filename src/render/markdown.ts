@@ -43,15 +43,16 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions): string {
   const foot = `\n<sub>Plan checksum <code>${checksum}</code></sub>\n${marker}\n`;
   // The note about what was left out is written last, but its room is kept from the start.
   const noteRoom = 1_500;
+  const wholes = masked.vendors.map((v) => renderSection(v, Infinity));
   const budgets = shareBudget(
-    masked.vendors.map((v) => renderSection(v, Infinity).text.length),
+    wholes.map((w) => w.text.length),
     maxLength - head.length - foot.length - noteRoom,
   );
 
   const sections: string[] = [];
   const omitted: Omission[] = [];
   masked.vendors.forEach((vendor, i) => {
-    const section = renderVendor(vendor, budgets[i]);
+    const section = wholes[i].text.length <= budgets[i] ? wholes[i] : renderSection(vendor, budgets[i]);
     if (section.omission) omitted.push(section.omission);
     sections.push(section.text);
   });
@@ -121,12 +122,7 @@ interface Omission {
 
 const SYMBOL: Record<Action, string> = { create: '+', update: '~', reactivate: '+', deactivate: '-', delete: '-' };
 
-/** The vendor's whole section when it fits in `budget`, else as much as fits and what was left out. */
-function renderVendor(vendor: VendorPlan, budget: number): { text: string; omission?: Omission } {
-  const whole = renderSection(vendor, Infinity);
-  return whole.text.length <= budget ? whole : renderSection(vendor, budget);
-}
-
+/** A vendor's section in at most `budget` characters, and what had to be left out. */
 function renderSection(vendor: VendorPlan, budget: number): { text: string; omission?: Omission } {
   const open = vendor.errors.length > 0 ? ' open' : '';
   const header = `\n<details${open}><summary><b>${escapeHtml(vendor.vendor)}</b> (${escapeHtml(vendor.kind)}): ${escapeHtml(vendorLine(vendor))}</summary>\n\n`;
@@ -204,7 +200,7 @@ function vendorLine(vendor: VendorPlan): string {
 }
 
 function renderOperation(op: Operation): string {
-  const id = op.vendorId !== undefined ? ` (id ${escapeCode(op.vendorId)})` : '';
+  const id = op.vendorId !== undefined ? ` (id ${escapeText(op.vendorId)})` : '';
   const heading = `#### ${SYMBOL[op.action]} ${op.action} \`${escapeCode(op.key)}\`${id}\n`;
   const reason = op.reason ? `\n_${escapeText(op.reason)}_\n` : '';
   const waits = op.dependsOn.length ? `\n_after: ${op.dependsOn.map((k) => `\`${escapeCode(k)}\``).join(', ')}_\n` : '';
