@@ -80,8 +80,10 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
     if (emailChanged) {
       if (!capabilities.emailChange) {
         if (input.recreateOnEmailChange) {
-          operations.push({ ...removal(want.key, live, `email changes from ${live.email}; re-created`), action: 'delete' });
+          // Create the new user first and delete the old one only once that worked, so a failed
+          // create never leaves the person without an account.
           operations.push({ action: 'create', key: want.key, changes: fieldsAsChanges(want), dependsOn: want.dependsOn, desired: want, reason: `replaces ${live.email}` });
+          operations.push({ ...removal(want.key, live, `email changes from ${live.email}; replaced by the new user`), action: 'delete', dependsOn: [want.key] });
         } else {
           errors.push({
             key: want.key,
@@ -143,16 +145,16 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
   };
 }
 
-const actionOrder = { delete: 0, create: 1, reactivate: 2, update: 3, deactivate: 4 } as const;
+const actionOrder = { create: 0, reactivate: 1, update: 2, deactivate: 3, delete: 4 } as const;
 
 /**
  * Creates come first with every manager before their reports; each operation keeps only the
  * dependencies that are themselves created or reactivated in this plan (the rest already exist).
- * Deletes that free an email come before the create that reuses it.
  */
 function orderOperations(operations: Operation[]): Operation[] {
   const arriving = new Set(operations.filter((op) => op.action === 'create' || op.action === 'reactivate').map((op) => op.key));
-  for (const op of operations) op.dependsOn = op.dependsOn.filter((key) => key !== op.key && arriving.has(key));
+  // A delete may wait for the create of its own key (an email re-create); nothing else waits for itself.
+  for (const op of operations) op.dependsOn = op.dependsOn.filter((key) => (key !== op.key || op.action === 'delete') && arriving.has(key));
 
   const byKey = new Map(operations.filter((op) => arriving.has(op.key) && op.action !== 'delete').map((op) => [op.key, op]));
   const sorted = [...operations].sort((a, b) => actionOrder[a.action] - actionOrder[b.action] || a.key.localeCompare(b.key));

@@ -166,7 +166,9 @@ describe('planVendor', () => {
     expect(refused.errors[0].message).toContain('email would change from old@acme.com to new@acme.com');
 
     const recreated = plan(desired, liveUsers, { capabilities: deleteOnly, recreateOnEmailChange: true });
-    expect(actions(recreated)).toEqual(['delete new@acme.com', 'create new@acme.com']);
+    expect(actions(recreated)).toEqual(['create new@acme.com', 'delete new@acme.com']);
+    // The old user goes only once the new one exists.
+    expect(recreated.operations[1]).toMatchObject({ vendorId: '1', dependsOn: ['new@acme.com'] });
   });
 
   it('orders a manager before the people who report to them, and keeps only dependencies that arrive', () => {

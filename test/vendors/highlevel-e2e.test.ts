@@ -219,9 +219,11 @@ describe('HighLevel end to end: plan and apply', () => {
 
     const { harness: recreating, state } = await setUp({ people: renamed, instance: { emailChange: 'recreate' } });
     const recreate = await recreating.plan();
-    expect(recreate.vendors[0].operations.map((o) => `${o.action} ${o.key}`)).toEqual(['delete jake.t@sunpath.example', 'create jake.t@sunpath.example']);
+    expect(recreate.vendors[0].operations.map((o) => `${o.action} ${o.key}`)).toEqual(['create jake.t@sunpath.example', 'delete jake.t@sunpath.example']);
     const report = await recreating.apply(recreate);
     expect(report.summary.failed).toBe(0);
+    // The old user is deleted only after the new one was created.
+    expect(report.results.map((r) => r.action)).toEqual(['create', 'delete']);
     expect(state.users.find((u) => u.id === 'Jk7ThompsonAu2Lq9VbX')?.deletedAt).toBeDefined();
     expect(byEmail(state, 'jake.t@sunpath.example')).toMatchObject({ firstName: 'Jake', locationIds: [AUSTIN] });
   });
