@@ -34,6 +34,13 @@ export async function findPlanComment(ctx: GitHubContext, pullNumber: number): P
   return undefined;
 }
 
+/** A body as it may be posted: known secrets redacted, and within GitHub's limit (or an error, not a 422). */
+export function bodyForGitHub(body: string): string {
+  const safe = redactKnownSecrets(body);
+  if (safe.length > GITHUB_BODY_LIMIT) throw new Error(`the body is ${safe.length} characters; GitHub takes at most ${GITHUB_BODY_LIMIT}`);
+  return safe;
+}
+
 export interface PostedComment {
   id: number;
   url: string;
@@ -46,9 +53,8 @@ export interface PostedComment {
  */
 export async function upsertPlanComment(ctx: GitHubContext, body: string): Promise<PostedComment> {
   const pullNumber = requirePullNumber(ctx);
-  const safe = redactKnownSecrets(body);
+  const safe = bodyForGitHub(body);
   if (!safe.includes(PLAN_MARKER)) throw new Error('a roster comment must carry the plan marker, or the next run cannot find it');
-  if (safe.length > GITHUB_BODY_LIMIT) throw new Error(`comment body is ${safe.length} characters; GitHub takes at most ${GITHUB_BODY_LIMIT}`);
   const existing = await findPlanComment(ctx, pullNumber);
   const target = { owner: ctx.owner, repo: ctx.repo };
   if (existing) {

@@ -1,6 +1,5 @@
-import { redactKnownSecrets } from '../http/redact.js';
-import { GITHUB_BODY_LIMIT } from '../render/markdown.js';
 import { hasChanges, type Plan } from '../reconcile/types.js';
+import { bodyForGitHub } from './comments.js';
 import type { GitHubContext } from './context.js';
 
 export const DRIFT_LABEL = 'roster-drift';
@@ -20,11 +19,10 @@ export interface DriftIssueResult {
  * run while it stays open, and closed with a comment once a run finds live users matching git.
  */
 export async function syncDriftIssue(ctx: GitHubContext, plan: Plan, body: string): Promise<DriftIssueResult> {
-  const safe = redactKnownSecrets(body);
-  if (safe.length > GITHUB_BODY_LIMIT) throw new Error(`issue body is ${safe.length} characters; GitHub takes at most ${GITHUB_BODY_LIMIT}`);
+  const safe = bodyForGitHub(body);
   const target = { owner: ctx.owner, repo: ctx.repo };
   const open = await findOpenDriftIssue(ctx);
-  const needsAttention = hasChanges(plan) || plan.vendors.some((v) => v.errors.length > 0);
+  const needsAttention = hasChanges(plan) || plan.summary.errors > 0;
 
   if (needsAttention) {
     if (open) {
