@@ -2,6 +2,7 @@ import type { VendorModule } from '../types.js';
 import { createPulseAdapter } from './adapter.js';
 import { PULSE_RATE_LIMIT, startPulseEmulator } from './emulator.js';
 import { sandboxAccountId } from './fixture.js';
+import { pulseImporter } from './import.js';
 import { desiredPulseRecord } from './mapping.js';
 import { pulseConfigShape, pulseOfficeSchema, pulsePersonSchema, pulseRoleSchema } from './schema.js';
 
@@ -19,6 +20,7 @@ export const pulse: VendorModule = {
   // Pulse documents no limit; 120 a minute per credential is our inferred budget (shared/vendors/README.md).
   rateLimit: PULSE_RATE_LIMIT,
   createAdapter: createPulseAdapter,
+  importer: pulseImporter,
   sandbox: {
     start: startPulseEmulator,
     credentials: sandboxCredentials,
