@@ -12,7 +12,11 @@ import type { FieldValue } from '../vendors/types.js';
  * entry in `vendorChecksums` of the full plan.
  */
 export function planChecksum(plan: Plan): string {
-  const vendors = plan.vendors
+  return checksumOf(plan.vendors);
+}
+
+function checksumOf(vendorPlans: VendorPlan[]): string {
+  const vendors = vendorPlans
     .filter((v) => v.operations.length > 0)
     .map(canonicalVendor)
     .sort((a, b) => compare(a.vendor, b.vendor));
@@ -24,7 +28,7 @@ export function planChecksum(plan: Plan): string {
  * carries: the vendor's own, or that of an empty plan when the reviewed plan had nothing for it.
  */
 export function checksumForVendor(perVendor: Record<string, string>, vendor: string): string {
-  return perVendor[vendor] ?? planChecksum({ version: 1, vendors: [], summary: { create: 0, update: 0, deactivate: 0, reactivate: 0, delete: 0, unchanged: 0, errors: 0 } });
+  return perVendor[vendor] ?? checksumOf([]);
 }
 
 /** One checksum per vendor instance with operations: what a matrix job applying one vendor expects. */
@@ -32,7 +36,7 @@ export function vendorChecksums(plan: Plan): Record<string, string> {
   const sums: Record<string, string> = {};
   for (const vendor of plan.vendors) {
     if (vendor.operations.length === 0) continue;
-    sums[vendor.vendor] = planChecksum({ ...plan, vendors: [vendor] });
+    sums[vendor.vendor] = checksumOf([vendor]);
   }
   return sums;
 }

@@ -1,20 +1,11 @@
-import type { Operation, Plan, PlanSummary, VendorPlan } from '../../src/reconcile/types.js';
+import { summarise } from '../../src/reconcile/plan.js';
+import type { Operation, Plan, VendorPlan } from '../../src/reconcile/types.js';
 
 /** Personal data that must never reach GitHub in the clear. */
 export const SECRET_PHONE = '+15125550187';
 export const SECRET_PHONE_DIGITS = '5125550187';
 export const SECRET_SSN = '123-45-6789';
 export const SECRET_DOB = '1987-04-12';
-
-export function summarise(vendors: VendorPlan[]): PlanSummary {
-  const summary: PlanSummary = { create: 0, update: 0, deactivate: 0, reactivate: 0, delete: 0, unchanged: 0, errors: 0 };
-  for (const v of vendors) {
-    for (const op of v.operations) summary[op.action]++;
-    summary.unchanged += v.unchanged;
-    summary.errors += v.errors.length;
-  }
-  return summary;
-}
 
 export function plan(vendors: VendorPlan[]): Plan {
   return { version: 1, vendors, summary: summarise(vendors) };
