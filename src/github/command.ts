@@ -17,7 +17,7 @@ import { appendStepSummary } from './summary.js';
  *   mask      personal data masked in files about to be uploaded (the apply report)
  */
 export function registerGithub(program: Command): void {
-  const github = new Command('github').description('Steps of the GitHub workflows (annotations, the reviewed plan checksum)');
+  const github = new Command('github').description('Steps of the GitHub workflows: annotations, the reviewed plan checksum, masking uploads');
 
   github
     .command('validate')
