@@ -1,0 +1,92 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { RootConfig } from '../../src/config/schema.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/start.js';
+import { makeWorkspace, repoRoot, runCli, type Workspace } from '../helpers/workspace.js';
+
+/**
+ * Saved plans and safety thresholds, through the built CLI: separate `roster` processes share one
+ * Enerflo emulator running in this test, the way CI's plan and apply jobs share the real vendor.
+ */
+describe('saved plans and thresholds', () => {
+  let sandbox: Sandbox;
+  let workspace: Workspace;
+  let enerfloUrl: string;
+
+  async function setUp(policy: object = {}) {
+    const config: RootConfig = parse(await readFile(path.join(repoRoot, 'roster.yaml'), 'utf8'));
+    config.vendors = { enerflo: { ...config.vendors.enerflo, policy } } as RootConfig['vendors'];
+    sandbox = await startSandbox(config);
+    enerfloUrl = sandbox.overrides.enerflo.baseUrl;
+    config.vendors.enerflo.baseUrl = enerfloUrl;
+    workspace = await makeWorkspace({ ...config, users: path.join(repoRoot, 'users') }, {});
+  }
+  const roster = (...args: string[]) => runCli([...args, '-c', workspace.configFile], { env: sandbox.env, cwd: workspace.dir });
+  const writes = () => sandbox.emulators.get('enerflo')!.requests.filter((r) => r.method !== 'GET');
+  const enerflo = (method: string, body: object) =>
+    fetch(`${enerfloUrl}/api/v3/users`, { method, headers: { 'api-key': 'sandbox-enerflo-key', 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  afterEach(async () => {
+    await sandbox?.stop();
+    await workspace?.remove();
+  });
+
+  describe('saved plans', () => {
+    beforeEach(() => setUp());
+
+    it('apply FILE runs what was reviewed and refuses what changed live since', async () => {
+      const saved = await roster('plan', '--out', 'plan.json');
+      expect(saved.code).toBe(0);
+      expect(saved.stdout).toContain('~ update jake.thompson@sunpath.example');
+      expect(saved.stdout).toContain('+ create aisha.khan@sunpath.example');
+
+      // Meanwhile, by hand: Jake's record changes, and Aisha is created.
+      expect((await enerflo('PUT', { id: 145011, phone: '512-555-0999' })).status).toBe(200);
+      expect((await enerflo('POST', { email: 'aisha.khan@sunpath.example', roles: ['Sales Rep'], send_welcome_email: false, optimus_access: false })).status).toBeLessThan(300);
+      const before = writes().length;
+
+      const applied = await roster('apply', 'plan.json', '--yes', '--report', 'report.json');
+      expect(applied.code).toBe(1);
+      expect(applied.stderr).toContain('refused enerflo update jake.thompson@sunpath.example: refused: the live user changed (phone) since the plan was made');
+      expect(applied.stderr).toMatch(/refused enerflo create aisha\.khan@sunpath\.example: refused: a user with this email now exists \(id \d+\)/);
+      const report = JSON.parse(await readFile(path.join(workspace.dir, 'report.json'), 'utf8'));
+      const refusedKeys = report.results.filter((r: { ok: boolean }) => !r.ok).map((r: { key: string }) => r.key).sort();
+      expect(refusedKeys).toEqual(['aisha.khan@sunpath.example', 'jake.thompson@sunpath.example']);
+      // Everything else in the saved plan ran; nothing touched Jake or Aisha.
+      expect(report.summary.succeeded).toBeGreaterThan(5);
+      const touched = writes().slice(before).map((r) => JSON.stringify(r.body));
+      expect(touched.some((b) => b.includes('"id":145011') || b.includes('aisha.khan'))).toBe(false);
+    });
+
+    it('refuses a file that is not a saved plan', async () => {
+      await workspace.write('bogus.json', '{"hello": 1}');
+      const result = await roster('apply', 'bogus.json', '--yes');
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('bogus.json is not a saved plan written by `roster plan --out`');
+      expect(writes()).toEqual([]);
+    });
+  });
+
+  describe('thresholds', () => {
+    beforeEach(() => setUp({ thresholds: { update: 0.2, deactivate: 0.1, minUsers: 5 } }));
+
+    it('fail the plan and refuse the apply, naming the counts and --force; --force applies', async () => {
+      const plan = await roster('plan');
+      expect(plan.code).toBe(1);
+      expect(plan.stderr).toContain('enerflo: the plan would update 4 of 8 live users (50%), over the 20% threshold (policy.thresholds.update); re-run with --force if this is intended');
+      expect(plan.stderr).toContain('deactivate 1 of 8 live users (12.5%), over the 10% threshold');
+
+      const refused = await roster('apply', '--yes');
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('Nothing was applied.');
+      expect(writes()).toEqual([]);
+
+      const forced = await roster('apply', '--yes', '--force', '--no-report');
+      expect(forced.code).toBe(0);
+      expect(writes().length).toBeGreaterThan(0);
+      expect((await roster('plan')).stdout).toContain('Plan: 0 to create, 0 to update, 0 to deactivate');
+    });
+  });
+});
