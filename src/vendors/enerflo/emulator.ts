@@ -91,6 +91,10 @@ export interface EnerfloState {
   ignored: { userId: number; field: string; reason: string }[];
   /** Welcome emails "sent". */
   outbox: { to: string; kind: 'welcome' }[];
+  /** Requests other than GET so far: any of them may change users, so it invalidates `lastList`. */
+  writes?: number;
+  /** The last listing's filtered, sorted users and an id index, reused for its next pages. */
+  lastList?: { key: string; writes: number; users: EnerfloUser[]; byId: Map<number, EnerfloUser> };
 }
 
 /** The fixture format of examples/sandbox/enerflo.json: users may leave out anything but id, company_id and email. */
@@ -165,6 +169,7 @@ export async function startEnerfloEmulator(fixture: unknown, options: EmulatorOp
       router,
       state,
       before(req) {
+        if (req.method !== 'GET') state.writes = (state.writes ?? 0) + 1;
         const given = keyOf(req);
         const apiKey = given ? state.apiKeys.find((k) => k.key === given) : undefined;
         if (!apiKey) return json(401, { message: 'Unauthenticated.' });
@@ -217,15 +222,26 @@ function visible(state: EnerfloState, key: EnerfloApiKey): EnerfloUser[] {
 function listUsers(state: EnerfloState, key: EnerfloApiKey, query: URLSearchParams): EmuResponse {
   const page = Math.max(1, Math.trunc(Number(query.get('page') ?? 1)) || 1);
   const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.trunc(Number(query.get('pageSize') ?? DEFAULT_PAGE_SIZE)) || DEFAULT_PAGE_SIZE));
-  let users = visible(state, key).sort((a, b) => a.id - b.id);
-  const companyId = query.get('company_id');
-  if (companyId) users = users.filter((u) => String(u.company_id) === companyId);
-  const slug = query.get('user_role');
-  // The list filter takes a Role Slug (a client used `agent`); writes take Role Names.
-  if (slug) users = users.filter((u) => u.roles.some((name) => enerfloRoleSlugs[name] === slug));
+  // A listing's filtered, sorted users (and an id index for managers) are reused for its next pages
+  // while nothing was written: filtering, sorting and looking up every manager by a scan of all users
+  // again for every page made a 100,000-user listing take many minutes (npm run bench). Page 1 always
+  // computes afresh, so a listing never starts on stale data.
+  const listKey = `${key.company_id}?${[...query].filter(([k]) => k !== 'page' && k !== 'pageSize').map(([k, v]) => `${k}=${v}`).join('&')}`;
+  let list = state.lastList;
+  if (page === 1 || list?.key !== listKey || list.writes !== (state.writes ?? 0)) {
+    let users = visible(state, key).sort((a, b) => a.id - b.id);
+    const companyId = query.get('company_id');
+    if (companyId) users = users.filter((u) => String(u.company_id) === companyId);
+    const slug = query.get('user_role');
+    // The list filter takes a Role Slug (a client used `agent`); writes take Role Names.
+    if (slug) users = users.filter((u) => u.roles.some((name) => enerfloRoleSlugs[name] === slug));
+    list = { key: listKey, writes: state.writes ?? 0, users, byId: new Map(state.users.map((u) => [u.id, u])) };
+    state.lastList = list;
+  }
+  const { users, byId } = list;
   const total = users.length;
   return json(200, {
-    results: users.slice((page - 1) * pageSize, page * pageSize).map((u) => present(state, u)),
+    results: users.slice((page - 1) * pageSize, page * pageSize).map((u) => present(state, u, byId)),
     page,
     pageSize,
     total,
@@ -238,8 +254,8 @@ function getUser(state: EnerfloState, key: EnerfloApiKey, id: string): EmuRespon
   return user ? json(200, present(state, user)) : json(404, { message: 'User not found.' });
 }
 
-function present(state: EnerfloState, u: EnerfloUser) {
-  const manager = u.manager_id === null ? undefined : state.users.find((m) => m.id === u.manager_id);
+function present(state: EnerfloState, u: EnerfloUser, byId?: Map<number, EnerfloUser>) {
+  const manager = u.manager_id === null ? undefined : byId ? byId.get(u.manager_id) : state.users.find((m) => m.id === u.manager_id);
   return {
     id: u.id,
     company_id: u.company_id,
