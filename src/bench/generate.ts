@@ -23,7 +23,7 @@ const flow = (value: unknown) => JSON.stringify(value);
  * Writes roster.yaml and users/ for `count` people over the given vendors into `dir`, and builds each
  * vendor's fixture. The YAML is what a person would write: block style, one person per entry.
  */
-export async function generateOrg(dir: string, count: number, vendors: BenchVendor[]): Promise<GeneratedOrg> {
+export async function generateOrg(dir: string, count: number, vendors: BenchVendor[], options: { concurrency?: number } = {}): Promise<GeneratedOrg> {
   await rm(dir, { recursive: true, force: true });
   await mkdir(path.join(dir, 'users', 'people'), { recursive: true });
   const people = generatePeople(count);
@@ -32,6 +32,7 @@ export async function generateOrg(dir: string, count: number, vendors: BenchVend
   for (const v of vendors) {
     config.push(`  ${v.kind}:`, `    baseUrl: ${q(`https://${v.kind}.invalid`)}`);
     for (const [key, value] of Object.entries(v.config)) config.push(`    ${key}: ${flow(value)}`);
+    if (options.concurrency !== undefined) config.push(`    concurrency: ${options.concurrency}`);
   }
   const configFile = path.join(dir, 'roster.yaml');
   await writeFile(configFile, config.join('\n') + '\n');
