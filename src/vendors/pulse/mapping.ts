@@ -58,7 +58,9 @@ export function desiredPulseRecord(person: ResolvedPerson, _org: Organisation, _
   if (mapped.length === 0) return undefined;
   const roles = [...new Set(mapped.flatMap((r) => r.roles))].sort();
   const fields: Record<string, FieldValue> = { name: `${person.firstName} ${person.lastName}`, roles };
-  if (person.phone) fields.phone = normalisePhone(person.phone);
+  // ResolvedPerson.phone is already E.164 (the loader normalised and checked it); parsing it again was
+  // a quarter of a 10,000-person Pulse plan (npm run bench).
+  if (person.phone) fields.phone = person.phone;
   const teamId = (person.office as unknown as { pulse?: PulseOffice } | undefined)?.pulse?.teamId;
   if (teamId !== undefined) fields.team = String(teamId);
   const pinned = (person.vendors as unknown as { pulse?: PulsePerson } | undefined)?.pulse?.id;
