@@ -12,6 +12,9 @@
  *                                  as `roster apply` does
  *   child  → {type: 'applied', ...}
  */
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
+import path from 'node:path';
 import { loadOrganisation } from '../config/loader.js';
 import { applyPlan } from '../reconcile/apply.js';
 import { buildPlan } from '../reconcile/plan.js';
@@ -128,6 +131,26 @@ async function readPages(pages: Map<string, Record<string, string>>): Promise<nu
 
 let org: Organisation | undefined;
 
+/**
+ * With BENCH_PLAN_PROFILE=<dir>, a CPU profile of the plan alone (not the load, floor or apply) is
+ * written there per size and vendor, for Chrome DevTools.
+ */
+async function startProfile(): Promise<{ stop(name: string): Promise<void> } | undefined> {
+  const dir = process.env.BENCH_PLAN_PROFILE;
+  if (!dir) return undefined;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop(name) {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      await writeFile(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    },
+  };
+}
+
 async function load(request: LoadRequest): Promise<LoadedMessage> {
   const started = performance.now();
   org = await loadOrganisation(request.configFile);
@@ -140,9 +163,11 @@ async function plan(request: PlanRequest): Promise<PlannedMessage> {
   (globalThis as { gc?: () => void }).gc?.();
   const targets = targetsFor(org, request.vendor, request.override, request.env, request.budget);
   const recorder = recordListPages(request.listPath);
+  const profiler = await startProfile();
   const started = performance.now();
   const result = await buildPlan(org, targets);
   const planMs = performance.now() - started;
+  await profiler?.stop(`plan-${org.people.length}-${request.vendor}`);
   recorder.stop();
   const peakRssMB = peakRss();
   const vendorPlan = result.vendors[0];
