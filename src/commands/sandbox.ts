@@ -2,7 +2,8 @@ import { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { startSandbox } from '../sandbox/start.js';
+import type { RootConfig } from '../config/schema.js';
+import { startSandbox, type Sandbox } from '../sandbox/start.js';
 import type { RegisterCommand } from './index.js';
 import { colors, err, out } from './output.js';
 import { loadOrReport } from './session.js';
@@ -33,15 +34,13 @@ export const registerSandbox: RegisterCommand = (program) => {
         for (const [kind, emulator] of sandbox.emulators) out(`${kind.padEnd(10)} ${emulator.url}`);
 
         if (options.configOut) {
-          const usersDir = path.resolve(path.dirname(configFile), org.config.users);
-          const configured = structuredClone(org.config);
-          for (const [name, override] of Object.entries(sandbox.overrides)) Object.assign(configured.vendors[name], override);
-          const rewritten = { ...configured, users: path.relative(path.dirname(path.resolve(options.configOut)), usersDir) || '.' };
-          await writeFile(options.configOut, `# Written by \`roster sandbox\`: every vendor points at a local emulator.\n${stringify(rewritten)}`);
-          const envFile = `${options.configOut}.env`;
-          await writeFile(envFile, Object.entries(sandbox.env).map(([k, v]) => `${k}=${v}\n`).join(''));
-          out(`\nconfig: ${options.configOut}\ncredentials: ${envFile} (sandbox-only values)`);
-          out(colors.dim(`  set -a; . ./${envFile}; set +a; roster plan -c ${options.configOut}`));
+          try {
+            await writeSandboxConfig(options.configOut, configFile, org.config, sandbox);
+          } catch (error) {
+            // Nothing keeps running when the config cannot be written.
+            await sandbox.stop();
+            throw error;
+          }
         }
         err(colors.dim('Sandbox running; press Ctrl+C to stop.'));
         await new Promise<void>((resolve) => {
@@ -52,6 +51,19 @@ export const registerSandbox: RegisterCommand = (program) => {
       }),
   );
 };
+
+async function writeSandboxConfig(configOut: string, configFile: string, config: RootConfig, sandbox: Sandbox): Promise<void> {
+  const usersDir = path.resolve(path.dirname(configFile), config.users);
+  const configured = structuredClone(config);
+  for (const [name, override] of Object.entries(sandbox.overrides)) Object.assign(configured.vendors[name], override);
+  const rewritten = { ...configured, users: path.relative(path.dirname(path.resolve(configOut)), usersDir) || '.' };
+  await writeFile(configOut, `# Written by \`roster sandbox\`: every vendor points at a local emulator.\n${stringify(rewritten)}`);
+  const envFile = `${configOut}.env`;
+  await writeFile(envFile, Object.entries(sandbox.env).map(([k, v]) => `${k}=${v}\n`).join(''));
+  out(`\nconfig: ${configOut}\ncredentials: ${envFile} (sandbox-only values)`);
+  const sourced = path.isAbsolute(envFile) ? envFile : `./${envFile}`;
+  out(colors.dim(`  set -a; . ${sourced}; set +a; roster plan -c ${configOut}`));
+}
 
 function parsePorts(specs: string[]): Record<string, number> {
   const ports: Record<string, number> = {};

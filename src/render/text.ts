@@ -51,7 +51,7 @@ export function summaryLine(s: PlanSummary): string {
   parts.push(`${s.deactivate} to deactivate`);
   if (s.delete > 0) parts.push(`${s.delete} to delete`);
   parts.push(`${s.unchanged} unchanged`);
-  const errors = s.errors > 0 ? ` ${s.errors} error${s.errors === 1 ? '' : 's'} need a person.` : '';
+  const errors = s.errors > 0 ? ` ${s.errors} error${s.errors === 1 ? ' needs' : 's need'} a person.` : '';
   return `${pc.bold('Plan:')} ${parts.join(', ')}.${errors}`;
 }
 

@@ -65,7 +65,7 @@ describe('markdown plan', () => {
     const md = renderMarkdown(samplePlan(), { maskEmails: false });
     const lines = md.split('\n');
     expect(lines[0]).toBe(PLAN_MARKER);
-    expect(lines[3]).toBe('**Plan: 2 to create, 1 to update, 1 to deactivate, 52 unchanged. 1 error need a person.**');
+    expect(lines[3]).toBe('**Plan: 2 to create, 1 to update, 1 to deactivate, 52 unchanged. 1 error needs a person.**');
     expect(md.match(/<details/g)).toHaveLength(2);
     expect(md).toContain('#### + create `jane@example.com`');
     expect(md).toContain('#### ~ update `bob@example.com` (id 42)');

@@ -38,7 +38,7 @@ describe('RateLimiter', () => {
   it('serves waiting callers in order', async () => {
     const limiter = new RateLimiter(1, 100);
     const order: number[] = [];
-    await Promise.all([1, 2, 3].map((n) => limiter.acquire().then(() => order.push(n))).concat(vi.advanceTimersByTimeAsync(500)));
+    await Promise.all([...[1, 2, 3].map((n) => limiter.acquire().then(() => order.push(n))), vi.advanceTimersByTimeAsync(500)]);
     expect(order).toEqual([1, 2, 3]);
   });
 });

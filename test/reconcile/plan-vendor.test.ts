@@ -23,7 +23,7 @@ function live(vendorId: string, email: string, fields: Record<string, FieldValue
   return { vendorId, email, active: true, fields: { firstName: 'Ann', ...fields }, ...extra };
 }
 
-function plan(desired: DesiredRecord[], liveRecords: LiveRecord[], overrides: Partial<VendorPlanInput> & { policy?: object } = {}) {
+function plan(desired: DesiredRecord[], liveRecords: LiveRecord[], overrides: Omit<Partial<VendorPlanInput>, 'policy'> & { policy?: object } = {}) {
   return planVendor({
     vendor: 'acme',
     kind: 'test',

@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliPath, repoRoot, runCli } from '../helpers/workspace.js';
+
+/** `roster sandbox` keeps the emulators up so separate plan and apply runs share one live state. */
+describe('roster sandbox', () => {
+  let dir: string;
+  let child: ReturnType<typeof spawn>;
+  let env: Record<string, string>;
+  const configOut = () => path.join(dir, 'sandbox.yaml');
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'roster-sandbox-'));
+    child = spawn(process.execPath, [cliPath, 'sandbox', '--config-out', configOut()], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (chunk) => {
+        stdout += chunk;
+        if (stdout.includes('credentials:')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`roster sandbox exited early with ${code}`)));
+    });
+    const envText = await readFile(`${configOut()}.env`, 'utf8');
+    env = Object.fromEntries(envText.trim().split('\n').map((line) => line.split('=') as [string, string]));
+  });
+
+  afterAll(async () => {
+    child?.kill('SIGTERM');
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes a config and credentials that separate plan and apply runs share', async () => {
+    const config = await readFile(configOut(), 'utf8');
+    expect(config).toMatch(/baseUrl: http:\/\/127\.0\.0\.1:\d+/);
+    expect(Object.keys(env).sort()).toEqual(['ENERFLO_API_KEY', 'HIGHLEVEL_TOKEN', 'PARTNER_TOKEN', 'PULSE_API_KEY', 'PULSE_API_SECRET']);
+
+    const first = await runCli(['plan', '-c', configOut(), '--detailed-exitcode'], { env });
+    expect(first.code).toBe(2);
+    const applied = await runCli(['apply', '-c', configOut(), '--yes', '--no-report'], { env });
+    expect(applied.stdout).toContain('0 failed');
+    expect(applied.code).toBe(0);
+    const second = await runCli(['plan', '-c', configOut(), '--detailed-exitcode'], { env });
+    expect(second.stdout).toContain('Plan: 0 to create, 0 to update, 0 to deactivate');
+    expect(second.code).toBe(0);
+  });
+
+  it('refuses to apply without --yes when there is no terminal to ask, and applies nothing', async () => {
+    const result = await runCli(['apply', '--sandbox', '--vendor', 'enerflo', '--no-report']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('+ create aisha.khan@sunpath.example');
+    expect(result.stderr).toContain('Refusing to apply: no terminal to ask for confirmation. Re-run with --yes to apply this plan.');
+    expect(result.stdout).not.toContain('Apply results');
+  });
+});
