@@ -1,5 +1,5 @@
 import http, { type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../http/listen.js';
 
 /**
  * What can go wrong on the wire, as rates from 0 to 1. Used by the fault-injection tests:
@@ -230,15 +230,10 @@ export async function startEmulator(def: EmulatorDefinition, options: EmulatorOp
     send(outgoing, res);
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { port, address } = server.address() as AddressInfo;
-  const host = address.includes(':') ? `[${address}]` : address;
+  const { url, port, close } = await listen(server, options);
 
   return {
-    url: `http://${host}:${port}`,
+    url,
     port,
     requests,
     state: def.state,
@@ -246,11 +241,7 @@ export async function startEmulator(def: EmulatorDefinition, options: EmulatorOp
       faults = next;
       dice = seededRandom(next?.seed ?? 1);
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }
 

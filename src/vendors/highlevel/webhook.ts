@@ -1,7 +1,7 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../../http/listen.js';
 import type { Organisation } from '../../config/model.js';
 import { highlevelDesired } from './mapping.js';
 
@@ -200,21 +200,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     send(200, answer);
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { port, address } = server.address() as AddressInfo;
-  const host = address.includes(':') ? `[${address}]` : address;
-  return {
-    url: `http://${host}:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listen(server, options);
 }
 
 function readRaw(req: http.IncomingMessage): Promise<Buffer | undefined> {
