@@ -158,6 +158,9 @@ async function runOne(
       return { applied: answer, log: [...emulator.requests] };
     });
     if (applied.failed > 0) notes.push(`apply: ${applied.failed} of ${applied.operations} operations failed, e.g. ${applied.failures[0]}`);
+    const unexpected = new Map<number, number>();
+    for (const e of log) if (e.status >= 400 && e.status !== 429) unexpected.set(e.status, (unexpected.get(e.status) ?? 0) + 1);
+    if (unexpected.size > 0) notes.push(`the emulator answered ${[...unexpected].map(([status, n]) => `${n} × ${status}`).join(', ')} during the apply`);
 
     const run: BenchRun = {
       people,
@@ -200,6 +203,7 @@ async function main(): Promise<void> {
       'max-rate': { type: 'string', default: '500' },
       concurrency: { type: 'string' },
       'child-args': { type: 'string', description: 'Node flags for the child process, e.g. "--cpu-prof --cpu-prof-dir=bench/profiles"' },
+      merge: { type: 'boolean', default: false, description: 'keep the runs already in --out that this run does not repeat' },
       docs: { type: 'string', description: 'markdown file whose table (between bench:table markers) is replaced' },
     },
   });
@@ -212,7 +216,20 @@ async function main(): Promise<void> {
 
   const started = Date.now();
   await mkdir(path.dirname(values.out), { recursive: true });
-  const { results, details } = await runBench({
+  // Details (notes, load times) sit beside the results so a later --merge can redraw the whole table.
+  const detailsFile = values.out.replace(/\.json$/, '') + '.details.json';
+  const earlier: RunDetail[] = values.merge ? JSON.parse(await readFile(detailsFile, 'utf8').catch(() => '[]')) : [];
+  const merged = (fresh: RunDetail[]) => {
+    const same = (a: RunDetail, b: RunDetail) => a.run.people === b.run.people && a.run.vendor === b.run.vendor;
+    const kept = earlier.filter((old) => !fresh.some((d) => same(d, old)));
+    return [...kept, ...fresh].sort((a, b) => a.run.people - b.run.people || order(a.run.vendor) - order(b.run.vendor));
+  };
+  const order = (kind: string) => benchVendors.findIndex((v) => v.kind === kind);
+  const save = async (all: RunDetail[]) => {
+    await writeFile(values.out, JSON.stringify({ runs: all.map((d) => d.run) }, null, 2) + '\n');
+    await writeFile(detailsFile, JSON.stringify(all, null, 2) + '\n');
+  };
+  const { details: freshDetails } = await runBench({
     sizes,
     vendors,
     dataDir: values.data,
@@ -221,12 +238,11 @@ async function main(): Promise<void> {
     concurrency: values.concurrency === undefined ? undefined : Number(values.concurrency),
     log: (line) => console.error(line),
     childArgs: values['child-args']?.split(' ').filter(Boolean),
-    onRun: async (partial, sofar) => {
-      await writeFile(values.out, JSON.stringify(partial, null, 2) + '\n');
-      await writeFile(values.out.replace(/\.json$/, '') + '.md', markdownTable(sofar) + '\n');
-    },
+    onRun: async (_partial, sofar) => save(merged(sofar)),
   });
-  await writeFile(values.out, JSON.stringify(results, null, 2) + '\n');
+  const details = merged(freshDetails);
+  const results = { runs: details.map((d) => d.run) };
+  await save(details);
 
   const table = markdownTable(details);
   const checks = checkTargets(results.runs);
