@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Operation, Plan } from '../../src/reconcile/types.js';
+import type { Plan } from '../../src/reconcile/types.js';
 import type { EmulatorOptions } from '../../src/sandbox/emulator-kit.js';
 import type { EnerfloState } from '../../src/vendors/enerflo/emulator.js';
 import { makeWorkspace, startHarness, type Harness, type Workspace } from '../helpers/workspace.js';
+import { op, person, summary } from '../helpers/plans.js';
 
 // End to end over real HTTP: YAML in a workspace, the loader, the engine's plan and apply, the Enerflo
 // adapter and the Enerflo emulator seeded from examples/sandbox/enerflo.json.
@@ -32,14 +33,6 @@ const roles = {
   ],
 };
 
-const person = (email: string, first: string, last: string, role: string, office: string, extra: Record<string, unknown> = {}) => ({
-  email,
-  firstName: first,
-  lastName: last,
-  roles: [role],
-  office,
-  ...extra,
-});
 const maria = 'maria.gonzalez@sunpath.example';
 const rachel = 'rachel.foster@sunpath.example';
 const daniel = 'daniel.reyes@sunpath.example';
@@ -86,8 +79,6 @@ async function setUp(options: { people?: unknown[]; emulator?: EmulatorOptions }
   return { harness, state: harness.sandbox.emulators.get('enerflo')!.state as EnerfloState };
 }
 
-const summary = (plan: Plan) => plan.vendors[0].operations.map((op) => `${op.action} ${op.key}`).sort();
-const op = (plan: Plan, key: string): Operation | undefined => plan.vendors[0].operations.find((o) => o.key === key);
 const user = (state: EnerfloState, email: string) => state.users.find((u) => u.email.toLowerCase() === email)!;
 
 describe('Enerflo end to end: plan and apply', () => {

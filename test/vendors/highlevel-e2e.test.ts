@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildPlan } from '../../src/reconcile/plan.js';
 import { buildTargets } from '../../src/reconcile/targets.js';
-import type { Operation, Plan } from '../../src/reconcile/types.js';
 import type { HighlevelEmulatorOptions, HighlevelState } from '../../src/vendors/highlevel/emulator.js';
 import { highlevelPermissionDefaults } from '../../src/vendors/highlevel/permissions.js';
 import { makeWorkspace, runCli, startHarness, type Harness, type Workspace } from '../helpers/workspace.js';
+import { op, person, summary } from '../helpers/plans.js';
 
 // End to end over real HTTP: YAML in a workspace, the loader, the engine's plan and apply, the
 // HighLevel adapter and the HighLevel emulator seeded from examples/sandbox/highlevel.json.
@@ -51,14 +51,6 @@ const roles = {
   ],
 };
 
-const person = (email: string, first: string, last: string, role: string, office: string | undefined, extra: Record<string, unknown> = {}) => ({
-  email,
-  firstName: first,
-  lastName: last,
-  roles: [role],
-  ...(office ? { office } : {}),
-  ...extra,
-});
 
 const people = [
   // Already in HighLevel and the same once phones are E.164 and locations sorted.
@@ -100,8 +92,6 @@ async function setUp(
   return { harness, state: harness.sandbox.emulators.get('highlevel')!.state as HighlevelState };
 }
 
-const summary = (plan: Plan) => plan.vendors[0].operations.map((op) => `${op.action} ${op.key}`).sort();
-const op = (plan: Plan, key: string): Operation | undefined => plan.vendors[0].operations.find((o) => o.key === key);
 const byEmail = (state: HighlevelState, email: string) => state.users.find((u) => u.email.toLowerCase() === email && u.deletedAt === undefined);
 
 describe('HighLevel end to end: plan and apply', () => {

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Operation, Plan } from '../../src/reconcile/types.js';
 import type { EmulatorOptions } from '../../src/sandbox/emulator-kit.js';
 import type { PartnerEmulatorState } from '../../src/vendors/partner/emulator.js';
 import { makeWorkspace, startHarness, type Harness, type Workspace } from '../helpers/workspace.js';
 import { sandboxFixture, secretValues } from './partner-helpers.js';
+import { op, person, summary } from '../helpers/plans.js';
 
 // End to end over real HTTP: YAML in a workspace, the loader, the engine's plan and apply, the partner
 // adapter and the partner emulator seeded from examples/sandbox/partner.json.
@@ -36,14 +36,6 @@ const roles = {
   ],
 };
 
-const person = (email: string, first: string, last: string, role: string, office: string | undefined, extra: Record<string, unknown> = {}) => ({
-  email,
-  firstName: first,
-  lastName: last,
-  roles: [role],
-  ...(office ? { office } : {}),
-  ...extra,
-});
 
 const people = [
   // The partner has "Regional Manager"; git says "Regional Manager, Texas". Same phone once both are E.164.
@@ -92,8 +84,6 @@ async function setUp(options: { people?: unknown[]; emulator?: EmulatorOptions; 
   return { harness, state: harness.sandbox.emulators.get('partner')!.state as PartnerEmulatorState };
 }
 
-const summary = (plan: Plan) => plan.vendors[0].operations.map((op) => `${op.action} ${op.key}`).sort();
-const op = (plan: Plan, key: string): Operation | undefined => plan.vendors[0].operations.find((o) => o.key === key);
 
 describe('partner end to end: plan and apply', () => {
   it('plans creates, an update, a deactivation and a reactivation; the account owner is unmanaged', async () => {

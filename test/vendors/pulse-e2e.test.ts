@@ -3,10 +3,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/reconcile/apply.js';
 import { buildPlan } from '../../src/reconcile/plan.js';
 import { buildTargets } from '../../src/reconcile/targets.js';
-import type { Operation, Plan } from '../../src/reconcile/types.js';
 import type { PulseEmulatorOptions, PulseState } from '../../src/vendors/pulse/emulator.js';
 import type { VendorAdapter } from '../../src/vendors/types.js';
 import { makeWorkspace, startHarness, type Harness, type Workspace } from '../helpers/workspace.js';
+import { op, person, summary } from '../helpers/plans.js';
 
 // End to end over real HTTP: YAML in a workspace, the loader, the engine's plan and apply, the Pulse
 // adapter and the Pulse emulator seeded from examples/sandbox/pulse.json.
@@ -42,14 +42,6 @@ const roles = {
   ],
 };
 
-const person = (email: string, first: string, last: string, role: string, office: string | undefined, extra: Record<string, unknown> = {}) => ({
-  email,
-  firstName: first,
-  lastName: last,
-  roles: [role],
-  ...(office ? { office } : {}),
-  ...extra,
-});
 
 const people = [
   // Same as Pulse once both phones are E.164.
@@ -96,8 +88,6 @@ async function setUp(
   return { harness, state: harness.sandbox.emulators.get('pulse')!.state as PulseState };
 }
 
-const summary = (plan: Plan) => plan.vendors[0].operations.map((op) => `${op.action} ${op.key}`).sort();
-const op = (plan: Plan, key: string): Operation | undefined => plan.vendors[0].operations.find((o) => o.key === key);
 
 describe('Pulse end to end: plan and apply', () => {
   it('plans creates, updates, a deactivation and a reactivation; leaves unknown users alone', async () => {
