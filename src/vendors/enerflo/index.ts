@@ -2,6 +2,7 @@ import type { VendorModule } from '../types.js';
 import { checkEnerfloPerson } from './checks.js';
 import { EnerfloAdapter } from './adapter.js';
 import { startEnerfloEmulator } from './emulator.js';
+import { enerfloImporter } from './import.js';
 import { enerfloDesired } from './mapping.js';
 import { enerfloConfigShape, enerfloOfficeSchema, enerfloPersonSchema, enerfloRoleSchema } from './schema.js';
 
@@ -19,6 +20,7 @@ export const enerflo: VendorModule = {
   // "300 requests per minute per api-key" (enerflo-highlevel.md §1.8).
   rateLimit: { limit: 300, windowMs: 60_000 },
   createAdapter: (options) => new EnerfloAdapter(options),
+  importer: enerfloImporter,
   sandbox: {
     start: startEnerfloEmulator,
     credentials: { apiKey: 'sandbox-enerflo-key' },
