@@ -2,6 +2,7 @@ import type { VendorModule } from '../types.js';
 import { HIGHLEVEL_RATE, HighlevelAdapter } from './adapter.js';
 import { checkHighlevelPerson } from './checks.js';
 import { startHighlevelEmulator } from './emulator.js';
+import { highlevelImporter } from './import.js';
 import { highlevelDesired } from './mapping.js';
 import { highlevelConfigShape, highlevelOfficeSchema, highlevelPersonSchema, highlevelRoleSchema } from './schema.js';
 
@@ -19,6 +20,7 @@ export const highlevel: VendorModule = {
   // "Burst: 100 requests per 10 seconds" per app and resource (enerflo-highlevel.md §2.5).
   rateLimit: HIGHLEVEL_RATE,
   createAdapter: (options) => new HighlevelAdapter(options),
+  importer: highlevelImporter,
   sandbox: {
     start: startHighlevelEmulator,
     credentials: { token: 'sandbox-highlevel-token' },
