@@ -2,6 +2,7 @@ import type { VendorModule } from '../types.js';
 import { checkPartnerPerson } from './checks.js';
 import { PartnerAdapter } from './adapter.js';
 import { PARTNER_RATE_LIMIT, startPartnerEmulator, type PartnerFixture } from './emulator.js';
+import { partnerImporter } from './import.js';
 import { partnerDesired } from './mapping.js';
 import { partnerConfigShape, partnerOfficeSchema, partnerPersonSchema, partnerRoleSchema } from './schema.js';
 
@@ -28,6 +29,7 @@ export const partner: VendorModule = {
   // The API documents no limit; 120 a minute per token is our inferred budget (shared/vendors/README.md).
   rateLimit: PARTNER_RATE_LIMIT,
   createAdapter: (options) => new PartnerAdapter(options),
+  importer: partnerImporter,
   sandbox: {
     start: startPartnerEmulator,
     credentials: sandboxCredentials,
