@@ -3,9 +3,10 @@ import { formatDiagnostic, InvalidStateError } from '../config/diagnostics.js';
 import { loadOrganisation } from '../config/loader.js';
 import type { Organisation } from '../config/model.js';
 import { buildPlan } from '../reconcile/plan.js';
-import { buildTargets, type VendorTarget } from '../reconcile/targets.js';
+import type { VendorTarget } from '../reconcile/targets.js';
 import type { Plan } from '../reconcile/types.js';
-import { applySandboxOverrides, startSandbox, type Sandbox } from '../sandbox/start.js';
+import { connectVendors } from '../sandbox/connect.js';
+import type { Sandbox } from '../sandbox/start.js';
 import { err } from './output.js';
 
 /** Options shared by every command that talks to vendors. */
@@ -51,20 +52,8 @@ export async function loadOrReport(configFile: string): Promise<Organisation> {
 
 export async function openSession(configFile: string, options: VendorCommandOptions): Promise<Session> {
   const org = await loadOrReport(configFile);
-  let sandbox: Sandbox | undefined;
-  let env: NodeJS.ProcessEnv = process.env;
-  if (options.sandbox) {
-    sandbox = await startSandbox(org.config, { fixturesDir: options.fixtures, only: options.vendor });
-    applySandboxOverrides(org.config, sandbox);
-    env = { ...process.env, ...sandbox.env };
-  }
-  try {
-    const targets = buildTargets(org, { only: options.vendor, env });
-    return { org, targets, sandbox, close: async () => sandbox?.stop() };
-  } catch (error) {
-    await sandbox?.stop();
-    throw error;
-  }
+  const { targets, sandbox, close } = await connectVendors(org, options);
+  return { org, targets, sandbox, close };
 }
 
 export function planSession(session: Session): Promise<Plan> {

@@ -7,7 +7,8 @@ import type { Organisation } from '../config/model.js';
 import { rootConfigSchema, type RootConfig } from '../config/schema.js';
 import { SCHEMA_DIR, USERS_SCHEMA_FILE } from '../config/json-schema.js';
 import { buildTargets, type VendorTarget } from '../reconcile/targets.js';
-import { applySandboxOverrides, startSandbox, type Sandbox } from '../sandbox/start.js';
+import { connectVendors } from '../sandbox/connect.js';
+import { applySandboxOverrides } from '../sandbox/start.js';
 import type { LiveRecord } from '../vendors/types.js';
 import { buildImport } from './build.js';
 import { emptyDeclaredState, type DeclaredState, type ImportResult } from './model.js';
@@ -81,15 +82,8 @@ export async function runImport(configFile: string, options: ImportOptions, io: 
     declared = declaredState(org, outFile);
   }
 
-  let sandbox: Sandbox | undefined;
-  let env: NodeJS.ProcessEnv = process.env;
-  if (options.sandbox) {
-    sandbox = await startSandbox(org.config, { fixturesDir: options.fixtures, only: options.vendor });
-    applySandboxOverrides(org.config, sandbox);
-    env = { ...process.env, ...sandbox.env };
-  }
+  const { targets, sandbox, env, close } = await connectVendors(org, options);
   try {
-    const targets = buildTargets(org, { only: options.vendor, env });
     const listed = await listAll(targets, io, refuse);
     const sources = listed.map(({ target, live }) => ({ name: target.name, module: target.module, config: target.config, live }));
     const result = buildImport(sources, declared);
@@ -144,7 +138,7 @@ export async function runImport(configFile: string, options: ImportOptions, io: 
     }
     return { file: outFile, result, yaml, verification };
   } finally {
-    await sandbox?.stop();
+    await close();
   }
 }
 

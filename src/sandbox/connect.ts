@@ -1,0 +1,37 @@
+import type { Organisation } from '../config/model.js';
+import { buildTargets, type VendorTarget } from '../reconcile/targets.js';
+import { applySandboxOverrides, startSandbox, type Sandbox } from './start.js';
+
+export interface ConnectOptions {
+  /** Instance names to keep (`--vendor`); all when empty. */
+  vendor?: string[];
+  /** Start the emulators and point the vendors at them (`--sandbox`). */
+  sandbox?: boolean;
+  fixtures?: string;
+}
+
+/** The vendors of an organisation, ready to list and write: real ones, or the sandbox's emulators. */
+export interface Connection {
+  targets: VendorTarget[];
+  sandbox?: Sandbox;
+  /** The environment credentials were read from (with the sandbox's values over it). */
+  env: NodeJS.ProcessEnv;
+  close(): Promise<void>;
+}
+
+export async function connectVendors(org: Organisation, options: ConnectOptions): Promise<Connection> {
+  let sandbox: Sandbox | undefined;
+  let env: NodeJS.ProcessEnv = process.env;
+  if (options.sandbox) {
+    sandbox = await startSandbox(org.config, { fixturesDir: options.fixtures, only: options.vendor });
+    applySandboxOverrides(org.config, sandbox);
+    env = { ...process.env, ...sandbox.env };
+  }
+  try {
+    const targets = buildTargets(org, { only: options.vendor, env });
+    return { targets, sandbox, env, close: async () => sandbox?.stop() };
+  } catch (error) {
+    await sandbox?.stop();
+    throw error;
+  }
+}
