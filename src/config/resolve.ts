@@ -161,8 +161,24 @@ export function resolveOrganisation(
       diagnostics.push(at(item, ['timezone'], `unknown timezone "${timezone}"`, timezoneHint(timezone)));
     }
 
+    // Per-vendor overrides of the person's own fields get the same checks, and phones the same E.164.
+    const vendors = rest.vendors ? { ...rest.vendors } : undefined;
+    for (const [kind, own] of Object.entries(vendors ?? {})) {
+      const overrides = own as Record<string, unknown> | undefined;
+      if (!overrides) continue;
+      if (typeof overrides.phone === 'string') {
+        const normalised = normalisePhone(overrides.phone);
+        if (normalised) vendors![kind] = { ...overrides, phone: normalised };
+        else diagnostics.push(at(item, ['vendors', kind, 'phone'], `"${overrides.phone}" is not a phone number roster can read`, 'write it with its area code, e.g. (512) 555-0100, or list phone under unmanaged to leave this vendor\'s phone alone'));
+      }
+      if (typeof overrides.timezone === 'string' && !isValidTimezone(overrides.timezone)) {
+        diagnostics.push(at(item, ['vendors', kind, 'timezone'], `unknown timezone "${overrides.timezone}"`, timezoneHint(overrides.timezone)));
+      }
+    }
+
     const person: ResolvedPerson = {
       ...rest,
+      ...(vendors ? { vendors } : {}),
       key,
       ...(e164 ? { phone: e164 } : {}),
       ...((timezone ?? office?.timezone) ? { timezone: timezone ?? office?.timezone } : {}),

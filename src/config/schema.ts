@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { vendorModules } from '../vendors/registry.js';
 import { keySchema, secretRefSchema } from './fields.js';
+import { personOverrideShape } from './overrides.js';
+import type { VendorModule } from '../vendors/types.js';
+
+/** `people[].vendors.<kind>`: the vendor's own settings plus the person fields any vendor may override. */
+export function vendorPersonSchema(module: Pick<VendorModule, 'personSchema'>): z.ZodType {
+  return (module.personSchema as z.ZodObject).extend(personOverrideShape);
+}
 
 /** Per-vendor sub-schemas, keyed by vendor kind, so a new vendor folder extends every file format. */
 function perVendor(pick: (kind: (typeof vendorModules)[number]) => z.ZodType) {
@@ -38,7 +45,7 @@ export const personSchema = z
     externalId: z.string().min(1).optional().describe('Id in your HR system or CRM; sent to vendors that store one'),
     active: z.boolean().default(true).describe('false offboards the person: deactivated wherever they exist'),
     vendors: z
-      .object(perVendor((v) => v.personSchema))
+      .object(perVendor(vendorPersonSchema))
       .strict()
       .optional()
       .describe('Per-vendor overrides where a person differs from their roles'),

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ResolvedRole } from '../config/model.js';
 import { isValidTimezone, normalisePhone } from '../config/resolve.js';
-import type { VendorInstanceConfig } from '../config/schema.js';
+import { vendorPersonSchema, type VendorInstanceConfig } from '../config/schema.js';
 import type { ImportedUser, LiveRecord, VendorModule } from '../vendors/types.js';
 import type { DeclaredState, GeneratedOffice, GeneratedRole, ImportedPerson, ImportResult, ImportSource, NotImported } from './model.js';
 import { sameToVendor, vendorIssues } from './oracle.js';
@@ -11,7 +11,8 @@ import { vendorModules } from '../vendors/registry.js';
  * The conflict rule, in one place: where vendors disagree about a person, the value of the first vendor
  * instance in roster.yaml order that has one wins, and the others are named in a comment on that line.
  */
-export const CONFLICT_RULE = 'the first vendor in roster.yaml order that has a value wins,\n and the others are named in a comment on that line';
+export const CONFLICT_RULE =
+  'the first vendor in roster.yaml order that has a value wins; another vendor\'s own name, phone,\n timezone or title is kept as its override under vendors.<kind>, and named in a comment on that line';
 
 /** One live user read through its vendor's import hook. */
 interface Entry {
@@ -205,11 +206,24 @@ function mergePerson(key: string, all: Entry[], notImported: NotImported[]): Imp
     }
     return undefined;
   }
+  // A vendor that decides its kind keeps its own value as an override (vendors.<kind>.lastName), so the
+  // file describes every vendor as it is and the first plan changes nothing.
+  const decides = (e: Entry) => byKind.get(kindOf(e.source)) === e;
+  const overrides: [Entry, Record<string, unknown>][] = [];
   const fullName = `${firstName} ${lastName}`;
   for (const e of entries) {
     if (e === named || !e.user.firstName) continue;
     const theirs = [e.user.firstName, e.user.lastName].filter(Boolean).join(' ');
-    if (theirs !== fullName) comment('firstName', `${describe(e)} has ${quote(theirs)}; kept ${describe(named!)}'s`);
+    if (theirs === fullName) continue;
+    if (decides(e)) {
+      const own: Record<string, unknown> = {};
+      if (e.user.firstName !== firstName) own.firstName = e.user.firstName;
+      if (e.user.lastName && e.user.lastName !== lastName) own.lastName = e.user.lastName;
+      overrides.push([e, own]);
+      comment('firstName', `${describe(e)} has ${quote(theirs)}; kept as its override under vendors.${kindOf(e.source)}`);
+    } else {
+      comment('firstName', `${describe(e)} has ${quote(theirs)}; kept ${describe(named!)}'s`);
+    }
   }
 
   const person: ImportedPerson = {
@@ -225,17 +239,31 @@ function mergePerson(key: string, all: Entry[], notImported: NotImported[]): Imp
     from: entries.map(describe),
   };
 
+  for (const [e, own] of overrides) addOverrides(person, kindOf(e.source), own);
+  const keepOwn = (field: string) => (e: Entry, value: string) => {
+    if (!decides(e)) return false;
+    addOverrides(person, kindOf(e.source), { [field]: value });
+    return true;
+  };
   pick(entries, comment, 'phone', (u) => u.phone, (value, e) => {
     const e164 = normalisePhone(value);
     if (!e164) comment('phone', `${describe(e)} has ${quote(value)}, which is not a phone number roster can read; left out`);
     return e164;
-  }, (v) => (person.phone = v));
+  }, (v) => (person.phone = v), keepOwn('phone'));
+  if (person.phone) {
+    // A vendor without a phone keeps none: roster would otherwise fill it in on the first apply.
+    for (const [kind, e] of byKind) {
+      if (e.user.phone) continue;
+      addOverrides(person, kind, { unmanaged: ['phone'] });
+      comment('phone', `${describe(e)} has no phone; vendors.${kind}.unmanaged: [phone] leaves it so`);
+    }
+  }
   pick(entries, comment, 'timezone', (u) => u.timezone, (value, e) => {
     if (isValidTimezone(value)) return value;
     comment('timezone', `${describe(e)} has ${quote(value)}, which is not an IANA timezone; left out`);
     return undefined;
-  }, (v) => (person.timezone = v));
-  pick(entries, comment, 'title', (u) => u.title, (v) => v, (v) => (person.title = v));
+  }, (v) => (person.timezone = v), keepOwn('timezone'));
+  pick(entries, comment, 'title', (u) => u.title, (v) => v, (v) => (person.title = v), keepOwn('title'));
   pick(entries, comment, 'manager', (u) => u.manager, (v) => v.toLowerCase(), (v) => (person.manager = v));
 
   // An external id a vendor can keep as its own (partner user_code) is an override, not a conflict.
@@ -257,7 +285,10 @@ function mergePerson(key: string, all: Entry[], notImported: NotImported[]): Imp
   return person;
 }
 
-/** First usable value by vendor order; every other differing value becomes a comment on the line. */
+/**
+ * First usable value by vendor order. Every other differing value is kept as that vendor's override
+ * where `keepOwn` can (the vendor decides its kind), and becomes a comment on the line either way.
+ */
 function pick(
   entries: Entry[],
   comment: (field: string, text: string) => void,
@@ -265,6 +296,7 @@ function pick(
   read: (user: ImportedUser) => string | undefined,
   usable: (value: string, entry: Entry) => string | undefined,
   set: (value: string) => void,
+  keepOwn?: (entry: Entry, value: string) => boolean,
 ): void {
   let chosen: { value: string; entry: Entry } | undefined;
   for (const entry of entries) {
@@ -276,7 +308,8 @@ function pick(
       chosen = { value, entry };
       set(value);
     } else if (value !== chosen.value) {
-      comment(field, `${describe(entry)} has ${quote(raw)}; kept ${describe(chosen.entry)}'s`);
+      if (keepOwn?.(entry, value)) comment(field, `${describe(entry)} has ${quote(raw)}; kept as its override under vendors.${kindOf(entry.source)}`);
+      else comment(field, `${describe(entry)} has ${quote(raw)}; kept ${describe(chosen.entry)}'s`);
     }
   }
 }
@@ -300,7 +333,7 @@ function entryFor(entries: Entry[], person: ImportedPerson, kind: string): Entry
 function parsedOverrides(person: ImportedPerson, entry: Entry): unknown {
   const own = person.vendors[kindOf(entry.source)];
   if (!own) return undefined;
-  const parsed = entry.source.module.personSchema.safeParse(own);
+  const parsed = vendorPersonSchema(entry.source.module).safeParse(own);
   return parsed.success ? parsed.data : own;
 }
 

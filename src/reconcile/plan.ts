@@ -1,4 +1,5 @@
 import type { Organisation } from '../config/model.js';
+import { personForVendor } from '../config/overrides.js';
 import type { DesiredRecord, VendorReader } from '../vendors/types.js';
 import { redactKnownSecrets } from '../http/redact.js';
 import { planVendor } from './plan-vendor.js';
@@ -9,7 +10,7 @@ import type { Plan, PlanSummary, VendorPlan } from './types.js';
 export function desiredRecords(org: Organisation, target: Pick<VendorTarget, 'module' | 'config'>): DesiredRecord[] {
   const records: DesiredRecord[] = [];
   for (const person of org.people) {
-    const record = target.module.desired(person, org, target.config);
+    const record = target.module.desired(personForVendor(person, target.module.kind), org, target.config);
     if (record) records.push(record);
   }
   return records;

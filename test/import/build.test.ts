@@ -88,8 +88,10 @@ describe('buildImport', () => {
       source('enerflo', [enerfloUser('1', 'maria@example.com', { phone: '5125550199' })]),
       source('pulse', [pulseUser('9', 'maria@example.com', { name: 'Mary Gonzalez' })]),
     ]);
-    expect(yaml).toContain('firstName: Maria # pulse has "Mary Gonzalez"; kept enerflo\'s');
-    expect(yaml).toContain('phone: "+15125550199" # pulse has "+15125550101"; kept enerflo\'s');
+    expect(yaml).toContain('firstName: Maria # pulse has "Mary Gonzalez"; kept as its override under vendors.pulse');
+    // Pulse keeps its own name, so the first plan changes nothing.
+    expect(yaml).toMatch(/vendors:\n\s+pulse:\n\s+firstName: Mary/);
+    expect(yaml).toContain('phone: "+15125550199" # pulse has "+15125550101"; kept as its override under vendors.pulse');
   });
 
   it("keeps a partner's own user code as vendors.partner.userCode instead of a conflict", () => {

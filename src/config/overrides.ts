@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import type { ResolvedPerson } from './model.js';
+
+/** Person fields a vendor may leave as it has them (`unmanaged: [phone]`): none a vendor needs to create a user. */
+export const leavableFields = ['phone', 'title', 'timezone'] as const;
+
+/**
+ * A person's own fields that may differ in one vendor (`people[].vendors.<kind>`): the name someone
+ * goes by in HighLevel, or a phone that vendor should not get (`unmanaged: [phone]`). Applied to the
+ * person before the vendor's mapping sees them, so no vendor needs to know.
+ */
+export const personOverrideShape = {
+  firstName: z.string().min(1).optional().describe('First name in this vendor, where it differs'),
+  lastName: z.string().min(1).optional().describe('Last name in this vendor, where it differs'),
+  phone: z.string().min(1).optional().describe('Phone in this vendor, where it differs'),
+  title: z.string().min(1).optional().describe('Job title in this vendor, where it differs'),
+  timezone: z.string().min(1).optional().describe('IANA timezone in this vendor, where it differs'),
+  unmanaged: z
+    .array(z.enum(leavableFields))
+    .optional()
+    .describe('Fields roster leaves as this vendor has them (e.g. [phone] for a vendor that should keep none)'),
+};
+
+const overridableFields = ['firstName', 'lastName', 'phone', 'title', 'timezone'] as const;
+
+/** The person as one vendor should see them: their per-vendor overrides laid over their own fields. */
+export function personForVendor(person: ResolvedPerson, kind: string): ResolvedPerson {
+  const overrides = person.vendors?.[kind] as { unmanaged?: string[] } & Record<string, unknown> | undefined;
+  if (!overrides || !(overridableFields.some((field) => overrides[field] !== undefined) || overrides.unmanaged?.length)) return person;
+  const seen: Record<string, unknown> = { ...person };
+  for (const field of overridableFields) {
+    if (overrides[field] !== undefined) seen[field] = overrides[field];
+  }
+  for (const field of overrides.unmanaged ?? []) delete seen[field];
+  return seen as unknown as ResolvedPerson;
+}
