@@ -19,6 +19,8 @@ import { loadOrganisation } from '../config/loader.js';
 import { applyPlan } from '../reconcile/apply.js';
 import { buildPlan } from '../reconcile/plan.js';
 import { buildTargets } from '../reconcile/targets.js';
+import type { TargetOptions } from '../reconcile/targets.js';
+import type { SentRequest } from '../http/client.js';
 import type { VendorAdapter } from '../vendors/types.js';
 import type { Organisation } from '../config/model.js';
 
@@ -99,23 +101,27 @@ function send(message: ChildMessage): Promise<void> {
  * so a run takes seconds; the client paces to that same budget, as it would to the documented one
  * against the real vendor.
  */
-function targetsFor(org: Organisation, vendor: string, override: Record<string, unknown>, env: Record<string, string>, budget: RateBudget) {
+function targetsFor(
+  org: Organisation,
+  vendor: string,
+  override: Record<string, unknown>,
+  env: Record<string, string>,
+  budget: RateBudget,
+  onRequest?: TargetOptions['onRequest'],
+) {
   Object.assign(org.config.vendors[vendor], override);
-  return buildTargets(org, { only: [vendor], env: { ...process.env, ...env }, rateLimit: () => budget });
+  return buildTargets(org, { only: [vendor], env: { ...process.env, ...env }, rateLimit: () => budget, onRequest });
 }
 
-/** Records every GET the plan sends on the list path, with its headers, so the floor reads the same pages. */
-function recordListPages(listPath: string): { pages: Map<string, Record<string, string>>; stop(): void } {
-  const original = globalThis.fetch;
+/** The GETs on the list path, with their headers, so the floor reads the very pages the plan read. */
+function listPageRecorder(listPath: string): { pages: Map<string, Record<string, string>>; onRequest(_: string, r: SentRequest): void } {
   const pages = new Map<string, Record<string, string>>();
-  globalThis.fetch = (input: string | URL | Request, init?: RequestInit) => {
-    const url = input instanceof Request ? input.url : String(input);
-    if ((init?.method ?? 'GET') === 'GET' && new URL(url).pathname === listPath && !pages.has(url)) {
-      pages.set(url, { ...(init?.headers as Record<string, string>) });
-    }
-    return original(input, init);
+  return {
+    pages,
+    onRequest(_instance, { method, url, headers }) {
+      if (method === 'GET' && url.pathname === listPath && !pages.has(url.href)) pages.set(url.href, { ...headers });
+    },
   };
-  return { pages, stop: () => (globalThis.fetch = original) };
 }
 
 /** The network floor: the same pages, read one after another with nothing but fetch. */
@@ -163,14 +169,13 @@ async function plan(request: PlanRequest): Promise<PlannedMessage> {
   if (!org) throw new Error('plan before load');
   // Whatever the previous vendor left is garbage now; collect it so it does not inflate this plan's RSS.
   (globalThis as { gc?: () => void }).gc?.();
-  const targets = targetsFor(org, request.vendor, request.override, request.env, request.budget);
-  const recorder = recordListPages(request.listPath);
+  const recorder = listPageRecorder(request.listPath);
+  const targets = targetsFor(org, request.vendor, request.override, request.env, request.budget, recorder.onRequest);
   const profiler = await startProfile();
   const started = performance.now();
   const result = await buildPlan(org, targets);
   const planMs = performance.now() - started;
   await profiler?.stop(`plan-${org.people.length}-${request.vendor}`);
-  recorder.stop();
   const peakRssMB = peakRss();
   const vendorPlan = result.vendors[0];
   const errors = [...(targets[0].setupError ? [targets[0].setupError] : []), ...vendorPlan.errors.map((e) => `${e.key ?? ''} ${e.message}`.trim())];

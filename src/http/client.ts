@@ -23,6 +23,12 @@ export interface HttpResponse<T = unknown> {
   body: T;
 }
 
+export interface SentRequest {
+  method: HttpRequest['method'];
+  url: URL;
+  headers: Record<string, string>;
+}
+
 export type FailureKind = 'http' | 'timeout' | 'network' | 'malformed';
 
 /** A failed exchange with a vendor, with a message a person can act on and no secret in it. */
@@ -66,16 +72,35 @@ export interface HttpClientOptions {
   onResponse?: (response: Response, limiter: RateLimiter | undefined) => void;
   /** Requests sent, for tests and the benchmark. */
   counter?: { requests: number };
+  /**
+   * Sees every request as it goes out, headers included (so never log it as it is). The benchmark
+   * records the list pages a plan reads with it, to read them again as the network floor.
+   */
+  onRequest?: (request: SentRequest) => void;
+  /**
+   * After this long without hearing from the vendor, a pooled keep-alive connection may have been
+   * closed by the vendor just as we reuse it. A request that then fails with the connection closed
+   * and no answer is sent once more whatever its method (see `request`). Default 1000 ms.
+   */
+  staleAfterMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** When a client (and every client derived from it with `with`) last heard from its vendor. */
+interface Activity {
+  lastHeardAt?: number;
+}
+
 export class HttpClient {
   private readonly retry: RetryPolicy;
 
-  constructor(readonly options: HttpClientOptions) {
+  constructor(
+    readonly options: HttpClientOptions,
+    private readonly activity: Activity = {},
+  ) {
     this.retry = { ...defaultRetryPolicy, ...options.retry };
   }
 
@@ -88,16 +113,19 @@ export class HttpClient {
    * this on the client the engine hands them to add auth headers and error parsing.
    */
   with(overrides: Partial<HttpClientOptions>): HttpClient {
-    return new HttpClient({ ...this.options, ...overrides });
+    return new HttpClient({ ...this.options, ...overrides }, this.activity);
   }
 
   async request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
     const idempotent = req.idempotent ?? req.method !== 'POST';
     const started = Date.now();
     const sleep = this.options.sleep ?? defaultSleep;
+    let staleRetried = false;
     for (let attempt = 1; ; attempt++) {
       let outcome: HttpResponse<T> | VendorHttpError;
       let retryAfterMs: number | undefined;
+      const lastHeardAt = this.activity.lastHeardAt;
+      const idleMs = lastHeardAt === undefined ? 0 : Date.now() - lastHeardAt;
       try {
         const response = await this.send(req);
         retryAfterMs = retryAfterFrom(response.headers);
@@ -106,6 +134,14 @@ export class HttpClient {
         outcome = this.toError(req, error);
       }
       if (!(outcome instanceof VendorHttpError)) return outcome;
+      // The vendor closed an idle keep-alive connection as we reused it: the request died with the
+      // connection and no answer, so it never reached the vendor's application. Go's net/http and
+      // OkHttp resend in this case whatever the method; so do we, once, and only after a pause long
+      // enough for a keep-alive timeout (a connection in steady use is not stale).
+      if (!staleRetried && idleMs >= (this.options.staleAfterMs ?? 1000) && closedUnanswered(outcome)) {
+        staleRetried = true;
+        continue;
+      }
 
       const refused = outcome.status === 429;
       const transient = refused || outcome.kind === 'timeout' || outcome.kind === 'network' || RETRYABLE_STATUS.has(outcome.status ?? 0);
@@ -139,12 +175,14 @@ export class HttpClient {
     const headers: Record<string, string> = { accept: 'application/json', ...(await this.options.headers?.()), ...req.headers };
     if (req.body !== undefined) headers['content-type'] = 'application/json';
     if (this.options.counter) this.options.counter.requests++;
+    this.options.onRequest?.({ method: req.method, url, headers });
     const response = await fetch(url, {
       method: req.method,
       headers,
       body: req.body === undefined ? undefined : JSON.stringify(req.body),
       signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
     });
+    this.activity.lastHeardAt = Date.now();
     this.options.onResponse?.(response, this.options.limiter);
     return response;
   }
@@ -191,6 +229,12 @@ export class HttpClient {
     const message = `${this.options.vendor}: ${req.method} ${req.path} ${what}`;
     return redact(message, this.options.secrets?.() ?? []);
   }
+}
+
+/** The connection closed under the request before any answer (undici's "other side closed", a reset). */
+function closedUnanswered(error: VendorHttpError): boolean {
+  const code = (error.body as { code?: string } | undefined)?.code;
+  return error.kind === 'network' && (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE');
 }
 
 function isConnectionRefused(error: VendorHttpError): boolean {

@@ -2,6 +2,7 @@ import type { Organisation } from '../config/model.js';
 import type { VendorInstanceConfig } from '../config/schema.js';
 import type { SecretRef } from '../config/fields.js';
 import { HttpClient } from '../http/client.js';
+import type { SentRequest } from '../http/client.js';
 import { RateLimiter } from '../http/limiter.js';
 import { registerSecret } from '../http/redact.js';
 import { vendorModule } from '../vendors/registry.js';
@@ -25,6 +26,8 @@ export interface TargetOptions {
   env?: NodeJS.ProcessEnv;
   /** Replaces a vendor's documented budget; tests and benchmarks shrink the window to run in seconds. */
   rateLimit?: (kind: string) => { limit: number; windowMs: number } | undefined;
+  /** Sees every request each target sends (headers included: never print it as it is). */
+  onRequest?: (instance: string, request: SentRequest) => void;
 }
 
 /** Builds an adapter for each configured vendor instance, reading credentials from the environment. */
@@ -37,17 +40,18 @@ export function buildTargets(org: Organisation, options: TargetOptions = {}): Ve
   }
   return names
     .filter((name) => !options.only?.length || options.only.includes(name))
-    .map((name) => buildTarget(name, org.config.vendors[name], env, options.rateLimit));
+    .map((name) => buildTarget(name, org.config.vendors[name], env, options));
 }
 
 function buildTarget(
   name: string,
   config: VendorInstanceConfig,
   env: NodeJS.ProcessEnv,
-  rateLimitOverride: TargetOptions['rateLimit'],
+  options: TargetOptions,
 ): VendorTarget {
   const module = vendorModule(config.kind);
-  const rate = rateLimitOverride?.(config.kind) ?? module.rateLimit;
+  const rate = options.rateLimit?.(config.kind) ?? module.rateLimit;
+  const observe = options.onRequest;
   const counter = { requests: 0 };
   const refs = (config.credentials ?? {}) as Record<string, SecretRef>;
   const credentials: Record<string, string> = {};
@@ -78,6 +82,7 @@ function buildTarget(
     limiter: new RateLimiter(rate.limit, rate.windowMs, config.rateShare),
     secrets: () => secretValues,
     counter,
+    ...(observe ? { onRequest: (request: SentRequest) => observe(name, request) } : {}),
   });
   try {
     return { name, config, module, counter, adapter: module.createAdapter({ instanceName: name, config, credentials, http }) };

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient, VendorHttpError } from '../../src/http/client.js';
 import { RateLimiter } from '../../src/http/limiter.js';
@@ -25,6 +26,31 @@ async function scripted(answers: (EmuResponse | 'hang')[]): Promise<Emulator> {
     notFound: () => json(404, {}),
   });
 }
+
+/**
+ * A vendor whose keep-alive connection dies under the second request sent on it, before any answer:
+ * what a client sees when the vendor closed an idle connection just as it was reused. Every other
+ * request is answered 200. `seen` lists `connection:method` in arrival order.
+ */
+async function closesReusedConnection(): Promise<{ url: string; seen: string[]; close(): void }> {
+  const seen: string[] = [];
+  let connections = 0;
+  const server = net.createServer((socket) => {
+    const id = ++connections;
+    let requests = 0;
+    socket.on('data', (chunk) => {
+      requests++;
+      seen.push(`${id}:${chunk.toString().split(' ')[0]}`);
+      if (id === 1 && requests === 2) return void socket.destroy();
+      socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\nkeep-alive: timeout=60\r\n\r\n{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, seen, close: () => void server.close() };
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const fast = { baseDelayMs: 5, maxDelayMs: 50 };
 let server: Emulator | undefined;
@@ -117,5 +143,43 @@ describe('HttpClient', () => {
     expect(times[5] - times[0]).toBeGreaterThanOrEqual(450);
     const inAnyWindow = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 450).length));
     expect(inAnyWindow).toBeLessThanOrEqual(5);
+  });
+
+  it('sends a write once more when an idle keep-alive connection died under it unanswered', async () => {
+    const vendor = await closesReusedConnection();
+    try {
+      const http = client(vendor.url, { staleAfterMs: 50 });
+      await http.request({ method: 'GET', path: '/thing' });
+      await pause(100);
+      const created = await http.with({}).request({ method: 'POST', path: '/thing', body: {} });
+      expect(created.status).toBe(200);
+      expect(vendor.seen).toEqual(['1:GET', '1:POST', '2:POST']);
+    } finally {
+      vendor.close();
+    }
+  });
+
+  it('does not resend a write on a connection in steady use: that failure stays ambiguous', async () => {
+    const vendor = await closesReusedConnection();
+    try {
+      const http = client(vendor.url, { staleAfterMs: 5_000 });
+      await http.request({ method: 'GET', path: '/thing' });
+      await pause(100);
+      const error = await http.request({ method: 'POST', path: '/thing', body: {} }).catch((e) => e);
+      expect(error).toMatchObject({ kind: 'network', ambiguous: true });
+      expect(error.message).toContain('could not be reached (UND_ERR_SOCKET)');
+      expect(vendor.seen).toEqual(['1:GET', '1:POST']);
+    } finally {
+      vendor.close();
+    }
+  });
+
+  it('shows every request to an observer as it goes out', async () => {
+    server = await scripted([json(200, {})]);
+    const sent: string[] = [];
+    const http = client(server.url, { onRequest: (r) => sent.push(`${r.method} ${r.url.pathname}${r.url.search} ${r.headers.accept}`) });
+    await http.with({ headers: () => ({ authorization: 'Bearer x' }) }).request({ method: 'GET', path: '/thing', query: { page: 2 } });
+    await http.request({ method: 'PUT', path: '/thing', body: {} });
+    expect(sent).toEqual(['GET /thing?page=2 application/json', 'PUT /thing application/json']);
   });
 });
