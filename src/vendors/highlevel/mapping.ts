@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { toE164 } from '../../config/phone.js';
 import type { Organisation, ResolvedPerson } from '../../config/model.js';
 import type { VendorInstanceConfig } from '../../config/schema.js';
 import type { DesiredRecord, FieldSpec, FieldValue } from '../types.js';
@@ -33,8 +33,7 @@ export function sortedUnique(values: Iterable<string>): string[] {
  */
 export function comparablePhone(value: unknown): string | null {
   if (typeof value !== 'string' || value.trim() === '') return null;
-  const parsed = parsePhoneNumberFromString(value.trim(), 'US');
-  return parsed?.isValid() ? parsed.number : value.replace(/[^\d+]/g, '');
+  return toE164(value) ?? value.replace(/[^\d+]/g, '');
 }
 
 export function highlevelRolesOf(person: ResolvedPerson): HighlevelRole[] {

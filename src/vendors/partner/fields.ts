@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { toE164 } from '../../config/phone.js';
 import type { FieldSpec, FieldValue, LiveRecord } from '../types.js';
 import { ACCOUNT_OWNER, type UserAddUpdateModel } from './model.js';
 
@@ -72,6 +72,5 @@ function text(value: unknown): string | null {
 /** Live phones in E.164 like git's, so a vendor's own formatting is not a change (US when no country code). */
 export function normalisePhone(value: string | null): string | null {
   if (value === null) return null;
-  const parsed = parsePhoneNumberFromString(value, 'US');
-  return parsed?.isValid() ? parsed.number : value;
+  return toE164(value) ?? value;
 }

@@ -1,4 +1,5 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import type { CountryCode } from 'libphonenumber-js';
+import { toE164 } from '../../config/phone.js';
 import type { Organisation, ResolvedPerson } from '../../config/model.js';
 import type { VendorInstanceConfig } from '../../config/schema.js';
 import type { DesiredRecord, FieldSpec, FieldValue, LiveRecord } from '../types.js';
@@ -25,8 +26,7 @@ export interface PulseUser {
  */
 export function normalisePhone(value: string | null | undefined, defaultCountry: CountryCode = 'US'): string | null {
   if (value === null || value === undefined || value.trim() === '') return null;
-  const parsed = parsePhoneNumberFromString(value, defaultCountry);
-  return parsed?.isValid() ? parsed.number : value.trim();
+  return toE164(value, defaultCountry) ?? value.trim();
 }
 
 export function liveRecordFrom(user: PulseUser, defaultCountry: CountryCode = 'US'): LiveRecord {
