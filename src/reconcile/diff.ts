@@ -18,13 +18,14 @@ export function diffFields(desired: DesiredRecord, live: LiveRecord): Change[] {
   return changes;
 }
 
-/** Object fields (permission sets) diff key by key, as `permissions.websitesEnabled`. */
+/** Object fields (permission sets) diff key by key, as `permissions.websitesEnabled`, in key order. */
 function diffObject(field: string, before: Record<string, FieldValue>, after: Record<string, FieldValue>): Change[] {
   const changes: Change[] = [];
-  for (const key of Object.keys(after).sort()) {
+  for (const key in after) {
     if (!sameValue(before[key], after[key])) changes.push({ field: `${field}.${key}`, before: before[key], after: after[key] });
   }
-  return changes;
+  // Sorting the few changes found, not every key of every person's object: most people match.
+  return changes.length > 1 ? changes.sort((a, b) => (a.field < b.field ? -1 : a.field > b.field ? 1 : 0)) : changes;
 }
 
 function isRecord(value: FieldValue | undefined): value is Record<string, FieldValue> {
@@ -38,9 +39,12 @@ export function topField(field: string): string {
 }
 
 export function sameValue(a: FieldValue | undefined, b: FieldValue | undefined): boolean {
+  if (a === b) return true;
   const emptyA = a === undefined || a === null || a === '';
   const emptyB = b === undefined || b === null || b === '';
   if (emptyA || emptyB) return emptyA && emptyB;
+  if (typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) && Array.isArray(b) && a.length !== b.length) return false;
   return isDeepStrictEqual(a, b);
 }
 

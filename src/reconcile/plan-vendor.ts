@@ -25,8 +25,9 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
   const ignored = new Set(policy.ignore.map((entry) => entry.toLowerCase()));
   const isIgnored = (r: LiveRecord) => ignored.has(r.email.toLowerCase()) || ignored.has(r.vendorId.toLowerCase());
 
-  const desired = [...input.desired].sort((a, b) => a.key.localeCompare(b.key));
+  const desired = [...input.desired].sort((a, b) => byLocale(a.key, b.key));
   const { matched, unmatched, errors } = matchRecords(desired, input.live);
+  const unmatchable = new Set(errors.map((e) => e.key));
   const operations: Operation[] = [];
   const unmanaged: UnmanagedUser[] = [];
   const ids: Record<string, string> = {};
@@ -48,7 +49,7 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
   });
 
   for (const want of desired) {
-    if (errors.some((e) => e.key === want.key)) continue;
+    if (unmatchable.has(want.key)) continue;
     const live = matched.get(want.key);
     if (!live) {
       if (want.active) {
@@ -136,7 +137,7 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
     vendor: input.vendor,
     kind: input.kind,
     operations: orderOperations(operations),
-    unmanaged: unmanaged.sort((a, b) => a.email.localeCompare(b.email)),
+    unmanaged: unmanaged.sort((a, b) => byLocale(a.email, b.email)),
     errors,
     unchanged,
     liveCount: input.live.length,
@@ -144,6 +145,9 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
     ids,
   };
 }
+
+/** `localeCompare`'s order, with the collator made once rather than on every comparison. */
+const byLocale = new Intl.Collator().compare;
 
 const actionOrder = { create: 0, reactivate: 1, update: 2, deactivate: 3, delete: 4 } as const;
 
@@ -157,7 +161,7 @@ function orderOperations(operations: Operation[]): Operation[] {
   for (const op of operations) op.dependsOn = op.dependsOn.filter((key) => (key !== op.key || op.action === 'delete') && arriving.has(key));
 
   const byKey = new Map(operations.filter((op) => arriving.has(op.key) && op.action !== 'delete').map((op) => [op.key, op]));
-  const sorted = [...operations].sort((a, b) => actionOrder[a.action] - actionOrder[b.action] || a.key.localeCompare(b.key));
+  const sorted = [...operations].sort((a, b) => actionOrder[a.action] - actionOrder[b.action] || byLocale(a.key, b.key));
   const placed = new Set<Operation>();
   const result: Operation[] = [];
   const visiting = new Set<Operation>();

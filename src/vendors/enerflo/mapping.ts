@@ -35,19 +35,32 @@ export interface EnerfloGrant {
   canReassignLeads: boolean;
 }
 
+const enerfloRoleOf = (role: ResolvedPerson['roles'][number]) => (role as unknown as { enerflo?: EnerfloRole }).enerflo;
+
+/** Grants of people with a single role, by role: most people have one, and thousands share it. */
+const singleRoleGrants = new WeakMap<object, EnerfloGrant | undefined>();
+
 export function enerfloGrant(person: ResolvedPerson): EnerfloGrant | undefined {
-  const mapped = person.roles
-    .map((role) => (role as unknown as { enerflo?: EnerfloRole }).enerflo)
-    .filter((r): r is EnerfloRole => r !== undefined);
+  if (person.roles.length !== 1) return grantOf(person.roles.map(enerfloRoleOf).filter((r): r is EnerfloRole => r !== undefined));
+  const role = person.roles[0];
+  if (!singleRoleGrants.has(role)) {
+    const mapped = enerfloRoleOf(role);
+    singleRoleGrants.set(role, grantOf(mapped ? [mapped] : []));
+  }
+  return singleRoleGrants.get(role);
+}
+
+function grantOf(mapped: EnerfloRole[]): EnerfloGrant | undefined {
   if (mapped.length === 0) return undefined;
   // Flags are OR-ed: a person gets a capability when any of their roles grants it.
-  return {
-    roles: [...new Set(mapped.flatMap((r) => r.roles))].sort(),
+  // Frozen: people who share a role share its grant, so nothing may change it in place.
+  return Object.freeze({
+    roles: Object.freeze([...new Set(mapped.flatMap((r) => r.roles))].sort()) as string[],
     sendWelcomeEmail: mapped.some((r) => r.sendWelcomeEmail ?? false),
     canCreateLeads: mapped.some((r) => r.canCreateLeads ?? true),
     optimusAccess: mapped.some((r) => r.optimusAccess ?? false),
     canReassignLeads: mapped.some((r) => r.canReassignLeads ?? true),
-  };
+  });
 }
 
 function personOverrides(person: ResolvedPerson): EnerfloPerson | undefined {
@@ -69,7 +82,7 @@ export function enerfloDesired(person: ResolvedPerson, org: Organisation, _confi
   // A manager exists only on the Sales Rep role, and only one who is in Enerflo too can be named.
   const managerPerson = person.manager ? org.peopleByKey.get(person.manager) : undefined;
   const manager =
-    grant.roles.includes(SALES_REP) && managerPerson && managerPerson.key !== person.key && enerfloGrant(managerPerson)
+    grant.roles.includes(SALES_REP) && managerPerson && managerPerson.key !== person.key && managerPerson.roles.some(enerfloRoleOf)
       ? managerPerson.key
       : undefined;
 

@@ -45,8 +45,10 @@ export const highlevelPermissionDefaults: Readonly<HighlevelPermissions> = Objec
   exportPaymentsEnabled: true,
 });
 
+const permissionNames: ReadonlySet<string> = new Set(highlevelPermissionNames);
+
 export function isPermissionName(name: string): name is HighlevelPermissionName {
-  return (highlevelPermissionNames as readonly string[]).includes(name);
+  return permissionNames.has(name);
 }
 
 /**
