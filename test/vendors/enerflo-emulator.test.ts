@@ -269,6 +269,29 @@ describe('Enerflo emulator: update', () => {
     expect(taken.body.errors).toEqual({ email: ['The email has already been taken.'] });
   });
 
+  it('moves the email with an update: the old one is free, the new one taken and found as a manager', async () => {
+    expect((await update({ id: 1002, email: 'Maria@Sunrise.example' })).status).toBe(200);
+    const taken = await create({ email: 'maria@sunrise.example', roles: ['Setter'] });
+    expect(taken.body.errors).toEqual({ email: ['The email has already been taken.'] });
+    const rep = await create({ email: 'new.rep@sunrise.example', roles: ['Sales Rep'], manager_email: 'MARIA@sunrise.example' });
+    expect(rep.body).toMatchObject({ manager_id: 1002, manager_email: 'Maria@Sunrise.example' });
+    expect((await create({ email: 'rep2@sunrise.example', roles: ['Sales Rep'], manager_email: 'maria.lopez@sunrise.example' })).body.errors).toEqual({
+      manager_email: ['The selected manager email is invalid.'],
+    });
+    expect((await create({ email: 'maria.lopez@sunrise.example', roles: ['Setter'] })).status).toBe(201);
+    // A deleted user's email stays taken, on update too.
+    expect((await update({ id: 1003, email: 'Gone@sunrise.example' })).body.errors).toEqual({ email: ['The email has already been taken.'] });
+  });
+
+  it('finds users by the id as written, including users added to the state by hand', async () => {
+    expect((await call('GET', '/api/v3/users/01003')).status).toBe(404);
+    expect((await update({ id: '1003 ', first_name: 'x' })).body.errors).toEqual({ id: ['The selected id is invalid.'] });
+    state.users.push({ ...stored(1001), id: 1005, email: 'by.hand@sunrise.example', roles: ['Sales Rep'] });
+    expect((await call('GET', '/api/v3/users/1005')).body.email).toBe('by.hand@sunrise.example');
+    expect((await update({ id: 1005, manager_id: '1002' })).body).toMatchObject({ manager_id: 1002, manager_email: 'maria.lopez@sunrise.example' });
+    expect((await create({ email: 'BY.HAND@sunrise.example', roles: ['Setter'] })).status).toBe(422);
+  });
+
   it('replaces the role set', async () => {
     const answer = await update({ id: 1001, roles: ['Office Admin', 'Setter'] });
     expect(answer.body.roles).toEqual(['Office Admin', 'Setter']);
