@@ -166,6 +166,31 @@ describe('HighLevel emulator: search', () => {
     expect((await search({ query: '512-555' })).body.users).toHaveLength(1);
   });
 
+  it('answers each page from the data as it is then: writes between pages move the later pages', async () => {
+    await start();
+    const page = async (skip: string, query: Record<string, string> = {}, token?: string) =>
+      (await search({ skip, limit: '2', ...query }, { token })).body;
+    expect((await page('0')).users.map((u: { firstName: string }) => u.firstName)).toEqual(['Aaron', 'Dana']);
+    // A user who sorts first pushes Dana onto the second page; the count follows.
+    await call('POST', '/users/', { body: newUser({ firstName: 'Abby', email: 'abby@example.com' }) });
+    const second = await page('2');
+    expect(second.users.map((u: { firstName: string }) => u.firstName)).toEqual(['Dana', 'Olive']);
+    expect(second.count).toBe(4);
+    // A rename joins a query's results, a move leaves a location's and joins another's, a delete marks the user.
+    expect((await page('0', { query: 'dina' })).count).toBe(0);
+    expect((await page('0', { locationId: DALLAS })).count).toBe(1);
+    await call('PUT', '/users/DallasRep00000000001', { body: { companyId: COMPANY, firstName: 'Dina', locationIds: [AUSTIN] } });
+    expect((await page('0', { query: 'dina' })).count).toBe(1);
+    expect((await page('0', { locationId: DALLAS })).count).toBe(0);
+    expect((await page('0', {}, 'austin-rw')).users.map((u: { firstName: string }) => u.firstName)).toEqual(['Aaron', 'Abby']);
+    expect((await page('2', {}, 'austin-rw')).users.map((u: { firstName: string }) => u.firstName)).toEqual(['Dina']);
+    await call('DELETE', '/users/AustinRep00000000001');
+    expect((await page('0', {}, 'austin-rw')).users.map((u: { firstName: string; deleted: boolean }) => [u.firstName, u.deleted])).toEqual([
+      ['Aaron', true],
+      ['Abby', false],
+    ]);
+  });
+
   it('answers users in the UserSchema shape: roles nested, deleted, full permissions, scopes', async () => {
     await start();
     const user = (await search({ query: 'dana' })).body.users[0];
@@ -252,6 +277,25 @@ describe('HighLevel emulator: create', () => {
     const res = await call('POST', '/users/', { body: newUser({ email: 'AARON@example.com' }) });
     expect(res.status).toBe(422);
     expect(res.body.message).toEqual(['User with this email already exists']);
+  });
+
+  it('lets a deleted user\'s email be used again, and finds both by email, in the order they were added', async () => {
+    await start();
+    expect((await call('DELETE', '/users/DallasRep00000000001')).status).toBe(200);
+    const again = await call('POST', '/users/', { body: newUser({ email: 'DANA@example.com', locationIds: [DALLAS] }) });
+    expect(again.status).toBe(201);
+    expect((await call('POST', '/users/', { body: newUser({ email: 'dana@EXAMPLE.com' }) })).status).toBe(422);
+    const byEmail = async (emails: string, deleted?: boolean) =>
+      (await call('POST', '/users/search/filter-by-email', { body: { companyId: COMPANY, emails, deleted } })).body;
+    expect(await byEmail('olive@example.com, Dana@Example.com,aaron@example.com')).toEqual({
+      users: [
+        { id: 'AgencyOwner000000001', email: 'olive@example.com' },
+        { id: 'AustinRep00000000001', email: 'aaron@example.com' },
+        { id: again.body.id, email: 'DANA@example.com' },
+      ],
+      count: 3,
+    });
+    expect(await byEmail('dana@example.com', true)).toEqual({ users: [{ id: 'DallasRep00000000001', email: 'dana@example.com' }], count: 1 });
   });
 });
 

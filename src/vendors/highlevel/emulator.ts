@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { z } from 'zod';
 import {
   json,
+  ListIndex,
   Router,
   startEmulator,
   WindowCounter,
@@ -197,7 +198,11 @@ export async function startHighlevelEmulator(fixture: unknown, options: Highleve
 
   const isGone = (u: StoredUser) => u.deletedAt !== undefined;
   const isPurged = (u: StoredUser, now: number) => u.deletedAt !== undefined && now - u.deletedAt >= state.deleteDelayMs;
-  const byId = (id: string) => state.users.find((u) => u.id === id);
+  // Users by id and by lower-cased email (HighLevel never changes an email), as Pulse's emulator keeps them:
+  // at 100,000 users a scan of every user per write made each write take tens of milliseconds (npm run bench).
+  const usersById = new ListIndex(() => state.users, (u: StoredUser) => u.id);
+  const usersByEmail = new ListIndex(() => state.users, (u: StoredUser) => u.email.toLowerCase());
+  const byId = (id: string): StoredUser | undefined => usersById.get(id)[0];
   const knownLocation = (id: string) => state.locations.some((l) => l.id === id);
 
   /** Location tokens see account users of their own location only (HighLevel issue #230). */
@@ -261,22 +266,7 @@ export async function startHighlevelEmulator(fixture: unknown, options: Highleve
       // The maximum limit is undocumented; the emulator cuts at 100. shared/vendors/README.md
       limit = Math.min(limit, maxPageSize);
 
-      const now = Date.now();
-      const text = q.get('query')?.toLowerCase();
-      const locationId = q.get('locationId');
-      const type = q.get('type');
-      const role = q.get('role');
-      const ids = q.get('ids')?.split(',').filter(Boolean);
-      const matches = sortedUsers(q.get('sort') ?? 'name', sortDirection).filter(
-        (u) =>
-          !isPurged(u, now) &&
-          canSee(token, u) &&
-          (!locationId || u.locationIds.includes(locationId)) &&
-          (!type || u.type === type) &&
-          (!role || u.role === role) &&
-          (!ids || ids.includes(u.id)) &&
-          (!text || [`${u.firstName} ${u.lastName}`, u.email, u.phone ?? ''].some((v) => v.toLowerCase().includes(text))),
-      );
+      const matches = searchMatches(token, q, sortDirection);
       return json(200, { users: matches.slice(skip, skip + limit).map((u) => toUser(u, 'search')), count: matches.length });
     })
     .add('POST', '/users/search/filter-by-email', (req) => {
@@ -294,7 +284,7 @@ export async function startHighlevelEmulator(fixture: unknown, options: Highleve
       if (denied) return denied;
       const emails = new Set(String(body.emails).split(',').map((e) => e.trim().toLowerCase()));
       const wantDeleted = body.deleted === true;
-      const matches = state.users.filter((u) => emails.has(u.email.toLowerCase()) && isGone(u) === wantDeleted);
+      const matches = usersByEmail.getAll(emails).filter((u) => isGone(u) === wantDeleted);
       const all = body.projection === 'all';
       const users = matches.slice(skip, skip + limit).map((u) => (all ? toUser(u, 'search') : { id: u.id, email: u.email }));
       return json(200, { users, count: matches.length });
@@ -332,7 +322,7 @@ export async function startHighlevelEmulator(fixture: unknown, options: Highleve
       if (forbidden) return forbidden;
       const email = String(body.email);
       // Duplicate status and text are undocumented; 422 like other validation. shared/vendors/README.md
-      if (state.users.some((u) => !isGone(u) && u.email.toLowerCase() === email.toLowerCase())) {
+      if (usersByEmail.get(email.toLowerCase()).some((u) => !isGone(u))) {
         return unprocessable(['User with this email already exists']);
       }
       const user: StoredUser = {
@@ -437,6 +427,44 @@ export async function startHighlevelEmulator(fixture: unknown, options: Highleve
     });
     sorted = { key: cacheKey, users: keyed.map(({ u }) => u) };
     return sorted.users;
+  }
+
+  /**
+   * The users a search matches, in its order. Paging asks for the same search page after page, and
+   * filtering every user for every page made a 100,000-user listing take 40 s (npm run bench), so the
+   * matches are kept per search until the data changes (`revision`, the list's length, the delete delay)
+   * or a deleted user in them reaches the end of its delay, when the search would no longer match it.
+   */
+  const searchViews = new Map<string, { key: string; from: number; until: number; users: StoredUser[] }>();
+  function searchMatches(token: HighlevelToken, q: URLSearchParams, sortDirection: string): StoredUser[] {
+    const now = Date.now();
+    const text = q.get('query')?.toLowerCase();
+    const locationId = q.get('locationId');
+    const type = q.get('type');
+    const role = q.get('role');
+    const ids = q.get('ids')?.split(',').filter(Boolean);
+    const sort = q.get('sort') ?? 'name';
+    const search = JSON.stringify([token.token, sort, sortDirection, text, locationId, type, role, ids]);
+    const key = `${revision}|${state.users.length}|${state.deleteDelayMs}`;
+    const cached = searchViews.get(search);
+    if (cached && cached.key === key && cached.from <= now && now < cached.until) return cached.users;
+    let until = Infinity;
+    const users = sortedUsers(sort, sortDirection).filter((u) => {
+      const matches =
+        !isPurged(u, now) &&
+        canSee(token, u) &&
+        (!locationId || u.locationIds.includes(locationId)) &&
+        (!type || u.type === type) &&
+        (!role || u.role === role) &&
+        (!ids || ids.includes(u.id)) &&
+        (!text || [`${u.firstName} ${u.lastName}`, u.email, u.phone ?? ''].some((v) => v.toLowerCase().includes(text)));
+      // A deleted user still in the results leaves them once its delay is over.
+      if (matches && u.deletedAt !== undefined) until = Math.min(until, u.deletedAt + state.deleteDelayMs);
+      return matches;
+    });
+    if (searchViews.size >= 16) searchViews.clear();
+    searchViews.set(search, { key, from: now, until, users });
+    return users;
   }
 
   function uniqueId(): string {
