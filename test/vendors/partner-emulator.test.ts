@@ -290,6 +290,27 @@ describe('partner emulator: update', () => {
     expect(moved.json.email).toBe('maria.g@sunpath.example');
   });
 
+  it('frees the old email and takes the new one when an email changes', async () => {
+    const { emulator } = await start();
+    const url = emulator.url;
+    expect((await call(url, '/v2/user/update?user_id=5002', { body: { email: 'Maria.G@sunpath.example' } })).status).toBe(200);
+    expect((await call(url, '/v2/user/add?company_id=1001', { body: { ...newUser, email: 'maria.g@SUNPATH.example' } })).status).toBe(409);
+    expect((await call(url, '/v2/user/update?user_id=5003', { body: { email: 'maria.g@sunpath.example' } })).status).toBe(409);
+    // Her own email, in another case, is no clash.
+    expect((await call(url, '/v2/user/update?user_id=5002', { body: { email: 'maria.g@sunpath.example' } })).status).toBe(200);
+    const added = await call(url, '/v2/user/add?company_id=1001', { body: { ...newUser, email: 'maria.gonzalez@sunpath.example' } });
+    expect(added.status).toBe(200);
+  });
+
+  it('finds users added to the state by hand', async () => {
+    const { emulator, state } = await start();
+    state.users.push({ id: 9001, company_id: 1001, email: 'kevin.brown@sunpath.example', first_name: 'Kevin', last_name: 'Brown', role: 'CUSTOMER_CARE', state: 'ACTIVE' });
+    expect((await call(emulator.url, '/v2/user/get?user_id=9001')).json).toMatchObject({ id: 9001, first_name: 'Kevin' });
+    expect((await call(emulator.url, '/v2/user/add?company_id=1001', { body: { ...newUser, email: 'Kevin.Brown@sunpath.example' } })).status).toBe(409);
+    expect((await call(emulator.url, '/v2/user/update?user_id=9001', { body: { email: 'kevin.b@sunpath.example' } })).status).toBe(200);
+    expect((await call(emulator.url, '/v2/user/add?company_id=1001', { body: { ...newUser, email: 'kevin.brown@sunpath.example' } })).status).toBe(200);
+  });
+
   it('only answers the documented routes', async () => {
     const { emulator } = await start();
     expect((await call(emulator.url, '/v2/user/update?user_id=5002', { method: 'PUT', body: {} })).status).toBe(405);
