@@ -1,4 +1,5 @@
 import { type HttpClient, VendorHttpError } from '../../http/client.js';
+import { pageReader } from '../../http/pages.js';
 import { RateLimiter } from '../../http/limiter.js';
 import type { AdapterOptions, ApplyContext, Capabilities, DesiredRecord, FieldSpec, FieldValue, LiveRecord, VendorAdapter } from '../types.js';
 import { enerfloFields, enerfloGrant, sortOfficeIds } from './mapping.js';
@@ -60,6 +61,12 @@ function flag(value: unknown, fallback: boolean | null = null): boolean | null {
 const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : typeof v === 'number' ? String(v) : null);
 
 /** An id the way Enerflo types it: integers (the Update page says string; clients send integers). */
+/** A count from a list answer, when it is one. */
+function wholeNumber(value: unknown): number | undefined {
+  const n = Number(value);
+  return Number.isInteger(n) && n >= 0 ? n : undefined;
+}
+
 function wireId(id: string): number | string {
   return /^\d+$/.test(id) ? Number(id) : id;
 }
@@ -224,12 +231,17 @@ export class EnerfloAdapter implements VendorAdapter {
     const all: WireUser[] = [];
     const seen = new Set<string>();
     let maxPages = Infinity;
+    const nextPage = pageReader({
+      fetch: (index) =>
+        this.http.request<WirePage>({
+          method: 'GET',
+          path: this.usersPath,
+          query: { page: index + 1, pageSize: this.pageSize, company_id: this.companyId },
+        }),
+      pageCount: (response) => wholeNumber(response.body?.totalPages),
+    });
     for (let page = 1; ; page++) {
-      const response = await this.http.request<WirePage>({
-        method: 'GET',
-        path: this.usersPath,
-        query: { page, pageSize: this.pageSize, company_id: this.companyId },
-      });
+      const response = await nextPage();
       const body = response.body;
       const where = `${vendor}: GET ${this.usersPath} page ${page}`;
       if (!body || typeof body !== 'object' || !Array.isArray(body.results)) {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type HttpClient, VendorHttpError } from '../../http/client.js';
+import { pageReader } from '../../http/pages.js';
 import { RateLimiter } from '../../http/limiter.js';
 import type { AdapterOptions, ApplyContext, Capabilities, DesiredRecord, FieldSpec, FieldValue, LiveRecord, VendorAdapter } from '../types.js';
 import { comparablePhone, highlevelFields, sortedUnique } from './mapping.js';
@@ -232,14 +233,24 @@ export class HighlevelAdapter implements VendorAdapter {
   private async search(extra: { query?: string }): Promise<WireUser[]> {
     const all: WireUser[] = [];
     const seen = new Set<string>();
+    // Pages are asked for ahead at skip = n × limit: once one is short the listing ends, so skipping by
+    // what each page held, as the loop does, and by the limit agree on every page that is read.
+    const nextPage = pageReader({
+      fetch: (index) =>
+        this.http.request<WireSearch>({
+          method: 'GET',
+          path: '/users/search',
+          // skip and limit are strings in the spec; a query string carries nothing else anyway.
+          query: { companyId: this.companyId, skip: String(index * this.pageSize), limit: String(this.pageSize), ...extra },
+        }),
+      pageCount: (response) => {
+        const count = Number(response.body?.count);
+        return Number.isInteger(count) && count >= 0 ? Math.ceil(count / this.pageSize) : undefined;
+      },
+    });
     for (let skip = 0; ; ) {
       const where = `${this.vendor}: GET /users/search (skip ${skip})`;
-      const response = await this.http.request<WireSearch>({
-        method: 'GET',
-        path: '/users/search',
-        // skip and limit are strings in the spec; a query string carries nothing else anyway.
-        query: { companyId: this.companyId, skip: String(skip), limit: String(this.pageSize), ...extra },
-      });
+      const response = await nextPage();
       const body = response.body;
       if (!body || typeof body !== 'object' || !Array.isArray(body.users)) {
         throw new VendorHttpError(`${where} answered without a users list`, 'malformed', response.status);

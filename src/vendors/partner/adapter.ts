@@ -1,4 +1,5 @@
 import { HttpClient, VendorHttpError, type HttpRequest, type HttpResponse } from '../../http/client.js';
+import { pageReader } from '../../http/pages.js';
 import type { AdapterOptions, Capabilities, DesiredRecord, FieldSpec, LiveRecord, VendorAdapter } from '../types.js';
 import { OWNER_REASON, liveFromWire, partnerFields, wireNameOf, wireValue } from './fields.js';
 import { ACCOUNT_OWNER, withoutWriteOnly, type UserAddUpdateModel } from './model.js';
@@ -166,14 +167,22 @@ export class PartnerAdapter implements VendorAdapter {
     const users: Record<string, unknown>[] = [];
     const seen = new Set<string>();
     let totals: { pages: number; elements?: number } | undefined;
+    const nextPage = pageReader({
+      fetch: (index) =>
+        this.call<unknown>({
+          method: 'GET',
+          path,
+          query: { company_id: this.settings.companyId, page: this.settings.firstPage + index, size: this.settings.pageSize },
+        }),
+      pageCount: (res) => {
+        const pages = Array.isArray(res.body) ? undefined : readPage(res.body)?.totalPages;
+        return pages === undefined ? undefined : Math.min(pages, MAX_PAGES);
+      },
+    });
 
     for (let index = 0; ; index++) {
       const page = this.settings.firstPage + index;
-      const res = await this.call<unknown>({
-        method: 'GET',
-        path,
-        query: { company_id: this.settings.companyId, page, size: this.settings.pageSize },
-      });
+      const res = await nextPage();
       const body = res.body;
       if (Array.isArray(body)) {
         if (index > 0) throw fail(`answered page ${page} with a bare list after paged answers`);

@@ -1,5 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { VendorHttpError, type HttpClient, type HttpRequest, type HttpResponse } from '../../http/client.js';
+import { pageReader } from '../../http/pages.js';
 import type { AdapterOptions, ApplyContext, Capabilities, DesiredRecord, LiveRecord, VendorAdapter } from '../types.js';
 import { liveRecordFrom, pulseFields, type PulseUser } from './mapping.js';
 
@@ -155,11 +156,15 @@ export class PulseAdapter implements VendorAdapter {
   async list(): Promise<LiveRecord[]> {
     const seen = new Set<string>();
     const records: LiveRecord[] = [];
+    // sort=id keeps paging stable while users are created (the documented default is -createdAt, newest
+    // first); sort and the users list itself follow the documented conventions (shared/vendors/README.md).
+    const nextPage = pageReader({
+      fetch: (index) => this.call<ListEnvelope>({ method: 'GET', path: USERS_PATH, query: { page: index + 1, pageSize: this.pageSize, sort: 'id' } }),
+      pageCount: (res) => (typeof res.body?.totalPages === 'number' ? Math.min(res.body.totalPages, MAX_PAGES) : undefined),
+    });
     for (let page = 1; ; page++) {
       if (page > MAX_PAGES) throw new Error(`${this.vendor()}: the user list did not end after ${MAX_PAGES} pages`);
-      // sort=id keeps paging stable while users are created (the documented default is -createdAt, newest
-      // first); sort and the users list itself follow the documented conventions (shared/vendors/README.md).
-      const res = await this.call<ListEnvelope>({ method: 'GET', path: USERS_PATH, query: { page, pageSize: this.pageSize, sort: 'id' } });
+      const res = await nextPage();
       const body = res.body;
       if (!body || !Array.isArray(body.data) || typeof body.totalPages !== 'number') {
         throw new Error(`${this.vendor()}: GET ${USERS_PATH} page ${page} is not a {data, page, totalPages} list`);
