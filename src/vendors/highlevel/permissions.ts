@@ -57,9 +57,12 @@ export function isPermissionName(name: string): name is HighlevelPermissionName 
  */
 export function fullPermissions(...overlays: (Record<string, unknown> | undefined)[]): HighlevelPermissions {
   const result: HighlevelPermissions = { ...highlevelPermissionDefaults };
+  // By the 38 names rather than the overlay's entries: no array of pairs per user of a long listing.
   for (const overlay of overlays) {
-    for (const [name, value] of Object.entries(overlay ?? {})) {
-      if (isPermissionName(name) && typeof value === 'boolean') result[name] = value;
+    if (!overlay) continue;
+    for (const name of highlevelPermissionNames) {
+      const value = overlay[name];
+      if (typeof value === 'boolean') result[name] = value;
     }
   }
   return result;
