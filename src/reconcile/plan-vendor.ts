@@ -23,7 +23,7 @@ export interface VendorPlanInput {
 export function planVendor(input: VendorPlanInput): VendorPlan {
   const { policy, capabilities } = input;
   const ignored = new Set(policy.ignore.map((entry) => entry.toLowerCase()));
-  const isIgnored = (r: LiveRecord) => ignored.has(r.email.toLowerCase()) || ignored.has(r.vendorId.toLowerCase());
+  const isIgnored = (r: LiveRecord) => ignored.size > 0 && (ignored.has(r.email.toLowerCase()) || ignored.has(r.vendorId.toLowerCase()));
 
   const desired = [...input.desired].sort((a, b) => byLocale(a.key, b.key));
   const { matched, unmatched, errors } = matchRecords(desired, input.live);
