@@ -10,7 +10,7 @@ import type { Declarations, DeclaredItem } from './resolve.js';
 import { officeSchema, personSchema, roleSchema, rootConfigSchema, usersFileSchema } from './schema.js';
 import type { RootConfig } from './schema.js';
 import { formatPath, readYamlFile } from './yaml-source.js';
-import type { FieldPath, YamlSource } from './yaml-source.js';
+import type { FieldPath, SourceFile, YamlSource } from './yaml-source.js';
 import { zodDiagnostics } from './zod-diagnostics.js';
 
 export const DEFAULT_CONFIG_FILE = 'roster.yaml';
@@ -104,11 +104,12 @@ function under(paths: Set<string>) {
 }
 
 /**
- * The items of one users file. A file with schema errors still contributes the items that are valid
- * on their own, and the keys of the broken ones, so a typo in one role does not turn every reference
- * to it into a second, misleading "unknown role".
+ * The items of one users file, each with where it starts, so nothing needs the file's tree once this
+ * returns. A file with schema errors still contributes the items that are valid on their own, and the
+ * keys of the broken ones, so a typo in one role does not turn every reference to it into a second,
+ * misleading "unknown role".
  */
-function collectItems(source: YamlSource, data: Record<string, unknown>, into: Declarations): void {
+function collectItems(source: YamlSource, sourceFile: SourceFile, data: Record<string, unknown>, into: Declarations): void {
   const sections = [
     ['offices', officeSchema, into.offices, 'key'],
     ['roles', roleSchema, into.roles, 'key'],
@@ -120,9 +121,11 @@ function collectItems(source: YamlSource, data: Record<string, unknown>, into: D
     items.forEach((raw: unknown, index) => {
       const parsed = (schema as z.ZodType).safeParse(raw);
       const rawKey = raw && typeof raw === 'object' ? (raw as Record<string, unknown>)[keyField] : undefined;
+      const path = [section, index];
       const item: DeclaredItem<unknown> = {
-        source,
-        path: [section, index],
+        source: sourceFile,
+        path,
+        at: { file: sourceFile.file, ...source.locate(path) },
         ...(parsed.success ? { value: parsed.data } : {}),
         ...(!parsed.success && section === 'people' ? { partial: validFields(raw) } : {}),
         ...(typeof rawKey === 'string' ? { key: rawKey } : {}),
@@ -214,16 +217,17 @@ export async function validateState(configPath: string = DEFAULT_CONFIG_FILE): P
   for (const absolute of usersFiles) {
     const file = displayPath(absolute);
     files.push(file);
+    // Everything that needs the file's YAML tree happens here; the tree is let go with `read`.
     const read = await readYamlFile(absolute, file, 'users files');
     diagnostics.push(...read.diagnostics);
-    if (!read.source || !read.data) continue;
+    if (!read.source || !read.sourceFile || !read.data) continue;
     const forbidden = findForbiddenKeys(read.source);
     diagnostics.push(...forbidden.diagnostics);
     const parsed = usersFileSchema.safeParse(read.data);
     if (!parsed.success) {
       diagnostics.push(...zodDiagnostics(read.source, usersFileSchema, read.data, parsed.error.issues, under(forbidden.paths)));
     }
-    collectItems(read.source, read.data, declarations);
+    collectItems(read.source, read.sourceFile, read.data, declarations);
   }
 
   const resolved = resolveOrganisation(declarations, root.config, configFile, files);

@@ -4,13 +4,17 @@ import type { Diagnostic } from './diagnostics.js';
 import type { Organisation, ResolvedOffice, ResolvedPerson, ResolvedRole, SourceRef } from './model.js';
 import type { DeclaredOffice, DeclaredPerson, DeclaredRole, RootConfig } from './schema.js';
 import { closeMatches, didYouMean } from './suggest.js';
-import type { FieldPath, YamlSource } from './yaml-source.js';
+import { formatPath } from './yaml-source.js';
+import type { FieldPath, SourceFile } from './yaml-source.js';
 
 /** One office, role or person as declared, with where it sits. `value` is unset when it failed the schema. */
 export interface DeclaredItem<T> {
-  source: YamlSource;
+  /** Its file, by name: the file's YAML tree is not kept (see SourceFile). */
+  source: SourceFile;
   /** Path of the item in its file, e.g. `['people', 3]`. */
   path: FieldPath;
+  /** Where the item starts, located while its file was read; resolved items keep this very object. */
+  at: SourceRef;
   value?: T;
   /** For an item that failed the schema: its fields that are valid on their own (people only). */
   partial?: Partial<T>;
@@ -45,17 +49,34 @@ export function normalisePhone(phone: string): string | undefined {
   return parsed?.isValid() ? parsed.number : undefined;
 }
 
-function where(item: DeclaredItem<unknown>, sub: FieldPath = []): string {
-  const { line, col } = item.source.locate([...item.path, ...sub]);
-  return `${item.source.file}:${line}:${col}`;
-}
+/**
+ * Positions of fields inside declared items, looked up once every check has run. Each item knows
+ * where it starts; a diagnostic about one of its fields needs the file's tree, which the loader let go,
+ * so each file that any diagnostic points into is parsed again, once, one file at a time. A valid
+ * organisation looks nothing up.
+ */
+class FieldPositions {
+  private readonly wanted = new Map<SourceFile, { item: DeclaredItem<unknown>; sub: FieldPath; set: (line: number, col: number) => void }[]>();
 
-function sourceRef(item: DeclaredItem<unknown>): SourceRef {
-  return { file: item.source.file, ...item.source.locate(item.path) };
-}
+  /** Calls `set` with the position of `sub` inside `item`, at once for the item itself, else on `lookUp`. */
+  want(item: DeclaredItem<unknown>, sub: FieldPath, set: (line: number, col: number) => void): void {
+    if (sub.length === 0) return set(item.at.line, item.at.col);
+    const inFile = this.wanted.get(item.source) ?? [];
+    if (inFile.length === 0) this.wanted.set(item.source, inFile);
+    inFile.push({ item, sub, set });
+  }
 
-function at(item: DeclaredItem<unknown>, sub: FieldPath, message: string, hint?: string): Diagnostic {
-  return item.source.diagnostic([...item.path, ...sub], message, hint);
+  lookUp(): void {
+    for (const [file, wanted] of this.wanted) {
+      const source = file.reparse();
+      for (const { item, sub, set } of wanted) {
+        // A file that changed since it was read: the item's own position is the best still known.
+        const { line, col } = source ? source.locate([...item.path, ...sub]) : item.at;
+        set(line, col);
+      }
+    }
+    this.wanted.clear();
+  }
 }
 
 /**
@@ -69,7 +90,33 @@ export function resolveOrganisation(
   configFile: string,
   files: string[],
 ): { org?: Organisation; diagnostics: Diagnostic[] } {
+  const positions = new FieldPositions();
+  const result = checkAndResolve(declarations, config, configFile, files, positions);
+  positions.lookUp();
+  return result;
+}
+
+function checkAndResolve(
+  declarations: Declarations,
+  config: RootConfig | undefined,
+  configFile: string,
+  files: string[],
+  positions: FieldPositions,
+): { org?: Organisation; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
+
+  /** A diagnostic about `sub` inside `item`; its line and column are filled in by `positions.lookUp`. */
+  const at = (item: DeclaredItem<unknown>, sub: FieldPath, message: string, hint?: string): Diagnostic => {
+    const diagnostic: Diagnostic = { file: item.source.file, line: 1, col: 1, path: formatPath([...item.path, ...sub]), message, ...(hint ? { hint } : {}) };
+    positions.want(item, sub, (line, col) => Object.assign(diagnostic, { line, col }));
+    return diagnostic;
+  };
+  /** `item` repeats the key `first` declared: the message names the other place, once it is known. */
+  const declaredTwice = (item: DeclaredItem<unknown>, first: DeclaredItem<unknown>, sub: FieldPath, message: (otherPlace: string) => string, hint: string): Diagnostic => {
+    const diagnostic = at(item, sub, message('?'), hint);
+    positions.want(first, sub, (line, col) => (diagnostic.message = message(`${first.source.file}:${line}:${col}`)));
+    return diagnostic;
+  };
 
   // Offices and roles: keys are unique across every file.
   const offices = new Map<string, ResolvedOffice>();
@@ -78,7 +125,7 @@ export function resolveOrganisation(
     if (item.key === undefined) continue;
     const first = officeItems.get(item.key);
     if (first) {
-      diagnostics.push(at(item, ['key'], `office "${item.key}" is declared twice; the other one is at ${where(first, ['key'])}`, 'office keys are unique across all users files'));
+      diagnostics.push(declaredTwice(item, first, ['key'], (other) => `office "${item.key}" is declared twice; the other one is at ${other}`, 'office keys are unique across all users files'));
       continue;
     }
     officeItems.set(item.key, item);
@@ -86,7 +133,7 @@ export function resolveOrganisation(
     if (!isValidTimezone(item.value.timezone)) {
       diagnostics.push(at(item, ['timezone'], `unknown timezone "${item.value.timezone}"`, timezoneHint(item.value.timezone)));
     }
-    offices.set(item.key, { ...item.value, source: sourceRef(item) });
+    offices.set(item.key, { ...item.value, source: item.at });
   }
 
   const roles = new Map<string, ResolvedRole>();
@@ -95,11 +142,11 @@ export function resolveOrganisation(
     if (item.key === undefined) continue;
     const first = roleItems.get(item.key);
     if (first) {
-      diagnostics.push(at(item, ['key'], `role "${item.key}" is declared twice; the other one is at ${where(first, ['key'])}`, 'role keys are unique across all users files'));
+      diagnostics.push(declaredTwice(item, first, ['key'], (other) => `role "${item.key}" is declared twice; the other one is at ${other}`, 'role keys are unique across all users files'));
       continue;
     }
     roleItems.set(item.key, item);
-    if (item.value) roles.set(item.key, { ...item.value, source: sourceRef(item) });
+    if (item.value) roles.set(item.key, { ...item.value, source: item.at });
   }
 
   // People: the lower-cased email is the identity, unique across every file.
@@ -109,7 +156,7 @@ export function resolveOrganisation(
     const key = item.key.toLowerCase();
     const first = personItems.get(key);
     if (first) {
-      diagnostics.push(at(item, ['email'], `${item.key} is declared twice (emails compare case-insensitively); the other one is at ${where(first, ['email'])}`, 'each person is declared once; merge the two entries'));
+      diagnostics.push(declaredTwice(item, first, ['email'], (other) => `${item.key} is declared twice (emails compare case-insensitively); the other one is at ${other}`, 'each person is declared once; merge the two entries'));
       continue;
     }
     personItems.set(key, item);
@@ -186,7 +233,7 @@ export function resolveOrganisation(
       roles: personRoles,
       ...(office ? { office } : {}),
       ...(manager ? { manager: manager.toLowerCase() } : {}),
-      source: sourceRef(item),
+      source: item.at,
     };
     people.push(person);
     peopleByKey.set(key, person);

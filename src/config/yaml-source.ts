@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import type { Node } from 'yaml';
@@ -74,8 +76,46 @@ export class YamlSource {
   }
 }
 
+/**
+ * A file that was read and parsed, by name only: at 100,000 people the YAML trees of every users file
+ * together take most of a gigabyte, so the loader lets each tree go once the file's own checks have
+ * run and its items know where they start. A later check that needs another position in the file (the
+ * field of a diagnostic) parses it again with `reparse`; a valid organisation never does.
+ */
+export class SourceFile {
+  constructor(
+    /** Path relative to the working directory, as diagnostics print it. */
+    readonly file: string,
+    private readonly absolutePath: string,
+    /** Digest of the bytes first read, so a file changed since is never located in wrongly. */
+    private readonly digest: string,
+  ) {}
+
+  /** The file parsed again exactly as it was first read; undefined when it has changed or gone since. */
+  reparse(): YamlSource | undefined {
+    try {
+      const bytes = readFileSync(this.absolutePath);
+      if (digestOf(bytes) !== this.digest) return undefined;
+      return parseYaml(this.file, new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+const digestOf = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('base64');
+
+/** The one way roster parses YAML, so a file parsed again has the same positions as the first time. */
+function parseYaml(file: string, text: string): YamlSource {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+  return new YamlSource(file, doc, lines);
+}
+
 export interface ReadResult {
   source?: YamlSource;
+  /** The file by name, to parse again later without keeping `source` (set whenever `source` is). */
+  sourceFile?: SourceFile;
   /** The file's content as plain data; set only when it parsed into a map without problems. */
   data?: Record<string, unknown>;
   diagnostics: Diagnostic[];
@@ -161,9 +201,9 @@ export async function readYamlFile(absolutePath: string, file: string, what: str
     };
   }
 
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
-  const source = new YamlSource(file, doc, lines);
+  const source = parseYaml(file, text);
+  const doc = source.doc;
+  const sourceFile = new SourceFile(file, absolutePath, digestOf(bytes));
   const diagnostics: Diagnostic[] = doc.errors.map((error) => {
     const { line, col } = source.position(error.pos[0]);
     if (error.code === 'DUPLICATE_KEY') {
@@ -172,7 +212,7 @@ export async function readYamlFile(absolutePath: string, file: string, what: str
     }
     return fileProblem(file, yamlErrorMessages[error.code] ?? `YAML syntax: ${error.message.split('\n')[0]}`, undefined, line, col);
   });
-  if (diagnostics.length > 0) return { source, diagnostics };
+  if (diagnostics.length > 0) return { source, sourceFile, diagnostics };
 
   // One diagnostic for the first anchor and one for the first alias: a bomb has thousands of them.
   const anchors: { offset: number; name: string }[] = [];
@@ -197,18 +237,19 @@ export async function readYamlFile(absolutePath: string, file: string, what: str
     const { line, col } = source.position(aliases[0].offset);
     diagnostics.push(fileProblem(file, `YAML aliases (*${aliases[0].name}) are not allowed in ${what}${more(aliases.length)}`, hint, line, col));
   }
-  if (diagnostics.length > 0) return { source, diagnostics };
+  if (diagnostics.length > 0) return { source, sourceFile, diagnostics };
 
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     const hint = what === 'users files' ? 'declare offices, roles or people in it, or delete it' : 'the root config needs at least "vendors:"';
-    return { source, diagnostics: [fileProblem(file, 'the file is empty', hint)] };
+    return { source, sourceFile, diagnostics: [fileProblem(file, 'the file is empty', hint)] };
   }
   if (!isMap(doc.contents)) {
     const { line, col } = source.locate([]);
     return {
       source,
+      sourceFile,
       diagnostics: [fileProblem(file, `expected a map of fields at the top of the file, found ${describeYamlNode(doc.contents)}`, what === 'users files' ? 'a users file is a map: "offices:", "roles:" or "people:" at the start of a line' : undefined, line, col)],
     };
   }
-  return { source, data: doc.toJS({ maxAliasCount: 0 }) as Record<string, unknown>, diagnostics };
+  return { source, sourceFile, data: doc.toJS({ maxAliasCount: 0 }) as Record<string, unknown>, diagnostics };
 }
