@@ -8,7 +8,7 @@ import type { Organisation } from './model.js';
 import { resolveOrganisation } from './resolve.js';
 import type { Declarations, DeclaredItem } from './resolve.js';
 import { officeSchema, personSchema, roleSchema, rootConfigSchema, usersFileSchema } from './schema.js';
-import type { RootConfig } from './schema.js';
+import type { RootConfig, UsersFile } from './schema.js';
 import { formatPath, readYamlFile } from './yaml-source.js';
 import type { FieldPath, SourceFile, YamlSource } from './yaml-source.js';
 import { zodDiagnostics } from './zod-diagnostics.js';
@@ -128,11 +128,18 @@ function ownStrings<T>(value: T): T {
 
 /**
  * The items of one users file, each with where it starts, so nothing needs the file's tree once this
- * returns. A file with schema errors still contributes the items that are valid on their own, and the
- * keys of the broken ones, so a typo in one role does not turn every reference to it into a second,
- * misleading "unknown role".
+ * returns. `valid` is the file's data as the schema parsed it, when the whole file passed; otherwise a
+ * file with schema errors still contributes the items that are valid on their own, and the keys of
+ * the broken ones, so a typo in one role does not turn every reference to it into a second, misleading
+ * "unknown role".
  */
-function collectItems(source: YamlSource, sourceFile: SourceFile, data: Record<string, unknown>, into: Declarations): void {
+function collectItems(
+  source: YamlSource,
+  sourceFile: SourceFile,
+  data: Record<string, unknown>,
+  valid: UsersFile | undefined,
+  into: Declarations,
+): void {
   const sections = [
     ['offices', officeSchema, into.offices, 'key'],
     ['roles', roleSchema, into.roles, 'key'],
@@ -141,8 +148,10 @@ function collectItems(source: YamlSource, sourceFile: SourceFile, data: Record<s
   for (const [section, schema, list, keyField] of sections) {
     const items = data[section];
     if (!Array.isArray(items)) continue;
+    const validItems = valid?.[section];
     items.forEach((raw: unknown, index) => {
-      const parsed = (schema as z.ZodType).safeParse(raw);
+      // Items of a file that passed as a whole were parsed with it, by the very same item schema.
+      const parsed = validItems ? { success: true as const, data: validItems[index] } : (schema as z.ZodType).safeParse(raw);
       const rawKey = raw && typeof raw === 'object' ? (raw as Record<string, unknown>)[keyField] : undefined;
       const path = [section, index];
       const { line, col } = source.locate(path);
@@ -251,7 +260,7 @@ export async function validateState(configPath: string = DEFAULT_CONFIG_FILE): P
     if (!parsed.success) {
       diagnostics.push(...zodDiagnostics(read.source, usersFileSchema, read.data, parsed.error.issues, under(forbidden.paths)));
     }
-    collectItems(read.source, read.sourceFile, read.data, declarations);
+    collectItems(read.source, read.sourceFile, read.data, parsed.success ? (parsed.data as UsersFile) : undefined, declarations);
   }
 
   const resolved = resolveOrganisation(declarations, root.config, configFile, files);

@@ -217,16 +217,19 @@ export async function readYamlFile(absolutePath: string, file: string, what: str
   // One diagnostic for the first anchor and one for the first alias: a bomb has thousands of them.
   const anchors: { offset: number; name: string }[] = [];
   const aliases: { offset: number; name: string }[] = [];
-  visit(doc, {
-    Node(_key, node) {
-      if (isAlias(node)) aliases.push({ offset: node.range?.[0] ?? 0, name: node.source });
-      else if (node.anchor) {
-        const start = node.range?.[0] ?? 0;
-        const at = text.lastIndexOf(`&${node.anchor}`, start);
-        anchors.push({ offset: at >= 0 ? at : start, name: node.anchor });
-      }
-    },
-  });
+  // Every anchor is written with "&" and every alias with "*": a file with neither needs no walk.
+  if (text.includes('&') || text.includes('*')) {
+    visit(doc, {
+      Node(_key, node) {
+        if (isAlias(node)) aliases.push({ offset: node.range?.[0] ?? 0, name: node.source });
+        else if (node.anchor) {
+          const start = node.range?.[0] ?? 0;
+          const at = text.lastIndexOf(`&${node.anchor}`, start);
+          anchors.push({ offset: at >= 0 ? at : start, name: node.anchor });
+        }
+      },
+    });
+  }
   const hint = 'write the values out in full; roster refuses anchors and aliases so no file can expand into an "alias bomb"';
   const more = (n: number) => (n > 1 ? ` (${n} in this file)` : '');
   if (anchors.length > 0) {
