@@ -104,26 +104,50 @@ function under(paths: Set<string>) {
 }
 
 /**
- * A copy of a string that does not point into the text it was cut from. V8 keeps a substring of 13
- * characters or more as a view of its parent, and the YAML parser cuts every value out of the file's
- * text, so one email kept in the organisation would keep its whole users file (20 MB of text at
- * 100,000 people). Shorter substrings are copies already.
+ * The strings of declared values, copied out of their files' text, one copy of each where they repeat.
+ *
+ * V8 keeps a substring of 13 characters or more as a view of its parent, and the YAML parser cuts
+ * every value out of the file's text, so one email kept in the organisation would keep its whole users
+ * file (20 MB of text at 100,000 people); shorter substrings are copies already. Names, role and office
+ * keys, timezones and managers repeat from person to person, so those fields share one copy per value.
  */
-function ownString(text: string): string {
-  return text.length < 13 ? text : (JSON.parse(JSON.stringify(text)) as string);
-}
+class DeclaredStrings {
+  private static readonly repeating = new Set(['firstName', 'lastName', 'title', 'timezone', 'office', 'roles', 'manager']);
+  private readonly shared = new Map<string, string>();
+  private readonly lists = new Map<string, string[]>();
 
-/** `value` with every string in it replaced by its own copy (see ownString), in place. */
-function ownStrings<T>(value: T): T {
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = ownStrings(value[i]);
-  } else if (value && typeof value === 'object') {
-    const fields = value as Record<string, unknown>;
-    for (const field of Object.keys(fields)) fields[field] = ownStrings(fields[field]);
-  } else if (typeof value === 'string') {
-    return ownString(value) as T;
+  /** `value` with every string in it replaced by its own copy, or the shared one, in place. */
+  own<T>(value: T, repeating = false): T {
+    if (typeof value === 'string') return (repeating ? this.share(value) : this.copy(value)) as T;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) value[i] = this.own(value[i], repeating);
+    } else if (value && typeof value === 'object') {
+      const fields = value as Record<string, unknown>;
+      for (const field of Object.keys(fields)) fields[field] = this.own(fields[field], DeclaredStrings.repeating.has(field));
+    }
+    return value;
   }
-  return value;
+
+  /** One list for every person with the same role keys: a declared value is only read, never changed. */
+  list(texts: string[]): string[] {
+    const id = JSON.stringify(texts);
+    let shared = this.lists.get(id);
+    if (shared === undefined) this.lists.set(id, (shared = texts));
+    return shared;
+  }
+
+  copy(text: string): string {
+    return text.length < 13 ? text : (JSON.parse(JSON.stringify(text)) as string);
+  }
+
+  private share(text: string): string {
+    let shared = this.shared.get(text);
+    if (shared === undefined) {
+      shared = this.copy(text);
+      this.shared.set(shared, shared);
+    }
+    return shared;
+  }
 }
 
 /**
@@ -138,6 +162,7 @@ function collectItems(
   sourceFile: SourceFile,
   data: Record<string, unknown>,
   valid: UsersFile | undefined,
+  strings: DeclaredStrings,
   into: Declarations,
 ): void {
   const sections = [
@@ -153,16 +178,14 @@ function collectItems(
       // Items of a file that passed as a whole were parsed with it, by the very same item schema.
       const parsed = validItems ? { success: true as const, data: validItems[index] } : (schema as z.ZodType).safeParse(raw);
       const rawKey = raw && typeof raw === 'object' ? (raw as Record<string, unknown>)[keyField] : undefined;
-      const path = [section, index];
-      const { line, col } = source.locate(path);
-      // Property by property, not with conditional spreads, which give every item its own hidden class.
-      const item: DeclaredItem<unknown> = { source: sourceFile, path, at: { file: sourceFile.file, line, col } };
-      if (parsed.success) item.value = ownStrings(parsed.data);
-      else if (section === 'people') item.partial = ownStrings(validFields(raw));
-      if (typeof rawKey === 'string') {
-        const ownKey = (item.value ?? item.partial) as Record<string, unknown> | undefined;
-        item.key = ownKey?.[keyField] === rawKey ? (ownKey[keyField] as string) : ownString(rawKey);
-      }
+      const { line, col } = source.locate([section, index]);
+      const value = parsed.success ? strings.own(parsed.data) : undefined;
+      const partial = !parsed.success && section === 'people' ? strings.own(validFields(raw)) : undefined;
+      const own = (value ?? partial) as Record<string, unknown> | undefined;
+      if (section === 'people' && Array.isArray(own?.roles)) own.roles = strings.list(own.roles as string[]);
+      const key = typeof rawKey !== 'string' ? undefined : own?.[keyField] === rawKey ? (own[keyField] as string) : strings.copy(rawKey);
+      // Every field in one literal, set or not: V8 then lays the item out in one object of one shape.
+      const item: DeclaredItem<unknown> = { source: sourceFile, section, index, line, col, value, partial, key };
       (list as DeclaredItem<unknown>[]).push(item);
     });
   }
@@ -216,6 +239,7 @@ export async function validateState(configPath: string = DEFAULT_CONFIG_FILE): P
   const root = await readRootConfig(configPath);
   const diagnostics = [...root.diagnostics];
   const declarations: Declarations = { offices: [], roles: [], people: [] };
+  const strings = new DeclaredStrings();
   const files: string[] = [];
 
   let usersFiles: string[] = [];
@@ -260,7 +284,7 @@ export async function validateState(configPath: string = DEFAULT_CONFIG_FILE): P
     if (!parsed.success) {
       diagnostics.push(...zodDiagnostics(read.source, usersFileSchema, read.data, parsed.error.issues, under(forbidden.paths)));
     }
-    collectItems(read.source, read.sourceFile, read.data, parsed.success ? (parsed.data as UsersFile) : undefined, declarations);
+    collectItems(read.source, read.sourceFile, read.data, parsed.success ? (parsed.data as UsersFile) : undefined, strings, declarations);
   }
 
   const resolved = resolveOrganisation(declarations, root.config, configFile, files);

@@ -11,10 +11,12 @@ import type { FieldPath, SourceFile } from './yaml-source.js';
 export interface DeclaredItem<T> {
   /** Its file, by name: the file's YAML tree is not kept (see SourceFile). */
   source: SourceFile;
-  /** Path of the item in its file, e.g. `['people', 3]`. */
-  path: FieldPath;
-  /** Where the item starts, located while its file was read; resolved items keep this very object. */
-  at: SourceRef;
+  /** Where in its file: `people` and 3 for the path `['people', 3]` (two fields, not an array per item). */
+  section: 'offices' | 'roles' | 'people';
+  index: number;
+  /** Where the item starts (1-based), located while its file was read. */
+  line: number;
+  col: number;
   value?: T;
   /** For an item that failed the schema: its fields that are valid on their own (people only). */
   partial?: Partial<T>;
@@ -27,6 +29,9 @@ export interface Declarations {
   roles: DeclaredItem<DeclaredRole>[];
   people: DeclaredItem<DeclaredPerson>[];
 }
+
+/** A person's fields that resolution replaces (role keys by roles, ...) rather than copies. */
+const resolvedFields = new Set(['roles', 'office', 'manager', 'phone', 'timezone']);
 
 /** Phone numbers without a country code are read as this country's. */
 export const DEFAULT_PHONE_COUNTRY = 'US';
@@ -49,6 +54,15 @@ export function normalisePhone(phone: string): string | undefined {
   return parsed?.isValid() ? parsed.number : undefined;
 }
 
+function sourceRef(item: DeclaredItem<unknown>): SourceRef {
+  return { file: item.source.file, line: item.line, col: item.col };
+}
+
+/** The path of `sub` inside `item` in its file: `['people', 3, 'roles', 0]`. */
+function pathIn(item: DeclaredItem<unknown>, sub: FieldPath): FieldPath {
+  return [item.section, item.index, ...sub];
+}
+
 /**
  * Positions of fields inside declared items, looked up once every check has run. Each item knows
  * where it starts; a diagnostic about one of its fields needs the file's tree, which the loader let go,
@@ -60,7 +74,7 @@ class FieldPositions {
 
   /** Calls `set` with the position of `sub` inside `item`, at once for the item itself, else on `lookUp`. */
   want(item: DeclaredItem<unknown>, sub: FieldPath, set: (line: number, col: number) => void): void {
-    if (sub.length === 0) return set(item.at.line, item.at.col);
+    if (sub.length === 0) return set(item.line, item.col);
     const inFile = this.wanted.get(item.source) ?? [];
     if (inFile.length === 0) this.wanted.set(item.source, inFile);
     inFile.push({ item, sub, set });
@@ -71,7 +85,7 @@ class FieldPositions {
       const source = file.reparse();
       for (const { item, sub, set } of wanted) {
         // A file that changed since it was read: the item's own position is the best still known.
-        const { line, col } = source ? source.locate([...item.path, ...sub]) : item.at;
+        const { line, col } = source ? source.locate(pathIn(item, sub)) : item;
         set(line, col);
       }
     }
@@ -107,7 +121,7 @@ function checkAndResolve(
 
   /** A diagnostic about `sub` inside `item`; its line and column are filled in by `positions.lookUp`. */
   const at = (item: DeclaredItem<unknown>, sub: FieldPath, message: string, hint?: string): Diagnostic => {
-    const diagnostic: Diagnostic = { file: item.source.file, line: 1, col: 1, path: formatPath([...item.path, ...sub]), message, ...(hint ? { hint } : {}) };
+    const diagnostic: Diagnostic = { file: item.source.file, line: 1, col: 1, path: formatPath(pathIn(item, sub)), message, ...(hint ? { hint } : {}) };
     positions.want(item, sub, (line, col) => Object.assign(diagnostic, { line, col }));
     return diagnostic;
   };
@@ -133,7 +147,7 @@ function checkAndResolve(
     if (!isValidTimezone(item.value.timezone)) {
       diagnostics.push(at(item, ['timezone'], `unknown timezone "${item.value.timezone}"`, timezoneHint(item.value.timezone)));
     }
-    offices.set(item.key, { ...item.value, source: item.at });
+    offices.set(item.key, { ...item.value, source: sourceRef(item) });
   }
 
   const roles = new Map<string, ResolvedRole>();
@@ -146,7 +160,7 @@ function checkAndResolve(
       continue;
     }
     roleItems.set(item.key, item);
-    if (item.value) roles.set(item.key, { ...item.value, source: item.at });
+    if (item.value) roles.set(item.key, { ...item.value, source: sourceRef(item) });
   }
 
   // People: the lower-cased email is the identity, unique across every file.
@@ -164,17 +178,20 @@ function checkAndResolve(
 
   const people: ResolvedPerson[] = [];
   const peopleByKey = new Map<string, ResolvedPerson>();
-  const itemOf = new Map<ResolvedPerson, DeclaredItem<DeclaredPerson>>();
+  /** `people[i]` was declared by `personItem[i]`. */
+  const personItem: DeclaredItem<DeclaredPerson>[] = [];
+  /** One list of roles for everybody who holds the same ones (frozen: people share it). */
+  const roleLists = new Map<string, ResolvedRole[]>();
   // People whose declaration is broken somewhere (their own fields, a role, their office) get the
   // checks that do not depend on the broken part, but no vendor checks: those would guess.
   const incomplete = new Set<ResolvedPerson>();
   for (const [key, item] of personItems) {
     const value = (item.value ?? item.partial) as DeclaredPerson | undefined;
     if (!value) continue;
-    const { roles: roleKeys = [], office: officeKey, manager, phone, timezone, ...rest } = value;
+    const { roles: roleKeys = [], office: officeKey, manager, phone, timezone } = value;
     let broken = !item.value;
 
-    const personRoles: ResolvedRole[] = [];
+    let personRoles: ResolvedRole[] = [];
     roleKeys.forEach((roleKey, i) => {
       const role = roles.get(roleKey);
       if (role) {
@@ -186,6 +203,11 @@ function checkAndResolve(
         diagnostics.push(at(item, ['roles', i], `unknown role "${roleKey}"`, didYouMean(roleKey, roleItems.keys()) ?? listHint('roles', roleItems.keys())));
       }
     });
+
+    const roleList = personRoles.map((role) => role.key).join(' ');
+    const sameRoles = roleLists.get(roleList);
+    if (sameRoles) personRoles = sameRoles;
+    else roleLists.set(roleList, Object.freeze(personRoles) as ResolvedRole[]);
 
     let office: ResolvedOffice | undefined;
     if (officeKey !== undefined) {
@@ -209,7 +231,7 @@ function checkAndResolve(
     }
 
     // Per-vendor overrides of the person's own fields get the same checks, and phones the same E.164.
-    const vendors = rest.vendors ? { ...rest.vendors } : undefined;
+    const vendors = value.vendors ? { ...value.vendors } : undefined;
     for (const [kind, own] of Object.entries(vendors ?? {})) {
       const overrides = own as Record<string, unknown> | undefined;
       if (!overrides) continue;
@@ -224,9 +246,11 @@ function checkAndResolve(
     }
 
     // Field by field, not `{ ...rest, key, ... }`: V8 gives each object built from a spread its own
-    // hidden class (some 400 bytes), 40 MB at 100,000 people. Same fields, same order.
+    // hidden class (some 400 bytes), 40 MB at 100,000 people. The declared fields first, as declared.
     const fields: Record<string, unknown> = {};
-    for (const field of Object.keys(rest)) fields[field] = rest[field as keyof typeof rest];
+    for (const field of Object.keys(value)) {
+      if (!resolvedFields.has(field)) fields[field] = value[field as keyof DeclaredPerson];
+    }
     if (vendors) fields.vendors = vendors;
     fields.key = key;
     if (e164) fields.phone = e164;
@@ -235,21 +259,21 @@ function checkAndResolve(
     fields.roles = personRoles;
     if (office) fields.office = office;
     if (manager) fields.manager = manager.toLowerCase();
-    fields.source = item.at;
+    fields.source = sourceRef(item);
     const person = fields as unknown as ResolvedPerson;
     people.push(person);
     peopleByKey.set(key, person);
-    itemOf.set(person, item);
+    personItem.push(item);
     if (broken) incomplete.add(person);
   }
 
   // The manager chain: exists, not oneself, not offboarded while the report is active, no cycles.
-  for (const person of people) {
-    if (!person.manager) continue;
-    const item = itemOf.get(person)!;
+  people.forEach((person, i) => {
+    if (!person.manager) return;
+    const item = personItem[i];
     if (person.manager === person.key) {
       diagnostics.push(at(item, ['manager'], 'a person cannot be their own manager'));
-      continue;
+      return;
     }
     const manager = peopleByKey.get(person.manager);
     if (!manager) {
@@ -257,12 +281,13 @@ function checkAndResolve(
         const close = closeMatches(person.manager, personItems.keys());
         diagnostics.push(at(item, ['manager'], `manager ${person.manager} is not declared in any users file`, close.length ? `did you mean ${close.join(' or ')}?` : 'the manager must be a person declared under people'));
       }
-      continue;
+      return;
     }
+    person.manager = manager.key; // the same text: one copy of it for all of a manager's reports
     if (person.active && !manager.active) {
       diagnostics.push(at(item, ['manager'], `manager ${manager.email} is offboarded (active: false), but ${person.email} is active`, 'give them a current manager before offboarding the old one'));
     }
-  }
+  });
   const reported = new Set<string>();
   for (const start of people) {
     const chain: ResolvedPerson[] = [];
@@ -277,7 +302,7 @@ function checkAndResolve(
     if (reported.has(id)) continue;
     reported.add(id);
     const first = people.find((p) => cycle.includes(p))!;
-    const item = itemOf.get(first)!;
+    const item = personItem[people.indexOf(first)];
     const ordered = [...cycle.slice(cycle.indexOf(first)), ...cycle.slice(0, cycle.indexOf(first))];
     diagnostics.push(at(item, ['manager'], `manager cycle: ${[...ordered, first].map((p) => p.email).join(' → ')}`, 'somebody in this chain needs a different manager (or none)'));
   }
@@ -290,12 +315,12 @@ function checkAndResolve(
   const configuredKinds = new Set(Object.values(config.vendors).map((v) => v.kind));
   for (const vendor of vendorModules) {
     if (!vendor.checkPerson || !configuredKinds.has(vendor.kind)) continue;
-    for (const person of people) {
-      if (incomplete.has(person)) continue;
-      for (const issue of vendor.checkPerson(person, org)) {
-        diagnostics.push(at(itemOf.get(person)!, issue.path, issue.message, issue.hint));
+    people.forEach((person, i) => {
+      if (incomplete.has(person)) return;
+      for (const issue of vendor.checkPerson!(person, org)) {
+        diagnostics.push(at(personItem[i], issue.path, issue.message, issue.hint));
       }
-    }
+    });
   }
 
   return diagnostics.length === 0 ? { org, diagnostics } : { diagnostics };

@@ -75,6 +75,14 @@ describe('loading', () => {
     expect(diagnostics.map((d) => d.path)).toEqual(['roles[0].enerflo.roles[0]']);
   });
 
+  it('people who hold the same roles share one list of them, frozen', async () => {
+    const org = await loadOrganisation(path.join(repoRoot, 'roster.yaml'));
+    const reps = org.people.filter((p) => p.roles.map((r) => r.key).join() === 'sales-rep');
+    expect(reps.length).toBeGreaterThan(1);
+    expect(new Set(reps.map((p) => p.roles)).size).toBe(1);
+    expect(Object.isFrozen(reps[0].roles)).toBe(true);
+  });
+
   it('vendor checks run only for vendor kinds the config uses', async () => {
     const config = 'vendors:\n  pulse:\n    kind: pulse\n    baseUrl: https://api.pulse.com\n    accountId: "1"\n    credentials:\n      apiKey: { env: A }\n      apiSecret: { env: B }\n';
     const users = 'roles:\n  - key: hl\n    highlevel: { type: account, role: user }\npeople:\n  - email: x@acme.example\n    firstName: X\n    lastName: Y\n    roles: [hl]\n';
