@@ -289,14 +289,20 @@ function checkAndResolve(
     }
   });
   const reported = new Set<string>();
+  // Everybody on a chain already walked: whatever lies beyond them was reported then, so each person
+  // is walked over once and the check stays linear in the number of people.
+  const walked = new Set<ResolvedPerson>();
   for (const start of people) {
     const chain: ResolvedPerson[] = [];
+    const onChain = new Set<ResolvedPerson>();
     let current: ResolvedPerson | undefined = start;
-    while (current && !chain.includes(current) && current.manager !== current.key) {
+    while (current && !walked.has(current) && !onChain.has(current) && current.manager !== current.key) {
       chain.push(current);
+      onChain.add(current);
       current = current.manager ? peopleByKey.get(current.manager) : undefined;
     }
-    if (!current || current.manager === current.key) continue;
+    for (const person of chain) walked.add(person);
+    if (!current || !onChain.has(current)) continue;
     const cycle = chain.slice(chain.indexOf(current));
     const id = cycle.map((p) => p.key).sort().join(' ');
     if (reported.has(id)) continue;

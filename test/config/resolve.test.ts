@@ -75,6 +75,20 @@ describe('loading', () => {
     expect(diagnostics.map((d) => d.path)).toEqual(['roles[0].enerflo.roles[0]']);
   });
 
+  it('reports each manager cycle once, however many chains lead into it', async () => {
+    const person = (name: string, manager?: string) =>
+      `  - email: ${name}@acme.example\n    firstName: X\n    lastName: Y\n    roles: [care]\n${manager ? `    manager: ${manager}@acme.example\n` : ''}`;
+    const users = `people:\n${[['h', 'd'], ['d', 'a'], ['a', 'b'], ['b', 'c'], ['c', 'a'], ['e', 'e'], ['f', 'g'], ['g', 'f'], ['i'], ['j', 'i']].map(([name, manager]) => person(name, manager)).join('')}`;
+    const dir = await makeProject({ 'users/x.yaml': users });
+    dirs.push(dir);
+    const { diagnostics } = await validateState(path.join(dir, 'roster.yaml'));
+    expect(diagnostics.map((d) => `${d.path}: ${d.message}`)).toEqual([
+      'people[2].manager: manager cycle: a@acme.example → b@acme.example → c@acme.example → a@acme.example',
+      'people[5].manager: a person cannot be their own manager',
+      'people[6].manager: manager cycle: f@acme.example → g@acme.example → f@acme.example',
+    ]);
+  });
+
   it('people who hold the same roles share one list of them, frozen', async () => {
     const org = await loadOrganisation(path.join(repoRoot, 'roster.yaml'));
     const reps = org.people.filter((p) => p.roles.map((r) => r.key).join() === 'sales-rep');
