@@ -1,7 +1,7 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { vendorModules } from '../vendors/registry.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { Organisation, ResolvedOffice, ResolvedPerson, ResolvedRole, SourceRef } from './model.js';
+import { toE164 } from './phone.js';
 import type { DeclaredOffice, DeclaredPerson, DeclaredRole, RootConfig } from './schema.js';
 import { closeMatches, didYouMean } from './suggest.js';
 import { formatPath } from './yaml-source.js';
@@ -48,10 +48,12 @@ export function isValidTimezone(name: string): boolean {
   }
 }
 
-/** A phone number in E.164 (`+15125550100`), or undefined when it cannot be read as a real number. */
+/**
+ * A phone number in E.164 (`+15125550100`), or undefined when it cannot be read as a real number.
+ * Through toE164, so a plan reading the same number back from a vendor need not parse it again.
+ */
 export function normalisePhone(phone: string): string | undefined {
-  const parsed = parsePhoneNumberFromString(phone, DEFAULT_PHONE_COUNTRY);
-  return parsed?.isValid() ? parsed.number : undefined;
+  return toE164(phone, DEFAULT_PHONE_COUNTRY);
 }
 
 function sourceRef(item: DeclaredItem<unknown>): SourceRef {
