@@ -169,6 +169,13 @@ describe('odd input never throws', () => {
     }
   });
 
+  it('a key named like a property every object has is an unknown field, not a secret', async () => {
+    const dir = await makeProject({ 'users/x.yaml': 'people:\n  - email: x@acme.example\n    firstName: X\n    lastName: Y\n    roles: [care]\n    constructor: 1\n' });
+    dirs.push(dir);
+    const { diagnostics } = await validateState(path.join(dir, 'roster.yaml'));
+    expect(diagnostics.map((d) => `${d.line}:${d.col} ${d.path}: ${d.message}`)).toEqual(['6:5 people[0].constructor: unknown field "constructor"']);
+  });
+
   it('a missing email says so, rather than "not a valid email"', async () => {
     const dir = await makeProject({ 'users/x.yaml': 'people:\n  - firstName: A\n    lastName: B\n    roles: [sales-rep]\n' });
     dirs.push(dir);
