@@ -290,30 +290,28 @@ function checkAndResolve(
       diagnostics.push(at(item, ['manager'], `manager ${manager.email} is offboarded (active: false), but ${person.email} is active`, 'give them a current manager before offboarding the old one'));
     }
   });
-  const reported = new Set<string>();
-  // Everybody on a chain already walked: whatever lies beyond them was reported then, so each person
-  // is walked over once and the check stays linear in the number of people.
-  const walked = new Set<ResolvedPerson>();
-  for (const start of people) {
+  // The walk (by its start's index) that first reached each person. A walk that reaches a person an
+  // earlier walk reached stops there, since whatever lies beyond was reported then: each person is
+  // walked over once, each cycle found once, and the check stays linear in the number of people.
+  const reachedBy = new Map<ResolvedPerson, number>();
+  let indexOf: Map<ResolvedPerson, number> | undefined;
+  people.forEach((start, walk) => {
     const chain: ResolvedPerson[] = [];
-    const onChain = new Set<ResolvedPerson>();
     let current: ResolvedPerson | undefined = start;
-    while (current && !walked.has(current) && !onChain.has(current) && current.manager !== current.key) {
+    while (current && !reachedBy.has(current) && current.manager !== current.key) {
       chain.push(current);
-      onChain.add(current);
+      reachedBy.set(current, walk);
       current = current.manager ? peopleByKey.get(current.manager) : undefined;
     }
-    for (const person of chain) walked.add(person);
-    if (!current || !onChain.has(current)) continue;
+    if (!current || reachedBy.get(current) !== walk) return;
     const cycle = chain.slice(chain.indexOf(current));
-    const id = cycle.map((p) => p.key).sort().join(' ');
-    if (reported.has(id)) continue;
-    reported.add(id);
-    const first = people.find((p) => cycle.includes(p))!;
-    const item = personItem[people.indexOf(first)];
+    // Reported at the person of the cycle declared first.
+    indexOf ??= new Map(people.map((person, i) => [person, i]));
+    const firstIndex = cycle.reduce((lowest, person) => Math.min(lowest, indexOf!.get(person)!), Infinity);
+    const first = people[firstIndex];
     const ordered = [...cycle.slice(cycle.indexOf(first)), ...cycle.slice(0, cycle.indexOf(first))];
-    diagnostics.push(at(item, ['manager'], `manager cycle: ${[...ordered, first].map((p) => p.email).join(' → ')}`, 'somebody in this chain needs a different manager (or none)'));
-  }
+    diagnostics.push(at(personItem[firstIndex], ['manager'], `manager cycle: ${[...ordered, first].map((p) => p.email).join(' → ')}`, 'somebody in this chain needs a different manager (or none)'));
+  });
 
   if (!config) return { diagnostics };
 
