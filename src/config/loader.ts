@@ -152,6 +152,7 @@ class DeclaredStrings {
     return shared;
   }
 
+  /** `text`, no longer a view into the text it was cut from. */
   copy(text: string): string {
     return text.length < 13 ? text : (JSON.parse(JSON.stringify(text)) as string);
   }
