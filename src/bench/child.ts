@@ -83,6 +83,8 @@ export interface AppliedMessage {
   succeeded: number;
   failed: number;
   failures: string[];
+  /** Peak RSS of the whole child once the apply is done: load, plan, the apply's own plan and apply. */
+  peakRssMB: number;
 }
 
 export type ParentMessage = LoadRequest | PlanRequest | ApplyRequest;
@@ -214,6 +216,7 @@ async function apply(request: ApplyRequest): Promise<AppliedMessage> {
     succeeded: report.summary.succeeded,
     failed: report.summary.failed + report.summary.skipped,
     failures: [...result.vendors[0].errors.map((e) => `plan: ${e.key ?? ''} ${e.message}`), ...failures].slice(0, 5),
+    peakRssMB: peakRss(),
   };
 }
 

@@ -17,6 +17,8 @@ export interface RunDetail {
   run: BenchRun;
   loadMs: number;
   rssAfterLoadMB: number;
+  /** Peak RSS of the process once its apply is done (older results files lack it). */
+  applyPeakRssMB?: number;
   changes: number;
   /** The apply budget: requests per window. */
   budget: { limit: number; windowMs: number };
@@ -53,10 +55,10 @@ const int = (n: number) => Math.round(n).toLocaleString('en-US');
 /** The markdown table printed after a run and kept in docs/bench.md. */
 export function markdownTable(details: RunDetail[]): string {
   const head = [
-    '| people | vendor | plan requests / floor | plan ms / network floor | plan peak RSS | load (not in plan ms) | apply requests / floor | apply rate / budget | 429s | notes |',
-    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| people | vendor | plan requests / floor | plan ms / network floor | plan peak RSS | load (not in plan ms) | apply requests / floor | apply rate / budget | 429s | apply peak RSS | notes |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ];
-  const rows = details.map(({ run, loadMs, changes, budget, notes }) => {
+  const rows = details.map(({ run, loadMs, applyPeakRssMB, changes, budget, notes }) => {
     const { plan, apply } = run;
     return [
       int(run.people),
@@ -68,6 +70,7 @@ export function markdownTable(details: RunDetail[]): string {
       `${int(apply.requests)} / ${int(apply.floorRequests)} (${int(changes)} changes)`,
       `${(apply.rateShare * 100).toFixed(0)}% of ${budget.limit}/${budget.windowMs / 1000}s`,
       String(apply.http429),
+      applyPeakRssMB === undefined ? '–' : `${applyPeakRssMB.toFixed(0)} MB`,
       notes.join('; ') || '',
     ].join(' | ');
   });

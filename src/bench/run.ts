@@ -49,31 +49,31 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
     const org = await generateOrg(path.join(options.dataDir, String(size)), size, options.vendors, { concurrency: options.concurrency });
     log(`${size.toLocaleString('en-US')} people: generated ${org.configFile} in ${Date.now() - started} ms`);
     const expected = expectedCounts(org.people);
-    // One process per size: it loads the organisation once and plans each vendor in turn.
-    const child = startChild(options.childArgs);
-    try {
-      const loaded = await child.ask<LoadedMessage>({ type: 'load', configFile: org.configFile }, 'loaded');
-      log(`  loaded ${loaded.people} people in ${Math.round(loaded.loadMs)} ms, ${loaded.rssAfterLoadMB} MB RSS`);
-      for (const vendor of options.vendors) {
-        let detail: RunDetail;
-        try {
-          detail = await runOne(child, size, vendor, loaded, org.fixtures[vendor.kind], expected, options);
-        } catch (error) {
-          // One vendor that cannot run (an emulator or adapter mid-change) leaves the others measured.
-          log(`  ${vendor.kind}: FAILED, left out of the results: ${error instanceof Error ? error.message : String(error)}`);
-          continue;
-        }
-        details.push(detail);
-        await options.onRun?.({ runs: details.map((d) => d.run) }, details);
-        const { plan, apply } = detail.run;
-        log(
-          `  ${vendor.kind}: plan ${plan.requests}/${plan.floorRequests} requests, ${Math.round(plan.ms)} ms (floor ${Math.round(plan.floorMs)} ms), ` +
-            `${plan.peakRssMB} MB; apply ${apply.requests}/${apply.floorRequests} requests, ${Math.round(apply.rateShare * 100)}% of ${detail.budget.limit}/s, ${apply.http429} × 429` +
-            (detail.notes.length ? `\n    ${detail.notes.join('\n    ')}` : ''),
-        );
+    for (const vendor of options.vendors) {
+      // One process per size and vendor, as `roster plan --vendor` would be: it loads the organisation,
+      // plans, then applies, so a plan's peak RSS is its own and not an earlier vendor's apply.
+      const child = startChild(options.childArgs);
+      let detail: RunDetail;
+      try {
+        const loaded = await child.ask<LoadedMessage>({ type: 'load', configFile: org.configFile }, 'loaded');
+        log(`  ${vendor.kind}: loaded ${loaded.people} people in ${Math.round(loaded.loadMs)} ms, ${loaded.rssAfterLoadMB} MB RSS`);
+        detail = await runOne(child, size, vendor, loaded, org.fixtures[vendor.kind], expected, options);
+      } catch (error) {
+        // One vendor that cannot run (an emulator or adapter mid-change) leaves the others measured.
+        log(`  ${vendor.kind}: FAILED, left out of the results: ${error instanceof Error ? error.message : String(error)}`);
+        continue;
+      } finally {
+        child.stop();
       }
-    } finally {
-      child.stop();
+      details.push(detail);
+      await options.onRun?.({ runs: details.map((d) => d.run) }, details);
+      const { plan, apply } = detail.run;
+      log(
+        `  ${vendor.kind}: plan ${plan.requests}/${plan.floorRequests} requests, ${Math.round(plan.ms)} ms (floor ${Math.round(plan.floorMs)} ms), ` +
+          `${plan.peakRssMB} MB; apply ${apply.requests}/${apply.floorRequests} requests, ${Math.round(apply.rateShare * 100)}% of ${detail.budget.limit}/s, ` +
+          `${apply.http429} × 429, ${detail.applyPeakRssMB} MB` +
+          (detail.notes.length ? `\n    ${detail.notes.join('\n    ')}` : ''),
+      );
     }
   }
   return { results: { runs: details.map((d) => d.run) }, details };
@@ -183,7 +183,7 @@ async function runOne(
     if ((run.plan.requests > run.plan.floorRequests || run.apply.requests > run.apply.floorRequests) && vendor.overFloorReason) {
       notes.push(vendor.overFloorReason);
     }
-    return { run, loadMs: loaded.loadMs, rssAfterLoadMB: loaded.rssAfterLoadMB, changes, budget, notes };
+    return { run, loadMs: loaded.loadMs, rssAfterLoadMB: loaded.rssAfterLoadMB, applyPeakRssMB: applied.peakRssMB, changes, budget, notes };
   }
 }
 
@@ -204,7 +204,7 @@ async function main(): Promise<void> {
       concurrency: { type: 'string' },
       'child-args': { type: 'string', description: 'Node flags for the child process, e.g. "--cpu-prof --cpu-prof-dir=bench/profiles"' },
       merge: { type: 'boolean', default: false, description: 'keep the runs already in --out that this run does not repeat' },
-      docs: { type: 'string', description: 'markdown file whose table (between bench:table markers) is replaced' },
+      docs: { type: 'string', description: 'markdown files, comma-separated, whose table (between bench:table markers) is replaced' },
     },
   });
   const sizes = values.sizes.split(',').map((s) => Number(s.trim().replace(/_/g, '')));
@@ -256,13 +256,13 @@ async function main(): Promise<void> {
   ].join('\n');
   console.log(summary);
   console.error(`wrote ${values.out}`);
-  if (values.docs) {
-    const doc = await readFile(values.docs, 'utf8');
+  for (const file of values.docs?.split(',').map((f) => f.trim()).filter(Boolean) ?? []) {
+    const doc = await readFile(file, 'utf8');
     const from = doc.indexOf(TABLE_START);
     const to = doc.indexOf(TABLE_END);
-    if (from === -1 || to < from) throw new Error(`${values.docs} has no ${TABLE_START} … ${TABLE_END} markers`);
-    await writeFile(values.docs, `${doc.slice(0, from + TABLE_START.length)}\n${summary}\n${doc.slice(to)}`);
-    console.error(`updated the table in ${values.docs}`);
+    if (from === -1 || to < from) throw new Error(`${file} has no ${TABLE_START} … ${TABLE_END} markers`);
+    await writeFile(file, `${doc.slice(0, from + TABLE_START.length)}\n${summary}\n${doc.slice(to)}`);
+    console.error(`updated the table in ${file}`);
   }
 }
 
