@@ -19,6 +19,8 @@ export interface RunDetail {
   rssAfterLoadMB: number;
   /** Peak RSS of the process once its apply is done (older results files lack it). */
   applyPeakRssMB?: number;
+  /** The plan run again in the same process, after the floor (older results files lack it). */
+  warmPlanMs?: number;
   changes: number;
   /** The apply budget: requests per window. */
   budget: { limit: number; windowMs: number };
@@ -55,16 +57,17 @@ const int = (n: number) => Math.round(n).toLocaleString('en-US');
 /** The markdown table printed after a run and kept in docs/bench.md. */
 export function markdownTable(details: RunDetail[]): string {
   const head = [
-    '| people | vendor | plan requests / floor | plan ms / network floor | plan peak RSS | load (not in plan ms) | apply requests / floor | apply rate / budget | 429s | apply peak RSS | notes |',
-    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| people | vendor | plan requests / floor | plan ms / network floor | warm plan ms | plan peak RSS | load (not in plan ms) | apply requests / floor | apply rate / budget | 429s | apply peak RSS | notes |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ];
-  const rows = details.map(({ run, loadMs, applyPeakRssMB, changes, budget, notes }) => {
+  const rows = details.map(({ run, loadMs, applyPeakRssMB, warmPlanMs, changes, budget, notes }) => {
     const { plan, apply } = run;
     return [
       int(run.people),
       run.vendor,
       `${int(plan.requests)} / ${int(plan.floorRequests)}`,
       `${int(plan.ms)} / ${int(plan.floorMs)} (${ratio(plan.ms, plan.floorMs)})`,
+      warmPlanMs === undefined ? '–' : `${int(warmPlanMs)} (${ratio(warmPlanMs, plan.floorMs)})`,
       `${plan.peakRssMB.toFixed(0)} MB`,
       `${(loadMs / 1000).toFixed(1)} s`,
       `${int(apply.requests)} / ${int(apply.floorRequests)} (${int(changes)} changes)`,

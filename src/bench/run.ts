@@ -69,7 +69,7 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
       await options.onRun?.({ runs: details.map((d) => d.run) }, details);
       const { plan, apply } = detail.run;
       log(
-        `  ${vendor.kind}: plan ${plan.requests}/${plan.floorRequests} requests, ${Math.round(plan.ms)} ms (floor ${Math.round(plan.floorMs)} ms), ` +
+        `  ${vendor.kind}: plan ${plan.requests}/${plan.floorRequests} requests, ${Math.round(plan.ms)} ms (warm ${detail.warmPlanMs} ms, floor ${Math.round(plan.floorMs)} ms), ` +
           `${plan.peakRssMB} MB; apply ${apply.requests}/${apply.floorRequests} requests, ${Math.round(apply.rateShare * 100)}% of ${detail.budget.limit}/s, ` +
           `${apply.http429} × 429, ${detail.applyPeakRssMB} MB` +
           (detail.notes.length ? `\n    ${detail.notes.join('\n    ')}` : ''),
@@ -183,7 +183,7 @@ async function runOne(
     if ((run.plan.requests > run.plan.floorRequests || run.apply.requests > run.apply.floorRequests) && vendor.overFloorReason) {
       notes.push(vendor.overFloorReason);
     }
-    return { run, loadMs: loaded.loadMs, rssAfterLoadMB: loaded.rssAfterLoadMB, applyPeakRssMB: applied.peakRssMB, changes, budget, notes };
+    return { run, loadMs: loaded.loadMs, rssAfterLoadMB: loaded.rssAfterLoadMB, applyPeakRssMB: applied.peakRssMB, warmPlanMs: Math.round(planned.warmPlanMs), changes, budget, notes };
   }
 }
 
