@@ -167,6 +167,21 @@ describe('Enerflo adapter: list and findByEmail', () => {
     expect(users[2].fields).toMatchObject({ roles: ['Sales Rep'], office: '101', officeIds: [], manager: 'maria.lopez@sunrise.example' });
   });
 
+  it('names a manager who is listed on a later page than their report', async () => {
+    await emu.close();
+    const fixture = testFixture();
+    const rep = fixture.users.find((u) => u.id === 1003)!;
+    const manager = fixture.users.find((u) => u.id === 1002)!;
+    // The rep now has the lowest id after the admin, so pages of one user list them before their manager.
+    fixture.users = fixture.users.filter((u) => u !== rep && u !== manager);
+    fixture.users.push({ ...rep, id: 900, manager_id: 1002 }, manager);
+    emu = await startEnerfloEmulator(fixture);
+    const users = await adapterFor(emu.url, { pageSize: 1 }).list();
+    const listed = users.map((u) => u.vendorId);
+    expect(listed.indexOf('900')).toBeLessThan(listed.indexOf('1002'));
+    expect(users.find((u) => u.vendorId === '900')!.fields.manager).toBe('maria.lopez@sunrise.example');
+  });
+
   it('sends the key in the api-key header and filters by the configured company', async () => {
     const config = { kind: 'enerflo', baseUrl: emu.url, pageSize: 50, companyId: '1', rateShare: 1, timeoutMs: 5_000 } as unknown as VendorInstanceConfig;
     const http = new HttpClient({ vendor: 'enerflo', baseUrl: emu.url });

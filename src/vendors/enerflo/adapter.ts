@@ -107,9 +107,20 @@ export class EnerfloAdapter implements VendorAdapter {
 
   /** Every user of the key's company, page by page until `page >= totalPages`. */
   async list(): Promise<LiveRecord[]> {
-    const users = await this.listWire();
-    const byId = new Map(users.map((u) => [String(u.id), u]));
-    return users.map((u) => this.toLive(u, byId));
+    // Each user is reduced to its record as its page arrives, so the wire objects of a long listing
+    // are not all held at once; a manager may be on a later page, so managers are named at the end.
+    const emailById = new Map<string, string>();
+    const listed = await this.listWire((u) => {
+      emailById.set(String(u.id), u.email);
+      return { record: this.toLive(u), managerId: u.manager_id, managerEmail: u.manager_email };
+    });
+    return listed.map(({ record, managerId, managerEmail }) => {
+      const id = managerId === null || managerId === undefined ? undefined : String(managerId);
+      const email = id ? (emailById.get(id) ?? managerEmail ?? `#${id}`) : null;
+      // A manager belongs to the Sales Rep role only.
+      record.fields.manager = asStrings(record.fields.roles).includes(SALES_REP) && email ? email.toLowerCase() : null;
+      return record;
+    });
   }
 
   async findByEmail(email: string): Promise<LiveRecord | undefined> {
@@ -226,9 +237,10 @@ export class EnerfloAdapter implements VendorAdapter {
     return [f.office, ...extras].map((id) => Number(id));
   }
 
-  private async listWire(): Promise<WireUser[]> {
+  /** Every user of the listing, each as `keep` makes it while its page is read. */
+  private async listWire<T>(keep: (user: WireUser) => T): Promise<T[]> {
     const vendor = this.http.options.vendor;
-    const all: WireUser[] = [];
+    const all: T[] = [];
     const seen = new Set<string>();
     let maxPages = Infinity;
     const nextPage = pageReader({
@@ -268,7 +280,7 @@ export class EnerfloAdapter implements VendorAdapter {
       }
       for (const u of fresh) {
         seen.add(String(u.id));
-        all.push(u);
+        all.push(keep(u));
       }
       if (page >= totalPages) return all;
       if (page >= maxPages) {
@@ -277,12 +289,11 @@ export class EnerfloAdapter implements VendorAdapter {
     }
   }
 
-  private toLive(u: WireUser, byId: Map<string, WireUser>): LiveRecord {
+  /** The user as a record; `manager` is named by `list`, once every user is known. */
+  private toLive(u: WireUser): LiveRecord {
     const roles = [...new Set(u.roles ?? [])].sort();
     const officeIds = (u.office_ids ?? []).map(String);
     const office = officeIds[0] ?? null;
-    const managerId = u.manager_id === null || u.manager_id === undefined ? undefined : String(u.manager_id);
-    const managerEmail = managerId ? (byId.get(managerId)?.email ?? u.manager_email ?? `#${managerId}`) : null;
     const externalId = text(u.external_id) ?? undefined;
     return {
       vendorId: String(u.id),
@@ -297,8 +308,7 @@ export class EnerfloAdapter implements VendorAdapter {
         roles,
         office,
         officeIds: roles.includes(REGIONAL_MANAGER) ? sortOfficeIds(officeIds.slice(1), office) : [],
-        // A manager belongs to the Sales Rep role only.
-        manager: roles.includes(SALES_REP) && managerEmail ? managerEmail.toLowerCase() : null,
+        manager: null,
         externalId: externalId ?? null,
         canCreateLeads: flag(u.can_create_leads),
         optimusAccess: flag(u.optimus_access),

@@ -142,13 +142,14 @@ export class HighlevelAdapter implements VendorAdapter {
 
   /** Every user of the company, deleted ones (still in search for a few minutes) left out. */
   async list(): Promise<LiveRecord[]> {
-    const users = await this.search({});
-    return users.filter((u) => u.deleted !== true).map((u) => this.toLive(u));
+    // Each user becomes its record as its page arrives: a long listing's wire objects are not all held at once.
+    const users = await this.search({}, (u) => (u.deleted === true ? undefined : this.toLive(u)));
+    return users.filter((r): r is LiveRecord => r !== undefined);
   }
 
   async findByEmail(email: string): Promise<LiveRecord | undefined> {
     const wanted = email.toLowerCase();
-    const users = await this.search({ query: email });
+    const users = await this.search({ query: email }, (u) => u);
     const found = users.find((u) => u.deleted !== true && typeof u.email === 'string' && u.email.toLowerCase() === wanted);
     return found ? this.toLive(found) : undefined;
   }
@@ -230,8 +231,8 @@ export class HighlevelAdapter implements VendorAdapter {
    * Pages `/users/search` with skip/limit until `skip >= count` or a short page. A vendor that
    * repeats users, or returns more than it counts, stops the listing: a plan on it is not trusted.
    */
-  private async search(extra: { query?: string }): Promise<WireUser[]> {
-    const all: WireUser[] = [];
+  private async search<T>(extra: { query?: string }, keep: (user: WireUser) => T): Promise<T[]> {
+    const all: T[] = [];
     const seen = new Set<string>();
     // Pages are asked for ahead at skip = n × limit: once one is short the listing ends, so skipping by
     // what each page held, as the loop does, and by the limit agree on every page that is read.
@@ -271,10 +272,10 @@ export class HighlevelAdapter implements VendorAdapter {
           throw new VendorHttpError(`${where} repeats user ${user.id}, already listed; stopping so no user is missed or counted twice`, 'malformed', response.status);
         }
         seen.add(user.id);
-        all.push(user);
+        all.push(keep(user));
       }
-      if (all.length > count) {
-        throw new VendorHttpError(`${where} returned ${all.length} users but counts ${count}; the listing cannot be trusted`, 'malformed', response.status);
+      if (seen.size > count) {
+        throw new VendorHttpError(`${where} returned ${seen.size} users but counts ${count}; the listing cannot be trusted`, 'malformed', response.status);
       }
       skip += page.length;
       if (page.length < this.pageSize || skip >= count) return all;

@@ -58,9 +58,8 @@ export class PartnerAdapter implements VendorAdapter {
   }
 
   async list(): Promise<LiveRecord[]> {
-    const users = await this.listWire();
-    const records = users.map((user) => this.toLive(user));
-    return records;
+    // Each user becomes its record as its page arrives: a long listing's wire objects are not all held at once.
+    return this.listWire((user) => this.toLive(user));
   }
 
   async findByEmail(email: string): Promise<LiveRecord | undefined> {
@@ -161,10 +160,10 @@ export class PartnerAdapter implements VendorAdapter {
    * inferred: shared/vendors/README.md). A plain array answer is taken as the whole list. A vendor that repeats
    * a page, runs out of users before its own total, or changes its totals mid-way is an error, never a guess.
    */
-  private async listWire(): Promise<Record<string, unknown>[]> {
+  private async listWire<T>(keep: (user: Record<string, unknown>) => T): Promise<T[]> {
     const path = `${this.settings.usersPath}/list`;
     const fail = (what: string) => new VendorHttpError(`${this.name}: GET ${path} ${what}`, 'malformed');
-    const users: Record<string, unknown>[] = [];
+    const users: T[] = [];
     const seen = new Set<string>();
     let totals: { pages: number; elements?: number } | undefined;
     const nextPage = pageReader({
@@ -186,7 +185,7 @@ export class PartnerAdapter implements VendorAdapter {
       const body = res.body;
       if (Array.isArray(body)) {
         if (index > 0) throw fail(`answered page ${page} with a bare list after paged answers`);
-        return uniqueUsers(body, fail);
+        return uniqueUsers(body, fail).map(keep);
       }
       const parsed = readPage(body);
       if (!parsed) throw fail('answered without a page of users ({content: [...], total_pages}); check usersPath and the API version');
@@ -204,7 +203,7 @@ export class PartnerAdapter implements VendorAdapter {
         const id = user && typeof user === 'object' ? String((user as { id?: unknown }).id) : '';
         if (seen.has(id)) continue;
         seen.add(id);
-        users.push(user as Record<string, unknown>);
+        users.push(keep(user as Record<string, unknown>));
         fresh++;
       }
       if (parsed.content.length > 0 && fresh === 0) {
