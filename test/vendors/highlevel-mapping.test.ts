@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Organisation, ResolvedPerson } from '../../src/config/model.js';
 import { comparablePhone, highlevelDesired } from '../../src/vendors/highlevel/mapping.js';
-import { highlevelPermissionDefaults } from '../../src/vendors/highlevel/permissions.js';
+import { fullPermissions, highlevelPermissionDefaults, sharedPermissions } from '../../src/vendors/highlevel/permissions.js';
 
 const source = { file: 'users/x.yaml', line: 1, col: 1 };
 const org = {} as Organisation;
@@ -114,5 +114,17 @@ describe('HighLevel mapping: phones', () => {
     expect(comparablePhone('')).toBeNull();
     expect(comparablePhone(undefined)).toBeNull();
     expect(comparablePhone('ext. 12')).toBe('12');
+  });
+});
+
+describe('sharedPermissions', () => {
+  it('gives one frozen object per distinct set, equal to what it was given', () => {
+    const a = sharedPermissions(fullPermissions({ websitesEnabled: false }));
+    const b = sharedPermissions(fullPermissions({ websitesEnabled: false }));
+    const c = sharedPermissions(fullPermissions({ websitesEnabled: true }));
+    expect(a).toBe(b);
+    expect(a).not.toBe(c);
+    expect(a).toEqual(fullPermissions({ websitesEnabled: false }));
+    expect(Object.isFrozen(a)).toBe(true);
   });
 });

@@ -4,7 +4,7 @@ import { pageReader } from '../../http/pages.js';
 import { RateLimiter } from '../../http/limiter.js';
 import type { AdapterOptions, ApplyContext, Capabilities, DesiredRecord, FieldSpec, FieldValue, LiveRecord, VendorAdapter } from '../types.js';
 import { comparablePhone, highlevelFields, sortedUnique } from './mapping.js';
-import { fullPermissions } from './permissions.js';
+import { fullPermissions, sharedPermissions } from './permissions.js';
 
 export const HIGHLEVEL_RATE = { limit: 100, windowMs: 10_000 };
 export const HIGHLEVEL_API_VERSION = '2021-07-28';
@@ -292,7 +292,7 @@ export class HighlevelAdapter implements VendorAdapter {
       type: text(roles.type) ?? text(flat.type),
       role: text(roles.role) ?? text(flat.role),
       locationIds: sortedUnique(stringList(roles.locationIds ?? flat.locationIds)),
-      permissions: fullPermissions(u.permissions ?? {}),
+      permissions: sharedPermissions(fullPermissions(u.permissions ?? {})),
       scopes: sortedUnique(stringList(u.scopes)),
       // Not in the published UserSchema; where a tenant leaves it out it reads as none assigned.
       // shared/vendors/README.md

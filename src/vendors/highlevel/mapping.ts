@@ -2,7 +2,7 @@ import { toE164 } from '../../config/phone.js';
 import type { Organisation, ResolvedPerson } from '../../config/model.js';
 import type { VendorInstanceConfig } from '../../config/schema.js';
 import type { DesiredRecord, FieldSpec, FieldValue } from '../types.js';
-import { highlevelPermissionDefaults, isPermissionName, type HighlevelPermissions } from './permissions.js';
+import { highlevelPermissionDefaults, isPermissionName, sharedPermissions, type HighlevelPermissions } from './permissions.js';
 import type { HighlevelOffice, HighlevelPerson, HighlevelRole } from './schema.js';
 
 /**
@@ -79,7 +79,7 @@ export function highlevelDesired(person: ResolvedPerson, _org: Organisation, _co
     type: roles.some((r) => r.type === 'agency') ? 'agency' : 'account',
     role: roles.some((r) => r.role === 'admin') ? 'admin' : 'user',
     locationIds: sortedUnique([...(office?.locationIds ?? []), ...(own?.locationIds ?? [])]),
-    permissions: mergedPermissions(roles, own?.permissions),
+    permissions: sharedPermissions(mergedPermissions(roles, own?.permissions)),
     scopes: sortedUnique([...roles.flatMap((r) => r.scopes ?? []), ...(own?.scopes ?? [])]),
     scopesAssignedToOnly: sortedUnique(roles.flatMap((r) => r.scopesAssignedToOnly ?? [])),
   };

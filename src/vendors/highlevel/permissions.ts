@@ -67,3 +67,21 @@ export function fullPermissions(...overlays: (Record<string, unknown> | undefine
   }
   return result;
 }
+
+const shared = new Map<string, Readonly<HighlevelPermissions>>();
+
+/**
+ * One frozen object per distinct set of permissions. Every listed user and every desired record
+ * carries all 38 keys, and nearly all of them carry one of a few sets: at 100,000 people, sharing
+ * them saves two objects of 38 properties per person.
+ */
+export function sharedPermissions(permissions: HighlevelPermissions): HighlevelPermissions {
+  let key = '';
+  for (const name of highlevelPermissionNames) key += permissions[name] ? '1' : '0';
+  let found = shared.get(key);
+  if (!found) {
+    found = Object.freeze({ ...permissions });
+    shared.set(key, found);
+  }
+  return found as HighlevelPermissions;
+}
