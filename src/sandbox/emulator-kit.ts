@@ -130,6 +130,19 @@ export class WindowCounter {
   }
 }
 
+/**
+ * A value made once per emulator state and kept beside it (indexes, caches), not in it, so
+ * `emulator.state` stays the plain data tests read and adjust.
+ */
+export function besideState<S extends object, T>(make: (state: S) => T): (state: S) => T {
+  const made = new WeakMap<S, T>();
+  return (state) => {
+    let value = made.get(state);
+    if (value === undefined) made.set(state, (value = make(state)));
+    return value;
+  };
+}
+
 const NO_RECORDS: readonly never[] = Object.freeze([]);
 
 /**

@@ -1,4 +1,5 @@
 import {
+  besideState,
   json,
   ListIndex,
   Router,
@@ -92,10 +93,6 @@ export interface EnerfloState {
   ignored: { userId: number; field: string; reason: string }[];
   /** Welcome emails "sent". */
   outbox: { to: string; kind: 'welcome' }[];
-  /** Requests other than GET so far: any of them may change users, so it invalidates `lastList`. */
-  writes?: number;
-  /** The last listing's filtered, sorted users and an id index, reused for its next pages. */
-  lastList?: { key: string; writes: number; users: EnerfloUser[]; byId: Map<number, EnerfloUser> };
 }
 
 /** The fixture format of examples/sandbox/enerflo.json: users may leave out anything but id, company_id and email. */
@@ -170,7 +167,7 @@ export async function startEnerfloEmulator(fixture: unknown, options: EmulatorOp
       router,
       state,
       before(req) {
-        if (req.method !== 'GET') state.writes = (state.writes ?? 0) + 1;
+        if (req.method !== 'GET') derivedOf(state).writes++;
         const given = keyOf(req);
         const apiKey = given ? state.apiKeys.find((k) => k.key === given) : undefined;
         if (!apiKey) return json(401, { message: 'Unauthenticated.' });
@@ -219,33 +216,31 @@ function tooManyRequests(limit: number, resetAt: number, now: number): EmuRespon
 /**
  * Users by id (as text, the way requests name them) and by lower-cased email, as Pulse's emulator keeps
  * them: at 100,000 users, scanning every user for the email check, the user updated and the manager made
- * each write take tens of milliseconds (npm run bench). Kept beside the state rather than in it, so
- * `emulator.state` stays plain data; users pushed onto `state.users` directly are picked up at the next lookup.
+ * each write take tens of milliseconds (npm run bench). Users pushed onto `state.users` directly are
+ * picked up at the next lookup.
  */
-interface EnerfloIndexes {
+interface EnerfloDerived {
   byId: ListIndex<EnerfloUser, string>;
   byEmail: ListIndex<EnerfloUser, string>;
+  /** Requests other than GET so far: any of them may change users, so it invalidates `lastList`. */
+  writes: number;
+  /** The last listing's filtered, sorted users and an id index, reused for its next pages. */
+  lastList?: { key: string; writes: number; users: EnerfloUser[]; byId: Map<number, EnerfloUser> };
 }
 
-const indexes = new WeakMap<EnerfloState, EnerfloIndexes>();
-
-function indexesOf(state: EnerfloState): EnerfloIndexes {
-  let found = indexes.get(state);
-  if (!found) {
-    found = {
-      byId: new ListIndex(() => state.users, (u) => String(u.id)),
-      byEmail: new ListIndex(() => state.users, (u) => u.email.toLowerCase()),
-    };
-    indexes.set(state, found);
-  }
-  return found;
-}
+const derivedOf = besideState(
+  (state: EnerfloState): EnerfloDerived => ({
+    byId: new ListIndex(() => state.users, (u) => String(u.id)),
+    byEmail: new ListIndex(() => state.users, (u) => u.email.toLowerCase()),
+    writes: 0,
+  }),
+);
 
 const inCompany = (companyId: number) => (u: EnerfloUser) => u.company_id === companyId && u.deleted_at === null;
 
 /** The first user of the company, not deleted, whose id reads as `id` (`String(u.id) === id`). */
 function visibleById(state: EnerfloState, companyId: number, id: string): EnerfloUser | undefined {
-  return indexesOf(state).byId.get(id).find(inCompany(companyId));
+  return derivedOf(state).byId.get(id).find(inCompany(companyId));
 }
 
 // ---------------------------------------------------------------------------------------------- reads
@@ -262,16 +257,17 @@ function listUsers(state: EnerfloState, key: EnerfloApiKey, query: URLSearchPara
   // again for every page made a 100,000-user listing take many minutes (npm run bench). Page 1 always
   // computes afresh, so a listing never starts on stale data.
   const listKey = `${key.company_id}?${[...query].filter(([k]) => k !== 'page' && k !== 'pageSize').map(([k, v]) => `${k}=${v}`).join('&')}`;
-  let list = state.lastList;
-  if (page === 1 || list?.key !== listKey || list.writes !== (state.writes ?? 0)) {
+  const derived = derivedOf(state);
+  let list = derived.lastList;
+  if (page === 1 || list?.key !== listKey || list.writes !== derived.writes) {
     let users = visible(state, key).sort((a, b) => a.id - b.id);
     const companyId = query.get('company_id');
     if (companyId) users = users.filter((u) => String(u.company_id) === companyId);
     const slug = query.get('user_role');
     // The list filter takes a Role Slug (a client used `agent`); writes take Role Names.
     if (slug) users = users.filter((u) => u.roles.some((name) => enerfloRoleSlugs[name] === slug));
-    list = { key: listKey, writes: state.writes ?? 0, users, byId: new Map(state.users.map((u) => [u.id, u])) };
-    state.lastList = list;
+    list = { key: listKey, writes: derived.writes, users, byId: new Map(state.users.map((u) => [u.id, u])) };
+    derived.lastList = list;
   }
   const { users, byId } = list;
   const total = users.length;
@@ -295,7 +291,7 @@ function present(state: EnerfloState, u: EnerfloUser, byId?: Map<number, Enerflo
       ? undefined
       : byId
         ? byId.get(u.manager_id)
-        : indexesOf(state).byId.get(String(u.manager_id)).find((m) => m.id === u.manager_id);
+        : derivedOf(state).byId.get(String(u.manager_id)).find((m) => m.id === u.manager_id);
   return {
     id: u.id,
     company_id: u.company_id,
@@ -374,7 +370,7 @@ function checkEmail(state: EnerfloState, body: Body, errors: Errors, self?: Ener
     return undefined;
   }
   // Unique across every company, deleted users included (enerflo-highlevel.md §1.7).
-  if (indexesOf(state).byEmail.get(v.toLowerCase()).some((u) => u !== self)) add(errors, 'email', 'The email has already been taken.');
+  if (derivedOf(state).byEmail.get(v.toLowerCase()).some((u) => u !== self)) add(errors, 'email', 'The email has already been taken.');
   return v;
 }
 
@@ -445,7 +441,7 @@ function checkManager(state: EnerfloState, companyId: number, body: Body, errors
   if (!byId && !byEmail) return has(body, 'manager_id') || has(body, 'manager_email') ? null : undefined;
   const manager = byId
     ? visibleById(state, companyId, String(body.manager_id))
-    : indexesOf(state).byEmail.get(String(body.manager_email).toLowerCase()).find(inCompany(companyId));
+    : derivedOf(state).byEmail.get(String(body.manager_email).toLowerCase()).find(inCompany(companyId));
   const field = byId ? 'manager_id' : 'manager_email';
   if (!manager) {
     add(errors, field, `The selected ${field.replace('_', ' ')} is invalid.`);
@@ -597,7 +593,7 @@ function updateUser(state: EnerfloState, key: EnerfloApiKey, raw: unknown): EmuR
   if (email !== undefined) {
     const before = user.email.toLowerCase();
     user.email = email;
-    indexesOf(state).byEmail.rekey(user, before);
+    derivedOf(state).byEmail.rekey(user, before);
   }
   if (roles !== undefined) user.roles = roles;
   if (firstName !== undefined) user.first_name = firstName;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  besideState,
   ListIndex,
   Router,
   WindowCounter,
@@ -129,28 +130,13 @@ export function startPartnerEmulator(fixture: unknown, options: EmulatorOptions 
 
 /**
  * Users by id and by company and lower-cased email, as Pulse's emulator keeps them: at 100,000 users a
- * scan of every user per write made each write take tens of milliseconds (npm run bench). Kept beside the
- * state rather than in it, so `emulator.state` stays plain data; users pushed onto `state.users` directly
- * (tests add users by hand) are picked up at the next lookup.
+ * scan of every user per write made each write take tens of milliseconds (npm run bench). Users pushed
+ * onto `state.users` directly (tests add users by hand) are picked up at the next lookup.
  */
-interface PartnerIndexes {
-  byId: ListIndex<StoredUser, number>;
-  byCompanyEmail: ListIndex<StoredUser, string>;
-}
-
-const indexes = new WeakMap<PartnerEmulatorState, PartnerIndexes>();
-
-function indexesOf(state: PartnerEmulatorState): PartnerIndexes {
-  let found = indexes.get(state);
-  if (!found) {
-    found = {
-      byId: new ListIndex(() => state.users, (u) => u.id),
-      byCompanyEmail: new ListIndex(() => state.users, (u) => companyEmail(u.company_id, u.email)),
-    };
-    indexes.set(state, found);
-  }
-  return found;
-}
+const indexesOf = besideState((state: PartnerEmulatorState) => ({
+  byId: new ListIndex(() => state.users, (u: StoredUser) => u.id),
+  byCompanyEmail: new ListIndex(() => state.users, (u: StoredUser) => companyEmail(u.company_id, u.email)),
+}));
 
 /** Emails are unique per company, whatever their case; a user without one is keyed as "". */
 function companyEmail(companyId: number, email: string | null | undefined): string {
