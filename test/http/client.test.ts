@@ -54,7 +54,12 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const fast = { baseDelayMs: 5, maxDelayMs: 50 };
 let server: Emulator | undefined;
-afterEach(async () => server?.close());
+let rawVendor: { close(): void } | undefined;
+afterEach(async () => {
+  rawVendor?.close();
+  rawVendor = undefined;
+  await server?.close();
+});
 
 function client(url: string, extra: Partial<ConstructorParameters<typeof HttpClient>[0]> = {}) {
   return new HttpClient({ vendor: 'acme', baseUrl: url, retry: fast, secrets: () => ['s3cret-token-value'], ...extra });
@@ -146,32 +151,24 @@ describe('HttpClient', () => {
   });
 
   it('sends a write once more when an idle keep-alive connection died under it unanswered', async () => {
-    const vendor = await closesReusedConnection();
-    try {
-      const http = client(vendor.url, { staleAfterMs: 50 });
-      await http.request({ method: 'GET', path: '/thing' });
-      await pause(100);
-      const created = await http.with({}).request({ method: 'POST', path: '/thing', body: {} });
-      expect(created.status).toBe(200);
-      expect(vendor.seen).toEqual(['1:GET', '1:POST', '2:POST']);
-    } finally {
-      vendor.close();
-    }
+    const vendor = (rawVendor = await closesReusedConnection());
+    const http = client(vendor.url, { staleAfterMs: 50 });
+    await http.request({ method: 'GET', path: '/thing' });
+    await pause(100);
+    const created = await http.with({}).request({ method: 'POST', path: '/thing', body: {} });
+    expect(created.status).toBe(200);
+    expect(vendor.seen).toEqual(['1:GET', '1:POST', '2:POST']);
   });
 
   it('does not resend a write on a connection in steady use: that failure stays ambiguous', async () => {
-    const vendor = await closesReusedConnection();
-    try {
-      const http = client(vendor.url, { staleAfterMs: 5_000 });
-      await http.request({ method: 'GET', path: '/thing' });
-      await pause(100);
-      const error = await http.request({ method: 'POST', path: '/thing', body: {} }).catch((e) => e);
-      expect(error).toMatchObject({ kind: 'network', ambiguous: true });
-      expect(error.message).toContain('could not be reached (UND_ERR_SOCKET)');
-      expect(vendor.seen).toEqual(['1:GET', '1:POST']);
-    } finally {
-      vendor.close();
-    }
+    const vendor = (rawVendor = await closesReusedConnection());
+    const http = client(vendor.url, { staleAfterMs: 5_000 });
+    await http.request({ method: 'GET', path: '/thing' });
+    await pause(100);
+    const error = await http.request({ method: 'POST', path: '/thing', body: {} }).catch((e) => e);
+    expect(error).toMatchObject({ kind: 'network', ambiguous: true });
+    expect(error.message).toContain('could not be reached (UND_ERR_SOCKET)');
+    expect(vendor.seen).toEqual(['1:GET', '1:POST']);
   });
 
   it('shows every request to an observer as it goes out', async () => {
