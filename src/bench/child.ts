@@ -1,10 +1,9 @@
 /**
- * The benchmark runs of one size, in their own process so the peak RSS is roster's alone (the
- * emulators live in the parent). Driven over IPC by run.ts:
+ * The benchmark runs of one size and vendor, in their own process so the peak RSS is roster's alone
+ * (the emulators live in the parent). Driven over IPC by run.ts:
  *
- *   parent → {type: 'load'}        child loads the organisation once (timed, not part of plan time)
+ *   parent → {type: 'load'}        child loads the organisation (timed, not part of plan time)
  *   child  → {type: 'loaded'}
- *   then for each vendor:
  *   parent → {type: 'plan', ...}   child plans (timed), records the peak RSS, then reads the same
  *                                  pages with a bare fetch loop (the network floor)
  *   child  → {type: 'planned', ...}
@@ -171,7 +170,8 @@ async function load(request: LoadRequest): Promise<LoadedMessage> {
 
 async function plan(request: PlanRequest): Promise<PlannedMessage> {
   if (!org) throw new Error('plan before load');
-  // Whatever the previous vendor left is garbage now; collect it so it does not inflate this plan's RSS.
+  // The load's garbage is collected first, so what the plan adds to the peak RSS is the plan's own use
+  // on top of the loaded organisation (the load's own peak is in maxRSS whatever happens here).
   (globalThis as { gc?: () => void }).gc?.();
   const recorder = listPageRecorder(request.listPath);
   const targets = targetsFor(org, request.vendor, request.override, request.env, request.budget, recorder.onRequest);

@@ -95,7 +95,7 @@ async function withSandbox<T>(vendor: BenchVendor, fixture: unknown, budget: Rat
 
 /** A child process answering one message at a time. */
 function startChild(execArgv: string[] = []) {
-  // --expose-gc: the child collects between vendors, so one vendor's garbage does not count as the next one's memory.
+  // --expose-gc: the child collects the load's garbage before it plans (see child.ts).
   const child = fork(new URL('./child.js', import.meta.url), [], { execArgv: ['--expose-gc', ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`benchmark child exited (${code}) before answering`))));
   exited.catch(() => undefined);
@@ -135,56 +135,54 @@ async function runOne(
 ): Promise<RunDetail> {
   const notes: string[] = [];
   const floorPages = Math.max(1, Math.ceil(vendor.liveUsers(fixture) / vendor.pageSize));
-  {
-    const planned = await withSandbox(vendor, fixture, UNPACED, (sandbox) =>
-      child.ask<PlannedMessage>(
-        { type: 'plan', vendor: vendor.kind, env: sandbox.env, override: sandbox.overrides[vendor.kind], listPath: vendor.listPath, budget: UNPACED },
-        'planned',
-      ),
-    );
-    const s = planned.summary;
-    if (s.create !== expected.new || s.update !== expected.update || s.unchanged !== expected.match) {
-      notes.push(`plan: ${s.create} creates, ${s.update} updates, ${s.unchanged} unchanged; generated ${expected.new}, ${expected.update}, ${expected.match}`);
-    }
-    notes.push(...planned.errors.map((e) => `plan error: ${e}`));
-    const changes = s.create + s.update + s.deactivate + s.reactivate + s.delete;
-
-    // Sized so the apply takes about applySeconds at its budget.
-    const limit = Math.min(options.maxRate, Math.max(10, Math.ceil((floorPages + changes) / options.applySeconds)));
-    const budget: RateBudget = { limit, windowMs: APPLY_WINDOW_MS };
-    const { applied, log } = await withSandbox(vendor, fixture, budget, async (sandbox) => {
-      const emulator = sandbox.emulators.get(vendor.kind)!;
-      const answer = await child.ask<AppliedMessage>({ type: 'apply', vendor: vendor.kind, override: sandbox.overrides[vendor.kind], env: sandbox.env, budget }, 'applied');
-      return { applied: answer, log: [...emulator.requests] };
-    });
-    if (applied.failed > 0) notes.push(`apply: ${applied.failed} of ${applied.operations} operations failed, e.g. ${applied.failures[0]}`);
-    const unexpected = new Map<number, number>();
-    for (const e of log) if (e.status >= 400 && e.status !== 429) unexpected.set(e.status, (unexpected.get(e.status) ?? 0) + 1);
-    if (unexpected.size > 0) notes.push(`the emulator answered ${[...unexpected].map(([status, n]) => `${n} × ${status}`).join(', ')} during the apply`);
-
-    const run: BenchRun = {
-      people,
-      vendor: vendor.kind,
-      plan: {
-        requests: planned.requests,
-        floorRequests: floorPages,
-        ms: Math.round(planned.planMs),
-        floorMs: Math.round(planned.floorMs),
-        peakRssMB: planned.peakRssMB,
-      },
-      apply: {
-        requests: applied.requests,
-        floorRequests: floorPages + applied.operations,
-        rateShare: rateShare(log, applied.applyStart, budget),
-        http429: log.filter((e) => e.status === 429).length,
-      },
-    };
-    if (planned.pages !== floorPages) notes.push(`plan read ${planned.pages} distinct pages; ${floorPages} hold every user`);
-    if ((run.plan.requests > run.plan.floorRequests || run.apply.requests > run.apply.floorRequests) && vendor.overFloorReason) {
-      notes.push(vendor.overFloorReason);
-    }
-    return { run, loadMs: loaded.loadMs, rssAfterLoadMB: loaded.rssAfterLoadMB, applyPeakRssMB: applied.peakRssMB, warmPlanMs: Math.round(planned.warmPlanMs), changes, budget, notes };
+  const planned = await withSandbox(vendor, fixture, UNPACED, (sandbox) =>
+    child.ask<PlannedMessage>(
+      { type: 'plan', vendor: vendor.kind, env: sandbox.env, override: sandbox.overrides[vendor.kind], listPath: vendor.listPath, budget: UNPACED },
+      'planned',
+    ),
+  );
+  const s = planned.summary;
+  if (s.create !== expected.new || s.update !== expected.update || s.unchanged !== expected.match) {
+    notes.push(`plan: ${s.create} creates, ${s.update} updates, ${s.unchanged} unchanged; generated ${expected.new}, ${expected.update}, ${expected.match}`);
   }
+  notes.push(...planned.errors.map((e) => `plan error: ${e}`));
+  const changes = s.create + s.update + s.deactivate + s.reactivate + s.delete;
+
+  // Sized so the apply takes about applySeconds at its budget.
+  const limit = Math.min(options.maxRate, Math.max(10, Math.ceil((floorPages + changes) / options.applySeconds)));
+  const budget: RateBudget = { limit, windowMs: APPLY_WINDOW_MS };
+  const { applied, log } = await withSandbox(vendor, fixture, budget, async (sandbox) => {
+    const emulator = sandbox.emulators.get(vendor.kind)!;
+    const answer = await child.ask<AppliedMessage>({ type: 'apply', vendor: vendor.kind, override: sandbox.overrides[vendor.kind], env: sandbox.env, budget }, 'applied');
+    return { applied: answer, log: [...emulator.requests] };
+  });
+  if (applied.failed > 0) notes.push(`apply: ${applied.failed} of ${applied.operations} operations failed, e.g. ${applied.failures[0]}`);
+  const unexpected = new Map<number, number>();
+  for (const e of log) if (e.status >= 400 && e.status !== 429) unexpected.set(e.status, (unexpected.get(e.status) ?? 0) + 1);
+  if (unexpected.size > 0) notes.push(`the emulator answered ${[...unexpected].map(([status, n]) => `${n} × ${status}`).join(', ')} during the apply`);
+
+  const run: BenchRun = {
+    people,
+    vendor: vendor.kind,
+    plan: {
+      requests: planned.requests,
+      floorRequests: floorPages,
+      ms: Math.round(planned.planMs),
+      floorMs: Math.round(planned.floorMs),
+      peakRssMB: planned.peakRssMB,
+    },
+    apply: {
+      requests: applied.requests,
+      floorRequests: floorPages + applied.operations,
+      rateShare: rateShare(log, applied.applyStart, budget),
+      http429: log.filter((e) => e.status === 429).length,
+    },
+  };
+  if (planned.pages !== floorPages) notes.push(`plan read ${planned.pages} distinct pages; ${floorPages} hold every user`);
+  if ((run.plan.requests > run.plan.floorRequests || run.apply.requests > run.apply.floorRequests) && vendor.overFloorReason) {
+    notes.push(vendor.overFloorReason);
+  }
+  return { run, loadMs: loaded.loadMs, rssAfterLoadMB: loaded.rssAfterLoadMB, applyPeakRssMB: applied.peakRssMB, warmPlanMs: Math.round(planned.warmPlanMs), changes, budget, notes };
 }
 
 // --------------------------------------------------------------------------------------------- CLI
