@@ -139,6 +139,8 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
     operations: orderOperations(operations),
     unmanaged: unmanaged.sort((a, b) => byLocale(a.email, b.email)),
     errors,
+    notices: [],
+    readMode: 'list',
     unchanged,
     liveCount: input.live.length,
     fields: input.fields,

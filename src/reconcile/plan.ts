@@ -32,6 +32,8 @@ async function planTarget(org: Organisation, target: VendorTarget): Promise<Vend
     operations: [],
     unmanaged: [],
     errors: [{ message: redactKnownSecrets(message) }],
+    notices: [],
+    readMode: 'list',
     unchanged: 0,
     liveCount: 0,
     fields: target.adapter?.fields ?? [],

@@ -37,6 +37,14 @@ export interface PlanError {
   hint?: string;
 }
 
+/** Something a reviewer should know that is no operation and no error (a create-only field that differs). */
+export interface PlanNotice {
+  key: string;
+  vendorId?: string;
+  field?: string;
+  message: string;
+}
+
 export interface VendorPlan {
   /** Vendor instance name from roster.yaml. */
   vendor: string;
@@ -44,6 +52,12 @@ export interface VendorPlan {
   operations: Operation[];
   unmanaged: UnmanagedUser[];
   errors: PlanError[];
+  notices: PlanNotice[];
+  /**
+   * `list`: every live user was seen. `byKey`: only the declared people were read one by one (SimplePin
+   * without a list endpoint), so users not described in git cannot be detected and none is claimed.
+   */
+  readMode: 'list' | 'byKey';
   unchanged: number;
   /** Live users seen (for thresholds and the summary). */
   liveCount: number;

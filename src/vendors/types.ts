@@ -11,6 +11,11 @@ export type FieldValue = string | number | boolean | null | string[] | { [key: s
 export interface FieldSpec {
   name: string;
   personal?: 'phone' | 'email' | 'dateOfBirth' | 'ssn';
+  /**
+   * Set at create and never diffed afterwards: the vendor's API cannot change it (Enerflo's timezone).
+   * Where a live user differs, the plan carries a notice instead of an operation.
+   */
+  createOnly?: boolean;
 }
 
 /** What git says one person should look like in one vendor. Fields are already normalised. */
@@ -38,6 +43,11 @@ export interface LiveRecord {
   fields: Record<string, FieldValue>;
   /** Set when roster must never manage this user, whatever git says (the partner account owner). */
   protectedReason?: string;
+  /**
+   * Set when the vendor's answer for this user could not be read (no email, a malformed field): the plan
+   * reports an error for this record alone and never matches, updates or prunes it.
+   */
+  unreadable?: string;
 }
 
 export interface Capabilities {

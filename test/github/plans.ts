@@ -18,6 +18,8 @@ export function vendor(name: string, parts: Partial<VendorPlan> = {}): VendorPla
     operations: [],
     unmanaged: [],
     errors: [],
+    notices: [],
+    readMode: 'list',
     unchanged: 0,
     liveCount: 0,
     ids: {},
