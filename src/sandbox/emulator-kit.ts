@@ -30,6 +30,8 @@ export interface RequestLogEntry {
   method: string;
   path: string;
   query: Record<string, string>;
+  /** Request headers as received (lower-cased names), so tests can check what a client sent on the wire. */
+  headers: IncomingHttpHeaders;
   body: unknown;
   status: number;
   /** True when the fault profile interfered with this request. */
@@ -280,6 +282,7 @@ export async function startEmulator(def: EmulatorDefinition, options: EmulatorOp
       method: req.method,
       path: req.path,
       query: Object.fromEntries(url.searchParams),
+      headers: incoming.headers,
       body,
       status: 0,
       at: Date.now(),

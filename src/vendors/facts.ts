@@ -1,0 +1,36 @@
+import type { Emulator, EmulatorOptions, RequestLogEntry } from '../sandbox/emulator-kit.js';
+import type { VendorAdapter } from './types.js';
+
+/**
+ * One documented fact about a vendor's API, checked from both sides: the emulator must honour it when
+ * driven over HTTP, and the adapter's requests (as the emulator received them, on the wire) must honour
+ * it too. Each vendor folder keeps its rows in `facts.ts`; `test/vendors/conformance.test.ts` runs every
+ * vendor's rows, so a fifth vendor adds rows, not a harness. Rows use `node:assert`, so they stay plain
+ * data plus checks and never pull a test runner into the shipped code.
+ */
+export interface VendorFact {
+  /** Where the fact is written, e.g. `published.md, Enerflo reference/add-a-user`. */
+  source: string;
+  /** The fact in one sentence, as the row's test name. */
+  fact: string;
+  /** Drives the emulator over HTTP and asserts that it behaves as the vendor documents. */
+  emulator?: (ctx: FactContext) => Promise<void>;
+  /** Drives the adapter against the emulator and asserts on the requests it sent. */
+  adapter?: (ctx: FactContext) => Promise<void>;
+}
+
+export interface FactContext {
+  /** A fresh copy of the vendor's shipped sandbox fixture (examples/sandbox/<kind>.json). */
+  fixture(): Record<string, unknown>;
+  /** Starts the vendor's emulator on 127.0.0.1 (the shipped fixture unless given); closed after the row. */
+  start(fixture?: unknown, options?: EmulatorOptions): Promise<Emulator>;
+  /** The credentials the sandbox emulator accepts, by credential field name. */
+  credentials: Record<string, string>;
+  /**
+   * An adapter pointed at `emulator`, built as `plan` and `apply` build one: the instance config is the
+   * sandbox's (with the schema's defaults) plus `settings`, so a row can flip a setting.
+   */
+  adapter(emulator: Emulator, settings?: Record<string, unknown>): VendorAdapter;
+  /** The requests the emulator received since `from` (an index into `emulator.requests`), writes only if asked. */
+  sent(emulator: Emulator, options?: { from?: number; writesOnly?: boolean }): RequestLogEntry[];
+}
