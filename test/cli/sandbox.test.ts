@@ -37,12 +37,12 @@ describe('roster sandbox', () => {
     expect(config).toMatch(/baseUrl: http:\/\/127\.0\.0\.1:\d+/);
     expect(Object.keys(env).sort()).toEqual(['ENERFLO_API_KEY', 'HIGHLEVEL_TOKEN', 'PARTNER_TOKEN', 'PULSE_API_KEY', 'PULSE_API_SECRET']);
 
-    const first = await runCli(['plan', '-c', configOut(), '--detailed-exitcode'], { env });
+    const first = await runCli(['plan', '-c', configOut(), '--detailed-exitcode'], { env, spawn: true });
     expect(first.code).toBe(2);
-    const applied = await runCli(['apply', '-c', configOut(), '--yes', '--no-report'], { env });
+    const applied = await runCli(['apply', '-c', configOut(), '--yes', '--no-report'], { env, spawn: true });
     expect(applied.stdout).toContain('0 failed');
     expect(applied.code).toBe(0);
-    const second = await runCli(['plan', '-c', configOut(), '--detailed-exitcode'], { env });
+    const second = await runCli(['plan', '-c', configOut(), '--detailed-exitcode'], { env, spawn: true });
     expect(second.stdout).toContain('Plan: 0 to create, 0 to update, 0 to deactivate');
     expect(second.code).toBe(0);
   });
@@ -53,5 +53,12 @@ describe('roster sandbox', () => {
     expect(result.stdout).toContain('+ create aisha.khan@sunpath.example');
     expect(result.stderr).toContain('Refusing to apply: no terminal to ask for confirmation. Re-run with --yes to apply this plan.');
     expect(result.stdout).not.toContain('Apply results');
+  });
+
+  it('runs the demo a fresh clone shows: plan, apply, and a second plan with nothing left to do', async () => {
+    const result = await runCli(['demo'], { spawn: true });
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(result.stdout).toContain('0 failed');
+    expect(result.code).toBe(0);
   });
 });

@@ -3,6 +3,9 @@ import { mkdir, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runInProcess, type CliResult } from '../helpers/in-process.js';
+
+export type { CliResult };
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const cli = path.join(repoRoot, 'dist/cli.js');
@@ -100,14 +103,9 @@ export async function makeProject(files: Record<string, FileContent | null> = {}
 
 export const removeProject = (dir: string) => rm(dir, { recursive: true, force: true });
 
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the built `roster` binary as a user would, from `cwd`. */
-export function roster(args: string[], cwd: string = repoRoot): Promise<CliResult> {
+/** Runs `roster` as a user would, from `cwd`: in this process, or as the built binary with `spawn`. */
+export function roster(args: string[], cwd: string = repoRoot, options: { spawn?: boolean } = {}): Promise<CliResult> {
+  if (!options.spawn) return runInProcess(args, { cwd, env: { ...process.env, NO_COLOR: '1' } });
   return new Promise((resolve) => {
     execFile(process.execPath, [cli, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });

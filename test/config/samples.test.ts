@@ -9,7 +9,7 @@ const configs = ['roster.yaml', 'examples/single-vendor/roster.yaml', 'examples/
 
 describe('the sample organisation and every example validate', () => {
   it.each(configs)('roster validate -c %s exits 0 with a one-line summary', async (config) => {
-    const result = await roster(['validate', '-c', config]);
+    const result = await roster(['validate', '-c', config], undefined, { spawn: true });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^\d+ (people|person), \d+ roles?, \d+ offices?, vendors: [a-z, -]+\n$/);
@@ -68,7 +68,7 @@ describe('the JSON Schemas', () => {
   it('roster schema --out DIR writes both files', async () => {
     const dir = await makeProject();
     dirs.push(dir);
-    const result = await roster(['schema', '--out', path.join(dir, 'out')]);
+    const result = await roster(['schema', '--out', path.join(dir, 'out')], undefined, { spawn: true });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('users.schema.json');
     for (const [name, content] of Object.entries(jsonSchemaFiles())) {

@@ -59,8 +59,9 @@ function event(payload: unknown): string {
   return file;
 }
 
-function roster(args: string[], env: Record<string, string> = {}) {
+function roster(args: string[], env: Record<string, string> = {}, options: { spawn?: boolean } = {}) {
   return runCli(['-c', join(dir, 'sandbox.yaml'), ...args], {
+    ...options,
     cwd: dir,
     env: {
       ...sandboxEnv,
@@ -96,7 +97,7 @@ describe('roster on GitHub, end to end', () => {
     // The pull request merges; apply on main looks up the reviewed checksum.
     gh.pulls.find((p) => p.number === 7)!.merged_at = '2026-11-23T09:00:00Z';
     gh.pulls.find((p) => p.number === 7)!.merge_commit_sha = 'abc123';
-    const lookup = await roster(['github', 'checksum'], { GITHUB_SHA: 'abc123' });
+    const lookup = await roster(['github', 'checksum'], { GITHUB_SHA: 'abc123' }, { spawn: true });
     expect(lookup.code).toBe(0);
     expect(lookup.stdout.trim()).toBe(reviewed.checksum);
     const oneVendor = await roster(['github', 'checksum', '--vendor', 'pulse'], { GITHUB_SHA: 'abc123' });
@@ -150,6 +151,7 @@ describe('roster on GitHub, end to end', () => {
   it('names the missing variable instead of planning', async () => {
     const result = await runCli(['-c', join(dir, 'sandbox.yaml'), 'drift', '--github-issue'], {
       env: { ...sandboxEnv, GITHUB_TOKEN: '', GITHUB_REPOSITORY: '' },
+      spawn: true,
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('GITHUB_TOKEN');

@@ -13,6 +13,9 @@ import type { Plan } from '../../src/reconcile/types.js';
 import type { EmulatorOptions } from '../../src/sandbox/emulator-kit.js';
 import { applySandboxOverrides, startSandbox, type Sandbox } from '../../src/sandbox/start.js';
 import type { VendorAdapter } from '../../src/vendors/types.js';
+import { runInProcess, type CliResult } from './in-process.js';
+
+export type { CliResult };
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const cliPath = path.join(repoRoot, 'dist/cli.js');
@@ -79,19 +82,23 @@ export async function startHarness(
   return harness;
 }
 
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the built `roster` binary as a user would. NO_COLOR keeps the output plain for assertions. */
-export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliResult> {
+/**
+ * Runs `roster` as a user would: in this process by default (the same program and commands, much
+ * faster), or as the built binary with `spawn: true`, which each command keeps for one smoke test.
+ * NO_COLOR keeps the output plain for assertions.
+ */
+export function runCli(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; spawn?: boolean } = {},
+): Promise<CliResult> {
+  const cwd = options.cwd ?? repoRoot;
+  const env = { ...process.env, NO_COLOR: '1', ...options.env };
+  if (!options.spawn && options.input === undefined) return runInProcess(args, { cwd, env });
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
       [cliPath, ...args],
-      { cwd: options.cwd ?? repoRoot, env: { ...process.env, NO_COLOR: '1', ...options.env }, maxBuffer: 64 * 1024 * 1024 },
+      { cwd, env, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });

@@ -186,7 +186,7 @@ describe('roster import into an existing users folder', () => {
     const w = await emptyWorkspace();
     // No --sandbox and no credentials in the environment: every vendor fails before a request.
     const blank = { ENERFLO_API_KEY: '', HIGHLEVEL_TOKEN: '', PULSE_API_KEY: '', PULSE_API_SECRET: '', PARTNER_TOKEN: '' };
-    const result = await runCli(['-c', w.configFile, 'import', '--vendor', 'enerflo'], { cwd: w.dir, env: blank });
+    const result = await runCli(['-c', w.configFile, 'import', '--vendor', 'enerflo'], { cwd: w.dir, env: blank, spawn: true });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/enerflo: missing credentials[\s\S]*nothing was written/);
     expect(await readdir(path.join(w.dir, 'users'))).toEqual([]);

@@ -1,0 +1,32 @@
+import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { commands } from './commands/index.js';
+import { reportFatal } from './commands/output.js';
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+/** The `roster` program with every command registered; `cli.ts` runs it on process.argv. */
+export function buildProgram(): Command {
+  const program = new Command('roster')
+    .description('People, roles and offices declared in YAML, reconciled into every vendor that holds their accounts.')
+    .version(version, '-V, --version')
+    .option('-c, --config <file>', 'root config file', 'roster.yaml')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const register of commands) register(program);
+  return program;
+}
+
+/** Runs one command line (without node and the script name); the outcome is left in process.exitCode. */
+export async function runRoster(args: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(args, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with code 0; usage errors were already printed by commander.
+      process.exitCode = error.exitCode;
+    } else {
+      reportFatal(error);
+    }
+  }
+}
