@@ -13,6 +13,7 @@ import type { LiveRecord } from '../vendors/types.js';
 import { buildImport } from './build.js';
 import { emptyDeclaredState, type DeclaredState, type ImportResult } from './model.js';
 import { renderImport } from './render.js';
+import { describeReplacement } from './replaced.js';
 import { annotateResiduals, describeOperation, verifyImport, type Verification } from './verify.js';
 
 export const DEFAULT_IMPORT_FILE = 'imported.yaml';
@@ -63,9 +64,15 @@ export async function runImport(configFile: string, options: ImportOptions, io: 
   const outFile = toStdout ? undefined : outputFile(options.out, usersDir);
   const shown = (file: string) => path.relative(process.cwd(), file) || file;
 
-  if (outFile && (await exists(outFile)) && !options.force) {
+  const replacing = outFile !== undefined && (await exists(outFile));
+  if (replacing && !options.force) {
     refuse(`${shown(outFile)} already exists; roster import never overwrites a file silently. Pass --force to replace it, or --out another file.`);
   }
+  // Read before anything is written, so --force can say what it changed.
+  const previous = replacing ? await readFile(outFile, 'utf8') : undefined;
+  const sayReplaced = (written: string) => {
+    if (previous !== undefined && outFile) io.out(describeReplacement(shown(outFile), previous, written));
+  };
 
   // What git declares today, except the file about to be replaced.
   const usersFiles = (await isDirectory(usersDir)) ? await listUsersFiles(usersDir) : [];
@@ -131,11 +138,13 @@ export async function runImport(configFile: string, options: ImportOptions, io: 
         const annotated = renderImport(result, { schemaPath });
         await writeFile(temporary, annotated);
         await rename(temporary, outFile);
+        sayReplaced(annotated);
         return { file: outFile, result, yaml: annotated, verification };
       }
     } else {
       io.out(`${shown(outFile)} is outside ${shown(usersDir)}/, so roster plan will not read it until you move it there.`);
     }
+    sayReplaced(yaml);
     return { file: outFile, result, yaml, verification };
   } finally {
     await close();

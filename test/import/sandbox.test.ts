@@ -1,4 +1,4 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isAlias, isNode, parseDocument, visit } from 'yaml';
@@ -179,6 +179,17 @@ describe('roster import into an existing users folder', () => {
     const forced = await roster(w, 'import', '--sandbox', '--vendor', 'pulse', '--force');
     expect(forced.code, forced.stderr).toBe(0);
     // Its own earlier output is not "declared": the same people come back, in the same bytes.
+    expect(await readFile(file, 'utf8')).toBe(first);
+    expect(forced.stdout).toContain('users/imported.yaml is unchanged.');
+
+    // A hand edit that --force undoes is shown as the lines it takes out and puts back.
+    const lastName = /lastName: (\S+)/.exec(first)![1];
+    await writeFile(file, first.replace(`lastName: ${lastName}`, 'lastName: Edited-By-Hand'));
+    const replaced = await roster(w, 'import', '--sandbox', '--vendor', 'pulse', '--force');
+    expect(replaced.code, replaced.stderr).toBe(0);
+    expect(replaced.stdout).toContain('Changes to users/imported.yaml:');
+    expect(replaced.stdout).toMatch(/^-\s+lastName: Edited-By-Hand$/m);
+    expect(replaced.stdout).toMatch(new RegExp(`^\\+\\s+lastName: ${lastName}$`, 'm'));
     expect(await readFile(file, 'utf8')).toBe(first);
   });
 
