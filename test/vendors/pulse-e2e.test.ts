@@ -186,7 +186,7 @@ describe('Pulse end to end: plan and apply', () => {
     const report = await harness.apply();
     const failed = Object.fromEntries(report.results.filter((r) => !r.ok).map((r) => [r.key, r.error]));
     expect(Object.keys(failed).sort()).toEqual(['ghost.team@sunpath.example', 'half.done@sunpath.example']);
-    expect(failed['ghost.team@sunpath.example']).toMatch(/POST \/api\/users answered 422: Unprocessable Entity: Team 99 does not exist/);
+    expect(failed['ghost.team@sunpath.example']).toMatch(/POST \/users answered 422: Unprocessable Entity: Team 99 does not exist/);
     expect(failed['half.done@sunpath.example']).toMatch(/created Pulse user \d+ .* but setting the roles failed: .*Unknown role "wizard"/);
     expect(report.summary.succeeded).toBe(6);
     expect(state.userByEmail('ghost.team@sunpath.example')).toBeUndefined();
@@ -202,7 +202,7 @@ describe('Pulse end to end: plan and apply', () => {
     const targets = buildTargets(harness.org, { env: { ...harness.sandbox.env, PULSE_API_SECRET: 'definitely-wrong-secret' } });
     const plan = await buildPlan(harness.org, targets);
     const message = plan.vendors[0].errors[0]?.message ?? '';
-    expect(message).toMatch(/could not list users: logging in to Pulse failed: pulse: POST \/api\/auth\/login answered 401/);
+    expect(message).toMatch(/could not list users: logging in to Pulse failed: pulse: POST \/auth\/login answered 401/);
     expect(message).not.toContain('definitely-wrong-secret');
     expect(message).not.toContain('sandbox-pulse-key');
     expect(plan.vendors[0].operations).toEqual([]);
