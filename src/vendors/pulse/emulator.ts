@@ -13,8 +13,9 @@ import { parsePulseFixture, type PulseFixture } from './fixture.js';
 
 /**
  * A local Pulse CRM. Only `POST /users` (the seed page) and `POST /auth/login` (published.md) are
- * documented; every other route follows the API's documented conventions (list envelope, PATCH updates, `{error, status, message}` errors) and
- * the decisions in shared/vendors/README.md. Everything marked "inferred" is our guess.
+ * documented; every other route follows the API's documented conventions (list envelope, PATCH
+ * updates, `{error, status, message}` errors) and the decisions in shared/vendors/README.md.
+ * Everything marked "inferred" is our guess. It imports nothing of the adapter's side.
  */
 
 /** Inferred default: the docs give no limit. 120 requests a minute per credential (shared/vendors/README.md). */
