@@ -77,9 +77,10 @@ afterEach(async () => {
 });
 
 async function setUp(
-  options: { people?: unknown[]; offices?: unknown; roles?: unknown; emulator?: PulseEmulatorOptions } = {},
+  options: { people?: unknown[]; offices?: unknown; roles?: unknown; emulator?: PulseEmulatorOptions; settings?: Record<string, unknown> } = {},
 ): Promise<{ harness: Harness; state: PulseState }> {
-  workspace = await makeWorkspace(config, {
+  const instance = { ...config.vendors.pulse, ...options.settings };
+  workspace = await makeWorkspace({ ...config, vendors: { pulse: instance } }, {
     'offices.yaml': options.offices ?? offices,
     'roles.yaml': options.roles ?? roles,
     'people.yaml': { people: options.people ?? people },
@@ -90,6 +91,23 @@ async function setUp(
 
 
 describe('Pulse end to end: plan and apply', () => {
+  it('reaches a tenant on other paths through the path settings in roster.yaml, and settles after one apply', async () => {
+    const { harness } = await setUp({
+      emulator: { prefix: '/crm/v1', paths: { login: '/session/login', users: '/members', userRoles: '/members/{id}/role-set', teams: '/groups' } },
+      settings: { loginPath: '/session/login', usersPath: '/members', rolesPath: '/members/{id}/role-set', teamsPath: '/groups' },
+    });
+    const plan = await harness.plan();
+    expect(plan.vendors[0].errors).toEqual([]);
+    expect(summary(plan)).toHaveLength(6);
+    const report = await harness.apply(plan);
+    expect(report.summary.failed).toBe(0);
+    const settled = await harness.plan();
+    expect(settled.vendors[0].errors).toEqual([]);
+    expect(settled.vendors[0].operations).toEqual([]);
+    const paths = new Set(harness.sandbox.emulators.get('pulse')!.requests.map((r) => r.path.replace(/\/\d+/g, '/{id}')));
+    expect([...paths].sort()).toEqual(['/crm/v1/members', '/crm/v1/members/{id}', '/crm/v1/members/{id}/role-set', '/crm/v1/session/login']);
+  });
+
   it('plans creates, updates, a deactivation and a reactivation; leaves unknown users alone', async () => {
     const { harness } = await setUp();
     const plan = await harness.plan();
