@@ -245,6 +245,8 @@ export interface EmulatorDefinition {
   /** The vendor's own shape of a 5xx. */
   serverError: (status: number) => EmuResponse;
   notFound: () => EmuResponse;
+  /** The vendor's own shape of a 400 for a body that does not parse; a bare `{message}` otherwise. */
+  malformedBody?: () => EmuResponse;
   /** Parses request bodies that are not JSON (the partner API takes XML). */
   parseBody?: (contentType: string, raw: Buffer) => unknown;
 }
@@ -305,7 +307,7 @@ export async function startEmulator(def: EmulatorDefinition, options: EmulatorOp
       entry.fault = fault;
       res = fault === '429' ? def.tooManyRequests() : def.serverError(Number(fault));
     } else if (bodyError) {
-      res = json(400, { message: 'Malformed request body' });
+      res = def.malformedBody?.() ?? json(400, { message: 'Malformed request body' });
     } else {
       res = def.before?.(req) ?? (await route(def, req));
     }

@@ -111,7 +111,7 @@ describe('Pulse adapter: session', () => {
     const { emulator } = await start();
     const adapter = adapterFor(emulator.url, {}, { apiKey: API_KEY, apiSecret: 'not-the-secret-at-all' });
     const error = await failure(adapter.list());
-    expect(error.message).toMatch(/logging in to Pulse failed: pulse: POST \/api\/auth\/login answered 401/);
+    expect(error.message).toMatch(/logging in to Pulse failed: pulse: POST \/auth\/login answered 401/);
     expect(error.message).toMatch(/check the API key and secret/);
     expect(error.message).not.toContain('not-the-secret-at-all');
     expectNoSecrets(error.message);
@@ -131,18 +131,18 @@ describe('Pulse adapter: session', () => {
   it('refuses an account the key cannot reach with a 403 message', async () => {
     const { emulator } = await start();
     const error = await failure(adapterFor(emulator.url, { accountId: FOREIGN }).list());
-    expect(error.message).toMatch(/GET \/api\/users answered 403: Forbidden: Account 4820015577310046 is not available/);
+    expect(error.message).toMatch(/GET \/users answered 403: Forbidden: Account 4820015577310046 is not available/);
     expectNoSecrets(error.message);
   });
 
   it('never lets a secret or token reach a message, even when the vendor echoes them', async () => {
     let issued = '';
     const router = new Router()
-      .add('POST', '/api/auth/login', (req) => {
+      .add('POST', '/auth/login', (req) => {
         issued = 'a'.repeat(60) + 'beef';
         return json(200, { token: issued, expiresAt: new Date(Date.now() + 60_000).toISOString(), echo: req.body });
       })
-      .add('GET', '/api/users', (req) =>
+      .add('GET', '/users', (req) =>
         json(500, { error: 'Internal', status: 500, message: `failed for ${String(req.headers.authorization)} with key ${API_KEY}/${API_SECRET}` }),
       );
     const liar = await startEmulator({
@@ -197,8 +197,8 @@ describe('Pulse adapter: list and findByEmail', () => {
   describe('guards against a server that lies about paging', () => {
     async function lying(answer: (page: number) => unknown): Promise<string> {
       const router = new Router()
-        .add('POST', '/api/auth/login', () => json(200, { token: 'b'.repeat(64) }))
-        .add('GET', '/api/users', (req) => json(200, answer(Number(req.query.get('page')))));
+        .add('POST', '/auth/login', () => json(200, { token: 'b'.repeat(64) }))
+        .add('GET', '/users', (req) => json(200, answer(Number(req.query.get('page')))));
       const server = await startEmulator({ name: 'liar', router, state: {}, tooManyRequests: () => json(429, {}), serverError: (s) => json(s, {}), notFound: () => json(404, {}) });
       emulators.push(server);
       return (await failure(adapterFor(server.url).list())).message;
@@ -214,12 +214,89 @@ describe('Pulse adapter: list and findByEmail', () => {
     it('refuses an empty page before the last one', async () => {
       expect(await lying((page) => ({ data: page === 1 ? [user(1)] : [], page, pageSize: 1, total: 9, totalPages: 9 }))).toMatch(/page 2 of 9 .* is empty/);
     });
-    it('refuses an entry without an id or email', async () => {
-      expect(await lying((page) => ({ data: [{ name: 'x' }], page, pageSize: 1, total: 1, totalPages: 1 }))).toMatch(/without an id or email/);
-    });
     it('refuses a body that is not a list envelope', async () => {
-      expect(await lying(() => [user(1)])).toMatch(/is not a \{data, page, totalPages\} list/);
+      expect(await lying(() => [user(1)])).toMatch(/GET \/users page 1 is not a \{data, page, total, totalPages\} list/);
+      expect(await lying((page) => ({ data: [user(1)], page, pageSize: 1, totalPages: 1 }))).toMatch(/is not a \{data, page, total, totalPages\} list/);
     });
+    it('refuses a list that ends short of its total, or whose total moves', async () => {
+      expect(await lying((page) => ({ data: [user(page)], page, pageSize: 1, total: 3, totalPages: 2 }))).toMatch(
+        /^pulse: the user list said 3 users but 2 were read; .*run again/,
+      );
+      expect(await lying((page) => ({ data: [user(page)], page, pageSize: 1, total: 1 + page, totalPages: 2 }))).toMatch(
+        /^pulse: the user list had 2 users on page 1 and 3 on page 2; it changed while being read/,
+      );
+    });
+  });
+
+  describe('one unreadable user stays one', () => {
+    async function listFrom(data: unknown[]) {
+      const router = new Router()
+        .add('POST', '/auth/login', () => json(200, { token: 'c'.repeat(64) }))
+        .add('GET', '/users', () => json(200, { data, page: 1, pageSize: data.length, total: data.length, totalPages: 1 }));
+      const server = await startEmulator({ name: 'odd', router, state: {}, tooManyRequests: () => json(429, {}), serverError: (s) => json(s, {}), notFound: () => json(404, {}) });
+      emulators.push(server);
+      return adapterFor(server.url).list();
+    }
+    const good = { id: 1, email: 'good@x.example', name: 'Good One', active: true, teamId: 11, phone: '+15125550100', flatRolesList: ['salesRep'] };
+
+    it('marks an entry without an email, or with a malformed field, and reads the others', async () => {
+      const records = await listFrom([good, { id: 2, name: 'No Mail' }, { id: 3, email: 'odd@x.example', phone: 5125550100 }, { id: 4, email: 'roles@x.example', flatRolesList: 'admin' }]);
+      expect(records).toHaveLength(4);
+      expect(records[0]).toEqual({ vendorId: '1', email: 'good@x.example', active: true, fields: { name: 'Good One', phone: '+15125550100', team: '11', roles: ['salesRep'] } });
+      expect(records[1]).toMatchObject({ vendorId: '2', email: '', unreadable: expect.stringMatching(/^page 1 of the user list: Pulse user 2 cannot be read: email: missing/) });
+      expect(records[2]).toMatchObject({ vendorId: '3', email: 'odd@x.example', unreadable: expect.stringMatching(/Pulse user 3 cannot be read: phone: /) });
+      expect(records[3]).toMatchObject({ vendorId: '4', email: 'roles@x.example', unreadable: expect.stringMatching(/flatRolesList/) });
+      expect(records.filter((r) => r.unreadable).every((r) => Object.keys(r.fields).length === 0)).toBe(true);
+    });
+
+    it('marks an entry without an id, or one that is not an object, with what it could read', async () => {
+      const records = await listFrom([{ email: 'noid@x.example', name: 'No Id' }, null, good]);
+      expect(records.map((r) => [r.vendorId, r.email, Boolean(r.unreadable)])).toEqual([
+        ['', 'noid@x.example', true],
+        ['', '', true],
+        ['1', 'good@x.example', false],
+      ]);
+      expect(records[0].unreadable).toMatch(/Pulse user \(no id\) cannot be read: id: missing/);
+    });
+  });
+});
+
+describe('Pulse adapter: paths are settings', () => {
+  it('sends the documented paths below the prefix that baseUrl carries', async () => {
+    const { emulator } = await start();
+    expect(emulator.url).toMatch(/\/api$/);
+    const adapter = adapterFor(emulator.url);
+    await adapter.list();
+    await adapter.update('1003', want('jake.thompson@sunpath.example', { roles: ['salesRep', 'setter'] }), ['roles'], ctx);
+    expect(emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/auth/login', 'GET /api/users', 'PUT /api/users/1003/roles']);
+  });
+
+  it('follows changed path settings to a tenant that serves other paths', async () => {
+    const { emulator } = await start({ prefix: '/crm/v1', paths: { login: '/session/login', users: '/members', userRoles: '/members/{id}/role-set', teams: '/groups' } });
+    const settings = { loginPath: '/session/login', usersPath: '/members', rolesPath: '/members/{id}/role-set', teamsPath: '/groups' };
+    // The defaults miss this tenant, and say which request failed.
+    expect((await failure(adapterFor(emulator.url).list())).message).toMatch(/POST \/auth\/login answered 404/);
+    const adapter = adapterFor(emulator.url, settings);
+    expect(await adapter.list()).toHaveLength(11);
+    const from = emulator.requests.length;
+    const { vendorId } = await adapter.create(want('moved@sunpath.example', { name: 'Moved Paths', roles: ['setter'] }), ctx);
+    await adapter.update(vendorId, want('moved@sunpath.example', { name: 'Moved Again', roles: ['setter'] }), ['name'], ctx);
+    expect((await adapter.listTeams()).map((t) => t.name)).toEqual(['Austin', 'Phoenix', 'Denver']);
+    expect(emulator.requests.slice(from).map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /crm/v1/members',
+      `PUT /crm/v1/members/${vendorId}/role-set`,
+      `PATCH /crm/v1/members/${vendorId}`,
+      'GET /crm/v1/groups',
+    ]);
+    expect(emulator.requests.slice(0, from).filter((r) => r.status < 400).map((r) => r.path)).toEqual(['/crm/v1/session/login', '/crm/v1/members']);
+    expect(await adapter.findByEmail('moved@sunpath.example')).toMatchObject({ vendorId, fields: { name: 'Moved Again', roles: ['setter'] } });
+  });
+
+  it('refuses a path setting that is not a path, or a roles path without {id}', async () => {
+    const { emulator } = await start();
+    expect(() => adapterFor(emulator.url, { usersPath: 'users' })).toThrow(/invalid Pulse settings: usersPath: a path starting with "\/"/);
+    expect(() => adapterFor(emulator.url, { usersPath: 'https://elsewhere.example/users' })).toThrow(/usersPath/);
+    expect(() => adapterFor(emulator.url, { rolesPath: '/users/roles' })).toThrow(/rolesPath: must hold \{id\}/);
   });
 });
 
@@ -242,7 +319,7 @@ describe('Pulse adapter: writes', () => {
   it('reports a duplicate create (409) in the vendor words', async () => {
     const { emulator } = await start();
     const error = await failure(adapterFor(emulator.url).create(want('maria.gonzalez@sunpath.example', { name: 'Maria Gonzalez', roles: ['salesManager'] }), ctx));
-    expect(error.message).toMatch(/POST \/api\/users answered 409: Conflict: A user with email maria.gonzalez@sunpath.example is already a member/);
+    expect(error.message).toMatch(/POST \/users answered 409: Conflict: A user with email maria.gonzalez@sunpath.example is already a member/);
   });
 
   it('leaves a create that fails at the roles step for the next plan to finish', async () => {

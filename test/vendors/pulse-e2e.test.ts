@@ -77,9 +77,10 @@ afterEach(async () => {
 });
 
 async function setUp(
-  options: { people?: unknown[]; offices?: unknown; roles?: unknown; emulator?: PulseEmulatorOptions } = {},
+  options: { people?: unknown[]; offices?: unknown; roles?: unknown; emulator?: PulseEmulatorOptions; settings?: Record<string, unknown> } = {},
 ): Promise<{ harness: Harness; state: PulseState }> {
-  workspace = await makeWorkspace(config, {
+  const instance = { ...config.vendors.pulse, ...options.settings };
+  workspace = await makeWorkspace({ ...config, vendors: { pulse: instance } }, {
     'offices.yaml': options.offices ?? offices,
     'roles.yaml': options.roles ?? roles,
     'people.yaml': { people: options.people ?? people },
@@ -90,6 +91,23 @@ async function setUp(
 
 
 describe('Pulse end to end: plan and apply', () => {
+  it('reaches a tenant on other paths through the path settings in roster.yaml, and settles after one apply', async () => {
+    const { harness } = await setUp({
+      emulator: { prefix: '/crm/v1', paths: { login: '/session/login', users: '/members', userRoles: '/members/{id}/role-set', teams: '/groups' } },
+      settings: { loginPath: '/session/login', usersPath: '/members', rolesPath: '/members/{id}/role-set', teamsPath: '/groups' },
+    });
+    const plan = await harness.plan();
+    expect(plan.vendors[0].errors).toEqual([]);
+    expect(summary(plan)).toHaveLength(6);
+    const report = await harness.apply(plan);
+    expect(report.summary.failed).toBe(0);
+    const settled = await harness.plan();
+    expect(settled.vendors[0].errors).toEqual([]);
+    expect(settled.vendors[0].operations).toEqual([]);
+    const paths = new Set(harness.sandbox.emulators.get('pulse')!.requests.map((r) => r.path.replace(/\/\d+/g, '/{id}')));
+    expect([...paths].sort()).toEqual(['/crm/v1/members', '/crm/v1/members/{id}', '/crm/v1/members/{id}/role-set', '/crm/v1/session/login']);
+  });
+
   it('plans creates, updates, a deactivation and a reactivation; leaves unknown users alone', async () => {
     const { harness } = await setUp();
     const plan = await harness.plan();
@@ -186,7 +204,7 @@ describe('Pulse end to end: plan and apply', () => {
     const report = await harness.apply();
     const failed = Object.fromEntries(report.results.filter((r) => !r.ok).map((r) => [r.key, r.error]));
     expect(Object.keys(failed).sort()).toEqual(['ghost.team@sunpath.example', 'half.done@sunpath.example']);
-    expect(failed['ghost.team@sunpath.example']).toMatch(/POST \/api\/users answered 422: Unprocessable Entity: Team 99 does not exist/);
+    expect(failed['ghost.team@sunpath.example']).toMatch(/POST \/users answered 422: Unprocessable Entity: Team 99 does not exist/);
     expect(failed['half.done@sunpath.example']).toMatch(/created Pulse user \d+ .* but setting the roles failed: .*Unknown role "wizard"/);
     expect(report.summary.succeeded).toBe(6);
     expect(state.userByEmail('ghost.team@sunpath.example')).toBeUndefined();
@@ -202,7 +220,7 @@ describe('Pulse end to end: plan and apply', () => {
     const targets = buildTargets(harness.org, { env: { ...harness.sandbox.env, PULSE_API_SECRET: 'definitely-wrong-secret' } });
     const plan = await buildPlan(harness.org, targets);
     const message = plan.vendors[0].errors[0]?.message ?? '';
-    expect(message).toMatch(/could not list users: logging in to Pulse failed: pulse: POST \/api\/auth\/login answered 401/);
+    expect(message).toMatch(/could not list users: logging in to Pulse failed: pulse: POST \/auth\/login answered 401/);
     expect(message).not.toContain('definitely-wrong-secret');
     expect(message).not.toContain('sandbox-pulse-key');
     expect(plan.vendors[0].operations).toEqual([]);

@@ -1,21 +1,41 @@
 import type { CountryCode } from 'libphonenumber-js';
+import { z } from 'zod';
 import { VendorHttpError, type HttpClient, type HttpRequest, type HttpResponse } from '../../http/client.js';
 import { pageReader } from '../../http/pages.js';
 import type { AdapterOptions, ApplyContext, Capabilities, DesiredRecord, LiveRecord, VendorAdapter } from '../types.js';
-import { liveRecordFrom, pulseFields, type PulseUser } from './mapping.js';
+import { pulseFields, readPulseUser } from './mapping.js';
+import { pulseConfigShape } from './schema.js';
 
-/** Paths are inferred from the documented conventions (shared/vendors/README.md); only POST /users is documented. */
-const LOGIN_PATH = '/api/auth/login';
-const USERS_PATH = '/api/users';
 /** A list longer than this many pages is a server that never says "last page". */
 const MAX_PAGES = 10_000;
 
+/** The list envelope `{data, page, pageSize, total, totalPages}` (inferred from the tickets reference). */
 interface ListEnvelope {
-  data: PulseUser[];
+  data: unknown[];
   page: number;
   pageSize: number;
   total: number;
   totalPages: number;
+}
+
+/** The settings the adapter reads, with the schema's own defaults (paths follow the documents). */
+const adapterSettings = z.object({
+  accountId: z.coerce.string(),
+  accountHeader: pulseConfigShape.accountHeader,
+  loginPath: pulseConfigShape.loginPath,
+  usersPath: pulseConfigShape.usersPath,
+  rolesPath: pulseConfigShape.rolesPath,
+  teamsPath: pulseConfigShape.teamsPath,
+  pageSize: pulseConfigShape.pageSize,
+  phoneRegion: pulseConfigShape.phoneRegion,
+});
+
+type PulseSettings = z.infer<typeof adapterSettings>;
+
+/** A Pulse team as the teams list answers it; ids are opaque. */
+export interface PulseTeam {
+  id: string;
+  name: string;
 }
 
 /** Pulse's Error shape `{error, status, message}` as a sentence. */
@@ -66,8 +86,8 @@ export class PulseAdapter implements VendorAdapter {
   readonly fields = pulseFields;
   private readonly http: HttpClient;
   private readonly session: PulseSession;
+  private readonly settings: PulseSettings;
   private readonly accountId: string;
-  private readonly pageSize: number;
   private readonly phoneRegion: CountryCode;
   /** Logins performed, for tests and diagnostics. */
   logins = 0;
@@ -80,12 +100,19 @@ export class PulseAdapter implements VendorAdapter {
     if (!apiKey || !apiSecret) {
       throw new Error(`${vendor}: Pulse needs both credentials.apiKey and credentials.apiSecret (environment references)`);
     }
-    this.accountId = String(config.accountId ?? '');
-    if (!this.accountId) throw new Error(`${vendor}: Pulse needs accountId (sent as ${String(config.accountHeader ?? 'x-account-id')})`);
+    if (config.accountId === undefined || config.accountId === null || String(config.accountId) === '') {
+      throw new Error(`${vendor}: Pulse needs accountId (sent as ${String(config.accountHeader ?? 'x-account-id')})`);
+    }
+    const parsed = adapterSettings.safeParse(config);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      throw new Error(`${vendor}: invalid Pulse settings: ${problems}`);
+    }
+    this.settings = parsed.data;
+    this.accountId = this.settings.accountId;
     // The header name varies between Pulse pages (X-Account-ID, X-Account-Id, x-account-id): config, not code.
-    const accountHeader = typeof config.accountHeader === 'string' && config.accountHeader ? config.accountHeader : 'x-account-id';
-    this.pageSize = typeof config.pageSize === 'number' ? config.pageSize : 100;
-    this.phoneRegion = (typeof config.phoneRegion === 'string' ? config.phoneRegion : 'US') as CountryCode;
+    const accountHeader = this.settings.accountHeader;
+    this.phoneRegion = this.settings.phoneRegion as CountryCode;
 
     const base = options.http;
     const baseSecrets = base.options.secrets;
@@ -104,7 +131,7 @@ export class PulseAdapter implements VendorAdapter {
       // Logging in twice is harmless, so a lost answer may be retried.
       response = await this.http.request<{ token?: unknown }>({
         method: 'POST',
-        path: LOGIN_PATH,
+        path: this.settings.loginPath,
         body: { apiKey, apiSecret },
         idempotent: true,
       });
@@ -117,7 +144,7 @@ export class PulseAdapter implements VendorAdapter {
     }
     const token = response.body?.token;
     if (typeof token !== 'string' || token.length === 0) {
-      throw new VendorHttpError(`${this.http.options.vendor}: ${LOGIN_PATH} answered without a token`, 'malformed', response.status);
+      throw new VendorHttpError(`${this.http.options.vendor}: ${this.settings.loginPath} answered without a token`, 'malformed', response.status);
     }
     return token;
   }
@@ -154,59 +181,95 @@ export class PulseAdapter implements VendorAdapter {
   }
 
   async list(): Promise<LiveRecord[]> {
+    const usersPath = this.settings.usersPath;
     const seen = new Set<string>();
     const records: LiveRecord[] = [];
+    let total: number | undefined;
     // sort=id keeps paging stable while users are created (the documented default is -createdAt, newest
     // first); sort and the users list itself follow the documented conventions (shared/vendors/README.md).
     const nextPage = pageReader({
-      fetch: (index) => this.call<ListEnvelope>({ method: 'GET', path: USERS_PATH, query: { page: index + 1, pageSize: this.pageSize, sort: 'id' } }),
+      fetch: (index) =>
+        this.call<ListEnvelope>({ method: 'GET', path: usersPath, query: { page: index + 1, pageSize: this.settings.pageSize, sort: 'id' } }),
       pageCount: (res) => (typeof res.body?.totalPages === 'number' ? Math.min(res.body.totalPages, MAX_PAGES) : undefined),
     });
     for (let page = 1; ; page++) {
       if (page > MAX_PAGES) throw new Error(`${this.vendor()}: the user list did not end after ${MAX_PAGES} pages`);
       const res = await nextPage();
       const body = res.body;
-      if (!body || !Array.isArray(body.data) || typeof body.totalPages !== 'number') {
-        throw new Error(`${this.vendor()}: GET ${USERS_PATH} page ${page} is not a {data, page, totalPages} list`);
+      if (!body || !Array.isArray(body.data) || typeof body.totalPages !== 'number' || typeof body.total !== 'number') {
+        throw new Error(`${this.vendor()}: GET ${usersPath} page ${page} is not a {data, page, total, totalPages} list`);
       }
       if (typeof body.page === 'number' && body.page !== page) {
         throw new Error(`${this.vendor()}: asked for page ${page} of the user list and got page ${body.page}; the server ignores paging`);
       }
-      for (const user of body.data) {
-        if (user?.id === undefined || user.id === null || typeof user.email !== 'string') {
-          throw new Error(`${this.vendor()}: page ${page} of the user list holds an entry without an id or email`);
+      total ??= body.total;
+      if (body.total !== total) {
+        throw new Error(`${this.vendor()}: the user list had ${total} users on page 1 and ${body.total} on page ${page}; it changed while being read; run again`);
+      }
+      for (const entry of body.data) {
+        const record = readPulseUser(entry, this.phoneRegion);
+        if (record.unreadable) record.unreadable = `page ${page} of the user list: ${record.unreadable}`;
+        if (record.vendorId !== '') {
+          if (seen.has(record.vendorId)) {
+            throw new Error(
+              `${this.vendor()}: user ${record.vendorId} appeared twice while paging (page ${page}); the list changed while being read or paging is broken; run again`,
+            );
+          }
+          seen.add(record.vendorId);
         }
-        const id = String(user.id);
-        if (seen.has(id)) {
-          throw new Error(
-            `${this.vendor()}: user ${id} appeared twice while paging (page ${page}); the list changed while being read or paging is broken; run again`,
-          );
-        }
-        seen.add(id);
-        records.push(liveRecordFrom(user, this.phoneRegion));
+        records.push(record);
       }
       if (page >= body.totalPages) break;
       if (body.data.length === 0) {
         throw new Error(`${this.vendor()}: page ${page} of ${body.totalPages} of the user list is empty; the list changed while being read; run again`);
       }
     }
+    // The envelope's total is the count to reach: fewer or more users read is a list that moved or a
+    // server whose paging is broken, and a plan from it would be wrong (reliability: listing consistency).
+    if (records.length !== total) {
+      throw new Error(`${this.vendor()}: the user list said ${total} users but ${records.length} were read; it changed while being read or paging is broken; run again`);
+    }
     return records;
   }
 
   /** Through the `email` equality filter: documented for every list, inferred for users (shared/vendors/README.md). */
   async findByEmail(email: string): Promise<LiveRecord | undefined> {
-    const res = await this.call<ListEnvelope>({ method: 'GET', path: USERS_PATH, query: { email, page: 1, pageSize: 10 } });
+    const res = await this.call<ListEnvelope>({ method: 'GET', path: this.settings.usersPath, query: { email, page: 1, pageSize: 10 } });
     const wanted = email.toLowerCase();
     // Filter again: a server treating `email` as a search must not hand us someone else.
-    const user = (res.body?.data ?? []).find((u) => u.email?.toLowerCase() === wanted);
-    return user ? liveRecordFrom(user, this.phoneRegion) : undefined;
+    const user = (Array.isArray(res.body?.data) ? res.body.data : [])
+      .map((entry) => readPulseUser(entry, this.phoneRegion))
+      .find((record) => record.email.toLowerCase() === wanted);
+    return user;
+  }
+
+  /** Every team of the account, from `teamsPath` (inferred, same list envelope); for checks and diagnostics. */
+  async listTeams(): Promise<PulseTeam[]> {
+    const teams: PulseTeam[] = [];
+    for (let page = 1; page <= MAX_PAGES; page++) {
+      const res = await this.call<ListEnvelope>({ method: 'GET', path: this.settings.teamsPath, query: { page, pageSize: this.settings.pageSize } });
+      const body = res.body;
+      if (!body || !Array.isArray(body.data) || typeof body.totalPages !== 'number') {
+        throw new Error(`${this.vendor()}: GET ${this.settings.teamsPath} page ${page} is not a {data, page, totalPages} list`);
+      }
+      for (const entry of body.data as { id?: unknown; name?: unknown }[]) {
+        if ((typeof entry?.id !== 'number' && typeof entry?.id !== 'string') || typeof entry.name !== 'string') {
+          throw new Error(`${this.vendor()}: page ${page} of the team list holds an entry without an id or name`);
+        }
+        teams.push({ id: String(entry.id), name: entry.name });
+      }
+      if (page >= body.totalPages || body.data.length === 0) return teams;
+    }
+    throw new Error(`${this.vendor()}: the team list did not end after ${MAX_PAGES} pages`);
   }
 
   async create(desired: DesiredRecord, _ctx: ApplyContext): Promise<{ vendorId: string }> {
     const body: Record<string, unknown> = { email: desired.email, ...this.fieldsBody(desired, ['name', 'phone', 'team']) };
-    const res = await this.call<PulseUser>({ method: 'POST', path: USERS_PATH, body });
+    const res = await this.call<{ id?: unknown }>({ method: 'POST', path: this.settings.usersPath, body });
     const id = res.body?.id;
-    if (id === undefined || id === null) throw new VendorHttpError(`${this.vendor()}: POST ${USERS_PATH} answered without a user id`, 'malformed', res.status);
+    if ((typeof id !== 'number' && typeof id !== 'string') || id === '') {
+      throw new VendorHttpError(`${this.vendor()}: POST ${this.settings.usersPath} answered without a user id`, 'malformed', res.status);
+    }
     const vendorId = String(id);
     try {
       await this.putRoles(vendorId, desired);
@@ -238,12 +301,13 @@ export class PulseAdapter implements VendorAdapter {
   }
 
   private async patch(vendorId: string, body: Record<string, unknown>): Promise<void> {
-    await this.call({ method: 'PATCH', path: `${USERS_PATH}/${encodeURIComponent(vendorId)}`, body });
+    await this.call({ method: 'PATCH', path: `${this.settings.usersPath}/${encodeURIComponent(vendorId)}`, body });
   }
 
   private async putRoles(vendorId: string, desired: DesiredRecord): Promise<void> {
     const roles = Array.isArray(desired.fields.roles) ? desired.fields.roles : [];
-    await this.call({ method: 'PUT', path: `${USERS_PATH}/${encodeURIComponent(vendorId)}/roles`, body: { roles } });
+    // Roles have their own endpoint (inferred from the `user_roles_updated` event; shared/vendors/README.md).
+    await this.call({ method: 'PUT', path: this.settings.rolesPath.replaceAll('{id}', encodeURIComponent(vendorId)), body: { roles } });
   }
 
   /** The Pulse body for some managed fields; roles go through their own endpoint. */

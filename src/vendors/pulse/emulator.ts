@@ -12,9 +12,10 @@ import {
 import { parsePulseFixture, type PulseFixture } from './fixture.js';
 
 /**
- * A local Pulse CRM. Only `POST /users` is documented (the seed page); every other route follows the
- * API's documented conventions (list envelope, PATCH updates, `{error, status, message}` errors) and
- * the decisions in shared/vendors/README.md. Everything marked "inferred" is our guess.
+ * A local Pulse CRM. Only `POST /users` (the seed page) and `POST /auth/login` (published.md) are
+ * documented; every other route follows the API's documented conventions (list envelope, PATCH
+ * updates, `{error, status, message}` errors) and the decisions in shared/vendors/README.md.
+ * Everything marked "inferred" is our guess. It imports nothing of the adapter's side.
  */
 
 /** Inferred default: the docs give no limit. 120 requests a minute per credential (shared/vendors/README.md). */
@@ -25,9 +26,43 @@ export const PULSE_TOKEN_TTL_MS = 60 * 60 * 1000;
 const DEFAULT_PAGE_SIZE = 10;
 const MAX_PAGE_SIZE = 100;
 
+/**
+ * Where the emulator serves each resource, below its prefix. The defaults follow the documents where
+ * they speak: `/auth/login` (published.md, developers.chargeloop.com) and `/users` (seed page); the
+ * roles and teams paths are inferred (shared/vendors/README.md). `userRoles` holds `{id}`.
+ */
+export interface PulsePaths {
+  login: string;
+  session: string;
+  users: string;
+  userRoles: string;
+  roles: string;
+  teams: string;
+}
+
+export const PULSE_DEFAULT_PATHS: PulsePaths = {
+  login: '/auth/login',
+  session: '/auth/session',
+  users: '/users',
+  userRoles: '/users/{id}/roles',
+  roles: '/roles',
+  teams: '/teams',
+};
+
+/**
+ * The emulator's own prefix. The guides write paths without one, but audit-log entries record
+ * `requestPath: "/api/leads"` (shared/vendors/pulse-partner.md): so the sandbox serves under `/api`, its
+ * `url` carries the prefix, and the client's `baseUrl` must too (which proves a prefix in baseUrl works).
+ */
+export const PULSE_EMULATOR_PREFIX = '/api';
+
 export interface PulseEmulatorOptions extends EmulatorOptions {
   /** Session lifetime in ms; short values let tests expire tokens. Overrides the fixture's tokenTtlSeconds. */
   tokenTtlMs?: number;
+  /** Served below this prefix (default `/api`); `url` includes it. */
+  prefix?: string;
+  /** Paths other than the defaults, as a tenant that differs would serve them. */
+  paths?: Partial<PulsePaths>;
 }
 
 type TeamId = number | string;
@@ -47,7 +82,8 @@ export interface PulseUserRow {
   name: string | null;
   phone: string | null;
   imgSrc: string | null;
-  notificationPreferences: unknown;
+  /** An object in the seed's User schema (`type: object`, example `{}`). */
+  notificationPreferences: Record<string, unknown>;
   password?: string;
   createdBy: string;
   updatedBy: string;
@@ -220,6 +256,11 @@ export async function startPulseEmulator(fixture: unknown, options: PulseEmulato
   const state = new PulseState(parsed, ttl);
   const budget = options.rateLimit ?? PULSE_RATE_LIMIT;
   const counter = new WindowCounter(budget.limit, budget.windowMs);
+  const prefix = (options.prefix ?? PULSE_EMULATOR_PREFIX).replace(/\/+$/, '');
+  const paths = { ...PULSE_DEFAULT_PATHS, ...options.paths };
+  /** A route pattern for the kit's router: the prefix, then the path with `{id}` as `:id`. */
+  const at = (path: string) => prefix + path.replace(/\{id\}/g, ':id');
+  const loginPath = at(paths.login);
 
   /** Filtered, sorted user lists by query, valid for one `state.version`. */
   const listViews = new Map<string, { version: number; rows: PulseUserRow[] }>();
@@ -354,7 +395,7 @@ export async function startPulseEmulator(fixture: unknown, options: PulseEmulato
 
   const router = new Router();
 
-  router.add('POST', '/api/auth/login', (req) => {
+  router.add('POST', loginPath, (req) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     let principal: Principal | undefined;
     if (typeof body.apiKey === 'string' || typeof body.apiSecret === 'string') {
@@ -383,9 +424,9 @@ export async function startPulseEmulator(fixture: unknown, options: PulseEmulato
     return json(200, sessionPayload(session));
   });
 
-  router.add('GET', '/api/auth/session', (req) => json(200, sessionPayload(ctx(req).session)));
+  router.add('GET', at(paths.session), (req) => json(200, sessionPayload(ctx(req).session)));
 
-  router.add('GET', '/api/users', (req) => {
+  router.add('GET', at(paths.users), (req) => {
     const { accountId } = ctx(req);
     const paging = readPaging(req);
     if ('status' in paging) return paging;
@@ -440,12 +481,12 @@ export async function startPulseEmulator(fixture: unknown, options: PulseEmulato
     });
   });
 
-  router.add('GET', '/api/users/:id', (req) => {
+  router.add('GET', at(`${paths.users}/{id}`), (req) => {
     const found = memberById(req);
     return 'status' in found ? found : json(200, present(found.user, ctx(req).accountId));
   });
 
-  router.add('POST', '/api/users', (req) => {
+  router.add('POST', at(paths.users), (req) => {
     const { accountId, principal } = ctx(req);
     const body = req.body;
     if (!isObject(body)) return fail(400, 'The body must be a JSON object');
@@ -487,7 +528,7 @@ export async function startPulseEmulator(fixture: unknown, options: PulseEmulato
         name: (body.name as string | undefined) ?? null,
         phone: (body.phone as string | undefined) ?? null,
         imgSrc: null,
-        notificationPreferences: [],
+        notificationPreferences: {},
         createdBy: principal.email,
         updatedBy: principal.email,
         createdAt: stamp,
@@ -501,7 +542,7 @@ export async function startPulseEmulator(fixture: unknown, options: PulseEmulato
     return json(201, present(user, accountId));
   });
 
-  router.add('PATCH', '/api/users/:id', (req) => {
+  router.add('PATCH', at(`${paths.users}/{id}`), (req) => {
     const found = memberById(req);
     if ('status' in found) return found;
     const { accountId, principal } = ctx(req);
@@ -517,7 +558,7 @@ export async function startPulseEmulator(fixture: unknown, options: PulseEmulato
     if ('name' in body) user.name = body.name as string | null;
     if ('phone' in body) user.phone = body.phone as string | null;
     if ('imgSrc' in body) user.imgSrc = body.imgSrc as string | null;
-    if ('notificationPreferences' in body) user.notificationPreferences = body.notificationPreferences;
+    if ('notificationPreferences' in body) user.notificationPreferences = body.notificationPreferences as Record<string, unknown>;
     if ('teamId' in body) member.teamId = teamOf(body.teamId, accountId);
     if ('active' in body) member.active = body.active as boolean;
     user.updatedBy = principal.email;
@@ -527,7 +568,7 @@ export async function startPulseEmulator(fixture: unknown, options: PulseEmulato
     return json(200, present(user, accountId));
   });
 
-  router.add('DELETE', '/api/users/:id', (req) => {
+  router.add('DELETE', at(`${paths.users}/{id}`), (req) => {
     const found = memberById(req);
     if ('status' in found) return found;
     const { accountId } = ctx(req);
@@ -538,7 +579,7 @@ export async function startPulseEmulator(fixture: unknown, options: PulseEmulato
     return json(200, { id: found.user.id, removed: true });
   });
 
-  router.add('PUT', '/api/users/:id/roles', (req) => {
+  router.add('PUT', at(paths.userRoles), (req) => {
     const found = memberById(req);
     if ('status' in found) return found;
     const { accountId, principal } = ctx(req);
@@ -559,9 +600,9 @@ export async function startPulseEmulator(fixture: unknown, options: PulseEmulato
     return json(200, present(found.user, accountId));
   });
 
-  router.add('GET', '/api/roles', () => json(200, state.roles.map((r) => ({ id: r.id, name: r.name, permissions: [...r.permissions] }))));
+  router.add('GET', at(paths.roles), () => json(200, state.roles.map((r) => ({ id: r.id, name: r.name, permissions: [...r.permissions] }))));
 
-  router.add('GET', '/api/teams', (req) => {
+  router.add('GET', at(paths.teams), (req) => {
     const { accountId } = ctx(req);
     const paging = readPaging(req);
     if ('status' in paging) return paging;
@@ -576,7 +617,7 @@ export async function startPulseEmulator(fixture: unknown, options: PulseEmulato
     });
   });
 
-  router.add('POST', '/api/teams', (req) => {
+  router.add('POST', at(paths.teams), (req) => {
     const { accountId } = ctx(req);
     const body = req.body;
     if (!isObject(body) || typeof body.name !== 'string' || body.name.trim() === '') return fail(400, 'name is required');
@@ -592,8 +633,8 @@ export async function startPulseEmulator(fixture: unknown, options: PulseEmulato
 
   /** Which permission each route needs (inferred from the read<Resource>/write<Resource> convention). */
   function requiredPermission(req: EmuRequest): string | undefined {
-    if (req.path.startsWith('/api/auth/')) return undefined;
-    const resource = req.path.startsWith('/api/teams') ? 'Teams' : req.path.startsWith('/api/roles') ? 'Roles' : 'Users';
+    if (req.path === loginPath || req.path === at(paths.session)) return undefined;
+    const resource = req.path === at(paths.teams) ? 'Teams' : req.path === at(paths.roles) ? 'Roles' : 'Users';
     return `${req.method === 'GET' ? 'read' : 'write'}${resource}`;
   }
 
@@ -631,23 +672,19 @@ export async function startPulseEmulator(fixture: unknown, options: PulseEmulato
       if (!team) return fail(422, `Team ${String(body.teamId)} does not exist in account ${accountId}`);
     }
     if ('notificationPreferences' in body) {
+      // The seed's User schema types it `object` (example `{}`); what goes inside is not documented,
+      // except that a NotificationPreference's deliveryPref takes only the enum's values.
       const prefs = body.notificationPreferences;
-      const list = Array.isArray(prefs) ? prefs : isObject(prefs) && Object.keys(prefs).length === 0 ? [] : undefined;
-      const valid =
-        list?.every(
-          (p) =>
-            isObject(p) &&
-            typeof p.event === 'string' &&
-            (p.deliveryPref === undefined || (Array.isArray(p.deliveryPref) && p.deliveryPref.every((d) => DELIVERY_PREFS.has(d as string)))),
-        ) ?? false;
-      if (!valid) {
-        return fail(400, `notificationPreferences must be a list of {event, accountId?, deliveryPref: [${[...DELIVERY_PREFS].join('|')}]}`);
-      }
+      if (!isObject(prefs)) return fail(400, 'notificationPreferences must be an object');
+      const badDelivery = Object.values(prefs).some(
+        (p) => isObject(p) && p.deliveryPref !== undefined && !(Array.isArray(p.deliveryPref) && p.deliveryPref.every((d) => DELIVERY_PREFS.has(d as string))),
+      );
+      if (badDelivery) return fail(400, `notificationPreferences: deliveryPref takes only ${[...DELIVERY_PREFS].join(', ')}`);
     }
     return undefined;
   }
 
-  return startEmulator(
+  const emulator = await startEmulator(
     {
       name: 'pulse',
       router,
@@ -657,10 +694,10 @@ export async function startPulseEmulator(fixture: unknown, options: PulseEmulato
         const route = router.match(req.method, req.path);
         if (route === undefined) return fail(404, `No route ${req.method} ${req.path}`);
         if (route === 'method') return fail(405, `Method ${req.method} is not allowed on ${req.path}`);
-        if (req.method === 'POST' && req.path === '/api/auth/login') return undefined;
+        if (req.method === 'POST' && req.path === loginPath) return undefined;
         const auth = header(req, 'authorization') ?? '';
         const match = /^Bearer\s+(\S+)$/i.exec(auth);
-        if (!match) return fail(401, 'Missing bearer token; log in with POST /api/auth/login');
+        if (!match) return fail(401, `Missing bearer token; log in with POST ${loginPath}`);
         const session = state.sessions.get(match[1]);
         if (!session) return fail(401, 'Invalid token');
         if (session.expiresAt <= Date.now()) {
@@ -669,10 +706,12 @@ export async function startPulseEmulator(fixture: unknown, options: PulseEmulato
         }
         const refusal = limited(session.principal.id);
         if (refusal) return refusal;
-        const requested = header(req, 'x-account-id')?.trim();
-        const accountId = requested || primaryAccount(session.principal);
-        if (!accountId || !reachable(session.principal).includes(accountId)) {
-          return fail(403, `Account ${requested ?? '(primary)'} is not available to this caller`);
+        // The seed marks x-account-id required (components/parameters/xAccountIdHeader); the header name
+        // is case-insensitive, and Node lower-cases it (shared/vendors/README.md, Pulse CRM).
+        const accountId = header(req, 'x-account-id')?.trim();
+        if (!accountId) return fail(400, 'The x-account-id header is required');
+        if (!reachable(session.principal).includes(accountId)) {
+          return fail(403, `Account ${accountId} is not available to this caller`);
         }
         const permission = requiredPermission(req);
         if (permission && !can(session.principal, accountId, permission)) {
@@ -684,9 +723,12 @@ export async function startPulseEmulator(fixture: unknown, options: PulseEmulato
       tooManyRequests: () => fail(429, 'Rate limit exceeded', { 'retry-after': '1' }),
       serverError: (status) => fail(status, status === 503 ? 'Service temporarily unavailable' : 'Unexpected server error'),
       notFound: () => fail(404, 'No such route'),
+      // Malformed requests keep the documented Error shape too (shared/vendors/README.md, Pulse CRM).
+      malformedBody: () => fail(400, 'The request body is not valid JSON'),
     },
     options,
   );
+  return { ...emulator, url: emulator.url + prefix };
 }
 
 function readPaging(req: EmuRequest): { page: number; pageSize: number } | EmuResponse {

@@ -42,7 +42,8 @@ export const pulseFixtureSchema = z
           name: z.string().nullable().default(null),
           phone: z.string().nullable().default(null),
           imgSrc: z.string().nullable().default(null),
-          notificationPreferences: z.unknown().default([]),
+          /** An object, as the seed's User schema says (`type: object`). */
+          notificationPreferences: z.record(z.string(), z.unknown()).default({}),
           /** Only for `{email, password}` logins in the sandbox; never returned. */
           password: z.string().optional(),
           createdBy: z.string().default('system'),

@@ -1,4 +1,5 @@
 import type { CountryCode } from 'libphonenumber-js';
+import { z } from 'zod';
 import { toE164 } from '../../config/phone.js';
 import type { Organisation, ResolvedPerson } from '../../config/model.js';
 import type { VendorInstanceConfig } from '../../config/schema.js';
@@ -8,15 +9,44 @@ import type { PulseOffice, PulsePerson, PulseRole } from './schema.js';
 /** The fields roster manages in Pulse. Email is the identity and is not a field (no documented change). */
 export const pulseFields: FieldSpec[] = [{ name: 'name' }, { name: 'phone', personal: 'phone' }, { name: 'team' }, { name: 'roles' }];
 
-/** A Pulse User as the API returns it (the seed page's shape); only what roster reads is typed. */
-export interface PulseUser {
-  id: number | string;
-  email: string;
-  name?: string | null;
-  active?: boolean;
-  teamId?: number | string | null;
-  phone?: string | null;
-  flatRolesList?: string[] | null;
+/**
+ * A Pulse User as the seed page shows it (`id` integer, `email`, `name`, `active`, `teamId`, `phone`,
+ * `flatRolesList`); only what roster reads is checked, other keys pass. Ids are kept opaque.
+ */
+const pulseUserSchema = z.looseObject({
+  id: z.union([z.number(), z.string().min(1)]),
+  email: z.string().min(3),
+  name: z.string().nullish(),
+  active: z.boolean().optional(),
+  teamId: z.union([z.number(), z.string()]).nullish(),
+  phone: z.string().nullish(),
+  flatRolesList: z.array(z.string()).nullish(),
+});
+
+export type PulseUser = z.infer<typeof pulseUserSchema>;
+
+/**
+ * One listed user, or a record marked `unreadable` with whatever id and email could be read, so one
+ * malformed user is reported alone and never matched, updated or pruned (src/vendors/types.ts).
+ */
+export function readPulseUser(raw: unknown, defaultCountry: CountryCode = 'US'): LiveRecord {
+  const parsed = pulseUserSchema.safeParse(raw);
+  if (parsed.success) return liveRecordFrom(parsed.data, defaultCountry);
+  const entry = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+  const id = typeof entry.id === 'number' || (typeof entry.id === 'string' && entry.id !== '') ? String(entry.id) : '';
+  const why = parsed.error.issues
+    .map((issue) => {
+      if (issue.path.length === 0) return 'the entry is not an object';
+      return `${issue.path.join('.')}: ${entry[String(issue.path[0])] === undefined ? 'missing' : issue.message}`;
+    })
+    .join('; ');
+  return {
+    vendorId: id,
+    email: typeof entry.email === 'string' ? entry.email : '',
+    active: entry.active !== false,
+    fields: {},
+    unreadable: `Pulse user ${id || '(no id)'} cannot be read: ${why}`,
+  };
 }
 
 /**

@@ -11,11 +11,24 @@ export const pulsePersonSchema = z
   .object({ id: vendorIdSchema.optional().describe('Pin this person to an existing Pulse user id') })
   .strict();
 
+/** A path below `baseUrl`. Any prefix (`/api`) belongs in baseUrl, so the paths stay as the documents write them. */
+const pathSetting = z.string().regex(/^\/[^\s?#]*$/, { error: 'a path starting with "/", e.g. /users (a prefix such as /api belongs in baseUrl)' });
+
 export const pulseConfigShape = {
   credentials: z.object({ apiKey: secretRefSchema, apiSecret: secretRefSchema }).strict(),
   accountId: z.string().min(1).describe('Pulse account id, sent as x-account-id'),
   // The docs spell the header X-Account-ID, X-Account-Id and x-account-id (shared/vendors/README.md).
   accountHeader: z.string().min(1).default('x-account-id').describe('Header carrying the account id'),
+  // Every path is a setting whose default follows the documents (shared/vendors/README.md, Pulse CRM).
+  loginPath: pathSetting.default('/auth/login').describe('Login path (documented: developers.chargeloop.com, published.md)'),
+  usersPath: pathSetting
+    .default('/users')
+    .describe('Users path: POST creates (the seed page); GET lists and PATCH {usersPath}/{id} updates (inferred)'),
+  rolesPath: pathSetting
+    .regex(/\{id\}/, { error: 'must hold {id}, the user id, e.g. /users/{id}/roles' })
+    .default('/users/{id}/roles')
+    .describe("Where PUT replaces a user's roles; {id} is the user id (inferred)"),
+  teamsPath: pathSetting.default('/teams').describe('Teams list (inferred)'),
   pageSize: z.number().int().min(1).max(500).default(100),
   phoneRegion: z
     .string()
