@@ -22,8 +22,30 @@ export function dueOnly(plan: Plan): { due: Plan; refused: RefusedOperation[] } 
     });
     const kept = new Set(operations.map((op) => op.key));
     // A kept operation waits only for kept ones: a refused manager's create is nothing to wait for.
-    for (const op of operations) op.dependsOn = op.dependsOn.filter((key) => kept.has(key));
-    return { ...vendor, operations };
+    return { ...vendor, operations: operations.map((op) => ({ ...op, dependsOn: op.dependsOn.filter((key) => kept.has(key)) })) };
   });
   return { due: { ...plan, vendors, summary: summarise(vendors) }, refused };
+}
+
+/** A dated operation not applied yet: what drift reports as pending rather than as drift. */
+export interface PendingDated {
+  vendor: string;
+  operation: Operation;
+}
+
+/**
+ * The plan without what dates made due (drift does not report those as drift: `apply --due` will do
+ * them), and those operations apart.
+ */
+export function withoutDated(plan: Plan): { undated: Plan; pending: PendingDated[] } {
+  const pending: PendingDated[] = [];
+  const vendors = plan.vendors.map((vendor) => ({
+    ...vendor,
+    operations: vendor.operations.filter((op) => {
+      if (!op.cause) return true;
+      pending.push({ vendor: vendor.vendor, operation: op });
+      return false;
+    }),
+  }));
+  return { undated: { ...plan, vendors, summary: summarise(vendors) }, pending };
 }
