@@ -1,5 +1,5 @@
 import { datesTimezone, eventsBetween, organisationAsOf, personOnDay, upcomingEvents, type DatedEvent } from '../config/as-of.js';
-import { addDays, describeAsOf, type AsOf } from '../config/dates.js';
+import { addDays, dayAsOf, describeAsOf, type AsOf } from '../config/dates.js';
 import type { Organisation, ResolvedPerson } from '../config/model.js';
 import { personForVendor } from '../config/overrides.js';
 import type { DesiredRecord } from '../vendors/types.js';
@@ -82,11 +82,20 @@ export function planVendorDated(org: Organisation, target: Target, input: Omit<V
   }
   for (const op of plan.operations) {
     const person = org.peopleByKey.get(op.key);
+    if (person && person.active && op.reason === 'offboarded in git') op.reason = offboardedBecause(person, dated.asOf, target.name);
     if (person && (person.startDate || person.endDate)) {
       op.window = { ...(person.startDate ? { startDate: person.startDate } : {}), ...(person.endDate ? { endDate: person.endDate } : {}), timezone: datesTimezone(person) };
     }
   }
   return plan;
+}
+
+/** Why a person who is active in git is offboarded as of a day: their dates, or their roles' windows. */
+function offboardedBecause(person: ResolvedPerson, asOf: AsOf, vendor: string): string {
+  const day = dayAsOf(asOf, datesTimezone(person));
+  if (person.startDate && day < person.startDate) return `before their startDate ${person.startDate}`;
+  if (person.endDate && day > person.endDate) return `after their endDate ${person.endDate}`;
+  return `none of their roles maps onto ${vendor} on ${day}`;
 }
 
 const recordText = (record: DesiredRecord | undefined) => (record ? JSON.stringify([record.active, record.fields]) : '');

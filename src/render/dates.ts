@@ -13,6 +13,6 @@ export function operationDateNote(op: Pick<Operation, 'cause' | 'window'>): stri
 export function upcomingLines(plan: Pick<Plan, 'upcoming'>): string[] {
   return (plan.upcoming ?? []).map((u) => {
     const where = u.vendors.length ? u.vendors.join(', ') : 'no vendor';
-    return `${u.effective} ${u.key} ${describeEvent(u)} (${u.timezone}): ${where}`;
+    return `${u.key} ${describeEvent(u)} (${u.timezone}): ${where}`;
   });
 }
