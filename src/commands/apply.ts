@@ -12,12 +12,17 @@ import { colors, err, out } from './output.js';
 import { addVendorOptions, openSession, planSession, type Session, type VendorCommandOptions } from './session.js';
 // GitHub (issue 5): --expect-checksum, so a merge applies what was reviewed.
 import { verifyChecksum } from '../reconcile/checksum.js';
+// Dates (issue 18): --due applies only what a start or end made due.
+import { dueOnly } from '../reconcile/due.js';
+import { gitLastChanged, parseSince } from './calendar.js';
 
 export interface ApplyOptions extends VendorCommandOptions {
   yes?: boolean;
   report?: string | false;
   force?: boolean;
   expectChecksum?: string;
+  due?: boolean;
+  since?: string;
 }
 
 export const registerApply: RegisterCommand = (program) => {
@@ -28,13 +33,21 @@ export const registerApply: RegisterCommand = (program) => {
     .option('--force', 'apply even when the plan is over a safety threshold')
     .option('--expect-checksum <sha256>', 'refuse unless the plan computed now has this checksum (the reviewed plan\'s)')
     .option('--report <file>', 'where to write the machine-readable apply report', 'apply-report.json')
-    .option('--no-report', 'do not write the apply report');
+    .option('--no-report', 'do not write the apply report')
+    .option('--due', 'apply only what a startDate, endDate or role window reached since git last changed made due; refuse the rest')
+    .option('--since <time>', 'with --due: count from this time instead of the last git change to users/');
   addVendorOptions(command).action(async (planfile: string | undefined, options: ApplyOptions) => {
+    if (options.due && (planfile || options.expectChecksum)) throw new Error('--due plans for itself: it takes no plan file and no --expect-checksum');
+    const since = parseSince(options.since);
     const saved = planfile ? await readSavedPlan(planfile) : undefined;
     const only = options.vendor ?? saved?.plan.vendors.map((v) => v.vendor);
     const session = await openSession(program.opts().config, { ...options, vendor: only });
     try {
-      process.exitCode = saved ? await applySaved(session, saved, options) : await planAndApply(session, options);
+      process.exitCode = options.due
+        ? await applyDue(session, options, since)
+        : saved
+          ? await applySaved(session, saved, options)
+          : await planAndApply(session, options);
     } finally {
       await session.close();
     }
@@ -46,6 +59,23 @@ export const registerApply: RegisterCommand = (program) => {
 export async function planAndApply(session: Session, options: ApplyOptions): Promise<number> {
   const plan = await planSession(session);
   return showAndApply(session, plan, options);
+}
+
+/**
+ * The scheduled run: plans now, keeps the operations a start or end reached since git last changed made
+ * due, and applies those. Everything else (a hand-made change, a merge not applied) is refused and
+ * listed: it waits for a pull request or the drift issue, and does not fail this run.
+ */
+export async function applyDue(session: Session, options: ApplyOptions, since?: Date): Promise<number> {
+  const from = since ?? (await gitLastChanged(session.org));
+  if (!from) {
+    err(`${colors.red('error:')} --due counts from when git last changed the declared state, and no commit was found; run it in the git checkout, or pass --since`);
+    return 1;
+  }
+  err(colors.dim(`applying what dates made due since ${from.toISOString()}`));
+  const { due, refused } = dueOnly(await planSession(session, { since: from }));
+  for (const r of refused) err(`${colors.yellow('refused')} ${r.vendor} ${r.operation.action} ${r.operation.key}: not due to a date (${r.reason}); it waits for a pull request or the drift issue`);
+  return showAndApply(session, due, options);
 }
 
 /** Re-reads each vendor, keeps the saved operations whose live side is unchanged, and applies those. */

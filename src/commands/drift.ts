@@ -8,6 +8,10 @@ import { renderText } from '../render/text.js';
 import type { RegisterCommand } from './index.js';
 import { err, out } from './output.js';
 import { planExitCode } from './plan.js';
+// Dates (issue 18): what a reached date explains is pending for `apply --due`, not drift.
+import { describeEvent } from '../config/as-of.js';
+import { withoutDated, type PendingDated } from '../reconcile/due.js';
+import { gitLastChanged } from './calendar.js';
 import { addVendorOptions, openSession, planSession, type VendorCommandOptions } from './session.js';
 
 export interface DriftOptions extends VendorCommandOptions {
@@ -28,13 +32,16 @@ export const registerDrift: RegisterCommand = (program) => {
     const github = options.githubIssue ? githubContextFromEnv(process.env) : undefined;
     const session = await openSession(program.opts().config, options);
     try {
-      const plan = await planSession(session);
+      const { undated: plan, pending } = withoutDated(await planSession(session, { since: await gitLastChanged(session.org) }));
       out(renderText(plan));
-      const markdown = renderMarkdown(plan, {
-        maskEmails: session.org.config.github.maskEmails,
-        title: 'roster drift',
-        fullPlanUrl: github?.runUrl,
-      });
+      const pendingNote = pendingDatedLines(pending);
+      if (pendingNote.length) out(['Pending dated changes (not drift; `roster apply --due` applies them):', ...pendingNote.map((l) => `  ${l}`)].join('\n'));
+      const markdown =
+        renderMarkdown(plan, {
+          maskEmails: session.org.config.github.maskEmails,
+          title: 'roster drift',
+          fullPlanUrl: github?.runUrl,
+        }) + (pendingNote.length ? `\n**Pending dated changes** (not drift; the scheduled \`roster apply --due\` applies them): ${pendingNote.length}\n` : '');
       await appendStepSummary(markdown);
       if (github) await reportDrift(github, plan, markdown);
       process.exitCode = planExitCode(plan, true);
@@ -50,4 +57,9 @@ async function reportDrift(github: GitHubContext, plan: Plan, markdown: string):
   const where = result.number !== undefined ? ` #${result.number}${result.url ? ` (${result.url})` : ''}` : '';
   const said = { opened: 'opened', updated: 'updated', closed: 'closed: no drift any more', none: 'none open, none needed' }[result.action];
   err(`drift issue${where}: ${said}`);
+}
+
+/** "enerflo deactivate x@y — leaves after 2026-12-01": one line per pending dated operation. */
+function pendingDatedLines(pending: PendingDated[]): string[] {
+  return pending.map(({ vendor, operation: op }) => `${vendor} ${op.action} ${op.key} — ${(op.cause?.events ?? []).map(describeEvent).join(', ')}`);
 }

@@ -7,6 +7,7 @@ import type { RegisterCommand } from './index.js';
 import { thresholdViolations } from '../reconcile/safety.js';
 import { writeSavedPlan } from '../reconcile/saved-plan.js';
 import { colors, err, out } from './output.js';
+import { gitLastChanged, parseAt, parseSince } from './calendar.js';
 import { addVendorOptions, openSession, planSession, type VendorCommandOptions } from './session.js';
 // GitHub (issue 5): the markdown format and --github-comment.
 import { postPlanComment } from '../github/comments.js';
@@ -19,6 +20,8 @@ export interface PlanOptions extends VendorCommandOptions {
   out?: string;
   force?: boolean;
   githubComment?: boolean;
+  at?: string;
+  since?: string;
 }
 
 /** Renderers by format. Markdown is the GitHub view: masked, and here uncut (the comment is cut to fit). */
@@ -41,13 +44,17 @@ export const registerPlan: RegisterCommand = (program) => {
     .option('--detailed-exitcode', 'exit 0 with no changes, 2 with changes, 1 on errors')
     .option('--out <file>', 'also save the plan, with what each operation expects to find live, for `roster apply FILE`')
     .option('--force', 'do not fail when the plan is over a safety threshold')
-    .option('--github-comment', 'post the plan as the roster comment on the pull request (GitHub Actions)');
+    .option('--github-comment', 'post the plan as the roster comment on the pull request (GitHub Actions)')
+    .option('--at <YYYY-MM-DD>', 'plan as of that day (startDate, endDate and role windows); default: now')
+    .option('--since <time>', 'count dated changes from this time (default: when git last changed users/)');
   addVendorOptions(command).action(async (options: PlanOptions) => {
     // Read before any vendor is asked, so a missing GITHUB_TOKEN fails fast.
     const github = options.githubComment ? githubContextFromEnv(process.env, { pullRequest: true }) : undefined;
+    const asOf = parseAt(options.at);
+    const since = parseSince(options.since);
     const session = await openSession(program.opts().config, options);
     try {
-      const plan = await planSession(session);
+      const plan = await planSession(session, { asOf, since: since ?? (await gitLastChanged(session.org)) });
       const render = planRenderers[options.format];
       if (!render) throw new Error(`the ${options.format} format is not available`);
       out(render(plan, session.org));

@@ -3,6 +3,7 @@ import { formatDiagnostic, InvalidStateError } from '../config/diagnostics.js';
 import { loadOrganisation } from '../config/loader.js';
 import type { Organisation } from '../config/model.js';
 import { buildPlan } from '../reconcile/plan.js';
+import type { DatedPlanning } from '../reconcile/dated.js';
 import type { VendorTarget } from '../reconcile/targets.js';
 import type { Plan } from '../reconcile/types.js';
 import { connectVendors } from '../sandbox/connect.js';
@@ -56,6 +57,7 @@ export async function openSession(configFile: string, options: VendorCommandOpti
   return { org, targets, sandbox, close };
 }
 
-export function planSession(session: Session): Promise<Plan> {
-  return buildPlan(session.org, session.targets);
+/** The plan now, or as of `calendar.asOf`, with causes counted from `calendar.since` (dates). */
+export function planSession(session: Session, calendar?: Partial<DatedPlanning>): Promise<Plan> {
+  return buildPlan(session.org, session.targets, calendar);
 }

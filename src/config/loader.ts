@@ -199,7 +199,7 @@ function collectItems(
       const value = parsed.success ? strings.own(parsed.data) : undefined;
       const partial = !parsed.success && section === 'people' ? strings.own(validFields(raw)) : undefined;
       const own = (value ?? partial) as Record<string, unknown> | undefined;
-      if (section === 'people' && Array.isArray(own?.roles)) own.roles = strings.list(own.roles as string[]);
+      if (section === 'people' && Array.isArray(own?.roles) && own.roles.every((r) => typeof r === 'string')) own.roles = strings.list(own.roles as string[]);
       const key = typeof rawKey !== 'string' ? undefined : own?.[keyField] === rawKey ? (own[keyField] as string) : strings.copy(rawKey);
       // Every field in one literal, set or not: V8 then lays the item out in one object of one shape.
       const item: DeclaredItem<unknown> = { source: sourceFile, section, index, line, col, value, partial, key };

@@ -1,3 +1,4 @@
+import type { DayWindow } from './dates.js';
 import type { DeclaredOffice, DeclaredPerson, DeclaredRole, RootConfig } from './schema.js';
 
 /** Where a declaration sits in git, for error messages and annotations. */
@@ -24,7 +25,10 @@ export interface ResolvedPerson extends Omit<DeclaredPerson, 'roles' | 'office' 
   /** The person's own timezone, or their office's. */
   timezone?: string;
   active: boolean;
+  /** Every role the person is declared with, whatever its window (see roleWindows). */
   roles: ResolvedRole[];
+  /** Role key → the days the person holds it, for roles declared with from/until. */
+  roleWindows?: Record<string, DayWindow>;
   office?: ResolvedOffice;
   /** The manager's key (lower-cased email). */
   manager?: string;

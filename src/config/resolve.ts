@@ -1,4 +1,5 @@
 import { vendorModules } from '../vendors/registry.js';
+import { checkPersonDates, managerLeavesFirst, roleKeyOf, roleWindowOf, type DayWindow } from './dates.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { Organisation, ResolvedOffice, ResolvedPerson, ResolvedRole, SourceRef } from './model.js';
 import { toE164 } from './phone.js';
@@ -190,11 +191,15 @@ function checkAndResolve(
   for (const [key, item] of personItems) {
     const value = (item.value ?? item.partial) as DeclaredPerson | undefined;
     if (!value) continue;
-    const { roles: roleKeys = [], office: officeKey, manager, phone, timezone } = value;
+    const { roles: roleEntries = [], office: officeKey, manager, phone, timezone } = value;
     let broken = !item.value;
 
     let personRoles: ResolvedRole[] = [];
-    roleKeys.forEach((roleKey, i) => {
+    let roleWindows: Record<string, DayWindow> | undefined;
+    roleEntries.forEach((entry, i) => {
+      const roleKey = roleKeyOf(entry);
+      const window = roleWindowOf(entry);
+      if (window) (roleWindows ??= {})[roleKey] = window;
       const role = roles.get(roleKey);
       if (role) {
         if (personRoles.includes(role)) diagnostics.push(at(item, ['roles', i], `role "${roleKey}" is listed twice`));
@@ -228,6 +233,8 @@ function checkAndResolve(
       }
     }
 
+    for (const issue of checkPersonDates(value)) diagnostics.push(at(item, issue.path, issue.message, issue.hint));
+
     if (timezone !== undefined && !isValidTimezone(timezone)) {
       diagnostics.push(at(item, ['timezone'], `unknown timezone "${timezone}"`, timezoneHint(timezone)));
     }
@@ -259,6 +266,7 @@ function checkAndResolve(
     if (timezone ?? office?.timezone) fields.timezone = timezone ?? office?.timezone;
     fields.active = value.active ?? true;
     fields.roles = personRoles;
+    if (roleWindows) fields.roleWindows = roleWindows;
     if (office) fields.office = office;
     if (manager) fields.manager = manager.toLowerCase();
     fields.source = sourceRef(item);
@@ -289,6 +297,8 @@ function checkAndResolve(
     if (person.active && !manager.active) {
       diagnostics.push(at(item, ['manager'], `manager ${manager.email} is offboarded (active: false), but ${person.email} is active`, 'give them a current manager before offboarding the old one'));
     }
+    const leavesFirst = managerLeavesFirst(person, manager);
+    if (leavesFirst) diagnostics.push(at(item, ['manager'], leavesFirst, 'give them a manager who stays, or an endDate no later than their manager\'s'));
   });
   // The walk (by its start's index) that first reached each person. A walk that reaches a person an
   // earlier walk reached stops there, since whatever lies beyond was reported then: each person is

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { vendorModules } from '../vendors/registry.js';
 import { keySchema, secretRefSchema } from './fields.js';
+import { isoDateSchema, roleEntrySchema } from './dates.js';
 import { personOverrideShape } from './overrides.js';
 import type { VendorModule } from '../vendors/types.js';
 
@@ -39,11 +40,16 @@ export const personSchema = z
     phone: z.string().min(1).optional().describe('Any common format; stored as E.164 (+15125550100)'),
     timezone: z.string().min(1).optional().describe("IANA timezone; defaults to the office's"),
     title: z.string().min(1).optional().describe('Job title'),
-    roles: z.array(keySchema).min(1, { error: 'a person needs at least one role' }),
+    roles: z
+      .array(roleEntrySchema)
+      .min(1, { error: 'a person needs at least one role' })
+      .describe('Role keys; a role held for some days only is { role: KEY, from: YYYY-MM-DD, until: YYYY-MM-DD }'),
     office: keySchema.optional(),
     manager: z.email({ error: "the manager's email address" }).optional(),
     externalId: z.string().min(1).optional().describe('Id in your HR system or CRM; sent to vendors that store one'),
     active: z.boolean().default(true).describe('false offboards the person: deactivated wherever they exist'),
+    startDate: isoDateSchema.optional().describe('First day of access (YYYY-MM-DD, in the office timezone); not provisioned before'),
+    endDate: isoDateSchema.optional().describe('Last day of access (YYYY-MM-DD, in the office timezone); offboarded after'),
     vendors: z
       .object(perVendor(vendorPersonSchema))
       .strict()
@@ -111,6 +117,13 @@ export const rootConfigSchema = z
     $schema: z.string().optional(),
     users: z.string().min(1).default('users').describe('Folder of declared state, relative to this file'),
     vendors: z.record(keySchema, vendorInstanceSchema),
+    dates: z
+      .object({
+        upcomingDays: z.number().int().min(0).max(366).default(14).describe('Every plan lists the dated changes coming in this many days'),
+      })
+      .strict()
+      .prefault({})
+      .describe('startDate, endDate and role windows'),
     github: z
       .object({
         maskEmails: z.boolean().default(false).describe('Mask email addresses in anything posted to GitHub'),

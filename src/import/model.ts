@@ -1,3 +1,4 @@
+import type { DeclaredDates } from './dates.js';
 import type { ResolvedOffice, ResolvedRole } from '../config/model.js';
 import type { VendorInstanceConfig } from '../config/schema.js';
 import type { LiveRecord, VendorModule } from '../vendors/types.js';
@@ -79,6 +80,8 @@ export interface ImportedPerson {
   comments: Map<string, string[]>;
   /** Instance names the person was read from. */
   from: string[];
+  /** Dates declared in the file import replaces (vendors have none): kept, never dropped. */
+  dates?: DeclaredDates;
 }
 
 export interface ImportResult {

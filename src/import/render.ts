@@ -90,12 +90,14 @@ function personData(person: ImportedPerson): Record<string, unknown> {
     phone: person.phone,
     timezone: person.timezone,
     title: person.title,
-    roles: person.roles.map((r) => r.key),
+    roles: person.roles.map((r) => (person.dates?.roleWindows?.[r.key] ? { role: r.key, ...person.dates.roleWindows[r.key] } : r.key)),
     office: (person.office as ResolvedOffice | GeneratedOffice | undefined)?.key,
     manager: person.manager,
     externalId: person.externalId,
     // `active: true` is the default; only an offboarded person says so.
     active: person.active ? undefined : false,
+    startDate: person.dates?.startDate,
+    endDate: person.dates?.endDate,
   };
   const vendors: Record<string, unknown> = {};
   for (const kind of Object.keys(person.vendors).sort(byKindOrder)) vendors[kind] = person.vendors[kind];

@@ -14,6 +14,7 @@ import { buildImport } from './build.js';
 import { emptyDeclaredState, type DeclaredState, type ImportResult } from './model.js';
 import { renderImport } from './render.js';
 import { describeReplacement } from './replaced.js';
+import { declaredDatesIn, keepDeclaredDates } from './dates.js';
 import { annotateResiduals, describeOperation, verifyImport, type Verification } from './verify.js';
 
 export const DEFAULT_IMPORT_FILE = 'imported.yaml';
@@ -94,6 +95,8 @@ export async function runImport(configFile: string, options: ImportOptions, io: 
     const listed = await listAll(targets, io, refuse);
     const sources = listed.map(({ target, live }) => ({ name: target.name, module: target.module, config: target.config, live }));
     const result = buildImport(sources, declared);
+    // Dates: a replaced file's dates stay on the people it is re-imported with.
+    if (outFile && (await exists(outFile))) keepDeclaredDates(result, await declaredDatesIn(outFile));
 
     const schemaFile = path.join(configDir, SCHEMA_DIR, USERS_SCHEMA_FILE);
     const schemaPath = outFile ? path.relative(path.dirname(outFile), schemaFile).split(path.sep).join('/') : `${SCHEMA_DIR}/${USERS_SCHEMA_FILE}`;

@@ -3,6 +3,8 @@ import { personForVendor } from '../config/overrides.js';
 import type { DesiredRecord, VendorReader } from '../vendors/types.js';
 import { redactKnownSecrets } from '../http/redact.js';
 import { planVendor } from './plan-vendor.js';
+import { organisationHasDates } from '../config/as-of.js';
+import { planVendorDated, withCalendar, type DatedPlanning } from './dated.js';
 import type { VendorTarget } from './targets.js';
 import type { Plan, PlanSummary, VendorPlan } from './types.js';
 
@@ -20,12 +22,17 @@ export function desiredRecords(org: Organisation, target: Pick<VendorTarget, 'mo
  * Plans every target. Planning sees each adapter only as a VendorReader: it can list, never write.
  * Vendors plan in parallel; one that is down or misconfigured fails on its own with a clear message.
  */
-export async function buildPlan(org: Organisation, targets: VendorTarget[]): Promise<Plan> {
-  const vendors = await Promise.all(targets.map((target) => planTarget(org, target)));
-  return { version: 1, vendors, summary: summarise(vendors) };
+export async function buildPlan(org: Organisation, targets: VendorTarget[], calendar: Partial<DatedPlanning> = {}): Promise<Plan> {
+  // Dates: the plan as of a day (now by default); an organisation without any plans as it always did.
+  const dated = organisationHasDates(org)
+    ? { asOf: calendar.asOf ?? { instant: new Date() }, since: calendar.since, upcomingDays: calendar.upcomingDays ?? org.config.dates?.upcomingDays ?? 14 }
+    : undefined;
+  const vendors = await Promise.all(targets.map((target) => planTarget(org, target, dated)));
+  const plan: Plan = { version: 1, vendors, summary: summarise(vendors) };
+  return dated ? withCalendar(plan, org, targets, dated) : plan;
 }
 
-async function planTarget(org: Organisation, target: VendorTarget): Promise<VendorPlan> {
+async function planTarget(org: Organisation, target: VendorTarget, dated?: DatedPlanning): Promise<VendorPlan> {
   const failed = (message: string): VendorPlan => ({
     vendor: target.name,
     kind: target.config.kind,
@@ -47,16 +54,17 @@ async function planTarget(org: Organisation, target: VendorTarget): Promise<Vend
   } catch (error) {
     return failed(`could not list users: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return planVendor({
+  const input = {
     vendor: target.name,
     kind: target.config.kind,
     policy: target.config.policy,
     capabilities: target.adapter.capabilities,
     fields: target.adapter.fields,
     recreateOnEmailChange: target.config.emailChange === 'recreate',
-    desired: desiredRecords(org, target),
     live,
-  });
+  };
+  if (dated) return planVendorDated(org, target, input, dated);
+  return planVendor({ ...input, desired: desiredRecords(org, target) });
 }
 
 export function summarise(vendors: VendorPlan[]): PlanSummary {

@@ -1,3 +1,4 @@
+import type { DatedEvent } from '../config/as-of.js';
 import type { DesiredRecord, FieldSpec, FieldValue, LiveRecord } from '../vendors/types.js';
 
 export type Action = 'create' | 'update' | 'deactivate' | 'reactivate' | 'delete';
@@ -19,8 +20,32 @@ export interface Operation {
   dependsOn: string[];
   /** Why this operation exists, when that is not obvious (prune, email change re-create). */
   reason?: string;
+  /**
+   * Set when a date made this operation: a start, an end or a role window reached between the plan's
+   * `since` and its `asOf`. `roster apply --due` applies these and nothing else.
+   */
+  cause?: DateCause;
+  /** The person's days of access, when they have dates. */
+  window?: PersonWindow;
   desired?: DesiredRecord;
   live?: LiveRecord;
+}
+
+export interface DateCause {
+  kind: 'date';
+  events: DatedEvent[];
+}
+
+export interface PersonWindow {
+  startDate?: string;
+  endDate?: string;
+  /** Where the days are read: the person's office timezone. */
+  timezone: string;
+}
+
+/** A dated change in the coming days: what it does, and the vendors where it changes something. */
+export interface UpcomingChange extends DatedEvent {
+  vendors: string[];
 }
 
 /** A live user roster will not touch, and why. */
@@ -81,6 +106,12 @@ export interface Plan {
   version: 1;
   vendors: VendorPlan[];
   summary: PlanSummary;
+  /** Set when the declared state has dates: the day or instant the plan was evaluated as of. */
+  asOf?: string;
+  /** The instant dated causes are counted from (when git last changed the declared state). */
+  since?: string;
+  /** Dated changes coming in the next days (`dates.upcomingDays`), per person and vendor. */
+  upcoming?: UpcomingChange[];
 }
 
 export function hasChanges(plan: Plan): boolean {

@@ -18,12 +18,15 @@ export function planToJson(plan: Plan, extra: Record<string, unknown> = {}): obj
         changes: op.changes.map((c) => ({ field: c.field, before: c.before ?? null, after: c.after ?? null })),
         ...(op.dependsOn.length > 0 ? { dependsOn: op.dependsOn } : {}),
         ...(op.reason ? { reason: op.reason } : {}),
+        ...(op.cause ? { cause: op.cause } : {}),
+        ...(op.window ? { window: op.window } : {}),
       })),
       unmanaged: v.unmanaged,
       errors: v.errors,
       unchanged: v.unchanged,
     })),
     summary: plan.summary,
+    ...(plan.asOf ? { asOf: plan.asOf, ...(plan.since ? { since: plan.since } : {}), upcoming: plan.upcoming ?? [] } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import { operationDateNote, upcomingLines } from './dates.js';
 import { planChecksum, vendorChecksums } from '../reconcile/checksum.js';
 import { stripVTControlCharacters } from 'node:util';
 import type { Action, Change, Operation, Plan, VendorPlan } from '../reconcile/types.js';
@@ -58,7 +59,8 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions): string {
   });
 
   const note = omitted.length ? omissionNote(omitted, maxLength, options.fullPlanUrl) : '';
-  const body = `${head}${note}\n${sections.join('')}${foot}`;
+  const upcoming = upcomingLines(masked).map((l) => `- ${escapeText(l)}\n`).join('');
+  const body = `${head}${note}\n${sections.join('')}${upcoming ? `\n**Coming up (dated changes)**\n\n${upcoming}` : ''}${foot}`;
   // The budget above makes this unreachable; it stays so that no input can break GitHub's limit.
   return body.length <= maxLength ? body : `${body.slice(0, maxLength - foot.length - 40)}\n\n_(cut at the comment limit)_\n${foot}`;
 }
@@ -203,11 +205,12 @@ function renderOperation(op: Operation): string {
   const id = op.vendorId !== undefined ? ` (id ${escapeText(op.vendorId)})` : '';
   const heading = `#### ${SYMBOL[op.action]} ${op.action} \`${escapeCode(op.key)}\`${id}\n`;
   const reason = op.reason ? `\n_${escapeText(op.reason)}_\n` : '';
+  const dated = operationDateNote(op) ? `\n_${escapeText(operationDateNote(op)!)}_\n` : '';
   const waits = op.dependsOn.length ? `\n_after: ${op.dependsOn.map((k) => `\`${escapeCode(k)}\``).join(', ')}_\n` : '';
   const table = op.changes.length
     ? `\n| field | before | after |\n| --- | --- | --- |\n${op.changes.map(renderChange).join('')}`
     : '';
-  return `${heading}${reason}${waits}${table}\n`;
+  return `${heading}${reason}${dated}${waits}${table}\n`;
 }
 
 function renderChange(change: Change): string {

@@ -120,7 +120,9 @@ export function sanitizeText(text: string, options: MaskOptions): string {
  * this and nothing else.
  */
 export function maskPlan(plan: Plan, options: MaskOptions): Plan {
-  return { ...plan, vendors: plan.vendors.map((v) => maskVendorPlan(v, options)) };
+  const email = (s: string) => (options.maskEmails ? maskEmail(s) : s);
+  const upcoming = plan.upcoming?.map((u) => ({ ...u, key: email(u.key) }));
+  return { ...plan, vendors: plan.vendors.map((v) => maskVendorPlan(v, options)), ...(upcoming ? { upcoming } : {}) };
 }
 
 function maskVendorPlan(vendor: VendorPlan, options: MaskOptions): VendorPlan {
@@ -140,6 +142,8 @@ function maskVendorPlan(vendor: VendorPlan, options: MaskOptions): VendorPlan {
     changes: op.changes.map(change),
     dependsOn: op.dependsOn.map(email),
     ...(op.reason !== undefined ? { reason: text(op.reason) } : {}),
+    ...(op.cause ? { cause: { kind: 'date' as const, events: op.cause.events.map((e) => ({ ...e, key: email(e.key) })) } } : {}),
+    ...(op.window ? { window: op.window } : {}),
   });
   const unmanaged = (u: UnmanagedUser): UnmanagedUser => ({ vendorId: u.vendorId, email: email(u.email), reason: text(u.reason) });
   const error = (e: PlanError): PlanError => ({

@@ -1,6 +1,7 @@
 import pc from 'picocolors';
 import type { FieldValue } from '../vendors/types.js';
 import type { Action, Operation, Plan, PlanSummary } from '../reconcile/types.js';
+import { operationDateNote, upcomingLines } from './dates.js';
 
 const symbols: Record<Action, string> = {
   create: pc.green('+'),
@@ -28,6 +29,9 @@ export function renderText(plan: Plan): string {
     lines.push('');
   }
   lines.push(summaryLine(plan.summary));
+  // Dates: when the plan was evaluated, and what the calendar changes next.
+  if (plan.asOf) lines.push(pc.dim(`As of ${plan.asOf}.`));
+  if (plan.upcoming?.length) lines.push('', pc.bold('Coming up (dated changes):'), ...upcomingLines(plan).map((l) => `  ${l}`));
   return `${lines.join('\n')}\n`;
 }
 
@@ -35,6 +39,8 @@ function renderOperation(op: Operation): string[] {
   const id = op.vendorId ? pc.dim(` (id ${op.vendorId})`) : '';
   const reason = op.reason ? pc.dim(` — ${op.reason}`) : '';
   const lines = [`  ${symbols[op.action]} ${op.action} ${op.key}${id}${reason}`];
+  const dated = operationDateNote(op);
+  if (dated) lines.push(pc.dim(`      ${dated}`));
   const width = Math.max(0, ...op.changes.map((c) => c.field.length));
   for (const change of op.changes) {
     const name = change.field.padEnd(width);

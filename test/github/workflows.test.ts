@@ -160,8 +160,8 @@ function vendorSteps(workflow: Obj): Obj[] {
 }
 
 describe('GitHub workflows', () => {
-  it('exist: plan, apply and drift', () => {
-    expect(workflowFiles.sort()).toEqual(['apply.yml', 'drift.yml', 'plan.yml']);
+  it('exist: plan, apply, drift and the dated apply', () => {
+    expect(workflowFiles.sort()).toEqual(['apply.yml', 'drift.yml', 'plan.yml', 'roster-due.yml']);
   });
 
   for (const file of workflowFiles) {
@@ -195,6 +195,7 @@ describe('GitHub workflows', () => {
     expect(permissions('plan.yml')).toEqual({ contents: 'read', 'pull-requests': 'write' });
     expect(permissions('apply.yml')).toEqual({ contents: 'read', 'pull-requests': 'read' });
     expect(permissions('drift.yml')).toEqual({ contents: 'read', issues: 'write' });
+    expect(permissions('roster-due.yml')).toEqual({ contents: 'read' });
   });
 
   it('apply one at a time, with the reviewed checksum, and keep the report', () => {
@@ -208,6 +209,14 @@ describe('GitHub workflows', () => {
     expect(plan).toContain('github validate');
     expect(plan).toContain('actions/upload-artifact@');
     expect(readFileSync(join(workflowsDir, 'drift.yml'), 'utf8')).toContain('drift --github-issue');
+    // Dates: each morning, one run at a time, the whole history (it counts from git's last change), the masked report kept.
+    const due = load(readFileSync(join(workflowsDir, 'roster-due.yml'), 'utf8'), 'roster-due.yml');
+    expect(due.concurrency).toEqual({ group: 'roster-due', 'cancel-in-progress': false });
+    const dueText = readFileSync(join(workflowsDir, 'roster-due.yml'), 'utf8');
+    expect(dueText).toContain('apply --due --yes --report apply-report.json');
+    expect(dueText).toContain('fetch-depth: 0');
+    expect(dueText).toContain('github mask apply-report.json');
+    expect(dueText).toContain('path: apply-report.json');
   });
 
   it('the lint catches what it is there for', () => {

@@ -1,0 +1,125 @@
+import { datesTimezone, eventsBetween, organisationAsOf, personOnDay, upcomingEvents, type DatedEvent } from '../config/as-of.js';
+import { addDays, dayAsOf, describeAsOf, type AsOf } from '../config/dates.js';
+import type { Organisation, ResolvedPerson } from '../config/model.js';
+import { personForVendor } from '../config/overrides.js';
+import type { DesiredRecord } from '../vendors/types.js';
+import { planVendor, type VendorPlanInput } from './plan-vendor.js';
+import type { VendorTarget } from './targets.js';
+import type { Operation, Plan, UpcomingChange, VendorPlan } from './types.js';
+
+/**
+ * Planning with the calendar, kept beside the pure planner: the desired records as of a day, the
+ * operations a date made (planned again as of `since` against the same live users, an operation that
+ * plan lacks exists because of a date reached in between), and the dated changes coming next.
+ */
+export interface DatedPlanning {
+  /** Plan as of this day or instant (`roster plan --at`); now by default. */
+  asOf: AsOf;
+  /** When git last changed the declared state: operations a date made since then get a `cause`. */
+  since?: Date;
+  /** How many days ahead the upcoming list looks (`dates.upcomingDays`). */
+  upcomingDays: number;
+}
+
+type Target = Pick<VendorTarget, 'name' | 'module' | 'config'>;
+
+function desiredOf(person: ResolvedPerson, org: Organisation, target: Target): DesiredRecord | undefined {
+  return target.module.desired(personForVendor(person, target.module.kind), org, target.config);
+}
+
+/**
+ * The desired records as of `asOf`. A person whose roles, as of that day, no longer map onto this vendor
+ * (a role window ended) but did with all their roles is offboarded there, as `active: false` would be,
+ * rather than left as an unmanaged user.
+ */
+export function desiredRecordsAsOf(org: Organisation, target: Target, asOf: AsOf): DesiredRecord[] {
+  const then = organisationAsOf(org, asOf);
+  const records: DesiredRecord[] = [];
+  then.people.forEach((person, i) => {
+    const record = desiredOf(person, then, target);
+    if (record) return void records.push(record);
+    const declared = org.people[i];
+    if (declared === person) return;
+    const always = desiredOf(declared, org, target);
+    if (always) records.push({ ...always, active: false });
+  });
+  return records;
+}
+
+const changesText = (op: Operation) =>
+  JSON.stringify([...op.changes].sort((a, b) => (a.field < b.field ? -1 : 1)).map((c) => [c.field, c.after ?? null]));
+
+/**
+ * Marks each operation of `now` that planning as of `since` would not make, when a date of that person
+ * took effect in between: its `cause`. An update that also carries changes the earlier plan makes too
+ * (a hand-made change beside a role that ended) is left unmarked: part of it is nobody's date.
+ */
+export function markDatedCauses(now: VendorPlan, then: VendorPlan, eventsOf: (key: string) => DatedEvent[]): void {
+  const earlier = new Map<string, Operation>();
+  for (const op of then.operations) earlier.set(`${op.action} ${op.key}`, op);
+  for (const op of now.operations) {
+    const before = earlier.get(`${op.action} ${op.key}`);
+    if (before) {
+      if (changesText(before) === changesText(op)) continue;
+      const old = new Set(before.changes.map((c) => JSON.stringify([c.field, c.after ?? null])));
+      if (op.changes.some((c) => old.has(JSON.stringify([c.field, c.after ?? null])))) continue;
+    }
+    const events = eventsOf(op.key);
+    if (events.length > 0) op.cause = { kind: 'date', events };
+  }
+}
+
+/** Plans one vendor as of `dated.asOf`, marks what dates caused since `dated.since`, and each person's window. */
+export function planVendorDated(org: Organisation, target: Target, input: Omit<VendorPlanInput, 'desired'>, dated: DatedPlanning): VendorPlan {
+  const plan = planVendor({ ...input, desired: desiredRecordsAsOf(org, target, dated.asOf) });
+  if (dated.since) {
+    const since: AsOf = { instant: dated.since };
+    const then = planVendor({ ...input, desired: desiredRecordsAsOf(org, target, since) });
+    markDatedCauses(plan, then, (key) => {
+      const person = org.peopleByKey.get(key);
+      return person ? eventsBetween(person, since, dated.asOf) : [];
+    });
+  }
+  for (const op of plan.operations) {
+    const person = org.peopleByKey.get(op.key);
+    if (person && person.active && op.reason === 'offboarded in git') op.reason = offboardedBecause(person, dated.asOf, target.name);
+    if (person && (person.startDate || person.endDate)) {
+      op.window = { ...(person.startDate ? { startDate: person.startDate } : {}), ...(person.endDate ? { endDate: person.endDate } : {}), timezone: datesTimezone(person) };
+    }
+  }
+  return plan;
+}
+
+/** Why a person who is active in git is offboarded as of a day: their dates, or their roles' windows. */
+function offboardedBecause(person: ResolvedPerson, asOf: AsOf, vendor: string): string {
+  const day = dayAsOf(asOf, datesTimezone(person));
+  if (person.startDate && day < person.startDate) return `before their startDate ${person.startDate}`;
+  if (person.endDate && day > person.endDate) return `after their endDate ${person.endDate}`;
+  return `none of their roles maps onto ${vendor} on ${day}`;
+}
+
+const recordText = (record: DesiredRecord | undefined) => (record ? JSON.stringify([record.active, record.fields]) : '');
+
+/** The dated changes in the `upcomingDays` after `asOf`, each with the vendors where it changes something. */
+export function upcomingChanges(org: Organisation, targets: Target[], dated: DatedPlanning): UpcomingChange[] {
+  const changes: UpcomingChange[] = [];
+  for (const person of org.people) {
+    for (const event of upcomingEvents(person, dated.asOf, dated.upcomingDays)) {
+      const before = personOnDay(person, addDays(event.effective, -1));
+      const after = personOnDay(person, event.effective);
+      const vendors = targets.filter((t) => recordText(desiredOf(before, org, t)) !== recordText(desiredOf(after, org, t))).map((t) => t.name);
+      changes.push({ ...event, vendors });
+    }
+  }
+  return changes.sort((a, b) => (a.effective < b.effective ? -1 : a.effective > b.effective ? 1 : a.key < b.key ? -1 : 1));
+}
+
+/** The plan's own record of when it was evaluated, and what is coming. */
+export function withCalendar(plan: Plan, org: Organisation, targets: Target[], dated: DatedPlanning): Plan {
+  return {
+    ...plan,
+    asOf: describeAsOf(dated.asOf),
+    ...(dated.since ? { since: dated.since.toISOString() } : {}),
+    upcoming: upcomingChanges(org, targets, dated),
+  };
+}
