@@ -16,6 +16,7 @@ import { generateOrg } from './generate.js';
 import { expectedCounts } from './people.js';
 import { checkTargets, markdownTable, rateShare, round2, type BenchResults, type BenchRun, type RunDetail } from './report.js';
 import { benchVendors, type BenchVendor } from './vendors.js';
+import { vendorModule } from '../vendors/registry.js';
 
 export interface BenchOptions {
   sizes: number[];
@@ -134,10 +135,11 @@ async function runOne(
   options: BenchOptions,
 ): Promise<RunDetail> {
   const notes: string[] = [];
-  const floorPages = Math.max(1, Math.ceil(vendor.liveUsers(fixture) / vendor.pageSize));
+  // Read by key, the floor is one GET per declared person (every generated person is in every vendor).
+  const floorPages = vendor.readByKey ? people : Math.max(1, Math.ceil(vendor.liveUsers(fixture) / vendor.pageSize));
   const planned = await withSandbox(vendor, fixture, UNPACED, (sandbox) =>
     child.ask<PlannedMessage>(
-      { type: 'plan', vendor: vendor.kind, env: sandbox.env, override: sandbox.overrides[vendor.kind], listPath: vendor.listPath, budget: UNPACED },
+      { type: 'plan', vendor: vendor.kind, env: sandbox.env, override: sandbox.overrides[vendor.kind], listPath: vendor.listPath, readByKey: vendor.readByKey, budget: UNPACED },
       'planned',
     ),
   );
@@ -158,7 +160,9 @@ async function runOne(
   });
   if (applied.failed > 0) notes.push(`apply: ${applied.failed} of ${applied.operations} operations failed, e.g. ${applied.failures[0]}`);
   const unexpected = new Map<number, number>();
-  for (const e of log) if (e.status >= 400 && e.status !== 429) unexpected.set(e.status, (unexpected.get(e.status) ?? 0) + 1);
+  // Read by key, a 404 on the per-person GET is how a person not created yet answers.
+  const expected404 = (e: { status: number; path: string }) => vendor.readByKey === true && e.status === 404 && e.path === vendor.listPath;
+  for (const e of log) if (e.status >= 400 && e.status !== 429 && !expected404(e)) unexpected.set(e.status, (unexpected.get(e.status) ?? 0) + 1);
   if (unexpected.size > 0) notes.push(`the emulator answered ${[...unexpected].map(([status, n]) => `${n} × ${status}`).join(', ')} during the apply`);
 
   const run: BenchRun = {
@@ -179,10 +183,22 @@ async function runOne(
     },
   };
   if (planned.pages !== floorPages) notes.push(`plan read ${planned.pages} distinct pages; ${floorPages} hold every user`);
+  if (vendor.readByKey) notes.push(byKeyNote(vendor.kind, floorPages));
   if ((run.plan.requests > run.plan.floorRequests || run.apply.requests > run.apply.floorRequests) && vendor.overFloorReason) {
     notes.push(vendor.overFloorReason);
   }
   return { run, loadMs: loaded.loadMs, rssAfterLoadMB: loaded.rssAfterLoadMB, applyPeakRssMB: applied.peakRssMB, warmPlanMs: Math.round(planned.warmPlanMs), changes, budget, notes };
+}
+
+/**
+ * The by-key floor at the allowed rate: one GET per declared person, paced under the vendor's budget. The
+ * benchmark's emulators run unpaced, so this is what a plan against the real vendor cannot beat.
+ */
+function byKeyNote(kind: string, gets: number): string {
+  const { limit, windowMs } = vendorModule(kind).rateLimit;
+  const minutes = (gets / limit) * (windowMs / 60_000);
+  const time = minutes < 1 ? `${Math.ceil(minutes * 60)} s` : minutes < 120 ? `${Math.ceil(minutes)} min` : `${(minutes / 60).toFixed(1)} h`;
+  return `${vendorModule(kind).title}: read by key (no list endpoint), one GET per declared person: ${gets.toLocaleString('en-US')} GETs, at least ${time} at the allowed ${limit} per ${windowMs / 1000} s against the real vendor`;
 }
 
 // --------------------------------------------------------------------------------------------- CLI

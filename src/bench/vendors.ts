@@ -8,8 +8,13 @@ import type { BenchOffice, BenchPerson } from './people.js';
  */
 export interface BenchVendor {
   kind: string;
-  /** The path list pages are read from: the floor loop reads the GETs on it. */
+  /** The path list pages are read from (or, read by key, the per-person GET): the floor loop reads the GETs on it. */
   listPath: string;
+  /**
+   * Read by key (SimplePin publishes no user list): the floor is one GET per declared person, not list
+   * pages, and a real plan is bounded by the vendor's rate limit times that count.
+   */
+  readByKey?: boolean;
   /** Users per list page with the default config (the floor is live users / pageSize, rounded up). */
   pageSize: number;
   /** Live users the key can see in a fixture: what the plan must page through. */
@@ -203,17 +208,22 @@ const highlevel: BenchVendor = {
   },
 };
 
-// ------------------------------------------------------------------------------------------ partner
+// ---------------------------------------------------------------------------------------- SimplePin
 
 const partnerRole = (p: BenchPerson, drift?: string) => (p.role === 'manager' ? 'MANAGER' : drift === 'roles' ? 'ACCOUNTING' : 'CUSTOMER_CARE');
 
 const partner: BenchVendor = {
   kind: 'partner',
-  listPath: '/v2/user/list',
-  pageSize: 100,
-  // The company's users and its account owner.
+  // No list endpoint (shared/vendors/README.md, SimplePin): plan reads each declared person by user_code.
+  listPath: '/v2/user/get',
+  readByKey: true,
+  pageSize: 1,
+  // The company's users and its account owner (which plan cannot see).
   liveUsers: (fixture) => usersOf(fixture) + 1,
-  config: { kind: 'partner', companyId: '1001', credentials: { token: { env: envName('partner', 'token') } } },
+  config: {
+    kind: 'partner',
+    credentials: { authorizationKey: { env: envName('partner', 'authorizationKey') }, token: { env: envName('partner', 'token') } },
+  },
   roles: { manager: { role: 'MANAGER' }, rep: { role: 'CUSTOMER_CARE' } },
   office: () => ({}),
   fixture(people) {
@@ -222,8 +232,9 @@ const partner: BenchVendor = {
       if (p.live === 'new') continue;
       const drift = p.live === 'update' ? p.drift : undefined;
       users.push({
-        id: liveId(p),
         company_id: 1001,
+        // roster creates people with their externalId as user_code.
+        user_code: p.externalId,
         email: p.email,
         first_name: p.firstName,
         last_name: drift === 'name' ? `${p.lastName}-Old` : p.lastName,
@@ -231,18 +242,16 @@ const partner: BenchVendor = {
         role: partnerRole(p, drift),
         state: 'ACTIVE',
         time_zone_id: p.office.timezone,
-        user_code: p.externalId,
       });
     }
     return {
-      partners: [{ id: 'bench-partner', name: 'Bench Partner', tokens: ['sandbox-partner-token'] }],
       companies: [
         {
           id: 1001,
           name: 'Bench Solar LLC',
-          partner_id: 'bench-partner',
-          // The account owner: listed, never managed (protected).
-          owner: { id: 5001, email: 'owner@bench.example', first_name: 'Bench', last_name: 'Owner', state: 'ACTIVE' },
+          keys: { authorization: 'sandbox-simplepin-authorization-key', token: 'sandbox-simplepin-token' },
+          // The account owner: never read (git does not describe it), never managed.
+          owner: { user_code: 'OWNER-1001', email: 'owner@bench.example', first_name: 'Bench', last_name: 'Owner', state: 'ACTIVE' },
         },
       ],
       users,

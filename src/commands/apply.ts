@@ -6,7 +6,9 @@ import { thresholdViolations } from '../reconcile/safety.js';
 import { planOf, readSavedPlan, verifyAgainstLive, type SavedPlan } from '../reconcile/saved-plan.js';
 import { hasChanges, type Plan, type VendorPlan } from '../reconcile/types.js';
 import { renderText } from '../render/text.js';
-import type { VendorAdapter } from '../vendors/types.js';
+import { readerOf, type VendorAdapter } from '../vendors/types.js';
+import { desiredRecords } from '../reconcile/plan.js';
+import { readLive } from '../reconcile/read.js';
 import type { RegisterCommand } from './index.js';
 import { colors, err, out } from './output.js';
 import { addVendorOptions, openSession, planSession, type Session, type VendorCommandOptions } from './session.js';
@@ -89,7 +91,9 @@ async function applySaved(session: Session, saved: SavedPlan, options: ApplyOpti
       refused.push(...vendorPlan.operations.map((op) => ({ vendor: vendorPlan.vendor, action: op.action, key: op.key, ok: false, error: 'vendor not available' })));
       continue;
     }
-    const result = verifyAgainstLive(vendorPlan, await target.adapter.list());
+    // Read as plan reads: a vendor read by key (SimplePin) is read person by person, not listed.
+    const { live } = await readLive(readerOf(target.adapter), desiredRecords(session.org, target), target.config.concurrency ?? 4);
+    const result = verifyAgainstLive(vendorPlan, live);
     verified.push(result.plan);
     refused.push(...result.refused);
   }

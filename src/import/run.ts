@@ -202,6 +202,13 @@ async function listAll(
     targets.map(async (target) => {
       if (!target.adapter) return { target, error: target.setupError ?? 'not configured' };
       if (!target.module.importer) return { target, error: `${target.module.title} has no import support yet` };
+      // A vendor read by key (SimplePin publishes no user list) can only be read for people git already declares.
+      if (target.adapter.keyReader) {
+        return {
+          target,
+          error: `${target.module.title} cannot list its users, so import cannot read them: set listPath on vendor "${target.name}" if your tenant has a user list endpoint, or leave it out with --vendor`,
+        };
+      }
       try {
         return { target, live: await target.adapter.list() };
       } catch (error) {

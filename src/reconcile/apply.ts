@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import { VendorHttpError } from '../http/client.js';
 import { redactKnownSecrets } from '../http/redact.js';
 import { diffFields, topField } from './diff.js';
-import type { ApplyContext, VendorAdapter } from '../vendors/types.js';
+import { readKeyOf, type ApplyContext, type VendorAdapter } from '../vendors/types.js';
 import type { Action, Operation, Plan, VendorPlan } from './types.js';
 
 export interface OperationResult {
@@ -140,7 +140,8 @@ async function createOnce(op: Operation, adapter: VendorAdapter, ctx: ApplyConte
       return (await adapter.create(desired, ctx)).vendorId;
     } catch (error) {
       if (!(error instanceof VendorHttpError) || !error.ambiguous || attempt >= maxAttempts) throw error;
-      const existing = await adapter.findByEmail(desired.email);
+      // A vendor read by key is looked up by the key the create sent (SimplePin's user_code), not by listing.
+      const existing = adapter.keyReader ? await adapter.keyReader.read(readKeyOf(desired)) : await adapter.findByEmail(desired.email);
       if (existing) {
         // The create went through before the failure; finish it if it landed incomplete.
         const changed = [...new Set(diffFields(desired, existing).map((c) => topField(c.field)))];

@@ -70,11 +70,19 @@ export function markDatedCauses(now: VendorPlan, then: VendorPlan, eventsOf: (ke
 }
 
 /** Plans one vendor as of `dated.asOf`, marks what dates caused since `dated.since`, and each person's window. */
-export function planVendorDated(org: Organisation, target: Target, input: Omit<VendorPlanInput, 'desired'>, dated: DatedPlanning): VendorPlan {
-  const plan = planVendor({ ...input, desired: desiredRecordsAsOf(org, target, dated.asOf) });
+export function planVendorDated(
+  org: Organisation,
+  target: Target,
+  input: Omit<VendorPlanInput, 'desired'>,
+  dated: DatedPlanning,
+  /** Leaves out people whose live user could not be read (a vendor read by key). */
+  keep: (key: string) => boolean = () => true,
+): VendorPlan {
+  const desiredAsOf = (asOf: AsOf) => desiredRecordsAsOf(org, target, asOf).filter((record) => keep(record.key));
+  const plan = planVendor({ ...input, desired: desiredAsOf(dated.asOf) });
   if (dated.since) {
     const since: AsOf = { instant: dated.since };
-    const then = planVendor({ ...input, desired: desiredRecordsAsOf(org, target, since) });
+    const then = planVendor({ ...input, desired: desiredAsOf(since) });
     markDatedCauses(plan, then, (key) => {
       const person = org.peopleByKey.get(key);
       return person ? eventsBetween(person, since, dated.asOf) : [];

@@ -1,10 +1,11 @@
 import type { Organisation } from '../config/model.js';
 import { personForVendor } from '../config/overrides.js';
-import type { DesiredRecord, VendorReader } from '../vendors/types.js';
+import { readerOf, type DesiredRecord } from '../vendors/types.js';
 import { redactKnownSecrets } from '../http/redact.js';
 import { planVendor } from './plan-vendor.js';
 import { organisationHasDates } from '../config/as-of.js';
 import { planVendorDated, withCalendar, type DatedPlanning } from './dated.js';
+import { readLive } from './read.js';
 import type { VendorTarget } from './targets.js';
 import type { Plan, PlanSummary, VendorPlan } from './types.js';
 
@@ -19,7 +20,7 @@ export function desiredRecords(org: Organisation, target: Pick<VendorTarget, 'mo
 }
 
 /**
- * Plans every target. Planning sees each adapter only as a VendorReader: it can list, never write.
+ * Plans every target. Planning sees each adapter only as a VendorReader: it can list (or read by key), never write.
  * Vendors plan in parallel; one that is down or misconfigured fails on its own with a clear message.
  */
 export async function buildPlan(org: Organisation, targets: VendorTarget[], calendar: Partial<DatedPlanning> = {}): Promise<Plan> {
@@ -47,24 +48,27 @@ async function planTarget(org: Organisation, target: VendorTarget, dated?: Dated
     ids: {},
   });
   if (!target.adapter) return failed(target.setupError ?? 'not configured');
-  const reader: VendorReader = { list: () => target.adapter!.list() };
-  let live;
+  const reader = readerOf(target.adapter);
+  let read;
   try {
-    live = await reader.list();
+    read = await readLive(reader, desiredRecords(org, target), target.config.concurrency ?? 4);
   } catch (error) {
-    return failed(`could not list users: ${error instanceof Error ? error.message : String(error)}`);
+    const message = `could not ${reader.mode === 'byKey' ? 'read' : 'list'} users: ${error instanceof Error ? error.message : String(error)}`;
+    return { ...failed(message), readMode: reader.mode };
   }
   const input = {
     vendor: target.name,
     kind: target.config.kind,
-    policy: target.config.policy,
+    // Read by key, every live user seen is a declared person's: there is nothing git does not describe to prune.
+    policy: read.mode === 'byKey' ? { ...target.config.policy, prune: false } : target.config.policy,
     capabilities: target.adapter.capabilities,
     fields: target.adapter.fields,
     recreateOnEmailChange: target.config.emailChange === 'recreate',
-    live,
+    live: read.live,
   };
-  if (dated) return planVendorDated(org, target, input, dated);
-  return planVendor({ ...input, desired: desiredRecords(org, target) });
+  const readable = new Set(read.desired.map((record) => record.key));
+  const plan = dated ? planVendorDated(org, target, input, dated, (key) => readable.has(key)) : planVendor({ ...input, desired: read.desired });
+  return read.mode === 'byKey' ? { ...plan, readMode: 'byKey', errors: [...read.errors, ...plan.errors] } : plan;
 }
 
 export function summarise(vendors: VendorPlan[]): PlanSummary {

@@ -62,14 +62,53 @@ export interface ApplyContext {
   vendorIdFor(key: string): string | undefined;
 }
 
-/** The read-only side: all `plan` ever gets. */
-export interface VendorReader {
+/** A vendor that can list every user: plan sees all of them, unmanaged ones included. */
+export interface ListReader {
+  readonly mode: 'list';
   list(): Promise<LiveRecord[]>;
 }
 
-export interface VendorAdapter extends VendorReader {
+/** One declared person as a by-key reader looks them up (from their DesiredRecord). */
+export interface ReadKey {
+  /** The person's key (lower-cased email). */
+  key: string;
+  email: string;
+  /** The vendor key roster gives this person at create (SimplePin's user_code): DesiredRecord.externalId. */
+  code?: string;
+  /** A vendor key pinned in git: the person exists under it (DesiredRecord.pinnedId). */
+  pinned?: string;
+}
+
+/**
+ * A vendor that publishes no list endpoint (SimplePin): plan reads the declared people one by one, so
+ * users git does not describe cannot be seen. `read` answers one key: the live user, or undefined when the
+ * vendor says there is none (404).
+ */
+export interface KeyReader {
+  readonly mode: 'byKey';
+  read(key: ReadKey): Promise<LiveRecord | undefined>;
+}
+
+/** The read-only side: all `plan` ever gets, and what it switches on. */
+export type VendorReader = ListReader | KeyReader;
+
+/** The key a by-key reader looks a desired person up by. */
+export function readKeyOf(desired: DesiredRecord): ReadKey {
+  return { key: desired.key, email: desired.email, code: desired.externalId, pinned: desired.pinnedId };
+}
+
+/** How plan reads an adapter: by key when the adapter says so, else by listing. */
+export function readerOf(adapter: VendorAdapter): VendorReader {
+  return adapter.keyReader ?? { mode: 'list', list: () => adapter.list() };
+}
+
+export interface VendorAdapter {
   readonly capabilities: Capabilities;
   readonly fields: FieldSpec[];
+  /** Every live user. A vendor read by key may refuse (no list endpoint configured) with a clear error. */
+  list(): Promise<LiveRecord[]>;
+  /** Set by a vendor that plan must read person by person instead of listing (see KeyReader). */
+  readonly keyReader?: KeyReader;
   /** Looks a person up by email; used after an ambiguous create failure, so nobody is created twice. */
   findByEmail(email: string): Promise<LiveRecord | undefined>;
   create(desired: DesiredRecord, ctx: ApplyContext): Promise<{ vendorId: string }>;

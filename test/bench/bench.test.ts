@@ -62,6 +62,12 @@ describe('npm run bench (200 people)', () => {
     }
   });
 
+  it('reads SimplePin by key: one GET per declared person is the floor, and plan sends exactly that', () => {
+    const partner = results.runs.find((r) => r.vendor === 'partner')!;
+    expect(partner.plan).toMatchObject({ requests: 200, floorRequests: 200 });
+    expect(stdout).toMatch(/SimplePin: read by key \(no list endpoint\), one GET per declared person: 200 GETs, at least 2 min at the allowed 120 per 60 s/);
+  });
+
   it('prints the markdown table with a row per vendor', () => {
     expect(stdout).toContain('| people | vendor |');
     for (const v of benchVendors) expect(stdout).toMatch(new RegExp(`^\\| 200 \\| ${v.kind} \\|`, 'm'));

@@ -50,7 +50,9 @@ describe('roster plan and apply across vendors', () => {
     const create = plan.vendors[0].operations.find((op: { action: string }) => op.action === 'create');
     expect(create.vendorId).toBeNull();
     expect(create.changes[0]).toEqual({ field: 'email', before: null, after: expect.any(String) });
-    expect(plan.vendors[1].unmanaged).toEqual([expect.objectContaining({ email: 'owner@sunpath.example' })]);
+    // SimplePin publishes no user list: it is read by key, so users git does not describe (its account owner)
+    // cannot be seen, and none is claimed.
+    expect(plan.vendors[1].unmanaged).toEqual([]);
 
     const unknown = await runCli(['plan', '--sandbox', '--vendor', 'nope']);
     expect(unknown.code).toBe(1);

@@ -35,7 +35,7 @@ describe('roster sandbox', () => {
   it('writes a config and credentials that separate plan and apply runs share', async () => {
     const config = await readFile(configOut(), 'utf8');
     expect(config).toMatch(/baseUrl: http:\/\/127\.0\.0\.1:\d+/);
-    expect(Object.keys(env).sort()).toEqual(['ENERFLO_API_KEY', 'HIGHLEVEL_TOKEN', 'PARTNER_TOKEN', 'PULSE_API_KEY', 'PULSE_API_SECRET']);
+    expect(Object.keys(env).sort()).toEqual(['ENERFLO_API_KEY', 'HIGHLEVEL_TOKEN', 'PARTNER_AUTHORIZATION_KEY', 'PARTNER_TOKEN', 'PULSE_API_KEY', 'PULSE_API_SECRET']);
 
     const first = await runCli(['plan', '-c', configOut(), '--detailed-exitcode'], { env, spawn: true });
     expect(first.code).toBe(2);

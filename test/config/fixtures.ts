@@ -34,9 +34,9 @@ export const BASE_CONFIG = `vendors:
       apiSecret: { env: PULSE_API_SECRET }
   partner:
     kind: partner
-    baseUrl: https://partner-api.example.com
-    companyId: "1001"
+    baseUrl: https://api.simplepin.com
     credentials:
+      authorizationKey: { env: PARTNER_AUTHORIZATION_KEY }
       token: { env: PARTNER_TOKEN }
 `;
 

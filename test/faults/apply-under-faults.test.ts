@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { FaultProfile } from '../../src/sandbox/emulator-kit.js';
+import type { PartnerEmulatorState } from '../../src/vendors/partner/emulator.js';
 import { makeWorkspace, repoRoot, startHarness, type Harness, type Workspace } from '../helpers/workspace.js';
 
 /**
@@ -25,7 +26,7 @@ function generatedPeople() {
       firstName: `Fault${i}`,
       lastName: 'Tester',
       phone: `512-555-${String(1000 + i).slice(-4)}`,
-      // sales-rep reaches Enerflo, HighLevel and Pulse; customer-care adds the partner API.
+      // sales-rep reaches Enerflo, HighLevel and Pulse; customer-care adds SimplePin.
       roles: ['sales-rep', 'customer-care'],
       office: offices[i % offices.length],
       externalId: `FAULT-${i}`,
@@ -89,8 +90,10 @@ describe('apply under a 20% fault rate', () => {
 
     // Nobody exists twice in any vendor.
     for (const target of harness.targets) {
-      const live = await target.adapter!.list();
-      const emails = live.map((r) => r.email.toLowerCase());
+      // SimplePin cannot list its users (read by key): its emulator's own store is the witness there.
+      const emails = target.adapter!.keyReader
+        ? (harness.sandbox.emulators.get(target.config.kind)!.state as PartnerEmulatorState).users.filter((u) => u.company_id === 1001).map((u) => (u.email ?? '').toLowerCase())
+        : (await target.adapter!.list()).map((r) => r.email.toLowerCase());
       const duplicates = emails.filter((email, i) => emails.indexOf(email) !== i);
       expect({ vendor: target.name, duplicates }).toEqual({ vendor: target.name, duplicates: [] });
       const generated = emails.filter((email) => email.startsWith('fault.person'));

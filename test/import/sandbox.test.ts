@@ -1,4 +1,5 @@
-import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isAlias, isNode, parseDocument, visit } from 'yaml';
@@ -14,9 +15,28 @@ import { makeWorkspace, repoRoot, runCli, type Workspace } from '../helpers/work
 const SLOW = 180_000;
 
 const workspaces: Workspace[] = [];
+let listingDir: string | undefined;
 afterAll(async () => {
   await Promise.all(workspaces.map((w) => w.remove()));
+  if (listingDir) await rm(listingDir, { recursive: true, force: true });
 });
+
+/**
+ * The shipped fixtures, with SimplePin's list endpoint turned on: SimplePin publishes none, so import can
+ * only read a tenant that has one (the sandbox then sets listPath). `--fixtures DIR` for import and plan.
+ */
+async function listingFixtures(): Promise<string[]> {
+  if (!listingDir) {
+    listingDir = await mkdtemp(path.join(tmpdir(), 'roster-fixtures-'));
+    const shipped = path.join(repoRoot, 'examples/sandbox');
+    for (const file of await readdir(shipped)) {
+      const fixture = JSON.parse(await readFile(path.join(shipped, file), 'utf8'));
+      if (file === 'partner.json') fixture.options = { listEndpoint: true };
+      await writeFile(path.join(listingDir, file), JSON.stringify(fixture));
+    }
+  }
+  return ['--fixtures', listingDir];
+}
 
 /** The repository's roster.yaml (all four vendors), in a temp folder whose users/ starts empty. */
 async function emptyWorkspace(users: Record<string, unknown> = {}): Promise<Workspace> {
@@ -82,7 +102,9 @@ const cases: { name: string; vendors: string[] }[] = [
 describe.each(cases)('roster import from $name into an empty users folder', ({ vendors }) => {
   it('writes a file that validates, reads like a person wrote it, and plans clean', { timeout: SLOW }, async () => {
     const w = await emptyWorkspace();
-    const imported = await roster(w, 'import', '--sandbox', ...vendorArgs(vendors));
+    // SimplePin is imported from a tenant with a list endpoint (listPath); the other vendors ignore it.
+    const fixtures = await listingFixtures();
+    const imported = await roster(w, 'import', '--sandbox', ...fixtures, ...vendorArgs(vendors));
     expect(imported.stderr).not.toMatch(/error:/);
     expect(imported.code).toBe(0);
     const file = path.join(w.dir, 'users', 'imported.yaml');
@@ -93,7 +115,7 @@ describe.each(cases)('roster import from $name into an empty users folder', ({ v
     expect(validated.stderr).toBe('');
     expect(validated.code).toBe(0);
 
-    const planned = await roster(w, 'plan', '--sandbox', '--format', 'json', ...vendorArgs(vendors));
+    const planned = await roster(w, 'plan', '--sandbox', ...fixtures, '--format', 'json', ...vendorArgs(vendors));
     expect(planned.code, planned.stderr).toBe(0);
     const plan = JSON.parse(planned.stdout) as PlanJson;
     expect(plan.summary.errors).toBe(0);
@@ -118,7 +140,7 @@ describe.each(cases)('roster import from $name into an empty users folder', ({ v
     }
 
     // Stable: a second run writes the same bytes.
-    const again = await roster(w, 'import', '--sandbox', '--force', ...vendorArgs(vendors));
+    const again = await roster(w, 'import', '--sandbox', ...fixtures, '--force', ...vendorArgs(vendors));
     expect(again.code, again.stderr).toBe(0);
     expect(await readFile(file, 'utf8')).toBe(yaml);
   });
@@ -203,9 +225,20 @@ describe('roster import into an existing users folder', () => {
     expect(await readdir(path.join(w.dir, 'users'))).toEqual([]);
   });
 
+  it('explains that SimplePin needs listPath to be imported, and writes nothing', { timeout: SLOW }, async () => {
+    const w = await emptyWorkspace();
+    for (const vendors of [['partner'], []]) {
+      const result = await roster(w, 'import', '--sandbox', ...vendorArgs(vendors));
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('partner: SimplePin cannot list its users, so import cannot read them: set listPath on vendor "partner"');
+      expect(result.stderr).toMatch(/nothing was written/);
+    }
+    expect(await readdir(path.join(w.dir, 'users'))).toEqual([]);
+  });
+
   it('writes to stdout with --out - and touches no file', { timeout: SLOW }, async () => {
     const w = await emptyWorkspace();
-    const result = await roster(w, 'import', '--sandbox', '--vendor', 'partner', '--out', '-');
+    const result = await roster(w, 'import', '--sandbox', ...(await listingFixtures()), '--vendor', 'partner', '--out', '-');
     expect(result.code, result.stderr).toBe(0);
     expectHandWritten(result.stdout);
     expect(await readdir(path.join(w.dir, 'users'))).toEqual([]);

@@ -4,18 +4,19 @@ import type { PartnerEmulatorState } from '../../src/vendors/partner/emulator.js
 import { makeWorkspace, startHarness, type Harness, type Workspace } from '../helpers/workspace.js';
 import { sandboxFixture, secretValues } from './partner-helpers.js';
 import { op, person, summary } from '../helpers/plans.js';
+import { userCodeFromEmail } from '../../src/vendors/partner/mapping.js';
 
-// End to end over real HTTP: YAML in a workspace, the loader, the engine's plan and apply, the partner
-// adapter and the partner emulator seeded from examples/sandbox/partner.json.
+// End to end over real HTTP: YAML in a workspace, the loader, the engine's plan and apply, the SimplePin
+// adapter and emulator seeded from examples/sandbox/partner.json. SimplePin lists no users: plan reads each
+// declared person by user_code.
 
 const config = {
   users: 'users',
   vendors: {
     partner: {
       kind: 'partner',
-      baseUrl: 'https://partner-api.example.com',
-      companyId: '1001',
-      credentials: { token: { env: 'PARTNER_TOKEN' } },
+      baseUrl: 'https://api.simplepin.com',
+      credentials: { authorizationKey: { env: 'PARTNER_AUTHORIZATION_KEY' }, token: { env: 'PARTNER_TOKEN' } },
     },
   },
 };
@@ -52,8 +53,8 @@ const people = [
   }),
   // Left the company: deactivated.
   person('robert.hayes@sunpath.example', 'Robert', 'Hayes', 'accounting', 'austin', { title: 'Controller', externalId: 'HR-4004', active: false }),
-  // Inactive in the partner portal, back at work: reactivated.
-  person('former.bookkeeper@sunpath.example', 'Frank', 'Ledger', 'accounting', 'austin'),
+  // Made by hand in SimplePin under user_code FL-0001, inactive, back at work: pinned in git, reactivated.
+  person('former.bookkeeper@sunpath.example', 'Frank', 'Ledger', 'accounting', 'austin', { vendors: { partner: { userCode: 'FL-0001' } } }),
   // New: created.
   person('kevin.brown@sunpath.example', 'Kevin', 'Brown', 'customer-care', 'austin', { phone: '512.555.0162' }),
   person('emily.davis@sunpath.example', 'Emily', 'Davis', 'accounting', undefined, {
@@ -85,12 +86,16 @@ async function setUp(options: { people?: unknown[]; emulator?: EmulatorOptions; 
 }
 
 
-describe('partner end to end: plan and apply', () => {
-  it('plans creates, an update, a deactivation and a reactivation; the account owner is unmanaged', async () => {
+const kevinCode = userCodeFromEmail('kevin.brown@sunpath.example');
+const getsOf = (harness: Harness) => harness.sandbox.emulators.get('partner')!.requests.filter((r) => r.method === 'GET');
+
+describe('SimplePin end to end: plan and apply, reading by user_code', () => {
+  it('plans creates, an update, a deactivation and a reactivation with one GET per declared person, and claims no unmanaged users', async () => {
     const { harness } = await setUp();
     const plan = await harness.plan();
     const vendor = plan.vendors[0];
     expect(vendor.errors).toEqual([]);
+    expect(vendor.readMode).toBe('byKey');
     expect(summary(plan)).toEqual([
       'create emily.davis@sunpath.example',
       'create kevin.brown@sunpath.example',
@@ -99,9 +104,8 @@ describe('partner end to end: plan and apply', () => {
       'update maria.gonzalez@sunpath.example',
     ]);
     expect(vendor.unchanged).toBe(1);
-    expect(vendor.unmanaged).toHaveLength(1);
-    expect(vendor.unmanaged[0]).toMatchObject({ vendorId: '5001', email: 'owner@sunpath.example' });
-    expect(vendor.unmanaged[0].reason).toMatch(/ACCOUNT_OWNER/);
+    // The account owner and any user git does not describe cannot be seen without a list endpoint.
+    expect(vendor.unmanaged).toEqual([]);
     expect(op(plan, 'maria.gonzalez@sunpath.example')?.changes).toEqual([
       { field: 'title', before: 'Regional Manager', after: 'Regional Manager, Texas' },
     ]);
@@ -111,31 +115,30 @@ describe('partner end to end: plan and apply', () => {
       { field: 'firstName', after: 'Emily' },
       { field: 'lastName', after: 'Davis' },
       { field: 'role', after: 'ACCOUNTING' },
-      { field: 'timezone', after: 'America/New_York' },
       { field: 'title', after: 'Commissions Analyst' },
     ]);
+    // One GET per declared person (six; Jake has no SimplePin role), the offboarded Robert included, by code.
+    const gets = getsOf(harness);
+    expect(gets.map((r) => `${r.path}?user_code=${r.query.user_code}`).sort()).toEqual(
+      ['FL-0001', 'HR-1001', 'HR-4001', 'HR-4004', 'HR-4005', kevinCode].map((code) => `/v2/user/get?user_code=${code}`).sort(),
+    );
     // Planning never writes, and write-only personal data never reaches the plan.
     expect(harness.writes()).toEqual([]);
     const text = JSON.stringify(plan, (key, value) => (key === 'person' ? undefined : value));
     for (const secret of secretValues(sandboxFixture())) expect(text).not.toContain(secret);
   });
 
-  it('applies the plan, and a second run finds nothing to do', async () => {
+  it('applies the plan with whole-model writes, and the next plan finds everyone again by user_code', async () => {
     const { harness, state } = await setUp();
     const report = await harness.apply();
     expect(report.results.filter((r) => !r.ok)).toEqual([]);
     expect(report.summary).toEqual({ succeeded: 5, failed: 0, skipped: 0 });
     const writes = harness.writes().map((w) => `${w.method} ${w.path}`);
-    expect(writes.sort()).toEqual([
-      'POST /v2/user/add',
-      'POST /v2/user/add',
-      'POST /v2/user/update',
-      'POST /v2/user/update',
-      'POST /v2/user/update',
-    ]);
+    expect(writes.sort()).toEqual(['POST /v2/user/add', 'POST /v2/user/add', 'POST /v2/user/update', 'POST /v2/user/update', 'POST /v2/user/update']);
 
     const byEmail = (email: string) => state.users.find((u) => u.email === email)!;
     expect(byEmail('kevin.brown@sunpath.example')).toMatchObject({
+      user_code: kevinCode,
       company_id: 1001,
       role: 'CUSTOMER_CARE',
       state: 'ACTIVE',
@@ -143,43 +146,66 @@ describe('partner end to end: plan and apply', () => {
       time_zone_id: 'America/Chicago',
       address_same_as_company: true,
     });
-    expect(byEmail('emily.davis@sunpath.example')).toMatchObject({ role: 'ACCOUNTING', time_zone_id: 'America/New_York', account_title: 'Commissions Analyst', user_code: 'HR-4005' });
+    expect(byEmail('emily.davis@sunpath.example')).toMatchObject({ user_code: 'HR-4005', role: 'ACCOUNTING', time_zone_id: 'America/New_York', account_title: 'Commissions Analyst' });
     expect(byEmail('maria.gonzalez@sunpath.example').account_title).toBe('Regional Manager, Texas');
-    expect(byEmail('robert.hayes@sunpath.example').state).toBe('INACTIVE');
-    expect(byEmail('former.bookkeeper@sunpath.example').state).toBe('ACTIVE');
+    expect(byEmail('robert.hayes@sunpath.example')).toMatchObject({ state: 'INACTIVE', first_name: 'Robert', role: 'ACCOUNTING' });
+    expect(byEmail('former.bookkeeper@sunpath.example')).toMatchObject({ user_code: 'FL-0001', state: 'ACTIVE' });
     expect(state.invitesSent).toEqual([]);
-    // The owner was never written.
+    // Users are addressed by user_code only: no request carries company_id or user_id.
     const emulator = harness.sandbox.emulators.get('partner')!;
-    expect(emulator.requests.filter((r) => r.method === 'POST' && r.query.user_id === '5001')).toEqual([]);
+    for (const r of emulator.requests) {
+      expect(Object.keys(r.query)).not.toContain('company_id');
+      expect(Object.keys(r.query)).not.toContain('user_id');
+    }
+    expect(report.results.find((r) => r.key === 'kevin.brown@sunpath.example')?.vendorId).toBe(kevinCode);
 
     const again = await harness.plan();
     expect(again.vendors[0].operations).toEqual([]);
     expect(again.vendors[0].errors).toEqual([]);
     expect(again.vendors[0].unchanged).toBe(6);
-    expect(again.vendors[0].unmanaged.map((u) => u.email)).toEqual(['owner@sunpath.example']);
+  });
+
+  it('matches a hand-made user by the userCode pinned in git, and updates it', async () => {
+    const fixture = sandboxFixture();
+    fixture.users!.push({ company_id: 1001, user_code: 'HAND-77', email: 'kevin.brown@sunpath.example', first_name: 'Kev', last_name: 'Brown', role: 'CUSTOMER_CARE', state: 'ACTIVE' });
+    const { harness, state } = await setUp({
+      fixture,
+      people: [person('kevin.brown@sunpath.example', 'Kevin', 'Brown', 'customer-care', 'austin', { phone: '512.555.0162', vendors: { partner: { userCode: 'HAND-77' } } })],
+    });
+    const plan = await harness.plan();
+    expect(summary(plan)).toEqual(['update kevin.brown@sunpath.example']);
+    expect(op(plan, 'kevin.brown@sunpath.example')?.vendorId).toBe('HAND-77');
+    expect(op(plan, 'kevin.brown@sunpath.example')?.changes.map((c) => c.field)).toEqual(['firstName', 'phone']);
+    expect((await harness.apply(plan)).summary.failed).toBe(0);
+    expect(state.users.filter((u) => u.email === 'kevin.brown@sunpath.example')).toMatchObject([{ user_code: 'HAND-77', first_name: 'Kevin', phone: '+15125550162' }]);
+    expect((await harness.plan()).vendors[0].operations).toEqual([]);
+  });
+
+  it('reports a pinned userCode that does not exist as an error for that person, and creates nothing', async () => {
+    const { harness } = await setUp({
+      people: [person('kevin.brown@sunpath.example', 'Kevin', 'Brown', 'customer-care', 'austin', { vendors: { partner: { userCode: 'NOPE-1' } } })],
+    });
+    const plan = await harness.plan();
+    expect(plan.vendors[0].operations).toEqual([]);
+    expect(plan.vendors[0].errors).toMatchObject([{ key: 'kevin.brown@sunpath.example', message: expect.stringMatching(/NOPE-1 does not exist/) }]);
   });
 
   it('surfaces vendor errors per person while the others apply', async () => {
     const { harness, state } = await setUp();
     const plan = await harness.plan();
-    // Someone adds Kevin by hand between plan and apply: the vendor refuses the create with 409.
-    state.users.push({ id: 9001, company_id: 1001, email: 'kevin.brown@sunpath.example', first_name: 'Kevin', last_name: 'Brown', role: 'CUSTOMER_CARE', state: 'ACTIVE' });
+    // Someone adds Kevin by hand between plan and apply, under a code of their own: the add is refused with 409.
+    state.users.push({ user_code: 'HAND-9', company_id: 1001, creation_date: '2026-01-01T00:00:00.000+0000', seq: 9001, email: 'kevin.brown@sunpath.example', first_name: 'Kevin', last_name: 'Brown', role: 'CUSTOMER_CARE', state: 'ACTIVE' });
     const report = await harness.apply(plan);
     const failed = report.results.filter((r) => !r.ok);
     expect(failed.map((r) => r.key)).toEqual(['kevin.brown@sunpath.example']);
     expect(failed[0].error).toMatch(/POST \/v2\/user\/add answered 409: A user with email kevin.brown@sunpath.example already exists/);
-    expect(failed[0].error).not.toContain('sandbox-partner-token');
+    expect(failed[0].error).not.toContain('sandbox-simplepin');
     expect(report.summary).toEqual({ succeeded: 4, failed: 1, skipped: 0 });
-
-    // The next plan matches the hand-added user and plans what git adds to it.
-    const next = await harness.plan();
-    expect(summary(next)).toEqual(['update kevin.brown@sunpath.example']);
-    expect(op(next, 'kevin.brown@sunpath.example')?.changes.map((c) => c.field).sort()).toEqual(['phone', 'timezone']);
   });
 
   it('reports a person pinned to the account owner as an error, and never writes the owner', async () => {
     const { harness } = await setUp({
-      people: [person('owner@sunpath.example', 'Sam', 'Pathak', 'regional-manager', 'austin', { title: 'CEO' })],
+      people: [person('owner@sunpath.example', 'Sam', 'Pathak', 'regional-manager', 'austin', { title: 'CEO', vendors: { partner: { userCode: 'OWNER-1001' } } })],
     });
     const plan = await harness.plan();
     expect(plan.vendors[0].operations).toEqual([]);
@@ -190,47 +216,45 @@ describe('partner end to end: plan and apply', () => {
     expect(harness.writes()).toEqual([]);
   });
 
-  it('changes an email in place when a pinned id points at the user', async () => {
+  it('changes an email in place: the user stays addressed by its user_code', async () => {
     const { harness, state } = await setUp({
-      people: [
-        person('maria.g@sunpath.example', 'Maria', 'Gonzalez', 'regional-manager', 'austin', {
-          title: 'Regional Manager',
-          phone: '(512) 555-0101',
-          externalId: 'HR-1001',
-          vendors: { partner: { id: 5002 } },
-        }),
-      ],
+      people: [person('maria.g@sunpath.example', 'Maria', 'Gonzalez', 'regional-manager', 'austin', { title: 'Regional Manager', phone: '(512) 555-0101', externalId: 'HR-1001' })],
     });
     const plan = await harness.plan();
     expect(summary(plan)).toEqual(['update maria.g@sunpath.example']);
     expect(op(plan, 'maria.g@sunpath.example')?.changes).toEqual([{ field: 'email', before: 'maria.gonzalez@sunpath.example', after: 'maria.g@sunpath.example' }]);
     const report = await harness.apply(plan);
     expect(report.summary.failed).toBe(0);
-    expect(state.users.find((u) => u.id === 5002)!.email).toBe('maria.g@sunpath.example');
+    expect(state.users.find((u) => u.company_id === 1001 && u.user_code === 'HR-1001')!.email).toBe('maria.g@sunpath.example');
   });
 
-  it('fails the partner vendor alone, with a clear message, when the token cannot reach the company', async () => {
+  it('fails the SimplePin vendor alone, with a clear message, when its keys are refused', async () => {
     const { harness, state } = await setUp();
-    // The company moves to another partner: the sandbox token no longer reaches it.
-    state.companies.get(1001)!.partnerId = 'other-partner';
+    // The company's keys are regenerated in SimplePin: the configured pair no longer identifies it.
+    state.companyByKeys.clear();
     const plan = await harness.plan();
     expect(plan.vendors[0].operations).toEqual([]);
     expect(plan.vendors[0].errors).toHaveLength(1);
-    expect(plan.vendors[0].errors[0].message).toMatch(/could not list users: .*403: Access to company 1001 is denied/);
-    expect(plan.vendors[0].errors[0].message).not.toContain('sandbox-partner-token');
+    expect(plan.vendors[0].errors[0].message).toMatch(/could not read users: .*401: Invalid API keys/);
+    expect(plan.vendors[0].errors[0].message).not.toContain('sandbox-simplepin');
   });
 
-  it('does not create twice when the answer to a create is lost', async () => {
+  it('does not create twice when the answer to a create is lost: it looks the person up by user_code', async () => {
     const { harness, state } = await setUp({ people: [people[4]] });
     const emulator = harness.sandbox.emulators.get('partner')!;
     const plan = await harness.plan();
     expect(summary(plan)).toEqual(['create kevin.brown@sunpath.example']);
+    const from = emulator.requests.length;
     emulator.setFaults({ lostWrite: 1 });
     const report = await harness.apply(plan);
     emulator.setFaults(undefined);
     expect(report.summary).toEqual({ succeeded: 1, failed: 0, skipped: 0 });
     expect(state.users.filter((u) => u.email === 'kevin.brown@sunpath.example')).toHaveLength(1);
-    expect(report.results[0].vendorId).toBe(String(state.users.find((u) => u.email === 'kevin.brown@sunpath.example')!.id));
+    expect(report.results[0].vendorId).toBe(kevinCode);
+    // The look-up was a GET by the code the create sent, never a listing.
+    const after = emulator.requests.slice(from);
+    expect(after.some((r) => r.method === 'GET' && r.path === '/v2/user/get' && r.query.user_code === kevinCode)).toBe(true);
+    expect(after.some((r) => r.path.endsWith('/list'))).toBe(false);
   });
 
   it('rides out injected 429s and still converges', async () => {
@@ -241,5 +265,26 @@ describe('partner end to end: plan and apply', () => {
     expect(emulator.requests.some((r) => r.fault === '429')).toBe(true);
     const again = await harness.plan();
     expect(again.vendors[0].operations).toEqual([]);
+  });
+});
+
+describe('SimplePin end to end with a list endpoint (listPath)', () => {
+  it('lists every user, so the account owner and users git does not describe are seen', async () => {
+    const fixture = { ...sandboxFixture(), options: { listEndpoint: true } };
+    const { harness } = await setUp({ fixture });
+    const plan = await harness.plan();
+    const vendor = plan.vendors[0];
+    expect(vendor.readMode).toBe('list');
+    expect(summary(plan)).toEqual([
+      'create emily.davis@sunpath.example',
+      'create kevin.brown@sunpath.example',
+      'deactivate robert.hayes@sunpath.example',
+      'reactivate former.bookkeeper@sunpath.example',
+      'update maria.gonzalez@sunpath.example',
+    ]);
+    expect(vendor.unmanaged).toMatchObject([{ vendorId: 'OWNER-1001', email: 'owner@sunpath.example', reason: expect.stringMatching(/ACCOUNT_OWNER/) }]);
+    expect(getsOf(harness).map((r) => r.path)).toEqual(['/v2/user/list']);
+    expect((await harness.apply(plan)).summary.failed).toBe(0);
+    expect((await harness.plan()).vendors[0].operations).toEqual([]);
   });
 });

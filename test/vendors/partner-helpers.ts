@@ -7,8 +7,10 @@ import { PartnerAdapter } from '../../src/vendors/partner/adapter.js';
 import { startPartnerEmulator, type PartnerEmulatorState, type PartnerFixture } from '../../src/vendors/partner/emulator.js';
 import type { DesiredRecord, FieldValue, VendorAdapter } from '../../src/vendors/types.js';
 
-export const TOKEN = 'sandbox-partner-token';
-export const OTHER_TOKEN = 'other-partner-token';
+/** The two API keys of the sandbox fixture's company 1001, and of company 2002. */
+export const AUTHORIZATION_KEY = 'sandbox-simplepin-authorization-key';
+export const TOKEN = 'sandbox-simplepin-token';
+export const OTHER_KEYS = { authorization: 'other-company-authorization-key', token: 'other-company-token' };
 
 /** The shipped sandbox fixture, fresh for each test. */
 export function sandboxFixture(): PartnerFixture {
@@ -37,12 +39,12 @@ export function partnerConfig(baseUrl: string, extra: Record<string, unknown> = 
   return {
     kind: 'partner',
     baseUrl,
-    companyId: '1001',
-    pageSize: 100,
     usersPath: '/v2/user',
-    firstPage: 0,
+    userCodeFrom: 'externalId',
     sendEmail: false,
-    credentials: { token: { env: 'PARTNER_TOKEN' } },
+    pageSize: 100,
+    firstPage: 0,
+    credentials: { authorizationKey: { env: 'PARTNER_AUTHORIZATION_KEY' }, token: { env: 'PARTNER_TOKEN' } },
     policy: { prune: false, allowDelete: false, ignore: [], thresholds: { update: 0.3, deactivate: 0.3, minUsers: 10 } },
     rateShare: 1,
     timeoutMs: 5_000,
@@ -51,32 +53,48 @@ export function partnerConfig(baseUrl: string, extra: Record<string, unknown> = 
   } as VendorInstanceConfig;
 }
 
-export function partnerAdapter(baseUrl: string, options: { token?: string; config?: Record<string, unknown> } = {}): VendorAdapter {
+export function partnerAdapter(
+  baseUrl: string,
+  options: { authorizationKey?: string; token?: string; config?: Record<string, unknown> } = {},
+): VendorAdapter {
+  const authorizationKey = options.authorizationKey ?? AUTHORIZATION_KEY;
   const token = options.token ?? TOKEN;
   const http = new HttpClient({
     vendor: 'partner',
     baseUrl,
     timeoutMs: 5_000,
-    secrets: () => [token],
+    secrets: () => [authorizationKey, token],
     retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
   });
-  return new PartnerAdapter({ instanceName: 'partner', config: partnerConfig(baseUrl, options.config), credentials: { token }, http });
+  return new PartnerAdapter({ instanceName: 'partner', config: partnerConfig(baseUrl, options.config), credentials: { authorizationKey, token }, http });
 }
 
-export function desiredRecord(email: string, fields: Record<string, FieldValue>, extra: Partial<DesiredRecord> = {}): DesiredRecord {
-  const person = { key: email.toLowerCase(), email, firstName: String(fields.firstName ?? 'A'), lastName: String(fields.lastName ?? 'B'), roles: [], active: true } as unknown as ResolvedPerson;
-  return { key: email.toLowerCase(), email, active: true, fields, dependsOn: [], person, ...extra };
+export function desiredRecord(email: string, fields: Record<string, FieldValue>, extra: Partial<DesiredRecord> & { timezone?: string } = {}): DesiredRecord {
+  const { timezone, ...rest } = extra;
+  const person = { key: email.toLowerCase(), email, firstName: String(fields.firstName ?? 'A'), lastName: String(fields.lastName ?? 'B'), roles: [], active: true, timezone } as unknown as ResolvedPerson;
+  return { key: email.toLowerCase(), email, active: true, fields, dependsOn: [], person, ...rest };
 }
 
 /** A raw HTTP call to the emulator, the way any client would make it. */
 export async function call(
   url: string,
   path: string,
-  init: { method?: string; token?: string | null; body?: unknown; xml?: string; accept?: string; headers?: Record<string, string> } = {},
+  init: {
+    method?: string;
+    authorization?: string | null;
+    token?: string | null;
+    body?: unknown;
+    xml?: string;
+    accept?: string;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<{ status: number; headers: Headers; text: string; json: any }> {
   const headers: Record<string, string> = { ...init.headers };
+  // SimplePin's two keys, as the Authorization and Token headers (shared/vendors/README.md).
+  const authorization = init.authorization === undefined ? AUTHORIZATION_KEY : init.authorization;
   const token = init.token === undefined ? TOKEN : init.token;
-  if (token !== null) headers.authorization = `Bearer ${token}`;
+  if (authorization !== null) headers.authorization = authorization;
+  if (token !== null) headers.token = token;
   if (init.accept) headers.accept = init.accept;
   let body: string | undefined;
   if (init.xml !== undefined) {

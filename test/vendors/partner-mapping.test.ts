@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Organisation, ResolvedPerson, ResolvedRole } from '../../src/config/model.js';
 import { partner } from '../../src/vendors/partner/index.js';
+import { userCodeFromEmail } from '../../src/vendors/partner/mapping.js';
 import { partnerConfig, sandboxFixture } from './partner-helpers.js';
 
 const source = { file: 'users/x.yaml', line: 1, col: 1 };
@@ -23,12 +24,12 @@ function person(extra: Partial<ResolvedPerson> & Record<string, unknown> = {}): 
 const org = {} as Organisation;
 const config = partnerConfig('http://127.0.0.1:1');
 
-describe('partner mapping', () => {
-  it('is undefined for a person none of whose roles maps onto the partner API', () => {
+describe('SimplePin mapping', () => {
+  it('is undefined for a person none of whose roles maps onto SimplePin', () => {
     expect(partner.desired(person({ roles: [role('sales-rep')] }), org, config)).toBeUndefined();
   });
 
-  it('maps names, role, phone, timezone and title; leaves undeclared fields out so they are never cleared', () => {
+  it('maps names, role, phone and title; leaves undeclared fields out so they are never cleared; never compares the timezone', () => {
     const full = partner.desired(
       person({ phone: '+15125550162', timezone: 'America/Chicago', title: 'Care Agent', externalId: 'HR-9' }),
       org,
@@ -40,18 +41,32 @@ describe('partner mapping', () => {
       active: true,
       externalId: 'HR-9',
       dependsOn: [],
-      fields: { firstName: 'Kevin', lastName: 'Brown', role: 'CUSTOMER_CARE', phone: '+15125550162', timezone: 'America/Chicago', title: 'Care Agent' },
+      fields: { firstName: 'Kevin', lastName: 'Brown', role: 'CUSTOMER_CARE', phone: '+15125550162', title: 'Care Agent' },
     });
+    // SimplePin's get answer has no time_zone_id: a compared timezone would be a change on every plan.
+    expect(full.fields).not.toHaveProperty('timezone');
     expect(full.pinnedId).toBeUndefined();
     const bare = partner.desired(person(), org, config)!;
     expect(Object.keys(bare.fields).sort()).toEqual(['firstName', 'lastName', 'role']);
-    expect(bare.externalId).toBeUndefined();
   });
 
-  it('takes the pinned id and the user_code override from vendors.partner', () => {
-    const record = partner.desired(person({ externalId: 'HR-9', vendors: { partner: { id: '5002', userCode: 'PARTNER-7' } } }), org, config)!;
-    expect(record.pinnedId).toBe('5002');
-    expect(record.externalId).toBe('PARTNER-7');
+  it('creates with the externalId as user_code, or a stable code from the email when there is none', () => {
+    expect(partner.desired(person({ externalId: 'HR-9' }), org, config)!.externalId).toBe('HR-9');
+    const derived = partner.desired(person(), org, config)!.externalId!;
+    expect(derived).toMatch(/^rst-[0-9a-f]{16}$/);
+    expect(derived).toBe(userCodeFromEmail('KEVIN.BROWN@sunpath.example'));
+    expect(derived).not.toBe(userCodeFromEmail('kevin.b@sunpath.example'));
+  });
+
+  it('always takes the email code with userCodeFrom: email', () => {
+    const byEmail = partnerConfig('http://127.0.0.1:1', { userCodeFrom: 'email' });
+    expect(partner.desired(person({ externalId: 'HR-9' }), org, byEmail)!.externalId).toBe(userCodeFromEmail('kevin.brown@sunpath.example'));
+  });
+
+  it('pins the person to the userCode of vendors.partner: read and matched by it', () => {
+    const record = partner.desired(person({ externalId: 'HR-9', vendors: { partner: { userCode: 'HAND-7' } } }), org, config)!;
+    expect(record.pinnedId).toBe('HAND-7');
+    expect(record.externalId).toBe('HAND-7');
   });
 
   it('picks the least privileged role, whatever the order, when roles disagree', () => {
@@ -61,16 +76,18 @@ describe('partner mapping', () => {
     expect(partner.desired(person({ roles: [role('regional-manager', 'MANAGER'), role('accounting', 'ACCOUNTING')] }), org, config)!.fields.role).toBe('ACCOUNTING');
   });
 
-  it('carries an offboarded person as inactive', () => {
+  it('carries an offboarded person as inactive (they are still read, so deactivation works)', () => {
     expect(partner.desired(person({ active: false }), org, config)!.active).toBe(false);
   });
 });
 
-describe('partner module', () => {
-  it('declares the token credential and points the sandbox at the company the sandbox token owns', () => {
-    expect(partner.credentialFields).toEqual(['token']);
-    expect(partner.sandbox.credentials).toEqual({ token: 'sandbox-partner-token' });
-    expect(partner.sandbox.configFor(sandboxFixture())).toEqual({ companyId: '1001' });
+describe('SimplePin module', () => {
+  it('declares two credentials, the Authorization and Token keys, and a sandbox that reads by key unless its fixture lists', () => {
+    expect(partner.title).toBe('SimplePin');
+    expect(partner.credentialFields).toEqual(['authorizationKey', 'token']);
+    expect(partner.sandbox.credentials).toEqual({ authorizationKey: 'sandbox-simplepin-authorization-key', token: 'sandbox-simplepin-token' });
+    expect(partner.sandbox.configFor(sandboxFixture())).toEqual({});
+    expect(partner.sandbox.configFor({ ...sandboxFixture(), options: { listEndpoint: true } })).toEqual({ listPath: '/v2/user/list' });
     expect(partner.rateLimit).toEqual({ limit: 120, windowMs: 60_000 });
   });
 });

@@ -1,7 +1,7 @@
 import { HttpClient, VendorHttpError, type HttpRequest, type HttpResponse } from '../../http/client.js';
 import { pageReader } from '../../http/pages.js';
-import type { AdapterOptions, Capabilities, DesiredRecord, FieldSpec, LiveRecord, VendorAdapter } from '../types.js';
-import { OWNER_REASON, liveFromWire, partnerFields, wireNameOf, wireValue } from './fields.js';
+import type { AdapterOptions, Capabilities, DesiredRecord, FieldSpec, KeyReader, LiveRecord, ReadKey, VendorAdapter } from '../types.js';
+import { OWNER_REASON, liveFromWire, partnerFields, wireValue } from './fields.js';
 import { ACCOUNT_OWNER, withoutWriteOnly, type UserAddUpdateModel } from './model.js';
 import type { PartnerOffice } from './schema.js';
 
@@ -9,57 +9,83 @@ import type { PartnerOffice } from './schema.js';
 const MAX_PAGES = 10_000;
 
 interface PartnerSettings {
-  companyId: string;
-  pageSize: number;
   usersPath: string;
-  firstPage: number;
   sendEmail: boolean;
+  listPath?: string;
+  pageSize: number;
+  firstPage: number;
 }
 
 /**
- * The company-partner API adapter. It sends JSON only, manages names, phone, role, state, timezone and title,
- * never writes the ACCOUNT_OWNER, and keeps nothing of a vendor answer beyond the managed fields: the
- * write-only personal data (`password`, `ssn`, `date_of_birth`, `owner_ship`) stops here.
+ * SimplePin's API v2.0 (vendor kind `partner`; shared/vendors/README.md and published.md, SimplePin). Users are
+ * addressed by `user_code`, which is this adapter's vendor id; roster sets it on create. SimplePin publishes no
+ * list endpoint, so plan reads the declared people one by one (`keyReader`) unless the instance sets
+ * `listPath`. Every write sends the whole managed model, never a partial body. The adapter sends JSON only and
+ * keeps nothing of an answer beyond the managed fields: `ssn`, `date_of_birth`, `owner_ship` and `password`
+ * stop here.
  */
 export class PartnerAdapter implements VendorAdapter {
-  /**
-   * `emailChange: true`: update is a merge of the same model as add, and the model includes `email`
-   * (inferred, shared/vendors/README.md); a clash with another user in the company answers 409.
-   */
+  /** `emailChange: true`: the update model carries `email`, and the user stays addressed by its user_code. */
   readonly capabilities: Capabilities = { deactivate: 'flag', emailChange: true };
   readonly fields: FieldSpec[] = partnerFields;
+  readonly keyReader?: KeyReader;
 
   private readonly http: HttpClient;
   private readonly settings: PartnerSettings;
-  /** Account owners seen by list/findByEmail: writes to them are refused even if asked for. */
-  private readonly protectedIds = new Set<string>();
+  /** Account owners seen by a read: writes to them are refused even if asked for. */
+  private readonly protectedCodes = new Set<string>();
 
   constructor(private readonly options: AdapterOptions) {
-    const token = options.credentials.token;
-    if (!token) throw new Error(`${options.instanceName}: the partner token is missing (credentials.token)`);
-    const config = options.config as Partial<PartnerSettings> & { companyId?: unknown };
-    if (config.companyId === undefined || config.companyId === '') throw new Error(`${options.instanceName}: companyId is not set`);
+    const { authorizationKey, token } = options.credentials;
+    if (!authorizationKey) throw new Error(`${options.instanceName}: the SimplePin Authorization key is missing (credentials.authorizationKey)`);
+    if (!token) throw new Error(`${options.instanceName}: the SimplePin Token key is missing (credentials.token)`);
+    const config = options.config as Partial<PartnerSettings>;
     this.settings = {
-      companyId: String(config.companyId),
-      pageSize: config.pageSize ?? 100,
       usersPath: (config.usersPath ?? '/v2/user').replace(/\/+$/, ''),
-      firstPage: config.firstPage ?? 0,
       sendEmail: config.sendEmail ?? false,
+      listPath: typeof config.listPath === 'string' && config.listPath !== '' ? config.listPath : undefined,
+      pageSize: config.pageSize ?? 100,
+      firstPage: config.firstPage ?? 0,
     };
-    // The engine's client keeps its limiter, counter and retry policy; this one adds the bearer token, keeps it
-    // out of every message, and reads Spring's error body.
+    if (!this.settings.listPath) this.keyReader = { mode: 'byKey', read: (key) => this.read(key) };
+    // The engine's client keeps its limiter, counter and retry policy; this one adds the two company keys
+    // (headers `Authorization` and `Token`, shared/vendors/README.md), keeps both out of every message, and
+    // reads Spring's error body.
     const base = options.http.options;
     this.http = new HttpClient({
       ...base,
-      headers: async () => ({ ...(await base.headers?.()), authorization: `Bearer ${token}` }),
-      secrets: () => [...(base.secrets?.() ?? []), token],
+      headers: async () => ({ ...(await base.headers?.()), authorization: authorizationKey, token }),
+      secrets: () => [...(base.secrets?.() ?? []), authorizationKey, token],
       describeError: (status, body) => describeSpringError(body) ?? base.describeError?.(status, body),
     });
   }
 
+  /** One declared person, by the user_code pinned in git or the one roster creates them with; 404 is "none". */
+  async read(key: ReadKey): Promise<LiveRecord | undefined> {
+    const code = key.pinned ?? key.code;
+    if (!code) throw new Error(`${this.name}: ${key.key} has no user_code to read SimplePin by`);
+    let res: HttpResponse<unknown>;
+    try {
+      res = await this.call<unknown>({ method: 'GET', path: `${this.settings.usersPath}/get`, query: { user_code: code } });
+    } catch (error) {
+      // published.md (SimplePin get-user): an unknown user_code answers 404.
+      if (error instanceof VendorHttpError && error.status === 404) return undefined;
+      throw error;
+    }
+    const record = this.toLive(res.body, code);
+    if (!record.unreadable && record.vendorId !== code) {
+      return { ...record, vendorId: code, unreadable: `GET ${this.settings.usersPath}/get for user_code ${code} answered user ${record.vendorId}` };
+    }
+    return record;
+  }
+
   async list(): Promise<LiveRecord[]> {
-    // Each user becomes its record as its page arrives: a long listing's wire objects are not all held at once.
-    return this.listWire((user) => this.toLive(user));
+    if (!this.settings.listPath) {
+      throw new Error(
+        `${this.name}: SimplePin publishes no user list, so its users cannot be listed; set listPath on vendor "${this.name}" if your tenant has a list endpoint`,
+      );
+    }
+    return this.listWire(this.settings.listPath);
   }
 
   async findByEmail(email: string): Promise<LiveRecord | undefined> {
@@ -68,111 +94,109 @@ export class PartnerAdapter implements VendorAdapter {
   }
 
   async create(desired: DesiredRecord): Promise<{ vendorId: string }> {
-    const role = desired.fields.role;
-    if (typeof role !== 'string' || role === '') throw new Error(`${this.name}: ${desired.email} has no partner role to create with`);
-    if (role === ACCOUNT_OWNER) throw new Error(`${this.name}: ${OWNER_REASON}`);
-    const body: UserAddUpdateModel = {
-      email: desired.email,
-      first_name: wireValue(desired.fields.firstName),
-      last_name: wireValue(desired.fields.lastName),
-      role,
-      state: desired.active ? 'ACTIVE' : 'INACTIVE',
-      send_email: this.settings.sendEmail,
-    };
-    for (const field of ['phone', 'timezone', 'title'] as const) {
-      const value = desired.fields[field];
-      if (value !== undefined && value !== null && value !== '') body[wireNameOf[field]] = String(value) as never;
-    }
-    if (desired.externalId) body.user_code = desired.externalId;
-    const office = (desired.person.office as unknown as { partner?: PartnerOffice } | undefined)?.partner;
-    if (office?.addressSameAsCompany !== undefined) body.address_same_as_company = office.addressSameAsCompany;
-
-    const res = await this.call<Record<string, unknown>>({
-      method: 'POST',
-      path: `${this.settings.usersPath}/add`,
-      query: { company_id: this.settings.companyId },
-      body,
-    });
-    const id = res.body?.id;
-    if (typeof id !== 'number' && (typeof id !== 'string' || id === '')) {
-      throw new VendorHttpError(`${this.name}: POST ${this.settings.usersPath}/add answered ${res.status} without the new user's id`, 'malformed', res.status);
-    }
-    return { vendorId: String(id) };
+    const code = desired.externalId;
+    if (!code) throw new Error(`${this.name}: ${desired.email} has no user_code to create with`);
+    const body = this.modelOf(desired, desired.active ? 'ACTIVE' : 'INACTIVE');
+    body.user_code = code;
+    // send_email is in the body and, as an older page has it, a query parameter (published.md, SimplePin add-user).
+    await this.call({ method: 'POST', path: `${this.settings.usersPath}/add`, query: { send_email: String(this.settings.sendEmail) }, body });
+    return { vendorId: code };
   }
 
-  async update(vendorId: string, desired: DesiredRecord, changedFields: string[]): Promise<void> {
-    const body = this.changesBody(desired, changedFields);
-    if (Object.keys(body).length === 0) return;
+  async update(vendorId: string, desired: DesiredRecord): Promise<void> {
+    await this.write(vendorId, this.modelOf(desired, 'ACTIVE'));
+  }
+
+  async reactivate(vendorId: string, desired: DesiredRecord): Promise<void> {
+    await this.write(vendorId, this.modelOf(desired, 'ACTIVE'));
+  }
+
+  /** Leaving is an update with `state: INACTIVE`, carrying the whole model as read (shared/vendors/README.md). */
+  async deactivate(vendorId: string, live: LiveRecord): Promise<void> {
+    if (live.protectedReason) throw new Error(`${this.name}: user ${vendorId} is not managed by roster (${live.protectedReason})`);
+    const body: UserAddUpdateModel = { email: live.email, state: 'INACTIVE', send_email: false };
+    const f = live.fields;
+    for (const [field, wire] of [['firstName', 'first_name'], ['lastName', 'last_name'], ['role', 'role'], ['phone', 'phone'], ['title', 'account_title']] as const) {
+      const value = wireValue(f[field]);
+      if (value !== undefined) body[wire] = value;
+    }
     await this.write(vendorId, body);
   }
 
-  async deactivate(vendorId: string, live: LiveRecord): Promise<void> {
-    if (live.protectedReason) throw new Error(`${this.name}: user ${vendorId} is not managed by roster (${live.protectedReason})`);
-    await this.write(vendorId, { state: 'INACTIVE' });
-  }
-
-  async reactivate(vendorId: string, desired: DesiredRecord, changedFields: string[]): Promise<void> {
-    await this.write(vendorId, { ...this.changesBody(desired, changedFields), state: 'ACTIVE' });
-  }
-
   async delete(vendorId: string): Promise<void> {
-    throw new Error(`${this.name}: the company-partner API has no delete; roster deactivates user ${vendorId} (state INACTIVE) instead`);
+    throw new Error(`${this.name}: SimplePin has no delete; roster deactivates user ${vendorId} (state INACTIVE) instead`);
   }
 
   private get name(): string {
     return this.options.instanceName;
   }
 
-  /** The merge-update body for the changed managed fields; "" clears a field (null would keep it). */
-  private changesBody(desired: DesiredRecord, changedFields: string[]): UserAddUpdateModel {
-    const body: Record<string, string> = {};
-    for (const field of changedFields) {
-      if (field === 'active') continue;
-      const wire = wireNameOf[field];
-      if (!wire) throw new Error(`${this.name}: cannot update field "${field}"; the partner adapter manages ${Object.keys(wireNameOf).join(', ')}`);
-      if (field === 'email') body.email = desired.email;
-      else if (field === 'externalId') body.user_code = desired.externalId ?? '';
-      else body[wire] = wireValue(desired.fields[field]);
-    }
-    if (body.role === ACCOUNT_OWNER) throw new Error(`${this.name}: ${OWNER_REASON}`);
-    return body as UserAddUpdateModel;
+  /**
+   * The whole managed model of a person: an update must carry every field required at creation
+   * (published.md, SimplePin update-user), so every write sends all of it, never only what changed. Fields
+   * git leaves out are left out, not cleared. The timezone is sent although SimplePin never returns it.
+   */
+  private modelOf(desired: DesiredRecord, state: 'ACTIVE' | 'INACTIVE'): UserAddUpdateModel {
+    const f = desired.fields;
+    const role = wireValue(f.role);
+    if (!role) throw new Error(`${this.name}: ${desired.email} has no SimplePin role`);
+    if (role === ACCOUNT_OWNER) throw new Error(`${this.name}: ${OWNER_REASON}`);
+    const body: UserAddUpdateModel = {
+      email: desired.email,
+      first_name: wireValue(f.firstName),
+      last_name: wireValue(f.lastName),
+      role,
+      state,
+      send_email: this.settings.sendEmail,
+    };
+    const phone = wireValue(f.phone);
+    if (phone) body.phone = phone;
+    const title = wireValue(f.title);
+    if (title) body.account_title = title;
+    if (desired.person.timezone) body.time_zone_id = desired.person.timezone;
+    const office = (desired.person.office as unknown as { partner?: PartnerOffice } | undefined)?.partner;
+    if (office?.addressSameAsCompany !== undefined) body.address_same_as_company = office.addressSameAsCompany;
+    return body;
   }
 
-  private async write(vendorId: string, body: UserAddUpdateModel): Promise<void> {
-    if (this.protectedIds.has(vendorId)) throw new Error(`${this.name}: user ${vendorId} is not managed by roster (${OWNER_REASON})`);
-    // Same body twice leaves the same user: the merge update is safe to retry.
-    await this.call({ method: 'POST', path: `${this.settings.usersPath}/update`, query: { user_id: vendorId }, body, idempotent: true });
+  private async write(code: string, body: UserAddUpdateModel): Promise<void> {
+    if (this.protectedCodes.has(code)) throw new Error(`${this.name}: user ${code} is not managed by roster (${OWNER_REASON})`);
+    // The same whole model twice leaves the same user: the update is safe to retry.
+    await this.call({
+      method: 'POST',
+      path: `${this.settings.usersPath}/update`,
+      query: { user_code: code, send_email: String(this.settings.sendEmail) },
+      body,
+      idempotent: true,
+    });
   }
 
-  private toLive(user: Record<string, unknown>): LiveRecord {
-    let record: LiveRecord;
-    try {
-      record = liveFromWire(user);
-    } catch (error) {
-      throw new VendorHttpError(`${this.name}: ${this.settings.usersPath}/list answered with a malformed user: ${(error as Error).message}`, 'malformed');
-    }
-    if (record.protectedReason) this.protectedIds.add(record.vendorId);
+  private toLive(user: unknown, fallbackCode?: string): LiveRecord {
+    const record = liveFromWire(user, fallbackCode);
+    if (record.protectedReason) this.protectedCodes.add(record.vendorId);
     return record;
   }
 
   /**
-   * Every user of the company, page by page (Spring-style `{content, page, size, total_elements, total_pages}`,
-   * inferred: shared/vendors/README.md). A plain array answer is taken as the whole list. A vendor that repeats
-   * a page, runs out of users before its own total, or changes its totals mid-way is an error, never a guess.
+   * Every user, page by page, from a tenant's own list endpoint (`listPath`; not published, so its shape is
+   * inferred: Spring-style `{content, page, size, total_elements, total_pages}`, shared/vendors/README.md). A
+   * plain array is taken as the whole list. A vendor that repeats a page, runs out of users before its own
+   * total, lists a user_code twice or changes its totals mid-way is an error naming the vendor, never a guess.
    */
-  private async listWire<T>(keep: (user: Record<string, unknown>) => T): Promise<T[]> {
-    const path = `${this.settings.usersPath}/list`;
+  private async listWire(path: string): Promise<LiveRecord[]> {
     const fail = (what: string) => new VendorHttpError(`${this.name}: GET ${path} ${what}`, 'malformed');
-    const users: T[] = [];
+    const users: LiveRecord[] = [];
     const seen = new Set<string>();
+    const keep = (user: unknown): boolean => {
+      const record = this.toLive(user);
+      if (record.vendorId !== '' && seen.has(record.vendorId)) return false;
+      if (record.vendorId !== '') seen.add(record.vendorId);
+      users.push(record);
+      return true;
+    };
     let totals: { pages: number; elements?: number } | undefined;
     const nextPage = pageReader({
-      fetch: (index) =>
-        this.call<unknown>({
-          method: 'GET',
-          path,
-          query: { company_id: this.settings.companyId, page: this.settings.firstPage + index, size: this.settings.pageSize },
-        }),
+      fetch: (index) => this.call<unknown>({ method: 'GET', path, query: { page: this.settings.firstPage + index, size: this.settings.pageSize } }),
       pageCount: (res) => {
         const pages = Array.isArray(res.body) ? undefined : readPage(res.body)?.totalPages;
         return pages === undefined ? undefined : Math.min(pages, MAX_PAGES);
@@ -185,10 +209,11 @@ export class PartnerAdapter implements VendorAdapter {
       const body = res.body;
       if (Array.isArray(body)) {
         if (index > 0) throw fail(`answered page ${page} with a bare list after paged answers`);
-        return uniqueUsers(body, fail).map(keep);
+        for (const user of body) if (!keep(user)) throw fail(`listed user ${liveFromWire(user).vendorId} twice`);
+        return users;
       }
       const parsed = readPage(body);
-      if (!parsed) throw fail('answered without a page of users ({content: [...], total_pages}); check usersPath and the API version');
+      if (!parsed) throw fail('answered without a page of users ({content: [...], total_pages}); check listPath');
       if (!totals) {
         totals = { pages: parsed.totalPages, elements: parsed.totalElements };
         if (totals.pages > MAX_PAGES) throw fail(`claims ${totals.pages} pages; refusing to believe more than ${MAX_PAGES}`);
@@ -199,13 +224,7 @@ export class PartnerAdapter implements VendorAdapter {
         throw fail(`page ${page} is empty although the vendor reported ${describeTotals(totals)}`);
       }
       let fresh = 0;
-      for (const user of parsed.content) {
-        const id = user && typeof user === 'object' ? String((user as { id?: unknown }).id) : '';
-        if (seen.has(id)) continue;
-        seen.add(id);
-        users.push(keep(user as Record<string, unknown>));
-        fresh++;
-      }
+      for (const user of parsed.content) if (keep(user)) fresh++;
       if (parsed.content.length > 0 && fresh === 0) {
         throw fail(`answered page ${page} with users already listed on an earlier page; the page parameter seems ignored (check firstPage)`);
       }
@@ -238,16 +257,6 @@ function readPage(body: unknown): { content: unknown[]; totalPages: number; tota
   const totalElements = b.total_elements ?? b.totalElements;
   if (!Array.isArray(content) || typeof totalPages !== 'number' || !Number.isInteger(totalPages) || totalPages < 0) return undefined;
   return { content, totalPages, totalElements: typeof totalElements === 'number' ? totalElements : undefined };
-}
-
-function uniqueUsers(list: unknown[], fail: (what: string) => Error): Record<string, unknown>[] {
-  const seen = new Set<string>();
-  for (const user of list) {
-    const id = user && typeof user === 'object' ? String((user as { id?: unknown }).id) : '';
-    if (seen.has(id)) throw fail(`listed user ${id} twice`);
-    seen.add(id);
-  }
-  return list as Record<string, unknown>[];
 }
 
 function describeTotals(t: { pages: number; elements?: number }): string {

@@ -15,71 +15,94 @@ import {
   ACCOUNT_OWNER,
   PARTNER_ROLES,
   PARTNER_STATES,
-  type PartnerUser,
+  RESPONSE_XML_ROOT,
   type UserAddUpdateModel,
+  type UserResponseModel,
 } from './model.js';
 
 /**
- * A local company-partner API. Everything beyond the seed page (routes other than add, paging, error shapes,
- * the rate limit, 400 for ACCOUNT_OWNER, 409 for a duplicate) is inferred: see shared/vendors/README.md and
- * shared/vendors/pulse-partner.md part B. The choices are listed in src/vendors/partner/README.md.
+ * A local SimplePin API v2.0 (vendor kind `partner`), written from shared/vendors/README.md and published.md:
+ * two company keys in the `Authorization` and `Token` headers, users addressed by `user_code` (`add`, `get`,
+ * `update`), UserResponseV2Model answers without an id, updates that must carry the whole add model, and no
+ * list endpoint unless the fixture turns one on (`options.listEndpoint`). What the documents leave open (error
+ * shapes, status codes, the rate limit) is inferred and listed in src/vendors/partner/README.md. It imports
+ * nothing of the adapter: only the documented model (model.ts) and a body codec of its own (codec.ts).
  */
 
-/** Inferred budget (shared/vendors/README.md gives none): 120 requests a minute per token. */
+/** Inferred budget (the documents give none, shared/vendors/README.md): 120 requests a minute per company key. */
 export const PARTNER_RATE_LIMIT = { limit: 120, windowMs: 60_000 };
-/** Spring Data defaults: 0-based `page`, `size` 20, capped at 100 here. */
+/** A tenant's own list endpoint, when the fixture turns it on (inferred: Spring Data paging). */
+export const LIST_PATH = '/v2/user/list';
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
+/** Fields an add requires (inferred: the seed marks every field optional); an update must carry them all too. */
+export const REQUIRED_AT_CREATION = ['email', 'first_name', 'last_name', 'role'] as const;
 
 export interface PartnerFixtureUser extends UserAddUpdateModel {
-  id?: number | string;
   company_id?: number | string;
+  creation_date?: string;
 }
 
 export interface PartnerFixture {
-  partners: { id: string; name?: string; tokens: string[] }[];
-  companies: { id: number | string; name: string; partner_id: string; owner: PartnerFixtureUser }[];
+  /** Each company's two API keys (Admin → Settings → API settings) identify it; `owner` is its ACCOUNT_OWNER. */
+  companies: { id: number | string; name: string; keys: { authorization: string; token: string }; owner: PartnerFixtureUser }[];
   users?: PartnerFixtureUser[];
+  options?: {
+    /** Serve `GET /v2/user/list` (not published by SimplePin; a tenant may have one). Off by default. */
+    listEndpoint?: boolean;
+  };
 }
 
 /** What the emulator stores for a user: the whole model, personal data included, `password` only as a hash. */
 export interface StoredUser extends Omit<UserAddUpdateModel, 'password' | 'send_email'> {
-  id: number;
+  user_code: string;
   company_id: number;
+  creation_date: string;
+  /** Insertion order, so a listing is stable. */
+  seq: number;
   password_sha256?: string;
 }
 
 export interface PartnerEmulatorState {
-  partnerByToken: Map<string, string>;
-  companies: Map<number, { id: number; name: string; partnerId: string }>;
+  /** `authorization\ntoken` → company id. */
+  companyByKeys: Map<string, number>;
+  companies: Map<number, { id: number; name: string }>;
   users: StoredUser[];
-  nextId: number;
-  /** Emails that were sent an invitation (`send_email: true`). */
+  nextSeq: number;
+  listEndpoint: boolean;
+  /** Emails that were sent an invitation (`send_email: true`, in the body or the query). */
   invitesSent: string[];
-  /** Requests other than GET so far: any of them may change users, so it invalidates `lastList`. */
-  writes: number;
-  lastList?: { companyId: number; writes: number; users: StoredUser[] };
 }
+
+const keysOf = (authorization: string, token: string) => `${authorization}\n${token}`;
 
 export function partnerStateFrom(fixture: unknown): PartnerEmulatorState {
   const f = (fixture ?? {}) as Partial<PartnerFixture>;
-  const state: PartnerEmulatorState = { partnerByToken: new Map(), companies: new Map(), users: [], nextId: 1, invitesSent: [], writes: 0 };
-  for (const p of f.partners ?? []) for (const token of p.tokens ?? []) state.partnerByToken.set(token, p.id);
+  const state: PartnerEmulatorState = {
+    companyByKeys: new Map(),
+    companies: new Map(),
+    users: [],
+    nextSeq: 1,
+    listEndpoint: f.options?.listEndpoint === true,
+    invitesSent: [],
+  };
   const pending: PartnerFixtureUser[] = [];
   for (const c of f.companies ?? []) {
     const id = Number(c.id);
-    state.companies.set(id, { id, name: c.name, partnerId: c.partner_id });
+    state.companies.set(id, { id, name: c.name });
+    if (c.keys) state.companyByKeys.set(keysOf(c.keys.authorization, c.keys.token), id);
     if (c.owner) pending.push({ ...c.owner, company_id: id, role: ACCOUNT_OWNER });
   }
   pending.push(...(f.users ?? []));
-  const explicitIds = pending.map((u) => Number(u.id)).filter((n) => Number.isInteger(n) && n > 0);
-  state.nextId = Math.max(5000, ...explicitIds) + 1;
   for (const u of pending) {
-    const { password, send_email: _sendEmail, id, company_id, ...rest } = u;
+    const { password, send_email: _sendEmail, company_id, user_code, creation_date, ...rest } = u;
+    const seq = state.nextSeq++;
     const stored: StoredUser = {
       ...rest,
-      id: id !== undefined ? Number(id) : state.nextId++,
+      user_code: user_code ?? generatedCode(seq),
       company_id: Number(company_id),
+      creation_date: creation_date ?? '2025-01-01T00:00:00.000+0000',
+      seq,
       state: rest.state ?? 'ACTIVE',
     };
     if (password) stored.password_sha256 = sha256(password);
@@ -94,9 +117,10 @@ export function startPartnerEmulator(fixture: unknown, options: EmulatorOptions 
   const counter = new WindowCounter(budget.limit, budget.windowMs);
   const router = new Router()
     .add('POST', '/v2/user/add', (req) => addUser(state, req))
-    .add('GET', '/v2/user/list', (req) => listUsers(state, req))
     .add('GET', '/v2/user/get', (req) => getUser(state, req))
     .add('POST', '/v2/user/update', (req) => updateUser(state, req));
+  // No list endpoint is published (published.md, SimplePin): served only when the fixture turns it on.
+  if (state.listEndpoint) router.add('GET', LIST_PATH, (req) => listUsers(state, req));
 
   return startEmulator(
     {
@@ -105,11 +129,15 @@ export function startPartnerEmulator(fixture: unknown, options: EmulatorOptions 
       state,
       parseBody: parseXmlBody,
       before(req) {
-        if (req.method !== 'GET') state.writes++;
-        const token = bearer(req);
-        if (token === undefined) return springError(req, 401, 'Full authentication is required to access this resource');
-        if (!state.partnerByToken.has(token)) return springError(req, 401, 'Invalid access token');
-        const taken = counter.take(token);
+        // Two keys, "Authorization" and "Token", together identify the company (published.md, SimplePin auth).
+        const authorization = header(req, 'authorization');
+        const token = header(req, 'token');
+        if (!authorization || !token) {
+          return springError(req, 401, `Full authentication is required to access this resource: send both API keys, as the Authorization and Token headers`);
+        }
+        const companyId = state.companyByKeys.get(keysOf(authorization, token));
+        if (companyId === undefined) return springError(req, 401, 'Invalid API keys');
+        const taken = counter.take(String(companyId));
         if (!taken.allowed) {
           const seconds = Math.max(1, Math.ceil((taken.resetAt - Date.now()) / 1000));
           const res = springError(req, 429, `Rate limit of ${budget.limit} requests per ${budget.windowMs / 1000} s exceeded`);
@@ -128,17 +156,13 @@ export function startPartnerEmulator(fixture: unknown, options: EmulatorOptions 
 
 // ---- indexes -----------------------------------------------------------------------------------
 
-/**
- * Users by id and by company and lower-cased email, as Pulse's emulator keeps them: at 100,000 users a
- * scan of every user per write made each write take tens of milliseconds (npm run bench). Users pushed
- * onto `state.users` directly (tests add users by hand) are picked up at the next lookup.
- */
+/** Users by company and user_code, and by company and lower-cased email: no scan of every user per request. */
 const indexesOf = besideState((state: PartnerEmulatorState) => ({
-  byId: new ListIndex(() => state.users, (u: StoredUser) => u.id),
+  byCompanyCode: new ListIndex(() => state.users, (u: StoredUser) => `${u.company_id} ${u.user_code}`),
   byCompanyEmail: new ListIndex(() => state.users, (u: StoredUser) => companyEmail(u.company_id, u.email)),
 }));
 
-/** Emails are unique per company, whatever their case; a user without one is keyed as "". */
+/** Emails are unique per company, whatever their case (inferred); a user without one is keyed as "". */
 function companyEmail(companyId: number, email: string | null | undefined): string {
   return `${companyId} ${(email ?? '').toLowerCase()}`;
 }
@@ -146,76 +170,53 @@ function companyEmail(companyId: number, email: string | null | undefined): stri
 // ---- handlers ----------------------------------------------------------------------------------
 
 function addUser(state: PartnerEmulatorState, req: EmuRequest): EmuResponse {
-  const company = companyFor(state, req);
-  if ('status' in company) return company;
+  const companyId = companyOf(state, req);
   const decoded = decodeBody(req);
   if ('status' in decoded) return decoded;
   const model = decoded;
+  const sendEmail = sendEmailOf(req, model);
+  if (typeof sendEmail !== 'boolean') return sendEmail;
 
-  const missing = (['email', 'first_name', 'last_name', 'role'] as const).filter((f) => blank(model[f]));
+  const missing = REQUIRED_AT_CREATION.filter((f) => blank(model[f]));
   if (missing.length > 0) {
     return springError(req, 400, `Validation failed for object='userAddUpdateV2Model': ${missing.map((f) => `${f} must not be blank`).join('; ')}`);
   }
-  // Refused with 400 (not 403): the body is invalid, the caller's rights are fine (shared/vendors/README.md).
+  // Only manager, customer care and accounting users may be added (seed page); refused with 400 (inferred).
   if (model.role === ACCOUNT_OWNER) {
     return springError(req, 400, 'A user with the role ACCOUNT_OWNER is created with the company (addCompany); this call adds MANAGER, CUSTOMER_CARE or ACCOUNTING users only');
   }
   const invalid = checkEnumsAndEmail(model);
   if (invalid) return springError(req, 400, invalid);
   const email = String(model.email);
-  // Duplicate email in the company: 409 (inferred, shared/vendors/README.md; the seed page lists no code for it).
-  if (indexesOf(state).byCompanyEmail.get(companyEmail(company.id, email)).length > 0) {
-    return springError(req, 409, `A user with email ${email} already exists in company ${company.id}`);
+  // Duplicates in the company answer 409 (inferred: the documents list no code for them).
+  if (indexesOf(state).byCompanyEmail.get(companyEmail(companyId, email)).length > 0) {
+    return springError(req, 409, `A user with email ${email} already exists in this company`);
+  }
+  const requestedCode = blank(model.user_code) ? undefined : String(model.user_code).trim();
+  if (requestedCode !== undefined && indexesOf(state).byCompanyCode.get(`${companyId} ${requestedCode}`).length > 0) {
+    return springError(req, 409, `A user with user_code ${requestedCode} already exists in this company`);
   }
 
-  const { password, send_email, ...fields } = model;
-  const user: StoredUser = { ...dropNulls(fields), id: state.nextId++, company_id: company.id, state: model.state ?? 'ACTIVE' };
+  const { password, send_email: _sendEmail, user_code: _code, ...fields } = model;
+  const seq = state.nextSeq++;
+  const user: StoredUser = {
+    ...dropNulls(fields),
+    user_code: requestedCode ?? generatedCode(seq),
+    company_id: companyId,
+    creation_date: new Date().toISOString().replace('Z', '+0000'),
+    seq,
+    state: model.state ?? 'ACTIVE',
+  };
   if (password) user.password_sha256 = sha256(password);
   state.users.push(user);
-  if (send_email) state.invitesSent.push(email);
-  // A Spring @PostMapping that returns the object answers 200 (the seed page's 201 is springfox boilerplate).
-  return respond(req, 200, 'user_model', present(user));
-}
-
-function listUsers(state: PartnerEmulatorState, req: EmuRequest): EmuResponse {
-  const company = companyFor(state, req);
-  if ('status' in company) return company;
-  const page = intParam(req, 'page', 0);
-  const size = intParam(req, 'size', DEFAULT_PAGE_SIZE);
-  if (typeof page !== 'number') return page;
-  if (typeof size !== 'number') return size;
-  // Spring Data clamps rather than refuses: a negative page is page 0, a size beyond the maximum is the maximum.
-  const pageIndex = Math.max(0, page);
-  const pageSize = size < 1 ? DEFAULT_PAGE_SIZE : Math.min(size, MAX_PAGE_SIZE);
-  // The company's users in id order, reused for the next pages of a listing while nothing was written:
-  // filtering and sorting 100,000 users again for every page was most of a listing's time (npm run
-  // bench). Page 0 always computes afresh, so a listing never starts on stale data.
-  const cached = state.lastList;
-  let all: StoredUser[];
-  if (pageIndex > 0 && cached?.companyId === company.id && cached.writes === state.writes) {
-    all = cached.users;
-  } else {
-    all = state.users.filter((u) => u.company_id === company.id).sort((a, b) => a.id - b.id);
-    state.lastList = { companyId: company.id, writes: state.writes, users: all };
-  }
-  const content = all.slice(pageIndex * pageSize, (pageIndex + 1) * pageSize).map(present);
-  const body = {
-    content,
-    page: pageIndex,
-    size: pageSize,
-    total_elements: all.length,
-    total_pages: Math.ceil(all.length / pageSize),
-  };
-  if (wantsXml(req.headers.accept)) {
-    return xmlResponse(200, 'user_page', { ...body, content: { user_model: content } });
-  }
-  return { status: 200, json: body };
+  if (sendEmail) state.invitesSent.push(email);
+  return respond(req, 200, present(user));
 }
 
 function getUser(state: PartnerEmulatorState, req: EmuRequest): EmuResponse {
   const user = userFor(state, req);
   if ('status' in user) return user;
-  return respond(req, 200, 'user_model', present(user));
+  return respond(req, 200, present(user));
 }
 
 function updateUser(state: PartnerEmulatorState, req: EmuRequest): EmuResponse {
@@ -224,54 +225,75 @@ function updateUser(state: PartnerEmulatorState, req: EmuRequest): EmuResponse {
   const decoded = decodeBody(req);
   if ('status' in decoded) return decoded;
   const model = decoded;
+  const sendEmail = sendEmailOf(req, model);
+  if (typeof sendEmail !== 'boolean') return sendEmail;
 
-  if (model.role != null && (model.role === ACCOUNT_OWNER) !== (user.role === ACCOUNT_OWNER)) {
-    return springError(req, 400, user.role === ACCOUNT_OWNER ? 'The role of the ACCOUNT_OWNER cannot be changed' : 'The role ACCOUNT_OWNER cannot be assigned with this call');
+  // The body is the add model with every field required at creation (published.md, SimplePin update-user).
+  const missing = REQUIRED_AT_CREATION.filter((f) => blank(model[f]));
+  if (missing.length > 0) {
+    return springError(req, 400, `Validation failed for object='userAddUpdateV2Model': ${missing.map((f) => `${f} must not be blank`).join('; ')} (an update carries every field required at creation)`);
   }
-  for (const required of ['email', 'first_name', 'last_name'] as const) {
-    if (model[required] != null && blank(model[required])) return springError(req, 400, `Validation failed: ${required} must not be blank`);
+  if ((model.role === ACCOUNT_OWNER) !== (user.role === ACCOUNT_OWNER)) {
+    return springError(req, 400, user.role === ACCOUNT_OWNER ? 'The role of the ACCOUNT_OWNER cannot be changed' : 'The role ACCOUNT_OWNER cannot be assigned with this call');
   }
   const invalid = checkEnumsAndEmail(model);
   if (invalid) return springError(req, 400, invalid);
-  if (model.email != null && indexesOf(state).byCompanyEmail.get(companyEmail(user.company_id, model.email)).some((u) => u.id !== user.id)) {
-    return springError(req, 409, `A user with email ${model.email} already exists in company ${user.company_id}`);
+  if (indexesOf(state).byCompanyEmail.get(companyEmail(user.company_id, model.email)).some((u) => u !== user)) {
+    return springError(req, 409, `A user with email ${model.email} already exists in this company`);
   }
 
-  // Merge: absent and null fields keep their value (pulse-partner.md part B; shared/vendors/README.md).
-  const { password, send_email, ...fields } = model;
+  // Optional fields a body leaves out keep their value (inferred); the query's user_code picks the user, and a
+  // user_code in the body does not rename it.
+  const { password, send_email: _sendEmail, user_code: _code, ...fields } = model;
   const emailBefore = companyEmail(user.company_id, user.email);
   Object.assign(user, dropNulls(fields));
   indexesOf(state).byCompanyEmail.rekey(user, emailBefore);
   if (password) user.password_sha256 = sha256(password);
-  if (send_email && user.email) state.invitesSent.push(user.email);
-  return respond(req, 200, 'user_model', present(user));
+  if (sendEmail && user.email) state.invitesSent.push(user.email);
+  return respond(req, 200, present(user));
+}
+
+function listUsers(state: PartnerEmulatorState, req: EmuRequest): EmuResponse {
+  const companyId = companyOf(state, req);
+  const page = intParam(req, 'page', 0);
+  const size = intParam(req, 'size', DEFAULT_PAGE_SIZE);
+  if (typeof page !== 'number') return page;
+  if (typeof size !== 'number') return size;
+  // Spring Data clamps rather than refuses.
+  const pageIndex = Math.max(0, page);
+  const pageSize = size < 1 ? DEFAULT_PAGE_SIZE : Math.min(size, MAX_PAGE_SIZE);
+  const all = state.users.filter((u) => u.company_id === companyId);
+  const content = all.slice(pageIndex * pageSize, (pageIndex + 1) * pageSize).map(present);
+  const body = { content, page: pageIndex, size: pageSize, total_elements: all.length, total_pages: Math.ceil(all.length / pageSize) };
+  if (wantsXml(req.headers.accept)) {
+    return xmlResponse(200, 'user_page', { ...body, content: { [RESPONSE_XML_ROOT]: content } });
+  }
+  return { status: 200, json: body };
 }
 
 // ---- helpers -----------------------------------------------------------------------------------
 
-type Company = { id: number; name: string; partnerId: string };
-
-function companyFor(state: PartnerEmulatorState, req: EmuRequest): Company | EmuResponse {
-  const id = requiredLong(req, 'company_id');
-  if (typeof id !== 'number') return id;
-  const company = state.companies.get(id);
-  if (!company) return springError(req, 404, `Company ${id} not found`);
-  if (company.partnerId !== state.partnerByToken.get(bearer(req) ?? '')) {
-    return springError(req, 403, `Access to company ${id} is denied`);
-  }
-  return company;
+/** The company the request's keys identify (checked in `before`). */
+function companyOf(state: PartnerEmulatorState, req: EmuRequest): number {
+  return state.companyByKeys.get(keysOf(header(req, 'authorization') ?? '', header(req, 'token') ?? ''))!;
 }
 
+/** The user the `user_code` query parameter names, in the keys' company; 404 when there is none. */
 function userFor(state: PartnerEmulatorState, req: EmuRequest): StoredUser | EmuResponse {
-  const id = requiredLong(req, 'user_id');
-  if (typeof id !== 'number') return id;
-  const user = indexesOf(state).byId.get(id)[0];
-  if (!user) return springError(req, 404, `User ${id} not found`);
-  const company = state.companies.get(user.company_id);
-  if (!company || company.partnerId !== state.partnerByToken.get(bearer(req) ?? '')) {
-    return springError(req, 403, `Access to user ${id} is denied`);
-  }
+  const code = req.query.get('user_code');
+  if (code === null || code.trim() === '') return springError(req, 400, "Required request parameter 'user_code' for method parameter type String is not present");
+  const user = indexesOf(state).byCompanyCode.get(`${companyOf(state, req)} ${code}`)[0];
+  if (!user) return springError(req, 404, `User with user_code ${code} not found`);
   return user;
+}
+
+/** `send_email` from the body, else from the query (an older page has it as a parameter of its own). */
+function sendEmailOf(req: EmuRequest, model: UserAddUpdateModel): boolean | EmuResponse {
+  if (model.send_email != null) return model.send_email;
+  const raw = req.query.get('send_email');
+  if (raw === null || raw === '') return false;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  return springError(req, 400, `Failed to convert value of type 'java.lang.String' to required type 'boolean'; Invalid boolean value [${raw}]`);
 }
 
 function decodeBody(req: EmuRequest): UserAddUpdateModel | EmuResponse {
@@ -295,37 +317,36 @@ function checkEnumsAndEmail(model: UserAddUpdateModel): string | undefined {
   return undefined;
 }
 
-/** The user as the API answers: every model field (null when unset), no password, `ssn` masked. */
-function present(user: StoredUser): PartnerUser {
-  const { password_sha256: _hash, ...rest } = user;
+/**
+ * The user as UserResponseV2Model (published.md, SimplePin get-user): these fields and no others, so no `id`
+ * and no `time_zone_id`. `ssn`, `date_of_birth` and `owner_ship` are answered as stored: the adapter must drop them.
+ */
+function present(user: StoredUser): UserResponseModel {
   return {
-    account_title: null,
-    address: null,
-    address_same_as_company: null,
-    date_of_birth: null,
-    email: null,
-    first_name: null,
-    last_name: null,
-    logo: null,
-    owner_ship: null,
-    phone: null,
-    role: null,
-    ssn: null,
-    state: null,
-    time_zone_id: null,
-    user_code: null,
-    ...rest,
-    ...(user.ssn ? { ssn: maskSsn(user.ssn) } : {}),
+    account_title: user.account_title ?? null,
+    address: user.address ?? null,
+    creation_date: user.creation_date,
+    date_of_birth: user.date_of_birth ?? null,
+    email: user.email ?? null,
+    first_name: user.first_name ?? null,
+    last_name: user.last_name ?? null,
+    logo_url: user.logo ?? null,
+    owner_ship: user.owner_ship ?? null,
+    phone: user.phone ?? null,
+    role: user.role ?? null,
+    ssn: user.ssn ?? null,
+    state: user.state ?? null,
+    user_code: user.user_code,
   };
 }
 
-function maskSsn(ssn: string): string {
-  const digits = ssn.replace(/\D/g, '');
-  return `***-**-${digits.slice(-4).padStart(4, '*')}`;
+/** A code for a user added without one (inferred: SimplePin's own format is not documented). */
+function generatedCode(seq: number): string {
+  return `U${String(seq).padStart(6, '0')}`;
 }
 
-function respond(req: EmuRequest, status: number, root: string, body: unknown): EmuResponse {
-  return wantsXml(req.headers.accept) ? xmlResponse(status, root, body) : { status, json: body };
+function respond(req: EmuRequest, status: number, body: UserResponseModel): EmuResponse {
+  return wantsXml(req.headers.accept) ? xmlResponse(status, RESPONSE_XML_ROOT, body) : { status, json: body };
 }
 
 function xmlResponse(status: number, root: string, body: unknown): EmuResponse {
@@ -358,18 +379,10 @@ function reason(status: number): string {
   return reasons[status] ?? 'Error';
 }
 
-function bearer(req: EmuRequest): string | undefined {
-  const header = req.headers.authorization;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(Array.isArray(header) ? header[0] : (header ?? ''));
-  return match?.[1];
-}
-
-/** A required `Long` query parameter, with Spring's messages when it is missing or not a number. */
-function requiredLong(req: EmuRequest, name: string): number | EmuResponse {
-  const raw = req.query.get(name);
-  if (raw === null || raw === '') return springError(req, 400, `Required request parameter '${name}' for method parameter type Long is not present`);
-  if (!/^-?\d+$/.test(raw)) return springError(req, 400, `Failed to convert value of type 'java.lang.String' to required type 'java.lang.Long'; For input string: "${raw}"`);
-  return Number(raw);
+function header(req: EmuRequest, name: string): string | undefined {
+  const value = req.headers[name];
+  const text = (Array.isArray(value) ? value[0] : value)?.trim();
+  return text ? text : undefined;
 }
 
 function intParam(req: EmuRequest, name: string, fallback: number): number | EmuResponse {
@@ -390,4 +403,3 @@ function dropNulls<T extends object>(value: T): Partial<T> {
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
-

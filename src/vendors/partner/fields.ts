@@ -1,70 +1,66 @@
 import { toE164 } from '../../config/phone.js';
 import type { FieldSpec, FieldValue, LiveRecord } from '../types.js';
-import { ACCOUNT_OWNER, type UserAddUpdateModel } from './model.js';
+import { ACCOUNT_OWNER } from './model.js';
 
 /**
- * The fields roster manages in the partner API, by their names in plans, and the wire field each one is.
- * Nothing else of a partner user is read into roster: the write-only personal data
- * (`password`, `ssn`, `date_of_birth`, `owner_ship`) is dropped here, at the boundary.
+ * The fields roster compares in SimplePin, by their names in plans. Only what `GET /v2/user/get` returns can be
+ * compared (shared/vendors/README.md rule 4): `time_zone_id` is not in UserResponseV2Model, so the timezone is
+ * sent with every create and update but never diffed. Nothing else of a user is read into roster: `ssn`,
+ * `date_of_birth`, `owner_ship` (which the answer carries) and `password` are dropped here, at the boundary.
  */
 export const partnerFields: FieldSpec[] = [
   { name: 'firstName' },
   { name: 'lastName' },
   { name: 'phone', personal: 'phone' },
   { name: 'role' },
-  { name: 'timezone' },
   { name: 'title' },
 ];
-
-export const wireNameOf: Record<string, keyof UserAddUpdateModel> = {
-  firstName: 'first_name',
-  lastName: 'last_name',
-  phone: 'phone',
-  role: 'role',
-  timezone: 'time_zone_id',
-  title: 'account_title',
-  email: 'email',
-  externalId: 'user_code',
-};
 
 export const OWNER_REASON =
   'ACCOUNT_OWNER: the account owner is created with the company (addCompany) and is never managed by roster';
 
-/** One user from a list or get answer, reduced to what roster may know. */
-export function liveFromWire(user: Record<string, unknown>): LiveRecord {
-  const id = user.id;
-  if ((typeof id !== 'number' && typeof id !== 'string') || String(id) === '') {
-    throw new Error('a user in the answer has no id');
+/**
+ * One user of a get (or list) answer, reduced to what roster may know. SimplePin addresses users by
+ * `user_code` (there is no `id`), so the code is the vendor id. An answer roster cannot read (no user_code,
+ * no email) comes back marked `unreadable`, with whatever could be read, instead of failing everyone.
+ */
+export function liveFromWire(user: unknown, fallbackCode?: string): LiveRecord {
+  if (user === null || typeof user !== 'object' || Array.isArray(user)) {
+    return { vendorId: fallbackCode ?? '', email: '', active: false, fields: {}, unreadable: 'the answer is not a user object (UserResponseV2Model)' };
   }
-  const role = text(user.role);
+  const u = user as Record<string, unknown>;
+  const code = text(u.user_code);
+  const email = text(u.email);
+  const role = text(u.role);
   const record: LiveRecord = {
-    vendorId: String(id),
-    email: text(user.email) ?? '',
-    active: user.state === 'ACTIVE',
+    vendorId: code ?? fallbackCode ?? '',
+    email: email ?? '',
+    active: u.state === 'ACTIVE',
     fields: {
-      firstName: text(user.first_name),
-      lastName: text(user.last_name),
-      phone: normalisePhone(text(user.phone)),
+      firstName: text(u.first_name),
+      lastName: text(u.last_name),
+      phone: normalisePhone(text(u.phone)),
       role,
-      timezone: text(user.time_zone_id),
-      title: text(user.account_title),
+      title: text(u.account_title),
     },
   };
-  const userCode = text(user.user_code);
-  if (userCode) record.externalId = userCode;
+  if (code) record.externalId = code;
   if (role === ACCOUNT_OWNER) record.protectedReason = OWNER_REASON;
+  if (!code) record.unreadable = 'the user has no user_code';
+  else if (!email) record.unreadable = `user ${code} has no email`;
+  else if (u.state !== 'ACTIVE' && u.state !== 'INACTIVE') record.unreadable = `user ${code} has an unknown state ${JSON.stringify(u.state ?? null)}`;
   return record;
 }
 
-/** A managed value as the wire carries it: the merge update keeps null, so clearing a field sends "". */
-export function wireValue(value: FieldValue | undefined): string {
-  if (value === null || value === undefined) return '';
+/** A managed value as the wire carries it. */
+export function wireValue(value: FieldValue | undefined): string | undefined {
+  if (value === null || value === undefined || value === '') return undefined;
   return String(value);
 }
 
 /** A text field: trimmed, with an empty value as null (the vendor stores "" after a clear). */
 function text(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
+  if (value === null || value === undefined || typeof value === 'object') return null;
   const s = String(value).trim();
   return s === '' ? null : s;
 }

@@ -1,41 +1,33 @@
 import type { VendorModule } from '../types.js';
 import { checkPartnerPerson } from './checks.js';
 import { PartnerAdapter } from './adapter.js';
-import { PARTNER_RATE_LIMIT, startPartnerEmulator, type PartnerFixture } from './emulator.js';
+import { LIST_PATH, PARTNER_RATE_LIMIT, startPartnerEmulator, type PartnerFixture } from './emulator.js';
 import { partnerImporter } from './import.js';
 import { partnerDesired } from './mapping.js';
 import { partnerConfigShape, partnerOfficeSchema, partnerPersonSchema, partnerRoleSchema } from './schema.js';
 
-const sandboxCredentials = { token: 'sandbox-partner-token' };
+/** The two company keys the sandbox fixture's first company has (examples/sandbox/partner.json). */
+const sandboxCredentials = { authorizationKey: 'sandbox-simplepin-authorization-key', token: 'sandbox-simplepin-token' };
 
-/** The first company in a fixture that the sandbox token's partner owns. */
-function sandboxCompanyId(fixture: unknown): string | undefined {
-  const f = (fixture ?? {}) as Partial<PartnerFixture>;
-  const partnerId = f.partners?.find((p) => p.tokens?.includes(sandboxCredentials.token))?.id;
-  const company = f.companies?.find((c) => c.partner_id === partnerId);
-  return company ? String(company.id) : undefined;
-}
-
+/** SimplePin API v2.0, "the company-partner API" of the seed page. The kind stays `partner`. */
 export const partner: VendorModule = {
   kind: 'partner',
-  title: 'Partner',
+  title: 'SimplePin',
   configShape: partnerConfigShape,
   roleSchema: partnerRoleSchema,
   officeSchema: partnerOfficeSchema,
   personSchema: partnerPersonSchema,
   checkPerson: checkPartnerPerson,
-  credentialFields: ['token'],
+  credentialFields: ['authorizationKey', 'token'],
   desired: partnerDesired,
-  // The API documents no limit; 120 a minute per token is our inferred budget (shared/vendors/README.md).
+  // SimplePin documents no limit; 120 a minute per company key is our inferred budget (shared/vendors/README.md).
   rateLimit: PARTNER_RATE_LIMIT,
   createAdapter: (options) => new PartnerAdapter(options),
   importer: partnerImporter,
   sandbox: {
     start: startPartnerEmulator,
     credentials: sandboxCredentials,
-    configFor: (fixture) => {
-      const companyId = sandboxCompanyId(fixture);
-      return companyId === undefined ? {} : { companyId };
-    },
+    // The company is whichever the two keys identify. A fixture that turns on a list endpoint gets listPath.
+    configFor: (fixture) => ((fixture as Partial<PartnerFixture> | undefined)?.options?.listEndpoint ? { listPath: LIST_PATH } : {}),
   },
 };

@@ -1,15 +1,16 @@
+import { createHash } from 'node:crypto';
 import type { Organisation, ResolvedPerson } from '../../config/model.js';
 import type { VendorInstanceConfig } from '../../config/schema.js';
 import type { DesiredRecord, FieldValue } from '../types.js';
 import { partnerAssignableRoles, type PartnerPerson, type PartnerRole } from './schema.js';
 
 /**
- * When a person's roles map onto different partner roles (the loader reports it as an error), the least
+ * When a person's roles map onto different SimplePin roles (the loader reports it as an error), the least
  * privileged one wins, so a conflict never grants more than either role asks for. Ordered least first.
  */
 const LEAST_PRIVILEGED_FIRST: readonly string[] = ['CUSTOMER_CARE', 'ACCOUNTING', 'MANAGER'];
 
-/** The partner role a person gets from their roles, or undefined when none maps onto the partner API. */
+/** The SimplePin role a person gets from their roles, or undefined when none maps onto SimplePin. */
 export function partnerRoleOf(person: ResolvedPerson): string | undefined {
   const roles = person.roles
     .map((role) => (role as unknown as { partner?: PartnerRole }).partner?.role)
@@ -19,16 +20,35 @@ export function partnerRoleOf(person: ResolvedPerson): string | undefined {
 }
 
 /**
- * One person as a partner user. Fields git leaves out (no phone, no title) are left out here too, so the
- * engine never clears them; `user_code` carries the person's external id (or the per-person override).
+ * A stable user_code from an email: `rst-` and 16 hex digits of its SHA-256 (lower-cased). The same person
+ * gets the same code on every run, so plan finds them again with one GET. The length SimplePin allows is not
+ * documented (inferred, shared/vendors/README.md): 20 characters stays short.
  */
-export function partnerDesired(person: ResolvedPerson, _org: Organisation, _config: VendorInstanceConfig): DesiredRecord | undefined {
+export function userCodeFromEmail(email: string): string {
+  return `rst-${createHash('sha256').update(email.trim().toLowerCase()).digest('hex').slice(0, 16)}`;
+}
+
+/**
+ * The user_code roster creates a person with (shared/vendors/README.md, SimplePin: roster sets it itself):
+ * `userCodeFrom: externalId` (default) takes the person's externalId and, for a person without one, the
+ * email's code; `userCodeFrom: email` always takes the email's code.
+ */
+export function userCodeOf(person: ResolvedPerson, config: { userCodeFrom?: unknown }): string {
+  if (config.userCodeFrom !== 'email' && person.externalId) return person.externalId;
+  return userCodeFromEmail(person.key);
+}
+
+/**
+ * One person as a SimplePin user. Fields git leaves out (no phone, no title) are left out here too, so the
+ * engine never clears them. `externalId` is the user_code roster would create them with; a code pinned in git
+ * (`vendors.partner.userCode`) is `pinnedId`: plan reads that user, and it must exist.
+ */
+export function partnerDesired(person: ResolvedPerson, _org: Organisation, config: VendorInstanceConfig): DesiredRecord | undefined {
   const role = partnerRoleOf(person);
   if (!role) return undefined;
   const override = (person.vendors as unknown as { partner?: PartnerPerson } | undefined)?.partner;
   const fields: Record<string, FieldValue> = { firstName: person.firstName, lastName: person.lastName, role };
   if (person.phone) fields.phone = person.phone;
-  if (person.timezone) fields.timezone = person.timezone;
   if (person.title) fields.title = person.title;
   const record: DesiredRecord = {
     key: person.key,
@@ -37,9 +57,8 @@ export function partnerDesired(person: ResolvedPerson, _org: Organisation, _conf
     fields,
     dependsOn: [],
     person,
+    externalId: override?.userCode ?? userCodeOf(person, config as { userCodeFrom?: unknown }),
   };
-  const externalId = override?.userCode ?? person.externalId;
-  if (externalId) record.externalId = externalId;
-  if (override?.id !== undefined) record.pinnedId = String(override.id);
+  if (override?.userCode !== undefined) record.pinnedId = override.userCode;
   return record;
 }

@@ -1,13 +1,14 @@
 /**
- * The company-partner API's user model (UserAddUpdateV2Model in the seed page), shared by the adapter and the
- * emulator. Field names are the wire's snake_case; the same model serves add and update.
+ * SimplePin's user models (API v2.0; the seed page's UserAddUpdateV2Model and published.md's UserResponseV2Model),
+ * shared by the adapter and the emulator as documented data only. Field names are the wire's snake_case; the
+ * same model serves add and update.
  */
 
 export const PARTNER_ROLES = ['ACCOUNT_OWNER', 'MANAGER', 'CUSTOMER_CARE', 'ACCOUNTING'] as const;
 export type PartnerRoleName = (typeof PARTNER_ROLES)[number];
 export const ACCOUNT_OWNER: PartnerRoleName = 'ACCOUNT_OWNER';
 
-/** The state enum beyond `ACTIVE` is a guess (shared/vendors/README.md: ACTIVE, INACTIVE). */
+/** States (shared/vendors/README.md, SimplePin): leaving is an update with `state: INACTIVE`. */
 export const PARTNER_STATES = ['ACTIVE', 'INACTIVE'] as const;
 export type PartnerState = (typeof PARTNER_STATES)[number];
 
@@ -48,11 +49,30 @@ export interface UserAddUpdateModel {
   user_code?: string | null;
 }
 
-/** A user as the API answers with it: the model minus `password`, plus the server id (and `ssn` masked). */
-export interface PartnerUser extends Omit<UserAddUpdateModel, 'password' | 'send_email'> {
-  id: number;
-  company_id: number;
+/**
+ * UserResponseV2Model: a user as `GET /v2/user/get` answers (published.md, SimplePin get-user). It has no `id`
+ * (users are addressed by `user_code`) and no `time_zone_id`; it does carry `ssn`, `date_of_birth` and
+ * `owner_ship`, which the adapter drops at the boundary.
+ */
+export interface UserResponseModel {
+  account_title: string | null;
+  address: PartnerAddress | null;
+  creation_date: string | null;
+  date_of_birth: string | null;
+  email: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  logo_url: string | null;
+  owner_ship: number | null;
+  phone: string | null;
+  role: string | null;
+  ssn: string | null;
+  state: string | null;
+  user_code: string | null;
 }
+
+/** The XML root of a UserResponseV2Model answer (published.md, SimplePin get-user). */
+export const RESPONSE_XML_ROOT = 'user_response_model';
 
 /** How each model field is typed, so XML text can be coerced and JSON checked the way Jackson would. */
 export const MODEL_FIELD_TYPES: Record<keyof UserAddUpdateModel, 'string' | 'boolean' | 'number' | 'address'> = {

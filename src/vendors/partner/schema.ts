@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secretRefSchema, vendorIdSchema } from '../../config/fields.js';
+import { secretRefSchema } from '../../config/fields.js';
 
 export const partnerAssignableRoles = ['MANAGER', 'CUSTOMER_CARE', 'ACCOUNTING'] as const;
 
@@ -11,7 +11,7 @@ export const partnerRoleSchema = z
         code: 'custom',
         message:
           value === 'ACCOUNT_OWNER'
-            ? 'ACCOUNT_OWNER cannot be declared: the partner API creates the account owner with the company, and roster never manages it'
+            ? 'ACCOUNT_OWNER cannot be declared: SimplePin creates the account owner with the company (addCompany), and roster never manages it'
             : `unknown partner role "${value}"; expected one of: ${partnerAssignableRoles.join(', ')}`,
       });
     }),
@@ -26,21 +26,29 @@ export const partnerOfficeSchema = z
 
 export const partnerPersonSchema = z
   .object({
-    id: vendorIdSchema.optional().describe('Pin this person to an existing partner user id'),
-    userCode: z.string().min(1).optional().describe('user_code; defaults to the person\'s externalId'),
+    userCode: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Pins this person to the SimplePin user with this user_code (one made by hand, or before roster)'),
   })
   .strict();
 
 export const partnerConfigShape = {
-  credentials: z.object({ token: secretRefSchema }).strict(),
-  companyId: z.string().min(1).describe('Partner company id (company_id)'),
-  pageSize: z.number().int().min(1).max(500).default(100),
-  // Inferred routes and paging (shared/vendors/README.md): kept as configuration so a real tenant is a config change.
-  usersPath: z.string().default('/v2/user').describe('Prefix of the user routes (add, list, get, update)'),
-  firstPage: z.number().int().min(0).max(1).default(0).describe('Index of the first list page (Spring: 0)'),
-  sendEmail: z.boolean().default(false).describe('send_email on add: whether the vendor emails new users'),
+  // Two company keys, sent as the `Authorization` and `Token` headers (shared/vendors/README.md, SimplePin).
+  credentials: z.object({ authorizationKey: secretRefSchema, token: secretRefSchema }).strict(),
+  usersPath: z.string().default('/v2/user').describe('Prefix of the documented user routes (add, get, update)'),
+  userCodeFrom: z
+    .enum(['externalId', 'email'])
+    .default('externalId')
+    .describe("The user_code roster creates people with: their externalId (a code derived from the email when they have none), or always the email's code"),
+  sendEmail: z.boolean().default(false).describe('send_email on add: whether SimplePin emails new users'),
+  // Inferred (shared/vendors/README.md): SimplePin publishes no list endpoint. A tenant that has one sets it, and
+  // plan lists every user (unmanaged ones included) instead of reading the declared people by user_code.
+  listPath: z.string().optional().describe('A user list endpoint, if your SimplePin tenant has one (not published; off by default)'),
+  pageSize: z.number().int().min(1).max(500).default(100).describe('Users per list page (with listPath)'),
+  firstPage: z.number().int().min(0).max(1).default(0).describe('Index of the first list page (with listPath; Spring: 0)'),
 };
-
 export type PartnerRole = z.infer<typeof partnerRoleSchema>;
 export type PartnerOffice = z.infer<typeof partnerOfficeSchema>;
 export type PartnerPerson = z.infer<typeof partnerPersonSchema>;

@@ -1,0 +1,44 @@
+import pLimit from 'p-limit';
+import { readKeyOf, type DesiredRecord, type LiveRecord, type VendorReader } from '../vendors/types.js';
+import type { PlanError } from './types.js';
+
+/** What plan read of one vendor, ready for the pure planner. */
+export interface LiveRead {
+  mode: VendorReader['mode'];
+  live: LiveRecord[];
+  /** The desired records to plan: by key, a person whose user could not be read is left out... */
+  desired: DesiredRecord[];
+  /** ...and reported here instead, so nothing is created over a user roster could not read. */
+  errors: PlanError[];
+}
+
+/**
+ * Reads a vendor's live state: one listing, or, for a vendor read by key (SimplePin has no list endpoint,
+ * shared/vendors/README.md), one read per declared person, offboarded ones included (so deactivation
+ * works), with at most `concurrency` in flight; the adapter's HTTP client paces them under the vendor's
+ * rate limit as it paces list pages. A read that fails after its retries fails the whole vendor, as a
+ * listing does: planning on part of the truth would create people who exist.
+ */
+export async function readLive(reader: VendorReader, desired: DesiredRecord[], concurrency: number): Promise<LiveRead> {
+  if (reader.mode === 'list') return { mode: 'list', live: await reader.list(), desired, errors: [] };
+  const limit = pLimit(Math.max(1, concurrency));
+  const answers = await Promise.all(desired.map((want) => limit(() => reader.read(readKeyOf(want)))));
+  const live: LiveRecord[] = [];
+  const seen = new Set<string>();
+  const unreadable = new Set<string>();
+  const errors: PlanError[] = [];
+  answers.forEach((record, index) => {
+    if (!record) return;
+    const want = desired[index];
+    if (record.unreadable) {
+      unreadable.add(want.key);
+      errors.push({ key: want.key, message: `the live user ${record.vendorId} could not be read: ${record.unreadable}`, hint: 'nothing is planned for this person until the vendor answers readably' });
+      return;
+    }
+    // Two people pinned to one key read the same user: the matcher reports the clash once it sees one record.
+    if (seen.has(record.vendorId)) return;
+    seen.add(record.vendorId);
+    live.push(record);
+  });
+  return { mode: 'byKey', live, desired: desired.filter((want) => !unreadable.has(want.key)), errors };
+}
