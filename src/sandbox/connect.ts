@@ -1,5 +1,6 @@
 import type { Organisation } from '../config/model.js';
 import { buildTargets, type VendorTarget } from '../reconcile/targets.js';
+import { openTrace, type TraceWriter } from '../trace/writer.js';
 import { applySandboxOverrides, startSandbox, type Sandbox } from './start.js';
 
 export interface ConnectOptions {
@@ -8,6 +9,8 @@ export interface ConnectOptions {
   /** Start the emulators and point the vendors at them (`--sandbox`). */
   sandbox?: boolean;
   fixtures?: string;
+  /** Write every exchange, redacted, to this file as JSON lines (`--trace FILE`). */
+  trace?: string;
 }
 
 /** The vendors of an organisation, ready to list and write: real ones, or the sandbox's emulators. */
@@ -27,10 +30,22 @@ export async function connectVendors(org: Organisation, options: ConnectOptions)
     applySandboxOverrides(org.config, sandbox);
     env = { ...process.env, ...sandbox.env };
   }
+  let trace: TraceWriter | undefined;
   try {
-    const targets = buildTargets(org, { only: options.vendor, env });
-    return { targets, sandbox, env, close: async () => sandbox?.stop() };
+    trace = options.trace ? openTrace(options.trace, { maskEmails: org.config.github.maskEmails }) : undefined;
+    const onExchange = trace?.write;
+    const targets = buildTargets(org, { only: options.vendor, env, ...(onExchange ? { onExchange } : {}) });
+    return {
+      targets,
+      sandbox,
+      env,
+      close: async () => {
+        trace?.close();
+        await sandbox?.stop();
+      },
+    };
   } catch (error) {
+    trace?.close();
     await sandbox?.stop();
     throw error;
   }
