@@ -1,5 +1,6 @@
 import type { Organisation } from '../config/model.js';
 import { buildTargets, type VendorTarget } from '../reconcile/targets.js';
+import type { Exchange } from '../http/exchange.js';
 import { openTrace, type TraceWriter } from '../trace/writer.js';
 import { applySandboxOverrides, startSandbox, type Sandbox } from './start.js';
 
@@ -11,6 +12,8 @@ export interface ConnectOptions {
   fixtures?: string;
   /** Write every exchange, redacted, to this file as JSON lines (`--trace FILE`). */
   trace?: string;
+  /** Also sees every exchange, beside the trace (`roster doctor` reads the vendors' answers with it). */
+  onExchange?: (instance: string, exchange: Exchange) => void;
 }
 
 /** The vendors of an organisation, ready to list and write: real ones, or the sandbox's emulators. */
@@ -19,6 +22,8 @@ export interface Connection {
   sandbox?: Sandbox;
   /** The environment credentials were read from (with the sandbox's values over it). */
   env: NodeJS.ProcessEnv;
+  /** What every exchange goes through (the trace, `onExchange`), for clients built beside the targets. */
+  observe?: (instance: string, exchange: Exchange) => void;
   close(): Promise<void>;
 }
 
@@ -33,12 +38,14 @@ export async function connectVendors(org: Organisation, options: ConnectOptions)
   let trace: TraceWriter | undefined;
   try {
     trace = options.trace ? openTrace(options.trace, { maskEmails: org.config.github.maskEmails }) : undefined;
-    const onExchange = trace?.write;
-    const targets = buildTargets(org, { only: options.vendor, env, ...(onExchange ? { onExchange } : {}) });
+    const observers = [trace?.write, options.onExchange].filter((o) => o !== undefined);
+    const observe = observers.length > 0 ? (instance: string, exchange: Exchange) => observers.forEach((o) => o(instance, exchange)) : undefined;
+    const targets = buildTargets(org, { only: options.vendor, env, ...(observe ? { onExchange: observe } : {}) });
     return {
       targets,
       sandbox,
       env,
+      ...(observe ? { observe } : {}),
       close: async () => {
         trace?.close();
         await sandbox?.stop();
