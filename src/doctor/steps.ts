@@ -86,7 +86,7 @@ export async function checkHost(target: VendorTarget, ctx: DoctorContext): Promi
   const started = Date.now();
   const host = new URL(target.config.baseUrl).host;
   try {
-    const response = await client.request({ method: 'GET', path: '' });
+    const response = await client.request({ method: 'GET', path: '/' });
     return { step: 'host', status: 'ok', ms: Date.now() - started, detail: `${host} answered ${response.status}` };
   } catch (error) {
     const ms = Date.now() - started;
@@ -185,7 +185,8 @@ export function checkRate(target: VendorTarget, ctx: DoctorContext, exchanges: E
   const share = target.config.rateShare;
   const budget = `${round(limit * share)} requests per ${window(windowMs)} (${limit} documented × rateShare ${share})`;
   const headers = Object.entries(rateHeaders(exchanges)).map(([name, value]) => `${name}: ${value}`);
-  const sent = headers.length > 0 ? `; the vendor sent ${headers.join(', ')}` : exchanges.length > 0 ? '; the vendor sent no rate-limit headers' : '';
+  const answered = exchanges.some((e) => e.status !== undefined);
+  const sent = headers.length > 0 ? `; the vendor sent ${headers.join(', ')}` : answered ? '; the vendor sent no rate-limit headers' : '';
   const refused = exchanges.filter((e) => e.status === 429).length;
   if (refused > 0) {
     return {
