@@ -78,7 +78,8 @@ export async function readCapped(response: Response, limit: number): Promise<{ t
       if (done) return { text: text + decoder.decode(), truncated: false };
       text += decoder.decode(value, { stream: true });
       if (text.length > limit) {
-        await reader.cancel();
+        // Not awaited: a cancelled branch of a cloned body settles only when the other branch ends too.
+        void reader.cancel().catch(() => undefined);
         return { text: text.slice(0, limit), truncated: true };
       }
     }
