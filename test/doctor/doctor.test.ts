@@ -132,6 +132,18 @@ describe('roster doctor', () => {
     expect(host.detail).toMatch(/\((ENOTFOUND|EAI_AGAIN)\) at partner\.roster-doctor\.invalid .*DNS/);
   });
 
+  it('leaves plan and apply no client for a plain-HTTP remote host either', async () => {
+    const config = structuredClone(base);
+    config.vendors.partner.baseUrl = 'http://partner.roster-doctor.invalid';
+    workspace = await makeWorkspace(config, users);
+    const org = await loadOrganisation(workspace.configFile);
+    const partner = buildTargets(org, { env: sandbox.env }).find((t) => t.name === 'partner')!;
+    expect(partner.adapter).toBeUndefined();
+    expect(partner.setupError).toContain('credentials would travel in clear');
+    org.config.vendors.partner.allowInsecureHttp = true;
+    expect(buildTargets(org, { env: sandbox.env }).find((t) => t.name === 'partner')!.adapter).toBeDefined();
+  });
+
   it('names a missing credential variable and still checks the host', async () => {
     const report = await doctor((_config, env) => delete env.ENERFLO_API_KEY);
     expect(failed(report)).toEqual(['enerflo']);
