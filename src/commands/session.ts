@@ -15,13 +15,16 @@ export interface VendorCommandOptions {
   vendor?: string[];
   sandbox?: boolean;
   fixtures?: string;
+  /** `--trace FILE`: every exchange with a vendor, redacted, as JSON lines. */
+  trace?: string;
 }
 
 export function addVendorOptions(command: Command): Command {
   return command
     .option('--vendor <name...>', 'only these vendor instances (repeatable)')
     .option('--sandbox', 'run against the built-in sandbox emulators instead of the real vendors')
-    .option('--fixtures <dir>', 'sandbox fixtures folder (with --sandbox)');
+    .option('--fixtures <dir>', 'sandbox fixtures folder (with --sandbox)')
+    .option('--trace <file>', 'write every HTTP exchange, secrets and personal data redacted, to FILE as JSON lines (for support)');
 }
 
 /** A loaded organisation, its vendor targets and, with --sandbox, the emulators behind them. */

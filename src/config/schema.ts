@@ -101,6 +101,10 @@ const vendorBase = {
     .describe('Share of the documented rate limit roster may use (other integrations share the key)'),
   timeoutMs: z.number().int().positive().default(30_000),
   concurrency: z.number().int().positive().max(64).default(4),
+  allowInsecureHttp: z
+    .boolean()
+    .default(false)
+    .describe('Allow a plain http:// baseUrl to a host other than loopback: credentials then travel in clear'),
 };
 
 export const vendorInstanceSchema = z.discriminatedUnion(

@@ -1,5 +1,6 @@
 import { RateLimiter } from './limiter.js';
 import { redact } from './redact.js';
+import { failureCode, networkHint, pathStartsWith, readCapped, TRACE_BODY_LIMIT, type ConfigPointers, type Exchange } from './exchange.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -77,6 +78,10 @@ export interface HttpClientOptions {
    * records the list pages a plan reads with it, to read them again as the network floor.
    */
   onRequest?: (request: SentRequest) => void;
+  /** Sees each whole exchange (request and answer, headers and bodies, timing), once read. Secrets included. */
+  onExchange?: (exchange: Exchange) => void;
+  /** Where the instance is configured, for messages that name the line or setting to change. */
+  pointers?: ConfigPointers;
   /**
    * After this long without hearing from the vendor, a pooled keep-alive connection may have been
    * closed by the vendor just as we reuse it. A request that then fails with the connection closed
@@ -149,6 +154,7 @@ export class HttpClient {
       const delay = backoff(attempt, this.retry, retryAfterMs);
       const outOfTime = Date.now() - started + delay > this.retry.maxTotalMs;
       if (!transient || !safeToRepeat || attempt >= this.retry.maxAttempts || outOfTime) {
+        if (outcome.status === 404) outcome.message += this.pathHint(req);
         if (attempt > 1) outcome.message += ` (after ${attempt} attempts)`;
         throw outcome;
       }
@@ -176,14 +182,36 @@ export class HttpClient {
     if (req.body !== undefined) headers['content-type'] = 'application/json';
     if (this.options.counter) this.options.counter.requests++;
     this.options.onRequest?.({ method: req.method, url, headers });
-    const response = await fetch(url, {
-      method: req.method,
-      headers,
-      body: req.body === undefined ? undefined : JSON.stringify(req.body),
-      signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
-    });
+    const observe = this.options.onExchange;
+    const sent = { vendor: this.options.vendor, method: req.method, url, requestHeaders: headers, requestBody: req.body, startedAt: Date.now() };
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: req.method,
+        headers,
+        body: req.body === undefined ? undefined : JSON.stringify(req.body),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+      });
+    } catch (error) {
+      observe?.({ ...sent, ms: Date.now() - sent.startedAt, error: failureCode(error), secrets: this.options.secrets?.() ?? [] });
+      throw error;
+    }
     this.activity.lastHeardAt = Date.now();
     this.options.onResponse?.(response, this.options.limiter);
+    if (observe) {
+      // A copy of the answer for the observer; the original is read as usual by `read`.
+      const copy = await readCapped(response.clone(), TRACE_BODY_LIMIT);
+      observe({
+        ...sent,
+        ms: Date.now() - sent.startedAt,
+        status: response.status,
+        responseHeaders: Object.fromEntries(response.headers),
+        responseBody: copy.text,
+        ...(copy.truncated ? { responseTruncated: true } : {}),
+        ...(copy.error ? { error: copy.error } : {}),
+        secrets: this.options.secrets?.() ?? [],
+      });
+    }
     return response;
   }
 
@@ -222,7 +250,31 @@ export class HttpClient {
     const code = err.cause?.code ?? '';
     const reason = code || err.cause?.message || err.message || 'unknown error';
     const neverArrived = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
-    return new VendorHttpError(this.describe(req, `could not be reached (${reason})`), 'network', undefined, { code }, !neverArrived);
+    const where = `${this.host()}${this.options.pointers?.baseUrlAt ? ` (baseUrl, ${this.options.pointers.baseUrlAt})` : ''}`;
+    const hint = networkHint(code);
+    return new VendorHttpError(
+      this.describe(req, `could not be reached (${reason}) at ${where}${hint ? `: ${hint}` : ''}`),
+      'network',
+      undefined,
+      { code },
+      !neverArrived,
+    );
+  }
+
+  /** The host and port requests go to, as a person would type them. */
+  private host(): string {
+    try {
+      return new URL(this.options.baseUrl).host;
+    } catch {
+      return this.options.baseUrl;
+    }
+  }
+
+  /** For a 404: the path setting whose value the request's path starts with, when the instance has one. */
+  private pathHint(req: HttpRequest): string {
+    const settings = Object.entries(this.options.pointers?.pathSettings ?? {});
+    const setting = settings.filter(([, value]) => pathStartsWith(req.path, value)).sort((a, b) => b[1].length - a[1].length)[0];
+    return setting ? ` (if ${setting[1]} is not this vendor's path, change ${setting[0]})` : '';
   }
 
   private describe(req: HttpRequest, what: string): string {

@@ -26,6 +26,8 @@ export interface ImportOptions {
   force?: boolean;
   sandbox?: boolean;
   fixtures?: string;
+  /** `--trace FILE`: every exchange with a vendor, redacted, as JSON lines. */
+  trace?: string;
 }
 
 /** Where the command's words go; the CLI passes stdout/stderr writers, tests can collect them. */

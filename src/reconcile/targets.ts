@@ -3,6 +3,8 @@ import type { VendorInstanceConfig } from '../config/schema.js';
 import type { SecretRef } from '../config/fields.js';
 import { HttpClient } from '../http/client.js';
 import type { SentRequest } from '../http/client.js';
+import type { Exchange } from '../http/exchange.js';
+import { configPointers, insecureBaseUrl, settingLines, type SettingLines } from '../config/where.js';
 import { RateLimiter } from '../http/limiter.js';
 import { registerSecret } from '../http/redact.js';
 import { vendorModule } from '../vendors/registry.js';
@@ -28,19 +30,22 @@ export interface TargetOptions {
   rateLimit?: (kind: string) => { limit: number; windowMs: number } | undefined;
   /** Sees every request each target sends (headers included: never print it as it is). */
   onRequest?: (instance: string, request: SentRequest) => void;
+  /** Sees every whole exchange each target has (`--trace`, `roster doctor`); secrets included. */
+  onExchange?: (instance: string, exchange: Exchange) => void;
 }
 
 /** Builds an adapter for each configured vendor instance, reading credentials from the environment. */
 export function buildTargets(org: Organisation, options: TargetOptions = {}): VendorTarget[] {
   const env = options.env ?? process.env;
   const names = Object.keys(org.config.vendors);
+  const lines = settingLines(org.configFile);
   const unknown = (options.only ?? []).filter((name) => !names.includes(name));
   if (unknown.length > 0) {
     throw new Error(`unknown vendor ${unknown.map((n) => `"${n}"`).join(', ')}; configured: ${names.join(', ')}`);
   }
   return names
     .filter((name) => !options.only?.length || options.only.includes(name))
-    .map((name) => buildTarget(name, org.config.vendors[name], env, options));
+    .map((name) => buildTarget(name, org.config.vendors[name], env, options, lines));
 }
 
 function buildTarget(
@@ -48,6 +53,7 @@ function buildTarget(
   config: VendorInstanceConfig,
   env: NodeJS.ProcessEnv,
   options: TargetOptions,
+  lines: SettingLines,
 ): VendorTarget {
   const module = vendorModule(config.kind);
   const rate = options.rateLimit?.(config.kind) ?? module.rateLimit;
@@ -74,7 +80,11 @@ function buildTarget(
       setupError: `missing credentials: set ${missing.join(' and ')} in the environment (or run with --sandbox)`,
     };
   }
+  // Checked before anything is sent: a key sent over plain HTTP to a remote host is a key given away.
+  const insecure = insecureBaseUrl(name, config);
+  if (insecure) return { name, config, module, counter, setupError: insecure };
   const secretValues = Object.values(credentials);
+  const exchanged = options.onExchange;
   const http = new HttpClient({
     vendor: name,
     baseUrl: config.baseUrl,
@@ -83,6 +93,8 @@ function buildTarget(
     secrets: () => secretValues,
     counter,
     ...(observe ? { onRequest: (request: SentRequest) => observe(name, request) } : {}),
+    ...(exchanged ? { onExchange: (exchange: Exchange) => exchanged(name, exchange) } : {}),
+    pointers: configPointers(name, config, lines),
   });
   try {
     return { name, config, module, counter, adapter: module.createAdapter({ instanceName: name, config, credentials, http }) };

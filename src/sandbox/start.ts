@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SecretRef } from '../config/fields.js';
 import type { RootConfig } from '../config/schema.js';
+import { isLoopback } from '../config/where.js';
 import { vendorModule } from '../vendors/registry.js';
 import type { Emulator, EmulatorOptions } from './emulator-kit.js';
 
@@ -55,7 +56,10 @@ export async function startSandbox(config: RootConfig, options: SandboxOptions =
   const overrides: Sandbox['overrides'] = {};
   for (const [name, instance] of instances) {
     const module = vendorModule(instance.kind);
-    overrides[name] = { ...module.sandbox.configFor(fixtures.get(instance.kind)), baseUrl: emulators.get(instance.kind)!.url };
+    const url = emulators.get(instance.kind)!.url;
+    // An emulator listening beyond loopback (--host) speaks plain HTTP with sandbox-only credentials.
+    const insecure = isLoopback(new URL(url)) ? {} : { allowInsecureHttp: true };
+    overrides[name] = { ...module.sandbox.configFor(fixtures.get(instance.kind)), baseUrl: url, ...insecure };
     const refs = (instance.credentials ?? {}) as Record<string, SecretRef>;
     for (const [field, ref] of Object.entries(refs)) {
       const value = module.sandbox.credentials[field];

@@ -1,0 +1,89 @@
+/**
+ * What `--trace` and `roster doctor` see of each exchange with a vendor, and the hints a network
+ * failure carries. Kept apart from client.ts so the client only gains an observer and a few words.
+ */
+
+/**
+ * One whole exchange with a vendor as the wire saw it (one attempt), for `--trace` and `roster doctor`.
+ * It holds credentials and personal data: never print it as it is (src/trace/redact-exchange.ts does).
+ */
+export interface Exchange {
+  vendor: string;
+  method: string;
+  url: URL;
+  requestHeaders: Record<string, string>;
+  requestBody?: unknown;
+  /** When the request left (epoch ms) and how long until the whole answer was read, or the failure. */
+  startedAt: number;
+  ms: number;
+  status?: number;
+  responseHeaders?: Record<string, string>;
+  /** The answer's text, cut at TRACE_BODY_LIMIT characters. */
+  responseBody?: string;
+  responseTruncated?: boolean;
+  /** Why no answer came (`ECONNREFUSED`, `TimeoutError`, ...). */
+  error?: string;
+  /** The client's secret values when the exchange happened (a fresh session token, say), for redaction. */
+  secrets: string[];
+}
+
+/** Where an instance is configured, so an error names the setting to change. */
+export interface ConfigPointers {
+  /** `roster.yaml:12`: the line of this instance's `baseUrl`. */
+  baseUrlAt?: string;
+  /** Path settings of the instance and their values: `vendors.pulse.usersPath` → `/users`. */
+  pathSettings?: Record<string, string>;
+}
+
+/** Longest answer text an exchange observer gets; a trace needs the start of a page, not all of it. */
+export const TRACE_BODY_LIMIT = 64 * 1024;
+
+/** `/users/12` starts with the path `/users` (segment by segment, so `/users2` does not). */
+export function pathStartsWith(path: string, prefix: string): boolean {
+  const trimmed = prefix.replace(/\/+$/, '');
+  if (trimmed === '') return false;
+  const bare = path.split('?')[0];
+  return bare === trimmed || bare.startsWith(`${trimmed}/`);
+}
+
+/** What usually causes a network failure, by its code: the first thing to check. */
+export function networkHint(code: string): string | undefined {
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'the host name does not resolve (DNS): check the host in baseUrl, or the network';
+  if (code === 'ECONNREFUSED') return 'nothing accepts connections there: check the port in baseUrl, or whether the vendor is up';
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') return 'the connection was closed without an answer: a proxy or firewall, or the vendor dropping it';
+  if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return 'the connection timed out: a firewall, or the wrong host';
+  if (/SSL|TLS|CERT|EPROTO/.test(code)) {
+    return code === 'ERR_SSL_WRONG_VERSION_NUMBER'
+      ? 'TLS failed: the server does not speak HTTPS on that port (should baseUrl start with http://?)'
+      : 'TLS failed: the certificate is not trusted for this host (a proxy that inspects traffic? NODE_EXTRA_CA_CERTS adds its CA)';
+  }
+  return undefined;
+}
+
+/** The code of a failed fetch, as undici reports it (`ECONNREFUSED`), or the error's name. */
+export function failureCode(error: unknown): string {
+  const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  return err.cause?.code ?? (err.name === 'TimeoutError' || err.name === 'AbortError' ? err.name : (err.cause?.message ?? err.message ?? 'unknown error'));
+}
+
+/** Up to `limit` characters of a body; the rest is left unread. */
+export async function readCapped(response: Response, limit: number): Promise<{ text: string; truncated: boolean; error?: string }> {
+  if (!response.body) return { text: '', truncated: false };
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return { text: text + decoder.decode(), truncated: false };
+      text += decoder.decode(value, { stream: true });
+      if (text.length > limit) {
+        // Not awaited: a cancelled branch of a cloned body settles only when the other branch ends too.
+        void reader.cancel().catch(() => undefined);
+        return { text: text.slice(0, limit), truncated: true };
+      }
+    }
+  } catch (error) {
+    return { text, truncated: false, error: failureCode(error) };
+  }
+}

@@ -1,0 +1,40 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import type { Exchange } from '../http/exchange.js';
+import type { MaskOptions } from '../render/mask.js';
+import { redactExchange } from './redact-exchange.js';
+
+/**
+ * `--trace FILE`: every exchange with a vendor as one JSON line, redacted before it is written (so the
+ * file can go to a vendor's or roster's support as it is). Written synchronously, line by line: a run
+ * that dies half-way still leaves every exchange it had.
+ */
+export interface TraceWriter {
+  readonly file: string;
+  /** Exchanges written so far. */
+  readonly count: number;
+  write(instance: string, exchange: Exchange): void;
+  close(): void;
+}
+
+export function openTrace(file: string, options: MaskOptions): TraceWriter {
+  // Owner-only: even redacted, a trace says who works where.
+  const fd = openSync(file, 'w', 0o600);
+  let open = true;
+  let count = 0;
+  return {
+    file,
+    get count() {
+      return count;
+    },
+    write(instance, exchange) {
+      if (!open) return;
+      writeSync(fd, `${JSON.stringify(redactExchange(instance, exchange, options))}\n`);
+      count++;
+    },
+    close() {
+      if (!open) return;
+      open = false;
+      closeSync(fd);
+    },
+  };
+}
