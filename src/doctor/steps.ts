@@ -6,6 +6,8 @@ import type { Exchange } from '../http/exchange.js';
 import { pathStartsWith } from '../http/exchange.js';
 import type { MaskOptions } from '../render/mask.js';
 import type { VendorTarget } from '../reconcile/targets.js';
+import { desiredRecords } from '../reconcile/plan.js';
+import { readerOf, readKeyOf } from '../vendors/types.js';
 import { answerOf, rateHeaders, type ExchangeLog } from './exchanges.js';
 import type { StepResult } from './model.js';
 
@@ -107,7 +109,20 @@ export async function checkReading(target: VendorTarget, ctx: DoctorContext): Pr
   const mark = ctx.log.mark(target.name);
   const started = Date.now();
   try {
-    const live = await target.adapter!.list();
+    const reader = readerOf(target.adapter!);
+    if (reader.mode === 'byKey') {
+      // A vendor read by key (SimplePin without listPath) is read as plan reads it: one declared person.
+      const first = desiredRecords(ctx.org, target)[0];
+      const key = first ? readKeyOf(first) : { key: 'roster-doctor@example.invalid', email: 'roster-doctor@example.invalid', code: 'roster-doctor-probe' };
+      const found = await reader.read(key);
+      return {
+        step: 'read',
+        status: 'ok',
+        ms: Date.now() - started,
+        detail: `read ${first ? first.key : 'a probe key'} by key: ${found ? `found (user ${found.vendorId})` : 'not there yet'}; users not described in git cannot be listed without listPath`,
+      };
+    }
+    const live = await reader.list();
     const requests = ctx.log.since(target.name, mark).length;
     return {
       step: 'read',

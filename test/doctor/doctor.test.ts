@@ -97,7 +97,7 @@ describe('roster doctor', () => {
     const report = await doctor((_config, env) => (env.PULSE_API_KEY = 'not-the-pulse-key'));
     expect(failed(report)).toEqual(['pulse']);
     const read = step(report, 'pulse', 'read');
-    expect(read.detail).toMatch(/^authentication failed: POST \/api\/auth\/login answered 401; check PULSE_API_KEY and PULSE_API_SECRET$/);
+    expect(read.detail).toMatch(/^authentication failed: POST \/auth\/login answered 401; check PULSE_API_KEY and PULSE_API_SECRET$/);
     expect(read.setting).toBe('vendors.pulse.credentials');
     expect(read.answer?.status).toBe(401);
     expect(read.answer?.body).toMatch(/\w/);
