@@ -3,6 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { isoDateSchema, type AsOf } from '../config/dates.js';
 import type { Organisation } from '../config/model.js';
+import { organisationHasDates } from '../config/as-of.js';
 
 /** `--at YYYY-MM-DD`: that calendar day, wherever each person is. */
 export function parseAt(value: string | undefined): AsOf | undefined {
@@ -35,4 +36,10 @@ export async function gitLastChanged(org: Organisation): Promise<Date | undefine
   } catch {
     return undefined;
   }
+}
+
+/** Where dated causes count from: `--since`, else git's last change; nothing to ask git when nobody has dates. */
+export async function datesSince(org: Organisation, given: Date | undefined): Promise<Date | undefined> {
+  if (given) return given;
+  return organisationHasDates(org) ? gitLastChanged(org) : undefined;
 }

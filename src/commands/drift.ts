@@ -11,7 +11,7 @@ import { planExitCode } from './plan.js';
 // Dates (issue 18): what a reached date explains is pending for `apply --due`, not drift.
 import { describeEvent } from '../config/as-of.js';
 import { withoutDated, type PendingDated } from '../reconcile/due.js';
-import { gitLastChanged } from './calendar.js';
+import { datesSince } from './calendar.js';
 import { addVendorOptions, openSession, planSession, type VendorCommandOptions } from './session.js';
 
 export interface DriftOptions extends VendorCommandOptions {
@@ -32,7 +32,7 @@ export const registerDrift: RegisterCommand = (program) => {
     const github = options.githubIssue ? githubContextFromEnv(process.env) : undefined;
     const session = await openSession(program.opts().config, options);
     try {
-      const { undated: plan, pending } = withoutDated(await planSession(session, { since: await gitLastChanged(session.org) }));
+      const { undated: plan, pending } = withoutDated(await planSession(session, { since: await datesSince(session.org, undefined) }));
       out(renderText(plan));
       const pendingNote = pendingDatedLines(pending);
       if (pendingNote.length) out(['Pending dated changes (not drift; `roster apply --due` applies them):', ...pendingNote.map((l) => `  ${l}`)].join('\n'));

@@ -7,7 +7,7 @@ import type { RegisterCommand } from './index.js';
 import { thresholdViolations } from '../reconcile/safety.js';
 import { writeSavedPlan } from '../reconcile/saved-plan.js';
 import { colors, err, out } from './output.js';
-import { gitLastChanged, parseAt, parseSince } from './calendar.js';
+import { datesSince, parseAt, parseSince } from './calendar.js';
 import { addVendorOptions, openSession, planSession, type VendorCommandOptions } from './session.js';
 // GitHub (issue 5): the markdown format and --github-comment.
 import { postPlanComment } from '../github/comments.js';
@@ -54,7 +54,7 @@ export const registerPlan: RegisterCommand = (program) => {
     const since = parseSince(options.since);
     const session = await openSession(program.opts().config, options);
     try {
-      const plan = await planSession(session, { asOf, since: since ?? (await gitLastChanged(session.org)) });
+      const plan = await planSession(session, { asOf, since: await datesSince(session.org, since) });
       const render = planRenderers[options.format];
       if (!render) throw new Error(`the ${options.format} format is not available`);
       out(render(plan, session.org));
