@@ -76,11 +76,13 @@ export const policySchema = z
       .object({
         update: z.number().min(0).max(1).default(0.3),
         deactivate: z.number().min(0).max(1).default(0.3),
+        // Creates per live user; unset means 3 (see reconcile/safety.ts). Optional so older policies still type.
+        create: z.number().min(0).optional(),
         minUsers: z.number().int().min(0).default(10),
       })
       .strict()
       .prefault({})
-      .describe('Largest share of live users one run may update or deactivate (counted from minUsers users)'),
+      .describe('Largest share of live users one run may update or deactivate, and creates per live user (counted from minUsers users)'),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 import type { Organisation } from '../config/model.js';
 import { personForVendor } from '../config/overrides.js';
-import type { DesiredRecord, VendorReader } from '../vendors/types.js';
+import { isListingChangedError, ListingChangedError } from '../vendors/listing.js';
+import type { DesiredRecord, LiveRecord, VendorReader } from '../vendors/types.js';
 import { redactKnownSecrets } from '../http/redact.js';
 import { planVendor } from './plan-vendor.js';
 import type { VendorTarget } from './targets.js';
@@ -43,9 +44,10 @@ async function planTarget(org: Organisation, target: VendorTarget): Promise<Vend
   const reader: VendorReader = { list: () => target.adapter!.list() };
   let live;
   try {
-    live = await reader.list();
+    live = await consistentListing(reader);
   } catch (error) {
-    return failed(`could not list users: ${error instanceof Error ? error.message : String(error)}`);
+    const what = isListingChangedError(error) ? 'the listing of users could not be trusted, twice' : 'could not list users';
+    return failed(`${what}: ${error instanceof Error ? error.message : String(error)}`);
   }
   return planVendor({
     vendor: target.name,
@@ -57,6 +59,41 @@ async function planTarget(org: Organisation, target: VendorTarget): Promise<Vend
     desired: desiredRecords(org, target),
     live,
   });
+}
+
+/**
+ * A listing the plan may rely on: the adapter found it consistent (each reaches its vendor's total, or
+ * throws ListingChangedError) and no vendor id appears twice (a user repeated between pages means
+ * another one was missed). A listing that changed while it was read is read once more; a second bad
+ * one fails the vendor, since planning from it would create people who exist or drop an offboarding.
+ */
+export async function consistentListing(reader: VendorReader): Promise<LiveRecord[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const live = await reader.list();
+      const repeated = repeatedIds(live);
+      if (repeated.length > 0) {
+        throw new ListingChangedError(
+          `vendor id${repeated.length > 1 ? 's' : ''} ${repeated.slice(0, 5).join(', ')}${repeated.length > 5 ? ', ...' : ''} appeared more than once, so users moved between pages while they were read`,
+        );
+      }
+      return live;
+    } catch (error) {
+      if (!isListingChangedError(error) || attempt >= 2) throw error;
+    }
+  }
+}
+
+function repeatedIds(live: LiveRecord[]): string[] {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const record of live) {
+    const id = (record as Partial<LiveRecord> | undefined)?.vendorId;
+    if (typeof id !== 'string') continue;
+    if (seen.has(id)) repeated.add(id);
+    seen.add(id);
+  }
+  return [...repeated];
 }
 
 export function summarise(vendors: VendorPlan[]): PlanSummary {
