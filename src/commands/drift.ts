@@ -5,6 +5,7 @@ import { appendStepSummary } from '../github/summary.js';
 import { renderMarkdown } from '../render/markdown.js';
 import type { Plan } from '../reconcile/types.js';
 import { renderText } from '../render/text.js';
+import { planForLog } from '../render/mask.js';
 import type { RegisterCommand } from './index.js';
 import { err, out } from './output.js';
 import { planExitCode } from './plan.js';
@@ -29,7 +30,7 @@ export const registerDrift: RegisterCommand = (program) => {
     const session = await openSession(program.opts().config, options);
     try {
       const plan = await planSession(session);
-      out(renderText(plan));
+      out(renderText(planForLog(plan, session.org.config.github)));
       const markdown = renderMarkdown(plan, {
         maskEmails: session.org.config.github.maskEmails,
         title: 'roster drift',

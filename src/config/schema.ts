@@ -87,7 +87,12 @@ export const policySchema = z
   .strict();
 
 const vendorBase = {
-  baseUrl: z.url({ error: 'a full URL, e.g. https://enerflo.io' }),
+  baseUrl: z
+    .url({ error: 'a full URL, e.g. https://enerflo.io' })
+    // A password in the URL would be printed wherever the URL is; credentials are env references.
+    .refine((url) => !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url), {
+      error: 'a base URL must not hold credentials (user:password@host); put them under credentials as { env: NAME }',
+    }),
   policy: policySchema.prefault({}),
   rateShare: z
     .number()

@@ -1,5 +1,5 @@
 import { RateLimiter } from './limiter.js';
-import { redact } from './redact.js';
+import { redact, redactKnownSecrets, registerUrlCredentials } from './redact.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -114,6 +114,7 @@ export class HttpClient {
     private readonly activity: Activity = {},
   ) {
     this.retry = { ...defaultRetryPolicy, ...options.retry };
+    registerUrlCredentials(options.baseUrl);
     const notice = options.notice ?? defaultNotice;
     options.limiter?.onLongWait((ms, why) => notice(`${options.vendor}: waiting ${seconds(ms)} before the next request: ${why}`), LONG_WAIT_MS);
   }
@@ -250,7 +251,7 @@ export class HttpClient {
 
   private describe(req: HttpRequest, what: string): string {
     const message = `${this.options.vendor}: ${req.method} ${req.path} ${what}`;
-    return redact(message, this.options.secrets?.() ?? []);
+    return redactKnownSecrets(redact(message, this.options.secrets?.() ?? []));
   }
 }
 
