@@ -9,6 +9,7 @@ import { renderText } from '../render/text.js';
 import { readerOf, type VendorAdapter } from '../vendors/types.js';
 import { desiredRecords } from '../reconcile/plan.js';
 import { readLive } from '../reconcile/read.js';
+import { planForLog, textForLog } from '../render/mask.js';
 import type { RegisterCommand } from './index.js';
 import { colors, err, out } from './output.js';
 import { addVendorOptions, openSession, planSession, type Session, type VendorCommandOptions } from './session.js';
@@ -97,12 +98,14 @@ async function applySaved(session: Session, saved: SavedPlan, options: ApplyOpti
     verified.push(result.plan);
     refused.push(...result.refused);
   }
-  for (const r of refused) err(`${colors.yellow('refused')} ${r.vendor} ${r.action} ${r.key}: ${r.error}`);
+  // Personal data never reaches an Actions log unmasked (see planForLog).
+  const log = (text: string) => textForLog(text, session.org.config.github);
+  for (const r of refused) err(log(`${colors.yellow('refused')} ${r.vendor} ${r.action} ${r.key}: ${r.error}`));
   return showAndApply(session, planOf(verified), options, refused);
 }
 
 async function showAndApply(session: Session, plan: Plan, options: ApplyOptions, refused: OperationResult[] = []): Promise<number> {
-  out(renderText(plan));
+  out(renderText(planForLog(plan, session.org.config.github)));
   if (options.expectChecksum && hasChanges(plan)) {
     const verdict = verifyChecksum(plan, options.expectChecksum);
     if (!verdict.ok) {
@@ -124,7 +127,7 @@ async function showAndApply(session: Session, plan: Plan, options: ApplyOptions,
   if (!options.yes && !(await confirm())) return 1;
   const applied = await applyWithProgress(session, plan);
   const report: ApplyReport = refused.length > 0 ? withResults(applied, refused) : applied;
-  out(renderResults(report));
+  out(textForLog(renderResults(report), session.org.config.github));
   if (options.report) {
     await writeFile(options.report, `${JSON.stringify(report, null, 2)}\n`);
     err(colors.dim(`report written to ${options.report}`));

@@ -5,6 +5,7 @@ import { appendStepSummary } from '../github/summary.js';
 import { renderMarkdown } from '../render/markdown.js';
 import type { Plan } from '../reconcile/types.js';
 import { renderText } from '../render/text.js';
+import { planForLog } from '../render/mask.js';
 import type { RegisterCommand } from './index.js';
 import { err, out } from './output.js';
 import { planExitCode } from './plan.js';
@@ -33,7 +34,7 @@ export const registerDrift: RegisterCommand = (program) => {
     const session = await openSession(program.opts().config, options);
     try {
       const { undated: plan, pending } = withoutDated(await planSession(session, { since: await datesSince(session.org, undefined) }));
-      out(renderText(plan));
+      out(renderText(planForLog(plan, session.org.config.github)));
       const pendingNote = pendingDatedLines(pending);
       if (pendingNote.length) out(['Pending dated changes (not drift; `roster apply --due` applies them):', ...pendingNote.map((l) => `  ${l}`)].join('\n'));
       const markdown =

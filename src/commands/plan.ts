@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { renderJson } from '../render/json.js';
 import { renderText } from '../render/text.js';
+import { planForLog } from '../render/mask.js';
 import type { Organisation } from '../config/model.js';
 import { hasChanges, type Plan } from '../reconcile/types.js';
 import type { RegisterCommand } from './index.js';
@@ -26,7 +27,8 @@ export interface PlanOptions extends VendorCommandOptions {
 
 /** Renderers by format. Markdown is the GitHub view: masked, and here uncut (the comment is cut to fit). */
 export const planRenderers: Record<string, (plan: Plan, org: Organisation) => string> = {
-  text: renderText,
+  // In CI the log is read by everyone who can read the repository: masked like the PR comment.
+  text: (plan, org) => renderText(planForLog(plan, org.config.github)),
   json: (plan) => renderJson(plan),
   markdown: (plan, org) => renderMarkdown(plan, { maskEmails: org.config.github.maskEmails, maxLength: Infinity }),
 };

@@ -82,16 +82,23 @@ export const policySchema = z
       .object({
         update: z.number().min(0).max(1).default(0.3),
         deactivate: z.number().min(0).max(1).default(0.3),
+        // Creates per live user; unset means 3 (see reconcile/safety.ts). Optional so older policies still type.
+        create: z.number().min(0).optional(),
         minUsers: z.number().int().min(0).default(10),
       })
       .strict()
       .prefault({})
-      .describe('Largest share of live users one run may update or deactivate (counted from minUsers users)'),
+      .describe('Largest share of live users one run may update or deactivate, and creates per live user (counted from minUsers users)'),
   })
   .strict();
 
 const vendorBase = {
-  baseUrl: z.url({ error: 'a full URL, e.g. https://enerflo.io' }),
+  baseUrl: z
+    .url({ error: 'a full URL, e.g. https://enerflo.io' })
+    // A password in the URL would be printed wherever the URL is; credentials are env references.
+    .refine((url) => !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url), {
+      error: 'a base URL must not hold credentials (user:password@host); put them under credentials as { env: NAME }',
+    }),
   policy: policySchema.prefault({}),
   rateShare: z
     .number()

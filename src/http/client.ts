@@ -1,5 +1,5 @@
 import { RateLimiter } from './limiter.js';
-import { redact } from './redact.js';
+import { redact, redactKnownSecrets, registerUrlCredentials } from './redact.js';
 import { failureCode, networkHint, pathStartsWith, readCapped, TRACE_BODY_LIMIT, type ConfigPointers, type Exchange } from './exchange.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -89,7 +89,19 @@ export interface HttpClientOptions {
    */
   staleAfterMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * The largest answer read, in bytes (default 64 MiB, far above any documented page): a vendor that
+   * streams without end is cut off with a clear error instead of filling memory.
+   */
+  maxResponseBytes?: number;
+  /** Where a wait longer than a few seconds is explained (default: stderr), so a pause is never silent. */
+  notice?: (line: string) => void;
 }
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+/** A wait longer than this is said out loud. */
+export const LONG_WAIT_MS = 3_000;
+const defaultNotice = (line: string) => void process.stderr.write(`${line}\n`);
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -107,6 +119,9 @@ export class HttpClient {
     private readonly activity: Activity = {},
   ) {
     this.retry = { ...defaultRetryPolicy, ...options.retry };
+    registerUrlCredentials(options.baseUrl);
+    const notice = options.notice ?? defaultNotice;
+    options.limiter?.onLongWait((ms, why) => notice(`${options.vendor}: waiting ${seconds(ms)} before the next request: ${why}`), LONG_WAIT_MS);
   }
 
   get limiter(): RateLimiter | undefined {
@@ -139,11 +154,12 @@ export class HttpClient {
         outcome = this.toError(req, error);
       }
       if (!(outcome instanceof VendorHttpError)) return outcome;
-      // The vendor closed an idle keep-alive connection as we reused it: the request died with the
-      // connection and no answer, so it never reached the vendor's application. Go's net/http and
-      // OkHttp resend in this case whatever the method; so do we, once, and only after a pause long
-      // enough for a keep-alive timeout (a connection in steady use is not stale).
-      if (!staleRetried && idleMs >= (this.options.staleAfterMs ?? 1000) && closedUnanswered(outcome)) {
+      // The vendor closed an idle keep-alive connection as we reused it: most likely the request died
+      // with the connection and never reached the vendor's application, so an idempotent request is
+      // sent once more, after a pause long enough for a keep-alive timeout (a connection in steady use
+      // is not stale). Never a POST: "most likely" is not "certainly", and a create whose answer was
+      // lost would be made twice. A POST fails ambiguous instead; apply looks the person up first.
+      if (idempotent && !staleRetried && idleMs >= (this.options.staleAfterMs ?? 1000) && closedUnanswered(outcome)) {
         staleRetried = true;
         continue;
       }
@@ -158,7 +174,11 @@ export class HttpClient {
         if (attempt > 1) outcome.message += ` (after ${attempt} attempts)`;
         throw outcome;
       }
-      if (refused && retryAfterMs !== undefined) this.options.limiter?.pauseFor(retryAfterMs);
+      if (refused && retryAfterMs !== undefined) this.options.limiter?.pauseFor(retryAfterMs, `${this.options.vendor} answered 429 and asked to wait (Retry-After)`);
+      if (delay > LONG_WAIT_MS) {
+        const why = outcome.status !== undefined ? `it answered ${outcome.status}${retryAfterMs !== undefined ? ' and asked to wait' : ''}` : outcome.kind;
+        (this.options.notice ?? defaultNotice)(`${this.options.vendor}: waiting ${seconds(delay)} before retrying ${req.method} ${req.path}: ${why}`);
+      }
       await sleep(delay);
     }
   }
@@ -216,7 +236,11 @@ export class HttpClient {
   }
 
   private async read<T>(req: HttpRequest, response: Response): Promise<HttpResponse<T> | VendorHttpError> {
-    const text = await response.text();
+    const limit = this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    const text = await readLimited(response, limit);
+    if (text === undefined) {
+      return new VendorHttpError(this.describe(req, `answered ${response.status} with a body over ${limit} bytes; it was not read further`), 'malformed', response.status);
+    }
     const isJson = /\bjson\b/i.test(response.headers.get('content-type') ?? '');
     let body: unknown = text;
     if (isJson && text.length > 0) {
@@ -279,8 +303,37 @@ export class HttpClient {
 
   private describe(req: HttpRequest, what: string): string {
     const message = `${this.options.vendor}: ${req.method} ${req.path} ${what}`;
-    return redact(message, this.options.secrets?.() ?? []);
+    return redactKnownSecrets(redact(message, this.options.secrets?.() ?? []));
   }
+}
+
+/** The body as text, or undefined once it passes `limit` bytes (the rest is not read). */
+async function readLimited(response: Response, limit: number): Promise<string | undefined> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) {
+    await response.body?.cancel().catch(() => undefined);
+    return undefined;
+  }
+  if (!response.body) return '';
+  const decoder = new TextDecoder();
+  const reader = response.body.getReader();
+  let size = 0;
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
 }
 
 /** The connection closed under the request before any answer (undici's "other side closed", a reset). */

@@ -14,6 +14,9 @@ export class RateLimiter {
   private readonly sent: { at: number }[] = [];
   private allowed: number;
   private chain: Promise<unknown> = Promise.resolve();
+  /** Why the window is full beyond our own pacing (the vendor's count, a Retry-After), until `until`. */
+  private cause?: { why: string; until: number };
+  private longWait?: { report: (ms: number, why: string) => void; overMs: number };
 
   constructor(
     readonly limit: number,
@@ -50,14 +53,21 @@ export class RateLimiter {
     const reserve = vendorLimit - this.allowed;
     const ours = this.recentCount();
     const othersBeyondReserve = usedByVendorCount - ours - reserve;
+    if (othersBeyondReserve > 0) this.cause = { why: `the vendor reported ${remaining} of ${vendorLimit} requests remaining in its window`, until: this.now() + this.windowMs };
     for (let i = 0; i < othersBeyondReserve && this.recentCount() < this.allowed; i++) this.sent.push({ at: this.now() });
   }
 
   /** After a 429: treat the window as full until `retryAfterMs` has passed. */
-  pauseFor(retryAfterMs: number): void {
+  pauseFor(retryAfterMs: number, why = 'the vendor asked to wait (Retry-After)'): void {
     const until = this.now() + retryAfterMs - this.windowMs;
+    this.cause = { why, until: this.now() + retryAfterMs };
     this.sent.length = 0;
     for (let i = 0; i < this.allowed; i++) this.sent.push({ at: until });
+  }
+
+  /** Says why whenever a request must wait longer than `overMs` for its slot (once per wait). */
+  onLongWait(report: (ms: number, why: string) => void, overMs: number): void {
+    this.longWait ??= { report, overMs };
   }
 
   /**
@@ -83,6 +93,10 @@ export class RateLimiter {
         };
       }
       const waitMs = this.sent[0].at + this.windowMs - this.now() + 1;
+      if (this.longWait && waitMs > this.longWait.overMs) {
+        const cause = this.cause && this.cause.until > this.now() ? this.cause.why : `pacing to ${this.allowed} requests per ${this.windowMs / 1000} s`;
+        this.longWait.report(waitMs, cause);
+      }
       await new Promise((resolve) => setTimeout(resolve, Math.max(1, waitMs)));
     }
   }

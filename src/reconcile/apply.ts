@@ -82,12 +82,17 @@ async function applyVendor(
   const runs: Promise<void>[] = [];
 
   for (const op of vendorPlan.operations) {
-    const deps = op.dependsOn.map((key) => arrivals.get(key)).filter((p): p is Promise<boolean> => p !== undefined);
+    // A dependency is met by its create or reactivate succeeding earlier in this plan, or by a user that
+    // is known to exist already. One that is neither (a saved plan missing it) is not met: the dependant
+    // would be created without its manager.
+    const deps = op.dependsOn.map((key) => arrivals.get(key) ?? Promise.resolve(key !== op.key && ids.has(key)));
     const run = (async (): Promise<boolean> => {
       const depsOk = (await Promise.all(deps)).every(Boolean);
       const base = { vendor: vendorPlan.vendor, action: op.action, key: op.key, vendorId: op.vendorId };
       if (!depsOk) {
-        record({ ...base, ok: false, skipped: true, error: `skipped: ${op.dependsOn.join(', ')} did not succeed` });
+        const unmet = op.dependsOn.filter((key) => !arrivals.has(key) && !(key !== op.key && ids.has(key)));
+        const why = unmet.length > 0 ? `${unmet.join(', ')} is neither in this plan nor known to exist` : `${op.dependsOn.join(', ')} did not succeed`;
+        record({ ...base, ok: false, skipped: true, error: `skipped: ${why}` });
         return false;
       }
       return limit(async () => {

@@ -8,6 +8,11 @@ export interface Matching {
   unmatched: LiveRecord[];
   /** Keys that could not be matched safely; nothing is planned for them. */
   errors: PlanError[];
+  /**
+   * Vendor ids of the live users a match error involves (by pinned id, email or external id): one of
+   * them may well be the person in question, so prune never touches them.
+   */
+  contested: Set<string>;
 }
 
 /**
@@ -23,11 +28,22 @@ export function matchRecords(desired: DesiredRecord[], live: LiveRecord[]): Matc
   const matched = new Map<string, LiveRecord>();
   const claimedBy = new Map<string, string>();
   const errors: PlanError[] = [];
+  const contested = new Set<string>();
+  const contest = (want: DesiredRecord, also?: LiveRecord) => {
+    const involved = [
+      ...(want.pinnedId !== undefined && byId.has(want.pinnedId) ? [byId.get(want.pinnedId)!] : []),
+      ...(byEmail.get(want.key) ?? []),
+      ...(want.externalId ? (byExternalId.get(want.externalId) ?? []) : []),
+      ...(also ? [also] : []),
+    ];
+    for (const record of involved) contested.add(record.vendorId);
+  };
 
   for (const want of desired) {
     const found = findMatch(want, byId, byExternalId, byEmail);
     if ('error' in found) {
       errors.push({ key: want.key, ...found.error });
+      contest(want);
       continue;
     }
     if (!found.record) continue;
@@ -38,6 +54,7 @@ export function matchRecords(desired: DesiredRecord[], live: LiveRecord[]): Matc
         message: `live user ${found.record.vendorId} (${found.record.email}) is already matched to ${owner}`,
         hint: 'two people in git point at the same vendor user; check pinned ids and external ids',
       });
+      contest(want, found.record);
       continue;
     }
     claimedBy.set(found.record.vendorId, want.key);
@@ -45,7 +62,7 @@ export function matchRecords(desired: DesiredRecord[], live: LiveRecord[]): Matc
   }
 
   const unmatched = live.filter((r) => !claimedBy.has(r.vendorId));
-  return { matched, unmatched, errors };
+  return { matched, unmatched, errors, contested };
 }
 
 type Found = { record?: LiveRecord } | { error: Omit<PlanError, 'key'> };

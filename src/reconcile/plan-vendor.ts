@@ -2,6 +2,7 @@ import type { Policy } from '../config/schema.js';
 import type { Capabilities, DesiredRecord, FieldSpec, LiveRecord } from '../vendors/types.js';
 import { diffFields, fieldsAsChanges } from './diff.js';
 import { matchRecords } from './match.js';
+import { readableRecords } from './readable.js';
 import type { Change, Operation, PlanError, UnmanagedUser, VendorPlan } from './types.js';
 
 export interface VendorPlanInput {
@@ -26,7 +27,20 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
   const isIgnored = (r: LiveRecord) => ignored.size > 0 && (ignored.has(r.email.toLowerCase()) || ignored.has(r.vendorId.toLowerCase()));
 
   const desired = [...input.desired].sort((a, b) => byLocale(a.key, b.key));
-  const { matched, unmatched, errors } = matchRecords(desired, input.live);
+  // A live record roster cannot read is an error for itself alone; nobody is matched to, created over or pruned for it.
+  const listing = readableRecords(input.live);
+  const overUnreadable = (want: DesiredRecord) =>
+    listing.blockedEmails.has(want.key) ||
+    (want.pinnedId !== undefined && listing.blockedIds.has(want.pinnedId)) ||
+    (want.externalId !== undefined && listing.blockedExternalIds.has(want.externalId));
+  const { matched, unmatched, errors: matchErrors, contested } = matchRecords(desired.filter((want) => !overUnreadable(want)), listing.readable);
+  const errors: PlanError[] = [
+    ...listing.errors,
+    ...desired
+      .filter((want) => overUnreadable(want) && !listing.errors.some((e) => e.key === want.key))
+      .map((want) => ({ key: want.key, message: `the live user this person matches (by pinned id or external id) cannot be read; nothing is planned for them`, hint: 'fix the user in the vendor' })),
+    ...matchErrors,
+  ];
   const unmatchable = new Set(errors.map((e) => e.key));
   const operations: Operation[] = [];
   const unmanaged: UnmanagedUser[] = [];
@@ -122,6 +136,8 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
       unmanaged.push({ vendorId: live.vendorId, email: live.email, reason: 'ignored by policy' });
     } else if (!live.active) {
       // Already off and not in git: nothing to do and nothing to warn about.
+    } else if (contested.has(live.vendorId)) {
+      unmanaged.push({ vendorId: live.vendorId, email: live.email, reason: 'involved in a match error above; never pruned while the match is contested' });
     } else if (policy.prune && (capabilities.deactivate === 'flag' || policy.allowDelete)) {
       operations.push(removal(live.email.toLowerCase(), live, 'not described in git (prune)'));
     } else {

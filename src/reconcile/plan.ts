@@ -1,6 +1,7 @@
 import type { Organisation } from '../config/model.js';
 import { personForVendor } from '../config/overrides.js';
-import { readerOf, type DesiredRecord } from '../vendors/types.js';
+import { isListingChangedError, ListingChangedError } from '../vendors/listing.js';
+import { readerOf, type DesiredRecord, type ListReader, type LiveRecord, type VendorReader } from '../vendors/types.js';
 import { redactKnownSecrets } from '../http/redact.js';
 import { planVendor } from './plan-vendor.js';
 import { organisationHasDates } from '../config/as-of.js';
@@ -48,13 +49,17 @@ async function planTarget(org: Organisation, target: VendorTarget, dated?: Dated
     ids: {},
   });
   if (!target.adapter) return failed(target.setupError ?? 'not configured');
-  const reader = readerOf(target.adapter);
+  const adapterReader = readerOf(target.adapter);
+  const reader: VendorReader =
+    adapterReader.mode === 'list' ? { mode: 'list', list: () => consistentListing(adapterReader) } : adapterReader;
   let read;
   try {
     read = await readLive(reader, desiredRecords(org, target), target.config.concurrency ?? 4);
   } catch (error) {
-    const message = `could not ${reader.mode === 'byKey' ? 'read' : 'list'} users: ${error instanceof Error ? error.message : String(error)}`;
-    return { ...failed(message), readMode: reader.mode };
+    const what = isListingChangedError(error)
+      ? 'the listing of users could not be trusted, twice'
+      : `could not ${reader.mode === 'byKey' ? 'read' : 'list'} users`;
+    return { ...failed(`${what}: ${error instanceof Error ? error.message : String(error)}`), readMode: reader.mode };
   }
   const input = {
     vendor: target.name,
@@ -69,6 +74,41 @@ async function planTarget(org: Organisation, target: VendorTarget, dated?: Dated
   const readable = new Set(read.desired.map((record) => record.key));
   const plan = dated ? planVendorDated(org, target, input, dated, (key) => readable.has(key)) : planVendor({ ...input, desired: read.desired });
   return read.mode === 'byKey' ? { ...plan, readMode: 'byKey', errors: [...read.errors, ...plan.errors] } : plan;
+}
+
+/**
+ * A listing the plan may rely on: the adapter found it consistent (each reaches its vendor's total, or
+ * throws ListingChangedError) and no vendor id appears twice (a user repeated between pages means
+ * another one was missed). A listing that changed while it was read is read once more; a second bad
+ * one fails the vendor, since planning from it would create people who exist or drop an offboarding.
+ */
+export async function consistentListing(reader: Pick<ListReader, 'list'>): Promise<LiveRecord[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const live = await reader.list();
+      const repeated = repeatedIds(live);
+      if (repeated.length > 0) {
+        throw new ListingChangedError(
+          `vendor id${repeated.length > 1 ? 's' : ''} ${repeated.slice(0, 5).join(', ')}${repeated.length > 5 ? ', ...' : ''} appeared more than once, so users moved between pages while they were read`,
+        );
+      }
+      return live;
+    } catch (error) {
+      if (!isListingChangedError(error) || attempt >= 2) throw error;
+    }
+  }
+}
+
+function repeatedIds(live: LiveRecord[]): string[] {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const record of live) {
+    const id = (record as Partial<LiveRecord> | undefined)?.vendorId;
+    if (typeof id !== 'string') continue;
+    if (seen.has(id)) repeated.add(id);
+    seen.add(id);
+  }
+  return [...repeated];
 }
 
 export function summarise(vendors: VendorPlan[]): PlanSummary {

@@ -3,6 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { LiveRecord } from '../vendors/types.js';
 import type { OperationResult } from './apply.js';
 import { summarise } from './plan.js';
+import { readableRecords } from './readable.js';
 import type { Operation, Plan, VendorPlan } from './types.js';
 
 /**
@@ -41,25 +42,36 @@ export async function readSavedPlan(file: string): Promise<SavedPlan> {
  * plan expected are kept; the rest are refused with the reason, and never run.
  */
 export function verifyAgainstLive(saved: VendorPlan, live: LiveRecord[]): { plan: VendorPlan; refused: OperationResult[] } {
-  const byId = new Map(live.map((r) => [r.vendorId, r]));
-  const byEmail = new Map(live.map((r) => [r.email.toLowerCase(), r]));
+  // A record that cannot be read now refuses whatever would touch it (its id or email), below.
+  const listing = readableRecords(live);
+  const byId = new Map(listing.readable.map((r) => [r.vendorId, r]));
+  const byEmail = new Map(listing.readable.map((r) => [r.email.toLowerCase(), r]));
   const kept: Operation[] = [];
   const refused: OperationResult[] = [];
   for (const op of saved.operations) {
-    const problem = driftOf(op, byId, byEmail);
+    const unreadable = (op.vendorId !== undefined && listing.blockedIds.has(op.vendorId)) || listing.blockedEmails.has(op.key);
+    const problem = unreadable ? 'the live user cannot be read any more' : driftOf(op, byId, byEmail);
     if (problem) {
       refused.push({ vendor: saved.vendor, action: op.action, key: op.key, vendorId: op.vendorId, ok: false, error: `refused: ${problem} since the plan was made` });
     } else {
       kept.push(op);
     }
   }
-  // Operations that waited on a refused one cannot run either.
-  const refusedKeys = new Set(refused.map((r) => r.key));
-  const runnable = kept.filter((op) => {
-    const blocked = op.dependsOn.find((key) => refusedKeys.has(key));
-    if (blocked) refused.push({ vendor: saved.vendor, action: op.action, key: op.key, vendorId: op.vendorId, ok: false, skipped: true, error: `skipped: ${blocked} was refused` });
-    return !blocked;
-  });
+  // Operations that waited on a refused one cannot run either, nor those waiting on them, to any depth
+  // (a -> b -> c: a refused skips b, and b skipped skips c).
+  const blockedKeys = new Set(refused.map((r) => r.key));
+  let runnable = kept;
+  for (let changed = true; changed; ) {
+    changed = false;
+    runnable = runnable.filter((op) => {
+      const blocked = op.dependsOn.find((key) => blockedKeys.has(key));
+      if (!blocked) return true;
+      refused.push({ vendor: saved.vendor, action: op.action, key: op.key, vendorId: op.vendorId, ok: false, skipped: true, error: `skipped: ${blocked} was refused or skipped` });
+      blockedKeys.add(op.key);
+      changed = true;
+      return false;
+    });
+  }
   return { plan: { ...saved, operations: runnable }, refused };
 }
 

@@ -91,10 +91,24 @@ function mapStrings(value: FieldValue, fn: (s: string) => string): FieldValue {
 }
 
 // Shapes of personal data in free text. Word boundaries keep digits inside ids (`a1b2…`, hex) alone.
-const SSN_SHAPE = /\b\d{3}[- ]\d{2}[- ]\d{4}\b/g;
+// SSNs as the US writes them: dashes, spaces, dots, or nine digits run together.
+const SSN_SHAPE = /(?<![\w.-])\d{3}([- .]?)\d{2}\1\d{4}(?![\w]|[.-]\d)/g;
 const PHONE_SHAPE = /(?<![\w+(])(?:\+|\()?\d[\d ().-]{8,18}\d\b/g;
-// A timestamp (`2026-11-23T08:00:00Z`) is when something happened, not a birthday: it stays.
-const DATE_SHAPE = /\b(?:\d{4}-\d{2}-\d{2}(?!T\d)|\d{1,2}\/\d{1,2}\/\d{2,4})\b/g;
+const MONTHS = 'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
+// Dates in the usual national forms: ISO (`1974-06-15`, `1974/06/15`, `1974.06.15`), day or month first
+// with `/`, `.` or `-`, compact (`19740615`), and written out (`June 15, 1974`, `15 June 1974`,
+// `15-Jun-1974`). A timestamp with a time of day (`2026-11-23T08:00:00Z`) is when something happened,
+// not a birthday, and stays; one at midnight is how a date of birth travels as a date-time, and goes.
+const DATE_SHAPE = new RegExp(
+  [
+    String.raw`\b\d{4}([-/.])\d{1,2}\1\d{1,2}(?:T00:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)?)?(?![\dT])`,
+    String.raw`\b\d{1,2}([/.-])\d{1,2}\2\d{2,4}\b`,
+    String.raw`\b(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\b`,
+    String.raw`\b(?:${MONTHS})\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b`,
+    String.raw`\b\d{1,2}(?:st|nd|rd|th)?[\s-]+(?:${MONTHS})\.?[\s,-]+\d{4}\b`,
+  ].join('|'),
+  'gi',
+);
 const EMAIL_SHAPE = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 
 /**
@@ -158,4 +172,23 @@ function maskVendorPlan(vendor: VendorPlan, options: MaskOptions): VendorPlan {
     errors: vendor.errors.map(error),
     ids: Object.fromEntries(Object.entries(vendor.ids ?? {}).map(([key, id]) => [email(key), id])),
   };
+}
+
+/**
+ * Whether output lands where others read it: a CI log (GitHub Actions sets both variables), which
+ * every reader of the repository can open. Such output is masked like the PR comment.
+ */
+export function inSharedLog(env: NodeJS.ProcessEnv = process.env): boolean {
+  const set = (value: string | undefined) => value !== undefined && value !== '' && value !== 'false' && value !== '0';
+  return set(env.CI) || set(env.GITHUB_ACTIONS);
+}
+
+/** The plan to print: masked (as `maskPlan`) in a shared log, as it is on a terminal. The one path text output takes. */
+export function planForLog(plan: Plan, options: MaskOptions, env: NodeJS.ProcessEnv = process.env): Plan {
+  return inSharedLog(env) ? maskPlan(plan, options) : plan;
+}
+
+/** Free text to print (apply results, refusals): sanitised in a shared log, as it is on a terminal. */
+export function textForLog(text: string, options: MaskOptions, env: NodeJS.ProcessEnv = process.env): string {
+  return inSharedLog(env) ? sanitizeText(text, options) : text;
 }

@@ -1,5 +1,6 @@
-import http, { type IncomingHttpHeaders } from 'node:http';
-import { listen } from '../http/listen.js';
+import type http from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import { BodyTooLargeError, createServer, listen, readBody, type ServerLimits } from '../http/listen.js';
 
 /**
  * What can go wrong on the wire, as rates from 0 to 1. Used by the fault-injection tests:
@@ -24,6 +25,8 @@ export interface EmulatorOptions {
   /** Overrides the vendor's documented budget, e.g. a short window so tests run in seconds. */
   rateLimit?: { limit: number; windowMs: number };
   faults?: FaultProfile;
+  /** Header, body and idle timeouts; short ones let tests play a slow client in seconds. */
+  limits?: ServerLimits;
 }
 
 export interface RequestLogEntry {
@@ -258,9 +261,19 @@ export async function startEmulator(def: EmulatorDefinition, options: EmulatorOp
   let faults = options.faults;
   let dice = seededRandom(faults?.seed ?? 1);
 
-  const server = http.createServer(async (incoming, outgoing) => {
+  // A client that hangs up, trickles or sends too much ends its own request only (see createServer).
+  const server = createServer(async (incoming, outgoing) => {
     const url = new URL(incoming.url ?? '/', 'http://emulator');
-    const rawBody = await readBody(incoming);
+    let rawBody: Buffer;
+    try {
+      rawBody = await readBody(incoming, MAX_BODY_BYTES);
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) throw error;
+      requests.push({ method: incoming.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers: incoming.headers, body: undefined, status: 413, at: Date.now() });
+      outgoing.setHeader('connection', 'close');
+      send(outgoing, json(413, { message: `Request body over ${MAX_BODY_BYTES} bytes` }));
+      return;
+    }
     const contentType = String(incoming.headers['content-type'] ?? '');
     let body: unknown;
     let bodyError = false;
@@ -321,7 +334,7 @@ export async function startEmulator(def: EmulatorDefinition, options: EmulatorOp
     def.decorate?.(req, res);
     entry.status = res.status;
     send(outgoing, res);
-  });
+  }, options.limits);
 
   const { url, port, close } = await listen(server, options);
 
@@ -366,19 +379,6 @@ function pickFault(faults: FaultProfile, dice: () => number, method: string): st
     if (roll < edge) return name;
   }
   return undefined;
-}
-
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 function send(outgoing: http.ServerResponse, res: EmuResponse): void {

@@ -150,14 +150,24 @@ describe('HttpClient', () => {
     expect(inAnyWindow).toBeLessThanOrEqual(5);
   });
 
-  it('sends a write once more when an idle keep-alive connection died under it unanswered', async () => {
+  it('sends an idempotent write once more when an idle keep-alive connection died under it unanswered', async () => {
     const vendor = (rawVendor = await closesReusedConnection());
     const http = client(vendor.url, { staleAfterMs: 50 });
     await http.request({ method: 'GET', path: '/thing' });
     await pause(100);
-    const created = await http.with({}).request({ method: 'POST', path: '/thing', body: {} });
-    expect(created.status).toBe(200);
-    expect(vendor.seen).toEqual(['1:GET', '1:POST', '2:POST']);
+    const updated = await http.with({}).request({ method: 'PUT', path: '/thing', body: {} });
+    expect(updated.status).toBe(200);
+    expect(vendor.seen).toEqual(['1:GET', '1:PUT', '2:PUT']);
+  });
+
+  it('never resends a POST on a stale connection: the create may have happened, so it fails ambiguous', async () => {
+    const vendor = (rawVendor = await closesReusedConnection());
+    const http = client(vendor.url, { staleAfterMs: 50 });
+    await http.request({ method: 'GET', path: '/thing' });
+    await pause(100);
+    const error = await http.request({ method: 'POST', path: '/thing', body: {} }).catch((e) => e);
+    expect(error).toMatchObject({ kind: 'network', ambiguous: true });
+    expect(vendor.seen).toEqual(['1:GET', '1:POST']);
   });
 
   it('does not resend a write on a connection in steady use: that failure stays ambiguous', async () => {

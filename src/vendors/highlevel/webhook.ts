@@ -1,7 +1,7 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { listen } from '../../http/listen.js';
+import { BodyTooLargeError, listen, readBody } from '../../http/listen.js';
 import type { Organisation } from '../../config/model.js';
 import { highlevelDesired } from './mapping.js';
 
@@ -203,19 +203,14 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   return listen(server, options);
 }
 
-function readRaw(req: http.IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+/** The body, or undefined when it is over the limit; a client hanging up mid-body rejects (listen() answers it). */
+async function readRaw(req: http.IncomingMessage): Promise<Buffer | undefined> {
+  try {
+    return await readBody(req, MAX_BODY_BYTES);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return undefined;
+    throw error;
+  }
 }
 
 /**
