@@ -49,7 +49,7 @@ const ctxIds = { vendorIdFor: () => undefined };
 
 /** The sandbox fixture with `extra` more users, served 25 at most per page (the SDK's default limit). */
 function manyUsers(ctx: FactContext, extra: number): Record<string, unknown> {
-  const fixture = { ...ctx.fixture(), maxPageSize: 25 };
+  const fixture: Record<string, unknown> = { ...ctx.fixture(), maxPageSize: 25 };
   const users = fixture.users as Record<string, unknown>[];
   for (let i = 0; i < extra; i++) {
     users.push({ firstName: `Paged${String(i).padStart(3, '0')}`, lastName: 'User', email: `paged${i}@sunpath.example`, type: 'agency', role: 'user' });
