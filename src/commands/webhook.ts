@@ -9,9 +9,12 @@ interface WebhookCommandOptions {
   port: string;
   host: string;
   publicKey?: string;
+  legacyPublicKey?: string;
 }
 
 export const PUBLIC_KEY_ENV = 'HIGHLEVEL_WEBHOOK_PUBLIC_KEY';
+/** The RSA key of the legacy x-wh-signature (shared/vendors/README.md, HighLevel webhook). */
+export const LEGACY_PUBLIC_KEY_ENV = 'HIGHLEVEL_WEBHOOK_LEGACY_PUBLIC_KEY';
 
 /**
  * `roster webhook`: receives HighLevel's signed UserCreate deliveries and says, for each new user,
@@ -20,14 +23,20 @@ export const PUBLIC_KEY_ENV = 'HIGHLEVEL_WEBHOOK_PUBLIC_KEY';
 export const registerWebhook: RegisterCommand = (program) => {
   program.addCommand(
     new Command('webhook')
-      .description('Receive HighLevel UserCreate webhooks (Ed25519-signed) and report whether each new user is described in git.')
+      .description('Receive HighLevel UserCreate webhooks (x-ghl-signature Ed25519, or legacy x-wh-signature RSA) and report whether each new user is described in git.')
       .option('--port <port>', 'port to listen on', '8787')
       .option('--host <host>', 'address to listen on', '127.0.0.1')
       .option('--public-key <file>', `PEM file of HighLevel's Ed25519 webhook public key (default: $${PUBLIC_KEY_ENV}, PEM text or a file)`)
+      .option('--legacy-public-key <file>', `PEM file of HighLevel's RSA key for the legacy x-wh-signature (default: $${LEGACY_PUBLIC_KEY_ENV})`)
       .action(async (options: WebhookCommandOptions) => {
         const configFile = program.opts().config as string;
-        const publicKey = options.publicKey ?? process.env[PUBLIC_KEY_ENV];
-        if (!publicKey) throw new Error(`no webhook public key: pass --public-key <file> or set ${PUBLIC_KEY_ENV}`);
+        const publicKey = options.publicKey || process.env[PUBLIC_KEY_ENV] || undefined;
+        const legacyPublicKey = options.legacyPublicKey || process.env[LEGACY_PUBLIC_KEY_ENV] || undefined;
+        if (!publicKey && !legacyPublicKey) {
+          throw new Error(
+            `no webhook public key: pass --public-key <file> or set ${PUBLIC_KEY_ENV} (Ed25519, x-ghl-signature); or --legacy-public-key <file> / ${LEGACY_PUBLIC_KEY_ENV} (RSA, x-wh-signature)`,
+          );
+        }
         const port = Number(options.port);
         if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port takes a port number, got "${options.port}"`);
         // Fail fast on a broken users/ folder; after that git is read again for every delivery.
@@ -35,6 +44,7 @@ export const registerWebhook: RegisterCommand = (program) => {
 
         const server = await startWebhookServer({
           publicKey,
+          legacyPublicKey,
           host: options.host,
           port,
           isDescribed: async (email) => describedInGit(await loadOrganisation(configFile), email),

@@ -103,12 +103,11 @@ describe('HighLevel adapter: list', () => {
         locationIds: [AUSTIN, DALLAS].sort(),
         permissions: { ...highlevelPermissionDefaults, websitesEnabled: true },
         scopes: ['campaigns.readonly', 'contacts.write'],
-        scopesAssignedToOnly: [],
       },
     });
   });
 
-  it('pages with string skip/limit until a short page', async () => {
+  it('pages with string skip/limit until count users are read', async () => {
     const users = Array.from({ length: 230 }, (_, i) => ({
       firstName: `User${String(i).padStart(3, '0')}`,
       lastName: 'Paged',
@@ -156,6 +155,40 @@ describe('HighLevel adapter: list', () => {
   }
   const user = (id: string) => ({ id, email: `${id}@example.com`, firstName: 'A', lastName: 'B', roles: { type: 'agency', role: 'user', locationIds: [] } });
 
+  it('reads every user from a vendor that cuts the limit at 25, as the SDK default, asking at what was read', async () => {
+    const users = Array.from({ length: 60 }, (_, i) => ({ firstName: `U${String(i).padStart(2, '0')}`, lastName: 'X', email: `u${i}@example.com`, type: 'agency', role: 'user' }));
+    const { adapter, emulator } = await setup({ ...baseFixture, users }, { maxPageSize: 25 });
+    const live = await adapter.list();
+    expect(live).toHaveLength(60);
+    expect(new Set(live.map((u) => u.email)).size).toBe(60);
+    const searches = emulator.requests.filter((r) => r.path === '/users/search');
+    expect(searches.map((r) => r.query.skip)).toEqual(['0', '25', '50']);
+    expect(searches.every((r) => r.query.limit === '100')).toBe(true);
+  });
+
+  it('takes a short page mid-listing for what it is, not the end, while count says more', async () => {
+    const pages: Record<number, string[]> = { 0: ['a', 'b'], 2: ['c'], 3: ['d', 'e'] };
+    const adapter = await lyingVendor((skip) => ({ users: (pages[skip] ?? []).map(user), count: 5 }));
+    expect((await adapter.list()).map((u) => u.vendorId)).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
+  it('fails the listing, naming the vendor, when it ends with fewer users than count', async () => {
+    const adapter = await lyingVendor((skip) => ({ users: skip === 0 ? [user('a'), user('b')] : [], count: 5 }));
+    await expect(adapter.list()).rejects.toThrow(/^highlevel: HighLevel's user search ended after 2 of the 5 users it counts/);
+  });
+
+  it('marks one unreadable user and reads the rest', async () => {
+    const broken = [{ id: 'noemail', firstName: 'No', lastName: 'Email' }, { email: 'noid@example.com' }, { ...user('perm'), permissions: 'all' }];
+    const adapter = await lyingVendor((skip) => ({ users: skip === 0 ? [user('a'), broken[0]] : skip === 2 ? broken.slice(1) : [], count: 4 }));
+    const live = await adapter.list();
+    expect(live.map((u) => [u.vendorId, u.email, u.unreadable])).toEqual([
+      ['a', 'a@example.com', undefined],
+      ['noemail', '', 'HighLevel user noemail has no email'],
+      ['', 'noid@example.com', 'HighLevel listed a user without an id'],
+      ['perm', 'perm@example.com', 'HighLevel user perm has a malformed permissions field'],
+    ]);
+  });
+
   it('refuses a listing that repeats users', async () => {
     const adapter = await lyingVendor(() => ({ users: [user('a'), user('b')], count: 10 }));
     await expect(adapter.list()).rejects.toThrow(/repeats user a/);
@@ -181,6 +214,7 @@ describe('HighLevel adapter: writes', () => {
 
     const stored = state.users.find((u) => u.id === vendorId)!;
     expect(stored).toMatchObject({ firstName: 'Nina', lastName: 'New', email: 'nina@example.com', phone: '+15125550199', type: 'account', role: 'user', locationIds: [AUSTIN], scopes: ['contacts.write'], scopesAssignedToOnly: [] });
+    expect(stored.scopesAssignedToOnly).toEqual([]);
     expect(stored.permissions).toEqual({ ...highlevelPermissionDefaults, websitesEnabled: true });
     expect(stored.password).toHaveLength(32);
     expect(stored.password).toMatch(/[A-Z]/);
@@ -191,7 +225,9 @@ describe('HighLevel adapter: writes', () => {
     const post = emulator.requests.find((r) => r.method === 'POST')!;
     const body = post.body as Record<string, unknown>;
     expect(Object.keys(body.permissions as object)).toHaveLength(38);
-    expect(body).toMatchObject({ companyId: COMPANY, email: 'nina@example.com', scopes: ['contacts.write'], scopesAssignedToOnly: [] });
+    expect(body).toMatchObject({ companyId: COMPANY, email: 'nina@example.com', scopes: ['contacts.write'] });
+    // No role declares scopesAssignedToOnly, so it is not sent at all (an empty list would be a decision).
+    expect(body).not.toHaveProperty('scopesAssignedToOnly');
 
     // The new user lists back exactly as desired: the next plan has nothing to do.
     const live = (await adapter.list()).find((u) => u.vendorId === vendorId)!;
@@ -214,11 +250,44 @@ describe('HighLevel adapter: writes', () => {
     expect(body).not.toHaveProperty('email');
     expect(body).not.toHaveProperty('password');
     expect(Object.keys(body.permissions as object)).toHaveLength(38);
-    expect(body).toMatchObject({ companyId: COMPANY, scopes: ['workflows.readonly'], scopesAssignedToOnly: [] });
+    expect(body).toMatchObject({ companyId: COMPANY, scopes: ['workflows.readonly'] });
+    expect(body).not.toHaveProperty('scopesAssignedToOnly');
     const stored = state.users.find((u) => u.id === 'AustinRep00000000001')!;
     expect(stored).toMatchObject({ lastName: 'Austin-Smith', role: 'admin', scopes: ['workflows.readonly'], locationIds: [AUSTIN] });
     // Permissions return to what git says (websitesEnabled was switched on by hand).
     expect(stored.permissions).toEqual(highlevelPermissionDefaults);
+  });
+
+  it('sends no scope list unless a role declares one, and a declared empty list on purpose', async () => {
+    const { adapter, state, emulator } = await setup();
+    const before = structuredClone(state.users.find((u) => u.id === 'AustinRep00000000001')!);
+    const undeclared = desiredOf(person({ key: 'aaron@example.com', email: 'aaron@example.com', firstName: 'Aaron', lastName: 'Austin' }));
+    expect(undeclared.fields).not.toHaveProperty('scopes');
+    await adapter.update('AustinRep00000000001', undeclared, ['lastName'], ctx);
+    await adapter.create(desiredOf(person()), ctx);
+    for (const request of emulator.requests.filter((r) => r.method !== 'GET')) {
+      expect(request.body).not.toHaveProperty('scopes');
+      expect(request.body).not.toHaveProperty('scopesAssignedToOnly');
+    }
+    // The scopes a person was given by hand stay as HighLevel has them.
+    expect(state.users.find((u) => u.id === 'AustinRep00000000001')!.scopes).toEqual(before.scopes);
+
+    const from = emulator.requests.length;
+    const declared = desiredOf(person({ key: 'aaron@example.com', email: 'aaron@example.com', highlevel: { scopes: [], scopesAssignedToOnly: ['contacts.write'] } }));
+    expect(declared.fields.scopes).toEqual([]);
+    await adapter.update('AustinRep00000000001', declared, ['scopes'], ctx);
+    expect(emulator.requests[from].body).toMatchObject({ scopes: [], scopesAssignedToOnly: ['contacts.write'] });
+    expect(state.users.find((u) => u.id === 'AustinRep00000000001')!.scopes).toEqual([]);
+  });
+
+  it('writes scopesAssignedToOnly but never reads or compares it: the next plan has nothing to do', async () => {
+    const { adapter, state } = await setup();
+    const desired = desiredOf(person({ phone: '+15125550199', highlevel: { scopes: ['contacts.write'], scopesAssignedToOnly: ['contacts.write'] } }));
+    const { vendorId } = await adapter.create(desired, ctx);
+    expect(state.users.find((u) => u.id === vendorId)!.scopesAssignedToOnly).toEqual(['contacts.write']);
+    const live = (await adapter.list()).find((u) => u.vendorId === vendorId)!;
+    expect(live.fields).not.toHaveProperty('scopesAssignedToOnly');
+    expect(live.fields).toEqual(desired.fields);
   });
 
   it('deletes (queued), treats an already deleted user as done, and refuses to deactivate', async () => {

@@ -80,10 +80,10 @@ describe('HighLevel emulator: Version header', () => {
     expect(typeof res.body.message).toBe('string');
   });
 
-  it('accepts 2021-07-28, the SDK default 2023-02-21 and v3; refuses anything else', async () => {
+  it('accepts 2021-07-28 and the SDK default 2023-02-21; refuses any other date or value', async () => {
     await start();
-    for (const version of ['2021-07-28', '2023-02-21', 'v3']) expect((await search({}, { version })).status).toBe(200);
-    expect((await search({}, { version: 'latest' })).status).toBe(400);
+    for (const version of ['2021-07-28', '2023-02-21']) expect((await search({}, { version })).status).toBe(200);
+    for (const version of ['latest', '2024-01-01', '2021-07-29']) expect((await search({}, { version })).status).toBe(400);
   });
 });
 
@@ -311,17 +311,25 @@ describe('HighLevel emulator: update', () => {
     expect(same.body.email).toBe('dana@example.com');
   });
 
-  it('replaces scopes and scopesAssignedToOnly wholesale; an empty list disables all', async () => {
-    await start();
+  it('replaces scopes and scopesAssignedToOnly wholesale; an empty list disables all; omitted lists stay', async () => {
+    const emu = await start();
+    const stored = () => (emu.state as HighlevelState).users.find((u) => u.id === 'DallasRep00000000001')!;
     const put = (body: Record<string, unknown>) => call('PUT', '/users/DallasRep00000000001', { body: { companyId: COMPANY, ...body } });
     let res = await put({ scopes: ['campaigns.readonly', 'contacts.write'], scopesAssignedToOnly: ['contacts.write'] });
     expect(res.body.scopes).toEqual(['campaigns.readonly', 'contacts.write']);
+    // Write-only: stored, never answered (UserSchema has no scopesAssignedToOnly).
+    expect(res.body).not.toHaveProperty('scopesAssignedToOnly');
+    expect(stored().scopesAssignedToOnly).toEqual(['contacts.write']);
     res = await put({ scopes: ['workflows.readonly'] });
     expect(res.body.scopes).toEqual(['workflows.readonly']);
-    expect(res.body.scopesAssignedToOnly).toEqual(['contacts.write']);
+    expect(stored().scopesAssignedToOnly).toEqual(['contacts.write']);
+    res = await put({ firstName: 'Dana' });
+    expect(res.body.scopes).toEqual(['workflows.readonly']);
     res = await put({ scopes: [], scopesAssignedToOnly: [] });
     expect(res.body.scopes).toEqual([]);
-    expect(res.body.scopesAssignedToOnly).toEqual([]);
+    expect(stored().scopesAssignedToOnly).toEqual([]);
+    const listed = (await search({ query: 'dana' })).body.users[0];
+    expect(listed).not.toHaveProperty('scopesAssignedToOnly');
   });
 
   it('merges permissions by default, or resets omitted ones when configured', async () => {
@@ -426,5 +434,14 @@ describe('HighLevel emulator: fixture', () => {
     await expect(
       startHighlevelEmulator({ ...fixture, users: [{ ...fixture.users[0], id: 'short' }] }),
     ).rejects.toThrow(/users\.0\.id: a 20-character alphanumeric id/);
+  });
+});
+
+describe('HighLevel emulator: an independent witness', () => {
+  it('imports none of the adapter side (mapping, permissions, schema, adapter, checks, import)', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const source = await readFile(new URL('../../src/vendors/highlevel/emulator.ts', import.meta.url), 'utf8');
+    const imports = [...source.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+    expect(imports.filter((path) => path.startsWith('./') && path !== './users.openapi.json')).toEqual([]);
   });
 });

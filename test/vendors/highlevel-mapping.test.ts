@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Organisation, ResolvedPerson } from '../../src/config/model.js';
-import { comparablePhone, highlevelDesired } from '../../src/vendors/highlevel/mapping.js';
+import { assignedOnlyScopesOf, comparablePhone, highlevelDesired } from '../../src/vendors/highlevel/mapping.js';
 import { fullPermissions, highlevelPermissionDefaults, sharedPermissions } from '../../src/vendors/highlevel/permissions.js';
 
 const source = { file: 'users/x.yaml', line: 1, col: 1 };
@@ -39,9 +39,16 @@ describe('HighLevel mapping: desired', () => {
       role: 'user',
       locationIds: ['LocA', 'LocB'],
       permissions: highlevelPermissionDefaults,
-      scopes: [],
-      scopesAssignedToOnly: [],
     });
+    // No role declares scopes: they are not managed, so no write sends [] (which disables them all).
+    expect(desired.fields).not.toHaveProperty('scopes');
+  });
+
+  it('manages scopes once any role or the person declares them, an empty list included', () => {
+    const declaredEmpty = highlevelDesired(person([role('rep', { type: 'account', role: 'user', scopes: [] }), role('other', { type: 'account', role: 'user' })]), org)!;
+    expect(declaredEmpty.fields.scopes).toEqual([]);
+    const own = highlevelDesired(person([role('rep', { type: 'account', role: 'user' })], { vendors: { highlevel: { scopes: ['funnels.write'] } } }), org)!;
+    expect(own.fields.scopes).toEqual(['funnels.write']);
   });
 
   it('takes agency and admin when any role says so, and unions scopes', () => {
@@ -57,8 +64,11 @@ describe('HighLevel mapping: desired', () => {
       type: 'agency',
       role: 'admin',
       scopes: ['campaigns.readonly', 'contacts.write', 'workflows.readonly'],
-      scopesAssignedToOnly: ['contacts.write'],
     });
+    // Write-only (not in UserSchema): never a compared field, given to writes from the roles.
+    expect(desired.fields).not.toHaveProperty('scopesAssignedToOnly');
+    expect(assignedOnlyScopesOf(desired.person)).toEqual(['contacts.write']);
+    expect(assignedOnlyScopesOf(person([role('rep', { type: 'account', role: 'user' })]))).toBeUndefined();
   });
 
   it('overlays permissions: defaults, then the OR of the roles naming one, then the person', () => {

@@ -4,13 +4,17 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startWebhookServer, WebhookVerifier, type WebhookServer } from '../../src/vendors/highlevel/webhook.js';
+import { startWebhookServer, WebhookVerifier, type WebhookKeys, type WebhookServer } from '../../src/vendors/highlevel/webhook.js';
 import { cliPath, repoRoot } from '../helpers/workspace.js';
 
 // Keys made here, never HighLevel's: the endpoint is tested as HighLevel would call it, over HTTP.
 const { publicKey, privateKey } = generateKeyPairSync('ed25519');
 const other = generateKeyPairSync('ed25519');
 const publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+// The legacy x-wh-signature: RSA-SHA256 (HighLevel publishes a 4096-bit key; 2048 keeps the test quick).
+const legacy = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const legacyPem = legacy.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+const legacySigned = (raw: string, key: KeyObject = legacy.privateKey) => sign('sha256', Buffer.from(raw), key).toString('base64');
 
 const userCreate = (over: Record<string, unknown> = {}) => ({
   type: 'UserCreate',
@@ -36,14 +40,17 @@ afterEach(async () => {
   logs.length = 0;
 });
 
-async function start(described: (email: string) => boolean | Promise<boolean> = (email) => email.toLowerCase() === 'jake.thompson@sunpath.example') {
-  server = await startWebhookServer({ publicKey: publicPem, isDescribed: described, log: (line) => logs.push(line) });
+const isJake = (email: string) => email.toLowerCase() === 'jake.thompson@sunpath.example';
+
+async function start(described: (email: string) => boolean | Promise<boolean> = isJake, keys: WebhookKeys = { publicKey: publicPem }) {
+  server = await startWebhookServer({ ...keys, isDescribed: described, log: (line) => logs.push(line) });
   return server;
 }
 
-async function deliver(raw: string, signature: string | undefined) {
+async function deliver(raw: string, signature: string | undefined, legacySignature?: string) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (signature !== undefined) headers['x-ghl-signature'] = signature;
+  if (legacySignature !== undefined) headers['x-wh-signature'] = legacySignature;
   const response = await fetch(server!.url + '/webhooks/highlevel', { method: 'POST', headers, body: raw });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
@@ -107,7 +114,7 @@ describe('HighLevel webhook endpoint', () => {
   it('rejects malformed deliveries', async () => {
     await start();
     const raw = JSON.stringify(userCreate());
-    expect((await deliver(raw, undefined)).body.error).toBe('missing x-ghl-signature header');
+    expect(await deliver(raw, undefined)).toMatchObject({ status: 401, body: { error: 'missing x-ghl-signature (or legacy x-wh-signature) header' } });
     expect((await deliver(raw, 'not base64 at all!')).status).toBe(401);
     expect((await deliver(raw, Buffer.from('too short').toString('base64'))).status).toBe(401);
     const notJson = 'type=UserCreate';
@@ -145,6 +152,55 @@ describe('HighLevel webhook endpoint', () => {
     expect(() => new WebhookVerifier({ publicKey: rsa.publicKey })).toThrow(/Ed25519/);
     expect(() => new WebhookVerifier({ publicKey: '-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----' })).toThrow(/not a PEM public key/);
   });
+
+  it('refuses a legacy key that is not RSA, and a verifier with no key at all', () => {
+    expect(() => new WebhookVerifier({ legacyPublicKey: publicKey })).toThrow(/x-wh-signature.*RSA/);
+    expect(() => new WebhookVerifier({})).toThrow(/no webhook public key/);
+  });
+});
+
+describe('HighLevel webhook endpoint: the legacy x-wh-signature (RSA-SHA256)', () => {
+  const both = { publicKey: publicPem, legacyPublicKey: legacyPem };
+
+  it('accepts a delivery signed the legacy way, with the legacy key configured', async () => {
+    await start(isJake, both);
+    const raw = JSON.stringify(userCreate());
+    expect(await deliver(raw, undefined, legacySigned(raw))).toMatchObject({ status: 200, body: { ok: true, described: true } });
+  });
+
+  it('rejects a forged or altered legacy delivery, and keeps its replay window and webhookId dedupe', async () => {
+    await start(isJake, both);
+    const raw = JSON.stringify(userCreate({ webhookId: 'wh-legacy-once' }));
+    const forger = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    expect(await deliver(raw, undefined, legacySigned(raw, forger.privateKey))).toMatchObject({ status: 401, body: { error: 'signature does not match the body' } });
+    expect((await deliver(raw.replace('Jake.Thompson@', 'Mallory@'), undefined, legacySigned(raw))).status).toBe(401);
+    expect((await deliver(raw, undefined, 'not base64 at all!')).status).toBe(401);
+    expect((await deliver(raw, undefined, legacySigned(raw))).status).toBe(200);
+    expect((await deliver(raw, undefined, legacySigned(raw))).status).toBe(409);
+    const stale = JSON.stringify(userCreate({ timestamp: new Date(Date.now() - 6 * 60_000).toISOString() }));
+    expect((await deliver(stale, undefined, legacySigned(stale))).body.error).toMatch(/stale delivery/);
+  });
+
+  it('judges x-ghl-signature alone when both headers come: a good legacy signature does not rescue a bad Ed25519 one', async () => {
+    await start(isJake, both);
+    const raw = JSON.stringify(userCreate());
+    expect((await deliver(raw, signed(raw, other.privateKey), legacySigned(raw))).status).toBe(401);
+    expect((await deliver(raw, signed(raw), legacySigned(raw, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey))).status).toBe(200);
+  });
+
+  it('with only the legacy key, checks x-wh-signature even when x-ghl-signature comes too', async () => {
+    await start(isJake, { legacyPublicKey: legacyPem });
+    const raw = JSON.stringify(userCreate());
+    expect((await deliver(raw, signed(raw), legacySigned(raw))).status).toBe(200);
+    const ghlOnly = JSON.stringify(userCreate());
+    expect(await deliver(ghlOnly, signed(ghlOnly))).toMatchObject({ status: 401, body: { error: 'x-ghl-signature received, but no Ed25519 public key is configured' } });
+  });
+
+  it('refuses a legacy delivery when no legacy key is configured', async () => {
+    await start();
+    const raw = JSON.stringify(userCreate());
+    expect(await deliver(raw, undefined, legacySigned(raw))).toMatchObject({ status: 401, body: { error: 'x-wh-signature received, but no legacy RSA public key is configured' } });
+  });
 });
 
 describe('roster webhook (the CLI)', () => {
@@ -158,7 +214,9 @@ describe('roster webhook (the CLI)', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'roster-webhook-'));
     const keyFile = path.join(dir, 'highlevel-webhook.pem');
     await writeFile(keyFile, publicPem);
-    const child = spawn(process.execPath, [cliPath, 'webhook', '--port', '0', '--public-key', keyFile], {
+    const legacyKeyFile = path.join(dir, 'highlevel-webhook-legacy.pem');
+    await writeFile(legacyKeyFile, legacyPem);
+    const child = spawn(process.execPath, [cliPath, 'webhook', '--port', '0', '--public-key', keyFile, '--legacy-public-key', legacyKeyFile], {
       cwd: repoRoot,
       env: { ...process.env, NO_COLOR: '1' },
     });
@@ -188,6 +246,9 @@ describe('roster webhook (the CLI)', () => {
         detail: 'in git, but none of their roles maps onto HighLevel',
       });
       expect(await post(userCreate({ email: 'nobody@sunpath.example' }))).toMatchObject({ described: false });
+      const legacyRaw = JSON.stringify(userCreate());
+      const legacyAnswer = await fetch(url, { method: 'POST', headers: { 'x-wh-signature': legacySigned(legacyRaw) }, body: legacyRaw });
+      expect(await legacyAnswer.json()).toMatchObject({ described: true });
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(output).toMatch(/UserCreate nobody@sunpath\.example .*NOT described in git/);
     } finally {
@@ -198,12 +259,13 @@ describe('roster webhook (the CLI)', () => {
   it('needs a public key', async () => {
     const child = spawn(process.execPath, [cliPath, 'webhook', '--port', '0'], {
       cwd: repoRoot,
-      env: { ...process.env, NO_COLOR: '1', HIGHLEVEL_WEBHOOK_PUBLIC_KEY: '' },
+      env: { ...process.env, NO_COLOR: '1', HIGHLEVEL_WEBHOOK_PUBLIC_KEY: '', HIGHLEVEL_WEBHOOK_LEGACY_PUBLIC_KEY: '' },
     });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).toBe(1);
     expect(stderr).toMatch(/no webhook public key: pass --public-key <file> or set HIGHLEVEL_WEBHOOK_PUBLIC_KEY/);
+    expect(stderr).toMatch(/--legacy-public-key <file> \/ HIGHLEVEL_WEBHOOK_LEGACY_PUBLIC_KEY/);
   });
 });

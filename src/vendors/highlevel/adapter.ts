@@ -3,7 +3,7 @@ import { type HttpClient, VendorHttpError } from '../../http/client.js';
 import { pageReader } from '../../http/pages.js';
 import { RateLimiter } from '../../http/limiter.js';
 import type { AdapterOptions, ApplyContext, Capabilities, DesiredRecord, FieldSpec, FieldValue, LiveRecord, VendorAdapter } from '../types.js';
-import { comparablePhone, highlevelFields, sortedUnique } from './mapping.js';
+import { assignedOnlyScopesOf, comparablePhone, highlevelFields, sortedUnique } from './mapping.js';
 import { fullPermissions, sharedPermissions } from './permissions.js';
 
 export const HIGHLEVEL_RATE = { limit: 100, windowMs: 10_000 };
@@ -19,7 +19,6 @@ interface WireUser {
   permissions?: Record<string, unknown> | null;
   /** The spec types it as one string; every request DTO and real answer use a list. Both are read. */
   scopes?: unknown;
-  scopesAssignedToOnly?: unknown;
   roles?: { type?: unknown; role?: unknown; locationIds?: unknown; restrictSubAccount?: unknown } | null;
   deleted?: unknown;
 }
@@ -220,37 +219,49 @@ export class HighlevelAdapter implements VendorAdapter {
       role: f.role,
       locationIds: asStrings(f.locationIds),
       permissions: fullPermissions(permissions),
-      scopes: asStrings(f.scopes),
-      scopesAssignedToOnly: asStrings(f.scopesAssignedToOnly),
     };
+    // "Only scopes that have been passed will be enabled; if passed empty all scopes are disabled": both
+    // lists go only when a role (or the person) declares them, never as [] by default.
+    // shared/vendors/README.md, HighLevel "Scopes"
+    if (Array.isArray(f.scopes)) body.scopes = asStrings(f.scopes);
+    const assignedOnly = assignedOnlyScopesOf(desired.person);
+    if (assignedOnly) body.scopesAssignedToOnly = assignedOnly;
     if (typeof f.phone === 'string' && f.phone) body.phone = f.phone;
     return body;
   }
 
   /**
-   * Pages `/users/search` with skip/limit until `skip >= count` or a short page. A vendor that
-   * repeats users, or returns more than it counts, stops the listing: a plan on it is not trusted.
+   * Pages `/users/search` with skip/limit until `count` users are read. HighLevel documents no largest
+   * `limit` (the SDK asks for 25), so a page shorter than asked is not the end while `count` says more:
+   * the next page starts after what was read, and once the vendor shows its page size the pages after it
+   * are asked for ahead at that size. A listing that stops short of `count`, repeats a user or returns
+   * more than it counts fails for this vendor: a plan on half the truth would create or prune wrongly.
+   * shared/vendors/README.md, HighLevel "List"
    */
   private async search<T>(extra: { query?: string }, keep: (user: WireUser) => T): Promise<T[]> {
     const all: T[] = [];
     const seen = new Set<string>();
-    // Pages are asked for ahead at skip = n × limit: once one is short the listing ends, so skipping by
-    // what each page held, as the loop does, and by the limit agree on every page that is read.
-    const nextPage = pageReader({
-      fetch: (index) =>
-        this.http.request<WireSearch>({
-          method: 'GET',
-          path: '/users/search',
-          // skip and limit are strings in the spec; a query string carries nothing else anyway.
-          query: { companyId: this.companyId, skip: String(index * this.pageSize), limit: String(this.pageSize), ...extra },
-        }),
-      pageCount: (response) => {
-        const count = Number(response.body?.count);
-        return Number.isInteger(count) && count >= 0 ? Math.ceil(count / this.pageSize) : undefined;
-      },
-    });
-    for (let skip = 0; ; ) {
-      const where = `${this.vendor}: GET /users/search (skip ${skip})`;
+    const fetchAt = (skip: number) =>
+      this.http.request<WireSearch>({
+        method: 'GET',
+        path: '/users/search',
+        // skip and limit are strings in the spec; a query string carries nothing else anyway.
+        query: { companyId: this.companyId, skip: String(skip), limit: String(this.pageSize), ...extra },
+      });
+    /** Pages from `start`, `step` users apart, asked for ahead while the caller reads the current one. */
+    const pagesFrom = (start: number, step: number) =>
+      pageReader({
+        fetch: (index) => fetchAt(start + index * step),
+        pageCount: (response) => {
+          const count = Number(response.body?.count);
+          return Number.isInteger(count) && count >= 0 ? Math.ceil(Math.max(0, count - start) / step) : undefined;
+        },
+      });
+    // The first page alone: its length tells the page size the vendor really serves.
+    let nextPage: () => Promise<Awaited<ReturnType<typeof fetchAt>>> = () => fetchAt(0);
+    let step = 0;
+    for (let read = 0; ; ) {
+      const where = `${this.vendor}: GET /users/search (skip ${read})`;
       const response = await nextPage();
       const body = response.body;
       if (!body || typeof body !== 'object' || !Array.isArray(body.users)) {
@@ -265,24 +276,53 @@ export class HighlevelAdapter implements VendorAdapter {
         throw new VendorHttpError(`${where} returned ${page.length} users for a limit of ${this.pageSize}; the listing cannot be trusted`, 'malformed', response.status);
       }
       for (const user of page) {
-        if (typeof user?.id !== 'string' || user.id === '' || typeof user.email !== 'string') {
-          throw new VendorHttpError(`${where} returned a user without an id or email`, 'malformed', response.status);
+        const id = typeof user?.id === 'string' && user.id !== '' ? user.id : undefined;
+        if (id !== undefined && seen.has(id)) {
+          throw new VendorHttpError(`${where} repeats user ${id}, already listed; stopping so no user is missed or counted twice`, 'malformed', response.status);
         }
-        if (seen.has(user.id)) {
-          throw new VendorHttpError(`${where} repeats user ${user.id}, already listed; stopping so no user is missed or counted twice`, 'malformed', response.status);
-        }
-        seen.add(user.id);
-        all.push(keep(user));
+        if (id !== undefined) seen.add(id);
+        all.push(keep(user ?? {}));
       }
-      if (seen.size > count) {
-        throw new VendorHttpError(`${where} returned ${seen.size} users but counts ${count}; the listing cannot be trusted`, 'malformed', response.status);
+      read += page.length;
+      if (read > count) {
+        throw new VendorHttpError(`${where} returned ${read} users but counts ${count}; the listing cannot be trusted`, 'malformed', response.status);
       }
-      skip += page.length;
-      if (page.length < this.pageSize || skip >= count) return all;
+      if (read === count) return all;
+      if (page.length === 0) {
+        throw new VendorHttpError(
+          `${this.vendor}: HighLevel's user search ended after ${read} of the ${count} users it counts (an empty page at skip ${read}); not planning on a partial listing`,
+          'malformed',
+          response.status,
+        );
+      }
+      // The first page shows the page size the vendor serves (its own cap when below the limit asked).
+      // A page of another size later (a short page mid-listing) restarts the reading from what was read;
+      // pages asked for ahead at the old positions are dropped.
+      const first = read === page.length;
+      if (first || page.length !== step) {
+        step = Math.max(first ? 0 : step, page.length);
+        nextPage = pagesFrom(read, step);
+      }
     }
   }
 
+  /** Why a listed user cannot be read, or undefined when it can. */
+  private unreadableReason(u: WireUser): string | undefined {
+    if (typeof u.id !== 'string' || u.id === '') return 'HighLevel listed a user without an id';
+    if (typeof u.email !== 'string' || u.email.trim() === '') return `HighLevel user ${u.id} has no email`;
+    if (u.roles !== undefined && u.roles !== null && (typeof u.roles !== 'object' || Array.isArray(u.roles))) return `HighLevel user ${u.id} has a malformed roles field`;
+    if (u.permissions !== undefined && u.permissions !== null && (typeof u.permissions !== 'object' || Array.isArray(u.permissions))) {
+      return `HighLevel user ${u.id} has a malformed permissions field`;
+    }
+    return undefined;
+  }
+
   private toLive(u: WireUser): LiveRecord {
+    const unreadable = this.unreadableReason(u);
+    if (unreadable) {
+      // One user the adapter cannot map stays one: marked, with what could be read, never thrown for the listing.
+      return { vendorId: typeof u.id === 'string' ? u.id : '', email: typeof u.email === 'string' ? u.email : '', active: true, fields: {}, unreadable };
+    }
     const roles = u.roles ?? {};
     const flat = u as { type?: unknown; role?: unknown; locationIds?: unknown };
     const fields: Record<string, FieldValue> = {
@@ -294,9 +334,7 @@ export class HighlevelAdapter implements VendorAdapter {
       locationIds: sortedUnique(stringList(roles.locationIds ?? flat.locationIds)),
       permissions: sharedPermissions(fullPermissions(u.permissions ?? {})),
       scopes: sortedUnique(stringList(u.scopes)),
-      // Not in the published UserSchema; where a tenant leaves it out it reads as none assigned.
-      // shared/vendors/README.md
-      scopesAssignedToOnly: sortedUnique(stringList(u.scopesAssignedToOnly)),
+      // scopesAssignedToOnly is not in UserSchema: write-only, never read or compared. shared/vendors/README.md
     };
     return { vendorId: String(u.id), email: String(u.email), active: true, fields };
   }

@@ -12,7 +12,6 @@ import {
   type EmuRequest,
   type EmuResponse,
 } from '../../sandbox/emulator-kit.js';
-import { fullPermissions, isPermissionName, type HighlevelPermissions } from './permissions.js';
 import type openApiDocument from './users.openapi.json';
 
 /**
@@ -24,8 +23,13 @@ import type openApiDocument from './users.openapi.json';
 export interface HighlevelEmulatorOptions extends EmulatorOptions {
   /** How long a deleted user stays in search results (with `deleted: true`) before it is gone. */
   deleteDelayMs?: number;
-  /** Largest `limit` search honours; larger ones are cut to it. */
+  /**
+   * Largest `limit` search honours; larger ones are cut to it. HighLevel documents no maximum (the SDK
+   * asks for 25), so this is a setting: tests run it at 25 to prove a client pages on `count`.
+   */
   maxPageSize?: number;
+  /** Version header values accepted; the default is what HighLevel's clients send. */
+  versions?: string[];
   /** Whether PUT merges `permissions` into the stored ones or resets omitted keys to defaults. */
   permissionsOnUpdate?: 'merge' | 'replace';
   dailyLimit?: number;
@@ -70,6 +74,8 @@ const fixtureSchema = z
       .min(1),
     users: z.array(fixtureUserSchema).default([]),
     deleteDelayMs: z.number().int().min(0).optional(),
+    /** The emulator option of the same name, for a sandbox that should page like a small-limit tenant. */
+    maxPageSize: z.number().int().min(1).optional(),
   })
   .strict();
 
@@ -93,7 +99,7 @@ export interface StoredUser {
   role: 'admin' | 'user';
   locationIds: string[];
   restrictSubAccount: boolean;
-  permissions: HighlevelPermissions;
+  permissions: Permissions;
   scopes: string[];
   scopesAssignedToOnly: string[];
   twilioPhone: Record<string, string>;
@@ -112,6 +118,7 @@ export interface HighlevelState {
   tokens: HighlevelToken[];
   users: StoredUser[];
   deleteDelayMs: number;
+  maxPageSize: number;
 }
 
 // HighLevel's OpenAPI document is the emulator's data (scope and language enums, DTO fields). Read with
@@ -123,9 +130,27 @@ const createFields = new Set(Object.keys(spec.components.schemas.CreateUserDto.p
 const updateFields = new Set(Object.keys(spec.components.schemas.UpdateUserDto.properties));
 const requiredOnCreate = spec.components.schemas.CreateUserDto.required;
 
-// Dated versions are what HighLevel clients send (the SDK defaults to 2023-02-21); v3 is the newer
-// path set. Anything else is refused. shared/vendors/README.md
-const acceptedVersion = /^(\d{4}-\d{2}-\d{2}|v3)$/;
+// PermissionsDto's 38 booleans and their defaults, read from the document itself: the emulator keeps
+// its own copy of this data and never the adapter's permission helpers. shared/vendors/README.md, rule 2
+const permissionProperties = spec.components.schemas.PermissionsDto.properties as Record<string, { default?: unknown }>;
+type Permissions = Record<string, boolean>;
+const permissionDefaults: Readonly<Permissions> = Object.freeze(
+  Object.fromEntries(Object.entries(permissionProperties).map(([name, p]) => [name, p.default === true])),
+);
+const isPermissionName = (name: string): boolean => Object.hasOwn(permissionDefaults, name);
+
+/** Defaults, then each overlay's known boolean keys in order. */
+function fullPermissions(...overlays: (Record<string, unknown> | undefined)[]): Permissions {
+  const result: Permissions = { ...permissionDefaults };
+  for (const overlay of overlays) {
+    for (const [name, value] of Object.entries(overlay ?? {})) if (isPermissionName(name) && typeof value === 'boolean') result[name] = value;
+  }
+  return result;
+}
+
+// The Version values HighLevel's clients send: 2021-07-28 in the users document, 2023-02-21 from the
+// official SDK. Any other value is refused, not any date. shared/vendors/README.md, HighLevel
+export const HIGHLEVEL_VERSIONS = ['2021-07-28', '2023-02-21'];
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 export function newHighlevelId(): string {
@@ -180,6 +205,8 @@ export function createHighlevelState(fixture: unknown, options: HighlevelEmulato
     users,
     // A real deletion takes "a few minutes"; a minute keeps the sandbox close without slowing demos.
     deleteDelayMs: options.deleteDelayMs ?? data.deleteDelayMs ?? 60_000,
+    // Undocumented maximum: 100 unless the test or fixture sets a cap (the SDK's 25, say). shared/vendors/README.md
+    maxPageSize: options.maxPageSize ?? data.maxPageSize ?? 100,
   };
 }
 
@@ -189,7 +216,8 @@ export async function startHighlevelEmulator(fixture: unknown, options: Highleve
   const burst = new WindowCounter(rate.limit, rate.windowMs);
   const dailyLimit = options.dailyLimit ?? 200_000;
   const daily = new Map<string, { day: string; used: number }>();
-  const maxPageSize = options.maxPageSize ?? 100;
+  const maxPageSize = state.maxPageSize;
+  const versions = new Set(options.versions ?? HIGHLEVEL_VERSIONS);
   const permissionsOnUpdate = options.permissionsOnUpdate ?? 'merge';
 
   const callers = new WeakMap<EmuRequest, HighlevelToken>();
@@ -225,9 +253,7 @@ export async function startHighlevelEmulator(fixture: unknown, options: Highleve
       extension: u.extension,
       permissions: { ...u.permissions },
       scopes: [...u.scopes],
-      // Not in the published UserSchema, which has no way to read it back; the emulator returns it
-      // so the reconciler can compare it. shared/vendors/README.md
-      scopesAssignedToOnly: [...u.scopesAssignedToOnly],
+      // scopesAssignedToOnly is stored but never answered: UserSchema has no such field (published.md, HighLevel).
       roles,
       ...(u.platformLanguage ? { platformLanguage: u.platformLanguage } : {}),
     };
@@ -263,7 +289,7 @@ export async function startHighlevelEmulator(fixture: unknown, options: Highleve
       if (errors.length > 0) return unprocessable(errors);
       const denied = checkCompany(companyId);
       if (denied) return denied;
-      // The maximum limit is undocumented; the emulator cuts at 100. shared/vendors/README.md
+      // The maximum limit is undocumented; the emulator cuts at its page cap. shared/vendors/README.md
       limit = Math.min(limit, maxPageSize);
 
       const matches = searchMatches(token, q, sortDirection);
@@ -574,7 +600,7 @@ export async function startHighlevelEmulator(fixture: unknown, options: Highleve
         }
         const version = header(req, 'version');
         if (!version) return json(400, { statusCode: 400, message: 'version header was not found' });
-        if (!acceptedVersion.test(version)) return json(400, { statusCode: 400, message: `version ${version} is not supported` });
+        if (!versions.has(version)) return json(400, { statusCode: 400, message: `version ${version} is not supported` });
         const auth = header(req, 'authorization');
         const match = /^Bearer\s+(.+)$/i.exec(auth ?? '');
         const token = match ? state.tokens.find((t) => t.token === match[1].trim()) : undefined;

@@ -30,10 +30,9 @@ export function highlevelImported(live: LiveRecord, _config?: VendorInstanceConf
       if (isPermissionName(name) && typeof value === 'boolean' && value !== highlevelPermissionDefaults[name]) permissions[name] = value;
     }
     if (Object.keys(permissions).length > 0) mapping.permissions = permissions;
+    // scopesAssignedToOnly is write-only (not in UserSchema), so there is nothing of it to import.
     const scopes = list(f.scopes);
-    const assignedOnly = list(f.scopesAssignedToOnly);
     if (scopes.length > 0) mapping.scopes = scopes;
-    if (assignedOnly.length > 0) mapping.scopesAssignedToOnly = assignedOnly;
     user.role = mapping;
     user.roleLabel = `${type}-${role}`;
   } else {

@@ -8,8 +8,10 @@ import type { HighlevelOffice, HighlevelPerson, HighlevelRole } from './schema.j
 /**
  * The fields roster manages in HighLevel, in the order a plan shows them. Both sides of a diff use
  * this form: `type`/`role` flat (HighLevel nests them under `roles` in answers), `locationIds` and
- * both scope lists sorted and unique, `permissions` the full 38-key object after defaults, `phone`
- * in E.164. Email is the identity and never changes in place (capabilities.emailChange is false).
+ * `scopes` sorted and unique, `permissions` the full 38-key object after defaults, `phone` in E.164.
+ * Email is the identity and never changes in place (capabilities.emailChange is false).
+ * `scopesAssignedToOnly` is not here: UserSchema does not return it, so it is write-only and never
+ * compared (shared/vendors/README.md, HighLevel); `assignedOnlyScopesOf` gives it to the writes.
  */
 export const highlevelFields: FieldSpec[] = [
   { name: 'firstName' },
@@ -20,7 +22,6 @@ export const highlevelFields: FieldSpec[] = [
   { name: 'locationIds' },
   { name: 'permissions' },
   { name: 'scopes' },
-  { name: 'scopesAssignedToOnly' },
 ];
 
 export function sortedUnique(values: Iterable<string>): string[] {
@@ -66,6 +67,27 @@ export function mergedPermissions(roles: HighlevelRole[], own?: Record<string, b
   return result;
 }
 
+/**
+ * The scopes the person's roles and own overrides declare, or undefined when none declares any. HighLevel
+ * enables only the scopes passed and disables all of them on `[]` (published.md, HighLevel "Scopes"), so an
+ * undeclared list is never sent, while a declared `[]` is sent on purpose.
+ */
+export function declaredScopesOf(roles: HighlevelRole[], own?: HighlevelPerson): string[] | undefined {
+  const lists = [...roles.map((r) => r.scopes), own?.scopes].filter((list): list is string[] => list !== undefined);
+  return lists.length > 0 ? sortedUnique(lists.flat()) : undefined;
+}
+
+/**
+ * `scopesAssignedToOnly` as the person's roles declare it, or undefined when none does. Write-only: sent
+ * with a create or an update, never read back or compared (not in UserSchema; shared/vendors/README.md).
+ */
+export function assignedOnlyScopesOf(person: ResolvedPerson): string[] | undefined {
+  const lists = highlevelRolesOf(person)
+    .map((r) => r.scopesAssignedToOnly)
+    .filter((list): list is string[] => list !== undefined);
+  return lists.length > 0 ? sortedUnique(lists.flat()) : undefined;
+}
+
 /** The person as HighLevel should hold them; undefined when none of their roles maps onto HighLevel. */
 export function highlevelDesired(person: ResolvedPerson, _org: Organisation, _config?: VendorInstanceConfig): DesiredRecord | undefined {
   const roles = highlevelRolesOf(person);
@@ -80,9 +102,10 @@ export function highlevelDesired(person: ResolvedPerson, _org: Organisation, _co
     role: roles.some((r) => r.role === 'admin') ? 'admin' : 'user',
     locationIds: sortedUnique([...(office?.locationIds ?? []), ...(own?.locationIds ?? [])]),
     permissions: sharedPermissions(mergedPermissions(roles, own?.permissions)),
-    scopes: sortedUnique([...roles.flatMap((r) => r.scopes ?? []), ...(own?.scopes ?? [])]),
-    scopesAssignedToOnly: sortedUnique(roles.flatMap((r) => r.scopesAssignedToOnly ?? [])),
   };
+  // Scopes nobody declares are not managed: left as HighLevel has them, never sent as [].
+  const scopes = declaredScopesOf(roles, own);
+  if (scopes) fields.scopes = scopes;
   // A phone git leaves out is not managed (never cleared); one it declares is compared in E.164.
   const phone = comparablePhone(person.phone);
   if (phone) fields.phone = phone;

@@ -24,8 +24,14 @@ export const highlevelRoleSchema = z
     type: z.enum(['account', 'agency']).describe('account: a sub-account (location) user; agency: an agency user'),
     role: z.enum(['admin', 'user']),
     permissions: permissionsSchema.optional(),
-    scopes: z.array(z.string().min(1)).optional().describe('Enabled scopes; sent in full on every write'),
-    scopesAssignedToOnly: z.array(z.string().min(1)).optional(),
+    scopes: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Enabled scopes, managed only when declared: HighLevel enables exactly these ([] disables all)'),
+    scopesAssignedToOnly: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Sent on create and update when declared; HighLevel never returns it, so it is not compared'),
   })
   .strict();
 

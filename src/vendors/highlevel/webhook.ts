@@ -1,4 +1,5 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { BodyTooLargeError, listen, readBody } from '../../http/listen.js';
@@ -6,12 +7,19 @@ import type { Organisation } from '../../config/model.js';
 import { highlevelDesired } from './mapping.js';
 
 /**
- * HighLevel webhook deliveries (enerflo-highlevel.md §2.6): the body carries `timestamp` and
- * `webhookId`, and `x-ghl-signature` is a base64 Ed25519 signature over the raw body bytes. A
- * delivery is accepted only when the signature holds, the timestamp is recent and the webhookId new.
+ * HighLevel webhook deliveries. The body carries `timestamp` and `webhookId`; HighLevel signs the raw
+ * body bytes in one of two ways (published.md, HighLevel "Webhooks"):
+ * - `x-ghl-signature`: base64 Ed25519, the current scheme (the SDK v3.0.0 checks it first);
+ * - `x-wh-signature`: base64 RSA-SHA256, the legacy scheme docs/oauth/WebhookAuthentication.md still
+ *   describes, with a public key HighLevel publishes there.
+ * Each scheme has its own configurable public key. As in the SDK, a delivery with `x-ghl-signature` is
+ * judged by it alone when the Ed25519 key is configured (no fallback to the legacy header); one with
+ * neither header, or only a header no configured key can check, is refused. A delivery
+ * is accepted only when its signature holds, its timestamp is within 5 minutes and its webhookId is new.
  */
 
 export const SIGNATURE_HEADER = 'x-ghl-signature';
+export const LEGACY_SIGNATURE_HEADER = 'x-wh-signature';
 export const DEFAULT_MAX_AGE_MS = 5 * 60_000;
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -19,23 +27,41 @@ export type WebhookCheck =
   | { ok: true; event: Record<string, unknown>; webhookId: string }
   | { ok: false; status: number; reason: string };
 
-/** An Ed25519 public key from PEM text, a PEM file, or a KeyObject. */
-export function ed25519PublicKey(source: KeyObject | string): KeyObject {
+/** A public key from PEM text, a PEM file, or a KeyObject, checked to be of the type `scheme` signs with. */
+function publicKeyOf(source: KeyObject | string, type: 'ed25519' | 'rsa', scheme: string): KeyObject {
   let key: KeyObject;
   if (typeof source === 'string') {
     const pem = source.includes('-----BEGIN') ? source : readFileSync(source, 'utf8');
     try {
       key = createPublicKey(pem);
     } catch (error) {
-      throw new Error(`the webhook public key is not a PEM public key: ${(error as Error).message}`);
+      throw new Error(`the ${scheme} public key is not a PEM public key: ${(error as Error).message}`);
     }
   } else {
     key = source;
   }
-  if (key.asymmetricKeyType !== 'ed25519') {
-    throw new Error(`the webhook public key is ${key.asymmetricKeyType ?? 'not asymmetric'}; HighLevel signs x-ghl-signature with Ed25519`);
+  if (key.asymmetricKeyType !== type) {
+    const expected = type === 'ed25519' ? 'Ed25519' : 'RSA';
+    throw new Error(`the ${scheme} public key is ${key.asymmetricKeyType ?? 'not asymmetric'}; HighLevel signs ${scheme} with ${expected}`);
   }
   return key;
+}
+
+/** An Ed25519 public key (for x-ghl-signature) from PEM text, a PEM file, or a KeyObject. */
+export function ed25519PublicKey(source: KeyObject | string): KeyObject {
+  return publicKeyOf(source, 'ed25519', SIGNATURE_HEADER);
+}
+
+/** An RSA public key (for the legacy x-wh-signature) from PEM text, a PEM file, or a KeyObject. */
+export function rsaPublicKey(source: KeyObject | string): KeyObject {
+  return publicKeyOf(source, 'rsa', LEGACY_SIGNATURE_HEADER);
+}
+
+export interface WebhookKeys {
+  /** Ed25519 key for `x-ghl-signature`. */
+  publicKey?: KeyObject | string;
+  /** RSA key for the legacy `x-wh-signature` (published in HighLevel's WebhookAuthentication.md). */
+  legacyPublicKey?: KeyObject | string;
 }
 
 function timestampOf(value: unknown): number | undefined {
@@ -50,29 +76,26 @@ function timestampOf(value: unknown): number | undefined {
 
 /** Checks deliveries one by one, remembering webhookIds for as long as their timestamps stay fresh. */
 export class WebhookVerifier {
-  private readonly key: KeyObject;
+  private readonly key?: KeyObject;
+  private readonly legacyKey?: KeyObject;
   private readonly maxAgeMs: number;
   private readonly now: () => number;
   private readonly seen = new Map<string, number>();
 
-  constructor(options: { publicKey: KeyObject | string; maxAgeMs?: number; now?: () => number }) {
-    this.key = ed25519PublicKey(options.publicKey);
+  constructor(options: WebhookKeys & { maxAgeMs?: number; now?: () => number }) {
+    if (!options.publicKey && !options.legacyPublicKey) {
+      throw new Error(`no webhook public key: give the Ed25519 key (${SIGNATURE_HEADER}), the legacy RSA key (${LEGACY_SIGNATURE_HEADER}), or both`);
+    }
+    this.key = options.publicKey ? ed25519PublicKey(options.publicKey) : undefined;
+    this.legacyKey = options.legacyPublicKey ? rsaPublicKey(options.legacyPublicKey) : undefined;
     this.maxAgeMs = options.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
     this.now = options.now ?? Date.now;
   }
 
-  check(raw: Buffer, signatureHeader: string | string[] | undefined): WebhookCheck {
-    const signature = Array.isArray(signatureHeader) ? signatureHeader[0] : signatureHeader;
-    if (!signature) return { ok: false, status: 401, reason: `missing ${SIGNATURE_HEADER} header` };
-    const bytes = /^[A-Za-z0-9+/]+={0,2}$/.test(signature.trim()) ? Buffer.from(signature.trim(), 'base64') : undefined;
-    if (!bytes || bytes.length !== 64) return { ok: false, status: 401, reason: `${SIGNATURE_HEADER} is not a base64 Ed25519 signature` };
-    let valid = false;
-    try {
-      valid = verify(null, raw, this.key, bytes);
-    } catch {
-      valid = false;
-    }
-    if (!valid) return { ok: false, status: 401, reason: 'signature does not match the body' };
+  /** `headers` are the delivery's request headers (lower-cased names, as node gives them). */
+  check(raw: Buffer, headers: IncomingHttpHeaders): WebhookCheck {
+    const signatureCheck = this.checkSignature(raw, headers);
+    if (signatureCheck) return signatureCheck;
 
     let event: unknown;
     try {
@@ -98,6 +121,28 @@ export class WebhookVerifier {
     return { ok: true, event: body, webhookId };
   }
 
+  /** Undefined when the signature holds; otherwise why the delivery is refused. */
+  private checkSignature(raw: Buffer, headers: IncomingHttpHeaders): WebhookCheck | undefined {
+    const current = firstHeader(headers[SIGNATURE_HEADER]);
+    const legacy = firstHeader(headers[LEGACY_SIGNATURE_HEADER]);
+    // As the SDK (v3.0.0, lib/webhook/webhook-manager.ts): x-ghl-signature with the Ed25519 key first, and
+    // alone when both are there; x-wh-signature only when there is no Ed25519 key or no x-ghl-signature.
+    if (current !== undefined && this.key) {
+      const bytes = base64(current);
+      if (!bytes || bytes.length !== 64) return { ok: false, status: 401, reason: `${SIGNATURE_HEADER} is not a base64 Ed25519 signature` };
+      return safeVerify(null, raw, this.key, bytes) ? undefined : { ok: false, status: 401, reason: 'signature does not match the body' };
+    }
+    if (legacy !== undefined && this.legacyKey) {
+      const bytes = base64(legacy);
+      if (!bytes) return { ok: false, status: 401, reason: `${LEGACY_SIGNATURE_HEADER} is not a base64 RSA signature` };
+      // RSA-SHA256 over the raw body, base64 (docs/oauth/WebhookAuthentication.md).
+      return safeVerify('sha256', raw, this.legacyKey, bytes) ? undefined : { ok: false, status: 401, reason: 'signature does not match the body' };
+    }
+    if (current !== undefined) return { ok: false, status: 401, reason: `${SIGNATURE_HEADER} received, but no Ed25519 public key is configured` };
+    if (legacy !== undefined) return { ok: false, status: 401, reason: `${LEGACY_SIGNATURE_HEADER} received, but no legacy RSA public key is configured` };
+    return { ok: false, status: 401, reason: `missing ${SIGNATURE_HEADER} (or legacy ${LEGACY_SIGNATURE_HEADER}) header` };
+  }
+
   /** Lets a delivery we failed to process be accepted again when HighLevel retries it. */
   forget(webhookId: string): void {
     this.seen.delete(webhookId);
@@ -111,8 +156,7 @@ export class WebhookVerifier {
 /** How a new user's email stands against git; a plain boolean is "described" or not. */
 export type Described = boolean | { described: boolean; detail?: string };
 
-export interface WebhookServerOptions {
-  publicKey: KeyObject | string;
+export interface WebhookServerOptions extends WebhookKeys {
   host?: string;
   /** 0 lets the OS choose. */
   port?: number;
@@ -160,7 +204,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       send(413, { ok: false, error: 'body too large' });
       return;
     }
-    const check = verifier.check(raw, req.headers[SIGNATURE_HEADER]);
+    const check = verifier.check(raw, req.headers);
     if (!check.ok) {
       log(`rejected a delivery: ${check.reason}`);
       send(check.status, { ok: false, error: check.reason });
@@ -201,6 +245,23 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   });
 
   return listen(server, options);
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  return text === undefined || text.trim() === '' ? undefined : text.trim();
+}
+
+function base64(text: string): Buffer | undefined {
+  return /^[A-Za-z0-9+/]+={0,2}$/.test(text) ? Buffer.from(text, 'base64') : undefined;
+}
+
+function safeVerify(algorithm: 'sha256' | null, raw: Buffer, key: KeyObject, signature: Buffer): boolean {
+  try {
+    return verify(algorithm, raw, key, signature);
+  } catch {
+    return false;
+  }
 }
 
 /** The body, or undefined when it is over the limit; a client hanging up mid-body rejects (listen() answers it). */
