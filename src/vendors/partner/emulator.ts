@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import {
   besideState,
   ListIndex,
@@ -10,7 +11,7 @@ import {
   type Emulator,
   type EmulatorOptions,
 } from '../../sandbox/emulator-kit.js';
-import { decodeModel, parseXmlBody, toXml, wantsXml } from './codec.js';
+import { decodeModel, parseXmlBody, toXml, wantsXml } from './emulator-codec.js';
 import {
   ACCOUNT_OWNER,
   PARTNER_ROLES,
@@ -364,19 +365,7 @@ function errorBody(status: number, message: string, path: string): EmuResponse {
 }
 
 function reason(status: number): string {
-  const reasons: Record<number, string> = {
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'Not Found',
-    409: 'Conflict',
-    415: 'Unsupported Media Type',
-    429: 'Too Many Requests',
-    500: 'Internal Server Error',
-    502: 'Bad Gateway',
-    503: 'Service Unavailable',
-  };
-  return reasons[status] ?? 'Error';
+  return STATUS_CODES[status] ?? 'Error';
 }
 
 function header(req: EmuRequest, name: string): string | undefined {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import {
   json,
   Router,
@@ -222,19 +223,7 @@ export class PulseState {
 
 /** Pulse's documented Error shape. */
 function fail(status: number, message: string, headers?: Record<string, string>): EmuResponse {
-  const reasons: Record<number, string> = {
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'Not Found',
-    409: 'Conflict',
-    422: 'Unprocessable Entity',
-    405: 'Method Not Allowed',
-    429: 'Too Many Requests',
-    500: 'Internal Server Error',
-    503: 'Service Unavailable',
-  };
-  return json(status, { error: reasons[status] ?? 'Error', status, message }, headers);
+  return json(status, { error: STATUS_CODES[status] ?? 'Error', status, message }, headers);
 }
 
 function now(): string {

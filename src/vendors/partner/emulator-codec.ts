@@ -4,7 +4,8 @@ import { ADDRESS_FIELD_TYPES, MODEL_FIELD_TYPES, XML_ROOT, type PartnerAddress, 
 /**
  * Reading UserAddUpdateV2Model from JSON or XML and writing answers as XML, the way a Jackson-backed
  * Spring service would: unknown properties are ignored, scalars are coerced where Jackson coerces them
- * (`"1"`/`1`/`"true"` for booleans), and anything else is a 400 with a readable message.
+ * (`"1"`/`1`/`"true"` for booleans), and anything else is a 400 with a readable message. This is the
+ * emulator's side of the wire: the adapter never imports it, so the two read the documents separately.
  */
 
 export type Decoded = { ok: true; model: UserAddUpdateModel } | { ok: false; message: string };
