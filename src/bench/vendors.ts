@@ -70,9 +70,9 @@ const enerflo: BenchVendor = {
         office_ids: [101 + p.office.index],
         manager_id: p.manager === undefined ? null : 100_000 + p.manager,
         timezone: p.office.timezone,
-        external_id: p.externalId,
-        can_create_leads: true,
-        optimus_access: false,
+        external_user_id: p.externalId,
+        can_create_customers: true,
+        allow_optimus: false,
         can_reassign_leads: true,
       });
     }
