@@ -48,6 +48,7 @@ const enerflo: BenchVendor = {
   listPath: '/api/v3/users',
   pageSize: 200,
   liveUsers: usersOf,
+  overFloorReason: 'Enerflo: one more list page, as inactive users are listed apart (`status=inactive`, shared/vendors/README.md)',
   config: { kind: 'enerflo', credentials: { apiKey: { env: envName('enerflo', 'apiKey') } } },
   roles: { manager: { roles: ['Regional Manager'] }, rep: { roles: ['Sales Rep'] } },
   office: (office) => ({ officeId: 101 + office.index }),
