@@ -53,6 +53,7 @@ const enerflo: BenchVendor = {
   listPath: '/api/v3/users',
   pageSize: 200,
   liveUsers: usersOf,
+  overFloorReason: 'Enerflo: one more list page, as inactive users are listed apart (`status=inactive`, shared/vendors/README.md)',
   config: { kind: 'enerflo', credentials: { apiKey: { env: envName('enerflo', 'apiKey') } } },
   roles: { manager: { roles: ['Regional Manager'] }, rep: { roles: ['Sales Rep'] } },
   office: (office) => ({ officeId: 101 + office.index }),
@@ -75,9 +76,9 @@ const enerflo: BenchVendor = {
         office_ids: [101 + p.office.index],
         manager_id: p.manager === undefined ? null : 100_000 + p.manager,
         timezone: p.office.timezone,
-        external_id: p.externalId,
-        can_create_leads: true,
-        optimus_access: false,
+        external_user_id: p.externalId,
+        can_create_customers: true,
+        allow_optimus: false,
         can_reassign_leads: true,
       });
     }

@@ -54,8 +54,8 @@ function standIn(module: VendorModule, config: VendorInstanceConfig, parts: Cand
     email: STAND_IN,
     firstName: 'Stand',
     lastName: 'In',
-    // The person's own timezone, so an office's never leaks into the comparison.
-    timezone: 'UTC',
+    // No timezone of their own, and the office's is not copied onto them (the loader would), so a
+    // timezone never enters the comparison nor a vendor's timezone rules (Enerflo's enum).
     active: true,
     roles: [role],
     ...(office ? { office } : {}),

@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import { VendorHttpError } from '../http/client.js';
 import { redactKnownSecrets } from '../http/redact.js';
-import { diffFields, topField } from './diff.js';
+import { createOnlyFields, diffFields, topField } from './diff.js';
 import { readKeyOf, type ApplyContext, type VendorAdapter } from '../vendors/types.js';
 import type { Action, Operation, Plan, VendorPlan } from './types.js';
 
@@ -149,7 +149,7 @@ async function createOnce(op: Operation, adapter: VendorAdapter, ctx: ApplyConte
       const existing = adapter.keyReader ? await adapter.keyReader.read(readKeyOf(desired)) : await adapter.findByEmail(desired.email);
       if (existing) {
         // The create went through before the failure; finish it if it landed incomplete.
-        const changed = [...new Set(diffFields(desired, existing).map((c) => topField(c.field)))];
+        const changed = [...new Set(diffFields(desired, existing, createOnlyFields(adapter.fields)).map((c) => topField(c.field)))];
         if (changed.length > 0) await adapter.update(existing.vendorId, desired, changed, ctx);
         return existing.vendorId;
       }

@@ -1,16 +1,19 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { DesiredRecord, FieldValue, LiveRecord } from '../vendors/types.js';
+import type { DesiredRecord, FieldSpec, FieldValue, LiveRecord } from '../vendors/types.js';
 import type { Change } from './types.js';
+
+const NONE: ReadonlySet<string> = new Set();
 
 /**
  * Field-by-field changes from live to desired. Only fields the desired record carries are managed:
  * a field git leaves out (no phone declared, say) is never cleared. Both sides arrive normalised by
- * the vendor's mapping, so equality here is plain deep equality.
+ * the vendor's mapping, so equality here is plain deep equality. `createOnly` fields are set at create
+ * and never diffed afterwards (see createOnlyDifferences).
  */
-export function diffFields(desired: DesiredRecord, live: LiveRecord): Change[] {
+export function diffFields(desired: DesiredRecord, live: LiveRecord, createOnly: ReadonlySet<string> = NONE): Change[] {
   const changes: Change[] = [];
   for (const [field, after] of Object.entries(desired.fields)) {
-    if (after === undefined) continue;
+    if (after === undefined || createOnly.has(field)) continue;
     const before = live.fields[field];
     if (isRecord(after) && isRecord(before)) changes.push(...diffObject(field, before, after));
     else if (!sameValue(before, after)) changes.push({ field, before, after });
@@ -53,6 +56,26 @@ export function fieldsAsChanges(desired: DesiredRecord): Change[] {
   const changes: Change[] = [{ field: 'email', after: desired.email }];
   for (const [field, after] of Object.entries(desired.fields)) {
     if (after !== undefined && after !== null && after !== '') changes.push({ field, after });
+  }
+  return changes;
+}
+
+/** The names of a vendor's create-only fields. */
+export function createOnlyFields(fields: FieldSpec[]): ReadonlySet<string> {
+  return new Set(fields.filter((f) => f.createOnly).map((f) => f.name));
+}
+
+/**
+ * Create-only fields whose live value differs from git: no operation can change them, so the plan only
+ * says so. A live value the vendor does not return (null) says nothing, and is no difference.
+ */
+export function createOnlyDifferences(desired: DesiredRecord, live: LiveRecord, createOnly: ReadonlySet<string>): Change[] {
+  const changes: Change[] = [];
+  for (const field of createOnly) {
+    const after = desired.fields[field];
+    const before = live.fields[field];
+    if (after === undefined || before === undefined || before === null) continue;
+    if (!sameValue(before, after)) changes.push({ field, before, after });
   }
   return changes;
 }

@@ -1,9 +1,9 @@
 import type { Policy } from '../config/schema.js';
 import type { Capabilities, DesiredRecord, FieldSpec, LiveRecord } from '../vendors/types.js';
-import { diffFields, fieldsAsChanges } from './diff.js';
+import { createOnlyDifferences, createOnlyFields, diffFields, fieldsAsChanges } from './diff.js';
 import { matchRecords } from './match.js';
 import { readableRecords } from './readable.js';
-import type { Change, Operation, PlanError, UnmanagedUser, VendorPlan } from './types.js';
+import type { Change, Operation, PlanError, PlanNotice, UnmanagedUser, VendorPlan } from './types.js';
 
 export interface VendorPlanInput {
   vendor: string;
@@ -46,6 +46,8 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
   const unmanaged: UnmanagedUser[] = [];
   const ids: Record<string, string> = {};
   let unchanged = 0;
+  const createOnly = createOnlyFields(input.fields);
+  const notices: PlanNotice[] = [];
 
   const cannotRemove = (key: string, live: LiveRecord, why: string): PlanError => ({
     key,
@@ -110,7 +112,8 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
       }
       changes.push({ field: 'email', before: live.email, after: want.email });
     }
-    changes.push(...diffFields(want, live));
+    changes.push(...diffFields(want, live, createOnly));
+    if (createOnly.size > 0) notices.push(...createOnlyNotices(input.kind, input.fields, createOnly, want, live));
 
     if (!live.active) {
       operations.push({
@@ -155,13 +158,30 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
     operations: orderOperations(operations),
     unmanaged: unmanaged.sort((a, b) => byLocale(a.email, b.email)),
     errors,
-    notices: [],
+    notices,
     readMode: 'list',
     unchanged,
     liveCount: input.live.length,
     fields: input.fields,
     ids,
   };
+}
+
+/**
+ * A notice per create-only field whose live value differs from git: the vendor's API cannot change it
+ * after create, so it is no operation and no error. Personal values are not repeated in the message.
+ */
+function createOnlyNotices(kind: string, fields: FieldSpec[], createOnly: ReadonlySet<string>, want: DesiredRecord, live: LiveRecord): PlanNotice[] {
+  return createOnlyDifferences(want, live, createOnly).map((change) => {
+    const personal = fields.some((f) => f.name === change.field && f.personal);
+    const values = personal ? '' : ` (${JSON.stringify(change.before)} live, ${JSON.stringify(change.after)} in git)`;
+    return {
+      key: want.key,
+      vendorId: live.vendorId,
+      field: change.field,
+      message: `${change.field} differs${values}, and ${kind}'s API cannot change it after create; change it in ${kind} by hand if it matters`,
+    };
+  });
 }
 
 /** `localeCompare`'s order, with the collator made once rather than on every comparison. */

@@ -23,6 +23,7 @@ export function planToJson(plan: Plan, extra: Record<string, unknown> = {}): obj
       })),
       unmanaged: v.unmanaged,
       errors: v.errors,
+      notices: v.notices ?? [],
       unchanged: v.unchanged,
     })),
     summary: plan.summary,

@@ -186,4 +186,71 @@ describe('planVendor', () => {
     expect(p.operations.find((op) => op.key === 'b-rep@acme.com')!.dependsOn).toEqual([]);
     expect(p.ids).toEqual({ 'existing@acme.com': '5' });
   });
+
+  describe('create-only fields (Enerflo: Add a User takes them, Update a User does not)', () => {
+    const fields = [{ name: 'firstName' }, { name: 'timezone', createOnly: true }, { name: 'code', createOnly: true, personal: 'ssn' as const }];
+    const notices = (p: ReturnType<typeof plan>) => p.notices.map((n) => [n.key, n.vendorId, n.field]);
+    const cases: { name: string; desired: DesiredRecord; live: LiveRecord; actions: string[]; notices: (string | undefined)[][]; changes?: string[] }[] = [
+      {
+        name: 'a create carries them as changes',
+        desired: want('new@acme.com', { timezone: 'America/Chicago' }),
+        live: live('9', 'other@acme.com'),
+        actions: ['create new@acme.com'],
+        notices: [],
+        changes: ['email', 'firstName', 'timezone'],
+      },
+      {
+        name: 'a differing live value is a notice, not an update',
+        desired: want('ann@acme.com', { timezone: 'America/Chicago' }),
+        live: live('7', 'ann@acme.com', { timezone: 'America/Denver' }),
+        actions: [],
+        notices: [['ann@acme.com', '7', 'timezone']],
+      },
+      {
+        name: 'an update of another field leaves them out of its changes',
+        desired: want('ann@acme.com', { firstName: 'Anne', timezone: 'America/Chicago' }),
+        live: live('7', 'ann@acme.com', { timezone: 'America/Denver' }),
+        actions: ['update ann@acme.com'],
+        notices: [['ann@acme.com', '7', 'timezone']],
+        changes: ['firstName'],
+      },
+      {
+        name: 'a live value the vendor does not return is no difference',
+        desired: want('ann@acme.com', { timezone: 'America/Chicago' }),
+        live: live('7', 'ann@acme.com', { timezone: null }),
+        actions: [],
+        notices: [],
+      },
+      {
+        name: 'a reactivation carries the notice too, and only the active change',
+        desired: want('ann@acme.com', { timezone: 'America/Chicago' }),
+        live: live('7', 'ann@acme.com', { timezone: 'America/Denver' }, { active: false }),
+        actions: ['reactivate ann@acme.com'],
+        notices: [['ann@acme.com', '7', 'timezone']],
+        changes: ['active'],
+      },
+      {
+        name: 'an offboarded person gets no notice',
+        desired: want('ann@acme.com', { timezone: 'America/Chicago' }, { active: false }),
+        live: live('7', 'ann@acme.com', { timezone: 'America/Denver' }),
+        actions: ['deactivate ann@acme.com'],
+        notices: [],
+      },
+    ];
+    it.each(cases)('$name', (row) => {
+      const p = plan([row.desired], [row.live], { fields });
+      expect(actions(p)).toEqual(row.actions);
+      expect(notices(p)).toEqual(row.notices);
+      if (row.changes) expect(p.operations[0].changes.map((c) => c.field)).toEqual(row.changes);
+      expect(p.errors).toEqual([]);
+    });
+
+    it('says the vendor cannot change it, with the values unless they are personal', () => {
+      const p = plan([want('ann@acme.com', { timezone: 'America/Chicago', code: '123-45-6789' })], [live('7', 'ann@acme.com', { timezone: 'America/Denver', code: '987-65-4321' })], { fields });
+      expect(p.notices.map((n) => n.message)).toEqual([
+        'timezone differs ("America/Denver" live, "America/Chicago" in git), and test\'s API cannot change it after create; change it in test by hand if it matters',
+        "code differs, and test's API cannot change it after create; change it in test by hand if it matters",
+      ]);
+    });
+  });
 });

@@ -115,6 +115,7 @@ describe('Enerflo mapping', () => {
       manager: boss.key,
       office: '101',
       officeIds: ['102', '103'],
+      sendWelcomeEmail: true,
     });
   });
 
@@ -136,13 +137,14 @@ describe('Enerflo mapping', () => {
 });
 
 describe('Enerflo adapter: list and findByEmail', () => {
-  it('pages until page >= totalPages and maps users into the field space', async () => {
+  it('pages until page >= totalPages, then lists inactive users, and maps users into the field space', async () => {
     const adapter = adapterFor(emu.url, { pageSize: 2 });
     const users = await adapter.list();
     expect(users.map((u) => u.vendorId)).toEqual(['1001', '1002', '1003']);
     expect(emu.requests.map((r) => r.query)).toEqual([
       { page: '1', pageSize: '2' },
       { page: '2', pageSize: '2' },
+      { page: '1', pageSize: '2', status: 'inactive' },
     ]);
     expect(users[1]).toEqual({
       vendorId: '1002',
@@ -207,17 +209,18 @@ describe('Enerflo adapter: list and findByEmail', () => {
     expect(users).toHaveLength(3);
     const statuses = emu.requests.slice(2).map((r) => r.status);
     expect(statuses[0]).toBe(429);
-    expect(statuses.filter((s) => s === 200)).toHaveLength(3);
+    // Three pages of active users and one of inactive ones.
+    expect(statuses.filter((s) => s === 200)).toHaveLength(4);
   });
 });
 
 /** A vendor that misbehaves on the wire, served over real HTTP by the emulator kit. */
-async function lyingVendor(pages: (page: number) => unknown, options: EmulatorOptions = {}): Promise<Emulator> {
+async function lyingVendor(pages: (page: number, status: string | null) => unknown, options: EmulatorOptions = {}): Promise<Emulator> {
   return startEmulator(
     {
       name: 'lying-enerflo',
       router: new Router()
-        .add('GET', '/api/v3/users', (req) => json(200, pages(Number(req.query.get('page')))))
+        .add('GET', '/api/v3/users', (req) => json(200, pages(Number(req.query.get('page')), req.query.get('status'))))
         .add('PUT', '/api/v3/users', (req) =>
           json(422, { message: 'bad', errors: { api_key: [`The key ${String(req.headers['api-key'])} may not do that.`] } }),
         ),
@@ -266,6 +269,55 @@ describe('Enerflo adapter: paging guards', () => {
   });
 });
 
+describe('Enerflo adapter: what a listing may hold', () => {
+  const user = (id: number, extra: Record<string, unknown> = {}) => ({ id, email: `u${id}@x.example`, roles: ['Setter'], ...extra });
+
+  it('keeps a user found in both listings once, as the later (inactive) listing has them', async () => {
+    // Deactivated between the two readings.
+    const vendor = await lyingVendor((page, status) =>
+      status === 'inactive' ? { results: [user(2, { active: false })], totalPages: 1, page } : { results: [user(1), user(2)], totalPages: 1, page },
+    );
+    try {
+      const users = await adapterFor(vendor.url).list();
+      expect(users.map((u) => [u.vendorId, u.active])).toEqual([
+        ['1', true],
+        ['2', false],
+      ]);
+    } finally {
+      await vendor.close();
+    }
+  });
+
+  it('marks one user it cannot read, and reads the others', async () => {
+    const vendor = await lyingVendor((page, status) =>
+      status === 'inactive'
+        ? { results: [], totalPages: 1, page }
+        : { results: [user(1), { id: 2, email: null, roles: ['Setter'] }, user(3, { roles: 'Setter' }), user(4)], totalPages: 1, page },
+    );
+    try {
+      const users = await adapterFor(vendor.url).list();
+      expect(users.map((u) => [u.vendorId, u.unreadable])).toEqual([
+        ['1', undefined],
+        ['2', 'the user has no email address'],
+        ['3', 'roles is not a list of Role Names'],
+        ['4', undefined],
+      ]);
+      expect(users[2].email).toBe('u3@x.example');
+    } finally {
+      await vendor.close();
+    }
+  });
+
+  it('fails the listing, naming Enerflo, when it ends short of the total it announced', async () => {
+    const vendor = await lyingVendor((page) => ({ results: [user(1), user(2)], totalPages: 1, page, pageSize: 200, total: 3 }));
+    try {
+      await expect(adapterFor(vendor.url).list()).rejects.toThrow(/^enerflo: GET \/api\/v3\/users ended after 1 pages with 2 users, but the first page said 3/);
+    } finally {
+      await vendor.close();
+    }
+  });
+});
+
 describe('Enerflo adapter: writes', () => {
   it('creates a Sales Rep in one POST with manager_id from the context, office_id, flags and no password', async () => {
     const boss = person('maria.lopez@sunrise.example', { roles: [roles.regional] });
@@ -274,18 +326,19 @@ describe('Enerflo adapter: writes', () => {
     const { vendorId } = await adapter.create(desiredFor(rep, orgOf([boss, rep])), { vendorIdFor: (k) => (k === boss.key ? '1002' : undefined) });
     expect(writes()).toHaveLength(1);
     const body = writes()[0].body as Record<string, unknown>;
+    expect(writes()[0]).toMatchObject({ method: 'POST', path: '/api/v1/users' });
     expect(body).toEqual({
       email: 'nina.new@sunrise.example',
       roles: ['Sales Rep'],
-      send_welcome_email: true,
-      can_create_leads: true,
-      optimus_access: false,
+      notify_email: true,
+      can_create_customers: true,
+      allow_optimus: false,
       can_reassign_leads: true,
       first_name: 'Nina',
       last_name: 'New',
       phone: '5125550111',
       timezone: 'America/Chicago',
-      external_id: 'HR-9',
+      external_user_id: 'HR-9',
       manager_id: 1002,
       manager_email: 'maria.lopez@sunrise.example',
       office_id: '101',
@@ -315,9 +368,10 @@ describe('Enerflo adapter: writes', () => {
     const { vendorId } = await adapter.create(record, noIds);
     expect(writes().map((w) => w.method)).toEqual(['POST', 'PUT']);
     expect(writes()[0].body).not.toHaveProperty('office_id');
-    expect(writes()[1].body).toEqual({ id: Number(vendorId), office_ids: [102, 101, 103] });
+    expect(writes()[1].body).toEqual({ id: vendorId, office_ids: [102, 101, 103] });
     const listed = (await adapter.list()).find((u) => u.vendorId === vendorId)!;
-    for (const [field, value] of Object.entries(record.fields)) expect(listed.fields[field], field).toEqual(value);
+    // Every field, create-only ones included, reads back as sent; the welcome email is an act, not a value.
+    for (const [field, value] of Object.entries(record.fields)) if (field !== 'sendWelcomeEmail') expect(listed.fields[field], field).toEqual(value);
   });
 
   it('reports a create whose follow-up PUT fails as a plain failure naming the new id', async () => {
@@ -334,7 +388,7 @@ describe('Enerflo adapter: writes', () => {
     expect(error.status).toBe(422);
   });
 
-  it('updates with the full desired state, id in the body, roles and office_ids in full', async () => {
+  it('updates with the documented fields only, id (a string) in the body, roles and office_ids in full', async () => {
     const boss = person('admin@sunrise.example', { roles: [roles.regional] });
     const p = person('sam.rep@sunrise.example', {
       roles: [roles.rep, roles.setter],
@@ -347,22 +401,21 @@ describe('Enerflo adapter: writes', () => {
     const adapter = adapterFor(emu.url);
     await adapter.update('1003', record, ['lastName', 'roles'], { vendorIdFor: (k) => (k === boss.key ? '1001' : undefined) });
     expect(writes()[0]).toMatchObject({ method: 'PUT', path: '/api/v3/users' });
+    // Update a User documents id, manager_email, first_name, last_name, phone, email, active, roles,
+    // office_ids and nothing else: no flags, timezone, external id or manager_id.
     expect(writes()[0].body).toEqual({
-      id: 1003,
+      id: '1003',
       email: 'sam.rep@sunrise.example',
       roles: ['Sales Rep', 'Setter'],
       first_name: 'Sam',
       last_name: 'Representative',
       phone: '5125550177',
-      can_create_leads: true,
-      optimus_access: false,
-      can_reassign_leads: true,
       office_ids: [102],
-      manager_id: 1001,
       manager_email: 'admin@sunrise.example',
     });
     const listed = (await adapter.list()).find((u) => u.vendorId === '1003')!;
-    for (const [field, value] of Object.entries(record.fields)) expect(listed.fields[field], field).toEqual(value);
+    const createOnly = new Set(adapter.fields.filter((f) => f.createOnly).map((f) => f.name));
+    for (const [field, value] of Object.entries(record.fields)) if (!createOnly.has(field)) expect(listed.fields[field], field).toEqual(value);
   });
 
   it('never sends a field git leaves out, so it is never cleared', async () => {
@@ -383,11 +436,11 @@ describe('Enerflo adapter: writes', () => {
     const adapter = adapterFor(emu.url);
     const [, maria] = await adapter.list();
     await adapter.deactivate('1002', maria);
-    expect(writes()[0].body).toEqual({ id: 1002, active: false });
+    expect(writes()[0].body).toEqual({ id: '1002', active: false });
     expect((await adapter.findByEmail('maria.lopez@sunrise.example'))?.active).toBe(false);
     const p = person('maria.lopez@sunrise.example', { roles: [roles.regional] });
     await adapter.reactivate('1002', desiredFor(p, orgOf([p])), [], noIds);
-    expect(writes().at(-1)?.body).toMatchObject({ id: 1002, active: true, roles: ['Regional Manager'] });
+    expect(writes().at(-1)?.body).toMatchObject({ id: '1002', active: true, roles: ['Regional Manager'] });
     expect((await adapter.findByEmail('maria.lopez@sunrise.example'))?.active).toBe(true);
   });
 
@@ -414,8 +467,18 @@ describe('Enerflo adapter: writes', () => {
       'canCreateLeads',
       'optimusAccess',
       'canReassignLeads',
+      'sendWelcomeEmail',
     ]);
     expect(adapter.fields.find((f) => f.name === 'phone')?.personal).toBe('phone');
+    // Add a User takes them, Update a User does not (shared/vendors/README.md, Enerflo).
+    expect(adapter.fields.filter((f) => f.createOnly).map((f) => f.name)).toEqual([
+      'timezone',
+      'externalId',
+      'canCreateLeads',
+      'optimusAccess',
+      'canReassignLeads',
+      'sendWelcomeEmail',
+    ]);
   });
 });
 
@@ -427,7 +490,7 @@ describe('Enerflo adapter: errors', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VendorHttpError);
     expect((error as VendorHttpError).status).toBe(422);
-    expect((error as Error).message).toBe('enerflo: POST /api/v3/users answered 422: email: The email has already been taken.');
+    expect((error as Error).message).toBe('enerflo: POST /api/v1/users answered 422: email: The email has already been taken.');
   });
 
   it('surfaces a role that cannot be removed while leads are attributed', async () => {

@@ -38,7 +38,7 @@ const rachel = 'rachel.foster@sunpath.example';
 const daniel = 'daniel.reyes@sunpath.example';
 
 const people = [
-  // Enerflo has no Optimus access for her.
+  // Enerflo has no Optimus access for her: create-only (Update a User has no such field), so a notice.
   person(maria, 'Maria', 'Gonzalez', 'regional-manager', 'austin', { phone: '(512) 555-0101', externalId: 'HR-1001' }),
   // Enerflo has "Jake Thomson".
   person('jake.thompson@sunpath.example', 'Jake', 'Thompson', 'sales-rep', 'austin', { phone: '512.555.0102', manager: maria, externalId: 'HR-1002' }),
@@ -94,13 +94,23 @@ describe('Enerflo end to end: plan and apply', () => {
       'deactivate diego.ramirez@sunpath.example',
       'reactivate noah.bennett@sunpath.example',
       'update jake.thompson@sunpath.example',
-      'update maria.gonzalez@sunpath.example',
       'update rachel.foster@sunpath.example',
     ]);
-    expect(vendor.unchanged).toBe(2);
+    expect(vendor.unchanged).toBe(3);
     expect(vendor.unmanaged.map((u) => [u.email, u.reason])).toEqual([['brandon.cole@sunpath.example', 'not described in git']]);
     expect(op(plan, 'jake.thompson@sunpath.example')?.changes).toEqual([{ field: 'lastName', before: 'Thomson', after: 'Thompson' }]);
-    expect(op(plan, maria)?.changes).toEqual([{ field: 'optimusAccess', before: false, after: true }]);
+    expect(op(plan, maria)).toBeUndefined();
+    expect(vendor.notices).toEqual([
+      {
+        key: maria,
+        vendorId: '145010',
+        field: 'optimusAccess',
+        message: expect.stringMatching(/^optimusAccess differs \(false live, true in git\), and enerflo's API cannot change it after create/),
+      },
+    ]);
+    // The welcome email a create sends is in the plan (and so in its checksum).
+    expect(op(plan, 'aisha.khan@sunpath.example')?.changes).toContainEqual({ field: 'sendWelcomeEmail', after: true });
+    expect(op(plan, 'victoria.hale@sunpath.example')?.changes).toContainEqual({ field: 'sendWelcomeEmail', after: false });
     expect(op(plan, rachel)?.changes).toEqual([{ field: 'officeIds', before: [], after: ['102'] }]);
     expect(op(plan, 'noah.bennett@sunpath.example')?.changes).toEqual([{ field: 'active', before: false, after: true }]);
     // The manager is created before her report.
@@ -113,18 +123,23 @@ describe('Enerflo end to end: plan and apply', () => {
     const { harness, state } = await setUp();
     const report = await harness.apply();
     expect(report.results.filter((r) => !r.ok)).toEqual([]);
-    expect(report.summary).toEqual({ succeeded: 8, failed: 0, skipped: 0 });
+    expect(report.summary).toEqual({ succeeded: 7, failed: 0, skipped: 0 });
 
     const victoria = user(state, 'victoria.hale@sunpath.example');
     const zoe = user(state, 'zoe.price@sunpath.example');
     expect(zoe.manager_id).toBe(victoria.id);
     expect(victoria.office_ids).toEqual([103]);
-    expect(user(state, 'aisha.khan@sunpath.example')).toMatchObject({ phone: '6025550122', office_ids: [102], timezone: 'America/Phoenix', external_id: 'HR-2002' });
+    expect(user(state, 'aisha.khan@sunpath.example')).toMatchObject({ phone: '6025550122', office_ids: [102], timezone: 'America/Phoenix', external_user_id: 'HR-2002' });
     expect(user(state, rachel).office_ids).toEqual([103, 102]);
     expect(user(state, 'diego.ramirez@sunpath.example').active).toBe(false);
     expect(user(state, 'noah.bennett@sunpath.example').active).toBe(true);
     expect(user(state, 'jake.thompson@sunpath.example').last_name).toBe('Thompson');
-    expect(user(state, maria).optimus_access).toBe(true);
+    // Create-only: never sent on update, so Enerflo keeps what it has.
+    expect(user(state, maria).allow_optimus).toBe(false);
+    // Every write went to a documented path with documented names only.
+    const sent = harness.sandbox.emulators.get('enerflo')!.requests.filter((r) => r.method !== 'GET');
+    expect(sent.filter((r) => r.method === 'POST').every((r) => r.path === '/api/v1/users')).toBe(true);
+    expect(state.ignored.filter((i) => i.reason === 'not a field of Update a User')).toEqual([]);
     // Welcome emails for the two new Sales Reps; no password ever sent.
     expect(state.outbox.map((m) => m.to).sort()).toEqual(['aisha.khan@sunpath.example', 'zoe.price@sunpath.example']);
     expect(state.users.some((u) => u.has_password)).toBe(false);
@@ -135,6 +150,8 @@ describe('Enerflo end to end: plan and apply', () => {
     expect(again.vendors[0].operations).toEqual([]);
     expect(again.vendors[0].errors).toEqual([]);
     expect(again.vendors[0].unchanged).toBe(10);
+    // The create-only difference is still reported, and still no operation.
+    expect(again.vendors[0].notices.map((n) => [n.key, n.field])).toEqual([[maria, 'optimusAccess']]);
   });
 
   it('surfaces vendor rules that fail at apply as that person\'s error while the others apply', async () => {
@@ -153,8 +170,8 @@ describe('Enerflo end to end: plan and apply', () => {
     expect(failed['jake.thompson@sunpath.example']).toMatch(
       /PUT \/api\/v3\/users answered 422: roles: The Sales Rep role cannot be removed while leads, surveys or appointments are attributed/,
     );
-    expect(failed['jordan.blake@brightpath.example']).toMatch(/POST \/api\/v3\/users answered 422: email: The email has already been taken\./);
-    expect(report.summary).toEqual({ succeeded: 7, failed: 2, skipped: 0 });
+    expect(failed['jordan.blake@brightpath.example']).toMatch(/POST \/api\/v1\/users answered 422: email: The email has already been taken\./);
+    expect(report.summary).toEqual({ succeeded: 6, failed: 2, skipped: 0 });
     expect(user(state, 'jake.thompson@sunpath.example').roles).toEqual(['Sales Rep']);
 
     // Once the leads are reassigned, the next run finishes the job.

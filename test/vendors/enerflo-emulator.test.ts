@@ -25,7 +25,9 @@ async function call(method: string, path: string, options: { body?: unknown; hea
   return { status: response.status, headers: response.headers, body, text };
 }
 
-const create = (body: Record<string, unknown>) => call('POST', '/api/v3/users', { body });
+/** Add a User: POST /api/v1/users; notify_email and allow_optimus are required, so they default here. */
+const createRaw = (body: Record<string, unknown>) => call('POST', '/api/v1/users', { body });
+const create = (body: Record<string, unknown>) => createRaw({ notify_email: false, allow_optimus: false, ...body });
 const update = (body: Record<string, unknown>) => call('PUT', '/api/v3/users', { body });
 const stored = (id: number) => state.users.find((u) => u.id === id)!;
 
@@ -93,7 +95,19 @@ describe('Enerflo emulator: reads', () => {
     expect((await call('GET', '/api/v3/users?company_id=1')).body.total).toBe(3);
     const agents = await call('GET', '/api/v3/users?user_role=agent');
     expect(agents.body.results.map((u: { email: string }) => u.email)).toEqual(['sam.rep@sunrise.example']);
-    expect((await call('GET', '/api/v3/users?user_role=regional_manager')).body.total).toBe(1);
+    expect((await call('GET', '/api/v3/users?user_role=regionalmanager')).body.total).toBe(1);
+  });
+
+  it('leaves inactive users out of the default list and lists them with status=inactive', async () => {
+    stored(1003).active = false;
+    const active = await call('GET', '/api/v3/users');
+    expect(active.body.results.map((u: { id: number }) => u.id)).toEqual([1001, 1002]);
+    expect(active.body.total).toBe(2);
+    const inactive = await call('GET', '/api/v3/users?status=inactive');
+    expect(inactive.body.results.map((u: { id: number; active: boolean }) => [u.id, u.active])).toEqual([[1003, false]]);
+    // Read by id whatever the status.
+    expect((await call('GET', '/api/v3/users/1003')).status).toBe(200);
+    expect((await call('GET', '/api/v3/users?status=deleted')).status).toBe(422);
   });
 
   it('gets one user in the documented shape; deleted users are gone', async () => {
@@ -113,9 +127,9 @@ describe('Enerflo emulator: reads', () => {
       manager_id: 1002,
       manager_email: 'maria.lopez@sunrise.example',
       timezone: null,
-      external_id: null,
-      can_create_leads: true,
-      optimus_access: false,
+      external_user_id: null,
+      can_create_customers: true,
+      allow_optimus: false,
       can_reassign_leads: true,
     });
     expect(sam.body).not.toHaveProperty('has_attributed_leads');
@@ -126,6 +140,8 @@ describe('Enerflo emulator: reads', () => {
   it('answers unknown routes with 404 and wrong methods with 405', async () => {
     expect((await call('GET', '/api/v3/nothing')).status).toBe(404);
     expect((await call('DELETE', '/api/v3/users')).status).toBe(405);
+    // Create is v1 only (published.md, reference/add-a-user).
+    expect((await call('POST', '/api/v3/users', { body: { email: 'v3@sunrise.example', roles: ['Setter'], notify_email: false, allow_optimus: false } })).status).toBe(405);
   });
 });
 
@@ -134,12 +150,12 @@ describe('Enerflo emulator: create', () => {
     const answer = await create({
       email: 'new.rep@sunrise.example',
       roles: ['Sales Rep'],
-      send_welcome_email: true,
+      notify_email: true,
       first_name: 'New',
       last_name: 'Rep',
       phone: '(512) 555-0199',
       timezone: 'America/Chicago',
-      external_id: 'HR-1',
+      external_user_id: 'HR-1',
       manager_email: 'maria.lopez@sunrise.example',
       office_id: '102',
     });
@@ -150,21 +166,26 @@ describe('Enerflo emulator: create', () => {
       phone: '5125550199',
       manager_id: 1002,
       office_ids: [102],
-      external_id: 'HR-1',
-      can_create_leads: true,
-      optimus_access: false,
+      external_user_id: 'HR-1',
+      can_create_customers: true,
+      allow_optimus: false,
       active: true,
     });
     expect(state.outbox).toEqual([{ to: 'new.rep@sunrise.example', kind: 'welcome' }]);
     expect((await call('GET', `/api/v3/users/${answer.body.id}`)).body.email).toBe('new.rep@sunrise.example');
   });
 
-  it('requires email and roles, Laravel style', async () => {
-    const answer = await create({});
+  it('requires email, roles, notify_email and allow_optimus, Laravel style', async () => {
+    const answer = await createRaw({});
     expect(answer.status).toBe(422);
     expect(answer.body).toEqual({
-      message: 'The email field is required. (and 1 more error)',
-      errors: { email: ['The email field is required.'], roles: ['The roles field is required.'] },
+      message: 'The email field is required. (and 3 more errors)',
+      errors: {
+        email: ['The email field is required.'],
+        roles: ['The roles field is required.'],
+        notify_email: ['The notify email field is required.'],
+        allow_optimus: ['The allow optimus field is required.'],
+      },
     });
     expect((await create({ email: 'x@y.example', roles: [] })).body.errors).toEqual({ roles: ['The roles field is required.'] });
     expect((await create({ email: 'not-an-email', roles: ['Setter'] })).body.errors).toEqual({
@@ -188,26 +209,36 @@ describe('Enerflo emulator: create', () => {
     }
   });
 
-  it('accepts every documented phone format and a leading +1, stores ten digits, refuses others', async () => {
-    const formats = ['555-555-5555', '5555555555', '(555) 555-5555', '+1 555 555 5555', '1-555-555-5555'];
+  it('accepts every documented phone format, stores ten digits, refuses others', async () => {
+    const formats = ['555-555-5555', '5555555555', '(555) 555-5555'];
     for (const [i, phone] of formats.entries()) {
       const answer = await create({ email: `phone${i}@sunrise.example`, roles: ['Setter'], phone });
       expect(answer.status, phone).toBe(201);
       expect(answer.body.phone).toBe('5555555555');
     }
-    for (const phone of ['555-5555', '+44 20 7946 0958', '555-555-555x', '25555555555']) {
+    // Only the three written forms are documented; a country code is not one of them.
+    for (const phone of ['555-5555', '+44 20 7946 0958', '555-555-555x', '25555555555', '+1 555 555 5555']) {
       const answer = await create({ email: 'bad.phone@sunrise.example', roles: ['Setter'], phone });
       expect(answer.status, phone).toBe(422);
       expect(answer.body.errors).toEqual({ phone: ['The phone field must be a valid 10-digit phone number.'] });
     }
   });
 
-  it('refuses an unknown timezone and non-boolean flags', async () => {
-    const answer = await create({ email: 'tz@sunrise.example', roles: ['Setter'], timezone: 'Mars/Olympus', optimus_access: 'yes' });
+  it('refuses a timezone outside the enum (a real IANA name too) and non-boolean flags', async () => {
+    const answer = await create({ email: 'tz@sunrise.example', roles: ['Setter'], timezone: 'Mars/Olympus', allow_optimus: 'yes' });
     expect(answer.body.errors).toEqual({
       timezone: ['The selected timezone is invalid.'],
-      optimus_access: ['The optimus access field must be true or false.'],
+      allow_optimus: ['The allow optimus field must be true or false.'],
     });
+    expect((await create({ email: 'tz@sunrise.example', roles: ['Setter'], timezone: 'Europe/Paris' })).body.errors).toEqual({ timezone: ['The selected timezone is invalid.'] });
+    expect((await create({ email: 'tz@sunrise.example', roles: ['Setter'], timezone: 'Asia/Manila' })).status).toBe(201);
+  });
+
+  it("takes the fixture's timezones beyond the documented eight", async () => {
+    await emu.close();
+    emu = await startEnerfloEmulator({ ...testFixture(), timezones: ['America/Anchorage'] });
+    state = emu.state as EnerfloState;
+    expect((await create({ email: 'tz@sunrise.example', roles: ['Setter'], timezone: 'America/Anchorage' })).status).toBe(201);
   });
 
   it('manager_id wins over manager_email', async () => {
@@ -288,7 +319,7 @@ describe('Enerflo emulator: update', () => {
     expect((await update({ id: '1003 ', first_name: 'x' })).body.errors).toEqual({ id: ['The selected id is invalid.'] });
     state.users.push({ ...stored(1001), id: 1005, email: 'by.hand@sunrise.example', roles: ['Sales Rep'] });
     expect((await call('GET', '/api/v3/users/1005')).body.email).toBe('by.hand@sunrise.example');
-    expect((await update({ id: 1005, manager_id: '1002' })).body).toMatchObject({ manager_id: 1002, manager_email: 'maria.lopez@sunrise.example' });
+    expect((await update({ id: 1005, manager_email: 'maria.lopez@sunrise.example' })).body).toMatchObject({ manager_id: 1002, manager_email: 'maria.lopez@sunrise.example' });
     expect((await create({ email: 'BY.HAND@sunrise.example', roles: ['Setter'] })).status).toBe(422);
   });
 
@@ -332,21 +363,33 @@ describe('Enerflo emulator: update', () => {
     expect((await update({ id: 1002, office_ids: [] })).body.office_ids).toEqual([]);
   });
 
-  it('sets, clears and refuses managers on Sales Reps', async () => {
+  it('sets, clears and refuses managers on Sales Reps, by manager_email (the only manager field of Update a User)', async () => {
     expect((await update({ id: 1003, manager_email: 'admin@sunrise.example' })).body.manager_id).toBe(1001);
-    expect((await update({ id: 1003, manager_id: 1002, manager_email: 'admin@sunrise.example' })).body.manager_id).toBe(1002);
+    // manager_id is create-only: not applied on update, and logged.
+    expect((await update({ id: 1003, manager_id: 1002 })).body.manager_id).toBe(1001);
+    expect(state.ignored.at(-1)).toEqual({ userId: 1003, field: 'manager_id', reason: 'not a field of Update a User' });
     expect((await update({ id: 1003, manager_email: 'nobody@sunrise.example' })).body.errors).toEqual({
       manager_email: ['The selected manager email is invalid.'],
     });
-    expect((await update({ id: 1003, manager_id: 1003 })).body.errors).toEqual({ manager_id: ['A user cannot be their own manager.'] });
-    expect((await update({ id: 1003, manager_id: null, manager_email: null })).body.manager_id).toBeNull();
+    expect((await update({ id: 1003, manager_email: 'sam.rep@sunrise.example' })).body.errors).toEqual({ manager_email: ['A user cannot be their own manager.'] });
+    expect((await update({ id: 1003, manager_email: null })).body.manager_id).toBeNull();
     // On a user without Sales Rep a manager is ignored, and logged.
-    expect((await update({ id: 1002, manager_id: 1001 })).body.manager_id).toBeNull();
-    expect(state.ignored.at(-1)).toEqual({ userId: 1002, field: 'manager_id', reason: 'only on the Sales Rep role' });
+    expect((await update({ id: 1002, manager_email: 'admin@sunrise.example' })).body.manager_id).toBeNull();
+    expect(state.ignored.at(-1)).toEqual({ userId: 1002, field: 'manager_email', reason: 'only on the Sales Rep role' });
+  });
+
+  it('applies only the fields Update a User documents; create-only ones are dropped and logged', async () => {
+    const answer = await update({ id: '1002', timezone: 'America/Denver', external_user_id: 'HR-9', allow_optimus: true, can_create_customers: false, first_name: 'Mia' });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ first_name: 'Mia', timezone: 'America/Chicago', external_user_id: null, allow_optimus: false, can_create_customers: true });
+    expect(state.ignored.map((i) => i.field)).toEqual(['timezone', 'external_user_id', 'allow_optimus', 'can_create_customers']);
   });
 
   it("holds a key to its owner's role limits: Office Admin adds and removes only Sales Rep and Setter", async () => {
-    const asOfficeAdmin = (method: string, body: Record<string, unknown>) => call(method, '/api/v3/users', { body, key: OFFICE_ADMIN_KEY });
+    const asOfficeAdmin = (method: string, body: Record<string, unknown>) =>
+      method === 'POST'
+        ? call(method, '/api/v1/users', { body: { notify_email: false, allow_optimus: false, ...body }, key: OFFICE_ADMIN_KEY })
+        : call(method, '/api/v3/users', { body, key: OFFICE_ADMIN_KEY });
     expect((await asOfficeAdmin('POST', { email: 'r@sunrise.example', roles: ['Sales Rep', 'Setter'] })).status).toBe(201);
     const refused = await asOfficeAdmin('POST', { email: 'm@sunrise.example', roles: ['Regional Manager'] });
     expect(refused.status).toBe(403);
@@ -361,7 +404,7 @@ describe('Enerflo emulator: update', () => {
 
   it('deactivates and reactivates with active', async () => {
     expect((await update({ id: 1002, active: false })).body.active).toBe(false);
-    const listed = await call('GET', '/api/v3/users');
+    const listed = await call('GET', '/api/v3/users?status=inactive');
     expect(listed.body.results.find((u: { id: number }) => u.id === 1002).active).toBe(false);
     expect((await update({ id: 1002, active: true })).body.active).toBe(true);
     expect((await update({ id: 1002, active: 'maybe' })).body.errors).toEqual({ active: ['The active field must be true or false.'] });

@@ -2,13 +2,16 @@ import { type HttpClient, VendorHttpError } from '../../http/client.js';
 import { pageReader } from '../../http/pages.js';
 import { RateLimiter } from '../../http/limiter.js';
 import type { AdapterOptions, ApplyContext, Capabilities, DesiredRecord, FieldSpec, FieldValue, LiveRecord, VendorAdapter } from '../types.js';
-import { enerfloFields, enerfloGrant, sortOfficeIds } from './mapping.js';
+import { enerfloFields, sortOfficeIds } from './mapping.js';
 import { comparablePhone } from './phone.js';
 import { REGIONAL_MANAGER, SALES_REP } from './roles.js';
 
 export const ENERFLO_RATE = { limit: 300, windowMs: 60_000 };
 
-/** A user as `GET /api/v3/users` returns it; clients have seen `active` as 0/1 too. */
+/**
+ * A user as `GET /api/v3/users` returns it. The list's shape is not published: the names are those of
+ * Add a User (published.md, `reference/add-a-user`), and clients have seen `active` as 0/1 too.
+ */
 interface WireUser {
   id: number | string;
   email: string;
@@ -22,9 +25,9 @@ interface WireUser {
   manager_id?: number | string | null;
   manager_email?: string | null;
   timezone?: string | null;
-  external_id?: string | null;
-  can_create_leads?: boolean | number | null;
-  optimus_access?: boolean | number | null;
+  external_user_id?: string | null;
+  can_create_customers?: boolean | number | null;
+  allow_optimus?: boolean | number | null;
   can_reassign_leads?: boolean | number | null;
 }
 
@@ -60,31 +63,38 @@ function flag(value: unknown, fallback: boolean | null = null): boolean | null {
 
 const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : typeof v === 'number' ? String(v) : null);
 
-/** An id the way Enerflo types it: integers (the Update page says string; clients send integers). */
 /** A count from a list answer, when it is one. */
 function wholeNumber(value: unknown): number | undefined {
   const n = Number(value);
   return Number.isInteger(n) && n >= 0 ? n : undefined;
 }
 
-function wireId(id: string): number | string {
-  return /^\d+$/.test(id) ? Number(id) : id;
+/** Why a listed user cannot be read into a record, or undefined when it can. */
+function unreadableReason(u: WireUser): string | undefined {
+  if (typeof u.email !== 'string' || !u.email.includes('@')) return 'the user has no email address';
+  if (u.roles !== undefined && u.roles !== null && !(Array.isArray(u.roles) && u.roles.every((r) => typeof r === 'string'))) return 'roles is not a list of Role Names';
+  if (u.office_ids !== undefined && u.office_ids !== null && !Array.isArray(u.office_ids)) return 'office_ids is not a list';
+  return undefined;
 }
 
 export class EnerfloAdapter implements VendorAdapter {
   readonly capabilities: Capabilities = { deactivate: 'flag', emailChange: true };
   readonly fields: FieldSpec[] = enerfloFields;
   private readonly http: HttpClient;
+  private readonly createPath: string;
   private readonly usersPath: string;
+  private readonly inactiveStatus: string;
   private readonly pageSize: number;
   private readonly companyId?: string;
 
   constructor(options: AdapterOptions) {
     const config = options.config;
     const apiKey = options.credentials.apiKey ?? '';
-    // Header name and paths are configuration: inferred from clients (shared/vendors/README.md).
+    // Header name, paths and the inactive filter are configuration (shared/vendors/README.md, rule 3).
     const header = typeof config.apiKeyHeader === 'string' ? config.apiKeyHeader : 'api-key';
+    this.createPath = typeof config.createPath === 'string' ? config.createPath : '/api/v1/users';
     this.usersPath = typeof config.usersPath === 'string' ? config.usersPath : '/api/v3/users';
+    this.inactiveStatus = typeof config.inactiveStatus === 'string' ? config.inactiveStatus : 'inactive';
     this.pageSize = Math.min(500, Math.max(1, Number(config.pageSize ?? 200) || 200));
     this.companyId = config.companyId === undefined ? undefined : String(config.companyId);
 
@@ -105,16 +115,26 @@ export class EnerfloAdapter implements VendorAdapter {
     });
   }
 
-  /** Every user of the key's company, page by page until `page >= totalPages`. */
+  /**
+   * Every user of the key's company: the default listing, then the inactive one (the default leaves
+   * inactive users out: published.md, help centre "reactivate a user account"), merged by id, so a person
+   * who left and comes back is reactivated, never created again.
+   */
   async list(): Promise<LiveRecord[]> {
     // Each user is reduced to its record as its page arrives, so the wire objects of a long listing
     // are not all held at once; a manager may be on a later page, so managers are named at the end.
     const emailById = new Map<string, string>();
-    const listed = await this.listWire((u) => {
-      emailById.set(String(u.id), u.email);
+    const keep = (u: WireUser) => {
+      if (typeof u.email === 'string') emailById.set(String(u.id), u.email);
       return { record: this.toLive(u), managerId: u.manager_id, managerEmail: u.manager_email };
-    });
-    return listed.map(({ record, managerId, managerEmail }) => {
+    };
+    const byId = new Map<string, ReturnType<typeof keep>>();
+    const add = (entry: ReturnType<typeof keep>) => byId.set(entry.record.vendorId || `#${byId.size}`, entry);
+    (await this.listWire(keep)).forEach(add);
+    // A user deactivated between the two readings is in both: the later (inactive) reading wins.
+    (await this.listWire(keep, this.inactiveStatus)).forEach(add);
+    return [...byId.values()].map(({ record, managerId, managerEmail }) => {
+      if (record.unreadable) return record;
       const id = managerId === null || managerId === undefined ? undefined : String(managerId);
       const email = id ? (emailById.get(id) ?? managerEmail ?? `#${id}`) : null;
       // A manager belongs to the Sales Rep role only.
@@ -126,37 +146,45 @@ export class EnerfloAdapter implements VendorAdapter {
   async findByEmail(email: string): Promise<LiveRecord | undefined> {
     // There is no email filter (enerflo-highlevel.md §1.3): list and look.
     const wanted = email.toLowerCase();
-    return (await this.list()).find((u) => u.email.toLowerCase() === wanted);
+    return (await this.list()).find((u) => !u.unreadable && u.email.toLowerCase() === wanted);
   }
 
+  /**
+   * `POST /api/v1/users` with Add a User's names (published.md, `reference/add-a-user`). Every value comes
+   * from the desired record's fields, so what is sent is what the plan showed (and its checksum covers),
+   * the welcome email included.
+   */
   async create(desired: DesiredRecord, ctx: ApplyContext): Promise<{ vendorId: string }> {
     const f = desired.fields;
     const roles = asStrings(f.roles);
-    const grant = enerfloGrant(desired.person);
     const salesRep = roles.includes(SALES_REP);
     const body: Record<string, unknown> = {
       email: desired.email,
       roles,
-      // Never a password: the person chooses their own through the welcome flow.
-      send_welcome_email: grant?.sendWelcomeEmail ?? false,
-      can_create_leads: f.canCreateLeads ?? true,
-      optimus_access: f.optimusAccess ?? false,
+      // Required booleans (Add a User). Never a password: the person chooses their own.
+      notify_email: f.sendWelcomeEmail === true,
+      allow_optimus: f.optimusAccess === true,
+      can_create_customers: f.canCreateLeads ?? true,
       can_reassign_leads: f.canReassignLeads ?? true,
       first_name: f.firstName ?? undefined,
       last_name: f.lastName ?? undefined,
       phone: f.phone ?? undefined,
       timezone: f.timezone ?? undefined,
-      external_id: f.externalId ?? undefined,
+      external_user_id: f.externalId ?? undefined,
     };
-    // Manager and office "can only be set on the Sales Rep role" at create.
+    // Manager and office "can only be set on the Sales Rep role" at create; manager_id is an int32,
+    // office_id a string (Add a User).
     if (salesRep) {
-      Object.assign(body, this.managerFields(f.manager, ctx));
+      const manager = typeof f.manager === 'string' && f.manager !== '' ? f.manager : undefined;
+      const managerId = manager ? ctx.vendorIdFor(manager) : undefined;
+      if (manager) body.manager_email = manager;
+      if (managerId && /^\d+$/.test(managerId)) body.manager_id = Number(managerId);
       if (typeof f.office === 'string') body.office_id = f.office;
     }
-    const response = await this.http.request<WireUser>({ method: 'POST', path: this.usersPath, body });
+    const response = await this.http.request<WireUser>({ method: 'POST', path: this.createPath, body });
     const id = response.body && typeof response.body === 'object' ? response.body.id : undefined;
     if (id === undefined || id === null || id === '') {
-      throw new VendorHttpError(`${this.http.options.vendor}: POST ${this.usersPath} answered ${response.status} without the new user's id`, 'malformed', response.status);
+      throw new VendorHttpError(`${this.http.options.vendor}: POST ${this.createPath} answered ${response.status} without the new user's id`, 'malformed', response.status);
     }
     const vendorId = String(id);
 
@@ -165,7 +193,7 @@ export class EnerfloAdapter implements VendorAdapter {
     const extras = asStrings(f.officeIds);
     if ((f.office && !salesRep) || extras.length > 0 || !desired.active) {
       try {
-        await this.put({ id: wireId(vendorId), ...('office' in f ? { office_ids: this.officeIds(f) } : {}), ...(desired.active ? {} : { active: false }) });
+        await this.put({ id: vendorId, ...('office' in f ? { office_ids: this.officeIds(f) } : {}), ...(desired.active ? {} : { active: false }) });
       } catch (error) {
         // Not ambiguous: the user certainly exists, so the engine must not look for a create to repeat;
         // the next plan shows what is left as an update.
@@ -177,17 +205,18 @@ export class EnerfloAdapter implements VendorAdapter {
     return { vendorId };
   }
 
-  async update(vendorId: string, desired: DesiredRecord, _changedFields: string[], ctx: ApplyContext): Promise<void> {
-    // Full desired state of every managed field: `roles` and `office_ids` replace what is there.
-    await this.put(this.fullState(vendorId, desired, ctx));
+  async update(vendorId: string, desired: DesiredRecord, _changedFields: string[], _ctx: ApplyContext): Promise<void> {
+    // Full desired state of every field Update a User documents: `roles` and `office_ids` replace what is there.
+    await this.put(this.updateState(vendorId, desired));
   }
 
   async deactivate(vendorId: string, _live: LiveRecord): Promise<void> {
-    await this.put({ id: wireId(vendorId), active: false });
+    // No delete endpoint: leaving is `active: false` (shared/vendors/README.md).
+    await this.put({ id: vendorId, active: false });
   }
 
-  async reactivate(vendorId: string, desired: DesiredRecord, _changedFields: string[], ctx: ApplyContext): Promise<void> {
-    await this.put({ ...this.fullState(vendorId, desired, ctx), active: true });
+  async reactivate(vendorId: string, desired: DesiredRecord, _changedFields: string[], _ctx: ApplyContext): Promise<void> {
+    await this.put({ ...this.updateState(vendorId, desired), active: true });
   }
 
   async delete(vendorId: string, _live: LiveRecord): Promise<void> {
@@ -196,39 +225,26 @@ export class EnerfloAdapter implements VendorAdapter {
 
   // ------------------------------------------------------------------------------------------ internals
 
+  /** `PUT /api/v3/users` with `id` (a string) in the body (published.md, `reference/update-a-user`). */
   private async put(body: Record<string, unknown>): Promise<void> {
     await this.http.request({ method: 'PUT', path: this.usersPath, body });
   }
 
   /**
-   * Every managed field the desired record carries (a field git leaves out is not sent, so it is never
-   * cleared); `roles` and `office_ids` in full, as Enerflo replaces them.
+   * The fields Update a User documents, and only those (published.md): `email, first_name, last_name,
+   * phone, roles, office_ids, manager_email`. Create-only fields (timezone, external id, the flags) are
+   * never sent, as Enerflo would not change them. A field git leaves out is not sent, so it is never cleared.
    */
-  private fullState(vendorId: string, desired: DesiredRecord, ctx: ApplyContext): Record<string, unknown> {
+  private updateState(vendorId: string, desired: DesiredRecord): Record<string, unknown> {
     const f = desired.fields;
     const roles = asStrings(f.roles);
-    const body: Record<string, unknown> = { id: wireId(vendorId), email: desired.email, roles };
-    const wire: [string, string][] = [
-      ['firstName', 'first_name'],
-      ['lastName', 'last_name'],
-      ['phone', 'phone'],
-      ['timezone', 'timezone'],
-      ['externalId', 'external_id'],
-      ['canCreateLeads', 'can_create_leads'],
-      ['optimusAccess', 'optimus_access'],
-      ['canReassignLeads', 'can_reassign_leads'],
-    ];
-    for (const [field, name] of wire) if (field in f) body[name] = f[field];
+    const body: Record<string, unknown> = { id: vendorId, email: desired.email, roles };
+    if ('firstName' in f) body.first_name = f.firstName;
+    if ('lastName' in f) body.last_name = f.lastName;
+    if ('phone' in f) body.phone = f.phone;
     if ('office' in f) body.office_ids = this.officeIds(f);
-    // The Update page documents manager_email; manager_id (which wins) is sent too when the id is known.
-    if (roles.includes(SALES_REP) && 'manager' in f) Object.assign(body, this.managerFields(f.manager, ctx));
+    if (roles.includes(SALES_REP) && typeof f.manager === 'string' && f.manager !== '') body.manager_email = f.manager;
     return body;
-  }
-
-  private managerFields(manager: FieldValue | undefined, ctx: ApplyContext): Record<string, unknown> {
-    if (typeof manager !== 'string' || manager === '') return {};
-    const id = ctx.vendorIdFor(manager);
-    return id ? { manager_id: wireId(id), manager_email: manager } : { manager_email: manager };
   }
 
   private officeIds(f: Record<string, FieldValue>): number[] {
@@ -237,25 +253,27 @@ export class EnerfloAdapter implements VendorAdapter {
     return [f.office, ...extras].map((id) => Number(id));
   }
 
-  /** Every user of the listing, each as `keep` makes it while its page is read. */
-  private async listWire<T>(keep: (user: WireUser) => T): Promise<T[]> {
+  /** Every user of one listing (default, or `status`), each as `keep` makes it while its page is read. */
+  private async listWire<T>(keep: (user: WireUser) => T, status?: string): Promise<T[]> {
     const vendor = this.http.options.vendor;
     const all: T[] = [];
     const seen = new Set<string>();
+    const listing = status ? `GET ${this.usersPath}?status=${status}` : `GET ${this.usersPath}`;
     let maxPages = Infinity;
+    let total: number | undefined;
     const nextPage = pageReader({
       fetch: (index) =>
         this.http.request<WirePage>({
           method: 'GET',
           path: this.usersPath,
-          query: { page: index + 1, pageSize: this.pageSize, company_id: this.companyId },
+          query: { page: index + 1, pageSize: this.pageSize, company_id: this.companyId, status },
         }),
       pageCount: (response) => wholeNumber(response.body?.totalPages),
     });
     for (let page = 1; ; page++) {
       const response = await nextPage();
       const body = response.body;
-      const where = `${vendor}: GET ${this.usersPath} page ${page}`;
+      const where = `${vendor}: ${listing} page ${page}`;
       if (!body || typeof body !== 'object' || !Array.isArray(body.results)) {
         throw new VendorHttpError(`${where} answered without a results list`, 'malformed', response.status);
       }
@@ -270,8 +288,9 @@ export class EnerfloAdapter implements VendorAdapter {
       if (page === 1) {
         const byTotal = body.total !== undefined && Number(body.pageSize) > 0 ? Math.ceil(Number(body.total) / Number(body.pageSize)) : 0;
         maxPages = Math.max(totalPages, byTotal, 1) + 5;
+        total = wholeNumber(body.total);
       }
-      const fresh = body.results.filter((u) => !seen.has(String(u.id)));
+      const fresh = body.results.filter((u) => !seen.has(String(u?.id)));
       if (body.results.length > 0 && fresh.length === 0) {
         throw new VendorHttpError(`${where} repeats users already listed; stopping so the list is not trusted twice`, 'malformed', response.status);
       }
@@ -279,10 +298,16 @@ export class EnerfloAdapter implements VendorAdapter {
         throw new VendorHttpError(`${where} is empty though totalPages says ${totalPages}; the listing cannot be trusted`, 'malformed', response.status);
       }
       for (const u of fresh) {
-        seen.add(String(u.id));
+        seen.add(String(u?.id));
         all.push(keep(u));
       }
-      if (page >= totalPages) return all;
+      if (page >= totalPages) {
+        // `total` is not documented; when the answer gives one, the listing must reach it.
+        if (total !== undefined && all.length < total) {
+          throw new VendorHttpError(`${vendor}: ${listing} ended after ${totalPages} pages with ${all.length} users, but the first page said ${total}; the listing cannot be trusted`, 'malformed', response.status);
+        }
+        return all;
+      }
       if (page >= maxPages) {
         throw new VendorHttpError(`${where}: totalPages keeps growing (${totalPages}); stopping after ${page} pages`, 'malformed', response.status);
       }
@@ -291,12 +316,19 @@ export class EnerfloAdapter implements VendorAdapter {
 
   /** The user as a record; `manager` is named by `list`, once every user is known. */
   private toLive(u: WireUser): LiveRecord {
+    const vendorId = String(u?.id ?? '');
+    const why = !u || typeof u !== 'object' ? 'the user is not an object' : vendorId === '' ? 'the user has no id' : unreadableReason(u);
+    if (why) {
+      // One unreadable user stays one: the plan reports it alone and never matches or prunes it.
+      const email = u && typeof u === 'object' && typeof u.email === 'string' ? u.email : '';
+      return { vendorId, email, active: flag(u?.active, true) ?? true, fields: {}, unreadable: why };
+    }
     const roles = [...new Set(u.roles ?? [])].sort();
     const officeIds = (u.office_ids ?? []).map(String);
     const office = officeIds[0] ?? null;
-    const externalId = text(u.external_id) ?? undefined;
+    const externalId = text(u.external_user_id) ?? undefined;
     return {
-      vendorId: String(u.id),
+      vendorId,
       email: u.email,
       externalId,
       active: flag(u.active, true) ?? true,
@@ -310,8 +342,8 @@ export class EnerfloAdapter implements VendorAdapter {
         officeIds: roles.includes(REGIONAL_MANAGER) ? sortOfficeIds(officeIds.slice(1), office) : [],
         manager: null,
         externalId: externalId ?? null,
-        canCreateLeads: flag(u.can_create_leads),
-        optimusAccess: flag(u.optimus_access),
+        canCreateLeads: flag(u.can_create_customers),
+        optimusAccess: flag(u.allow_optimus),
         canReassignLeads: flag(u.can_reassign_leads),
       },
     };

@@ -1,5 +1,7 @@
 import type { Organisation, ResolvedPerson } from '../../config/model.js';
+import { personForVendor } from '../../config/overrides.js';
 import type { PersonIssue } from '../types.js';
+import { DOCUMENTED_TIMEZONES } from './documented.js';
 import { REGIONAL_MANAGER, SALES_REP } from './roles.js';
 import type { EnerfloOffice, EnerfloPerson, EnerfloRole } from './schema.js';
 
@@ -63,5 +65,44 @@ export function checkEnerfloPerson(person: ResolvedPerson, org: Organisation): P
       hint: 'remove vendors.enerflo.officeIds, or give this person a role that maps to Enerflo "Regional Manager"',
     });
   }
+  const timezone = timezoneIssue(person, org);
+  if (timezone) issues.push(timezone);
   return issues;
+}
+
+/** The timezones Enerflo takes: the documented ones and every Enerflo instance's `timezones`. */
+const acceptedTimezones = new WeakMap<object, Set<string>>();
+function timezonesOf(org: Organisation): Set<string> {
+  let accepted = acceptedTimezones.get(org.config);
+  if (!accepted) {
+    const extra = Object.values(org.config.vendors).flatMap((v) => (v.kind === 'enerflo' && Array.isArray(v.timezones) ? (v.timezones as string[]) : []));
+    accepted = new Set([...DOCUMENTED_TIMEZONES, ...extra]);
+    acceptedTimezones.set(org.config, accepted);
+  }
+  return accepted;
+}
+
+const isIanaName = (name: string) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * `timezone` is an enum in Add a User (shared/vendors/published.md): a value outside it would fail at
+ * create, so it is caught here. Names no runtime knows are reported by the loader already.
+ */
+function timezoneIssue(person: ResolvedPerson, org: Organisation): PersonIssue | undefined {
+  const timezone = personForVendor(person, 'enerflo').timezone;
+  if (!timezone || !isIanaName(timezone) || timezonesOf(org).has(timezone)) return undefined;
+  const own = (person.vendors as { enerflo?: { timezone?: string } } | undefined)?.enerflo?.timezone !== undefined;
+  const fromOffice = !own && person.office?.timezone === timezone;
+  return {
+    path: own ? ['vendors', 'enerflo', 'timezone'] : fromOffice ? ['office'] : ['timezone'],
+    message: `Enerflo's timezone list does not have "${timezone}"${fromOffice ? ` (the timezone of office "${person.office!.key}")` : ''}; it takes ${[...timezonesOf(org)].join(', ')}`,
+    hint: `if Enerflo lists "${timezone}" (its Add a User page has 16 values, 8 of them shown), add it to timezones: [...] of the enerflo vendor in roster.yaml; otherwise set vendors.enerflo.timezone for this person`,
+  };
 }

@@ -10,31 +10,42 @@ import {
   type Emulator,
   type EmulatorOptions,
 } from '../../sandbox/emulator-kit.js';
-import { enerfloPhone } from './phone.js';
-import { enerfloRoleNames, enerfloRoleSlugs, REGIONAL_MANAGER, roleNameForSlug, SALES_REP } from './roles.js';
+import { DOCUMENTED_TIMEZONES, ROLE_SLUGS, UPDATE_FIELDS } from './documented.js';
 
 /*
- * A local Enerflo (legacy REST, v3 users) that behaves as shared/vendors/enerflo-highlevel.md §1 says,
- * with shared/vendors/README.md deciding where the docs are silent.
+ * A local Enerflo that behaves as shared/vendors/README.md and published.md (Enerflo) say. It imports no
+ * adapter-side code: only the documented lists of documented.ts (an independent witness, README rule 2).
  *
- * Wire shapes chosen here (inferred, shared/vendors/README.md):
+ * Documented (published.md):
+ * - Create `POST /api/v1/users` with `email`, `roles` (Role Names), `notify_email` and `allow_optimus`
+ *   required; `can_create_customers`, `can_reassign_leads`, `first_name`, `last_name`, `phone`, `password`,
+ *   `timezone` (an enum), `external_user_id`, and on Sales Rep only `manager_email`, `manager_id`, `office_id`.
+ * - Update `PUT /api/v3/users` with `id` in the body and only `manager_email, first_name, last_name, phone,
+ *   email, active, roles, office_ids`: anything else is not applied (noted in `state.ignored`), so a client
+ *   that believes it changed a create-only field sees it unchanged on the next read.
+ * - The default list leaves out inactive users; `status=inactive` lists them (help centre; clients).
+ * - Phones: ten digits, written 555-555-5555, 5555555555 or (555) 555-5555.
+ *
+ * Wire shapes chosen where the documents are silent (inferred, shared/vendors/README.md):
  * - Auth: `api-key` header, also `X-Api-Key` or `?api_key=`; 401 `{message: "Unauthenticated."}` otherwise.
  *   A key belongs to one company: it sees, creates and updates that company's users only.
- * - `POST /api/v3/users` answers **201** with the created user.
- * - `PUT /api/v3/users` (id in the body) answers 200 with the updated user. An unknown id is a 422
+ * - Create answers **201** with the created user; update answers 200 with the user. An unknown id is a 422
  *   ("The selected id is invalid.", Laravel's `exists` rule), not a 404.
  * - `GET /api/v3/users/{id}`: 200 with the user, 404 `{message}` when unknown, deleted or in another company.
  * - Deleted users never appear, but their emails stay taken (across every company).
- * - A user object:
- *   `{id, company_id, email, first_name, last_name, name, phone, active, roles, office_ids, manager_id,
- *     manager_email, timezone, external_id, can_create_leads, optimus_access, can_reassign_leads,
- *     created_at, updated_at}`
- *   with `phone` the stored ten digits, `roles` Role Names, `office_ids` integers (the first applies to all
- *   roles, the rest to Regional Manager only), `active` a boolean.
+ * - A listed user carries the create page's names: `{id, company_id, email, first_name, last_name, name,
+ *   phone, active, roles, office_ids, manager_id, manager_email, timezone, external_user_id,
+ *   can_create_customers, allow_optimus, can_reassign_leads, created_at, updated_at}`, with `phone` the
+ *   stored ten digits, `office_ids` integers (the first applies to all roles, the rest to Regional Manager).
  * - Validation failures: Laravel's 422 `{message, errors: {field: [text]}}`.
- * - Manager and office fields on a create without Sales Rep (and manager fields on an update that leaves
- *   no Sales Rep) are ignored, and noted in `state.ignored` (the md: "Emulator: ignore, and log it").
+ * - Manager and office fields on a create without Sales Rep (and a manager on an update that leaves no
+ *   Sales Rep) are ignored, and noted in `state.ignored`.
  */
+
+const SALES_REP = 'Sales Rep';
+const REGIONAL_MANAGER = 'Regional Manager';
+const ROLE_NAMES = Object.keys(ROLE_SLUGS);
+const slugOwner = (slug: string) => ROLE_NAMES.find((name) => ROLE_SLUGS[name] === slug);
 
 export interface EnerfloOffice {
   id: number;
@@ -68,9 +79,9 @@ export interface EnerfloUser {
   office_ids: number[];
   manager_id: number | null;
   timezone: string | null;
-  external_id: string | null;
-  can_create_leads: boolean;
-  optimus_access: boolean;
+  external_user_id: string | null;
+  can_create_customers: boolean;
+  allow_optimus: boolean;
   can_reassign_leads: boolean;
   /** Set on deleted users: hidden everywhere, but the email stays taken. */
   deleted_at: string | null;
@@ -93,6 +104,8 @@ export interface EnerfloState {
   ignored: { userId: number; field: string; reason: string }[];
   /** Welcome emails "sent". */
   outbox: { to: string; kind: 'welcome' }[];
+  /** The timezone enum: the documented values and the fixture's `timezones`. */
+  timezones: string[];
 }
 
 /** The fixture format of examples/sandbox/enerflo.json: users may leave out anything but id, company_id and email. */
@@ -100,8 +113,12 @@ export interface EnerfloFixture {
   companies: EnerfloCompany[];
   apiKeys: EnerfloApiKey[];
   users: (Partial<EnerfloUser> & { id: number; company_id: number; email: string })[];
+  /** Values of the timezone enum beyond the eight the Add a User page shows (it lists 16). */
+  timezones?: string[];
 }
 
+/** Create is v1, everything else v3 (published.md, `reference/add-a-user` and `update-a-user`). */
+const CREATE = '/api/v1/users';
 const USERS = '/api/v3/users';
 const DEFAULT_PAGE_SIZE = 25;
 /** Maximum pageSize: not found in the docs; 500 (inferred, shared/vendors/README.md). */
@@ -119,9 +136,9 @@ export function enerfloStateFrom(fixture: unknown): EnerfloState {
     office_ids: [],
     manager_id: null,
     timezone: null,
-    external_id: null,
-    can_create_leads: true,
-    optimus_access: false,
+    external_user_id: null,
+    can_create_customers: true,
+    allow_optimus: false,
     can_reassign_leads: true,
     deleted_at: null,
     has_attributed_leads: false,
@@ -130,7 +147,7 @@ export function enerfloStateFrom(fixture: unknown): EnerfloState {
     created_at: now,
     updated_at: now,
     ...structuredClone(u),
-    phone: u.phone ? (enerfloPhone(String(u.phone)) ?? String(u.phone)) : null,
+    phone: u.phone ? (tenDigits(u.phone) ?? String(u.phone)) : null,
   }));
   return {
     companies: structuredClone(f.companies ?? []),
@@ -139,6 +156,7 @@ export function enerfloStateFrom(fixture: unknown): EnerfloState {
     nextId: Math.max(1000, ...users.map((u) => u.id)) + 1,
     ignored: [],
     outbox: [],
+    timezones: [...DOCUMENTED_TIMEZONES, ...(f.timezones ?? [])],
   };
 }
 
@@ -152,7 +170,7 @@ export async function startEnerfloEmulator(fixture: unknown, options: EmulatorOp
   const router = new Router()
     .add('GET', USERS, (req) => listUsers(state, caller(req), req.query))
     .add('GET', `${USERS}/:id`, (req) => getUser(state, caller(req), req.params.id))
-    .add('POST', USERS, (req) => createUser(state, caller(req), req.body))
+    .add('POST', CREATE, (req) => createUser(state, caller(req), req.body))
     .add('PUT', USERS, (req) => updateUser(state, caller(req), req.body));
 
   function caller(req: EmuRequest): EnerfloApiKey {
@@ -260,12 +278,18 @@ function listUsers(state: EnerfloState, key: EnerfloApiKey, query: URLSearchPara
   const derived = derivedOf(state);
   let list = derived.lastList;
   if (page === 1 || list?.key !== listKey || list.writes !== derived.writes) {
-    let users = visible(state, key).sort((a, b) => a.id - b.id);
+    // Inactive users are listed only when asked for (help centre, "reactivate a user account").
+    const status = query.get('status');
+    if (status !== null && status !== 'active' && status !== 'inactive') return unprocessable({ status: ['The selected status is invalid.'] });
+    const wantActive = status !== 'inactive';
+    let users = visible(state, key)
+      .filter((u) => u.active === wantActive)
+      .sort((a, b) => a.id - b.id);
     const companyId = query.get('company_id');
     if (companyId) users = users.filter((u) => String(u.company_id) === companyId);
     const slug = query.get('user_role');
     // The list filter takes a Role Slug (a client used `agent`); writes take Role Names.
-    if (slug) users = users.filter((u) => u.roles.some((name) => enerfloRoleSlugs[name] === slug));
+    if (slug) users = users.filter((u) => u.roles.some((name) => ROLE_SLUGS[name] === slug));
     list = { key: listKey, writes: derived.writes, users, byId: new Map(state.users.map((u) => [u.id, u])) };
     derived.lastList = list;
   }
@@ -306,9 +330,9 @@ function present(state: EnerfloState, u: EnerfloUser, byId?: Map<number, Enerflo
     manager_id: u.manager_id,
     manager_email: manager?.email ?? null,
     timezone: u.timezone,
-    external_id: u.external_id,
-    can_create_leads: u.can_create_leads,
-    optimus_access: u.optimus_access,
+    external_user_id: u.external_user_id,
+    can_create_customers: u.can_create_customers,
+    allow_optimus: u.allow_optimus,
     can_reassign_leads: u.can_reassign_leads,
     created_at: u.created_at,
     updated_at: u.updated_at,
@@ -335,8 +359,11 @@ function add(errors: Errors, field: string, message: string): void {
 const has = (body: Body, field: string) => Object.prototype.hasOwnProperty.call(body, field);
 const blank = (v: unknown) => v === undefined || v === null || v === '';
 
-function asBoolean(body: Body, field: string, errors: Errors): boolean | undefined {
-  if (!has(body, field) || body[field] === null) return undefined;
+function asBoolean(body: Body, field: string, errors: Errors, required = false): boolean | undefined {
+  if (!has(body, field) || body[field] === null) {
+    if (required) add(errors, field, `The ${field.replace(/_/g, ' ')} field is required.`);
+    return undefined;
+  }
   const v = body[field];
   // Laravel's `boolean` rule: true, false, 1, 0, "1", "0".
   if (v === true || v === 1 || v === '1') return true;
@@ -388,8 +415,8 @@ function checkRoles(body: Body, errors: Errors): string[] | undefined {
   v.forEach((role, i) => {
     const field = `roles.${i}`;
     if (typeof role !== 'string') return add(errors, field, `The ${field} field must be a string.`);
-    if (enerfloRoleNames.includes(role)) return names.includes(role) || names.push(role);
-    const name = roleNameForSlug(role);
+    if (ROLE_NAMES.includes(role)) return names.includes(role) || names.push(role);
+    const name = slugOwner(role);
     add(
       errors,
       field,
@@ -405,24 +432,28 @@ function checkPhone(body: Body, errors: Errors): string | null | undefined {
   if (!has(body, 'phone')) return undefined;
   const v = body.phone;
   if (blank(v)) return null;
-  const phone = typeof v === 'string' || typeof v === 'number' ? enerfloPhone(String(v)) : undefined;
+  const phone = typeof v === 'string' || typeof v === 'number' ? tenDigits(v) : undefined;
   if (!phone) add(errors, 'phone', 'The phone field must be a valid 10-digit phone number.');
   return phone;
 }
 
-function checkTimezone(body: Body, errors: Errors): string | null | undefined {
+/**
+ * "A 10-digit phone number ... with or without formatting": 555-555-5555, 5555555555, (555) 555-5555
+ * (published.md, `reference/update-a-user`). Stored as the ten digits.
+ */
+function tenDigits(value: string | number): string | undefined {
+  const text = String(value).trim();
+  return /^(\d{10}|\d{3}-\d{3}-\d{4}|\(\d{3}\) ?\d{3}-\d{4})$/.test(text) ? text.replace(/\D/g, '') : undefined;
+}
+
+/** `timezone` is an enum (published.md, `reference/add-a-user`). */
+function checkTimezone(state: EnerfloState, body: Body, errors: Errors): string | null | undefined {
   if (!has(body, 'timezone')) return undefined;
   const v = body.timezone;
   if (blank(v)) return null;
-  // Enum values not found in the docs; any IANA name (inferred, shared/vendors/README.md).
-  try {
-    if (typeof v !== 'string') throw new Error();
-    new Intl.DateTimeFormat('en-US', { timeZone: v });
-    return v;
-  } catch {
-    add(errors, 'timezone', 'The selected timezone is invalid.');
-    return undefined;
-  }
+  if (typeof v === 'string' && state.timezones.includes(v)) return v;
+  add(errors, 'timezone', 'The selected timezone is invalid.');
+  return undefined;
 }
 
 function officeOf(state: EnerfloState, companyId: number, v: unknown): number | undefined {
@@ -483,13 +514,14 @@ function createUser(state: EnerfloState, key: EnerfloApiKey, raw: unknown): EmuR
   const salesRep = roles?.includes(SALES_REP) ?? false;
   const firstName = asText(body, 'first_name', errors);
   const lastName = asText(body, 'last_name', errors);
-  const externalId = asText(body, 'external_id', errors);
+  const externalId = asText(body, 'external_user_id', errors);
   const password = asText(body, 'password', errors);
   const phone = checkPhone(body, errors);
-  const timezone = checkTimezone(body, errors);
-  const welcome = asBoolean(body, 'send_welcome_email', errors);
-  const canCreateLeads = asBoolean(body, 'can_create_leads', errors);
-  const optimus = asBoolean(body, 'optimus_access', errors);
+  const timezone = checkTimezone(state, body, errors);
+  // `notify_email` and `allow_optimus` are required booleans (published.md, `reference/add-a-user`).
+  const welcome = asBoolean(body, 'notify_email', errors, true);
+  const canCreateCustomers = asBoolean(body, 'can_create_customers', errors);
+  const optimus = asBoolean(body, 'allow_optimus', errors, true);
   const canReassign = asBoolean(body, 'can_reassign_leads', errors);
   // Manager and office "can only be set on the Sales Rep role": checked only then, ignored otherwise.
   const managerId = salesRep ? checkManager(state, key.company_id, body, errors) : undefined;
@@ -515,9 +547,9 @@ function createUser(state: EnerfloState, key: EnerfloApiKey, raw: unknown): EmuR
     office_ids: officeId === undefined ? [] : [officeId],
     manager_id: managerId ?? null,
     timezone: timezone ?? null,
-    external_id: externalId ?? null,
-    can_create_leads: canCreateLeads ?? true,
-    optimus_access: optimus ?? false,
+    external_user_id: externalId ?? null,
+    can_create_customers: canCreateCustomers ?? true,
+    allow_optimus: optimus ?? false,
     can_reassign_leads: canReassign ?? true,
     deleted_at: null,
     has_attributed_leads: false,
@@ -545,11 +577,18 @@ function blockedRemoval(user: EnerfloUser, removed: string[]): string | undefine
 }
 
 function updateUser(state: EnerfloState, key: EnerfloApiKey, raw: unknown): EmuResponse {
-  const body = (raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {}) as Body;
+  const sent = (raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {}) as Body;
   const errors: Errors = {};
-  if (blank(body.id)) return unprocessable({ id: ['The id field is required.'] });
-  const user = visibleById(state, key.company_id, String(body.id));
+  if (blank(sent.id)) return unprocessable({ id: ['The id field is required.'] });
+  const user = visibleById(state, key.company_id, String(sent.id));
   if (!user) return unprocessable({ id: ['The selected id is invalid.'] });
+  // Only the fields the Update page documents are read; the rest (timezone, external_user_id, the
+  // flags, manager_id) are create-only or unknown, and are dropped as a Laravel request would drop them.
+  const body: Body = {};
+  for (const [field, value] of Object.entries(sent)) {
+    if (UPDATE_FIELDS.includes(field)) body[field] = value;
+    else state.ignored.push({ userId: user.id, field, reason: 'not a field of Update a User' });
+  }
 
   const email = has(body, 'email') ? checkEmail(state, body, errors, user) : undefined;
   const roles = has(body, 'roles') ? checkRoles(body, errors) : undefined;
@@ -562,14 +601,8 @@ function updateUser(state: EnerfloState, key: EnerfloApiKey, raw: unknown): EmuR
   }
   const firstName = asText(body, 'first_name', errors);
   const lastName = asText(body, 'last_name', errors);
-  const externalId = asText(body, 'external_id', errors);
   const phone = checkPhone(body, errors);
-  const timezone = checkTimezone(body, errors);
   const active = asBoolean(body, 'active', errors);
-  // The Update page as stored lists no flags; accepted here (a crawl gap, inferred, shared/vendors/README.md).
-  const canCreateLeads = asBoolean(body, 'can_create_leads', errors);
-  const optimus = asBoolean(body, 'optimus_access', errors);
-  const canReassign = asBoolean(body, 'can_reassign_leads', errors);
   const managerId = salesRep ? checkManager(state, user.company_id, body, errors, user) : undefined;
 
   let officeIds: number[] | undefined;
@@ -598,16 +631,11 @@ function updateUser(state: EnerfloState, key: EnerfloApiKey, raw: unknown): EmuR
   if (roles !== undefined) user.roles = roles;
   if (firstName !== undefined) user.first_name = firstName;
   if (lastName !== undefined) user.last_name = lastName;
-  if (externalId !== undefined) user.external_id = externalId;
   if (phone !== undefined) user.phone = phone;
-  if (timezone !== undefined) user.timezone = timezone;
   if (active !== undefined) user.active = active;
-  if (canCreateLeads !== undefined) user.can_create_leads = canCreateLeads;
-  if (optimus !== undefined) user.optimus_access = optimus;
-  if (canReassign !== undefined) user.can_reassign_leads = canReassign;
   if (managerId !== undefined) user.manager_id = managerId;
   if (!salesRep) {
-    ignore(state, user, body, ['manager_id', 'manager_email'], 'only on the Sales Rep role');
+    ignore(state, user, body, ['manager_email'], 'only on the Sales Rep role');
     // A manager belongs to the Sales Rep role: without it there is none (inferred, shared/vendors/README.md).
     user.manager_id = null;
   }

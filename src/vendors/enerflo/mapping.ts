@@ -9,21 +9,26 @@ import type { EnerfloOffice, EnerfloPerson, EnerfloRole } from './schema.js';
  * The fields roster manages in Enerflo, in the order a plan shows them. Both sides of a diff are in
  * this form: `roles` sorted Role Names, `office` the primary office id, `officeIds` the extra office
  * ids (Regional Manager only, sorted), `manager` the manager's lower-cased email, `phone` ten digits.
- * `sendWelcomeEmail` is not a field: it only means something at create.
+ *
+ * Create-only: Add a User takes them, Update a User does not (shared/vendors/README.md, Enerflo), so
+ * they are sent at create and never diffed afterwards; a live value that differs from git becomes a
+ * notice in the plan. `sendWelcomeEmail` (`notify_email`) only means something at create, and is a field
+ * so that a create's welcome email shows in the plan and its checksum.
  */
 export const enerfloFields: FieldSpec[] = [
   { name: 'firstName' },
   { name: 'lastName' },
   { name: 'phone', personal: 'phone' },
-  { name: 'timezone' },
+  { name: 'timezone', createOnly: true },
   { name: 'roles' },
   { name: 'office' },
   { name: 'officeIds' },
   { name: 'manager' },
-  { name: 'externalId' },
-  { name: 'canCreateLeads' },
-  { name: 'optimusAccess' },
-  { name: 'canReassignLeads' },
+  { name: 'externalId', createOnly: true },
+  { name: 'canCreateLeads', createOnly: true },
+  { name: 'optimusAccess', createOnly: true },
+  { name: 'canReassignLeads', createOnly: true },
+  { name: 'sendWelcomeEmail', createOnly: true },
 ];
 
 /** What a person's roles mean in Enerflo, merged over all of them; undefined when none maps. */
@@ -95,6 +100,7 @@ export function enerfloDesired(person: ResolvedPerson, org: Organisation, _confi
     canCreateLeads: grant.canCreateLeads,
     optimusAccess: grant.optimusAccess,
     canReassignLeads: grant.canReassignLeads,
+    sendWelcomeEmail: grant.sendWelcomeEmail,
   };
   const phone = comparablePhone(person.phone);
   if (phone !== null) fields.phone = phone;

@@ -1,16 +1,7 @@
-/**
- * Enerflo Role Names (what writes take) and their slugs (what list filters take). Only `agent` is
- * confirmed; the rest are placeholders kept as data (../shared/vendors/README.md).
- */
-export const enerfloRoleSlugs: Record<string, string> = {
-  'Super Admin': 'super_admin',
-  'Company Admin': 'company_admin',
-  'Office Admin': 'office_admin',
-  'Regional Manager': 'regional_manager',
-  'Sales Rep': 'agent',
-  Setter: 'setter',
-  'Project Manager': 'project_manager',
-};
+import { ROLE_SLUGS } from './documented.js';
+
+/** Enerflo Role Names (what writes take) and their slugs (what list filters take), from documented.ts. */
+export const enerfloRoleSlugs: Readonly<Record<string, string>> = ROLE_SLUGS;
 
 export const enerfloRoleNames = Object.keys(enerfloRoleSlugs);
 

@@ -42,7 +42,18 @@ export const enerfloConfigShape = {
   companyId: vendorIdSchema.optional().describe('Filter lists to one company (company_id)'),
   pageSize: z.number().int().min(1).max(500).default(200),
   apiKeyHeader: z.string().default('api-key').describe('Header carrying the key (inferred; see shared/vendors/README.md)'),
-  usersPath: z.string().default('/api/v3/users'),
+  // Create is v1, list/get/update v3 (shared/vendors/published.md, Add a User and Update a User).
+  createPath: z.string().default('/api/v1/users').describe('Path of Add a User (POST)'),
+  usersPath: z.string().default('/api/v3/users').describe('Path of the user list and of Update a User (GET, PUT)'),
+  inactiveStatus: z
+    .string()
+    .min(1)
+    .default('inactive')
+    .describe('`status` filter that lists inactive users, read after the default list (inferred from clients)'),
+  timezones: z
+    .array(z.string().min(1))
+    .default([])
+    .describe("Values of Enerflo's timezone enum beyond the eight its Add a User page shows (it lists 16)"),
 };
 
 export type EnerfloRole = z.infer<typeof enerfloRoleSchema>;
