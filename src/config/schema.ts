@@ -95,14 +95,38 @@ const vendorBase = {
     .describe('Share of the documented rate limit roster may use (other integrations share the key)'),
   timeoutMs: z.number().int().positive().default(30_000),
   concurrency: z.number().int().positive().max(64).default(4),
+  offboarding: z
+    .enum(['deactivate', 'delete', 'revoke', 'manual'])
+    .optional()
+    .describe(
+      'How people offboarded in git leave this vendor: deactivate, delete (needs policy.allowDelete) or manual ' +
+        '(a pending step for a person). Default: deactivate where the vendor can, delete where policy.allowDelete is on, else manual',
+    ),
 };
+
+/** Offboarding modes that cannot work whatever the vendor, refused before any network call. */
+function checkOffboarding(instance: { offboarding?: string; policy: { allowDelete: boolean } }, ctx: z.RefinementCtx): void {
+  if (instance.offboarding === 'revoke') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['offboarding'],
+      message:
+        'offboarding: revoke is not available: no vendor adapter can strip every permission, scope and location reversibly yet ' +
+        "(HighLevel's API cannot leave an account user without a location)",
+    });
+  }
+  if (instance.offboarding === 'delete' && !instance.policy.allowDelete) {
+    ctx.addIssue({ code: 'custom', path: ['offboarding'], message: 'offboarding: delete needs policy.allowDelete: true on the same vendor' });
+  }
+}
 
 export const vendorInstanceSchema = z.discriminatedUnion(
   'kind',
   vendorModules.map((v) =>
     z
       .object({ kind: z.literal(v.kind), ...vendorBase, ...v.configShape })
-      .strict(),
+      .strict()
+      .superRefine(checkOffboarding),
   ) as unknown as [z.ZodObject, ...z.ZodObject[]],
 );
 

@@ -4,7 +4,7 @@ import type { DesiredRecord, VendorReader } from '../vendors/types.js';
 import { redactKnownSecrets } from '../http/redact.js';
 import { planVendor } from './plan-vendor.js';
 import type { VendorTarget } from './targets.js';
-import type { Plan, PlanSummary, VendorPlan } from './types.js';
+import type { OffboardingMode, Plan, PlanSummary, VendorPlan } from './types.js';
 
 /** The desired records of every person whose roles map onto this vendor instance. */
 export function desiredRecords(org: Organisation, target: Pick<VendorTarget, 'module' | 'config'>): DesiredRecord[] {
@@ -54,6 +54,7 @@ async function planTarget(org: Organisation, target: VendorTarget): Promise<Vend
     capabilities: target.adapter.capabilities,
     fields: target.adapter.fields,
     recreateOnEmailChange: target.config.emailChange === 'recreate',
+    offboarding: target.config.offboarding as OffboardingMode | undefined,
     desired: desiredRecords(org, target),
     live,
   });
