@@ -42,7 +42,7 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
   const manualStep = (key: string, live: LiveRecord): ManualStep => ({
     key,
     vendorId: live.vendorId,
-    message: `offboarded in git: remove ${live.email} (id ${live.vendorId}) from ${input.kind} by hand`,
+    message: `offboarded in git; remove this user from ${input.kind} by hand`,
     hint:
       capabilities.deactivate === 'flag'
         ? `or set offboarding: deactivate on vendor "${input.vendor}"`
