@@ -1,13 +1,13 @@
 import { Command } from 'commander';
 import { githubContextFromEnv, type GitHubContext } from '../github/context.js';
-import { syncDriftIssue } from '../github/drift-issue.js';
+import { driftExitCode, syncDriftIssue } from '../github/drift-issue.js';
+import { labelsOf } from '../render/labels.js';
 import { appendStepSummary } from '../github/summary.js';
 import { renderMarkdown } from '../render/markdown.js';
 import type { Plan } from '../reconcile/types.js';
 import { renderText } from '../render/text.js';
 import type { RegisterCommand } from './index.js';
 import { err, out } from './output.js';
-import { planExitCode } from './plan.js';
 import { addVendorOptions, openSession, planSession, type VendorCommandOptions } from './session.js';
 
 export interface DriftOptions extends VendorCommandOptions {
@@ -16,7 +16,9 @@ export interface DriftOptions extends VendorCommandOptions {
 
 /**
  * `roster drift`: the scheduled question "do the vendors still match git?". Plans (never writes),
- * prints the plan, and exits like `plan --detailed-exitcode`: 0 no drift, 2 drift, 1 errors.
+ * prints the plan, and exits 0 no drift, 2 drift, 1 errors. Drift is everything that differs from
+ * git: operations, active live users git does not describe (unless policy.ignore accepts them), and
+ * offboarding left to a person that is not done yet.
  * With --github-issue it keeps one `roster-drift` issue open while there is drift and closes it after.
  */
 export const registerDrift: RegisterCommand = (program) => {
@@ -33,11 +35,13 @@ export const registerDrift: RegisterCommand = (program) => {
       const markdown = renderMarkdown(plan, {
         maskEmails: session.org.config.github.maskEmails,
         title: 'roster drift',
+        drift: true,
+        labels: labelsOf(session.org),
         fullPlanUrl: github?.runUrl,
       });
       await appendStepSummary(markdown);
       if (github) await reportDrift(github, plan, markdown);
-      process.exitCode = planExitCode(plan, true);
+      process.exitCode = driftExitCode(plan);
     } finally {
       await session.close();
     }

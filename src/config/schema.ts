@@ -138,6 +138,11 @@ export const rootConfigSchema = z
     github: z
       .object({
         maskEmails: z.boolean().default(false).describe('Mask email addresses in anything posted to GitHub'),
+        overrideLabel: z
+          .string()
+          .min(1)
+          .default('roster-override')
+          .describe('Pull request label that lets the apply after the merge run with --force (over a safety threshold), for that change alone'),
       })
       .strict()
       .prefault({}),

@@ -1,4 +1,7 @@
+import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { renderJson } from '../../src/render/json.js';
+import { renderText } from '../../src/render/text.js';
 import { sourceLinksFromEnv } from '../../src/github/context.js';
 import { planChecksum, vendorChecksums, verifyChecksum } from '../../src/reconcile/checksum.js';
 import {
@@ -279,5 +282,36 @@ describe('validation errors', () => {
     expect(comment.startsWith(PLAN_MARKER)).toBe(true);
     expect(comment).toContain('No plan: 2 problems');
     assertNoPersonalData(comment);
+  });
+});
+
+describe('text and JSON plan', () => {
+  const p = () =>
+    plan([
+      vendor('enerflo', {
+        operations: [op('update', 'ann@example.com', [{ field: 'title', before: 'Rep', after: 'Lead' }], { vendorId: '5' })],
+        notices: [{ key: 'ann@example.com', vendorId: '5', field: 'timezone', message: 'cannot change after create' }],
+        unmanaged: [{ vendorId: '9', email: 'hand@example.com', reason: 'not described in git', drift: true, name: 'Hand Made' }],
+      }),
+      vendor('highlevel', { kind: 'highlevel', manual: [{ key: 'off@example.com', vendorId: 'H1', message: 'offboarded in git; remove this user from highlevel by hand' }] }),
+      vendor('partner', { kind: 'partner', readMode: 'byKey' }),
+    ]);
+
+  it('shows notices with their person, steps left to a person, drift users, and what a vendor read person by person cannot see', () => {
+    const text = stripVTControlCharacters(renderText(p()));
+    expect(text).toContain('  ~ update ann@example.com (id 5)\n      title : "Rep" -> "Lead"\n      i note timezone: cannot change after create\n');
+    expect(text).toContain('  ☐ by hand off@example.com (id H1): offboarded in git; remove this user from highlevel by hand');
+    expect(text).toContain('  ? unmanaged Hand Made <hand@example.com> (id 9): not described in git');
+    expect(text).toContain('partner (partner)\n  read person by person: users not described in git cannot be detected in this vendor');
+    expect(text).toContain('1 step left to a person (☐ above)');
+    expect(text).toContain('1 live user not described in git (? above).');
+  });
+
+  it('carries notices, manual steps, the read mode and drift flags in JSON', () => {
+    const json = JSON.parse(renderJson(p())) as { vendors: { notices: unknown[]; manual: unknown[]; readMode: string; unmanaged: { drift?: boolean }[] }[] };
+    expect(json.vendors[0].notices).toHaveLength(1);
+    expect(json.vendors[0].unmanaged[0].drift).toBe(true);
+    expect(json.vendors[1].manual).toEqual([{ key: 'off@example.com', vendorId: 'H1', message: 'offboarded in git; remove this user from highlevel by hand' }]);
+    expect(json.vendors[2].readMode).toBe('byKey');
   });
 });
