@@ -73,7 +73,7 @@ describe('drift and offboarding, end to end', () => {
     const file = path.join(workspace.dir, 'users/people/austin.yaml');
     const austin = await readFile(file, 'utf8');
     await workspace.write('users/people/austin.yaml', austin.replace('    externalId: HR-1002\n', '    externalId: HR-1002\n    active: false\n'));
-    addPullRequest(gh, 21, { commits: ['off111'] });
+    addPullRequest(gh, 21, { commits: ['abc111'] });
     const onPr = { GITHUB_EVENT_PATH: path.join(workspace.dir, 'event.json') };
     await workspace.write('event.json', JSON.stringify({ pull_request: { number: 21, labels: [] } }));
 
@@ -98,4 +98,23 @@ describe('drift and offboarding, end to end', () => {
     const issue = gh.issues.find((i) => i.labels.includes('roster-drift'));
     expect(issue?.body).toContain('`jake.thompson@sunpath.example` (id Jk7ThompsonAu2Lq9VbX): offboarded in git; remove this user from highlevel by hand');
   }, 180_000);
+
+  it('the override label: the comment says it is on, and the merge apply gets --force from the merged pull request alone', async () => {
+    addPullRequest(gh, 22, { commits: ['abc221'] });
+    await workspace.write('event22.json', JSON.stringify({ pull_request: { number: 22, labels: [{ name: 'roster-override' }] } }));
+    const plan = await roster(['plan', '--github-comment', '--force'], { GITHUB_EVENT_PATH: path.join(workspace.dir, 'event22.json') });
+    expect(plan.stderr).toContain('plan comment created');
+    const comment = gh.comments.filter((c) => c.body.includes('roster-plan')).at(-1)!.body;
+    expect(comment).toContain('The label `roster-override` is on this pull request');
+
+    const pull = gh.pulls.find((p) => p.number === 22)!;
+    Object.assign(pull, { merged_at: '2026-12-01T09:00:00Z', merge_commit_sha: 'abc222' });
+    const without = await roster(['github', 'override', '--sha', 'abc222']);
+    expect(without.code).toBe(0);
+    expect(without.stdout.trim()).toBe('');
+    expect(without.stderr).toContain('does not carry the label "roster-override"');
+    pull.labels = ['roster-override'];
+    const withLabel = await roster(['github', 'override', '--sha', 'abc222']);
+    expect(withLabel.stdout.trim()).toBe('--force');
+  }, 120_000);
 });
