@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ResolvedPerson } from '../../src/config/model.js';
-import { policySchema } from '../../src/config/schema.js';
+import { policySchema, vendorInstanceSchema } from '../../src/config/schema.js';
 import { planVendor, type VendorPlanInput } from '../../src/reconcile/plan-vendor.js';
 import type { Capabilities, DesiredRecord, FieldValue, LiveRecord } from '../../src/vendors/types.js';
 
@@ -138,6 +138,18 @@ describe('planVendor', () => {
     // allowDelete on, but the instance keeps offboarding manual: nothing is deleted.
     const kept = plan(off, on, { capabilities: deleteOnly, offboarding: 'manual', policy: { allowDelete: true } });
     expect(kept.operations).toEqual([]);
+  });
+
+  it('refuses at validate an offboarding mode that cannot work: revoke, and delete without policy.allowDelete', () => {
+    const highlevel = (extra: object) =>
+      vendorInstanceSchema.safeParse({ kind: 'highlevel', baseUrl: 'https://services.leadconnectorhq.com', companyId: 'c1', credentials: { token: { env: 'T' } }, ...extra });
+    const revoke = highlevel({ offboarding: 'revoke' });
+    expect(revoke.success).toBe(false);
+    expect(revoke.error?.issues[0]).toMatchObject({ path: ['offboarding'], message: expect.stringContaining('revoke is not available') });
+    const del = highlevel({ offboarding: 'delete' });
+    expect(del.error?.issues[0].message).toContain('needs policy.allowDelete: true');
+    expect(highlevel({ offboarding: 'delete', policy: { allowDelete: true } }).success).toBe(true);
+    expect(highlevel({ offboarding: 'manual' }).success).toBe(true);
   });
 
   it('deletes only when the vendor cannot deactivate and policy allows deletion', () => {

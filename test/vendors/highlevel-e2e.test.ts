@@ -276,7 +276,7 @@ describe('HighLevel sandbox with the sample organisation', () => {
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/\+ create grace\.kim@sunpath\.example/);
     expect(result.stdout).toMatch(/~ update priya\.patel@sunpath\.example \(id Pr1yaPatelAu8Kd3NsWq\)/);
-    expect(result.stdout).toMatch(/\? unmanaged owner@sunpath\.example/);
+    expect(result.stdout).toMatch(/\? unmanaged (Sam Whitfield <)?owner@sunpath\.example/);
     expect(result.stdout).not.toMatch(/update (maria\.gonzalez|jake\.thompson|daniel\.reyes)/);
   });
 });
