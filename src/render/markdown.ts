@@ -466,7 +466,7 @@ function omissionNote(omitted: Omitted, maxLength: number, room: number, fullPla
     `\n> [!WARNING]\n> This plan is longer than GitHub allows here (${maxLength.toLocaleString('en-US')} characters); ` +
     `the full plan is in ${where}. Removals and access changes are shown before new people.\n`;
   const lines: string[] = [];
-  let left = room - intro.length - 200;
+  let left = room - intro.length - 300;
   const listed = (label: string, keys: string[]): string => {
     const shown: string[] = [];
     for (const key of keys) {
@@ -476,19 +476,20 @@ function omissionNote(omitted: Omitted, maxLength: number, room: number, fullPla
       left -= item.length + 2;
     }
     const more = keys.length > shown.length ? `${shown.length ? ' and ' : ''}${keys.length - shown.length} more` : '';
-    return `> - ${label}: ${shown.join(', ')}${more}\n`;
+    return `- ${label}: ${shown.join(', ')}${more}\n`;
   };
   if (omitted.people.length) lines.push(listed(`Not in the table above (${omitted.people.length} ${omitted.people.length === 1 ? 'person' : 'people'})`, omitted.people.map((p) => p.key)));
-  if (omitted.unknown) lines.push(`> - ${omitted.unknown} live users not described in git\n`);
+  if (omitted.unknown) lines.push(`- ${omitted.unknown} live users not described in git\n`);
   for (const o of omitted.vendors) {
     const what = [o.unmanaged ? `${o.unmanaged} users left alone` : '', o.errors ? `${o.errors} errors` : ''].filter(Boolean).join(', ');
     if (o.keys.length) {
       const label = `**${escapeText(o.vendor)}**, details not shown for ${o.keys.length === o.totalOperations ? 'all ' : ''}${o.keys.length} of ${o.totalOperations} operations${what ? ` (and ${what})` : ''}`;
       lines.push(listed(label, o.keys));
     } else if (what) {
-      lines.push(`> - **${escapeText(o.vendor)}**: ${what} not shown\n`);
+      lines.push(`- **${escapeText(o.vendor)}**: ${what} not shown\n`);
     }
   }
-  return `${intro}${lines.join('')}`;
+  // The names are folded: the table of who changes where stays near the top.
+  return `${intro}\n<details><summary>Who is left out of this comment</summary>\n\n${lines.join('')}\n</details>\n`;
 }
 
