@@ -1,6 +1,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { renderJson } from '../../src/render/json.js';
+import { labelsOf } from '../../src/render/labels.js';
 import { renderText } from '../../src/render/text.js';
 import { sourceLinksFromEnv } from '../../src/github/context.js';
 import { planChecksum, vendorChecksums, verifyChecksum } from '../../src/reconcile/checksum.js';
@@ -313,5 +314,25 @@ describe('text and JSON plan', () => {
     expect(json.vendors[0].unmanaged[0].drift).toBe(true);
     expect(json.vendors[1].manual).toEqual([{ key: 'off@example.com', vendorId: 'H1', message: 'offboarded in git; remove this user from highlevel by hand' }]);
     expect(json.vendors[2].readMode).toBe('byKey');
+  });
+});
+
+describe('labels of offices and roles', () => {
+  it('maps vendor ids to roster keys, and leaves out a vendor value two roster keys share', () => {
+    const org = {
+      config: { vendors: { enerflo: { kind: 'enerflo' }, gohl: { kind: 'highlevel' } } },
+      offices: new Map([
+        ['austin', { key: 'austin', enerflo: { officeId: 101 }, highlevel: { locationIds: ['aT4k'] } }],
+        ['phoenix', { key: 'phoenix', enerflo: { officeId: 102 } }],
+      ]),
+      roles: new Map([
+        ['sales-rep', { key: 'sales-rep', enerflo: { roles: ['Sales Rep'] }, highlevel: { role: 'user', type: 'account' } }],
+        ['setter', { key: 'setter', enerflo: { roles: ['Setter'] }, highlevel: { role: 'user' } }],
+      ]),
+    };
+    expect(labelsOf(org as never)).toEqual({
+      enerflo: { '101': 'austin', '102': 'phoenix', 'Sales Rep': 'sales-rep', Setter: 'setter' },
+      gohl: { aT4k: 'austin' },
+    });
   });
 });
