@@ -132,7 +132,23 @@ async function showAndApply(session: Session, plan: Plan, options: ApplyOptions,
     await writeFile(options.report, `${JSON.stringify(report, null, 2)}\n`);
     err(colors.dim(`report written to ${options.report}`));
   }
+  if (report.interrupted) {
+    err(interruptedLine(report));
+    // 128 + the signal's number, as a shell reports a process the signal ended.
+    return interruptedBy === 'SIGTERM' ? 143 : 130;
+  }
   return report.summary.failed + report.summary.skipped > 0 || plan.summary.errors > 0 ? 1 : 0;
+}
+
+/** `Interrupted: 57 of 200 operations applied, 2 failed, 141 not started.` */
+function interruptedLine(report: ApplyReport): string {
+  const total = report.results.length;
+  const notStarted = report.results.filter((r) => r.skipped && r.error?.includes('interrupted')).length;
+  const failed = report.summary.failed;
+  return (
+    `${colors.red('Interrupted:')} ${report.summary.succeeded} of ${total} operations applied, ${failed} failed, ${notStarted} not started. ` +
+    'Run apply again to finish: it re-plans from what the vendors have now.'
+  );
 }
 
 function withResults(report: ApplyReport, extra: OperationResult[]): ApplyReport {
@@ -164,25 +180,105 @@ async function confirm(): Promise<boolean> {
   }
 }
 
-export async function applyWithProgress(session: Session, plan: Plan): Promise<ApplyReport> {
+/** How the last interrupted apply was stopped (for the exit code). */
+let interruptedBy: NodeJS.Signals | undefined;
+
+/**
+ * Applies, and talks while it does: on a terminal one line rewritten in place; without one (CI) a line
+ * when it starts, at least every `progressInterval` ms, and at the end. SIGINT or SIGTERM stop new
+ * operations from starting; those in flight finish and the report says what was and was not applied.
+ */
+export async function applyWithProgress(session: Session, plan: Plan, progressInterval = progressIntervalMs()): Promise<ApplyReport> {
   const adapters = new Map<string, VendorAdapter>();
   const concurrency = new Map<string, number>();
   for (const target of session.targets) {
     if (target.adapter) adapters.set(target.name, target.adapter);
     concurrency.set(target.name, target.config.concurrency);
   }
-  const tty = process.stderr.isTTY;
-  let failed = 0;
-  const report = await applyPlan(plan, {
-    adapters,
-    concurrency: (vendor) => concurrency.get(vendor) ?? 4,
-    onResult: (result, done, total) => {
-      if (!result.ok) failed++;
-      if (tty) process.stderr.write(`\r${colors.dim(`applying: ${done}/${total} done, ${failed} failed`)}\x1b[K`);
-    },
-  });
-  if (tty) process.stderr.write('\r\x1b[K');
-  return report;
+  const total = plan.vendors.reduce((n, v) => n + v.operations.length, 0);
+  const progress = new Progress(total, Boolean(process.stderr.isTTY));
+  const stop = new AbortController();
+  interruptedBy = undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stop.signal.aborted) {
+      err(`${signal} again: exiting now; the operations in flight may or may not have happened, and no report is written.`);
+      process.exit(signal === 'SIGTERM' ? 143 : 130);
+    }
+    interruptedBy = signal;
+    progress.clear();
+    err(`${signal}: stopping. No new operation starts; waiting for those in flight, then writing the report (${signal} again exits at once).`);
+    stop.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  progress.start();
+  const timer = progress.tty ? undefined : setInterval(() => progress.line(), progressInterval);
+  try {
+    return await applyPlan(plan, {
+      adapters,
+      concurrency: (vendor) => concurrency.get(vendor) ?? 4,
+      signal: stop.signal,
+      onResult: (result, done) => progress.result(result.ok, done),
+    });
+  } finally {
+    if (timer) clearInterval(timer);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    progress.end();
+  }
+}
+
+/** Every 10 seconds at most between progress lines in CI; ROSTER_PROGRESS_INTERVAL_MS tunes it. */
+function progressIntervalMs(): number {
+  const value = Number(process.env.ROSTER_PROGRESS_INTERVAL_MS);
+  return Number.isFinite(value) && value > 0 ? Math.min(value, 10_000) : 10_000;
+}
+
+/** Done/total, failures, rate and time left, as one line. */
+class Progress {
+  private done = 0;
+  private failed = 0;
+  private readonly startedAt = Date.now();
+
+  constructor(
+    private readonly total: number,
+    readonly tty: boolean,
+  ) {}
+
+  start(): void {
+    if (!this.tty) err(`applying ${this.total} operation${this.total === 1 ? '' : 's'}`);
+  }
+
+  result(ok: boolean, done: number): void {
+    this.done = done;
+    if (!ok) this.failed++;
+    if (this.tty) process.stderr.write(`\r${colors.dim(this.text())}\x1b[K`);
+  }
+
+  line(): void {
+    err(this.text());
+  }
+
+  clear(): void {
+    if (this.tty) process.stderr.write('\r\x1b[K');
+  }
+
+  end(): void {
+    this.clear();
+    if (!this.tty) err(`applied: ${this.text()} in ${seconds((Date.now() - this.startedAt) / 1000)}`);
+  }
+
+  private text(): string {
+    const elapsed = (Date.now() - this.startedAt) / 1000;
+    const rate = elapsed > 0 ? this.done / elapsed : 0;
+    const left = this.total - this.done;
+    const eta = rate > 0 && left > 0 ? `, about ${seconds(left / rate)} left` : '';
+    return `${this.done}/${this.total} done, ${this.failed} failed, ${rate.toFixed(1)}/s${eta}`;
+  }
+}
+
+function seconds(s: number): string {
+  return s < 90 ? `${Math.round(s)}s` : `${Math.floor(s / 60)}m ${Math.round(s % 60)}s`;
 }
 
 /** The final table: every operation, whether it succeeded, and why not. */

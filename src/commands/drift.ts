@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { githubContextFromEnv, type GitHubContext } from '../github/context.js';
-import { syncDriftIssue } from '../github/drift-issue.js';
+import { driftExitCode, syncDriftIssue } from '../github/drift-issue.js';
+import { labelsOf } from '../render/labels.js';
 import { appendStepSummary } from '../github/summary.js';
 import { renderMarkdown } from '../render/markdown.js';
 import type { Plan } from '../reconcile/types.js';
@@ -21,7 +22,9 @@ export interface DriftOptions extends VendorCommandOptions {
 
 /**
  * `roster drift`: the scheduled question "do the vendors still match git?". Plans (never writes),
- * prints the plan, and exits like `plan --detailed-exitcode`: 0 no drift, 2 drift, 1 errors.
+ * prints the plan, and exits 0 no drift, 2 drift, 1 errors. Drift is everything that differs from
+ * git: operations, active live users git does not describe (unless policy.ignore accepts them), and
+ * offboarding left to a person that is not done yet.
  * With --github-issue it keeps one `roster-drift` issue open while there is drift and closes it after.
  */
 export const registerDrift: RegisterCommand = (program) => {
@@ -41,11 +44,13 @@ export const registerDrift: RegisterCommand = (program) => {
         renderMarkdown(plan, {
           maskEmails: session.org.config.github.maskEmails,
           title: 'roster drift',
+          drift: true,
+          labels: labelsOf(session.org),
           fullPlanUrl: github?.runUrl,
         }) + (pendingNote.length ? `\n**Pending dated changes** (not drift; the scheduled \`roster apply --due\` applies them): ${pendingNote.length}\n` : '');
       await appendStepSummary(markdown);
       if (github) await reportDrift(github, plan, markdown);
-      process.exitCode = planExitCode(plan, true);
+      process.exitCode = driftExitCode(plan);
     } finally {
       await session.close();
     }

@@ -11,8 +11,10 @@ import { colors, err, out } from './output.js';
 import { datesSince, parseAt, parseSince } from './calendar.js';
 import { addVendorOptions, openSession, planSession, type VendorCommandOptions } from './session.js';
 // GitHub (issue 5): the markdown format and --github-comment.
-import { postPlanComment } from '../github/comments.js';
+import { planCommentBody, upsertPlanComment } from '../github/comments.js';
 import { githubContextFromEnv } from '../github/context.js';
+import { appendStepSummary } from '../github/summary.js';
+import { labelsOf } from '../render/labels.js';
 import { renderMarkdown } from '../render/markdown.js';
 
 export interface PlanOptions extends VendorCommandOptions {
@@ -30,7 +32,7 @@ export const planRenderers: Record<string, (plan: Plan, org: Organisation) => st
   // In CI the log is read by everyone who can read the repository: masked like the PR comment.
   text: (plan, org) => renderText(planForLog(plan, org.config.github)),
   json: (plan) => renderJson(plan),
-  markdown: (plan, org) => renderMarkdown(plan, { maskEmails: org.config.github.maskEmails, maxLength: Infinity }),
+  markdown: (plan, org) => renderMarkdown(plan, { maskEmails: org.config.github.maskEmails, labels: labelsOf(org), maxLength: Infinity }),
 };
 
 /** 0 when nothing is to do, 2 when there are changes, 1 on errors: Terraform's --detailed-exitcode. */
@@ -63,7 +65,11 @@ export const registerPlan: RegisterCommand = (program) => {
       const overThreshold = thresholdViolations(plan, session.org.config.vendors);
       if (github) {
         const thresholdWarnings = overThreshold.map((v) => v.message);
-        const posted = await postPlanComment(github, plan, { ...session.org.config.github, thresholdWarnings });
+        const { maskEmails, overrideLabel } = session.org.config.github;
+        const body = planCommentBody(github, plan, { maskEmails, overrideLabel, thresholdWarnings, labels: labelsOf(session.org) });
+        // The job summary shows the same plan on the run's page, for anyone who opens the run.
+        await appendStepSummary(body);
+        const posted = await upsertPlanComment(github, body);
         err(`plan comment ${posted.created ? 'created' : 'updated'}: ${posted.url}`);
       }
       if (options.out) await writeSavedPlan(options.out, plan);

@@ -112,14 +112,38 @@ const vendorBase = {
     .boolean()
     .default(false)
     .describe('Allow a plain http:// baseUrl to a host other than loopback: credentials then travel in clear'),
+  offboarding: z
+    .enum(['deactivate', 'delete', 'revoke', 'manual'])
+    .optional()
+    .describe(
+      'How people offboarded in git leave this vendor: deactivate, delete (needs policy.allowDelete) or manual ' +
+        '(a pending step for a person). Default: deactivate where the vendor can, delete where policy.allowDelete is on, else manual',
+    ),
 };
+
+/** Offboarding modes that cannot work whatever the vendor, refused before any network call. */
+function checkOffboarding(instance: { offboarding?: string; policy: { allowDelete: boolean } }, ctx: z.RefinementCtx): void {
+  if (instance.offboarding === 'revoke') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['offboarding'],
+      message:
+        'offboarding: revoke is not available: no vendor adapter can strip every permission, scope and location reversibly yet ' +
+        "(HighLevel's API cannot leave an account user without a location)",
+    });
+  }
+  if (instance.offboarding === 'delete' && !instance.policy.allowDelete) {
+    ctx.addIssue({ code: 'custom', path: ['offboarding'], message: 'offboarding: delete needs policy.allowDelete: true on the same vendor' });
+  }
+}
 
 export const vendorInstanceSchema = z.discriminatedUnion(
   'kind',
   vendorModules.map((v) =>
     z
       .object({ kind: z.literal(v.kind), ...vendorBase, ...v.configShape })
-      .strict(),
+      .strict()
+      .superRefine(checkOffboarding),
   ) as unknown as [z.ZodObject, ...z.ZodObject[]],
 );
 
@@ -138,6 +162,11 @@ export const rootConfigSchema = z
     github: z
       .object({
         maskEmails: z.boolean().default(false).describe('Mask email addresses in anything posted to GitHub'),
+        overrideLabel: z
+          .string()
+          .min(1)
+          .default('roster-override')
+          .describe('Pull request label that lets the apply after the merge run with --force (over a safety threshold), for that change alone'),
       })
       .strict()
       .prefault({}),

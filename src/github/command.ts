@@ -14,6 +14,7 @@ import { appendStepSummary } from './summary.js';
  * `roster github …`: the steps of the workflows that only make sense on GitHub Actions.
  *   validate  problems as annotations on the changed lines (and in the plan comment with --comment)
  *   checksum  the checksum of the plan reviewed on the pull request that merged a commit
+ *   override  --force when the merged pull request carries the reviewed override label
  *   mask      personal data masked in files about to be uploaded (the apply report)
  */
 export function registerGithub(program: Command): void {
@@ -55,6 +56,22 @@ export function registerGithub(program: Command): void {
     });
 
   github
+    .command('override')
+    .description('Print --force when the pull request that merged a commit carries the override label (github.overrideLabel), else nothing')
+    .option('--sha <sha>', 'the merged commit (default: GITHUB_SHA)')
+    .action(async (options: { sha?: string }) => {
+      const ctx = githubContextFromEnv(process.env);
+      const label = await overrideLabelOf(program.opts().config as string);
+      const merged = await mergedPlanChecksums(ctx, options.sha ?? ctx.sha);
+      if (merged.labels.includes(label)) {
+        process.stderr.write(`pull request #${merged.pullNumber} carries the label "${label}": apply runs with --force for this change\n`);
+        process.stdout.write('--force\n');
+      } else {
+        process.stderr.write(`pull request #${merged.pullNumber} does not carry the label "${label}": safety thresholds apply\n`);
+      }
+    });
+
+  github
     .command('mask')
     .description('Mask phone numbers, SSNs, dates of birth (and emails, per github.maskEmails) in files, in place, before they are uploaded')
     .argument('<files...>', 'text or JSON files, e.g. apply-report.json')
@@ -64,6 +81,13 @@ export function registerGithub(program: Command): void {
     });
 
   program.addCommand(github);
+}
+
+/** The override label's name (github.overrideLabel), read straight from the root config; the default when unset. */
+async function overrideLabelOf(configFile: string): Promise<string> {
+  const raw = parse(await readFile(configFile, 'utf8')) as { github?: { overrideLabel?: unknown } } | null;
+  const value = raw?.github?.overrideLabel;
+  return typeof value === 'string' && value !== '' ? value : 'roster-override';
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { Diagnostic } from '../config/diagnostics.js';
 import { redactKnownSecrets } from '../http/redact.js';
 import { renderInvalidStateComment, type SourceLinks } from '../render/annotations.js';
-import { GITHUB_BODY_LIMIT, PLAN_MARKER, parseChecksumMarker, renderMarkdown, type PlanChecksums } from '../render/markdown.js';
+import type { VendorLabels } from '../render/labels.js';
+import { GITHUB_BODY_LIMIT, PLAN_MARKER, parseChecksumMarker, renderMarkdown, type OverrideLabel, type PlanChecksums } from '../render/markdown.js';
 import type { Plan } from '../reconcile/types.js';
 import { GitHubContextError, sourceLinksFromEnv, type GitHubContext } from './context.js';
 
@@ -69,12 +70,24 @@ export interface PlanCommentOptions {
   maskEmails: boolean;
   /** Messages of the safety thresholds the plan is over (shown as a caution under the summary). */
   thresholdWarnings?: string[];
+  /** Office and role ids with their roster keys. */
+  labels?: VendorLabels;
+  /** The override label's name; whether the pull request carries it is read from the context. */
+  overrideLabel?: string;
 }
 
 /** `roster plan --github-comment`: the plan as markdown, in roster's one comment on the pull request. */
 export async function postPlanComment(ctx: GitHubContext, plan: Plan, options: PlanCommentOptions): Promise<PostedComment> {
-  const { maskEmails, thresholdWarnings } = options;
-  return upsertPlanComment(ctx, renderMarkdown(plan, { maskEmails, thresholdWarnings, fullPlanUrl: ctx.runUrl }));
+  return upsertPlanComment(ctx, planCommentBody(ctx, plan, options));
+}
+
+/** The comment's markdown (also written to the job summary). */
+export function planCommentBody(ctx: Pick<GitHubContext, 'runUrl' | 'pullLabels'>, plan: Plan, options: PlanCommentOptions): string {
+  const { maskEmails, thresholdWarnings, labels } = options;
+  const override: OverrideLabel | undefined = options.overrideLabel
+    ? { name: options.overrideLabel, present: (ctx.pullLabels ?? []).includes(options.overrideLabel) }
+    : undefined;
+  return renderMarkdown(plan, { maskEmails, thresholdWarnings, labels, override, fullPlanUrl: ctx.runUrl });
 }
 
 /** When the declared state does not validate, the same comment lists the problems instead of a plan. */
@@ -90,6 +103,8 @@ export async function postInvalidStateComment(
 export interface MergedPlan extends PlanChecksums {
   pullNumber: number;
   commentUrl: string;
+  /** Labels on the merged pull request (the reviewed override is one). */
+  labels: string[];
 }
 
 /**
@@ -117,7 +132,8 @@ export async function mergedPlanChecksums(ctx: GitHubContext, sha = ctx.sha): Pr
   if (!sums) {
     throw new Error(`the roster comment on pull request #${pull.number} carries no plan checksum (its last run did not produce a plan)`);
   }
-  return { ...sums, pullNumber: pull.number, commentUrl: comment.html_url };
+  const labels = ((pull as { labels?: { name?: string }[] }).labels ?? []).map((l) => l.name).filter((n): n is string => typeof n === 'string');
+  return { ...sums, pullNumber: pull.number, commentUrl: comment.html_url, labels };
 }
 
 function requirePullNumber(ctx: GitHubContext): number {

@@ -13,6 +13,8 @@ export interface GitHubContext {
   repo: string;
   /** The pull request this run is for (pull_request events), when there is one. */
   pullNumber?: number;
+  /** Labels of that pull request as the event payload has them (a `labeled` event carries the new set). */
+  pullLabels?: string[];
   /** The commit this run is for (GITHUB_SHA). */
   sha?: string;
   /** The workflow run's page, where its artifacts (the full plan) are listed. */
@@ -89,6 +91,7 @@ export function githubContextFromEnv(env: Env = process.env, options: ContextOpt
     owner,
     repo,
     pullNumber,
+    pullLabels: pullRequestOfEvent(env).labels,
     sha: env.GITHUB_SHA,
     runUrl: env.GITHUB_RUN_ID ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
     commentAuthor: env.ROSTER_COMMENT_AUTHOR || undefined,
@@ -96,18 +99,19 @@ export function githubContextFromEnv(env: Env = process.env, options: ContextOpt
 }
 
 /** The pull request of the run's event payload (GITHUB_EVENT_PATH), when the event is about one. */
-export function pullRequestOfEvent(env: Env): { number?: number; headSha?: string } {
+export function pullRequestOfEvent(env: Env): { number?: number; headSha?: string; labels?: string[] } {
   if (!env.GITHUB_EVENT_PATH) return {};
-  let event: { pull_request?: { number?: unknown; head?: { sha?: unknown } } };
+  let event: { pull_request?: { number?: unknown; head?: { sha?: unknown }; labels?: unknown } };
   try {
     event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8'));
   } catch (error) {
     throw new GitHubContextError(`GITHUB_EVENT_PATH (${env.GITHUB_EVENT_PATH}) cannot be read as the event payload: ${(error as Error).message}`);
   }
-  const { number, head } = event.pull_request ?? {};
+  const { number, head, labels } = event.pull_request ?? {};
   return {
     number: typeof number === 'number' ? number : undefined,
     headSha: typeof head?.sha === 'string' ? head.sha : undefined,
+    labels: Array.isArray(labels) ? labels.map((l: { name?: unknown }) => l?.name).filter((n): n is string => typeof n === 'string') : undefined,
   };
 }
 

@@ -5,6 +5,17 @@ import type { GitHubContext } from './context.js';
 export const DRIFT_LABEL = 'roster-drift';
 export const DRIFT_TITLE = 'roster: live users differ from git';
 
+/**
+ * Whether live users differ from git: 1 on errors, 2 when apply has work, an active live user is not
+ * described in git (and no policy accepts it), or an offboarding step is left to a person; else 0.
+ */
+export function driftExitCode(plan: Plan): number {
+  if (plan.summary.errors > 0) return 1;
+  const unknown = plan.vendors.some((v) => v.unmanaged.some((u) => u.drift));
+  const manual = plan.vendors.some((v) => (v.manual?.length ?? 0) > 0);
+  return hasChanges(plan) || unknown || manual ? 2 : 0;
+}
+
 export type DriftIssueAction = 'opened' | 'updated' | 'closed' | 'none';
 
 export interface DriftIssueResult {
@@ -22,7 +33,7 @@ export async function syncDriftIssue(ctx: GitHubContext, plan: Plan, body: strin
   const safe = bodyForGitHub(body);
   const target = { owner: ctx.owner, repo: ctx.repo };
   const open = await findOpenDriftIssue(ctx);
-  const needsAttention = hasChanges(plan) || plan.summary.errors > 0;
+  const needsAttention = driftExitCode(plan) !== 0;
 
   if (needsAttention) {
     if (open) {

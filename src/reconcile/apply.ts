@@ -24,6 +24,8 @@ export interface ApplyReport {
   results: OperationResult[];
   /** Vendors that could not be applied at all (their plan had errors before any operation). */
   summary: { succeeded: number; failed: number; skipped: number };
+  /** Set when the run was stopped (SIGINT, SIGTERM): operations not started are skipped, with that reason. */
+  interrupted?: boolean;
 }
 
 export interface ApplyOptions {
@@ -31,6 +33,8 @@ export interface ApplyOptions {
   /** Concurrent operations per vendor; the adapter's rate limiter paces them further. */
   concurrency?: (vendor: string) => number;
   onResult?: (result: OperationResult, done: number, total: number) => void;
+  /** Once aborted, no operation starts; those in flight finish and are recorded. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -56,7 +60,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
         }
         return Promise.resolve();
       }
-      return applyVendor(vendorPlan, adapter, options.concurrency?.(vendorPlan.vendor) ?? 4, record);
+      return applyVendor(vendorPlan, adapter, options.concurrency?.(vendorPlan.vendor) ?? 4, record, options.signal);
     }),
   );
 
@@ -65,7 +69,8 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     failed: results.filter((r) => !r.ok && !r.skipped).length,
     skipped: results.filter((r) => r.skipped).length,
   };
-  return { version: 1, startedAt, finishedAt: new Date().toISOString(), results, summary };
+  const interrupted = options.signal?.aborted ? { interrupted: true } : {};
+  return { version: 1, startedAt, finishedAt: new Date().toISOString(), results, summary, ...interrupted };
 }
 
 async function applyVendor(
@@ -73,6 +78,7 @@ async function applyVendor(
   adapter: VendorAdapter,
   concurrency: number,
   record: (result: OperationResult) => void,
+  signal?: AbortSignal,
 ): Promise<void> {
   const limit = pLimit(concurrency);
   const ids = new Map(Object.entries(vendorPlan.ids));
@@ -96,6 +102,10 @@ async function applyVendor(
         return false;
       }
       return limit(async () => {
+        if (signal?.aborted) {
+          record({ ...base, ok: false, skipped: true, error: 'not started: the run was interrupted' });
+          return false;
+        }
         try {
           const vendorId = await execute(op, adapter, ctx);
           if (vendorId) ids.set(op.key, vendorId);

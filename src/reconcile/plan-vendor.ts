@@ -3,7 +3,7 @@ import type { Capabilities, DesiredRecord, FieldSpec, LiveRecord } from '../vend
 import { createOnlyDifferences, createOnlyFields, diffFields, fieldsAsChanges } from './diff.js';
 import { matchRecords } from './match.js';
 import { readableRecords } from './readable.js';
-import type { Change, Operation, PlanError, PlanNotice, UnmanagedUser, VendorPlan } from './types.js';
+import type { Change, ManualStep, OffboardingMode, Operation, PlanError, PlanNotice, UnmanagedUser, VendorPlan } from './types.js';
 
 export interface VendorPlanInput {
   vendor: string;
@@ -13,6 +13,8 @@ export interface VendorPlanInput {
   fields: FieldSpec[];
   /** Whether an email change may be done as delete and re-create (HighLevel's `emailChange: recreate`). */
   recreateOnEmailChange?: boolean;
+  /** `offboarding` from roster.yaml; unset picks the vendor's default (see offboardingMode). */
+  offboarding?: OffboardingMode;
   desired: DesiredRecord[];
   live: LiveRecord[];
 }
@@ -44,18 +46,26 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
   const unmatchable = new Set(errors.map((e) => e.key));
   const operations: Operation[] = [];
   const unmanaged: UnmanagedUser[] = [];
+  const manual: ManualStep[] = [];
+  const mode = offboardingMode(input);
+  if (mode.error) errors.push(mode.error);
   const ids: Record<string, string> = {};
   let unchanged = 0;
   const createOnly = createOnlyFields(input.fields);
   const notices: PlanNotice[] = [];
 
-  const cannotRemove = (key: string, live: LiveRecord, why: string): PlanError => ({
+  // Offboarding left to a person: visible in every plan, apply and drift, failing none of them.
+  const manualStep = (key: string, live: LiveRecord): ManualStep => ({
     key,
-    message: `${why}, but ${input.kind} has no deactivation and policy.allowDelete is off`,
-    hint: `delete ${live.email} by hand, or set policy.allowDelete: true for vendor "${input.vendor}" to let roster delete it`,
+    vendorId: live.vendorId,
+    message: `offboarded in git; remove this user from ${input.kind} by hand`,
+    hint:
+      capabilities.deactivate === 'flag'
+        ? `or set offboarding: deactivate on vendor "${input.vendor}"`
+        : `${input.kind} has no deactivation; or set offboarding: delete with policy.allowDelete: true on vendor "${input.vendor}"`,
   });
   const removal = (key: string, live: LiveRecord, reason?: string): Operation => ({
-    action: capabilities.deactivate === 'flag' ? 'deactivate' : 'delete',
+    action: mode.remove === 'deactivate' ? 'deactivate' : 'delete',
     key,
     vendorId: live.vendorId,
     changes: [{ field: 'active', before: true, after: false }],
@@ -87,8 +97,8 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
 
     if (!want.active) {
       if (!live.active) unchanged++;
-      else if (capabilities.deactivate === 'flag' || policy.allowDelete) operations.push(removal(want.key, live, 'offboarded in git'));
-      else errors.push(cannotRemove(want.key, live, 'offboarded in git'));
+      else if (mode.remove) operations.push(removal(want.key, live, 'offboarded in git'));
+      else manual.push(manualStep(want.key, live));
       continue;
     }
 
@@ -141,13 +151,16 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
       // Already off and not in git: nothing to do and nothing to warn about.
     } else if (contested.has(live.vendorId)) {
       unmanaged.push({ vendorId: live.vendorId, email: live.email, reason: 'involved in a match error above; never pruned while the match is contested' });
-    } else if (policy.prune && (capabilities.deactivate === 'flag' || policy.allowDelete)) {
+    } else if (policy.prune && mode.remove) {
       operations.push(removal(live.email.toLowerCase(), live, 'not described in git (prune)'));
     } else {
+      // Active, unknown to git and accepted by no policy: drift, whether or not roster may prune it.
       unmanaged.push({
         vendorId: live.vendorId,
         email: live.email,
-        reason: policy.prune ? 'not described in git; pruning it needs policy.allowDelete' : 'not described in git',
+        reason: policy.prune ? `not described in git; pruning it needs ${pruneNeeds(input)}` : 'not described in git',
+        drift: true,
+        ...nameOf(live),
       });
     }
   }
@@ -159,6 +172,7 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
     unmanaged: unmanaged.sort((a, b) => byLocale(a.email, b.email)),
     errors,
     notices,
+    manual,
     readMode: 'list',
     unchanged,
     liveCount: input.live.length,
@@ -182,6 +196,46 @@ function createOnlyNotices(kind: string, fields: FieldSpec[], createOnly: Readon
       message: `${change.field} differs${values}, and ${kind}'s API cannot change it after create; change it in ${kind} by hand if it matters`,
     };
   });
+}
+
+/**
+ * How offboarded people leave this vendor: `remove` is the operation apply runs, or undefined when a
+ * person must do it (`manual`). The default never fails a pipeline: deactivation where the vendor has
+ * it, delete where the instance allows deletion, otherwise a manual step. A mode the vendor cannot
+ * carry out is one error for the vendor, and offboarding falls back to manual steps.
+ */
+export function offboardingMode(input: Pick<VendorPlanInput, 'vendor' | 'kind' | 'policy' | 'capabilities' | 'offboarding'>): {
+  remove?: 'deactivate' | 'delete';
+  error?: PlanError;
+} {
+  const { capabilities, policy, offboarding } = input;
+  const refuse = (message: string, hint: string) => ({ error: { message: `offboarding: ${offboarding} ${message}`, hint } });
+  switch (offboarding) {
+    case undefined:
+      if (capabilities.deactivate === 'flag') return { remove: 'deactivate' };
+      return policy.allowDelete ? { remove: 'delete' } : {};
+    case 'manual':
+      return {};
+    case 'deactivate':
+      if (capabilities.deactivate === 'flag') return { remove: 'deactivate' };
+      return refuse(`is not possible: ${input.kind} has no deactivation, so offboarding is left to a person`, 'set offboarding: manual, or delete with policy.allowDelete: true');
+    case 'delete':
+      if (capabilities.deactivate === 'delete' && policy.allowDelete) return { remove: 'delete' };
+      if (capabilities.deactivate === 'flag') return refuse(`is not possible: ${input.kind} removes users by deactivation only`, 'set offboarding: deactivate');
+      return refuse('needs policy.allowDelete: true; until then offboarding is left to a person', `set policy.allowDelete: true on vendor "${input.vendor}"`);
+    case 'revoke':
+      return refuse(`is not available for ${input.kind}; offboarding is left to a person`, 'set offboarding: manual, deactivate or delete');
+  }
+}
+
+function pruneNeeds(input: Pick<VendorPlanInput, 'capabilities' | 'offboarding'>): string {
+  if (input.offboarding === 'manual') return 'an offboarding mode other than manual';
+  return input.capabilities.deactivate === 'flag' ? 'offboarding: deactivate' : 'policy.allowDelete';
+}
+
+function nameOf(live: LiveRecord): { name?: string } {
+  const name = [live.fields.firstName, live.fields.lastName].filter((p): p is string => typeof p === 'string' && p !== '').join(' ');
+  return name ? { name } : {};
 }
 
 /** `localeCompare`'s order, with the collator made once rather than on every comparison. */

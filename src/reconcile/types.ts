@@ -53,6 +53,28 @@ export interface UnmanagedUser {
   vendorId: string;
   email: string;
   reason: string;
+  /**
+   * True for an active user git does not describe and no policy accepts (`policy.ignore`): it is
+   * drift, so `roster drift` reports it. Protected and ignored users are listed but are not drift.
+   */
+  drift?: boolean;
+  /** The user's name as the vendor has it, when it gives one (who a reviewer is looking at). */
+  name?: string;
+}
+
+/** How a person offboarded in git leaves a vendor instance (`offboarding` in roster.yaml). */
+export type OffboardingMode = 'deactivate' | 'delete' | 'revoke' | 'manual';
+
+/**
+ * Something a person must do by hand in a vendor (`offboarding: manual`): no operation, no error,
+ * and no failed exit code, but every plan, apply and drift run shows it until it is done.
+ */
+export interface ManualStep {
+  key: string;
+  vendorId: string;
+  /** What to do, e.g. "delete or disable this user by hand". */
+  message: string;
+  hint?: string;
 }
 
 /** Something that needs a person: the operation for that key is not planned. */
@@ -78,6 +100,8 @@ export interface VendorPlan {
   unmanaged: UnmanagedUser[];
   errors: PlanError[];
   notices: PlanNotice[];
+  /** Steps left to a person (offboarding where roster may not remove the user); optional for older producers. */
+  manual?: ManualStep[];
   /**
    * `list`: every live user was seen. `byKey`: only the declared people were read one by one (SimplePin
    * without a list endpoint), so users not described in git cannot be detected and none is claimed.

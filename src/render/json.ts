@@ -24,6 +24,8 @@ export function planToJson(plan: Plan, extra: Record<string, unknown> = {}): obj
       unmanaged: v.unmanaged,
       errors: v.errors,
       notices: v.notices ?? [],
+      manual: v.manual ?? [],
+      readMode: v.readMode ?? 'list',
       unchanged: v.unchanged,
     })),
     summary: plan.summary,

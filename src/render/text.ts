@@ -1,6 +1,6 @@
 import pc from 'picocolors';
 import type { FieldValue } from '../vendors/types.js';
-import type { Action, Operation, Plan, PlanSummary } from '../reconcile/types.js';
+import type { Action, Operation, Plan, PlanNotice, PlanSummary } from '../reconcile/types.js';
 import { operationDateNote, upcomingLines } from './dates.js';
 
 const symbols: Record<Action, string> = {
@@ -16,23 +16,47 @@ export function renderText(plan: Plan): string {
   const lines: string[] = [];
   for (const vendor of plan.vendors) {
     lines.push(pc.bold(`${vendor.vendor} (${vendor.kind})`));
-    for (const op of vendor.operations) lines.push(...renderOperation(op));
-    for (const user of vendor.unmanaged) {
-      lines.push(`  ${pc.dim('?')} ${pc.dim(`unmanaged ${user.email} (id ${user.vendorId}): ${user.reason}`)}`);
+    const notices = new Map<string, PlanNotice[]>();
+    for (const n of vendor.notices ?? []) notices.set(n.key, [...(notices.get(n.key) ?? []), n]);
+    for (const op of vendor.operations) {
+      lines.push(...renderOperation(op));
+      for (const n of notices.get(op.key) ?? []) lines.push(noticeLine(n, '      '));
+      notices.delete(op.key);
     }
+    for (const step of vendor.manual ?? []) {
+      lines.push(`  ${pc.magenta('☐')} ${pc.magenta('by hand')} ${step.key} (id ${step.vendorId}): ${step.message}`);
+      if (step.hint) lines.push(`      ${pc.dim(`hint: ${step.hint}`)}`);
+    }
+    for (const list of notices.values()) for (const n of list) lines.push(noticeLine(n, '  ', true));
+    for (const user of vendor.unmanaged) {
+      const who = user.name ? `${user.name} <${user.email}>` : user.email;
+      const line = `unmanaged ${who} (id ${user.vendorId}): ${user.reason}`;
+      // A user git does not describe is drift; one roster leaves alone on purpose is only listed.
+      lines.push(user.drift ? `  ${pc.yellow('?')} ${pc.yellow(line)}` : `  ${pc.dim('?')} ${pc.dim(line)}`);
+    }
+    if (vendor.readMode === 'byKey') lines.push(pc.dim('  read person by person: users not described in git cannot be detected in this vendor'));
     for (const error of vendor.errors) {
       lines.push(`  ${pc.red('!')} ${pc.red('error')}${error.key ? ` ${error.key}` : ''}: ${error.message}`);
       if (error.hint) lines.push(`      ${pc.dim(`hint: ${error.hint}`)}`);
     }
-    if (vendor.operations.length === 0 && vendor.errors.length === 0) lines.push(pc.dim('  no changes'));
+    if (vendor.operations.length === 0 && vendor.errors.length === 0 && !vendor.manual?.length) lines.push(pc.dim('  no changes'));
     if (vendor.unchanged > 0) lines.push(pc.dim(`  ${vendor.unchanged} unchanged`));
     lines.push('');
   }
   lines.push(summaryLine(plan.summary));
+  const manual = plan.vendors.reduce((n, v) => n + (v.manual?.length ?? 0), 0);
+  if (manual > 0) lines.push(`${manual} step${manual === 1 ? '' : 's'} left to a person (☐ above): roster will not remove ${manual === 1 ? 'that user' : 'those users'}.`);
+  const unknown = plan.vendors.reduce((n, v) => n + v.unmanaged.filter((u) => u.drift).length, 0);
+  if (unknown > 0) lines.push(`${unknown} live user${unknown === 1 ? '' : 's'} not described in git (? above).`);
   // Dates: when the plan was evaluated, and what the calendar changes next.
   if (plan.asOf) lines.push(pc.dim(`As of ${plan.asOf}.`));
   if (plan.upcoming?.length) lines.push('', pc.bold('Coming up (dated changes):'), ...upcomingLines(plan).map((l) => `  ${l}`));
   return `${lines.join('\n')}\n`;
+}
+
+function noticeLine(n: PlanNotice, indent: string, withKey = false): string {
+  const who = withKey ? `${n.key}${n.vendorId ? ` (id ${n.vendorId})` : ''} ` : '';
+  return `${indent}${pc.blue('i')} ${pc.blue('note')} ${who}${n.field ? `${n.field}: ` : ''}${n.message}`;
 }
 
 function renderOperation(op: Operation): string[] {

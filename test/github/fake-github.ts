@@ -37,6 +37,7 @@ export interface FakePull {
   merge_commit_sha: string | null;
   /** Commits this pull request contains (what `commits/{sha}/pulls` matches). */
   commits: string[];
+  labels?: string[];
 }
 
 export interface LoggedRequest {
@@ -209,7 +210,13 @@ export async function startFakeGitHub(options: { owner?: string; repo?: string; 
       const sha = m[1];
       const pulls = state.pulls
         .filter((p) => p.commits.includes(sha) || p.merge_commit_sha === sha)
-        .map((p) => ({ number: p.number, merged_at: p.merged_at, merge_commit_sha: p.merge_commit_sha, state: p.merged_at ? 'closed' : 'open' }));
+        .map((p) => ({
+          number: p.number,
+          merged_at: p.merged_at,
+          merge_commit_sha: p.merge_commit_sha,
+          state: p.merged_at ? 'closed' : 'open',
+          labels: (p.labels ?? []).map((name) => ({ name })),
+        }));
       return paginate(u, res, pulls);
     }
     return notFound(res);

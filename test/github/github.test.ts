@@ -99,7 +99,7 @@ describe('the plan comment', () => {
     await postPlanComment(prContext(9), hugePlan(800), { maskEmails: false });
     const body = gh.comments[0].body;
     expect(body.length).toBeLessThanOrEqual(GITHUB_BODY_LIMIT);
-    expect(body).toContain('Left out:');
+    expect(body).toContain('This plan is longer than GitHub allows here');
     expect(body).toContain('[this workflow run](https://github.example/acme/people/actions/runs/77)');
     assertNothingPersonalSent();
   });

@@ -78,3 +78,53 @@ export function hugePlan(n: number): Plan {
     );
   return plan([vendor('enerflo', { operations: ops('e') }), vendor('highlevel', { kind: 'highlevel', operations: ops('h') })]);
 }
+
+/** HighLevel's permission flags as a create sends them: 38 named booleans. */
+export function highlevelPermissions(on: string[]): Record<string, boolean> {
+  const names = Array.from({ length: 38 - on.length }, (_, i) => `feature${String(i + 1).padStart(2, '0')}Enabled`);
+  return Object.fromEntries([...names, ...on].map((n) => [n, on.includes(n)]));
+}
+
+/** What a reviewer sees most: a pull request that adds three people and offboards one, across three vendors. */
+export function reviewPlan(): Plan {
+  const person = (firstName: string, lastName: string) => ({ key: '', email: '', active: true, fields: {}, dependsOn: [], person: { firstName, lastName } }) as never;
+  const create = (key: string, first: string, last: string, fields: Operation['changes']) =>
+    op('create', key, [{ field: 'firstName', after: first }, { field: 'lastName', after: last }, ...fields], { desired: person(first, last) });
+  return plan([
+    vendor('enerflo', {
+      unchanged: 20,
+      liveCount: 23,
+      operations: [
+        create('ana.lopez@sunpath.example', 'Ana', 'Lopez', [{ field: 'office', after: '102' }, { field: 'roles', after: ['Sales Rep'] }, { field: 'phone', after: SECRET_PHONE }]),
+        create('ben.okafor@sunpath.example', 'Ben', 'Okafor', [{ field: 'office', after: '101' }, { field: 'roles', after: ['Sales Rep'] }]),
+        create('cara.nguyen@sunpath.example', 'Cara', 'Nguyen', [{ field: 'office', after: '103' }, { field: 'roles', after: ['Regional Manager'] }]),
+        op('deactivate', 'diego.ramirez@sunpath.example', [{ field: 'active', before: true, after: false }], { vendorId: '145013', reason: 'offboarded in git', desired: person('Diego', 'Ramirez') }),
+      ],
+    }),
+    vendor('highlevel', {
+      kind: 'highlevel',
+      unchanged: 6,
+      liveCount: 8,
+      operations: [
+        create('ana.lopez@sunpath.example', 'Ana', 'Lopez', [
+          { field: 'locationIds', after: ['pH8xR3dK6wNq1YcJ5tGv'] },
+          { field: 'permissions', after: highlevelPermissions(['contactsEnabled', 'conversationsEnabled', 'opportunitiesEnabled', 'appointmentsEnabled']) },
+        ]),
+        create('ben.okafor@sunpath.example', 'Ben', 'Okafor', [{ field: 'locationIds', after: ['aT4kW9nQ2rLx7VbP3mZs'] }]),
+      ],
+      manual: [{ key: 'diego.ramirez@sunpath.example', vendorId: 'Dg4RamirezPx8Lm2QwZt', message: 'offboarded in git; remove this user from highlevel by hand', hint: 'highlevel has no deactivation' }],
+    }),
+    vendor('pulse', {
+      kind: 'pulse',
+      unchanged: 12,
+      operations: [create('cara.nguyen@sunpath.example', 'Cara', 'Nguyen', [{ field: 'team', after: '13' }, { field: 'roles', after: ['salesManager'] }])],
+    }),
+  ]);
+}
+
+/** Labels as `labelsOf` makes them from the sample organisation's offices and roles. */
+export const reviewLabels = {
+  enerflo: { '101': 'austin', '102': 'phoenix', '103': 'denver', 'Sales Rep': 'sales-rep', 'Regional Manager': 'regional-manager' },
+  highlevel: { aT4kW9nQ2rLx7VbP3mZs: 'austin', pH8xR3dK6wNq1YcJ5tGv: 'phoenix' },
+  pulse: { '13': 'denver', salesManager: 'regional-manager' },
+};

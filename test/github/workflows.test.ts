@@ -202,7 +202,10 @@ describe('GitHub workflows', () => {
     const apply = load(readFileSync(join(workflowsDir, 'apply.yml'), 'utf8'), 'apply.yml');
     expect(apply.concurrency).toEqual({ group: 'roster-apply', 'cancel-in-progress': false });
     const text = readFileSync(join(workflowsDir, 'apply.yml'), 'utf8');
-    expect(text).toContain('apply --yes --expect-checksum "$EXPECTED_CHECKSUM" --report apply-report.json');
+    expect(text).toContain('apply --yes $FORCE --expect-checksum "$EXPECTED_CHECKSUM" --report apply-report.json');
+    // --force only from the reviewed override label on the merged pull request.
+    expect(text).toContain('node dist/cli.js github override --sha "$GITHUB_SHA"');
+    expect(text).toContain('FORCE: ${{ steps.override.outputs.force }}');
     expect(text).toContain('path: apply-report.json');
     const plan = readFileSync(join(workflowsDir, 'plan.yml'), 'utf8');
     expect(plan).toContain('plan --github-comment');

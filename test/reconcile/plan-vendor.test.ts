@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ResolvedPerson } from '../../src/config/model.js';
-import { policySchema } from '../../src/config/schema.js';
+import { policySchema, vendorInstanceSchema } from '../../src/config/schema.js';
 import { planVendor, type VendorPlanInput } from '../../src/reconcile/plan-vendor.js';
 import type { Capabilities, DesiredRecord, FieldValue, LiveRecord } from '../../src/vendors/types.js';
 
@@ -108,10 +108,51 @@ describe('planVendor', () => {
     expect(p.unchanged).toBe(1);
   });
 
+  it('leaves offboarding to a person by default where the vendor cannot deactivate: a manual step, no error', () => {
+    const manual = plan([want('off@acme.com', {}, { active: false })], [live('1', 'off@acme.com')], { capabilities: deleteOnly });
+    expect(manual.operations).toEqual([]);
+    expect(manual.errors).toEqual([]);
+    expect(manual.manual).toEqual([
+      expect.objectContaining({ key: 'off@acme.com', vendorId: '1', message: expect.stringContaining('by hand'), hint: expect.stringContaining('policy.allowDelete: true') }),
+    ]);
+  });
+
+  it('follows an explicit offboarding mode, and refuses one the vendor cannot carry out as one vendor error', () => {
+    const off = [want('off@acme.com', {}, { active: false })];
+    const on = [live('1', 'off@acme.com')];
+    const manualOnFlag = plan(off, on, { offboarding: 'manual' });
+    expect(manualOnFlag.operations).toEqual([]);
+    expect(manualOnFlag.manual?.map((m) => m.key)).toEqual(['off@acme.com']);
+
+    const deactivateWithoutFlag = plan(off, on, { capabilities: deleteOnly, offboarding: 'deactivate' });
+    expect(deactivateWithoutFlag.errors).toEqual([expect.objectContaining({ message: expect.stringContaining('has no deactivation') })]);
+    expect(deactivateWithoutFlag.manual).toHaveLength(1);
+
+    const deleteWithoutPolicy = plan(off, on, { capabilities: deleteOnly, offboarding: 'delete' });
+    expect(deleteWithoutPolicy.operations).toEqual([]);
+    expect(deleteWithoutPolicy.errors[0].message).toContain('needs policy.allowDelete');
+
+    const deleting = plan(off, on, { capabilities: deleteOnly, offboarding: 'delete', policy: { allowDelete: true } });
+    expect(actions(deleting)).toEqual(['delete off@acme.com']);
+
+    // allowDelete on, but the instance keeps offboarding manual: nothing is deleted.
+    const kept = plan(off, on, { capabilities: deleteOnly, offboarding: 'manual', policy: { allowDelete: true } });
+    expect(kept.operations).toEqual([]);
+  });
+
+  it('refuses at validate an offboarding mode that cannot work: revoke, and delete without policy.allowDelete', () => {
+    const highlevel = (extra: object) =>
+      vendorInstanceSchema.safeParse({ kind: 'highlevel', baseUrl: 'https://services.leadconnectorhq.com', companyId: 'c1', credentials: { token: { env: 'T' } }, ...extra });
+    const revoke = highlevel({ offboarding: 'revoke' });
+    expect(revoke.success).toBe(false);
+    expect(revoke.error?.issues[0]).toMatchObject({ path: ['offboarding'], message: expect.stringContaining('revoke is not available') });
+    const del = highlevel({ offboarding: 'delete' });
+    expect(del.error?.issues[0].message).toContain('needs policy.allowDelete: true');
+    expect(highlevel({ offboarding: 'delete', policy: { allowDelete: true } }).success).toBe(true);
+    expect(highlevel({ offboarding: 'manual' }).success).toBe(true);
+  });
+
   it('deletes only when the vendor cannot deactivate and policy allows deletion', () => {
-    const refused = plan([want('off@acme.com', {}, { active: false })], [live('1', 'off@acme.com')], { capabilities: deleteOnly });
-    expect(refused.operations).toEqual([]);
-    expect(refused.errors[0].hint).toContain('policy.allowDelete: true');
 
     const allowed = plan([want('off@acme.com', {}, { active: false })], [live('1', 'off@acme.com')], {
       capabilities: deleteOnly,
@@ -136,7 +177,8 @@ describe('planVendor', () => {
     const kept = plan([], liveUsers);
     expect(kept.operations).toEqual([]);
     expect(kept.unmanaged).toEqual([
-      { vendorId: '1', email: 'hand@acme.com', reason: 'not described in git' },
+      // Active and unknown to git: drift. The protected account owner is listed, but is not drift.
+      { vendorId: '1', email: 'hand@acme.com', reason: 'not described in git', drift: true, name: 'Ann' },
       { vendorId: '2', email: 'owner@acme.com', reason: 'the account owner' },
     ]);
 
@@ -151,6 +193,8 @@ describe('planVendor', () => {
     });
     expect(p.operations).toEqual([]);
     expect(p.unmanaged.map((u) => u.reason)).toEqual(['ignored by policy', 'ignored by policy']);
+    // Listed in policy.ignore is accepted: not drift.
+    expect(p.unmanaged.some((u) => u.drift)).toBe(false);
   });
 
   it('refuses a declared person who is a protected live user', () => {

@@ -152,14 +152,15 @@ describe('HighLevel end to end: plan and apply', () => {
     expect(again.vendors[0].unchanged).toBe(7);
   });
 
-  it('plans an offboarded person as an error while policy.allowDelete is off', async () => {
+  it('plans an offboarded person as a manual step (no error, no operation) while policy.allowDelete is off', async () => {
     const { harness } = await setUp({
       people: [...people.filter((p) => p.email !== 'jake.thompson@sunpath.example'), person('jake.thompson@sunpath.example', 'Jake', 'Thompson', 'sales-rep', 'austin', { active: false })],
     });
     const plan = await harness.plan();
     expect(op(plan, 'jake.thompson@sunpath.example')).toBeUndefined();
-    expect(plan.vendors[0].errors).toEqual([
-      expect.objectContaining({ key: 'jake.thompson@sunpath.example', message: expect.stringMatching(/no deactivation and policy.allowDelete is off/) }),
+    expect(plan.vendors[0].errors).toEqual([]);
+    expect(plan.vendors[0].manual).toEqual([
+      expect.objectContaining({ key: 'jake.thompson@sunpath.example', vendorId: 'Jk7ThompsonAu2Lq9VbX', message: expect.stringContaining('by hand') }),
     ]);
   });
 
@@ -275,7 +276,7 @@ describe('HighLevel sandbox with the sample organisation', () => {
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/\+ create grace\.kim@sunpath\.example/);
     expect(result.stdout).toMatch(/~ update priya\.patel@sunpath\.example \(id Pr1yaPatelAu8Kd3NsWq\)/);
-    expect(result.stdout).toMatch(/\? unmanaged owner@sunpath\.example/);
+    expect(result.stdout).toMatch(/\? unmanaged (Sam Whitfield <)?owner@sunpath\.example/);
     expect(result.stdout).not.toMatch(/update (maria\.gonzalez|jake\.thompson|daniel\.reyes)/);
   });
 });

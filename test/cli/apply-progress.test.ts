@@ -1,0 +1,82 @@
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { RootConfig } from '../../src/config/schema.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/start.js';
+import { cliPath, makeWorkspace, repoRoot, runCli, type Workspace } from '../helpers/workspace.js';
+
+// A long apply in CI (no terminal) says how far it is, and an interrupted one stops cleanly: the
+// built CLI against emulators this test owns, 70 new people in three vendors (210 operations).
+describe('apply without a terminal', () => {
+  let sandbox: Sandbox | undefined;
+  let workspace: Workspace | undefined;
+  afterEach(async () => {
+    await sandbox?.stop();
+    await workspace?.remove();
+    sandbox = workspace = undefined;
+  });
+
+  async function manyNewPeople(n: number) {
+    const config = parse(await readFile(path.join(repoRoot, 'roster.yaml'), 'utf8')) as RootConfig;
+    delete (config.vendors as Record<string, unknown>).partner;
+    sandbox = await startSandbox(config);
+    for (const [name, override] of Object.entries(sandbox.overrides)) Object.assign(config.vendors[name], override);
+    const people = Array.from({ length: n }, (_, i) => ({
+      email: `new.rep${i}@sunpath.example`,
+      firstName: 'New',
+      lastName: `Rep${i}`,
+      roles: ['sales-rep'],
+      office: 'austin',
+    }));
+    const users = path.join(repoRoot, 'users');
+    workspace = await makeWorkspace({ ...config, users: 'users' }, {
+      'offices.yaml': await readFile(path.join(users, 'offices.yaml'), 'utf8'),
+      'roles.yaml': await readFile(path.join(users, 'roles.yaml'), 'utf8'),
+      'people.yaml': { people },
+    });
+    return { workspace, env: sandbox.env };
+  }
+
+  it('prints a line when it starts, while it runs, and at the end', async () => {
+    const { workspace, env } = await manyNewPeople(70);
+    const result = await runCli(['-c', workspace.configFile, 'apply', '--yes', '--report', path.join(workspace.dir, 'report.json')], {
+      cwd: workspace.dir,
+      env: { ...env, ROSTER_PROGRESS_INTERVAL_MS: '500' },
+    });
+    expect(result.stderr).toContain('applying 210 operations');
+    const lines = result.stderr.split('\n').filter((l) => /^\d+\/210 done, \d+ failed, [\d.]+\/s/.test(l));
+    expect(lines.length).toBeGreaterThan(0);
+    expect(result.stderr).toMatch(/applied: 210\/210 done, 0 failed, [\d.]+\/s in \d+s/);
+    expect(result.code).toBe(0);
+  }, 120_000);
+
+  it('on SIGTERM starts nothing new, waits for what is in flight, writes the report and says what was not applied', async () => {
+    const { workspace, env } = await manyNewPeople(70);
+    const reportFile = path.join(workspace.dir, 'report.json');
+    const child = spawn(process.execPath, [cliPath, '-c', workspace.configFile, 'apply', '--yes', '--report', reportFile], {
+      cwd: workspace.dir,
+      env: { ...process.env, ...env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stdout.resume();
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes('applying 210 operations') && !child.killed) setTimeout(() => child.kill('SIGTERM'), 300);
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(143);
+    expect(stderr).toContain('SIGTERM: stopping. No new operation starts');
+    const summary = /Interrupted: (\d+) of 210 operations applied, (\d+) failed, (\d+) not started\./.exec(stderr);
+    expect(summary).not.toBeNull();
+    const report = JSON.parse(await readFile(reportFile, 'utf8'));
+    expect(report.interrupted).toBe(true);
+    expect(report.results).toHaveLength(210);
+    const notStarted = report.results.filter((r: { error?: string }) => r.error === 'not started: the run was interrupted').length;
+    expect(notStarted).toBeGreaterThan(0);
+    expect(Number(summary![3])).toBe(notStarted);
+    expect(Number(summary![1])).toBe(report.summary.succeeded);
+  }, 120_000);
+});

@@ -1,0 +1,120 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { RootConfig } from '../../src/config/schema.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/start.js';
+import { makeWorkspace, repoRoot, runCli, type Workspace } from '../helpers/workspace.js';
+import { addPullRequest, startFakeGitHub, type FakeGitHub } from './fake-github.js';
+
+// Drift as operators live it, with the built CLI against emulators seeded from examples/sandbox (which
+// hold users added by hand) and the fake GitHub API: users added by hand are drift, and offboarding
+// someone HighLevel cannot deactivate leaves every pipeline green with a step for a person.
+let gh: FakeGitHub;
+let sandbox: Sandbox;
+let workspace: Workspace;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  gh = await startFakeGitHub();
+  const config = parse(await readFile(path.join(repoRoot, 'roster.yaml'), 'utf8')) as RootConfig;
+  sandbox = await startSandbox(config);
+  for (const [name, override] of Object.entries(sandbox.overrides)) Object.assign(config.vendors[name], override);
+  const users = path.join(repoRoot, 'users');
+  const files: Record<string, string> = {
+    'offices.yaml': await readFile(path.join(users, 'offices.yaml'), 'utf8'),
+    'roles.yaml': await readFile(path.join(users, 'roles.yaml'), 'utf8'),
+  };
+  for (const file of await readdir(path.join(users, 'people'))) files[`people/${file}`] = await readFile(path.join(users, 'people', file), 'utf8');
+  workspace = await makeWorkspace({ ...config, users: 'users' }, files);
+  env = {
+    ...sandbox.env,
+    GITHUB_TOKEN: gh.token,
+    GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
+    GITHUB_API_URL: gh.url,
+    GITHUB_SERVER_URL: 'https://github.example',
+    GITHUB_RUN_ID: '7',
+    GITHUB_STEP_SUMMARY: '',
+  };
+}, 60_000);
+
+afterAll(async () => {
+  await sandbox?.stop();
+  await gh?.close();
+  await workspace?.remove();
+});
+
+const roster = (args: string[], extra: Record<string, string> = {}) =>
+  runCli(['-c', workspace.configFile, ...args], { cwd: workspace.dir, env: { ...env, ...extra } });
+
+describe('drift and offboarding, end to end', () => {
+  it('counts users added by hand as drift (exit 2) and names them in the drift issue, even with nothing to apply', async () => {
+    const applied = await roster(['apply', '--yes', '--force', '--no-report']);
+    expect(applied.code).toBe(0);
+    const plan = JSON.parse((await roster(['plan', '--format', 'json'])).stdout) as {
+      vendors: { vendor: string; operations: unknown[]; unmanaged: { email: string; vendorId: string; drift?: boolean }[] }[];
+    };
+    expect(plan.vendors.every((v) => v.operations.length === 0)).toBe(true);
+    const byHand = plan.vendors.flatMap((v) => v.unmanaged.filter((u) => u.drift).map((u) => ({ vendor: v.vendor, ...u })));
+    expect(byHand.map((u) => u.email)).toContain('brandon.cole@sunpath.example');
+
+    const drift = await roster(['drift', '--github-issue']);
+    expect(drift.code).toBe(2);
+    expect(drift.stdout).toContain('? unmanaged Brandon Cole <brandon.cole@sunpath.example> (id 145014): not described in git');
+    const issue = gh.issues.find((i) => i.labels.includes('roster-drift'));
+    expect(issue?.state).toBe('open');
+    expect(issue?.body).toContain(`${byHand.length} live users not described in git`);
+    for (const u of byHand) expect(issue?.body).toContain(`| ${u.vendor} |`);
+    expect(issue?.body).toContain('| enerflo | Brandon Cole | brandon.cole@sunpath.example | 145014 | not described in git |');
+    // Accepted by policy.ignore, they are listed but are no drift.
+  }, 180_000);
+
+  it('offboarding someone with a HighLevel account keeps plan, apply and drift green and shows the step for a person', async () => {
+    const file = path.join(workspace.dir, 'users/people/austin.yaml');
+    const austin = await readFile(file, 'utf8');
+    await workspace.write('users/people/austin.yaml', austin.replace('    externalId: HR-1002\n', '    externalId: HR-1002\n    active: false\n'));
+    addPullRequest(gh, 21, { commits: ['abc111'] });
+    const onPr = { GITHUB_EVENT_PATH: path.join(workspace.dir, 'event.json') };
+    await workspace.write('event.json', JSON.stringify({ pull_request: { number: 21, labels: [] } }));
+
+    const plan = await roster(['plan', '--github-comment', '--force'], onPr);
+    expect(plan.stderr).toContain('plan comment created');
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain('☐ by hand jake.thompson@sunpath.example (id Jk7ThompsonAu2Lq9VbX): offboarded in git; remove this user from highlevel by hand');
+    const comment = gh.comments.find((c) => c.body.includes('roster-plan'))!.body;
+    expect(comment).toContain('| − offboarded | **Jake Thompson**<br>`jake.thompson@sunpath.example` | − deactivate | ☐ by hand (id Jk7ThompsonAu2Lq9VbX) | − deactivate |');
+    expect(comment).toContain('To do by hand');
+
+    const applied = await roster(['apply', '--yes', '--force', '--no-report']);
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toContain('1 step left to a person');
+
+    const after = await roster(['apply', '--yes', '--no-report']);
+    expect(after.stdout).toContain('Nothing to apply.');
+    expect(after.code).toBe(0);
+
+    const drift = await roster(['drift', '--github-issue']);
+    expect(drift.code).toBe(2);
+    const issue = gh.issues.find((i) => i.labels.includes('roster-drift'));
+    expect(issue?.body).toContain('`jake.thompson@sunpath.example` (id Jk7ThompsonAu2Lq9VbX): offboarded in git; remove this user from highlevel by hand');
+  }, 180_000);
+
+  it('the override label: the comment says it is on, and the merge apply gets --force from the merged pull request alone', async () => {
+    addPullRequest(gh, 22, { commits: ['abc221'] });
+    await workspace.write('event22.json', JSON.stringify({ pull_request: { number: 22, labels: [{ name: 'roster-override' }] } }));
+    const plan = await roster(['plan', '--github-comment', '--force'], { GITHUB_EVENT_PATH: path.join(workspace.dir, 'event22.json') });
+    expect(plan.stderr).toContain('plan comment created');
+    const comment = gh.comments.filter((c) => c.body.includes('roster-plan')).at(-1)!.body;
+    expect(comment).toContain('The label `roster-override` is on this pull request');
+
+    const pull = gh.pulls.find((p) => p.number === 22)!;
+    Object.assign(pull, { merged_at: '2026-12-01T09:00:00Z', merge_commit_sha: 'abc222' });
+    const without = await roster(['github', 'override', '--sha', 'abc222']);
+    expect(without.code).toBe(0);
+    expect(without.stdout.trim()).toBe('');
+    expect(without.stderr).toContain('does not carry the label "roster-override"');
+    pull.labels = ['roster-override'];
+    const withLabel = await roster(['github', 'override', '--sha', 'abc222']);
+    expect(withLabel.stdout.trim()).toBe('--force');
+  }, 120_000);
+});
