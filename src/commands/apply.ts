@@ -3,6 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { applyPlan, type ApplyReport, type OperationResult } from '../reconcile/apply.js';
 import { thresholdViolations } from '../reconcile/safety.js';
+import { consistentListing } from '../reconcile/plan.js';
+import { redactKnownSecrets } from '../http/redact.js';
 import { planOf, readSavedPlan, verifyAgainstLive, type SavedPlan } from '../reconcile/saved-plan.js';
 import { hasChanges, type Plan, type VendorPlan } from '../reconcile/types.js';
 import { renderText } from '../render/text.js';
@@ -60,7 +62,17 @@ async function applySaved(session: Session, saved: SavedPlan, options: ApplyOpti
       refused.push(...vendorPlan.operations.map((op) => ({ vendor: vendorPlan.vendor, action: op.action, key: op.key, ok: false, error: 'vendor not available' })));
       continue;
     }
-    const result = verifyAgainstLive(vendorPlan, await target.adapter.list());
+    // The same trust rules as a plan: a listing that changed while read is read once more, then this vendor alone is refused.
+    let live;
+    try {
+      live = await consistentListing(target.adapter);
+    } catch (error) {
+      const why = redactKnownSecrets(error instanceof Error ? error.message : String(error));
+      err(`${vendorPlan.vendor}: could not list users (${why}); its saved operations are not applied`);
+      refused.push(...vendorPlan.operations.map((op) => ({ vendor: vendorPlan.vendor, action: op.action, key: op.key, ok: false, error: 'vendor could not be listed' })));
+      continue;
+    }
+    const result = verifyAgainstLive(vendorPlan, live);
     verified.push(result.plan);
     refused.push(...result.refused);
   }
