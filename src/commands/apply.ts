@@ -3,6 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { applyPlan, type ApplyReport, type OperationResult } from '../reconcile/apply.js';
 import { thresholdViolations } from '../reconcile/safety.js';
+import { consistentListing } from '../reconcile/plan.js';
+import { redactKnownSecrets } from '../http/redact.js';
 import { planOf, readSavedPlan, verifyAgainstLive, type SavedPlan } from '../reconcile/saved-plan.js';
 import { hasChanges, type Plan, type VendorPlan } from '../reconcile/types.js';
 import { renderText } from '../render/text.js';
@@ -92,8 +94,19 @@ async function applySaved(session: Session, saved: SavedPlan, options: ApplyOpti
       refused.push(...vendorPlan.operations.map((op) => ({ vendor: vendorPlan.vendor, action: op.action, key: op.key, ok: false, error: 'vendor not available' })));
       continue;
     }
-    // Read as plan reads: a vendor read by key (SimplePin) is read person by person, not listed.
-    const { live } = await readLive(readerOf(target.adapter), desiredRecords(session.org, target), target.config.concurrency ?? 4);
+    // Read as plan reads, with the same trust rules: a vendor read by key (SimplePin) is read person by
+    // person; a listing that changed while read is read once more, then this vendor alone is refused.
+    let live;
+    try {
+      const reader = readerOf(target.adapter);
+      const trusted = reader.mode === 'list' ? { mode: 'list' as const, list: () => consistentListing(reader) } : reader;
+      ({ live } = await readLive(trusted, desiredRecords(session.org, target), target.config.concurrency ?? 4));
+    } catch (error) {
+      const why = redactKnownSecrets(error instanceof Error ? error.message : String(error));
+      err(`${vendorPlan.vendor}: could not read users (${why}); its saved operations are not applied`);
+      refused.push(...vendorPlan.operations.map((op) => ({ vendor: vendorPlan.vendor, action: op.action, key: op.key, ok: false, error: 'vendor could not be read' })));
+      continue;
+    }
     const result = verifyAgainstLive(vendorPlan, live);
     verified.push(result.plan);
     refused.push(...result.refused);

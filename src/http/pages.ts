@@ -1,3 +1,5 @@
+import { ListingChangedError } from '../vendors/listing.js';
+
 export interface PagesAheadOptions<T> {
   /** Requests the page at this 0-based position. */
   fetch: (index: number) => Promise<T>;
@@ -5,7 +7,19 @@ export interface PagesAheadOptions<T> {
   pageCount: (answer: T) => number | undefined;
   /** Pages asked for ahead of the one being read. */
   ahead?: number;
+  /**
+   * The most pages this answer's own total of users allows (`ceil(total / pageSize)`); undefined when
+   * it gives no total. The first such answer sets the ceiling: a vendor that keeps answering past it
+   * (plus `slack` for users added while reading) has a listing that cannot be trusted.
+   */
+  maxPages?: (answer: T) => number | undefined;
+  /** Pages past the ceiling tolerated for users added while the list is read. Default 2. */
+  slack?: number;
+  /** Pages read at most, whatever the answers claim (10,000 by default: a million users at 100 a page). */
+  hardLimit?: number;
 }
+
+export const DEFAULT_PAGE_HARD_LIMIT = 10_000;
 
 /**
  * Reads a paged list in order: each call answers the next page. Once an answer says how many pages
@@ -19,6 +33,9 @@ export function pageReader<T>(options: PagesAheadOptions<T>): () => Promise<T> {
   const pending = new Map<number, Promise<T>>();
   let requested = 0;
   let index = 0;
+  let ceiling: number | undefined;
+  const slack = options.slack ?? 2;
+  const hardLimit = options.hardLimit ?? DEFAULT_PAGE_HARD_LIMIT;
   const request = () => {
     const answer = options.fetch(requested);
     // Read (or dropped) later; a page asked for ahead that fails only matters if the caller reads it.
@@ -27,11 +44,19 @@ export function pageReader<T>(options: PagesAheadOptions<T>): () => Promise<T> {
   };
   return async () => {
     const at = index++;
+    // A vendor claiming ever more pages is not followed for days: past its total, or the hard limit, stop.
+    if (at >= hardLimit) throw new ListingChangedError(`the listing is still going at page ${at + 1}; stopped at the limit of ${hardLimit} pages`);
+    if (ceiling !== undefined && at >= ceiling + slack) {
+      throw new ListingChangedError(`the listing is still going at page ${at + 1}, though the vendor's total of users allows ${ceiling} pages`);
+    }
     while (requested <= at) request();
     const answer = await pending.get(at)!;
     pending.delete(at);
+    const allowed = options.maxPages?.(answer);
+    if (ceiling === undefined && allowed !== undefined && Number.isFinite(allowed)) ceiling = Math.max(1, allowed);
     const count = options.pageCount(answer);
-    if (count !== undefined) while (requested < Math.min(count, at + 1 + ahead)) request();
+    const bound = Math.min(hardLimit, ceiling === undefined ? Infinity : ceiling + slack);
+    if (count !== undefined) while (requested < Math.min(count, at + 1 + ahead, bound)) request();
     return answer;
   };
 }
