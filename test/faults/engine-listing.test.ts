@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { applyPlan } from '../../src/reconcile/apply.js';
+import { consistentListing } from '../../src/reconcile/plan.js';
 import { thresholdViolations } from '../../src/reconcile/safety.js';
 import { verifyAgainstLive } from '../../src/reconcile/saved-plan.js';
 import { makeWorkspace, repoRoot, startHarness, type Harness, type Workspace } from '../helpers/workspace.js';
@@ -57,7 +58,8 @@ describe('engine under hostile listings (Enerflo emulator)', () => {
     const h = await start({ users: (users) => users.map((u) => (u.id === 145010 ? { ...u, email: undefined } : u)) });
     const plan = await h.plan();
     const [vendor] = plan.vendors;
-    expect(vendor.errors).toContainEqual(expect.objectContaining({ message: 'live user 145010 cannot be read: it has no email' }));
+    // The adapter marks the record (its own words), or the engine finds it without an email: one error either way.
+    expect(vendor.errors).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/^live user 145010 cannot be read: .*no email/) }));
     // Maria's external id points at the unreadable user: she is not created a second time.
     expect(vendor.operations.map((op) => op.key)).not.toContain('maria.gonzalez@sunpath.example');
     expect(vendor.operations.filter((op) => op.action === 'create').map((op) => op.key)).toEqual(['chain.a@sunpath.example', 'chain.b@sunpath.example', 'chain.c@sunpath.example']);
@@ -81,16 +83,14 @@ describe('engine under hostile listings (Enerflo emulator)', () => {
     expect(vendor.unmanaged.filter((u) => /match error/.test(u.reason)).map((u) => u.vendorId).sort()).toEqual(['145010', '145011', '145099']);
   });
 
-  it('a listing that repeats a user is read once more, then that vendor fails alone with nothing planned', async () => {
-    const h = await start();
-    await h.plan();
-    const onePlan = listRequests(h);
-    const users = emulator(h).state as { users: EnerfloUser[] };
-    users.users.push(users.users[1]);
-    const [vendor] = (await h.plan()).vendors;
-    expect(listRequests(h) - onePlan).toBe(2 * onePlan);
-    expect(vendor.operations).toEqual([]);
-    expect(vendor.errors).toEqual([{ message: expect.stringMatching(/^the listing of users could not be trusted, twice: vendor id 145011 appeared more than once/) }]);
+  it('a listing that repeats a vendor id is read once more, then fails', async () => {
+    // Each adapter refuses a repeat it sees on the wire (tested against lying servers in test/vendors);
+    // this is the engine's own net for an adapter that does not.
+    let reads = 0;
+    const user = (id: string) => ({ vendorId: id, email: `${id}@sunpath.example`, active: true, fields: {} });
+    const repeating = { list: async () => (reads++, [user('145011'), user('145012'), user('145011')]) };
+    await expect(consistentListing(repeating)).rejects.toThrow(/vendor id 145011 appeared more than once/);
+    expect(reads).toBe(2);
   });
 
   it('a vendor that lists no users trips the create threshold; a normal plan does not', async () => {

@@ -84,7 +84,7 @@ describe('--trace', () => {
       const sessions = (state as { sessions?: Map<string, unknown> }).sessions;
       for (const token of sessions?.keys() ?? []) tokens.add(token);
     }
-    expect(credentials.length).toBe(5);
+    expect(credentials.length).toBe(6);
     expect(tokens.size).toBeGreaterThan(0);
     expect(passwords.size).toBeGreaterThan(0);
     for (const secret of [...credentials, ...tokens, ...passwords]) expect(text, 'a secret in the trace').not.toContain(secret);

@@ -1,4 +1,5 @@
 import { type HttpClient, VendorHttpError } from '../../http/client.js';
+import { ListingChangedError } from '../listing.js';
 import { pageReader } from '../../http/pages.js';
 import { RateLimiter } from '../../http/limiter.js';
 import type { AdapterOptions, ApplyContext, Capabilities, DesiredRecord, FieldSpec, FieldValue, LiveRecord, VendorAdapter } from '../types.js';
@@ -290,10 +291,11 @@ export class EnerfloAdapter implements VendorAdapter {
         maxPages = Math.max(totalPages, byTotal, 1) + 5;
         total = wholeNumber(body.total);
       }
-      const fresh = body.results.filter((u) => !seen.has(String(u?.id)));
-      if (body.results.length > 0 && fresh.length === 0) {
-        throw new VendorHttpError(`${where} repeats users already listed; stopping so the list is not trusted twice`, 'malformed', response.status);
-      }
+      // A user listed twice means the list moved between pages, so another was missed: the engine reads
+      // such a listing once more before it trusts it (shared/vendors/README.md, listings are trusted whole).
+      const repeated = body.results.find((u) => seen.has(String(u?.id)));
+      if (repeated) throw new ListingChangedError(`${where} lists user ${String(repeated.id)} again; users changed while the list was read`);
+      const fresh = body.results;
       if (body.results.length === 0 && page < totalPages) {
         throw new VendorHttpError(`${where} is empty though totalPages says ${totalPages}; the listing cannot be trusted`, 'malformed', response.status);
       }
@@ -304,7 +306,7 @@ export class EnerfloAdapter implements VendorAdapter {
       if (page >= totalPages) {
         // `total` is not documented; when the answer gives one, the listing must reach it.
         if (total !== undefined && all.length < total) {
-          throw new VendorHttpError(`${vendor}: ${listing} ended after ${totalPages} pages with ${all.length} users, but the first page said ${total}; the listing cannot be trusted`, 'malformed', response.status);
+          throw new ListingChangedError(`${vendor}: ${listing} ended after ${totalPages} pages with ${all.length} users, but the first page said ${total}; users changed while the list was read`);
         }
         return all;
       }
@@ -321,7 +323,9 @@ export class EnerfloAdapter implements VendorAdapter {
     if (why) {
       // One unreadable user stays one: the plan reports it alone and never matches or prunes it.
       const email = u && typeof u === 'object' && typeof u.email === 'string' ? u.email : '';
-      return { vendorId, email, active: flag(u?.active, true) ?? true, fields: {}, unreadable: why };
+      // Kept so the engine plans nothing over this user for a person whose external id points at it.
+      const externalId = u && typeof u === 'object' ? (text(u.external_user_id) ?? undefined) : undefined;
+      return { vendorId, email, externalId, active: flag(u?.active, true) ?? true, fields: {}, unreadable: why };
     }
     const roles = [...new Set(u.roles ?? [])].sort();
     const officeIds = (u.office_ids ?? []).map(String);

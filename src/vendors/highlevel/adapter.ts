@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { ListingChangedError } from '../listing.js';
 import { type HttpClient, VendorHttpError } from '../../http/client.js';
 import { pageReader } from '../../http/pages.js';
 import { RateLimiter } from '../../http/limiter.js';
@@ -278,14 +279,14 @@ export class HighlevelAdapter implements VendorAdapter {
       for (const user of page) {
         const id = typeof user?.id === 'string' && user.id !== '' ? user.id : undefined;
         if (id !== undefined && seen.has(id)) {
-          throw new VendorHttpError(`${where} repeats user ${id}, already listed; stopping so no user is missed or counted twice`, 'malformed', response.status);
+          throw new ListingChangedError(`${where} repeats user ${id}, already listed; users changed while the list was read`);
         }
         if (id !== undefined) seen.add(id);
         all.push(keep(user ?? {}));
       }
       read += page.length;
       if (read > count) {
-        throw new VendorHttpError(`${where} returned ${read} users but counts ${count}; the listing cannot be trusted`, 'malformed', response.status);
+        throw new ListingChangedError(`${where} returned ${read} users but counts ${count}; users changed while the list was read`);
       }
       if (read === count) return all;
       if (page.length === 0) {

@@ -1,4 +1,5 @@
 import type { CountryCode } from 'libphonenumber-js';
+import { ListingChangedError } from '../listing.js';
 import { z } from 'zod';
 import { VendorHttpError, type HttpClient, type HttpRequest, type HttpResponse } from '../../http/client.js';
 import { pageReader } from '../../http/pages.js';
@@ -204,7 +205,7 @@ export class PulseAdapter implements VendorAdapter {
       }
       total ??= body.total;
       if (body.total !== total) {
-        throw new Error(`${this.vendor()}: the user list had ${total} users on page 1 and ${body.total} on page ${page}; it changed while being read; run again`);
+        throw new ListingChangedError(`${this.vendor()}: the user list had ${total} users on page 1 and ${body.total} on page ${page}; it changed while being read; run again`);
       }
       for (const entry of body.data) {
         const record = readPulseUser(entry, this.phoneRegion);
@@ -221,13 +222,13 @@ export class PulseAdapter implements VendorAdapter {
       }
       if (page >= body.totalPages) break;
       if (body.data.length === 0) {
-        throw new Error(`${this.vendor()}: page ${page} of ${body.totalPages} of the user list is empty; the list changed while being read; run again`);
+        throw new ListingChangedError(`${this.vendor()}: page ${page} of ${body.totalPages} of the user list is empty; the list changed while being read; run again`);
       }
     }
     // The envelope's total is the count to reach: fewer or more users read is a list that moved or a
     // server whose paging is broken, and a plan from it would be wrong (reliability: listing consistency).
     if (records.length !== total) {
-      throw new Error(`${this.vendor()}: the user list said ${total} users but ${records.length} were read; it changed while being read or paging is broken; run again`);
+      throw new ListingChangedError(`${this.vendor()}: the user list said ${total} users but ${records.length} were read; it changed while being read or paging is broken; run again`);
     }
     return records;
   }
