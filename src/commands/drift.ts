@@ -9,7 +9,6 @@ import { renderText } from '../render/text.js';
 import { planForLog } from '../render/mask.js';
 import type { RegisterCommand } from './index.js';
 import { err, out } from './output.js';
-import { planExitCode } from './plan.js';
 // Dates (issue 18): what a reached date explains is pending for `apply --due`, not drift.
 import { describeEvent } from '../config/as-of.js';
 import { withoutDated, type PendingDated } from '../reconcile/due.js';

@@ -240,8 +240,8 @@ function collectItems(
       const value = parsed.success ? strings.own(parsed.data) : undefined;
       const partial = !parsed.success && section === 'people' ? strings.own(validFields(raw)) : undefined;
       const own = (value ?? partial) as Record<string, unknown> | undefined;
-      if (section === 'people' && Array.isArray(own?.roles) && own.roles.every((r) => typeof r === 'string')) own.roles = strings.list(own.roles as string[]);
-      const key = typeof rawKey !== 'string' ? undefined : own?.[keyField] === rawKey ? (own[keyField] as string) : strings.copy(rawKey);
+      if (section === 'people' && Array.isArray(own?.roles) && own.roles.every((r) => typeof r === 'string')) own.roles = strings.list(own.roles);
+      const key = typeof rawKey !== 'string' ? undefined : own?.[keyField] === rawKey ? (own[keyField]) : strings.copy(rawKey);
       // Every field in one literal, set or not: V8 then lays the item out in one object of one shape.
       const item: DeclaredItem<unknown> = { source: sourceFile, section, index, line, col, value, partial, key };
       (list as DeclaredItem<unknown>[]).push(item);
@@ -346,7 +346,7 @@ export async function validateState(configPath: string = DEFAULT_CONFIG_FILE): P
     if (!parsed.success) {
       diagnostics.push(...zodDiagnostics(read.source, usersFileSchema, read.data, parsed.error.issues, under(forbidden.paths)));
     }
-    collectItems(read.source, read.sourceFile, read.data, parsed.success ? (parsed.data as UsersFile) : undefined, strings, declarations);
+    collectItems(read.source, read.sourceFile, read.data, parsed.success ? (parsed.data) : undefined, strings, declarations);
   }
 
   const resolved = resolveOrganisation(declarations, root.config, configFile, files);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
+import { type Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import type { Node } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
 
@@ -50,7 +50,7 @@ export class YamlSource {
       const part = path[i];
       if (isMap(node)) {
         const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(part));
-        if (!pair) return { node: node as Node, complete: false };
+        if (!pair) return { node: node, complete: false };
         const last = i === path.length - 1;
         if (last && options.key) return { node: pair.key as Node, complete: true };
         if (!isNode(pair.value)) return { node: pair.key as Node, complete: last };

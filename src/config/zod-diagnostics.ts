@@ -3,12 +3,12 @@ import type { Diagnostic } from './diagnostics.js';
 import { didYouMean } from './suggest.js';
 import type { FieldPath, YamlSource } from './yaml-source.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- walking zod's internal definitions */
+ 
 type AnySchema = { _zod: { def: any } };
 
 /** The sub-schema that validates the value at `path` (discriminated unions pick the option `data` selects). */
 export function schemaAt(schema: z.ZodType, path: FieldPath, data: unknown): AnySchema | undefined {
-  let current: AnySchema | undefined = unwrap(schema as unknown as AnySchema, data);
+  let current: AnySchema | undefined = unwrap(schema, data);
   let value: unknown = data;
   for (const part of path) {
     if (!current) return undefined;

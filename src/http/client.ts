@@ -1,4 +1,4 @@
-import { RateLimiter } from './limiter.js';
+import type { RateLimiter } from './limiter.js';
 import { redact, redactKnownSecrets, registerUrlCredentials } from './redact.js';
 import { failureCode, networkHint, pathStartsWith, readCapped, TRACE_BODY_LIMIT, type ConfigPointers, type Exchange } from './exchange.js';
 

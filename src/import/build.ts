@@ -222,7 +222,7 @@ function mergePerson(key: string, all: Entry[], notImported: NotImported[]): Imp
       overrides.push([e, own]);
       comment('firstName', `${describe(e)} has ${quote(theirs)}; kept as its override under vendors.${kindOf(e.source)}`);
     } else {
-      comment('firstName', `${describe(e)} has ${quote(theirs)}; kept ${describe(named!)}'s`);
+      comment('firstName', `${describe(e)} has ${quote(theirs)}; kept ${describe(named)}'s`);
     }
   }
 

@@ -59,7 +59,7 @@ function standIn(module: VendorModule, config: VendorInstanceConfig, parts: Cand
     active: true,
     roles: [role],
     ...(office ? { office } : {}),
-    ...(parts.overrides !== undefined ? { vendors: { [kind]: parts.overrides } as ResolvedPerson['vendors'] } : {}),
+    ...(parts.overrides !== undefined ? { vendors: { [kind]: parts.overrides } } : {}),
     source: nowhere,
   };
   const org: Organisation = {

@@ -1,5 +1,4 @@
 import { Document, isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
-import type { ResolvedOffice } from '../config/model.js';
 import { vendorModules } from '../vendors/registry.js';
 import { CONFLICT_RULE } from './build.js';
 import type { GeneratedOffice, GeneratedRole, ImportedPerson, ImportResult } from './model.js';
@@ -49,7 +48,7 @@ export function renderImport(result: ImportResult, options: RenderOptions): stri
     }
   });
 
-  inlineShortLists(doc.contents as Node);
+  inlineShortLists(doc.contents);
   return doc.toString({ lineWidth: 0, indentSeq: true });
 }
 
@@ -91,7 +90,7 @@ function personData(person: ImportedPerson): Record<string, unknown> {
     timezone: person.timezone,
     title: person.title,
     roles: person.roles.map((r) => (person.dates?.roleWindows?.[r.key] ? { role: r.key, ...person.dates.roleWindows[r.key] } : r.key)),
-    office: (person.office as ResolvedOffice | GeneratedOffice | undefined)?.key,
+    office: (person.office)?.key,
     manager: person.manager,
     externalId: person.externalId,
     // `active: true` is the default; only an offboarded person says so.

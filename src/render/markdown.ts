@@ -127,7 +127,7 @@ function namesOf(plan: Plan, options: MaskOptions): Map<string, string> {
       const key = options.maskEmails ? maskEmail(op.key) : op.key;
       if (names.has(key)) continue;
       const person = op.desired?.person as { firstName?: string; lastName?: string } | undefined;
-      const name = nameIn(person as Record<string, unknown> | undefined) || nameIn(op.desired?.fields) || nameIn(op.live?.fields);
+      const name = nameIn(person) || nameIn(op.desired?.fields) || nameIn(op.live?.fields);
       if (name) names.set(key, sanitizeText(name, options));
     }
   }

@@ -1,7 +1,6 @@
 import type { Exchange } from '../http/exchange.js';
 import { redact } from '../http/redact.js';
 import { maskValue, personalKind, sanitizeText, type MaskOptions } from '../render/mask.js';
-import type { FieldValue } from '../vendors/types.js';
 
 /**
  * One exchange as a trace may show it: credentials gone and personal data masked by the code that
@@ -101,5 +100,5 @@ function redactField(field: string, value: unknown, text: (s: string) => string,
 }
 
 function scalar(value: unknown, text: (s: string) => string): unknown {
-  return typeof value === 'string' ? text(value) : (value as FieldValue);
+  return typeof value === 'string' ? text(value) : (value);
 }

@@ -20,7 +20,7 @@ function person(fields: Partial<ResolvedPerson> & { tz?: string }): ResolvedPers
     office: { key: 'o', name: 'O', timezone: tz, source: { file: 'x', line: 1, col: 1 } },
     source: { file: 'x', line: 1, col: 1 },
     ...rest,
-  } as ResolvedPerson;
+  };
 }
 
 describe('the calendar day at an instant, in a timezone', () => {

@@ -51,7 +51,6 @@ async function start(options: { policy?: Record<string, unknown>; pin?: string; 
 }
 
 const emulator = (h: Harness) => h.sandbox.emulators.get('enerflo')!;
-const listRequests = (h: Harness) => emulator(h).requests.filter((r) => r.method === 'GET' && /users/.test(r.path)).length;
 
 describe('engine under hostile listings (Enerflo emulator)', () => {
   it('a live user without an email is an error naming its id; the rest of the vendor plans', async () => {

@@ -155,7 +155,7 @@ function credentialEnvNames(): string[] {
 /** Steps that run roster against vendors (plan, apply, drift), with the env each passes. */
 function vendorSteps(workflow: Obj): Obj[] {
   return Object.values(workflow.jobs as Obj)
-    .flatMap((job) => ((isObj(job) && Array.isArray(job.steps) ? job.steps : []) as Json[]).filter(isObj))
+    .flatMap((job) => ((isObj(job) && Array.isArray(job.steps) ? job.steps : [])).filter(isObj))
     .filter((step) => typeof step.run === 'string' && /cli\.js (plan|apply|drift)\b/.test(step.run));
 }
 

@@ -45,21 +45,21 @@ const enerfloUser = (id: string, email: string, fields: Record<string, unknown> 
     optimusAccess: false,
     canReassignLeads: true,
     ...fields,
-  } as LiveRecord['fields'],
+  },
 });
 
 const pulseUser = (id: string, email: string, fields: Record<string, unknown> = {}, active = true): LiveRecord => ({
   vendorId: id,
   email,
   active,
-  fields: { name: 'Maria Gonzalez', phone: '+15125550101', team: '11', roles: ['salesRep'], ...fields } as LiveRecord['fields'],
+  fields: { name: 'Maria Gonzalez', phone: '+15125550101', team: '11', roles: ['salesRep'], ...fields },
 });
 
 const partnerUser = (id: string, email: string, fields: Record<string, unknown> = {}, extra: Partial<LiveRecord> = {}): LiveRecord => ({
   vendorId: id,
   email,
   active: true,
-  fields: { firstName: 'Maria', lastName: 'Gonzalez', phone: '+15125550101', role: 'MANAGER', timezone: null, title: null, ...fields } as LiveRecord['fields'],
+  fields: { firstName: 'Maria', lastName: 'Gonzalez', phone: '+15125550101', role: 'MANAGER', timezone: null, title: null, ...fields },
   ...extra,
 });
 
@@ -110,7 +110,7 @@ describe('buildImport', () => {
   it('reuses a declared role that means the same to the vendor, defaults spelled out or not', () => {
     const declared = emptyDeclaredState();
     const role = { key: 'sales-rep', enerflo: { roles: ['Sales Rep'], sendWelcomeEmail: false, canCreateLeads: true, optimusAccess: false, canReassignLeads: true } };
-    declared.roles.push({ ...role, source: { file: 'users/roles.yaml', line: 1, col: 1 } } as unknown as ResolvedRole);
+    declared.roles.push({ ...role, source: { file: 'users/roles.yaml', line: 1, col: 1 } });
     const result = buildImport([source('enerflo', [enerfloUser('1', 'maria@example.com'), enerfloUser('2', 'sam@example.com', { optimusAccess: true })])], declared);
     expect(result.people.map((p) => p.roles.map((r) => r.key))).toEqual([['sales-rep'], ['enerflo-sales-rep-optimus']]);
     expect(result.roles.map((r) => r.key)).toEqual(['enerflo-sales-rep-optimus']);

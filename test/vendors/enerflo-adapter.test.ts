@@ -4,7 +4,7 @@ import type { VendorInstanceConfig } from '../../src/config/schema.js';
 import { HttpClient, VendorHttpError } from '../../src/http/client.js';
 import { RateLimiter } from '../../src/http/limiter.js';
 import { json, Router, startEmulator, type Emulator, type EmulatorOptions } from '../../src/sandbox/emulator-kit.js';
-import { EnerfloAdapter, describeEnerfloError } from '../../src/vendors/enerflo/adapter.js';
+import { type EnerfloAdapter, describeEnerfloError } from '../../src/vendors/enerflo/adapter.js';
 import { startEnerfloEmulator, type EnerfloState } from '../../src/vendors/enerflo/emulator.js';
 import { enerflo } from '../../src/vendors/enerflo/index.js';
 import { enerfloDesired } from '../../src/vendors/enerflo/mapping.js';
@@ -34,7 +34,7 @@ function adapterFor(url: string, options: { key?: string; pageSize?: number; cou
 
 function role(key: string, enerfloRole?: Partial<EnerfloRole>): ResolvedRole {
   const full = enerfloRole && { sendWelcomeEmail: false, canCreateLeads: true, optimusAccess: false, canReassignLeads: true, roles: [], ...enerfloRole };
-  return { key, source, ...(full ? { enerflo: full } : {}) } as unknown as ResolvedRole;
+  return { key, source, ...(full ? { enerflo: full } : {}) };
 }
 
 const roles = {
@@ -59,7 +59,7 @@ function person(email: string, extra: Partial<ResolvedPerson> = {}): ResolvedPer
     roles: [roles.rep],
     source,
     ...extra,
-  } as ResolvedPerson;
+  };
 }
 
 function orgOf(people: ResolvedPerson[]): Organisation {
@@ -93,12 +93,12 @@ describe('Enerflo mapping', () => {
     const boss = person('maria.lopez@sunrise.example', { roles: [roles.regional] });
     const p = person('sam.rep@sunrise.example', {
       roles: [roles.setter, roles.rep, roles.regional, roles.admin],
-      office: offices.austin as never,
+      office: offices.austin,
       phone: '+15125550123',
       timezone: 'America/Chicago',
       manager: boss.key,
       externalId: 'HR-7',
-      vendors: { enerflo: { id: '1003', officeIds: ['103', '101', '102'] } } as never,
+      vendors: { enerflo: { id: '1003', officeIds: ['103', '101', '102'] } },
     });
     const record = desiredFor(p, orgOf([boss, p]));
     expect(record).toMatchObject({ key: 'sam.rep@sunrise.example', pinnedId: '1003', externalId: 'HR-7', active: true, dependsOn: [boss.key] });
@@ -131,7 +131,7 @@ describe('Enerflo mapping', () => {
   });
 
   it('leaves extra offices unmanaged for anyone but a Regional Manager', () => {
-    const p = person('sam.rep@sunrise.example', { office: offices.austin as never, vendors: { enerflo: { officeIds: ['102'] } } as never });
+    const p = person('sam.rep@sunrise.example', { office: offices.austin, vendors: { enerflo: { officeIds: ['102'] } } });
     expect(desiredFor(p, orgOf([p])).fields).not.toHaveProperty('officeIds');
   });
 });
@@ -321,7 +321,7 @@ describe('Enerflo adapter: what a listing may hold', () => {
 describe('Enerflo adapter: writes', () => {
   it('creates a Sales Rep in one POST with manager_id from the context, office_id, flags and no password', async () => {
     const boss = person('maria.lopez@sunrise.example', { roles: [roles.regional] });
-    const rep = person('nina.new@sunrise.example', { office: offices.austin as never, phone: '+15125550111', timezone: 'America/Chicago', manager: boss.key, externalId: 'HR-9' });
+    const rep = person('nina.new@sunrise.example', { office: offices.austin, phone: '+15125550111', timezone: 'America/Chicago', manager: boss.key, externalId: 'HR-9' });
     const adapter = adapterFor(emu.url);
     const { vendorId } = await adapter.create(desiredFor(rep, orgOf([boss, rep])), { vendorIdFor: (k) => (k === boss.key ? '1002' : undefined) });
     expect(writes()).toHaveLength(1);
@@ -360,8 +360,8 @@ describe('Enerflo adapter: writes', () => {
   it('sets offices create cannot carry with a follow-up PUT, so the next listing matches git', async () => {
     const p = person('rita.regional@sunrise.example', {
       roles: [roles.regional],
-      office: offices.dallas as never,
-      vendors: { enerflo: { officeIds: ['101', '103'] } } as never,
+      office: offices.dallas,
+      vendors: { enerflo: { officeIds: ['101', '103'] } },
     });
     const record = desiredFor(p, orgOf([p]));
     const adapter = adapterFor(emu.url);
@@ -376,7 +376,7 @@ describe('Enerflo adapter: writes', () => {
 
   it('reports a create whose follow-up PUT fails as a plain failure naming the new id', async () => {
     const nowhere = { ...offices.dallas, key: 'nowhere', enerflo: { officeId: '999' } };
-    const p = person('rita.regional@sunrise.example', { roles: [roles.regional], office: nowhere as never });
+    const p = person('rita.regional@sunrise.example', { roles: [roles.regional], office: nowhere });
     const error = (await adapterFor(emu.url)
       .create(desiredFor(p, orgOf([p])), noIds)
       .catch((e: unknown) => e)) as VendorHttpError;
@@ -393,7 +393,7 @@ describe('Enerflo adapter: writes', () => {
     const p = person('sam.rep@sunrise.example', {
       roles: [roles.rep, roles.setter],
       lastName: 'Representative',
-      office: offices.dallas as never,
+      office: offices.dallas,
       phone: '+1 (512) 555-0177',
       manager: boss.key,
     });

@@ -27,7 +27,7 @@ describe("Enerflo's timezone enum at roster validate", () => {
   });
 
   it("points at the office when the timezone is the office's", () => {
-    const p = person('Europe/Paris', { office: { key: 'paris', name: 'Paris', timezone: 'Europe/Paris', source } as never });
+    const p = person('Europe/Paris', { office: { key: 'paris', name: 'Paris', timezone: 'Europe/Paris', source } });
     const [issue] = checkEnerfloPerson(p, orgWith(p));
     expect(issue.path).toEqual(['office']);
     expect(issue.message).toMatch(/the timezone of office "paris"/);

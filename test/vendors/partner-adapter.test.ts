@@ -2,7 +2,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VendorHttpError } from '../../src/http/client.js';
-import type { Emulator } from '../../src/sandbox/emulator-kit.js';
 import type { PartnerFixture } from '../../src/vendors/partner/emulator.js';
 import { AUTHORIZATION_KEY, desiredRecord, partnerAdapter, sandboxFixture, secretValues, startPartner, TOKEN } from './partner-helpers.js';
 

@@ -50,7 +50,7 @@ export function partnerConfig(baseUrl: string, extra: Record<string, unknown> = 
     timeoutMs: 5_000,
     concurrency: 4,
     ...extra,
-  } as VendorInstanceConfig;
+  };
 }
 
 export function partnerAdapter(

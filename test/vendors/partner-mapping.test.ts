@@ -6,7 +6,7 @@ import { partnerConfig, sandboxFixture } from './partner-helpers.js';
 
 const source = { file: 'users/x.yaml', line: 1, col: 1 };
 const role = (key: string, partnerRole?: string): ResolvedRole =>
-  ({ key, source, ...(partnerRole ? { partner: { role: partnerRole } } : {}) }) as unknown as ResolvedRole;
+  ({ key, source, ...(partnerRole ? { partner: { role: partnerRole } } : {}) });
 
 function person(extra: Partial<ResolvedPerson> & Record<string, unknown> = {}): ResolvedPerson {
   return {
@@ -18,7 +18,7 @@ function person(extra: Partial<ResolvedPerson> & Record<string, unknown> = {}): 
     roles: [role('customer-care', 'CUSTOMER_CARE')],
     source,
     ...extra,
-  } as ResolvedPerson;
+  };
 }
 
 const org = {} as Organisation;

@@ -39,7 +39,7 @@ function desired(email: string, role: Record<string, unknown>, fields: Record<st
     key: email,
     email,
     active: true,
-    fields: { firstName: 'Nina', lastName: 'New', type: 'account', role: 'user', locationIds: [AUSTIN], ...fields } as DesiredRecord['fields'],
+    fields: { firstName: 'Nina', lastName: 'New', type: 'account', role: 'user', locationIds: [AUSTIN], ...fields },
     dependsOn: [],
     person: person as unknown as DesiredRecord['person'],
   };

@@ -83,5 +83,5 @@ export function sharedPermissions(permissions: HighlevelPermissions): HighlevelP
     found = Object.freeze({ ...permissions });
     shared.set(key, found);
   }
-  return found as HighlevelPermissions;
+  return found;
 }

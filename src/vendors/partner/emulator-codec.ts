@@ -44,7 +44,7 @@ export function parseXmlBody(contentType: string, raw: Buffer): ParsedBody {
     const detail = error instanceof Error ? error.message : String(error);
     return { format: 'xml-error', message: `XML parse error: ${detail}` };
   }
-  const roots = Object.keys((parsed ?? {}) as object);
+  const roots = Object.keys((parsed ?? {}));
   if (roots.length !== 1) return { format: 'xml-error', message: 'XML parse error: expected exactly one root element' };
   return { format: 'xml', root: roots[0], value: (parsed as Record<string, unknown>)[roots[0]] };
 }
@@ -64,7 +64,7 @@ export function decodeModel(body: unknown): Decoded {
 }
 
 export function isParsedBody(body: unknown): body is ParsedBody {
-  return typeof body === 'object' && body !== null && 'format' in body && typeof (body as { format: unknown }).format === 'string';
+  return typeof body === 'object' && body !== null && 'format' in body && typeof (body).format === 'string';
 }
 
 function coerceObject(value: unknown, source: 'json' | 'xml'): Decoded {
@@ -86,7 +86,7 @@ function coerceObject(value: unknown, source: 'json' | 'xml'): Decoded {
     if (coerced instanceof Error) return { ok: false, message: `${coerced.message} (field "${name}")` };
     model[name] = coerced;
   }
-  return { ok: true, model: model as UserAddUpdateModel };
+  return { ok: true, model: model };
 }
 
 function coerceAddress(raw: unknown, source: 'json' | 'xml'): PartnerAddress | null | string {
@@ -100,7 +100,7 @@ function coerceAddress(raw: unknown, source: 'json' | 'xml'): PartnerAddress | n
     if (coerced instanceof Error) return `${coerced.message} (field "address.${name}")`;
     if (coerced !== null) address[name] = coerced;
   }
-  return address as PartnerAddress;
+  return address;
 }
 
 function coerceScalar(raw: unknown, type: 'string' | 'boolean' | 'number', source: 'json' | 'xml'): string | number | boolean | null | Error {

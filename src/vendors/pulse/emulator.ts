@@ -576,7 +576,7 @@ export async function startPulseEmulator(fixture: unknown, options: PulseEmulato
     if (!isObject(body) || !Array.isArray(body.roles) || !body.roles.every((r) => typeof r === 'string')) {
       return fail(400, 'The body must be {"roles": ["roleName", ...]}');
     }
-    const roles = [...new Set(body.roles as string[])];
+    const roles = [...new Set(body.roles)];
     const unknown = roles.filter((r) => !state.roles.some((known) => known.name === r));
     if (unknown.length > 0) {
       return fail(422, `Unknown role${unknown.length > 1 ? 's' : ''} ${unknown.map((r) => `"${r}"`).join(', ')}; known roles: ${state.roles.map((r) => r.name).join(', ')}`);
@@ -650,7 +650,7 @@ export async function startPulseEmulator(fixture: unknown, options: PulseEmulato
 
   function checkUserFields(body: Record<string, unknown>, accountId: string): EmuResponse | undefined {
     const nullableString = (key: string, max: number) =>
-      key in body && body[key] !== null && (typeof body[key] !== 'string' || (body[key] as string).length > max);
+      key in body && body[key] !== null && (typeof body[key] !== 'string' || (body[key]).length > max);
     if (nullableString('name', 200)) return fail(400, 'name must be a string of at most 200 characters');
     if (nullableString('phone', 32)) return fail(400, 'phone must be a string of at most 32 characters');
     if (nullableString('imgSrc', 2048)) return fail(400, 'imgSrc must be a URL string');
