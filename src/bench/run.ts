@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RootConfig } from '../config/schema.js';
-import { startSandbox, type Sandbox } from '../sandbox/start.js';
+import { startSandbox, type Sandbox } from '../compose/sandbox.js';
 import type { AppliedMessage, ChildMessage, LoadedMessage, ParentMessage, PlannedMessage, RateBudget } from './child.js';
 import { generateOrg } from './generate.js';
 import { expectedCounts } from './people.js';

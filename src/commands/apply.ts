@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import { applyPlan, type ApplyReport, type OperationResult } from '../reconcile/apply.js';
 import { thresholdViolations } from '../reconcile/safety.js';
 import { consistentListing } from '../reconcile/plan.js';
-import { redactKnownSecrets } from '../http/redact.js';
+import { redactKnownSecrets } from '../secrets/redact.js';
 import { planOf, readSavedPlan, verifyAgainstLive, type SavedPlan } from '../reconcile/saved-plan.js';
 import { hasChanges, type Plan, type VendorPlan } from '../reconcile/types.js';
 import { renderText } from '../render/text.js';

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { ExchangeLog } from '../doctor/exchanges.js';
 import { renderDoctorJson, renderDoctorText } from '../doctor/render.js';
 import { diagnose } from '../doctor/run.js';
-import { connectVendors } from '../sandbox/connect.js';
+import { connectVendors } from '../compose/connect.js';
 import type { RegisterCommand } from './index.js';
 import { out } from './output.js';
 import { addVendorOptions, loadOrReport, type VendorCommandOptions } from './session.js';

@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import { redactKnownSecrets } from '../http/redact.js';
+import { redactKnownSecrets } from '../secrets/redact.js';
 
 /** Results go to stdout, diagnostics to stderr; picocolors already honours NO_COLOR and non-TTYs. */
 export const colors = pc;

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import type { RootConfig } from '../config/schema.js';
-import { startSandbox, type Sandbox } from '../sandbox/start.js';
+import { startSandbox, type Sandbox } from '../compose/sandbox.js';
 import type { RegisterCommand } from './index.js';
 import { colors, err, out } from './output.js';
 import { loadOrReport } from './session.js';

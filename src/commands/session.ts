@@ -4,10 +4,10 @@ import { loadOrganisation } from '../config/loader.js';
 import type { Organisation } from '../config/model.js';
 import { buildPlan } from '../reconcile/plan.js';
 import type { DatedPlanning } from '../reconcile/dated.js';
-import type { VendorTarget } from '../reconcile/targets.js';
+import type { VendorTarget } from '../compose/targets.js';
 import type { Plan } from '../reconcile/types.js';
-import { connectVendors } from '../sandbox/connect.js';
-import type { Sandbox } from '../sandbox/start.js';
+import { connectVendors } from '../compose/connect.js';
+import type { Sandbox } from '../compose/sandbox.js';
 import { err } from './output.js';
 
 /** Options shared by every command that talks to vendors. */

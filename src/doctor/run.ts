@@ -1,7 +1,7 @@
 import type { Organisation } from '../config/model.js';
 import { settingLines } from '../config/where.js';
-import type { VendorTarget } from '../reconcile/targets.js';
-import type { Connection } from '../sandbox/connect.js';
+import type { VendorTarget } from '../compose/targets.js';
+import type { Connection } from '../compose/connect.js';
 import type { ExchangeLog } from './exchanges.js';
 import type { DoctorReport, StepName, StepResult, VendorDiagnosis } from './model.js';
 import { checkConfig, checkCredentials, checkHost, checkRate, checkReading, type DoctorContext } from './steps.js';

@@ -5,7 +5,7 @@ import { HttpClient, VendorHttpError } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
 import { pathStartsWith } from '../http/exchange.js';
 import type { MaskOptions } from '../render/mask.js';
-import type { VendorTarget } from '../reconcile/targets.js';
+import type { VendorTarget } from '../compose/targets.js';
 import { desiredRecords } from '../reconcile/plan.js';
 import { readerOf, readKeyOf } from '../vendors/types.js';
 import { answerOf, rateHeaders, type ExchangeLog } from './exchanges.js';

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../config/diagnostics.js';
-import { redactKnownSecrets } from '../http/redact.js';
+import { redactKnownSecrets } from '../secrets/redact.js';
 import { renderInvalidStateComment, type SourceLinks } from '../render/annotations.js';
 import type { VendorLabels } from '../render/labels.js';
 import { GITHUB_BODY_LIMIT, PLAN_MARKER, parseChecksumMarker, renderMarkdown, type OverrideLabel, type PlanChecksums } from '../render/markdown.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Octokit } from 'octokit';
-import { registerSecret } from '../http/redact.js';
+import { registerSecret } from '../secrets/redact.js';
 import type { SourceLinks } from '../render/annotations.js';
 
 export type Env = Record<string, string | undefined>;

@@ -1,5 +1,5 @@
 import { appendFile } from 'node:fs/promises';
-import { redactKnownSecrets } from '../http/redact.js';
+import { redactKnownSecrets } from '../secrets/redact.js';
 
 /**
  * Adds markdown to the job summary page of the workflow run (GITHUB_STEP_SUMMARY), when there is

@@ -1,4 +1,4 @@
-import { ListingChangedError } from '../vendors/listing.js';
+import { ListingChangedError } from '../errors/listing.js';
 
 export interface PagesAheadOptions<T> {
   /** Requests the page at this 0-based position. */

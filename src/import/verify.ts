@@ -1,7 +1,7 @@
 import type { Organisation } from '../config/model.js';
 import { desiredRecords } from '../reconcile/plan.js';
 import { planVendor } from '../reconcile/plan-vendor.js';
-import type { VendorTarget } from '../reconcile/targets.js';
+import type { VendorTarget } from '../compose/targets.js';
 import type { Operation, PlanError, UnmanagedUser } from '../reconcile/types.js';
 import type { LiveRecord } from '../vendors/types.js';
 import type { ImportResult } from './model.js';

@@ -1,6 +1,5 @@
 import pLimit from 'p-limit';
-import { VendorHttpError } from '../http/client.js';
-import { redactKnownSecrets } from '../http/redact.js';
+import { redactKnownSecrets } from '../secrets/redact.js';
 import { createOnlyFields, diffFields, topField } from './diff.js';
 import { readKeyOf, type ApplyContext, type VendorAdapter } from '../vendors/types.js';
 import type { Action, Operation, Plan, VendorPlan } from './types.js';
@@ -154,7 +153,7 @@ async function createOnce(op: Operation, adapter: VendorAdapter, ctx: ApplyConte
     try {
       return (await adapter.create(desired, ctx)).vendorId;
     } catch (error) {
-      if (!(error instanceof VendorHttpError) || !error.ambiguous || attempt >= maxAttempts) throw error;
+      if (!mayHaveHappened(error) || attempt >= maxAttempts) throw error;
       // A vendor read by key is looked up by the key the create sent (SimplePin's user_code), not by listing.
       const existing = adapter.keyReader ? await adapter.keyReader.read(readKeyOf(desired)) : await adapter.findByEmail(desired.email);
       if (existing) {
@@ -170,4 +169,13 @@ async function createOnce(op: Operation, adapter: VendorAdapter, ctx: ApplyConte
 function describe(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return redactKnownSecrets(message);
+}
+
+/**
+ * A write that failed without a clear answer (the connection died, the vendor answered 5xx) may have
+ * happened. Adapters' errors say so with `ambiguous: true` (the HTTP client's errors do), so the engine
+ * can tell without importing HTTP.
+ */
+function mayHaveHappened(error: unknown): boolean {
+  return error instanceof Error && (error as Error & { ambiguous?: unknown }).ambiguous === true;
 }

@@ -4,7 +4,7 @@ import type { Organisation, ResolvedPerson } from '../config/model.js';
 import { personForVendor } from '../config/overrides.js';
 import type { DesiredRecord } from '../vendors/types.js';
 import { planVendor, type VendorPlanInput } from './plan-vendor.js';
-import type { VendorTarget } from './targets.js';
+import type { VendorTarget } from './target.js';
 import type { Operation, Plan, UpcomingChange, VendorPlan } from './types.js';
 
 /**

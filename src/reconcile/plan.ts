@@ -1,13 +1,13 @@
 import type { Organisation } from '../config/model.js';
 import { personForVendor } from '../config/overrides.js';
-import { isListingChangedError, ListingChangedError } from '../vendors/listing.js';
+import { isListingChangedError, ListingChangedError } from '../errors/listing.js';
 import { readerOf, type DesiredRecord, type ListReader, type LiveRecord, type VendorReader } from '../vendors/types.js';
-import { redactKnownSecrets } from '../http/redact.js';
+import { redactKnownSecrets } from '../secrets/redact.js';
 import { planVendor } from './plan-vendor.js';
 import { organisationHasDates } from '../config/as-of.js';
 import { planVendorDated, withCalendar, type DatedPlanning } from './dated.js';
 import { readLive } from './read.js';
-import type { VendorTarget } from './targets.js';
+import type { VendorTarget } from './target.js';
 import type { OffboardingMode, Plan, PlanSummary, VendorPlan } from './types.js';
 
 /** The desired records of every person whose roles map onto this vendor instance. */

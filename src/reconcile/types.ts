@@ -1,6 +1,9 @@
 import type { DatedEvent } from '../config/as-of.js';
 import type { DesiredRecord, FieldSpec, FieldValue, LiveRecord } from '../vendors/types.js';
 
+/** The field vocabulary of a plan, for readers of a plan (renderers) that know no vendor. */
+export type { FieldSpec, FieldValue };
+
 export type Action = 'create' | 'update' | 'deactivate' | 'reactivate' | 'delete';
 
 export interface Change {

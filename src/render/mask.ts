@@ -1,7 +1,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { redactKnownSecrets } from '../http/redact.js';
+import { redactKnownSecrets } from '../secrets/redact.js';
 import type { Change, Operation, Plan, PlanError, UnmanagedUser, VendorPlan } from '../reconcile/types.js';
-import type { FieldSpec, FieldValue } from '../vendors/types.js';
+import type { FieldSpec, FieldValue } from '../reconcile/types.js';
 
 /**
  * Masking of personal data for anything posted to GitHub (comments, issues, annotations, logs of a

@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import type { FieldValue } from '../vendors/types.js';
+import type { FieldValue } from '../reconcile/types.js';
 import type { Action, Operation, Plan, PlanNotice, PlanSummary } from '../reconcile/types.js';
 import { operationDateNote, upcomingLines } from './dates.js';
 

@@ -1,4 +1,4 @@
-import type { FieldValue } from '../vendors/types.js';
+import type { FieldValue } from '../reconcile/types.js';
 import { escapeText } from './escape.js';
 import { LABELLED_FIELD, type VendorLabels } from './labels.js';
 

@@ -1,5 +1,5 @@
 import type { Exchange } from '../http/exchange.js';
-import { redact } from '../http/redact.js';
+import { redact } from '../secrets/redact.js';
 import { maskValue, personalKind, sanitizeText, type MaskOptions } from '../render/mask.js';
 
 /**

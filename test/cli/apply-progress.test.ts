@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RootConfig } from '../../src/config/schema.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/start.js';
+import { startSandbox, type Sandbox } from '../../src/compose/sandbox.js';
 import { cliPath, makeWorkspace, repoRoot, runCli, type Workspace } from '../helpers/workspace.js';
 
 // A long apply in CI (no terminal) says how far it is, and an interrupted one stops cleanly: the

@@ -9,8 +9,8 @@ import { ExchangeLog } from '../../src/doctor/exchanges.js';
 import type { DoctorReport, VendorDiagnosis } from '../../src/doctor/model.js';
 import { renderDoctorText } from '../../src/doctor/render.js';
 import { diagnose } from '../../src/doctor/run.js';
-import { buildTargets } from '../../src/reconcile/targets.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/start.js';
+import { buildTargets } from '../../src/compose/targets.js';
+import { startSandbox, type Sandbox } from '../../src/compose/sandbox.js';
 import { makeWorkspace, repoRoot, type Workspace } from '../helpers/workspace.js';
 
 /** A port nothing listens on: taken from the OS, then given back. */

@@ -8,10 +8,10 @@ import { loadOrganisation } from '../../src/config/loader.js';
 import type { Organisation } from '../../src/config/model.js';
 import { applyPlan, type ApplyReport } from '../../src/reconcile/apply.js';
 import { buildPlan } from '../../src/reconcile/plan.js';
-import { buildTargets, type VendorTarget } from '../../src/reconcile/targets.js';
+import { buildTargets, type VendorTarget } from '../../src/compose/targets.js';
 import type { Plan } from '../../src/reconcile/types.js';
 import type { EmulatorOptions } from '../../src/sandbox/emulator-kit.js';
-import { applySandboxOverrides, startSandbox, type Sandbox } from '../../src/sandbox/start.js';
+import { applySandboxOverrides, startSandbox, type Sandbox } from '../../src/compose/sandbox.js';
 import type { VendorAdapter } from '../../src/vendors/types.js';
 import { runInProcess, type CliResult } from './in-process.js';
 

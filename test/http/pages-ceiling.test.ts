@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../src/http/client.js';
 import { pageReader } from '../../src/http/pages.js';
-import { ListingChangedError } from '../../src/vendors/listing.js';
+import { ListingChangedError } from '../../src/errors/listing.js';
 
 interface Page {
   users: { id: string }[];

@@ -12,12 +12,12 @@ import type { RootConfig } from '../../src/config/schema.js';
 import { applyPlan } from '../../src/reconcile/apply.js';
 import { dueOnly, withoutDated } from '../../src/reconcile/due.js';
 import { buildPlan } from '../../src/reconcile/plan.js';
-import { buildTargets } from '../../src/reconcile/targets.js';
+import { buildTargets } from '../../src/compose/targets.js';
 import type { Operation, Plan } from '../../src/reconcile/types.js';
 import { renderJson } from '../../src/render/json.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
 import { renderText } from '../../src/render/text.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/start.js';
+import { startSandbox, type Sandbox } from '../../src/compose/sandbox.js';
 import type { VendorAdapter } from '../../src/vendors/types.js';
 import { makeWorkspace, repoRoot, type Workspace } from '../helpers/workspace.js';
 

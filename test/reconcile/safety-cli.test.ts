@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RootConfig } from '../../src/config/schema.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/start.js';
+import { startSandbox, type Sandbox } from '../../src/compose/sandbox.js';
 import { makeWorkspace, repoRoot, runCli, type Workspace } from '../helpers/workspace.js';
 
 /**

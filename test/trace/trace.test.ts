@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { loadOrganisation } from '../../src/config/loader.js';
 import { applyPlan } from '../../src/reconcile/apply.js';
 import { buildPlan } from '../../src/reconcile/plan.js';
-import { connectVendors, type Connection } from '../../src/sandbox/connect.js';
+import { connectVendors, type Connection } from '../../src/compose/connect.js';
 import type { VendorAdapter } from '../../src/vendors/types.js';
 import { repoRoot } from '../helpers/workspace.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildPlan } from '../../src/reconcile/plan.js';
-import { buildTargets } from '../../src/reconcile/targets.js';
+import { buildTargets } from '../../src/compose/targets.js';
 import type { HighlevelEmulatorOptions, HighlevelState } from '../../src/vendors/highlevel/emulator.js';
 import { highlevelPermissionDefaults } from '../../src/vendors/highlevel/permissions.js';
 import { makeWorkspace, runCli, startHarness, type Harness, type Workspace } from '../helpers/workspace.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/reconcile/apply.js';
 import { buildPlan } from '../../src/reconcile/plan.js';
-import { buildTargets } from '../../src/reconcile/targets.js';
+import { buildTargets } from '../../src/compose/targets.js';
 import type { PulseEmulatorOptions, PulseState } from '../../src/vendors/pulse/emulator.js';
 import type { VendorAdapter } from '../../src/vendors/types.js';
 import { makeWorkspace, startHarness, type Harness, type Workspace } from '../helpers/workspace.js';

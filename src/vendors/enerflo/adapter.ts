@@ -1,5 +1,5 @@
 import { type HttpClient, VendorHttpError } from '../../http/client.js';
-import { ListingChangedError } from '../listing.js';
+import { ListingChangedError } from '../../errors/listing.js';
 import { pageReader } from '../../http/pages.js';
 import { RateLimiter } from '../../http/limiter.js';
 import type { AdapterOptions, ApplyContext, Capabilities, DesiredRecord, FieldSpec, FieldValue, LiveRecord, VendorAdapter } from '../types.js';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ListingChangedError } from '../listing.js';
+import { ListingChangedError } from '../../errors/listing.js';
 import { type HttpClient, VendorHttpError } from '../../http/client.js';
 import { pageReader } from '../../http/pages.js';
 import { RateLimiter } from '../../http/limiter.js';

@@ -1,5 +1,5 @@
 import type { CountryCode } from 'libphonenumber-js';
-import { ListingChangedError } from '../listing.js';
+import { ListingChangedError } from '../../errors/listing.js';
 import { z } from 'zod';
 import { VendorHttpError, type HttpClient, type HttpRequest, type HttpResponse } from '../../http/client.js';
 import { pageReader } from '../../http/pages.js';

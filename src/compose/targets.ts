@@ -6,21 +6,12 @@ import type { SentRequest } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
 import { configPointers, insecureBaseUrl, settingLines, type SettingLines } from '../config/where.js';
 import { RateLimiter } from '../http/limiter.js';
-import { registerSecret } from '../http/redact.js';
+import { registerSecret } from '../secrets/redact.js';
 import { vendorModule } from '../vendors/registry.js';
-import type { VendorAdapter, VendorModule } from '../vendors/types.js';
+import type { VendorTarget } from '../reconcile/target.js';
 
-/** One configured vendor instance, ready to plan against, or the reason it cannot be. */
-export interface VendorTarget {
-  name: string;
-  config: VendorInstanceConfig;
-  module: VendorModule;
-  adapter?: VendorAdapter;
-  /** Set when the instance is misconfigured (a missing credential, say): it fails on its own. */
-  setupError?: string;
-  /** Requests this target's adapter has sent. */
-  counter: { requests: number };
-}
+export type { VendorTarget };
+
 
 export interface TargetOptions {
   /** Instance names to keep (`--vendor`); all when empty. */

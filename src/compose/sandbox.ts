@@ -5,7 +5,7 @@ import type { SecretRef } from '../config/fields.js';
 import type { RootConfig } from '../config/schema.js';
 import { isLoopback } from '../config/where.js';
 import { vendorModule } from '../vendors/registry.js';
-import type { Emulator, EmulatorOptions } from './emulator-kit.js';
+import type { Emulator, EmulatorOptions } from '../sandbox/emulator-kit.js';
 
 /** The fixtures shipped with roster: `examples/sandbox/<kind>.json`. */
 export const defaultFixturesDir = fileURLToPath(new URL('../../examples/sandbox/', import.meta.url));

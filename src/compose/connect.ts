@@ -1,8 +1,8 @@
 import type { Organisation } from '../config/model.js';
-import { buildTargets, type VendorTarget } from '../reconcile/targets.js';
+import { buildTargets, type VendorTarget } from './targets.js';
 import type { Exchange } from '../http/exchange.js';
 import { openTrace, type TraceWriter } from '../trace/writer.js';
-import { applySandboxOverrides, startSandbox, type Sandbox } from './start.js';
+import { applySandboxOverrides, startSandbox, type Sandbox } from './sandbox.js';
 
 export interface ConnectOptions {
   /** Instance names to keep (`--vendor`); all when empty. */
