@@ -62,7 +62,15 @@ describe('engine under hostile listings (Enerflo emulator)', () => {
     // Maria's external id points at the unreadable user: she is not created a second time.
     expect(vendor.operations.map((op) => op.key)).not.toContain('maria.gonzalez@sunpath.example');
     expect(vendor.operations.filter((op) => op.action === 'create').map((op) => op.key)).toEqual(['chain.a@sunpath.example', 'chain.b@sunpath.example', 'chain.c@sunpath.example']);
-    // (Applying it is the adapter's and emulator's part: Enerflo's still index users by email.)
+    // Applying the rest works around it: only Jake fails, since his manager is the user Enerflo has
+    // without an email (the vendor refuses that manager_email), and the next plan keeps the same errors.
+    const report = await h.apply(plan);
+    expect(report.results.filter((r) => !r.ok).map((r) => r.key)).toEqual(['jake.thompson@sunpath.example']);
+    expect(report.summary.succeeded).toBe(3);
+    const again = (await h.plan()).vendors[0];
+    expect(again.operations.map((op) => op.key)).toEqual(['jake.thompson@sunpath.example']);
+    // The unreadable user, and Maria, whose external id points at it: nothing is planned for her.
+    expect(again.errors.map((e) => e.key ?? null)).toEqual([null, 'maria.gonzalez@sunpath.example']);
   });
 
   it('prune never touches live users involved in a match error (a duplicated email, a mistyped pinned id)', async () => {

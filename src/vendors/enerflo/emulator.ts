@@ -249,7 +249,8 @@ interface EnerfloDerived {
 const derivedOf = besideState(
   (state: EnerfloState): EnerfloDerived => ({
     byId: new ListIndex(() => state.users, (u) => String(u.id)),
-    byEmail: new ListIndex(() => state.users, (u) => u.email.toLowerCase()),
+    // A user stored without an email (a hand-made fixture) is still listed, and found by nobody's email.
+    byEmail: new ListIndex(() => state.users, (u) => (typeof u.email === 'string' ? u.email.toLowerCase() : '')),
     writes: 0,
   }),
 );
