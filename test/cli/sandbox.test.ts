@@ -1,35 +1,20 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliPath, repoRoot, runCli } from '../helpers/workspace.js';
+import { runCli, startSandboxProcess, type SandboxProcess } from '../helpers/workspace.js';
 
 /** `roster sandbox` keeps the emulators up so separate plan and apply runs share one live state. */
 describe('roster sandbox', () => {
-  let dir: string;
-  let child: ReturnType<typeof spawn>;
+  let sandbox: SandboxProcess;
   let env: Record<string, string>;
-  const configOut = () => path.join(dir, 'sandbox.yaml');
+  const configOut = () => sandbox.configFile;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'roster-sandbox-'));
-    child = spawn(process.execPath, [cliPath, 'sandbox', '--config-out', configOut()], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    await new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (chunk) => {
-        stdout += chunk;
-        if (stdout.includes('credentials:')) resolve();
-      });
-      child.once('exit', (code) => reject(new Error(`roster sandbox exited early with ${code}`)));
-    });
-    const envText = await readFile(`${configOut()}.env`, 'utf8');
-    env = Object.fromEntries(envText.trim().split('\n').map((line) => line.split('=') as [string, string]));
+    sandbox = await startSandboxProcess('roster-sandbox-');
+    ({ env } = sandbox);
   });
 
   afterAll(async () => {
-    child?.kill('SIGTERM');
-    await rm(dir, { recursive: true, force: true });
+    await sandbox?.stop();
   });
 
   it('writes a config and credentials that separate plan and apply runs share', async () => {

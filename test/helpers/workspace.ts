@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,4 +107,38 @@ export function runCli(
     if (options.input !== undefined) child.stdin?.end(options.input);
     else child.stdin?.end();
   });
+}
+
+/** `roster sandbox --config-out` as a separate process: its config file, its credentials, and how to stop it. */
+export interface SandboxProcess {
+  dir: string;
+  configFile: string;
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** Starts the built `roster sandbox` in a fresh folder and waits until its config and credentials are written. */
+export async function startSandboxProcess(prefix: string): Promise<SandboxProcess> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  const configFile = path.join(dir, 'sandbox.yaml');
+  const child = spawn(process.execPath, [cliPath, 'sandbox', '--config-out', configFile], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' } });
+  let stdout = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      if (stdout.includes('credentials:')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`roster sandbox exited early with ${code}`)));
+  });
+  const envText = await readFile(`${configFile}.env`, 'utf8');
+  const env = Object.fromEntries(envText.trim().split('\n').map((line) => line.split('=') as [string, string]));
+  return {
+    dir,
+    configFile,
+    env,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

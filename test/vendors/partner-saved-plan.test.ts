@@ -1,38 +1,24 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliPath, repoRoot, runCli } from '../helpers/workspace.js';
+import { runCli, startSandboxProcess, type SandboxProcess } from '../helpers/workspace.js';
 
 /**
  * `roster plan --out` then `roster apply PLANFILE` against SimplePin: apply re-reads the vendor before it
  * runs the saved operations, and SimplePin cannot be listed, so that re-read goes person by person too.
  */
 describe('SimplePin: a saved plan is re-read by key and applied', () => {
+  let sandbox: SandboxProcess;
   let dir: string;
-  let child: ReturnType<typeof spawn>;
   let env: Record<string, string>;
-  const configOut = () => path.join(dir, 'sandbox.yaml');
+  const configOut = () => sandbox.configFile;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'roster-simplepin-'));
-    child = spawn(process.execPath, [cliPath, 'sandbox', '--config-out', configOut()], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    await new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (chunk) => {
-        stdout += chunk;
-        if (stdout.includes('credentials:')) resolve();
-      });
-      child.once('exit', (code) => reject(new Error(`roster sandbox exited early with ${code}`)));
-    });
-    const envText = await readFile(`${configOut()}.env`, 'utf8');
-    env = Object.fromEntries(envText.trim().split('\n').map((line) => line.split('=') as [string, string]));
+    sandbox = await startSandboxProcess('roster-simplepin-');
+    ({ dir, env } = sandbox);
   });
 
   afterAll(async () => {
-    child?.kill('SIGTERM');
-    await rm(dir, { recursive: true, force: true });
+    await sandbox?.stop();
   });
 
   it('applies the saved operations, and the next plan is empty', async () => {
