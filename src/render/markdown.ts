@@ -1,7 +1,7 @@
 import { operationDateNote, upcomingLines } from './dates.js';
 import { planChecksum, vendorChecksums } from '../reconcile/checksum.js';
 import { stripVTControlCharacters } from 'node:util';
-import type { Action, Change, ManualStep, Operation, Plan, PlanNotice, UnmanagedUser, VendorPlan } from '../reconcile/types.js';
+import type { Action, Change, Operation, Plan, PlanNotice, VendorPlan } from '../reconcile/types.js';
 import { escapeCode, escapeHtml, escapeText } from './escape.js';
 import type { VendorLabels } from './labels.js';
 import { maskEmail, maskPlan, sanitizeText, type MaskOptions } from './mask.js';
@@ -55,7 +55,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions): string {
   const maxLength = options.maxLength ?? GITHUB_BODY_LIMIT;
   const checksum = options.checksum ?? planChecksum(plan);
   const marker = checksumMarker(checksum, vendorChecksums(plan));
-  const masked = maskForGitHub(plan, options);
+  const masked = maskPlan(plan, options);
   const rows = peopleOf(masked, namesOf(plan, options));
 
   const head = renderHead(masked, rows, options);
@@ -92,30 +92,6 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions): string {
   return body.length <= maxLength ? body : `${body.slice(0, maxLength - foot.length - 40)}\n\n_(cut at the comment limit)_\n${foot}`;
 }
 
-/** The plan as GitHub may see it: `maskPlan`, plus what it does not know of (drift flags, names, manual steps, notices). */
-function maskForGitHub(plan: Plan, options: MaskOptions): Plan {
-  const masked = maskPlan(plan, options);
-  const email = (s: string) => (options.maskEmails ? maskEmail(s) : s);
-  const text = (s: string) => sanitizeText(s, options);
-  return {
-    ...masked,
-    vendors: masked.vendors.map((vendor, i) => {
-      const source = plan.vendors[i];
-      const unmanaged: UnmanagedUser[] = vendor.unmanaged.map((u, j) => {
-        const { drift, name } = source.unmanaged[j] ?? {};
-        return { ...u, ...(drift ? { drift } : {}), ...(name && !options.maskEmails ? { name: text(name) } : {}) };
-      });
-      const manual: ManualStep[] = (source.manual ?? []).map((m) => ({
-        key: email(m.key),
-        vendorId: m.vendorId,
-        message: text(options.maskEmails ? m.message.replace(/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, (e) => maskEmail(e)) : m.message),
-        ...(m.hint ? { hint: text(m.hint) } : {}),
-      }));
-      const notices: PlanNotice[] = (source.notices ?? []).map((n) => ({ ...n, key: email(n.key), message: text(n.message) }));
-      return { ...vendor, unmanaged, manual, notices };
-    }),
-  };
-}
 
 /** Names from the records the plan carries (GitHub keys: masked when emails are). Names are not masked: a reviewer needs to see who. */
 function namesOf(plan: Plan, options: MaskOptions): Map<string, string> {

@@ -1,6 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { redactKnownSecrets } from '../secrets/redact.js';
-import type { Change, Operation, Plan, PlanError, UnmanagedUser, VendorPlan } from '../reconcile/types.js';
+import type { Change, ManualStep, Operation, Plan, PlanError, PlanNotice, UnmanagedUser, VendorPlan } from '../reconcile/types.js';
 import type { FieldSpec, FieldValue } from '../reconcile/types.js';
 
 /**
@@ -159,7 +159,22 @@ function maskVendorPlan(vendor: VendorPlan, options: MaskOptions): VendorPlan {
     ...(op.cause ? { cause: { kind: 'date' as const, events: op.cause.events.map((e) => ({ ...e, key: email(e.key) })) } } : {}),
     ...(op.window ? { window: op.window } : {}),
   });
-  const unmanaged = (u: UnmanagedUser): UnmanagedUser => ({ vendorId: u.vendorId, email: email(u.email), reason: text(u.reason) });
+  const unmanaged = (u: UnmanagedUser): UnmanagedUser => ({
+    vendorId: u.vendorId,
+    email: email(u.email),
+    reason: text(u.reason),
+    ...(u.drift ? { drift: u.drift } : {}),
+    // A name says who as plainly as an email, so it goes where emails are masked.
+    ...(u.name && !options.maskEmails ? { name: text(u.name) } : {}),
+  });
+  const inText = (s: string) => text(options.maskEmails ? s.replace(/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, (e) => maskEmail(e)) : s);
+  const manual = (m: ManualStep): ManualStep => ({
+    key: email(m.key),
+    vendorId: m.vendorId,
+    message: inText(m.message),
+    ...(m.hint ? { hint: inText(m.hint) } : {}),
+  });
+  const notice = (n: PlanNotice): PlanNotice => ({ ...n, key: email(n.key), message: inText(n.message) });
   const error = (e: PlanError): PlanError => ({
     ...(e.key !== undefined ? { key: email(e.key) } : {}),
     message: text(e.message),
@@ -170,6 +185,8 @@ function maskVendorPlan(vendor: VendorPlan, options: MaskOptions): VendorPlan {
     operations: vendor.operations.map(operation),
     unmanaged: vendor.unmanaged.map(unmanaged),
     errors: vendor.errors.map(error),
+    notices: (vendor.notices ?? []).map(notice),
+    ...(vendor.manual ? { manual: vendor.manual.map(manual) } : {}),
     ids: Object.fromEntries(Object.entries(vendor.ids ?? {}).map(([key, id]) => [email(key), id])),
   };
 }

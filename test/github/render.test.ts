@@ -336,3 +336,22 @@ describe('labels of offices and roles', () => {
     });
   });
 });
+
+describe('one masking path for every reader', () => {
+  it('maskPlan masks notices and manual steps and keeps drift names, so CI logs match the PR comment', () => {
+    const source = plan([
+      vendor('enerflo', {
+        unmanaged: [{ vendorId: '9', email: 'brandon@example.com', reason: 'not described in git', drift: true, name: 'Brandon Cole' }],
+        notices: [{ key: 'jane@example.com', vendorId: '1', field: 'timezone', message: `call ${SECRET_PHONE} about it` }],
+        manual: [{ key: 'old@example.com', vendorId: '7', message: `offboarded in git; SSN ${SECRET_SSN} on file` }],
+      }),
+    ]);
+    const masked = maskPlan(source, { maskEmails: false }).vendors[0];
+    expect(masked.unmanaged[0]).toMatchObject({ drift: true, name: 'Brandon Cole' });
+    expect(JSON.stringify(masked)).not.toContain(SECRET_PHONE_DIGITS.slice(-7));
+    expect(JSON.stringify(masked)).not.toContain(SECRET_SSN);
+    const hidden = maskPlan(source, { maskEmails: true }).vendors[0];
+    expect(hidden.unmanaged[0].name).toBeUndefined();
+    expect(JSON.stringify(hidden)).not.toContain('old@example.com');
+  });
+});
