@@ -1,3 +1,4 @@
+import { describeWindow } from '../config/as-of.js';
 import { operationDateNote, upcomingLines } from './dates.js';
 import { planChecksum, vendorChecksums } from '../reconcile/checksum.js';
 import { stripVTControlCharacters } from 'node:util';
@@ -206,8 +207,11 @@ function renderPeopleTable(plan: Plan, rows: PersonRow[], room: number): { text:
 
 function personLine(row: PersonRow, vendors: string[]): string {
   const who = row.name ? `**${escapeText(row.name)}**<br>\`${escapeCode(row.key)}\`` : `\`${escapeCode(row.key)}\``;
+  // A person with dates shows their window beside their name (issue: dated access).
+  const window = [...row.cells.values()].flatMap((c) => c.operations).find((op) => op.window)?.window;
+  const dated = window ? `<br><sub>${escapeText(describeWindow(window))}</sub>` : '';
   const cells = vendors.map((v) => personCell(row.cells.get(v)));
-  return `| ${CHANGE_LABEL[row.change]} | ${who} | ${cells.join(' | ')} |\n`;
+  return `| ${CHANGE_LABEL[row.change]} | ${who}${dated} | ${cells.join(' | ')} |\n`;
 }
 
 function personCell(cell: PersonCell | undefined): string {

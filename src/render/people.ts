@@ -67,7 +67,8 @@ function changeOf(row: PersonRow): PersonChange {
   const cells = [...row.cells.values()];
   const ops = cells.flatMap((c) => c.operations);
   const has = (...actions: Action[]) => ops.some((op) => actions.includes(op.action));
-  const offboarding = ops.some((op) => (op.action === 'deactivate' || op.action === 'delete') && op.reason === 'offboarded in git');
+  // Offboarded in git, by active: false or by a date (reasons such as "after their endDate …"): not a prune.
+  const offboarding = !has('create') && ops.some((op) => (op.action === 'deactivate' || op.action === 'delete') && !/not described in git|\(prune\)/.test(op.reason ?? ''));
   if (offboarding || cells.some((c) => c.manual.length > 0)) return 'offboarded';
   // A delete that waits for the same person's create is an email re-create: a change, not a removal.
   if (has('deactivate', 'delete') && !has('create')) return 'removed';

@@ -102,6 +102,11 @@ describe('dates against the sandbox emulators', () => {
     const markdown = renderMarkdown(now, { maskEmails: true, maxLength: Infinity });
     expect(markdown).toContain(`due: leaves after ${yesterday}`);
     expect(markdown).toContain('Coming up (dated changes)');
+    // The window sits beside the person's row at the top, not only in the folded details.
+    const table = markdown.slice(markdown.indexOf('#### Who changes where'), markdown.indexOf('#### Details per vendor'));
+    expect(table).toMatch(new RegExp(`Jake Thomson\\*\\*<br>\\S+<br><sub>… → ${yesterday} \\\\\\(America/Chicago\\\\\\)</sub> \\| − deactivate`));
+    // A dated removal is an offboarding to a reviewer, as active: false is.
+    expect(table).toMatch(/\| − offboarded \| \*\*Jake Thomson/);
     expect(markdown).not.toContain('nina.new@sunpath.example');
 
     // Tomorrow, Nina is created.
