@@ -2,6 +2,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { isDeepStrictEqual } from 'node:util';
 import type { LiveRecord } from '../vendors/types.js';
 import type { OperationResult } from './apply.js';
+import { planChecksum } from './checksum.js';
+import { planIntegrity, savedPlanSchema } from './saved-plan-schema.js';
 import { summarise } from './plan.js';
 import { readableRecords } from './readable.js';
 import type { Operation, Plan, VendorPlan } from './types.js';
@@ -14,12 +16,22 @@ export interface SavedPlan {
   format: 'roster-saved-plan';
   version: 1;
   createdAt: string;
-  checksum?: string;
+  /** The plan's checksum (what `--expect-checksum` compares): what the reviewer approved. */
+  checksum: string;
+  /** A hash of `plan` as written, so an edited or damaged file is refused. */
+  integrity: string;
   plan: Plan;
 }
 
-export async function writeSavedPlan(file: string, plan: Plan, checksum?: string): Promise<void> {
-  const saved: SavedPlan = { format: 'roster-saved-plan', version: 1, createdAt: new Date().toISOString(), checksum, plan };
+export async function writeSavedPlan(file: string, plan: Plan): Promise<void> {
+  const saved: SavedPlan = {
+    format: 'roster-saved-plan',
+    version: 1,
+    createdAt: new Date().toISOString(),
+    checksum: planChecksum(plan),
+    integrity: planIntegrity(plan),
+    plan,
+  };
   await writeFile(file, `${JSON.stringify(saved, null, 2)}\n`);
 }
 
@@ -30,11 +42,20 @@ export async function readSavedPlan(file: string): Promise<SavedPlan> {
   } catch (error) {
     throw new Error(`${file} is not a saved plan: ${(error as Error).message}`);
   }
-  const saved = parsed as Partial<SavedPlan>;
-  if (saved?.format !== 'roster-saved-plan' || saved.version !== 1 || !Array.isArray(saved.plan?.vendors)) {
-    throw new Error(`${file} is not a saved plan written by \`roster plan --out\``);
+  const format = (parsed as { format?: unknown } | null)?.format;
+  if (format !== 'roster-saved-plan') throw new Error(`${file} is not a saved plan written by \`roster plan --out\``);
+  const result = savedPlanSchema.safeParse(parsed);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue.path.length ? issue.path.join('.') : '(the file)';
+    throw new Error(`${file} is damaged or was edited by hand: ${where}: ${issue.message}; make a new one with \`roster plan --out\``);
   }
-  return saved as SavedPlan;
+  // The file as written (zod's output may order keys differently): validated above, hashed here.
+  const saved = parsed as SavedPlan;
+  if (planIntegrity(saved.plan) !== saved.integrity || planChecksum(saved.plan) !== saved.checksum) {
+    throw new Error(`${file} was changed after \`roster plan --out\` wrote it (its hashes no longer match); make a new one and review it`);
+  }
+  return saved;
 }
 
 /**

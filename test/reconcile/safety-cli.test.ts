@@ -68,6 +68,32 @@ describe('saved plans and thresholds', () => {
       expect(result.stderr).toContain('bogus.json is not a saved plan written by `roster plan --out`');
       expect(writes()).toEqual([]);
     });
+
+    it('refuses a saved plan that was damaged or edited after it was written, and applies nothing', async () => {
+      expect((await roster('plan', '--out', 'plan.json')).code).toBe(0);
+      const file = path.join(workspace.dir, 'plan.json');
+      const written = JSON.parse(await readFile(file, 'utf8'));
+      expect(written.checksum).toMatch(/^[0-9a-f]{64}$/);
+
+      // Damaged: an update without the vendor id it targets.
+      const damaged = structuredClone(written);
+      const update = damaged.plan.vendors.flatMap((v: { operations: { action: string }[] }) => v.operations).find((op: { action: string }) => op.action === 'update');
+      delete update.vendorId;
+      await workspace.write('damaged.json', JSON.stringify(damaged));
+      const refused = await roster('apply', 'damaged.json', '--yes');
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/damaged\.json is damaged or was edited by hand: plan\.vendors\.\d+\.operations\.\d+\.vendorId: /);
+
+      // Edited: well-formed, but a value changed after review.
+      const edited = structuredClone(written);
+      const create = edited.plan.vendors.flatMap((v: { operations: { action: string }[] }) => v.operations).find((op: { action: string }) => op.action === 'create');
+      create.desired.fields.firstName = 'Mallory';
+      await workspace.write('edited.json', JSON.stringify(edited));
+      const changed = await roster('apply', 'edited.json', '--yes');
+      expect(changed.code).toBe(1);
+      expect(changed.stderr).toContain('edited.json was changed after `roster plan --out` wrote it');
+      expect(writes()).toEqual([]);
+    });
   });
 
   describe('thresholds', () => {

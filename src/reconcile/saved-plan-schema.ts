@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+
+/*
+ * What `roster apply FILE` accepts from a saved plan, checked before anything runs. The shape of each
+ * operation follows its action (a create carries the record to send and no vendor id; an update or a
+ * reactivation carries both; a removal carries the vendor id and the live user it expects), so a
+ * damaged or hand-edited file is refused with the path of what is wrong instead of failing halfway.
+ */
+
+const fieldValue: z.ZodType = z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string()), z.record(z.string(), fieldValue)]));
+const change = z.object({ field: z.string().min(1), before: fieldValue.optional(), after: fieldValue.optional() }).passthrough();
+const record = z.object({ email: z.string(), active: z.boolean(), fields: z.record(z.string(), fieldValue) }).passthrough();
+const desired = record.extend({ key: z.string().min(1), dependsOn: z.array(z.string()) });
+const live = record.extend({ vendorId: z.string().min(1) });
+const common = { key: z.string().min(1), changes: z.array(change), dependsOn: z.array(z.string()), reason: z.string().optional() };
+
+const operation = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('create'), ...common, vendorId: z.undefined().optional(), desired }).passthrough(),
+  z.object({ action: z.literal('update'), ...common, vendorId: z.string().min(1), desired, live }).passthrough(),
+  z.object({ action: z.literal('reactivate'), ...common, vendorId: z.string().min(1), desired, live }).passthrough(),
+  z.object({ action: z.literal('deactivate'), ...common, vendorId: z.string().min(1), live }).passthrough(),
+  z.object({ action: z.literal('delete'), ...common, vendorId: z.string().min(1), live }).passthrough(),
+]);
+
+const vendorPlan = z
+  .object({
+    vendor: z.string().min(1),
+    kind: z.string().min(1),
+    operations: z.array(operation),
+    unmanaged: z.array(z.unknown()),
+    errors: z.array(z.object({ message: z.string() }).passthrough()),
+    ids: z.record(z.string(), z.string()),
+  })
+  .passthrough();
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, { error: 'a SHA-256 in hex' });
+
+export const savedPlanSchema = z
+  .object({
+    format: z.literal('roster-saved-plan'),
+    version: z.literal(1),
+    createdAt: z.string(),
+    checksum: sha256,
+    /** A hash of `plan` exactly as written: any edit of the file after `roster plan --out` shows. */
+    integrity: sha256,
+    plan: z.object({ version: z.literal(1), vendors: z.array(vendorPlan), summary: z.object({}).passthrough() }).passthrough(),
+  })
+  .strict();
+
+/** The hash written into a saved plan and checked when it is read. */
+export function planIntegrity(plan: unknown): string {
+  return createHash('sha256').update(JSON.stringify(plan)).digest('hex');
+}
