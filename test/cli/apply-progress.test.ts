@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RootConfig } from '../../src/config/schema.js';
 import { startSandbox, type Sandbox } from '../../src/compose/sandbox.js';
+import type { EmulatorOptions } from '../../src/sandbox/emulator-kit.js';
 import { cliPath, makeWorkspace, repoRoot, runCli, type Workspace } from '../helpers/workspace.js';
 
 // A long apply in CI (no terminal) says how far it is, and an interrupted one stops cleanly: the
@@ -19,11 +20,11 @@ describe('apply without a terminal', () => {
     sandbox = workspace = undefined;
   });
 
-  async function manyNewPeople(n: number) {
+  async function manyNewPeople(n: number, emulatorOptions?: EmulatorOptions) {
     const config = parse(await readFile(path.join(repoRoot, 'roster.yaml'), 'utf8')) as RootConfig;
     delete (config.vendors as Record<string, unknown>).partner;
     delete (config.vendors as Record<string, unknown>).pulse;
-    sandbox = await startSandbox(config);
+    sandbox = await startSandbox(config, { emulatorOptions: () => emulatorOptions ?? {} });
     for (const [name, override] of Object.entries(sandbox.overrides)) Object.assign(config.vendors[name], override);
     const people = Array.from({ length: n }, (_, i) => ({
       email: `new.rep${i}@sunpath.example`,
@@ -55,7 +56,8 @@ describe('apply without a terminal', () => {
   }, 120_000);
 
   it('on SIGTERM starts nothing new, waits for what is in flight, writes the report and says what was not applied', async () => {
-    const { workspace, env } = await manyNewPeople(70);
+    // Every request takes 150 ms, so the signal surely lands while most operations have not started.
+    const { workspace, env } = await manyNewPeople(70, { faults: { slow: 1, slowMs: 150 } });
     const reportFile = path.join(workspace.dir, 'report.json');
     const child = spawn(process.execPath, [cliPath, '-c', workspace.configFile, 'apply', '--yes', '--force', '--report', reportFile], {
       cwd: workspace.dir,
