@@ -3,14 +3,12 @@ import { writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { applyPlan, type ApplyReport, type OperationResult } from '../reconcile/apply.js';
 import { thresholdViolations } from '../reconcile/safety.js';
-import { consistentListing } from '../reconcile/plan.js';
+import { readTarget } from '../reconcile/plan.js';
 import { redactKnownSecrets } from '../secrets/redact.js';
 import { planOf, readSavedPlan, verifyAgainstLive, type SavedPlan } from '../reconcile/saved-plan.js';
 import { hasChanges, type Plan, type VendorPlan } from '../reconcile/types.js';
 import { renderText } from '../render/text.js';
-import { readerOf, type VendorAdapter } from '../vendors/types.js';
-import { desiredRecords } from '../reconcile/plan.js';
-import { readLive } from '../reconcile/read.js';
+import type { VendorAdapter } from '../vendors/types.js';
 import { planForLog, textForLog } from '../render/mask.js';
 import type { RegisterCommand } from './index.js';
 import { colors, err, out } from './output.js';
@@ -98,9 +96,7 @@ async function applySaved(session: Session, saved: SavedPlan, options: ApplyOpti
     // person; a listing that changed while read is read once more, then this vendor alone is refused.
     let live;
     try {
-      const reader = readerOf(target.adapter);
-      const trusted = reader.mode === 'list' ? { mode: 'list' as const, list: () => consistentListing(reader) } : reader;
-      ({ live } = await readLive(trusted, desiredRecords(session.org, target), target.config.concurrency ?? 4));
+      ({ live } = await readTarget(session.org, { ...target, adapter: target.adapter }));
     } catch (error) {
       const why = redactKnownSecrets(error instanceof Error ? error.message : String(error));
       err(`${vendorPlan.vendor}: could not read users (${why}); its saved operations are not applied`);

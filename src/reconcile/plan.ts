@@ -1,12 +1,12 @@
 import type { Organisation } from '../config/model.js';
 import { personForVendor } from '../config/overrides.js';
 import { isListingChangedError, ListingChangedError } from '../errors/listing.js';
-import { readerOf, type DesiredRecord, type ListReader, type LiveRecord, type VendorReader } from '../vendors/types.js';
+import { readerOf, type DesiredRecord, type ListReader, type LiveRecord, type VendorAdapter, type VendorReader } from '../vendors/types.js';
 import { redactKnownSecrets } from '../secrets/redact.js';
 import { planVendor } from './plan-vendor.js';
 import { organisationHasDates } from '../config/as-of.js';
 import { planVendorDated, withCalendar, type DatedPlanning } from './dated.js';
-import { readLive } from './read.js';
+import { readLive, type LiveRead } from './read.js';
 import type { VendorTarget } from './target.js';
 import type { OffboardingMode, Plan, PlanSummary, VendorPlan } from './types.js';
 
@@ -49,17 +49,15 @@ async function planTarget(org: Organisation, target: VendorTarget, dated?: Dated
     ids: {},
   });
   if (!target.adapter) return failed(target.setupError ?? 'not configured');
-  const adapterReader = readerOf(target.adapter);
-  const reader: VendorReader =
-    adapterReader.mode === 'list' ? { mode: 'list', list: () => consistentListing(adapterReader) } : adapterReader;
+  const mode = readerOf(target.adapter).mode;
   let read;
   try {
-    read = await readLive(reader, desiredRecords(org, target), target.config.concurrency ?? 4);
+    read = await readTarget(org, { ...target, adapter: target.adapter });
   } catch (error) {
     const what = isListingChangedError(error)
       ? 'the listing of users could not be trusted, twice'
-      : `could not ${reader.mode === 'byKey' ? 'read' : 'list'} users`;
-    return { ...failed(`${what}: ${error instanceof Error ? error.message : String(error)}`), readMode: reader.mode };
+      : `could not ${mode === 'byKey' ? 'read' : 'list'} users`;
+    return { ...failed(`${what}: ${error instanceof Error ? error.message : String(error)}`), readMode: mode };
   }
   const input = {
     vendor: target.name,
@@ -75,6 +73,17 @@ async function planTarget(org: Organisation, target: VendorTarget, dated?: Dated
   const readable = new Set(read.desired.map((record) => record.key));
   const plan = dated ? planVendorDated(org, target, input, dated, (key) => readable.has(key)) : planVendor({ ...input, desired: read.desired });
   return read.mode === 'byKey' ? { ...plan, readMode: 'byKey', errors: [...read.errors, ...plan.errors] } : plan;
+}
+
+/**
+ * A vendor's live state as plan and `apply PLANFILE` read it, under the same trust rules: a vendor read
+ * by key is read person by person (the declared people, offboarded ones too); a listing must be
+ * consistent, or it is read once more (consistentListing).
+ */
+export function readTarget(org: Organisation, target: Pick<VendorTarget, 'module' | 'config'> & { adapter: VendorAdapter }): Promise<LiveRead> {
+  const reader = readerOf(target.adapter);
+  const trusted: VendorReader = reader.mode === 'list' ? { mode: 'list', list: () => consistentListing(reader) } : reader;
+  return readLive(trusted, desiredRecords(org, target), target.config.concurrency ?? 4);
 }
 
 /**
