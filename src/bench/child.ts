@@ -14,7 +14,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
-import { loadOrganisation } from '../config/loader.js';
+import { loadOrganisation } from '../compose/organisation.js';
 import { applyPlan } from '../reconcile/apply.js';
 import { buildPlan } from '../reconcile/plan.js';
 import { buildTargets } from '../compose/targets.js';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { SCHEMA_DIR, writeJsonSchemas } from '../config/json-schema.js';
+import { SCHEMA_DIR } from '../config/json-schema.js';
+import { writeJsonSchemas } from '../compose/organisation.js';
 import { out } from './output.js';
 
 /** `roster schema`: writes the JSON Schemas editors use to autocomplete and check users files and roster.yaml. */

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { formatDiagnostic, InvalidStateError } from '../config/diagnostics.js';
-import { loadOrganisation } from '../config/loader.js';
+import { loadOrganisation } from '../compose/organisation.js';
 import type { Organisation } from '../config/model.js';
 import { buildPlan } from '../reconcile/plan.js';
 import type { DatedPlanning } from '../reconcile/dated.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { validateState } from '../config/loader.js';
+import { validateState } from '../compose/organisation.js';
 import { formatDiagnostic } from '../config/diagnostics.js';
 import type { Organisation } from '../config/model.js';
 import { colors, err, out } from './output.js';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { loadOrganisation } from '../config/loader.js';
+import { loadOrganisation } from '../compose/organisation.js';
 import { describedInGit, startWebhookServer } from '../vendors/highlevel/webhook.js';
 import type { RegisterCommand } from './index.js';
 import { colors, err, out } from './output.js';

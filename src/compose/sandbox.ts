@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SecretRef } from '../config/fields.js';
 import type { RootConfig } from '../config/schema.js';
 import { isLoopback } from '../config/where.js';
 import { vendorModule } from '../vendors/registry.js';
@@ -60,7 +59,7 @@ export async function startSandbox(config: RootConfig, options: SandboxOptions =
     // An emulator listening beyond loopback (--host) speaks plain HTTP with sandbox-only credentials.
     const insecure = isLoopback(new URL(url)) ? {} : { allowInsecureHttp: true };
     overrides[name] = { ...module.sandbox.configFor(fixtures.get(instance.kind)), baseUrl: url, ...insecure };
-    const refs = (instance.credentials ?? {}) as Record<string, SecretRef>;
+    const refs = (instance.credentials ?? {});
     for (const [field, ref] of Object.entries(refs)) {
       const value = module.sandbox.credentials[field];
       if (value !== undefined) env[ref.env] = value;

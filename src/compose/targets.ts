@@ -1,6 +1,5 @@
 import type { Organisation } from '../config/model.js';
 import type { VendorInstanceConfig } from '../config/schema.js';
-import type { SecretRef } from '../config/fields.js';
 import { HttpClient } from '../http/client.js';
 import type { SentRequest } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
@@ -50,7 +49,7 @@ function buildTarget(
   const rate = options.rateLimit?.(config.kind) ?? module.rateLimit;
   const observe = options.onRequest;
   const counter = { requests: 0 };
-  const refs = (config.credentials ?? {}) as Record<string, SecretRef>;
+  const refs = (config.credentials ?? {});
   const credentials: Record<string, string> = {};
   const missing: string[] = [];
   for (const [field, ref] of Object.entries(refs)) {

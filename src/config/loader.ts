@@ -7,8 +7,7 @@ import type { Diagnostic } from './diagnostics.js';
 import type { Organisation } from './model.js';
 import { resolveOrganisation } from './resolve.js';
 import type { Declarations, DeclaredItem } from './resolve.js';
-import { officeSchema, personSchema, roleSchema, rootConfigSchema, usersFileSchema } from './schema.js';
-import type { RootConfig, UsersFile } from './schema.js';
+import { configSchemas, type ConfigSchemas, type RootConfig, type UsersFile, type VendorSchemas } from './schema.js';
 import { formatPath, readYamlFile } from './yaml-source.js';
 import type { FieldPath, SourceFile, YamlSource } from './yaml-source.js';
 import { zodDiagnostics } from './zod-diagnostics.js';
@@ -222,11 +221,12 @@ function collectItems(
   valid: UsersFile | undefined,
   strings: DeclaredStrings,
   into: Declarations,
+  schemas: ConfigSchemas,
 ): void {
   const sections = [
-    ['offices', officeSchema, into.offices, 'key'],
-    ['roles', roleSchema, into.roles, 'key'],
-    ['people', personSchema, into.people, 'email'],
+    ['offices', schemas.office, into.offices, 'key'],
+    ['roles', schemas.role, into.roles, 'key'],
+    ['people', schemas.person, into.people, 'email'],
   ] as const;
   for (const [section, schema, list, keyField] of sections) {
     const items = data[section];
@@ -238,7 +238,7 @@ function collectItems(
       const rawKey = raw && typeof raw === 'object' ? (raw as Record<string, unknown>)[keyField] : undefined;
       const { line, col } = source.locate([section, index]);
       const value = parsed.success ? strings.own(parsed.data) : undefined;
-      const partial = !parsed.success && section === 'people' ? strings.own(validFields(raw)) : undefined;
+      const partial = !parsed.success && section === 'people' ? strings.own(validFields(raw, schemas.person)) : undefined;
       const own = (value ?? partial) as Record<string, unknown> | undefined;
       if (section === 'people' && Array.isArray(own?.roles) && own.roles.every((r) => typeof r === 'string')) own.roles = strings.list(own.roles);
       const key = typeof rawKey !== 'string' ? undefined : own?.[keyField] === rawKey ? (own[keyField]) : strings.copy(rawKey);
@@ -253,7 +253,7 @@ function collectItems(
  * The fields of a person that are valid on their own, so a person with one wrong field still gets the
  * semantic checks (unknown role, bad phone, ...) on the rest.
  */
-function validFields(raw: unknown): Record<string, unknown> | undefined {
+function validFields(raw: unknown, personSchema: z.ZodObject): Record<string, unknown> | undefined {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const partial: Record<string, unknown> = {};
   for (const [field, schema] of Object.entries(personSchema.shape)) {
@@ -267,6 +267,7 @@ function validFields(raw: unknown): Record<string, unknown> | undefined {
 
 async function readRootConfig(
   configPath: string,
+  schemas: ConfigSchemas,
 ): Promise<{ config?: RootConfig; usersDir: string; source?: YamlSource; diagnostics: Diagnostic[] }> {
   const absolute = path.resolve(configPath);
   const file = displayPath(absolute);
@@ -281,9 +282,9 @@ async function readRootConfig(
   const usersField = typeof data?.users === 'string' && data.users ? data.users : 'users';
   const usersDir = path.resolve(path.dirname(absolute), usersField);
   if (!source || !data) return { usersDir, diagnostics };
-  const parsed = rootConfigSchema.safeParse(data);
+  const parsed = schemas.rootConfig.safeParse(data);
   if (!parsed.success) {
-    diagnostics.push(...zodDiagnostics(source, rootConfigSchema, data, parsed.error.issues));
+    diagnostics.push(...zodDiagnostics(source, schemas.rootConfig, data, parsed.error.issues));
     return { usersDir, source, diagnostics };
   }
   return { config: parsed.data as RootConfig, usersDir, source, diagnostics };
@@ -293,8 +294,9 @@ async function readRootConfig(
  * Reads the root config and every users file, and checks everything that can be checked without a
  * network call. Never throws for bad input: every problem is a diagnostic.
  */
-export async function validateState(configPath: string = DEFAULT_CONFIG_FILE): Promise<ValidationResult> {
-  const root = await readRootConfig(configPath);
+export async function validateState(configPath: string, vendors: readonly VendorSchemas[]): Promise<ValidationResult> {
+  const schemas = configSchemas(vendors);
+  const root = await readRootConfig(configPath, schemas);
   const diagnostics = [...root.diagnostics];
   const declarations: Declarations = { offices: [], roles: [], people: [] };
   const strings = new DeclaredStrings();
@@ -342,14 +344,14 @@ export async function validateState(configPath: string = DEFAULT_CONFIG_FILE): P
     if (!read.source || !read.sourceFile || !read.data) continue;
     const forbidden = findForbiddenKeys(read.source);
     diagnostics.push(...forbidden.diagnostics);
-    const parsed = usersFileSchema.safeParse(read.data);
+    const parsed = schemas.usersFile.safeParse(read.data);
     if (!parsed.success) {
-      diagnostics.push(...zodDiagnostics(read.source, usersFileSchema, read.data, parsed.error.issues, under(forbidden.paths)));
+      diagnostics.push(...zodDiagnostics(read.source, schemas.usersFile, read.data, parsed.error.issues, under(forbidden.paths)));
     }
-    collectItems(read.source, read.sourceFile, read.data, parsed.success ? (parsed.data) : undefined, strings, declarations);
+    collectItems(read.source, read.sourceFile, read.data, parsed.success ? (parsed.data) : undefined, strings, declarations, schemas);
   }
 
-  const resolved = resolveOrganisation(declarations, root.config, configFile, files);
+  const resolved = resolveOrganisation(declarations, root.config, configFile, files, vendors);
   diagnostics.push(...resolved.diagnostics);
   // Reading order: by file, then position; within one place, the order they were found.
   const unique = dedupe(diagnostics).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.col - b.col));
@@ -370,8 +372,8 @@ function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
  * The declared state, resolved: the root config (default roster.yaml) and every users file under its
  * `users` folder. Throws InvalidStateError carrying every problem found when anything is wrong.
  */
-export async function loadOrganisation(configPath: string = DEFAULT_CONFIG_FILE): Promise<Organisation> {
-  const { org, diagnostics } = await validateState(configPath);
+export async function loadOrganisation(configPath: string, vendors: readonly VendorSchemas[]): Promise<Organisation> {
+  const { org, diagnostics } = await validateState(configPath, vendors);
   if (!org) throw new InvalidStateError(diagnostics);
   return org;
 }

@@ -23,14 +23,22 @@ export const personOverrideShape = {
 
 const overridableFields = ['firstName', 'lastName', 'phone', 'title', 'timezone'] as const;
 
+const personOverridesSchema = z.object(personOverrideShape);
+
 /** The person as one vendor should see them: their per-vendor overrides laid over their own fields. */
 export function personForVendor(person: ResolvedPerson, kind: string): ResolvedPerson {
-  const overrides = person.vendors?.[kind] as { unmanaged?: string[] } & Record<string, unknown> | undefined;
-  if (!overrides || !(overridableFields.some((field) => overrides[field] !== undefined) || overrides.unmanaged?.length)) return person;
-  const seen: Record<string, unknown> = { ...person };
+  const raw = person.vendors?.[kind];
+  if (raw === undefined) return person;
+  // The loader parsed these already (with the vendor's own part, which is stripped here).
+  const parsed = personOverridesSchema.safeParse(raw);
+  if (!parsed.success) return person;
+  const own = parsed.data;
+  if (!(overridableFields.some((field) => own[field] !== undefined) || own.unmanaged?.length)) return person;
+  const seen: ResolvedPerson = { ...person };
   for (const field of overridableFields) {
-    if (overrides[field] !== undefined) seen[field] = overrides[field];
+    const value = own[field];
+    if (value !== undefined) seen[field] = value;
   }
-  for (const field of overrides.unmanaged ?? []) delete seen[field];
-  return seen as unknown as ResolvedPerson;
+  for (const field of own.unmanaged ?? []) delete seen[field];
+  return seen;
 }

@@ -1,9 +1,8 @@
-import { vendorModules } from '../vendors/registry.js';
 import { checkPersonDates, managerLeavesFirst, roleKeyOf, roleWindowOf, type DayWindow } from './dates.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { Organisation, ResolvedOffice, ResolvedPerson, ResolvedRole, SourceRef } from './model.js';
 import { toE164 } from './phone.js';
-import type { DeclaredOffice, DeclaredPerson, DeclaredRole, RootConfig } from './schema.js';
+import type { DeclaredOffice, DeclaredPerson, DeclaredRole, RootConfig, VendorSchemas } from './schema.js';
 import { closeMatches, didYouMean } from './suggest.js';
 import { formatPath } from './yaml-source.js';
 import type { FieldPath, SourceFile } from './yaml-source.js';
@@ -106,9 +105,10 @@ export function resolveOrganisation(
   config: RootConfig | undefined,
   configFile: string,
   files: string[],
+  vendors: readonly VendorSchemas[],
 ): { org?: Organisation; diagnostics: Diagnostic[] } {
   const positions = new FieldPositions();
-  const result = checkAndResolve(declarations, config, configFile, files, positions);
+  const result = checkAndResolve(declarations, config, configFile, files, vendors, positions);
   positions.lookUp();
   return result;
 }
@@ -118,6 +118,7 @@ function checkAndResolve(
   config: RootConfig | undefined,
   configFile: string,
   files: string[],
+  vendors: readonly VendorSchemas[],
   positions: FieldPositions,
 ): { org?: Organisation; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
@@ -256,9 +257,9 @@ function checkAndResolve(
 
     // Field by field, not `{ ...rest, key, ... }`: V8 gives each object built from a spread its own
     // hidden class (some 400 bytes), 40 MB at 100,000 people. The declared fields first, as declared.
-    const fields: Record<string, unknown> = {};
-    for (const field of Object.keys(value)) {
-      if (!resolvedFields.has(field)) fields[field] = value[field as keyof DeclaredPerson];
+    const fields: Partial<ResolvedPerson> & Record<string, unknown> = {};
+    for (const [field, declared] of Object.entries(value)) {
+      if (!resolvedFields.has(field)) fields[field] = declared;
     }
     if (vendors) fields.vendors = vendors;
     fields.key = key;
@@ -270,7 +271,8 @@ function checkAndResolve(
     if (office) fields.office = office;
     if (manager) fields.manager = manager.toLowerCase();
     fields.source = sourceRef(item);
-    const person = fields as unknown as ResolvedPerson;
+    // Every field a ResolvedPerson needs is set just above.
+    const person = fields as ResolvedPerson;
     people.push(person);
     peopleByKey.set(key, person);
     personItem.push(item);
@@ -329,11 +331,12 @@ function checkAndResolve(
 
   // Vendor rules that need no network call, for each kind of vendor the config uses.
   const configuredKinds = new Set(Object.values(config.vendors).map((v) => v.kind));
-  for (const vendor of vendorModules) {
-    if (!vendor.checkPerson || !configuredKinds.has(vendor.kind)) continue;
+  for (const vendor of vendors) {
+    const checkPerson = vendor.checkPerson?.bind(vendor);
+    if (!checkPerson || !configuredKinds.has(vendor.kind)) continue;
     people.forEach((person, i) => {
       if (incomplete.has(person)) return;
-      for (const issue of vendor.checkPerson!(person, org)) {
+      for (const issue of checkPerson(person, org)) {
         diagnostics.push(at(personItem[i], issue.path, issue.message, issue.hint));
       }
     });

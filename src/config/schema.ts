@@ -1,71 +1,69 @@
 import { z } from 'zod';
-import { vendorModules } from '../vendors/registry.js';
-import { keySchema, secretRefSchema } from './fields.js';
+import { keySchema, secretRefSchema, type SecretRef } from './fields.js';
 import { isoDateSchema, roleEntrySchema } from './dates.js';
 import { personOverrideShape } from './overrides.js';
-import type { VendorModule } from '../vendors/types.js';
+import type { Organisation, ResolvedPerson } from './model.js';
+
+/** A problem with one person that a vendor finds before any network call. */
+export interface PersonIssue {
+  /** Field path relative to the person, e.g. `roles` or `vendors.highlevel.locationIds`. */
+  path: (string | number)[];
+  message: string;
+  hint?: string;
+}
+
+/**
+ * What the config layer needs from one kind of vendor: the parts of every file format it owns, and the
+ * checks it runs before any network call. Config knows no vendor registry: the caller (src/compose)
+ * hands it the vendor modules, which satisfy this shape.
+ */
+export interface VendorSchemas {
+  kind: string;
+  /** Extra keys of a vendor instance in roster.yaml (ids, credentials as env references, options). */
+  configShape: z.ZodRawShape;
+  /** `roles[].<kind>`: how a role maps onto this vendor. */
+  roleSchema: z.ZodType;
+  /** `offices[].<kind>`: this vendor's identifiers for an office. */
+  officeSchema: z.ZodType;
+  /** `people[].vendors.<kind>`: per-person settings (pinned `id`, extra locations, ...). */
+  personSchema: z.ZodObject;
+  checkPerson?(person: ResolvedPerson, org: Organisation): PersonIssue[];
+}
 
 /** `people[].vendors.<kind>`: the vendor's own settings plus the person fields any vendor may override. */
-export function vendorPersonSchema(module: Pick<VendorModule, 'personSchema'>): z.ZodType {
-  return (module.personSchema as z.ZodObject).extend(personOverrideShape);
+export function vendorPersonSchema(vendor: Pick<VendorSchemas, 'personSchema'>): z.ZodObject {
+  return vendor.personSchema.extend(personOverrideShape);
 }
 
-/** Per-vendor sub-schemas, keyed by vendor kind, so a new vendor folder extends every file format. */
-function perVendor(pick: (kind: (typeof vendorModules)[number]) => z.ZodType) {
-  return Object.fromEntries(vendorModules.map((v) => [v.kind, pick(v).optional()]));
-}
+const officeShape = {
+  key: keySchema,
+  name: z.string().min(1),
+  timezone: z.string().min(1).describe('IANA timezone, e.g. America/Chicago'),
+};
 
-export const officeSchema = z
-  .object({
-    key: keySchema,
-    name: z.string().min(1),
-    timezone: z.string().min(1).describe('IANA timezone, e.g. America/Chicago'),
-    ...perVendor((v) => v.officeSchema),
-  })
-  .strict();
+const roleShape = {
+  key: keySchema,
+  description: z.string().optional(),
+};
 
-export const roleSchema = z
-  .object({
-    key: keySchema,
-    description: z.string().optional(),
-    ...perVendor((v) => v.roleSchema),
-  })
-  .strict();
-
-export const personSchema = z
-  .object({
-    email: z.email({ error: 'not a valid email address' }),
-    firstName: z.string().min(1),
-    lastName: z.string().min(1),
-    phone: z.string().min(1).optional().describe('Any common format; stored as E.164 (+15125550100)'),
-    timezone: z.string().min(1).optional().describe("IANA timezone; defaults to the office's"),
-    title: z.string().min(1).optional().describe('Job title'),
-    roles: z
-      .array(roleEntrySchema)
-      .min(1, { error: 'a person needs at least one role' })
-      .describe('Role keys; a role held for some days only is { role: KEY, from: YYYY-MM-DD, until: YYYY-MM-DD }'),
-    office: keySchema.optional(),
-    manager: z.email({ error: "the manager's email address" }).optional(),
-    externalId: z.string().min(1).optional().describe('Id in your HR system or CRM; sent to vendors that store one'),
-    active: z.boolean().default(true).describe('false offboards the person: deactivated wherever they exist'),
-    startDate: isoDateSchema.optional().describe('First day of access (YYYY-MM-DD, in the office timezone); not provisioned before'),
-    endDate: isoDateSchema.optional().describe('Last day of access (YYYY-MM-DD, in the office timezone); offboarded after'),
-    vendors: z
-      .object(perVendor(vendorPersonSchema))
-      .strict()
-      .optional()
-      .describe('Per-vendor overrides where a person differs from their roles'),
-  })
-  .strict();
-
-/** One file under users/: any mix of offices, roles and people. */
-export const usersFileSchema = z
-  .object({
-    offices: z.array(officeSchema).optional(),
-    roles: z.array(roleSchema).optional(),
-    people: z.array(personSchema).optional(),
-  })
-  .strict();
+const personShape = {
+  email: z.email({ error: 'not a valid email address' }),
+  firstName: z.string().min(1),
+  lastName: z.string().min(1),
+  phone: z.string().min(1).optional().describe('Any common format; stored as E.164 (+15125550100)'),
+  timezone: z.string().min(1).optional().describe("IANA timezone; defaults to the office's"),
+  title: z.string().min(1).optional().describe('Job title'),
+  roles: z
+    .array(roleEntrySchema)
+    .min(1, { error: 'a person needs at least one role' })
+    .describe('Role keys; a role held for some days only is { role: KEY, from: YYYY-MM-DD, until: YYYY-MM-DD }'),
+  office: keySchema.optional(),
+  manager: z.email({ error: "the manager's email address" }).optional(),
+  externalId: z.string().min(1).optional().describe('Id in your HR system or CRM; sent to vendors that store one'),
+  active: z.boolean().default(true).describe('false offboards the person: deactivated wherever they exist'),
+  startDate: isoDateSchema.optional().describe('First day of access (YYYY-MM-DD, in the office timezone); not provisioned before'),
+  endDate: isoDateSchema.optional().describe('Last day of access (YYYY-MM-DD, in the office timezone); offboarded after'),
+};
 
 export const policySchema = z
   .object({
@@ -92,7 +90,8 @@ export const policySchema = z
   })
   .strict();
 
-const vendorBase = {
+/** The settings every vendor instance has, whatever its kind. */
+const vendorBaseShape = {
   baseUrl: z
     .url({ error: 'a full URL, e.g. https://enerflo.io' })
     // A password in the URL would be printed wherever the URL is; credentials are env references.
@@ -137,57 +136,109 @@ function checkOffboarding(instance: { offboarding?: string; policy: { allowDelet
   }
 }
 
-export const vendorInstanceSchema = z.discriminatedUnion(
-  'kind',
-  vendorModules.map((v) =>
-    z
-      .object({ kind: z.literal(v.kind), ...vendorBase, ...v.configShape })
-      .strict()
-      .superRefine(checkOffboarding),
-  ) as unknown as [z.ZodObject, ...z.ZodObject[]],
-);
+/** One vendor instance of roster.yaml of one kind: the settings every kind has, and the vendor's own. */
+export function vendorInstanceSchema(vendor: Pick<VendorSchemas, 'kind' | 'configShape'>) {
+  return z
+    .object({ kind: z.literal(vendor.kind), ...vendorBaseShape, ...vendor.configShape })
+    .strict()
+    .superRefine(checkOffboarding);
+}
 
-export const rootConfigSchema = z
-  .object({
-    $schema: z.string().optional(),
-    users: z.string().min(1).default('users').describe('Folder of declared state, relative to this file'),
-    vendors: z.record(keySchema, vendorInstanceSchema),
-    dates: z
-      .object({
-        upcomingDays: z.number().int().min(0).max(366).default(14).describe('Every plan lists the dated changes coming in this many days'),
-      })
-      .strict()
-      .prefault({})
-      .describe('startDate, endDate and role windows'),
-    github: z
-      .object({
-        maskEmails: z.boolean().default(false).describe('Mask email addresses in anything posted to GitHub'),
-        overrideLabel: z
-          .string()
-          .min(1)
-          .default('roster-override')
-          .describe('Pull request label that lets the apply after the merge run with --force (over a safety threshold), for that change alone'),
-      })
-      .strict()
-      .prefault({}),
-  })
-  .strict();
-
-export type DeclaredOffice = z.infer<typeof officeSchema>;
-export type DeclaredRole = z.infer<typeof roleSchema>;
-export type DeclaredPerson = z.infer<typeof personSchema>;
-export type UsersFile = z.infer<typeof usersFileSchema>;
-export type Policy = z.infer<typeof policySchema>;
-export type VendorInstanceConfig = z.infer<typeof vendorInstanceSchema> & {
-  kind: string;
-  baseUrl: string;
-  policy: Policy;
-  rateShare: number;
-  timeoutMs: number;
-  concurrency: number;
-  [key: string]: unknown;
+/** roster.yaml less its vendors, which depend on the vendor kinds roster is built with. */
+const rootShape = {
+  $schema: z.string().optional(),
+  users: z.string().min(1).default('users').describe('Folder of declared state, relative to this file'),
+  dates: z
+    .object({
+      upcomingDays: z.number().int().min(0).max(366).default(14).describe('Every plan lists the dated changes coming in this many days'),
+    })
+    .strict()
+    .prefault({})
+    .describe('startDate, endDate and role windows'),
+  github: z
+    .object({
+      maskEmails: z.boolean().default(false).describe('Mask email addresses in anything posted to GitHub'),
+      overrideLabel: z
+        .string()
+        .min(1)
+        .default('roster-override')
+        .describe('Pull request label that lets the apply after the merge run with --force (over a safety threshold), for that change alone'),
+    })
+    .strict()
+    .prefault({}),
 };
-export type RootConfig = Omit<z.infer<typeof rootConfigSchema>, 'vendors'> & {
+
+/** Every file format roster reads, for one set of vendor kinds. */
+export interface ConfigSchemas {
+  office: z.ZodObject;
+  role: z.ZodObject;
+  person: z.ZodObject;
+  /** One file under users/: any mix of offices, roles and people. */
+  usersFile: z.ZodObject;
+  rootConfig: z.ZodObject;
+}
+
+const built = new WeakMap<readonly VendorSchemas[], ConfigSchemas>();
+
+/**
+ * The schemas of roster.yaml and the users files with each vendor's parts in place, so a new vendor
+ * folder extends every file format. Built once per list of vendors.
+ */
+export function configSchemas(vendors: readonly VendorSchemas[]): ConfigSchemas {
+  const known = built.get(vendors);
+  if (known) return known;
+  const perVendor = (pick: (vendor: VendorSchemas) => z.ZodType) => Object.fromEntries(vendors.map((v) => [v.kind, pick(v).optional()]));
+  const office = z.object({ ...officeShape, ...perVendor((v) => v.officeSchema) }).strict();
+  const role = z.object({ ...roleShape, ...perVendor((v) => v.roleSchema) }).strict();
+  const person = z
+    .object({
+      ...personShape,
+      vendors: z
+        .object(perVendor(vendorPersonSchema))
+        .strict()
+        .optional()
+        .describe('Per-vendor overrides where a person differs from their roles'),
+    })
+    .strict();
+  const usersFile = z.object({ offices: z.array(office).optional(), roles: z.array(role).optional(), people: z.array(person).optional() }).strict();
+  const [first, ...rest] = vendors.map(vendorInstanceSchema);
+  if (!first) throw new Error('roster needs at least one kind of vendor');
+  const vendorInstance = z.discriminatedUnion('kind', [first, ...rest]);
+  const { $schema, users, ...options } = rootShape;
+  // In the order a person reads roster.yaml: where users live, the vendors, then the options.
+  const rootConfig = z.object({ $schema, users, vendors: z.record(keySchema, vendorInstance), ...options }).strict();
+  const schemas = { office, role, person, usersFile, rootConfig };
+  built.set(vendors, schemas);
+  return schemas;
+}
+
+/**
+ * A vendor's parts of a declaration, by kind (`roles[].enerflo`, `offices[].pulse`): each parsed by that
+ * vendor's own schema, and read typed through its module (src/vendors/define.ts).
+ */
+export interface VendorParts {
+  readonly [kind: string]: unknown;
+}
+
+export type PersonOverrides = z.output<z.ZodObject<typeof personOverrideShape>>;
+export type DeclaredOffice = z.output<z.ZodObject<typeof officeShape>> & VendorParts;
+export type DeclaredRole = z.output<z.ZodObject<typeof roleShape>> & VendorParts;
+export type DeclaredPerson = z.output<z.ZodObject<typeof personShape>> & {
+  /** `people[].vendors.<kind>`: the overridable person fields (PersonOverrides), and the vendor's own part. */
+  vendors?: Record<string, VendorParts>;
+};
+export interface UsersFile {
+  offices?: DeclaredOffice[];
+  roles?: DeclaredRole[];
+  people?: DeclaredPerson[];
+}
+export type Policy = z.output<typeof policySchema>;
+/** One vendor instance of roster.yaml as every kind has it; a vendor module reads its own keys typed (src/vendors/define.ts). */
+export type VendorInstanceConfig = z.output<z.ZodObject<typeof vendorBaseShape>> & {
+  kind: string;
+  credentials?: Record<string, SecretRef>;
+};
+export type RootConfig = z.output<z.ZodObject<typeof rootShape>> & {
   vendors: Record<string, VendorInstanceConfig>;
 };
 export { secretRefSchema };

@@ -49,7 +49,7 @@ export function checkConfig(target: VendorTarget, ctx: DoctorContext): StepResul
 }
 
 function credentialRefs(target: VendorTarget): [string, SecretRef][] {
-  return Object.entries((target.config.credentials ?? {}) as Record<string, SecretRef>);
+  return Object.entries((target.config.credentials ?? {}));
 }
 
 function missingCredentials(target: VendorTarget, ctx: DoctorContext): [string, SecretRef][] {
@@ -191,7 +191,8 @@ function settingForPath(target: VendorTarget, path: string): string | undefined 
 }
 
 function settingValue(target: VendorTarget, setting: string): string {
-  return String(target.config[setting.split('.').pop()!]);
+  const settings: Record<string, unknown> = target.config;
+  return String(settings[setting.split('.').pop()!]);
 }
 
 /** The budget roster paces at (documented limit × rateShare) and the rate-limit headers the vendor sent. */

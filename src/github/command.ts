@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { readFile, writeFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { formatDiagnostic } from '../config/diagnostics.js';
-import { validateState } from '../config/loader.js';
+import { validateState } from '../compose/organisation.js';
 import { checksumForVendor } from '../reconcile/checksum.js';
 import { renderAnnotations, renderDiagnosticsMarkdown } from '../render/annotations.js';
 import { sanitizeText, type MaskOptions } from '../render/mask.js';

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ResolvedRole } from '../config/model.js';
 import { isValidTimezone, normalisePhone } from '../config/resolve.js';
-import { vendorPersonSchema, type VendorInstanceConfig } from '../config/schema.js';
+import { vendorPersonSchema, type VendorInstanceConfig, type VendorParts } from '../config/schema.js';
 import type { ImportedUser, LiveRecord, VendorModule } from '../vendors/types.js';
 import type { DeclaredState, GeneratedOffice, GeneratedRole, ImportedPerson, ImportResult, ImportSource, NotImported } from './model.js';
 import { sameToVendor, vendorIssues } from './oracle.js';
@@ -22,7 +22,7 @@ interface Entry {
   /** The role, office and overrides parsed by the vendor's schemas. */
   parsedRole: unknown;
   parsedOffice?: unknown;
-  parsedOverrides?: unknown;
+  parsedOverrides?: VendorParts;
   /** Line comments this vendor's user adds to the person (`office`: why a vendor's office was left out). */
   notes: { field: string; text: string }[];
 }
@@ -153,7 +153,7 @@ function parseParts(module: VendorModule, user: ImportedUser): Omit<Entry, 'sour
   if (user.overrides) {
     const overrides = check(`${module.title} person settings`, module.personSchema, user.overrides);
     if ('error' in overrides) return overrides;
-    parts.parsedOverrides = overrides.data;
+    parts.parsedOverrides = overrides.data as VendorParts;
   }
   return parts;
 }
@@ -330,7 +330,7 @@ function entryFor(entries: Entry[], person: ImportedPerson, kind: string): Entry
   return pool.find((e) => kindOf(e.source) === kind)!;
 }
 
-function parsedOverrides(person: ImportedPerson, entry: Entry): unknown {
+function parsedOverrides(person: ImportedPerson, entry: Entry): VendorParts | undefined {
   const own = person.vendors[kindOf(entry.source)];
   if (!own) return undefined;
   const parsed = vendorPersonSchema(entry.source.module).safeParse(own);
@@ -346,7 +346,7 @@ function parsedOverrides(person: ImportedPerson, entry: Entry): unknown {
 function assignRoles(people: ImportedPerson[], byKey: Map<string, Entry[]>, declared: DeclaredState): GeneratedRole[] {
   const generated = new Map<string, GeneratedRole>();
   const kindsOf = (role: ResolvedRole) =>
-    Object.keys(role).filter((k) => k !== 'key' && k !== 'description' && k !== 'source' && (role as unknown as Record<string, unknown>)[k] !== undefined);
+    Object.keys(role).filter((k) => k !== 'key' && k !== 'description' && k !== 'source' && role[k] !== undefined);
   const candidates = declared.roles
     .map((role, order) => ({ role, order, kinds: kindsOf(role) }))
     .filter((c) => c.kinds.length > 0)
@@ -361,7 +361,7 @@ function assignRoles(people: ImportedPerson[], byKey: Map<string, Entry[]>, decl
         const entry = entryFor(entries, person, kind);
         const [module, config] = moduleAndConfig(entry);
         const context = { office: entry.parsedOffice, overrides: parsedOverrides(person, entry) };
-        const mapping = (candidate.role as unknown as Record<string, unknown>)[kind];
+        const mapping = candidate.role[kind];
         return sameToVendor(module, config, { ...context, role: mapping }, { ...context, role: entry.parsedRole });
       });
       if (!fits) continue;
@@ -435,7 +435,7 @@ function assignOffices(people: ImportedPerson[], byKey: Map<string, Entry[]>, de
       return 'fits';
     };
 
-    const declaredFit = declared.offices.find((o) => fit((kind) => (o as unknown as Record<string, unknown>)[kind]) === 'fits');
+    const declaredFit = declared.offices.find((o) => fit((kind) => o[kind]) === 'fits');
     if (declaredFit) {
       person.office = declaredFit;
       continue;

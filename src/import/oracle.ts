@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Organisation, ResolvedOffice, ResolvedPerson, ResolvedRole, SourceRef } from '../config/model.js';
-import type { RootConfig, VendorInstanceConfig } from '../config/schema.js';
+import type { VendorInstanceConfig, VendorParts } from '../config/schema.js';
 import type { FieldValue, PersonIssue, VendorModule } from '../vendors/types.js';
 
 /**
@@ -15,7 +15,7 @@ export interface Candidate {
   /** A parsed `offices[].<kind>` value. */
   office?: unknown;
   /** A parsed `people[].vendors.<kind>` value. */
-  overrides?: unknown;
+  overrides?: VendorParts;
 }
 
 const nowhere: SourceRef = { file: '(roster import)', line: 1, col: 1 };
@@ -44,10 +44,10 @@ export function vendorIssues(module: VendorModule, config: VendorInstanceConfig,
 
 function standIn(module: VendorModule, config: VendorInstanceConfig, parts: Candidate): { person: ResolvedPerson; org: Organisation } {
   const kind = module.kind;
-  const role = { key: 'stand-in', source: nowhere, ...(parts.role !== undefined ? { [kind]: parts.role } : {}) } as ResolvedRole;
+  const role: ResolvedRole = { key: 'stand-in', source: nowhere, ...(parts.role !== undefined ? { [kind]: parts.role } : {}) };
   const office =
     parts.office !== undefined
-      ? ({ key: 'stand-in', name: 'stand-in', timezone: 'UTC', source: nowhere, [kind]: parts.office } as ResolvedOffice)
+      ? ({ key: 'stand-in', name: 'stand-in', timezone: 'UTC', source: nowhere, [kind]: parts.office } satisfies ResolvedOffice)
       : undefined;
   const person: ResolvedPerson = {
     key: STAND_IN,
@@ -63,7 +63,7 @@ function standIn(module: VendorModule, config: VendorInstanceConfig, parts: Cand
     source: nowhere,
   };
   const org: Organisation = {
-    config: { users: 'users', vendors: { [config.kind]: config }, github: { maskEmails: false } } as unknown as RootConfig,
+    config: { users: 'users', vendors: { [config.kind]: config }, dates: { upcomingDays: 14 }, github: { maskEmails: false, overrideLabel: 'roster-override' } },
     configFile: '(roster import)',
     offices: new Map(office ? [[office.key, office]] : []),
     roles: new Map([[role.key, role]]),

@@ -2,9 +2,10 @@ import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { formatDiagnostic } from '../config/diagnostics.js';
-import { listUsersFiles, validateState } from '../config/loader.js';
+import { listUsersFiles } from '../config/loader.js';
+import { rosterSchemas, validateState } from '../compose/organisation.js';
 import type { Organisation } from '../config/model.js';
-import { rootConfigSchema, type RootConfig } from '../config/schema.js';
+import type { RootConfig } from '../config/schema.js';
 import { SCHEMA_DIR, USERS_SCHEMA_FILE } from '../config/json-schema.js';
 import { buildTargets, type VendorTarget } from '../compose/targets.js';
 import { connectVendors } from '../compose/connect.js';
@@ -163,7 +164,7 @@ async function readRootConfig(configFile: string, io: ImportIo): Promise<RootCon
   } catch {
     data = undefined;
   }
-  const parsed = rootConfigSchema.safeParse(data);
+  const parsed = rosterSchemas().rootConfig.safeParse(data);
   if (parsed.success) return parsed.data as RootConfig;
   // The loader says what is wrong, with file:line:col.
   const state = await validateState(configFile);

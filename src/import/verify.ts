@@ -34,7 +34,7 @@ export function verifyImport(
       policy: target.config.policy,
       capabilities: adapter.capabilities,
       fields: adapter.fields,
-      recreateOnEmailChange: target.config.emailChange === 'recreate',
+      recreateOnEmailChange: target.module.emailChange(target.config) === 'recreate',
       desired: desiredRecords(org, target),
       live,
     });

@@ -8,7 +8,7 @@ import { organisationHasDates } from '../config/as-of.js';
 import { planVendorDated, withCalendar, type DatedPlanning } from './dated.js';
 import { readLive, type LiveRead } from './read.js';
 import type { VendorTarget } from './target.js';
-import type { OffboardingMode, Plan, PlanSummary, VendorPlan } from './types.js';
+import type { Plan, PlanSummary, VendorPlan } from './types.js';
 
 /** The desired records of every person whose roles map onto this vendor instance. */
 export function desiredRecords(org: Organisation, target: Pick<VendorTarget, 'module' | 'config'>): DesiredRecord[] {
@@ -66,8 +66,8 @@ async function planTarget(org: Organisation, target: VendorTarget, dated?: Dated
     policy: read.mode === 'byKey' ? { ...target.config.policy, prune: false } : target.config.policy,
     capabilities: target.adapter.capabilities,
     fields: target.adapter.fields,
-    recreateOnEmailChange: target.config.emailChange === 'recreate',
-    offboarding: target.config.offboarding as OffboardingMode | undefined,
+    recreateOnEmailChange: target.module.emailChange(target.config) === 'recreate',
+    offboarding: target.config.offboarding,
     live: read.live,
   };
   const readable = new Set(read.desired.map((record) => record.key));

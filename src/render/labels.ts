@@ -25,7 +25,7 @@ export function labelsOf(org: Pick<Organisation, 'config' | 'offices' | 'roles'>
       found.set(String(value), set);
     };
     for (const office of org.offices.values()) {
-      const mapping = (office as unknown as Record<string, unknown>)[config.kind];
+      const mapping = office[config.kind];
       if (!mapping || typeof mapping !== 'object') continue;
       for (const [field, value] of Object.entries(mapping)) {
         if (!/id/i.test(field)) continue;
@@ -33,7 +33,7 @@ export function labelsOf(org: Pick<Organisation, 'config' | 'offices' | 'roles'>
       }
     }
     for (const role of org.roles.values()) {
-      const mapping = (role as unknown as Record<string, unknown>)[config.kind];
+      const mapping = role[config.kind];
       if (!mapping || typeof mapping !== 'object') continue;
       for (const [field, value] of Object.entries(mapping)) {
         if (field !== 'roles' && field !== 'role') continue;

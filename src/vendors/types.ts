@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { HttpClient } from '../http/client.js';
 import type { Organisation, ResolvedPerson } from '../config/model.js';
-import type { VendorInstanceConfig } from '../config/schema.js';
+import type { PersonIssue, VendorInstanceConfig, VendorSchemas } from '../config/schema.js';
 import type { Emulator, EmulatorOptions } from '../sandbox/emulator-kit.js';
 
 /** A normalised value of one managed field, comparable with deep equality. */
@@ -49,6 +49,9 @@ export interface LiveRecord {
    */
   unreadable?: string;
 }
+
+/** How a vendor takes a changed email address. */
+export type EmailChange = 'inPlace' | 'refuse' | 'recreate';
 
 export interface Capabilities {
   /** `flag`: an active flag can be cleared and set again; `delete`: removal is the only way out. */
@@ -118,9 +121,10 @@ export interface VendorAdapter {
   delete(vendorId: string, live: LiveRecord): Promise<void>;
 }
 
-export interface AdapterOptions {
+export interface AdapterOptions<Config extends VendorInstanceConfig = VendorInstanceConfig> {
   instanceName: string;
-  config: VendorInstanceConfig;
+  /** The instance as roster.yaml declares it, parsed by the vendor's own schema: defaults applied. */
+  config: Config;
   /** Secret values resolved from the environment, by the credential field name in the config. */
   credentials: Record<string, string>;
   /**
@@ -130,12 +134,7 @@ export interface AdapterOptions {
   http: HttpClient;
 }
 
-export interface PersonIssue {
-  /** Field path relative to the person, e.g. `roles` or `vendors.highlevel.locationIds`. */
-  path: (string | number)[];
-  message: string;
-  hint?: string;
-}
+export type { PersonIssue };
 
 /**
  * One live user as `roster import` would declare them: what the person, their office and their role
@@ -165,8 +164,8 @@ export interface ImportedUser {
 }
 
 /** How one vendor's live users become declarations, for `roster import`. */
-export interface VendorImporter {
-  fromLive(live: LiveRecord, config: VendorInstanceConfig): ImportedUser;
+export interface VendorImporter<Config extends VendorInstanceConfig = VendorInstanceConfig> {
+  fromLive(live: LiveRecord, config: Config): ImportedUser;
   /**
    * Overrides that keep this vendor's own value of a person field when vendors disagree (the partner's
    * `userCode` for `externalId`); undefined when the vendor cannot hold a value of its own.
@@ -177,24 +176,24 @@ export interface VendorImporter {
 /**
  * Everything one vendor means, in one folder. The engine, loader and CLI know vendors only
  * through this interface; adding a vendor is adding a folder and one line in registry.ts.
+ * A vendor folder builds it with defineVendor (define.ts), which hands its own parts typed config.
  */
-export interface VendorModule {
+export interface VendorModule extends VendorSchemas {
   kind: string;
   title: string;
-  /** Extra keys of a vendor instance in roster.yaml (ids, credentials as env references, options). */
-  configShape: z.ZodRawShape;
-  /** `roles[].<kind>`: how a role maps onto this vendor. */
-  roleSchema: z.ZodType;
-  /** `offices[].<kind>`: this vendor's identifiers for an office. */
-  officeSchema: z.ZodType;
   /** `people[].vendors.<kind>`: per-person overrides (pinned `id`, extra locations, ...). */
-  personSchema: z.ZodType;
+  personSchema: z.ZodObject;
   /** Names of credential fields in configShape, and the environment variables the sandbox sets for them. */
   credentialFields: string[];
-  /** Vendor rules that can be checked before any network call. */
-  checkPerson?(person: ResolvedPerson, org: Organisation): PersonIssue[];
+  /** One instance of this kind as roster.yaml would declare it, parsed: defaults applied, or a zod error. */
+  parseConfig(raw: unknown): VendorInstanceConfig;
   /** The desired record for a person, or undefined when none of their roles maps onto this vendor. */
   desired(person: ResolvedPerson, org: Organisation, config: VendorInstanceConfig): DesiredRecord | undefined;
+  /**
+   * What the vendor does when a person's email changes in git: change it in place, refuse (the plan says
+   * so), or delete and re-create the user (HighLevel with `emailChange: recreate`).
+   */
+  emailChange(config: VendorInstanceConfig): EmailChange;
   /** The documented request budget, used to pace requests before the vendor refuses them. */
   rateLimit: { limit: number; windowMs: number };
   createAdapter(options: AdapterOptions): VendorAdapter;

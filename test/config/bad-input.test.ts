@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../src/config/diagnostics.js';
-import { loadOrganisation, validateState } from '../../src/config/loader.js';
+import { loadOrganisation, validateState } from '../../src/compose/organisation.js';
 import { InvalidStateError } from '../../src/config/diagnostics.js';
 import { BASE_CONFIG, BASE_USERS, makeProject, positionOf, removeProject, roster, STACK_LINE } from './fixtures.js';
 import type { CliResult, FileContent } from './fixtures.js';

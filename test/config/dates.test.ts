@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { datedEvents, eventsBetween, personAsOf, upcomingEvents } from '../../src/config/as-of.js';
 import { addDays, checkPersonDates, localDay, managerLeavesFirst } from '../../src/config/dates.js';
-import { validateState } from '../../src/config/loader.js';
+import { validateState } from '../../src/compose/organisation.js';
 import type { ResolvedPerson, ResolvedRole } from '../../src/config/model.js';
 import { makeProject, positionOf, removeProject } from './fixtures.js';
 

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { validateState } from '../../src/config/loader.js';
+import { validateState } from '../../src/compose/organisation.js';
 import { readYamlFile, SourceFile } from '../../src/config/yaml-source.js';
 import { BASE_USERS, makeProject, positionOf, removeProject } from './fixtures.js';
 

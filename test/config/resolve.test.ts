@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listUsersFiles, loadOrganisation, validateState } from '../../src/config/loader.js';
+import { listUsersFiles } from '../../src/config/loader.js';
+import { loadOrganisation, validateState } from '../../src/compose/organisation.js';
 import { isValidTimezone, normalisePhone } from '../../src/config/resolve.js';
 import { closeMatches, editDistance } from '../../src/config/suggest.js';
 import { formatPath } from '../../src/config/yaml-source.js';

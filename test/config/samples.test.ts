@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { jsonSchemaFiles, ROSTER_SCHEMA_FILE, USERS_SCHEMA_FILE } from '../../src/config/json-schema.js';
-import { listUsersFiles, loadOrganisation } from '../../src/config/loader.js';
+import { ROSTER_SCHEMA_FILE, USERS_SCHEMA_FILE } from '../../src/config/json-schema.js';
+import { jsonSchemaFiles } from '../../src/compose/organisation.js';
+import { listUsersFiles } from '../../src/config/loader.js';
+import { loadOrganisation } from '../../src/compose/organisation.js';
 import { makeProject, removeProject, repoRoot, roster, STACK_LINE } from './fixtures.js';
 
 const configs = ['roster.yaml', 'examples/single-vendor/roster.yaml', 'examples/multi-vendor/roster.yaml'];

@@ -3,7 +3,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadOrganisation } from '../../src/config/loader.js';
+import { enerflo } from '../../src/vendors/enerflo/index.js';
+import { loadOrganisation } from '../../src/compose/organisation.js';
 import type { RootConfig } from '../../src/config/schema.js';
 import { ExchangeLog } from '../../src/doctor/exchanges.js';
 import type { DoctorReport, VendorDiagnosis } from '../../src/doctor/model.js';
@@ -105,7 +106,7 @@ describe('roster doctor', () => {
   });
 
   it('fails a vendor with a wrong users path alone, naming the path setting', async () => {
-    const report = await doctor((config) => (config.vendors.enerflo.usersPath = '/api/v3/userz'));
+    const report = await doctor((config) => (enerflo.configOf(config.vendors.enerflo).usersPath = '/api/v3/userz'));
     expect(failed(report)).toEqual(['enerflo']);
     const read = step(report, 'enerflo', 'read');
     expect(read.detail).toBe('GET /api/v3/userz answered 404: vendors.enerflo.usersPath (/api/v3/userz) is not a path this vendor serves');

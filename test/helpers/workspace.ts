@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { loadOrganisation } from '../../src/config/loader.js';
+import { loadOrganisation } from '../../src/compose/organisation.js';
 import type { Organisation } from '../../src/config/model.js';
 import { applyPlan, type ApplyReport } from '../../src/reconcile/apply.js';
 import { buildPlan } from '../../src/reconcile/plan.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import type { ResolvedRole } from '../../src/config/model.js';
-import { usersFileSchema, type VendorInstanceConfig } from '../../src/config/schema.js';
+import type { VendorInstanceConfig } from '../../src/config/schema.js';
+import { rosterSchemas } from '../../src/compose/organisation.js';
 import { buildImport } from '../../src/import/build.js';
 import { emptyDeclaredState, type DeclaredState, type ImportSource } from '../../src/import/model.js';
 import { renderImport } from '../../src/import/render.js';
@@ -21,7 +21,7 @@ const modules = {
 };
 const policy = { prune: false, allowDelete: false, ignore: [], thresholds: { update: 0.3, deactivate: 0.3, minUsers: 10 } };
 const config = (kind: string, extra: Record<string, unknown> = {}) =>
-  ({ kind, baseUrl: 'http://127.0.0.1:1', policy, rateShare: 1, timeoutMs: 1000, concurrency: 1, ...extra }) as VendorInstanceConfig;
+  ({ kind, baseUrl: 'http://127.0.0.1:1', policy, rateShare: 1, timeoutMs: 1000, concurrency: 1, allowInsecureHttp: false, ...extra }) satisfies VendorInstanceConfig;
 
 function source(kind: keyof typeof modules, live: LiveRecord[], name: string = kind): ImportSource {
   return { name, module: modules[kind], config: config(kind), live };
@@ -123,7 +123,7 @@ describe('buildImport', () => {
       enerflo: { roles: ['Sales Rep'], sendWelcomeEmail: false, canCreateLeads: true, optimusAccess: false, canReassignLeads: true },
       pulse: { roles: ['salesRep'] },
       source: { file: 'users/roles.yaml', line: 1, col: 1 },
-    } as unknown as ResolvedRole);
+    });
     const result = buildImport(
       [
         source('enerflo', [enerfloUser('1', 'both@example.com'), enerfloUser('2', 'only@example.com')]),
@@ -138,7 +138,7 @@ describe('buildImport', () => {
 
   it('reuses a declared office whose vendor ids match', () => {
     const declared = emptyDeclaredState();
-    declared.offices.push({ key: 'austin', name: 'Austin', timezone: 'America/Chicago', enerflo: { officeId: '101' }, source: { file: 'x', line: 1, col: 1 } } as never);
+    declared.offices.push({ key: 'austin', name: 'Austin', timezone: 'America/Chicago', enerflo: { officeId: '101' }, source: { file: 'x', line: 1, col: 1 } });
     const result = buildImport([source('enerflo', [enerfloUser('1', 'maria@example.com')])], declared);
     expect(result.offices).toHaveLength(0);
     expect(result.people[0].office?.key).toBe('austin');
@@ -212,7 +212,7 @@ describe('the written file', () => {
     const yaml = render(sources());
     expect(yaml.split('\n')[0]).toBe('# yaml-language-server: $schema=../schema/users.schema.json');
     const data = parseDocument(yaml).toJS() as Record<string, unknown>;
-    expect(usersFileSchema.safeParse(data).success).toBe(true);
+    expect(rosterSchemas().usersFile.safeParse(data).success).toBe(true);
     expect(Object.keys(data)).toEqual(['offices', 'roles', 'people']);
     const emails = (data.people as { email: string }[]).map((p) => p.email);
     expect(emails).toEqual([...emails].sort());

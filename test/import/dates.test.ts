@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { validateState } from '../../src/config/loader.js';
+import { validateState } from '../../src/compose/organisation.js';
 import { runImport } from '../../src/import/run.js';
 import { makeWorkspace, repoRoot, type Workspace } from '../helpers/workspace.js';
 

@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import { applyDue } from '../../src/commands/apply.js';
 import { gitLastChanged } from '../../src/commands/calendar.js';
 import { addDays, localDay } from '../../src/config/dates.js';
-import { loadOrganisation } from '../../src/config/loader.js';
+import { loadOrganisation } from '../../src/compose/organisation.js';
 import type { RootConfig } from '../../src/config/schema.js';
 import { applyPlan } from '../../src/reconcile/apply.js';
 import { dueOnly, withoutDated } from '../../src/reconcile/due.js';
@@ -66,8 +66,9 @@ describe('dates against the sandbox emulators', () => {
       { email: 'jake.thompson@sunpath.example', firstName: 'Jake', lastName: 'Thompson', roles: ['sales-rep'], office: 'austin', manager: maria.email, externalId: 'HR-1002', endDate: yesterday },
       // Not live anywhere; starts tomorrow.
       { email: 'nina.new@sunpath.example', firstName: 'Nina', lastName: 'New', roles: ['sales-rep'], office: 'austin', manager: maria.email, startDate: tomorrow },
-      // Led a team until yesterday.
-      { email: 'lee.lead@sunpath.example', firstName: 'Lee', lastName: 'Lead', roles: ['sales-rep', { role: 'regional-manager', until: yesterday }], office: 'phoenix' },
+      // Led a team until yesterday. In Austin like the rest: `yesterday` is Austin's, and in the hour after
+      // midnight in Austin it is still the day before in Phoenix, where the role would not have ended yet.
+      { email: 'lee.lead@sunpath.example', firstName: 'Lee', lastName: 'Lead', roles: ['sales-rep', { role: 'regional-manager', until: yesterday }], office: 'austin' },
     ]);
 
     // Lee as they were two days ago, in Pulse (sales rep and manager): what the role window will take away.

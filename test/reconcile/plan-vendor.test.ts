@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ResolvedPerson } from '../../src/config/model.js';
 import { policySchema, vendorInstanceSchema } from '../../src/config/schema.js';
+import { highlevel as highlevelModule } from '../../src/vendors/highlevel/index.js';
 import { planVendor, type VendorPlanInput } from '../../src/reconcile/plan-vendor.js';
 import type { Capabilities, DesiredRecord, FieldValue, LiveRecord } from '../../src/vendors/types.js';
 
@@ -142,7 +143,7 @@ describe('planVendor', () => {
 
   it('refuses at validate an offboarding mode that cannot work: revoke, and delete without policy.allowDelete', () => {
     const highlevel = (extra: object) =>
-      vendorInstanceSchema.safeParse({ kind: 'highlevel', baseUrl: 'https://services.leadconnectorhq.com', companyId: 'c1', credentials: { token: { env: 'T' } }, ...extra });
+      vendorInstanceSchema(highlevelModule).safeParse({ kind: 'highlevel', baseUrl: 'https://services.leadconnectorhq.com', companyId: 'c1', credentials: { token: { env: 'T' } }, ...extra });
     const revoke = highlevel({ offboarding: 'revoke' });
     expect(revoke.success).toBe(false);
     expect(revoke.error?.issues[0]).toMatchObject({ path: ['offboarding'], message: expect.stringContaining('revoke is not available') });

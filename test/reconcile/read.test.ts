@@ -92,7 +92,7 @@ describe('buildPlan with a vendor read by key', () => {
         throw new Error('cannot list');
       },
     } as unknown as VendorAdapter;
-    const module = { kind: 'keyed', desired: (p: ResolvedPerson) => want(p.email, { active: p.active }) } as unknown as VendorModule;
+    const module = { kind: 'keyed', desired: (p: ResolvedPerson) => want(p.email, { active: p.active }), emailChange: () => 'inPlace' } as unknown as VendorModule;
     const config = { kind: 'keyed', policy: policySchema.parse(policy), concurrency: 2 } as unknown as VendorInstanceConfig;
     return { target: { name: 'keyed', config, module, adapter, counter: { requests: 0 } }, asked: vendor.asked };
   }

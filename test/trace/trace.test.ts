@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { loadOrganisation } from '../../src/config/loader.js';
+import { loadOrganisation } from '../../src/compose/organisation.js';
 import { applyPlan } from '../../src/reconcile/apply.js';
 import { buildPlan } from '../../src/reconcile/plan.js';
 import { connectVendors, type Connection } from '../../src/compose/connect.js';

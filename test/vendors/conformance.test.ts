@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { vendorInstanceSchema, type VendorInstanceConfig } from '../../src/config/schema.js';
 import { HttpClient } from '../../src/http/client.js';
 import type { Emulator } from '../../src/sandbox/emulator-kit.js';
 import type { FactContext, VendorFact } from '../../src/vendors/facts.js';
@@ -39,13 +38,13 @@ function contextFor(module: VendorModule): FactContext {
     },
     adapter(emulator, settings = {}) {
       const credentials = Object.fromEntries(module.credentialFields.map((field) => [field, { env: `FACT_${field.toUpperCase()}` }]));
-      const config = vendorInstanceSchema.parse({
+      const config = module.parseConfig({
         kind: module.kind,
         baseUrl: emulator.url,
         credentials,
         ...module.sandbox.configFor(fixture()),
         ...settings,
-      }) as VendorInstanceConfig;
+      });
       const secrets = Object.values(module.sandbox.credentials);
       const http = new HttpClient({
         vendor: module.kind,

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Organisation, ResolvedPerson, ResolvedRole } from '../../src/config/model.js';
-import type { VendorInstanceConfig } from '../../src/config/schema.js';
 import { HttpClient, VendorHttpError } from '../../src/http/client.js';
 import { RateLimiter } from '../../src/http/limiter.js';
 import { json, Router, startEmulator, type Emulator, type EmulatorOptions } from '../../src/sandbox/emulator-kit.js';
@@ -18,7 +17,7 @@ const noIds: ApplyContext = { vendorIdFor: () => undefined };
 const source = { file: 'users/test.yaml', line: 1, col: 1 };
 
 function adapterFor(url: string, options: { key?: string; pageSize?: number; counter?: { requests: number } } = {}): EnerfloAdapter {
-  const config = { kind: 'enerflo', baseUrl: url, pageSize: options.pageSize ?? 200, rateShare: 1, timeoutMs: 5_000 } as unknown as VendorInstanceConfig;
+  const config = enerflo.parseConfig({ kind: 'enerflo', baseUrl: url, pageSize: options.pageSize ?? 200, timeoutMs: 5_000, credentials: { apiKey: { env: 'ENERFLO_API_KEY' } } });
   const key = options.key ?? KEY;
   const http = new HttpClient({
     vendor: 'enerflo',
@@ -185,7 +184,7 @@ describe('Enerflo adapter: list and findByEmail', () => {
   });
 
   it('sends the key in the api-key header and filters by the configured company', async () => {
-    const config = { kind: 'enerflo', baseUrl: emu.url, pageSize: 50, companyId: '1', rateShare: 1, timeoutMs: 5_000 } as unknown as VendorInstanceConfig;
+    const config = enerflo.parseConfig({ kind: 'enerflo', baseUrl: emu.url, pageSize: 50, companyId: '1', timeoutMs: 5_000, credentials: { apiKey: { env: 'ENERFLO_API_KEY' } } });
     const http = new HttpClient({ vendor: 'enerflo', baseUrl: emu.url });
     const adapter = enerflo.createAdapter({ instanceName: 'enerflo', config, credentials: { apiKey: KEY }, http });
     expect(await adapter.list()).toHaveLength(3);
@@ -203,7 +202,7 @@ describe('Enerflo adapter: list and findByEmail', () => {
     emu = await startEnerfloEmulator(testFixture(), { rateLimit: { limit: 2, windowMs: 1_000 } });
     // Someone else spends the key's budget first.
     for (let i = 0; i < 2; i++) await fetch(`${emu.url}/api/v3/users`, { headers: { 'api-key': KEY } });
-    const config = { kind: 'enerflo', baseUrl: emu.url, pageSize: 1, rateShare: 1, timeoutMs: 5_000 } as unknown as VendorInstanceConfig;
+    const config = enerflo.parseConfig({ kind: 'enerflo', baseUrl: emu.url, pageSize: 1, timeoutMs: 5_000, credentials: { apiKey: { env: 'ENERFLO_API_KEY' } } });
     const http = new HttpClient({ vendor: 'enerflo', baseUrl: emu.url, limiter: new RateLimiter(2, 1_000), retry: { baseDelayMs: 10 } });
     const users = await enerflo.createAdapter({ instanceName: 'enerflo', config, credentials: { apiKey: KEY }, http }).list();
     expect(users).toHaveLength(3);

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Organisation, ResolvedPerson } from '../../src/config/model.js';
-import { checkEnerfloPerson } from '../../src/vendors/enerflo/checks.js';
+import { enerflo as enerfloModule } from '../../src/vendors/enerflo/index.js';
+
+const checkEnerfloPerson = (person: ResolvedPerson, org: Organisation) => enerfloModule.checkPerson!(person, org);
 
 const source = { file: 'users/team.yaml', line: 3, col: 5 };
 const rep = { key: 'sales-rep', source, enerflo: { roles: ['Sales Rep'], sendWelcomeEmail: false, canCreateLeads: true, optimusAccess: false, canReassignLeads: true } };
 
 function orgWith(person: ResolvedPerson, timezones?: string[]): Organisation {
-  const enerflo = { kind: 'enerflo', baseUrl: 'https://enerflo.io', ...(timezones ? { timezones } : {}) };
+  const enerflo = enerfloModule.parseConfig({ kind: 'enerflo', baseUrl: 'https://enerflo.io', credentials: { apiKey: { env: 'ENERFLO_API_KEY' } }, ...(timezones ? { timezones } : {}) });
   return { config: { vendors: { enerflo } }, people: [person], peopleByKey: new Map([[person.key, person]]) } as unknown as Organisation;
 }
 

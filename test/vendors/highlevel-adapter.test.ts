@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ResolvedPerson } from '../../src/config/model.js';
-import type { VendorInstanceConfig } from '../../src/config/schema.js';
 import { HttpClient, VendorHttpError } from '../../src/http/client.js';
 import { RateLimiter } from '../../src/http/limiter.js';
 import { json, Router, startEmulator, type Emulator } from '../../src/sandbox/emulator-kit.js';
+import { highlevel as highlevelModule } from '../../src/vendors/highlevel/index.js';
 import { generatePassword, HighlevelAdapter, isUserNotFound } from '../../src/vendors/highlevel/adapter.js';
 import { startHighlevelEmulator, type HighlevelEmulatorOptions, type HighlevelState } from '../../src/vendors/highlevel/emulator.js';
 import { highlevelDesired } from '../../src/vendors/highlevel/mapping.js';
@@ -52,10 +52,11 @@ async function setup(
 ) {
   emulator = await startHighlevelEmulator(structuredClone(fixture), options);
   const http = new HttpClient({ vendor: 'highlevel', baseUrl: emulator.url, limiter, retry: { baseDelayMs: 50 } });
+  const { token = TOKEN, ...settings } = config as { token?: string };
   const adapter = new HighlevelAdapter({
     instanceName: 'highlevel',
-    config: { kind: 'highlevel', companyId: COMPANY, apiVersion: '2021-07-28', pageSize: 100, ...config } as unknown as VendorInstanceConfig,
-    credentials: { token: (config.token as string | undefined) ?? TOKEN },
+    config: highlevelModule.parseConfig({ kind: 'highlevel', baseUrl: 'http://127.0.0.1:1', credentials: { token: { env: 'HIGHLEVEL_TOKEN' } }, companyId: COMPANY, ...settings }),
+    credentials: { token },
     http,
   });
   return { adapter, emulator, state: emulator.state as HighlevelState, limiter };
@@ -74,11 +75,11 @@ function person(over: Partial<ResolvedPerson> & { highlevel?: Record<string, unk
     office: { key: 'austin', name: 'Austin', timezone: 'America/Chicago', source, highlevel: { locationIds: [AUSTIN] } },
     source,
     ...rest,
-  } as unknown as ResolvedPerson;
+  };
 }
 
 function desiredOf(p: ResolvedPerson): DesiredRecord {
-  const record = highlevelDesired(p, {} as never);
+  const record = highlevelDesired(p);
   if (!record) throw new Error('no HighLevel mapping');
   return record;
 }
@@ -148,7 +149,7 @@ describe('HighLevel adapter: list', () => {
     const http = new HttpClient({ vendor: 'highlevel', baseUrl: emulator.url });
     return new HighlevelAdapter({
       instanceName: 'highlevel',
-      config: { kind: 'highlevel', companyId: COMPANY, pageSize: 2 } as unknown as VendorInstanceConfig,
+      config: highlevelModule.parseConfig({ kind: 'highlevel', baseUrl: 'http://127.0.0.1:1', credentials: { token: { env: 'HIGHLEVEL_TOKEN' } }, companyId: COMPANY, pageSize: 2 }),
       credentials: { token: TOKEN },
       http,
     });
@@ -390,8 +391,8 @@ describe('HighLevel adapter: rate limits', () => {
 
   it('needs a token and a companyId', () => {
     const http = new HttpClient({ vendor: 'highlevel', baseUrl: 'http://127.0.0.1:9' });
-    const config = { kind: 'highlevel', companyId: COMPANY } as unknown as VendorInstanceConfig;
+    const config = highlevelModule.parseConfig({ kind: 'highlevel', baseUrl: 'http://127.0.0.1:1', credentials: { token: { env: 'HIGHLEVEL_TOKEN' } }, companyId: COMPANY });
     expect(() => new HighlevelAdapter({ instanceName: 'hl', config, credentials: {}, http })).toThrow(/token/);
-    expect(() => new HighlevelAdapter({ instanceName: 'hl', config: { kind: 'highlevel' } as unknown as VendorInstanceConfig, credentials: { token: 'x' }, http })).toThrow(/companyId/);
+    expect(() => highlevelModule.parseConfig({ kind: 'highlevel', baseUrl: 'http://127.0.0.1:1', credentials: { token: { env: 'HIGHLEVEL_TOKEN' } }, })).toThrow(/companyId/);
   });
 });

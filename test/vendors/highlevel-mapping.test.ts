@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Organisation, ResolvedPerson } from '../../src/config/model.js';
+import type { ResolvedPerson } from '../../src/config/model.js';
 import { assignedOnlyScopesOf, comparablePhone, highlevelDesired } from '../../src/vendors/highlevel/mapping.js';
 import { fullPermissions, highlevelPermissionDefaults, sharedPermissions } from '../../src/vendors/highlevel/permissions.js';
 
 const source = { file: 'users/x.yaml', line: 1, col: 1 };
-const org = {} as Organisation;
 
 const role = (key: string, highlevel?: Record<string, unknown>) => ({ key, source, ...(highlevel ? { highlevel } : {}) });
 
@@ -19,16 +18,16 @@ function person(roles: ReturnType<typeof role>[], over: Record<string, unknown> 
     office: { key: 'austin', name: 'Austin', timezone: 'America/Chicago', source, highlevel: { locationIds: ['LocB', 'LocA'] } },
     source,
     ...over,
-  } as unknown as ResolvedPerson;
+  };
 }
 
 describe('HighLevel mapping: desired', () => {
   it('is undefined when no role maps onto HighLevel', () => {
-    expect(highlevelDesired(person([role('accounting')]), org)).toBeUndefined();
+    expect(highlevelDesired(person([role('accounting')]))).toBeUndefined();
   });
 
   it('maps one role: account user, defaults, the office locations sorted', () => {
-    const desired = highlevelDesired(person([role('rep', { type: 'account', role: 'user' })], { phone: '+15125550100' }), org)!;
+    const desired = highlevelDesired(person([role('rep', { type: 'account', role: 'user' })], { phone: '+15125550100' }))!;
     expect(desired).toMatchObject({ key: 'jo@example.com', email: 'Jo@Example.com', active: true, dependsOn: [] });
     expect(desired.pinnedId).toBeUndefined();
     expect(desired.fields).toEqual({
@@ -45,9 +44,9 @@ describe('HighLevel mapping: desired', () => {
   });
 
   it('manages scopes once any role or the person declares them, an empty list included', () => {
-    const declaredEmpty = highlevelDesired(person([role('rep', { type: 'account', role: 'user', scopes: [] }), role('other', { type: 'account', role: 'user' })]), org)!;
+    const declaredEmpty = highlevelDesired(person([role('rep', { type: 'account', role: 'user', scopes: [] }), role('other', { type: 'account', role: 'user' })]))!;
     expect(declaredEmpty.fields.scopes).toEqual([]);
-    const own = highlevelDesired(person([role('rep', { type: 'account', role: 'user' })], { vendors: { highlevel: { scopes: ['funnels.write'] } } }), org)!;
+    const own = highlevelDesired(person([role('rep', { type: 'account', role: 'user' })], { vendors: { highlevel: { scopes: ['funnels.write'] } } }))!;
     expect(own.fields.scopes).toEqual(['funnels.write']);
   });
 
@@ -58,7 +57,6 @@ describe('HighLevel mapping: desired', () => {
         role('boss', { type: 'agency', role: 'admin', scopes: ['contacts.write', 'workflows.readonly'] }),
         role('accounting'),
       ]),
-      org,
     )!;
     expect(desired.fields).toMatchObject({
       type: 'agency',
@@ -80,7 +78,6 @@ describe('HighLevel mapping: desired', () => {
         ],
         { vendors: { highlevel: { permissions: { websitesEnabled: false, membershipEnabled: true } } } },
       ),
-      org,
     )!;
     expect(desired.fields.permissions).toEqual({
       ...highlevelPermissionDefaults,
@@ -101,7 +98,6 @@ describe('HighLevel mapping: desired', () => {
       person([role('rep', { type: 'account', role: 'user', scopes: ['contacts.write'] })], {
         vendors: { highlevel: { id: 'Pinned00000000000001', locationIds: ['LocC', 'LocA'], scopes: ['funnels.write'] } },
       }),
-      org,
     )!;
     expect(desired.pinnedId).toBe('Pinned00000000000001');
     expect(desired.fields.locationIds).toEqual(['LocA', 'LocB', 'LocC']);
@@ -109,7 +105,7 @@ describe('HighLevel mapping: desired', () => {
   });
 
   it('leaves the phone unmanaged when git declares none, and keeps an offboarded person as inactive', () => {
-    const desired = highlevelDesired(person([role('rep', { type: 'account', role: 'user' })], { active: false, office: undefined }), org)!;
+    const desired = highlevelDesired(person([role('rep', { type: 'account', role: 'user' })], { active: false, office: undefined }))!;
     expect(desired.fields).not.toHaveProperty('phone');
     expect(desired.fields.locationIds).toEqual([]);
     expect(desired.active).toBe(false);

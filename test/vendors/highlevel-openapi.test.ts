@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { VendorInstanceConfig } from '../../src/config/schema.js';
 import { HttpClient } from '../../src/http/client.js';
 import type { Emulator } from '../../src/sandbox/emulator-kit.js';
+import { highlevel } from '../../src/vendors/highlevel/index.js';
 import { HighlevelAdapter } from '../../src/vendors/highlevel/adapter.js';
 import { startHighlevelEmulator } from '../../src/vendors/highlevel/emulator.js';
 import { highlevelDesired } from '../../src/vendors/highlevel/mapping.js';
@@ -154,17 +154,17 @@ async function recordExchanges(): Promise<Exchange[]> {
   const http = new HttpClient({ vendor: 'highlevel', baseUrl: emulator.url });
   const adapter = new HighlevelAdapter({
     instanceName: 'highlevel',
-    config: { kind: 'highlevel', companyId: COMPANY, apiVersion: '2021-07-28', pageSize: 1 } as unknown as VendorInstanceConfig,
+    config: highlevel.parseConfig({ kind: 'highlevel', baseUrl: 'http://127.0.0.1:1', credentials: { token: { env: 'HIGHLEVEL_TOKEN' } }, companyId: COMPANY, pageSize: 1 }),
     credentials: { token: 'openapi-token' },
     http,
   });
   const ctx = { vendorIdFor: () => undefined };
   await adapter.list();
-  const { vendorId } = await adapter.create(highlevelDesired(person('nina@example.com'), {} as never)!, ctx);
-  await adapter.update(vendorId, highlevelDesired(person('nina@example.com', { lastName: 'Newer' }), {} as never)!, ['lastName'], ctx);
+  const { vendorId } = await adapter.create(highlevelDesired(person('nina@example.com'))!, ctx);
+  await adapter.update(vendorId, highlevelDesired(person('nina@example.com', { lastName: 'Newer' }))!, ['lastName'], ctx);
   await adapter.findByEmail('nina@example.com');
   await adapter.delete(vendorId, {} as never);
-  await adapter.create(highlevelDesired(person('aaron@example.com'), {} as never)!, ctx).catch(() => undefined); // a 422
+  await adapter.create(highlevelDesired(person('aaron@example.com'))!, ctx).catch(() => undefined); // a 422
   // The reads the adapter does not need, made the way a client would.
   const client = http.with({ headers: () => ({ authorization: 'Bearer openapi-token', version: '2021-07-28' }) });
   await client.request({ method: 'GET', path: '/users/AustinRep00000000001' });

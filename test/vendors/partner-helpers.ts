@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ResolvedPerson } from '../../src/config/model.js';
-import type { VendorInstanceConfig } from '../../src/config/schema.js';
+import { partner } from '../../src/vendors/partner/index.js';
+import type { PartnerConfig } from '../../src/vendors/partner/schema.js';
 import { HttpClient } from '../../src/http/client.js';
 import type { EmulatorOptions } from '../../src/sandbox/emulator-kit.js';
 import { PartnerAdapter } from '../../src/vendors/partner/adapter.js';
@@ -35,22 +36,14 @@ export async function startPartner(fixture: unknown = sandboxFixture(), options:
   return { emulator, state: emulator.state as PartnerEmulatorState };
 }
 
-export function partnerConfig(baseUrl: string, extra: Record<string, unknown> = {}): VendorInstanceConfig {
-  return {
+export function partnerConfig(baseUrl: string, extra: Record<string, unknown> = {}): PartnerConfig {
+  return partner.parseConfig({
     kind: 'partner',
     baseUrl,
-    usersPath: '/v2/user',
-    userCodeFrom: 'externalId',
-    sendEmail: false,
-    pageSize: 100,
-    firstPage: 0,
     credentials: { authorizationKey: { env: 'PARTNER_AUTHORIZATION_KEY' }, token: { env: 'PARTNER_TOKEN' } },
-    policy: { prune: false, allowDelete: false, ignore: [], thresholds: { update: 0.3, deactivate: 0.3, minUsers: 10 } },
-    rateShare: 1,
     timeoutMs: 5_000,
-    concurrency: 4,
     ...extra,
-  };
+  });
 }
 
 export function partnerAdapter(

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ResolvedPerson } from '../../src/config/model.js';
-import type { VendorInstanceConfig } from '../../src/config/schema.js';
 import { HttpClient } from '../../src/http/client.js';
 import { json, Router, startEmulator, type Emulator } from '../../src/sandbox/emulator-kit.js';
+import { vendorInstanceSchema } from '../../src/config/schema.js';
+import { pulse } from '../../src/vendors/pulse/index.js';
 import { PulseAdapter } from '../../src/vendors/pulse/adapter.js';
 import { startPulseEmulator, type PulseEmulatorOptions, type PulseState } from '../../src/vendors/pulse/emulator.js';
 import type { ApplyContext, DesiredRecord, FieldValue } from '../../src/vendors/types.js';
@@ -30,7 +31,13 @@ function adapterFor(url: string, config: Record<string, unknown> = {}, credentia
   const http = new HttpClient({ vendor: 'pulse', baseUrl: url, retry: { maxAttempts: 2, baseDelayMs: 1 } });
   return new PulseAdapter({
     instanceName: 'pulse',
-    config: { kind: 'pulse', baseUrl: url, accountId: ACCOUNT, accountHeader: 'x-account-id', pageSize: 100, ...config } as unknown as VendorInstanceConfig,
+    config: pulse.parseConfig({
+      kind: 'pulse',
+      baseUrl: url,
+      accountId: ACCOUNT,
+      credentials: { apiKey: { env: 'PULSE_API_KEY' }, apiSecret: { env: 'PULSE_API_SECRET' } },
+      ...config,
+    }),
     credentials,
     http,
   });
@@ -292,11 +299,21 @@ describe('Pulse adapter: paths are settings', () => {
     expect(await adapter.findByEmail('moved@sunpath.example')).toMatchObject({ vendorId, fields: { name: 'Moved Again', roles: ['setter'] } });
   });
 
-  it('refuses a path setting that is not a path, or a roles path without {id}', async () => {
-    const { emulator } = await start();
-    expect(() => adapterFor(emulator.url, { usersPath: 'users' })).toThrow(/invalid Pulse settings: usersPath: a path starting with "\/"/);
-    expect(() => adapterFor(emulator.url, { usersPath: 'https://elsewhere.example/users' })).toThrow(/usersPath/);
-    expect(() => adapterFor(emulator.url, { rolesPath: '/users/roles' })).toThrow(/rolesPath: must hold \{id\}/);
+  it('refuses a path setting that is not a path, or a roles path without {id}, when roster.yaml is read', () => {
+    const problems = (settings: Record<string, unknown>) => {
+      const parsed = vendorInstanceSchema(pulse).safeParse({
+        kind: 'pulse',
+        baseUrl: 'https://api.pulse.example',
+        accountId: ACCOUNT,
+        credentials: { apiKey: { env: 'PULSE_API_KEY' }, apiSecret: { env: 'PULSE_API_SECRET' } },
+        ...settings,
+      });
+      return parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    };
+    expect(problems({ usersPath: 'users' })).toEqual([expect.stringMatching(/^usersPath: a path starting with "\/"/)]);
+    expect(problems({ usersPath: 'https://elsewhere.example/users' })).toEqual([expect.stringMatching(/^usersPath: /)]);
+    expect(problems({ rolesPath: '/users/roles' })).toEqual([expect.stringMatching(/^rolesPath: must hold \{id\}/)]);
+    expect(problems({})).toEqual([]);
   });
 });
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/reconcile/apply.js';
 import { buildPlan } from '../../src/reconcile/plan.js';
+import { pulse } from '../../src/vendors/pulse/index.js';
 import { buildTargets } from '../../src/compose/targets.js';
 import type { PulseEmulatorOptions, PulseState } from '../../src/vendors/pulse/emulator.js';
 import type { VendorAdapter } from '../../src/vendors/types.js';
@@ -229,7 +230,7 @@ describe('Pulse end to end: plan and apply', () => {
   it('refuses an account the key cannot reach as a vendor error', async () => {
     const { harness } = await setUp();
     // The sandbox points the instance at the key's own account; point it at another ISO's.
-    harness.org.config.vendors.pulse.accountId = '4820015577310046';
+    pulse.configOf(harness.org.config.vendors.pulse).accountId = '4820015577310046';
     const targets = buildTargets(harness.org, { env: harness.sandbox.env });
     const plan = await buildPlan(harness.org, targets);
     expect(plan.vendors[0].errors[0]?.message).toMatch(/403: Forbidden: Account 4820015577310046 is not available/);

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadOrganisation } from '../../src/config/loader.js';
+import { loadOrganisation } from '../../src/compose/organisation.js';
 import type { Organisation } from '../../src/config/model.js';
 import { pulse } from '../../src/vendors/pulse/index.js';
 import { liveRecordFrom, normalisePhone } from '../../src/vendors/pulse/mapping.js';

@@ -6,6 +6,7 @@ import type { AdapterOptions, ApplyContext, Capabilities, DesiredRecord, FieldSp
 import { enerfloFields, sortOfficeIds } from './mapping.js';
 import { comparablePhone } from './phone.js';
 import { REGIONAL_MANAGER, SALES_REP } from './roles.js';
+import type { EnerfloConfig } from './schema.js';
 
 export const ENERFLO_RATE = { limit: 300, windowMs: 60_000 };
 
@@ -88,22 +89,23 @@ export class EnerfloAdapter implements VendorAdapter {
   private readonly pageSize: number;
   private readonly companyId?: string;
 
-  constructor(options: AdapterOptions) {
+  constructor(options: AdapterOptions<EnerfloConfig>) {
     const config = options.config;
     const apiKey = options.credentials.apiKey ?? '';
-    // Header name, paths and the inactive filter are configuration (shared/vendors/README.md, rule 3).
-    const header = typeof config.apiKeyHeader === 'string' ? config.apiKeyHeader : 'api-key';
-    this.createPath = typeof config.createPath === 'string' ? config.createPath : '/api/v1/users';
-    this.usersPath = typeof config.usersPath === 'string' ? config.usersPath : '/api/v3/users';
-    this.inactiveStatus = typeof config.inactiveStatus === 'string' ? config.inactiveStatus : 'inactive';
-    this.pageSize = Math.min(500, Math.max(1, Number(config.pageSize ?? 200) || 200));
-    this.companyId = config.companyId === undefined ? undefined : String(config.companyId);
+    // Header name, paths and the inactive filter are configuration (shared/vendors/README.md, rule 3),
+    // with their defaults in schema.ts.
+    const header = config.apiKeyHeader;
+    this.createPath = config.createPath;
+    this.usersPath = config.usersPath;
+    this.inactiveStatus = config.inactiveStatus;
+    this.pageSize = config.pageSize;
+    this.companyId = config.companyId;
 
     // The engine's client carries the instance name, base URL, timeout, limiter and counter; Enerflo's
     // auth, error bodies and rate headers go on top (the engine's own hooks still run).
     const base = options.http.options;
     this.http = options.http.with({
-      limiter: base.limiter ?? new RateLimiter(ENERFLO_RATE.limit, ENERFLO_RATE.windowMs, config.rateShare ?? 1),
+      limiter: base.limiter ?? new RateLimiter(ENERFLO_RATE.limit, ENERFLO_RATE.windowMs, config.rateShare),
       headers: async () => ({ ...(await base.headers?.()), [header]: apiKey }),
       secrets: () => [...(base.secrets?.() ?? []), apiKey],
       describeError: (status, body) => describeEnerfloError(status, body) ?? base.describeError?.(status, body),

@@ -1,13 +1,13 @@
 import type { Organisation, ResolvedPerson } from '../../config/model.js';
 import { personForVendor } from '../../config/overrides.js';
-import type { PersonIssue } from '../types.js';
+import type { PersonIssue } from '../../config/schema.js';
 import { DOCUMENTED_TIMEZONES } from './documented.js';
 import { REGIONAL_MANAGER, SALES_REP } from './roles.js';
-import type { EnerfloOffice, EnerfloPerson, EnerfloRole } from './schema.js';
+import { enerfloParts, type EnerfloConfig, type EnerfloRole } from './schema.js';
 
 /** The Enerflo mapping of each of a person's roles that maps onto Enerflo. */
 function enerfloRoles(person: ResolvedPerson): EnerfloRole[] {
-  return person.roles.map((r) => (r as { enerflo?: EnerfloRole }).enerflo).filter((r): r is EnerfloRole => !!r);
+  return person.roles.map(enerfloParts.role).filter((r): r is EnerfloRole => !!r);
 }
 
 /** The Enerflo Role Names a person gets: the union over their roles. */
@@ -31,7 +31,7 @@ export function isInEnerflo(person: ResolvedPerson): boolean {
  *   otherwise.
  * Declaring what Enerflo cannot hold would leave a change in every plan that no apply can make.
  */
-export function checkEnerfloPerson(person: ResolvedPerson, org: Organisation): PersonIssue[] {
+export function checkEnerfloPerson(person: ResolvedPerson, org: Organisation, instances: EnerfloConfig[]): PersonIssue[] {
   if (!isInEnerflo(person)) return [];
   const names = enerfloRoleNamesOf(person);
   const their = `their Enerflo roles are ${names.map((n) => `"${n}"`).join(', ')}`;
@@ -48,7 +48,7 @@ export function checkEnerfloPerson(person: ResolvedPerson, org: Organisation): P
     });
   }
 
-  const officeId = (person.office as { enerflo?: EnerfloOffice } | undefined)?.enerflo?.officeId;
+  const officeId = enerfloParts.office(person.office)?.officeId;
   if (!isSalesRep && !isRegionalManager && person.office && officeId !== undefined) {
     issues.push({
       path: ['office'],
@@ -57,7 +57,7 @@ export function checkEnerfloPerson(person: ResolvedPerson, org: Organisation): P
     });
   }
 
-  const extraOffices = (person.vendors as { enerflo?: EnerfloPerson } | undefined)?.enerflo?.officeIds;
+  const extraOffices = enerfloParts.person(person)?.officeIds;
   if (extraOffices?.length && !isRegionalManager) {
     issues.push({
       path: ['vendors', 'enerflo', 'officeIds'],
@@ -65,19 +65,18 @@ export function checkEnerfloPerson(person: ResolvedPerson, org: Organisation): P
       hint: 'remove vendors.enerflo.officeIds, or give this person a role that maps to Enerflo "Regional Manager"',
     });
   }
-  const timezone = timezoneIssue(person, org);
+  const timezone = timezoneIssue(person, instances);
   if (timezone) issues.push(timezone);
   return issues;
 }
 
 /** The timezones Enerflo takes: the documented ones and every Enerflo instance's `timezones`. */
 const acceptedTimezones = new WeakMap<object, Set<string>>();
-function timezonesOf(org: Organisation): Set<string> {
-  let accepted = acceptedTimezones.get(org.config);
+function timezonesOf(instances: EnerfloConfig[]): Set<string> {
+  let accepted = acceptedTimezones.get(instances);
   if (!accepted) {
-    const extra = Object.values(org.config.vendors).flatMap((v) => (v.kind === 'enerflo' && Array.isArray(v.timezones) ? (v.timezones as string[]) : []));
-    accepted = new Set([...DOCUMENTED_TIMEZONES, ...extra]);
-    acceptedTimezones.set(org.config, accepted);
+    accepted = new Set([...DOCUMENTED_TIMEZONES, ...instances.flatMap((v) => v.timezones)]);
+    acceptedTimezones.set(instances, accepted);
   }
   return accepted;
 }
@@ -95,14 +94,14 @@ const isIanaName = (name: string) => {
  * `timezone` is an enum in Add a User (shared/vendors/published.md): a value outside it would fail at
  * create, so it is caught here. Names no runtime knows are reported by the loader already.
  */
-function timezoneIssue(person: ResolvedPerson, org: Organisation): PersonIssue | undefined {
+function timezoneIssue(person: ResolvedPerson, instances: EnerfloConfig[]): PersonIssue | undefined {
   const timezone = personForVendor(person, 'enerflo').timezone;
-  if (!timezone || !isIanaName(timezone) || timezonesOf(org).has(timezone)) return undefined;
-  const own = (person.vendors as { enerflo?: { timezone?: string } } | undefined)?.enerflo?.timezone !== undefined;
+  if (!timezone || !isIanaName(timezone) || timezonesOf(instances).has(timezone)) return undefined;
+  const own = person.vendors?.enerflo?.timezone !== undefined;
   const fromOffice = !own && person.office?.timezone === timezone;
   return {
     path: own ? ['vendors', 'enerflo', 'timezone'] : fromOffice ? ['office'] : ['timezone'],
-    message: `Enerflo's timezone list does not have "${timezone}"${fromOffice ? ` (the timezone of office "${person.office!.key}")` : ''}; it takes ${[...timezonesOf(org)].join(', ')}`,
+    message: `Enerflo's timezone list does not have "${timezone}"${fromOffice ? ` (the timezone of office "${person.office!.key}")` : ''}; it takes ${[...timezonesOf(instances)].join(', ')}`,
     hint: `if Enerflo lists "${timezone}" (its Add a User page has 16 values, 8 of them shown), add it to timezones: [...] of the enerflo vendor in roster.yaml; otherwise set vendors.enerflo.timezone for this person`,
   };
 }

@@ -1,4 +1,3 @@
-import type { VendorInstanceConfig } from '../../config/schema.js';
 import type { FieldValue, ImportedUser, LiveRecord, VendorImporter } from '../types.js';
 import { enerfloRoleNames, REGIONAL_MANAGER } from './roles.js';
 
@@ -15,7 +14,7 @@ const words = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]+/g
  * Role Names and only the lead flags that differ from the role schema's defaults, so a generated role
  * reads like one a person wrote; the flags also name the role (`sales-rep-optimus`).
  */
-export function enerfloImported(live: LiveRecord, _config?: VendorInstanceConfig): ImportedUser {
+export function enerfloImported(live: LiveRecord): ImportedUser {
   const f = live.fields;
   const user: ImportedUser = {};
   const firstName = str(f.firstName);

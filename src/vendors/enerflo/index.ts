@@ -1,22 +1,22 @@
-import type { VendorModule } from '../types.js';
+import { defineVendor } from '../define.js';
 import { checkEnerfloPerson } from './checks.js';
 import { EnerfloAdapter } from './adapter.js';
 import { startEnerfloEmulator } from './emulator.js';
 import { enerfloImporter } from './import.js';
 import { enerfloDesired } from './mapping.js';
-import { enerfloConfigShape, enerfloOfficeSchema, enerfloPersonSchema, enerfloRoleSchema } from './schema.js';
+import { enerfloConfigShape, enerfloParts } from './schema.js';
 
 /** Enerflo (legacy REST v3 users): everything the rest of roster knows about it goes through here. */
-export const enerflo: VendorModule = {
+export const enerflo = defineVendor({
   kind: 'enerflo',
   title: 'Enerflo',
   configShape: enerfloConfigShape,
-  roleSchema: enerfloRoleSchema,
-  officeSchema: enerfloOfficeSchema,
-  personSchema: enerfloPersonSchema,
+  parts: enerfloParts,
   checkPerson: checkEnerfloPerson,
   credentialFields: ['apiKey'],
   desired: enerfloDesired,
+  // Update a User takes `email` (shared/vendors/published.md): the user keeps its id.
+  emailChange: () => 'inPlace',
   // "300 requests per minute per api-key" (enerflo-highlevel.md §1.8).
   rateLimit: { limit: 300, windowMs: 60_000 },
   createAdapter: (options) => new EnerfloAdapter(options),
@@ -27,4 +27,4 @@ export const enerflo: VendorModule = {
     // The key decides the company, so the sandbox needs no instance options.
     configFor: () => ({}),
   },
-};
+});

@@ -1,9 +1,8 @@
 import type { Organisation, ResolvedPerson } from '../../config/model.js';
-import type { VendorInstanceConfig } from '../../config/schema.js';
 import type { DesiredRecord, FieldSpec, FieldValue } from '../types.js';
 import { comparablePhone } from './phone.js';
 import { REGIONAL_MANAGER, SALES_REP } from './roles.js';
-import type { EnerfloOffice, EnerfloPerson, EnerfloRole } from './schema.js';
+import { enerfloParts, type EnerfloRole } from './schema.js';
 
 /**
  * The fields roster manages in Enerflo, in the order a plan shows them. Both sides of a diff are in
@@ -40,7 +39,7 @@ export interface EnerfloGrant {
   canReassignLeads: boolean;
 }
 
-const enerfloRoleOf = (role: ResolvedPerson['roles'][number]) => (role as unknown as { enerflo?: EnerfloRole }).enerflo;
+const enerfloRoleOf = enerfloParts.role;
 
 /** Grants of people with a single role, by role: most people have one, and thousands share it. */
 const singleRoleGrants = new WeakMap<object, EnerfloGrant | undefined>();
@@ -68,21 +67,17 @@ function grantOf(mapped: EnerfloRole[]): EnerfloGrant | undefined {
   });
 }
 
-function personOverrides(person: ResolvedPerson): EnerfloPerson | undefined {
-  return (person.vendors as { enerflo?: EnerfloPerson } | undefined)?.enerflo;
-}
-
 /** Office ids as strings of integers, extras without the primary, deduplicated and in numeric order. */
 export function sortOfficeIds(ids: Iterable<string | number>, primary?: string | null): string[] {
   const unique = new Set([...ids].map((id) => String(id)).filter((id) => id !== primary));
   return [...unique].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
 }
 
-export function enerfloDesired(person: ResolvedPerson, org: Organisation, _config?: VendorInstanceConfig): DesiredRecord | undefined {
+export function enerfloDesired(person: ResolvedPerson, org: Organisation): DesiredRecord | undefined {
   const grant = enerfloGrant(person);
   if (!grant) return undefined;
-  const overrides = personOverrides(person);
-  const office = (person.office as { enerflo?: EnerfloOffice } | undefined)?.enerflo?.officeId;
+  const overrides = enerfloParts.person(person);
+  const office = enerfloParts.office(person.office)?.officeId;
 
   // A manager exists only on the Sales Rep role, and only one who is in Enerflo too can be named.
   const managerPerson = person.manager ? org.peopleByKey.get(person.manager) : undefined;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { secretRefSchema, vendorIdSchema } from '../../config/fields.js';
+import { vendorParts, type InstanceConfig } from '../define.js';
 import { enerfloRoleNames, roleNameForSlug } from './roles.js';
 
 const roleName = z.string().superRefine((value, ctx) => {
@@ -56,6 +57,10 @@ export const enerfloConfigShape = {
     .describe("Values of Enerflo's timezone enum beyond the eight its Add a User page shows (it lists 16)"),
 };
 
+/** Enerflo's parts of roles, offices and people, read typed. */
+export const enerfloParts = vendorParts('enerflo', { role: enerfloRoleSchema, office: enerfloOfficeSchema, person: enerfloPersonSchema });
+
+export type EnerfloConfig = InstanceConfig<typeof enerfloConfigShape>;
 export type EnerfloRole = z.infer<typeof enerfloRoleSchema>;
 export type EnerfloOffice = z.infer<typeof enerfloOfficeSchema>;
 export type EnerfloPerson = z.infer<typeof enerfloPersonSchema>;

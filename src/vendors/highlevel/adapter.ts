@@ -3,12 +3,12 @@ import { ListingChangedError } from '../../errors/listing.js';
 import { type HttpClient, VendorHttpError } from '../../http/client.js';
 import { pageReader } from '../../http/pages.js';
 import { RateLimiter } from '../../http/limiter.js';
+import type { HighlevelConfig } from './schema.js';
 import type { AdapterOptions, ApplyContext, Capabilities, DesiredRecord, FieldSpec, FieldValue, LiveRecord, VendorAdapter } from '../types.js';
 import { assignedOnlyScopesOf, comparablePhone, highlevelFields, sortedUnique } from './mapping.js';
 import { fullPermissions, sharedPermissions } from './permissions.js';
 
 export const HIGHLEVEL_RATE = { limit: 100, windowMs: 10_000 };
-export const HIGHLEVEL_API_VERSION = '2021-07-28';
 
 /** A user as search, get, create and update answer it (UserSchema in highlevel-users.openapi.json). */
 interface WireUser {
@@ -112,22 +112,19 @@ export class HighlevelAdapter implements VendorAdapter {
   private readonly pageSize: number;
   private readonly vendor: string;
 
-  constructor(options: AdapterOptions) {
+  constructor(options: AdapterOptions<HighlevelConfig>) {
     const config = options.config;
     const token = options.credentials.token ?? '';
     if (!token) throw new Error(`${options.instanceName}: no HighLevel token (credentials.token)`);
-    if (typeof config.companyId !== 'string' || config.companyId === '') {
-      throw new Error(`${options.instanceName}: companyId is required (the HighLevel agency id)`);
-    }
     this.companyId = config.companyId;
     this.vendor = options.instanceName;
-    const version = typeof config.apiVersion === 'string' && config.apiVersion ? config.apiVersion : HIGHLEVEL_API_VERSION;
-    // The emulator pages at 100; HighLevel's own maximum is undocumented. shared/vendors/README.md
-    this.pageSize = Math.min(100, Math.max(1, Number(config.pageSize ?? 100) || 100));
+    const version = config.apiVersion;
+    // The emulator pages at 100; HighLevel's own maximum is undocumented (shared/vendors/README.md): schema.ts caps it.
+    this.pageSize = config.pageSize;
 
     const base = options.http.options;
     this.http = options.http.with({
-      limiter: base.limiter ?? new RateLimiter(HIGHLEVEL_RATE.limit, HIGHLEVEL_RATE.windowMs, config.rateShare ?? 1),
+      limiter: base.limiter ?? new RateLimiter(HIGHLEVEL_RATE.limit, HIGHLEVEL_RATE.windowMs, config.rateShare),
       headers: async () => ({ ...(await base.headers?.()), authorization: `Bearer ${token}`, version }),
       secrets: () => [...(base.secrets?.() ?? []), token],
       describeError: (status, body) => describeHighlevelError(status, body) ?? base.describeError?.(status, body),

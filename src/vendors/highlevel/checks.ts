@@ -1,18 +1,18 @@
 import type { Organisation, ResolvedPerson } from '../../config/model.js';
-import type { PersonIssue } from '../types.js';
-import type { HighlevelOffice, HighlevelPerson, HighlevelRole } from './schema.js';
+import type { PersonIssue } from '../../config/schema.js';
+import { highlevelParts, type HighlevelRole } from './schema.js';
 
 function highlevelRoles(person: ResolvedPerson): { key: string; mapping: HighlevelRole }[] {
   return person.roles.flatMap((r) => {
-    const mapping = (r as { highlevel?: HighlevelRole }).highlevel;
+    const mapping = highlevelParts.role(r);
     return mapping ? [{ key: r.key, mapping }] : [];
   });
 }
 
 /** The person's HighLevel locations: their office's, then their own extra ones. */
 export function highlevelLocationIdsOf(person: ResolvedPerson): string[] {
-  const fromOffice = (person.office as { highlevel?: HighlevelOffice } | undefined)?.highlevel?.locationIds ?? [];
-  const own = (person.vendors as { highlevel?: HighlevelPerson } | undefined)?.highlevel?.locationIds ?? [];
+  const fromOffice = highlevelParts.office(person.office)?.locationIds ?? [];
+  const own = highlevelParts.person(person)?.locationIds ?? [];
   return [...new Set([...fromOffice, ...own])];
 }
 

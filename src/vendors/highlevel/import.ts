@@ -1,4 +1,3 @@
-import type { VendorInstanceConfig } from '../../config/schema.js';
 import type { FieldValue, ImportedUser, LiveRecord, VendorImporter } from '../types.js';
 import { highlevelPermissionDefaults, isPermissionName } from './permissions.js';
 
@@ -10,7 +9,7 @@ const list = (value: FieldValue | undefined): string[] => (Array.isArray(value) 
  * permissions that differ from HighLevel's defaults (mapping.ts fills the rest back in). The first
  * location (in sorted order) is the office; further locations are the person's own `locationIds`.
  */
-export function highlevelImported(live: LiveRecord, _config?: VendorInstanceConfig): ImportedUser {
+export function highlevelImported(live: LiveRecord): ImportedUser {
   const f = live.fields;
   const user: ImportedUser = {};
   const firstName = str(f.firstName);

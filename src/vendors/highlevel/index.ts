@@ -1,22 +1,23 @@
-import type { VendorModule } from '../types.js';
+import { defineVendor } from '../define.js';
 import { HIGHLEVEL_RATE, HighlevelAdapter } from './adapter.js';
 import { checkHighlevelPerson } from './checks.js';
 import { startHighlevelEmulator } from './emulator.js';
 import { highlevelImporter } from './import.js';
 import { highlevelDesired } from './mapping.js';
-import { highlevelConfigShape, highlevelOfficeSchema, highlevelPersonSchema, highlevelRoleSchema } from './schema.js';
+import { highlevelConfigShape, highlevelParts } from './schema.js';
 
 /** HighLevel (LeadConnector users API v2): everything the rest of roster knows about it goes through here. */
-export const highlevel: VendorModule = {
+export const highlevel = defineVendor({
   kind: 'highlevel',
   title: 'HighLevel',
   configShape: highlevelConfigShape,
-  roleSchema: highlevelRoleSchema,
-  officeSchema: highlevelOfficeSchema,
-  personSchema: highlevelPersonSchema,
+  parts: highlevelParts,
   credentialFields: ['token'],
   checkPerson: checkHighlevelPerson,
   desired: highlevelDesired,
+  // An email cannot change in place (UpdateUserDto has it, but HighLevel keys users by it): the plan says
+  // so, or deletes and re-creates the user when the instance says `emailChange: recreate`.
+  emailChange: (config) => (config.emailChange === 'recreate' ? 'recreate' : 'refuse'),
   // "Burst: 100 requests per 10 seconds" per app and resource (enerflo-highlevel.md §2.5).
   rateLimit: HIGHLEVEL_RATE,
   createAdapter: (options) => new HighlevelAdapter(options),
@@ -27,4 +28,4 @@ export const highlevel: VendorModule = {
     // The company the fixture holds; the token in `credentials` is an agency token of it.
     configFor: (fixture) => ({ companyId: (fixture as { companyId?: string } | undefined)?.companyId }),
   },
-};
+});

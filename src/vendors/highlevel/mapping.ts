@@ -1,9 +1,8 @@
 import { toE164 } from '../../config/phone.js';
-import type { Organisation, ResolvedPerson } from '../../config/model.js';
-import type { VendorInstanceConfig } from '../../config/schema.js';
+import type { ResolvedPerson } from '../../config/model.js';
 import type { DesiredRecord, FieldSpec, FieldValue } from '../types.js';
 import { highlevelPermissionDefaults, isPermissionName, sharedPermissions, type HighlevelPermissions } from './permissions.js';
-import type { HighlevelOffice, HighlevelPerson, HighlevelRole } from './schema.js';
+import { highlevelParts, type HighlevelPerson, type HighlevelRole } from './schema.js';
 
 /**
  * The fields roster manages in HighLevel, in the order a plan shows them. Both sides of a diff use
@@ -39,12 +38,8 @@ export function comparablePhone(value: unknown): string | null {
 
 export function highlevelRolesOf(person: ResolvedPerson): HighlevelRole[] {
   return person.roles
-    .map((role) => (role as unknown as { highlevel?: HighlevelRole }).highlevel)
+    .map(highlevelParts.role)
     .filter((mapping): mapping is HighlevelRole => mapping !== undefined);
-}
-
-function overridesOf(person: ResolvedPerson): HighlevelPerson | undefined {
-  return (person.vendors as { highlevel?: HighlevelPerson } | undefined)?.highlevel;
 }
 
 /**
@@ -89,11 +84,11 @@ export function assignedOnlyScopesOf(person: ResolvedPerson): string[] | undefin
 }
 
 /** The person as HighLevel should hold them; undefined when none of their roles maps onto HighLevel. */
-export function highlevelDesired(person: ResolvedPerson, _org: Organisation, _config?: VendorInstanceConfig): DesiredRecord | undefined {
+export function highlevelDesired(person: ResolvedPerson): DesiredRecord | undefined {
   const roles = highlevelRolesOf(person);
   if (roles.length === 0) return undefined;
-  const own = overridesOf(person);
-  const office = (person.office as { highlevel?: HighlevelOffice } | undefined)?.highlevel;
+  const own = highlevelParts.person(person);
+  const office = highlevelParts.office(person.office);
 
   const fields: Record<string, FieldValue> = {
     firstName: person.firstName,

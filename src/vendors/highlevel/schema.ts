@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { vendorParts, type InstanceConfig } from '../define.js';
 import { secretRefSchema, vendorIdSchema } from '../../config/fields.js';
 
 /** HighLevel PermissionsDto: 38 booleans (highlevel-users.openapi.json). Unset ones take HighLevel's defaults. */
@@ -59,6 +60,10 @@ export const highlevelConfigShape = {
     .describe('HighLevel cannot change an email: report it (error) or delete and re-create the user (recreate)'),
 };
 
+/** HighLevel's parts of roles, offices and people, read typed. */
+export const highlevelParts = vendorParts('highlevel', { role: highlevelRoleSchema, office: highlevelOfficeSchema, person: highlevelPersonSchema });
+
+export type HighlevelConfig = InstanceConfig<typeof highlevelConfigShape>;
 export type HighlevelRole = z.infer<typeof highlevelRoleSchema>;
 export type HighlevelOffice = z.infer<typeof highlevelOfficeSchema>;
 export type HighlevelPerson = z.infer<typeof highlevelPersonSchema>;

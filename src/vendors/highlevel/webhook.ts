@@ -282,6 +282,6 @@ export function describedInGit(org: Organisation, email: string): { described: b
   const person = org.peopleByKey.get(email.trim().toLowerCase());
   if (!person) return { described: false };
   if (!person.active) return { described: false, detail: 'in git, but offboarded (active: false)' };
-  if (!highlevelDesired(person, org)) return { described: false, detail: 'in git, but none of their roles maps onto HighLevel' };
+  if (!highlevelDesired(person)) return { described: false, detail: 'in git, but none of their roles maps onto HighLevel' };
   return { described: true, detail: `${person.source.file}:${person.source.line}` };
 }

@@ -3,18 +3,12 @@ import { pageReader } from '../../http/pages.js';
 import type { AdapterOptions, Capabilities, DesiredRecord, FieldSpec, KeyReader, LiveRecord, ReadKey, VendorAdapter } from '../types.js';
 import { OWNER_REASON, liveFromWire, partnerFields, wireValue } from './fields.js';
 import { ACCOUNT_OWNER, withoutWriteOnly, type UserAddUpdateModel } from './model.js';
-import type { PartnerOffice } from './schema.js';
+import { partnerParts, type PartnerConfig } from './schema.js';
 
 /** A list answer that claims more pages than this is not believed. */
 const MAX_PAGES = 10_000;
 
-interface PartnerSettings {
-  usersPath: string;
-  sendEmail: boolean;
-  listPath?: string;
-  pageSize: number;
-  firstPage: number;
-}
+type PartnerSettings = Pick<PartnerConfig, 'usersPath' | 'sendEmail' | 'listPath' | 'pageSize' | 'firstPage'>;
 
 /**
  * SimplePin's API v2.0 (vendor kind `partner`; shared/vendors/README.md and published.md, SimplePin). Users are
@@ -35,17 +29,15 @@ export class PartnerAdapter implements VendorAdapter {
   /** Account owners seen by a read: writes to them are refused even if asked for. */
   private readonly protectedCodes = new Set<string>();
 
-  constructor(private readonly options: AdapterOptions) {
+  constructor(private readonly options: AdapterOptions<PartnerConfig>) {
     const { authorizationKey, token } = options.credentials;
     if (!authorizationKey) throw new Error(`${options.instanceName}: the SimplePin Authorization key is missing (credentials.authorizationKey)`);
     if (!token) throw new Error(`${options.instanceName}: the SimplePin Token key is missing (credentials.token)`);
-    const config = options.config as Partial<PartnerSettings>;
+    const config = options.config;
     this.settings = {
-      usersPath: (config.usersPath ?? '/v2/user').replace(/\/+$/, ''),
-      sendEmail: config.sendEmail ?? false,
-      listPath: typeof config.listPath === 'string' && config.listPath !== '' ? config.listPath : undefined,
-      pageSize: config.pageSize ?? 100,
-      firstPage: config.firstPage ?? 0,
+      ...config,
+      usersPath: config.usersPath.replace(/\/+$/, ''),
+      listPath: config.listPath === '' ? undefined : config.listPath,
     };
     if (!this.settings.listPath) this.keyReader = { mode: 'byKey', read: (key) => this.read(key) };
     // The engine's client keeps its limiter, counter and retry policy; this one adds the two company keys
@@ -154,7 +146,7 @@ export class PartnerAdapter implements VendorAdapter {
     const title = wireValue(f.title);
     if (title) body.account_title = title;
     if (desired.person.timezone) body.time_zone_id = desired.person.timezone;
-    const office = (desired.person.office as unknown as { partner?: PartnerOffice } | undefined)?.partner;
+    const office = partnerParts.office(desired.person.office);
     if (office?.addressSameAsCompany !== undefined) body.address_same_as_company = office.addressSameAsCompany;
     return body;
   }

@@ -1,6 +1,6 @@
 import type { Organisation, ResolvedPerson } from '../../config/model.js';
 import type { PersonIssue } from '../types.js';
-import type { PartnerRole } from './schema.js';
+import { partnerParts } from './schema.js';
 
 /**
  * A partner user has exactly one role, so a person's roles must not map onto different partner roles.
@@ -8,7 +8,7 @@ import type { PartnerRole } from './schema.js';
  */
 export function checkPartnerPerson(person: ResolvedPerson, _org: Organisation): PersonIssue[] {
   const mapped = person.roles.flatMap((r) => {
-    const mapping = (r as { partner?: PartnerRole }).partner;
+    const mapping = partnerParts.role(r);
     return mapping ? [{ key: r.key, role: mapping.role }] : [];
   });
   if (new Set(mapped.map((m) => m.role)).size <= 1) return [];

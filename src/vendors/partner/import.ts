@@ -1,4 +1,3 @@
-import type { VendorInstanceConfig } from '../../config/schema.js';
 import type { FieldValue, ImportedUser, LiveRecord, VendorImporter } from '../types.js';
 import { partnerAssignableRoles } from './schema.js';
 
@@ -8,7 +7,7 @@ const str = (value: FieldValue | undefined): string | undefined => (typeof value
  * A partner live user in roster's terms. The account owner (`protectedReason`) and roles roster may
  * not assign are listed by import, never declared. The partner has no office of its own.
  */
-export function partnerImported(live: LiveRecord, _config?: VendorInstanceConfig): ImportedUser {
+export function partnerImported(live: LiveRecord): ImportedUser {
   const f = live.fields;
   const user: ImportedUser = {};
   for (const field of ['firstName', 'lastName', 'phone', 'timezone', 'title'] as const) {

@@ -1,25 +1,25 @@
-import type { VendorModule } from '../types.js';
+import { defineVendor } from '../define.js';
 import { checkPartnerPerson } from './checks.js';
 import { PartnerAdapter } from './adapter.js';
 import { LIST_PATH, PARTNER_RATE_LIMIT, startPartnerEmulator, type PartnerFixture } from './emulator.js';
 import { partnerImporter } from './import.js';
 import { partnerDesired } from './mapping.js';
-import { partnerConfigShape, partnerOfficeSchema, partnerPersonSchema, partnerRoleSchema } from './schema.js';
+import { partnerConfigShape, partnerParts } from './schema.js';
 
 /** The two company keys the sandbox fixture's first company has (examples/sandbox/partner.json). */
 const sandboxCredentials = { authorizationKey: 'sandbox-simplepin-authorization-key', token: 'sandbox-simplepin-token' };
 
 /** SimplePin API v2.0, "the company-partner API" of the seed page. The kind stays `partner`. */
-export const partner: VendorModule = {
+export const partner = defineVendor({
   kind: 'partner',
   title: 'SimplePin',
   configShape: partnerConfigShape,
-  roleSchema: partnerRoleSchema,
-  officeSchema: partnerOfficeSchema,
-  personSchema: partnerPersonSchema,
+  parts: partnerParts,
   checkPerson: checkPartnerPerson,
   credentialFields: ['authorizationKey', 'token'],
   desired: partnerDesired,
+  // The update model carries `email`, and the user stays addressed by its user_code (shared/vendors/README.md).
+  emailChange: () => 'inPlace',
   // SimplePin documents no limit; 120 a minute per company key is our inferred budget (shared/vendors/README.md).
   rateLimit: PARTNER_RATE_LIMIT,
   createAdapter: (options) => new PartnerAdapter(options),
@@ -30,4 +30,4 @@ export const partner: VendorModule = {
     // The company is whichever the two keys identify. A fixture that turns on a list endpoint gets listPath.
     configFor: (fixture) => ((fixture as Partial<PartnerFixture> | undefined)?.options?.listEndpoint ? { listPath: LIST_PATH } : {}),
   },
-};
+});

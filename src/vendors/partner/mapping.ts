@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Organisation, ResolvedPerson } from '../../config/model.js';
-import type { VendorInstanceConfig } from '../../config/schema.js';
 import type { DesiredRecord, FieldValue } from '../types.js';
-import { partnerAssignableRoles, type PartnerPerson, type PartnerRole } from './schema.js';
+import { partnerAssignableRoles, partnerParts, type PartnerConfig } from './schema.js';
 
 /**
  * When a person's roles map onto different SimplePin roles (the loader reports it as an error), the least
@@ -13,7 +12,7 @@ const LEAST_PRIVILEGED_FIRST: readonly string[] = ['CUSTOMER_CARE', 'ACCOUNTING'
 /** The SimplePin role a person gets from their roles, or undefined when none maps onto SimplePin. */
 export function partnerRoleOf(person: ResolvedPerson): string | undefined {
   const roles = person.roles
-    .map((role) => (role as unknown as { partner?: PartnerRole }).partner?.role)
+    .map((role) => partnerParts.role(role)?.role)
     .filter((role): role is string => typeof role === 'string' && (partnerAssignableRoles as readonly string[]).includes(role));
   if (roles.length === 0) return undefined;
   return [...new Set(roles)].sort((a, b) => LEAST_PRIVILEGED_FIRST.indexOf(a) - LEAST_PRIVILEGED_FIRST.indexOf(b))[0];
@@ -33,7 +32,7 @@ export function userCodeFromEmail(email: string): string {
  * `userCodeFrom: externalId` (default) takes the person's externalId and, for a person without one, the
  * email's code; `userCodeFrom: email` always takes the email's code.
  */
-export function userCodeOf(person: ResolvedPerson, config: { userCodeFrom?: unknown }): string {
+export function userCodeOf(person: ResolvedPerson, config: Pick<PartnerConfig, 'userCodeFrom'>): string {
   if (config.userCodeFrom !== 'email' && person.externalId) return person.externalId;
   return userCodeFromEmail(person.key);
 }
@@ -43,10 +42,10 @@ export function userCodeOf(person: ResolvedPerson, config: { userCodeFrom?: unkn
  * engine never clears them. `externalId` is the user_code roster would create them with; a code pinned in git
  * (`vendors.partner.userCode`) is `pinnedId`: plan reads that user, and it must exist.
  */
-export function partnerDesired(person: ResolvedPerson, _org: Organisation, config: VendorInstanceConfig): DesiredRecord | undefined {
+export function partnerDesired(person: ResolvedPerson, _org: Organisation, config: PartnerConfig): DesiredRecord | undefined {
   const role = partnerRoleOf(person);
   if (!role) return undefined;
-  const override = (person.vendors as unknown as { partner?: PartnerPerson } | undefined)?.partner;
+  const override = partnerParts.person(person);
   const fields: Record<string, FieldValue> = { firstName: person.firstName, lastName: person.lastName, role };
   if (person.phone) fields.phone = person.phone;
   if (person.title) fields.title = person.title;
@@ -57,7 +56,7 @@ export function partnerDesired(person: ResolvedPerson, _org: Organisation, confi
     fields,
     dependsOn: [],
     person,
-    externalId: override?.userCode ?? userCodeOf(person, config as { userCodeFrom?: unknown }),
+    externalId: override?.userCode ?? userCodeOf(person, config),
   };
   if (override?.userCode !== undefined) record.pinnedId = override.userCode;
   return record;

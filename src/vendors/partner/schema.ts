@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { vendorParts, type InstanceConfig } from '../define.js';
 import { secretRefSchema } from '../../config/fields.js';
 
 export const partnerAssignableRoles = ['MANAGER', 'CUSTOMER_CARE', 'ACCOUNTING'] as const;
@@ -49,6 +50,11 @@ export const partnerConfigShape = {
   pageSize: z.number().int().min(1).max(500).default(100).describe('Users per list page (with listPath)'),
   firstPage: z.number().int().min(0).max(1).default(0).describe('Index of the first list page (with listPath; Spring: 0)'),
 };
+
+/** SimplePin's parts of roles, offices and people, read typed. */
+export const partnerParts = vendorParts('partner', { role: partnerRoleSchema, office: partnerOfficeSchema, person: partnerPersonSchema });
+
+export type PartnerConfig = InstanceConfig<typeof partnerConfigShape>;
 export type PartnerRole = z.infer<typeof partnerRoleSchema>;
 export type PartnerOffice = z.infer<typeof partnerOfficeSchema>;
 export type PartnerPerson = z.infer<typeof partnerPersonSchema>;

@@ -1,11 +1,10 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { ListingChangedError } from '../../errors/listing.js';
-import { z } from 'zod';
 import { VendorHttpError, type HttpClient, type HttpRequest, type HttpResponse } from '../../http/client.js';
 import { pageReader } from '../../http/pages.js';
 import type { AdapterOptions, ApplyContext, Capabilities, DesiredRecord, LiveRecord, VendorAdapter } from '../types.js';
 import { pulseFields, readPulseUser } from './mapping.js';
-import { pulseConfigShape } from './schema.js';
+import type { PulseConfig } from './schema.js';
 
 /** A list longer than this many pages is a server that never says "last page". */
 const MAX_PAGES = 10_000;
@@ -20,18 +19,7 @@ interface ListEnvelope {
 }
 
 /** The settings the adapter reads, with the schema's own defaults (paths follow the documents). */
-const adapterSettings = z.object({
-  accountId: z.coerce.string(),
-  accountHeader: pulseConfigShape.accountHeader,
-  loginPath: pulseConfigShape.loginPath,
-  usersPath: pulseConfigShape.usersPath,
-  rolesPath: pulseConfigShape.rolesPath,
-  teamsPath: pulseConfigShape.teamsPath,
-  pageSize: pulseConfigShape.pageSize,
-  phoneRegion: pulseConfigShape.phoneRegion,
-});
-
-type PulseSettings = z.infer<typeof adapterSettings>;
+type PulseSettings = PulseConfig;
 
 /** A Pulse team as the teams list answers it; ids are opaque. */
 export interface PulseTeam {
@@ -93,7 +81,7 @@ export class PulseAdapter implements VendorAdapter {
   /** Logins performed, for tests and diagnostics. */
   logins = 0;
 
-  constructor(options: AdapterOptions) {
+  constructor(options: AdapterOptions<PulseConfig>) {
     const { config, credentials } = options;
     const apiKey = credentials.apiKey;
     const apiSecret = credentials.apiSecret;
@@ -101,15 +89,8 @@ export class PulseAdapter implements VendorAdapter {
     if (!apiKey || !apiSecret) {
       throw new Error(`${vendor}: Pulse needs both credentials.apiKey and credentials.apiSecret (environment references)`);
     }
-    if (config.accountId === undefined || config.accountId === null || String(config.accountId) === '') {
-      throw new Error(`${vendor}: Pulse needs accountId (sent as ${String(config.accountHeader ?? 'x-account-id')})`);
-    }
-    const parsed = adapterSettings.safeParse(config);
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-      throw new Error(`${vendor}: invalid Pulse settings: ${problems}`);
-    }
-    this.settings = parsed.data;
+    // Settings and their defaults are schema.ts's: the loader parsed them.
+    this.settings = config;
     this.accountId = this.settings.accountId;
     // The header name varies between Pulse pages (X-Account-ID, X-Account-Id, x-account-id): config, not code.
     const accountHeader = this.settings.accountHeader;
@@ -332,6 +313,6 @@ function teamIdForPulse(value: unknown): number | string | null {
   return /^\d{1,15}$/.test(text) ? Number(text) : text;
 }
 
-export function createPulseAdapter(options: AdapterOptions): PulseAdapter {
+export function createPulseAdapter(options: AdapterOptions<PulseConfig>): PulseAdapter {
   return new PulseAdapter(options);
 }

@@ -1,4 +1,3 @@
-import type { VendorInstanceConfig } from '../../config/schema.js';
 import type { FieldValue, ImportedUser, LiveRecord, VendorImporter } from '../types.js';
 
 const str = (value: FieldValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
@@ -12,7 +11,7 @@ const words = (name: string): string =>
  * `firstName lastName`, so the first word is the first name and the rest the last name, which joins
  * back to the same text. The team is the office.
  */
-export function pulseImported(live: LiveRecord, _config?: VendorInstanceConfig): ImportedUser {
+export function pulseImported(live: LiveRecord): ImportedUser {
   const f = live.fields;
   const user: ImportedUser = {};
   const name = str(f.name)?.trim().replace(/\s+/g, ' ');

@@ -1,22 +1,22 @@
-import type { VendorModule } from '../types.js';
+import { defineVendor } from '../define.js';
 import { createPulseAdapter } from './adapter.js';
 import { PULSE_RATE_LIMIT, startPulseEmulator } from './emulator.js';
 import { sandboxAccountId } from './fixture.js';
 import { pulseImporter } from './import.js';
 import { desiredPulseRecord } from './mapping.js';
-import { pulseConfigShape, pulseOfficeSchema, pulsePersonSchema, pulseRoleSchema } from './schema.js';
+import { pulseConfigShape, pulseParts } from './schema.js';
 
 const sandboxCredentials = { apiKey: 'sandbox-pulse-key', apiSecret: 'sandbox-pulse-secret' };
 
-export const pulse: VendorModule = {
+export const pulse = defineVendor({
   kind: 'pulse',
   title: 'Pulse',
   configShape: pulseConfigShape,
-  roleSchema: pulseRoleSchema,
-  officeSchema: pulseOfficeSchema,
-  personSchema: pulsePersonSchema,
+  parts: pulseParts,
   credentialFields: ['apiKey', 'apiSecret'],
   desired: desiredPulseRecord,
+  // The seed page documents no email change on a user (only name, phone, team): the plan says so instead.
+  emailChange: () => 'refuse',
   // Pulse documents no limit; 120 a minute per credential is our inferred budget (shared/vendors/README.md).
   rateLimit: PULSE_RATE_LIMIT,
   createAdapter: createPulseAdapter,
@@ -26,4 +26,4 @@ export const pulse: VendorModule = {
     credentials: sandboxCredentials,
     configFor: (fixture) => ({ accountId: sandboxAccountId(fixture, sandboxCredentials.apiKey) }),
   },
-};
+});

@@ -1,10 +1,9 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 import { toE164 } from '../../config/phone.js';
-import type { Organisation, ResolvedPerson } from '../../config/model.js';
-import type { VendorInstanceConfig } from '../../config/schema.js';
+import type { ResolvedPerson } from '../../config/model.js';
 import type { DesiredRecord, FieldSpec, FieldValue, LiveRecord } from '../types.js';
-import type { PulseOffice, PulsePerson, PulseRole } from './schema.js';
+import { pulseParts, type PulseRole } from './schema.js';
 
 /** The fields roster manages in Pulse. Email is the identity and is not a field (no documented change). */
 export const pulseFields: FieldSpec[] = [{ name: 'name' }, { name: 'phone', personal: 'phone' }, { name: 'team' }, { name: 'roles' }];
@@ -74,26 +73,22 @@ export function liveRecordFrom(user: PulseUser, defaultCountry: CountryCode = 'U
   };
 }
 
-function pulseRoleOf(role: ResolvedPerson['roles'][number]): PulseRole | undefined {
-  return (role as unknown as { pulse?: PulseRole }).pulse;
-}
-
 /**
  * What git says a person looks like in Pulse, or undefined when none of their roles maps onto Pulse.
  * `phone` is left out when git declares none and `team` when the office names no Pulse team: roster
  * then leaves whatever Pulse has (a number a person added themselves stays).
  */
-export function desiredPulseRecord(person: ResolvedPerson, _org: Organisation, _config: VendorInstanceConfig): DesiredRecord | undefined {
-  const mapped = person.roles.map(pulseRoleOf).filter((r): r is PulseRole => r !== undefined);
+export function desiredPulseRecord(person: ResolvedPerson): DesiredRecord | undefined {
+  const mapped = person.roles.map(pulseParts.role).filter((r): r is PulseRole => r !== undefined);
   if (mapped.length === 0) return undefined;
   const roles = [...new Set(mapped.flatMap((r) => r.roles))].sort();
   const fields: Record<string, FieldValue> = { name: `${person.firstName} ${person.lastName}`, roles };
   // ResolvedPerson.phone is already E.164 (the loader normalised and checked it); parsing it again was
   // a quarter of a 10,000-person Pulse plan (npm run bench).
   if (person.phone) fields.phone = person.phone;
-  const teamId = (person.office as unknown as { pulse?: PulseOffice } | undefined)?.pulse?.teamId;
+  const teamId = pulseParts.office(person.office)?.teamId;
   if (teamId !== undefined) fields.team = String(teamId);
-  const pinned = (person.vendors as unknown as { pulse?: PulsePerson } | undefined)?.pulse?.id;
+  const pinned = pulseParts.person(person)?.id;
   return {
     key: person.key,
     email: person.email,

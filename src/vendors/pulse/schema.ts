@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { vendorParts, type InstanceConfig } from '../define.js';
 import { secretRefSchema, vendorIdSchema } from '../../config/fields.js';
 
 export const pulseRoleSchema = z
@@ -37,6 +38,10 @@ export const pulseConfigShape = {
     .describe('Country for reading Pulse phone numbers written without a country code'),
 };
 
+/** Pulse's parts of roles, offices and people, read typed. */
+export const pulseParts = vendorParts('pulse', { role: pulseRoleSchema, office: pulseOfficeSchema, person: pulsePersonSchema });
+
+export type PulseConfig = InstanceConfig<typeof pulseConfigShape>;
 export type PulseRole = z.infer<typeof pulseRoleSchema>;
 export type PulseOffice = z.infer<typeof pulseOfficeSchema>;
 export type PulsePerson = z.infer<typeof pulsePersonSchema>;
