@@ -10,7 +10,7 @@ import {
   type Emulator,
   type EmulatorOptions,
 } from '../../sandbox/emulator-kit.js';
-import { DOCUMENTED_TIMEZONES, ROLE_SLUGS, UPDATE_FIELDS } from './documented.js';
+import { DOCUMENTED_TIMEZONES, ENERFLO_RATE, ROLE_SLUGS, UPDATE_FIELDS } from './documented.js';
 
 /*
  * A local Enerflo that behaves as shared/vendors/README.md and published.md (Enerflo) say. It imports no
@@ -123,7 +123,6 @@ const USERS = '/api/v3/users';
 const DEFAULT_PAGE_SIZE = 25;
 /** Maximum pageSize: not found in the docs; 500 (inferred, shared/vendors/README.md). */
 const MAX_PAGE_SIZE = 500;
-export const ENERFLO_RATE_LIMIT = { limit: 300, windowMs: 60_000 };
 
 export function enerfloStateFrom(fixture: unknown): EnerfloState {
   const f = (fixture ?? {}) as Partial<EnerfloFixture>;
@@ -162,7 +161,7 @@ export function enerfloStateFrom(fixture: unknown): EnerfloState {
 
 export async function startEnerfloEmulator(fixture: unknown, options: EmulatorOptions = {}): Promise<Emulator> {
   const state = enerfloStateFrom(fixture);
-  const budget = options.rateLimit ?? ENERFLO_RATE_LIMIT;
+  const budget = options.rateLimit ?? ENERFLO_RATE;
   const counter = new WindowCounter(budget.limit, budget.windowMs);
   /** Per request: the caller's key and what the rate counter said, for `decorate`. */
   const seen = new WeakMap<EmuRequest, { apiKey: EnerfloApiKey; remaining: number }>();

@@ -12,6 +12,7 @@ import {
   type EmuRequest,
   type EmuResponse,
 } from '../../sandbox/emulator-kit.js';
+import { HIGHLEVEL_DAILY_LIMIT, HIGHLEVEL_RATE } from './documented.js';
 import type openApiDocument from './users.openapi.json';
 
 /**
@@ -212,9 +213,9 @@ export function createHighlevelState(fixture: unknown, options: HighlevelEmulato
 
 export async function startHighlevelEmulator(fixture: unknown, options: HighlevelEmulatorOptions = {}): Promise<Emulator> {
   const state = createHighlevelState(fixture, options);
-  const rate = options.rateLimit ?? { limit: 100, windowMs: 10_000 };
+  const rate = options.rateLimit ?? HIGHLEVEL_RATE;
   const burst = new WindowCounter(rate.limit, rate.windowMs);
-  const dailyLimit = options.dailyLimit ?? 200_000;
+  const dailyLimit = options.dailyLimit ?? HIGHLEVEL_DAILY_LIMIT;
   const daily = new Map<string, { day: string; used: number }>();
   const maxPageSize = state.maxPageSize;
   const versions = new Set(options.versions ?? HIGHLEVEL_VERSIONS);

@@ -1,6 +1,7 @@
 import type { VendorModule } from '../types.js';
-import { HIGHLEVEL_RATE, HighlevelAdapter } from './adapter.js';
+import { HighlevelAdapter } from './adapter.js';
 import { checkHighlevelPerson } from './checks.js';
+import { HIGHLEVEL_RATE } from './documented.js';
 import { startHighlevelEmulator } from './emulator.js';
 import { highlevelImporter } from './import.js';
 import { highlevelDesired } from './mapping.js';
@@ -17,7 +18,7 @@ export const highlevel: VendorModule = {
   credentialFields: ['token'],
   checkPerson: checkHighlevelPerson,
   desired: highlevelDesired,
-  // "Burst: 100 requests per 10 seconds" per app and resource (enerflo-highlevel.md §2.5).
+  // "Burst: 100 requests per 10 seconds" per app and resource (enerflo-highlevel.md §2.5), in documented.ts.
   rateLimit: HIGHLEVEL_RATE,
   createAdapter: (options) => new HighlevelAdapter(options),
   importer: highlevelImporter,
