@@ -39,6 +39,7 @@ export const HIGHLEVEL_VERSIONS = ['2021-07-28', '2023-02-21'];
 
 export async function startHighlevelEmulator(fixture: unknown, options: HighlevelEmulatorOptions = {}): Promise<Emulator> {
   const state = createHighlevelState(fixture, options);
+  // HighLevel's documented burst and daily budgets, unless a test sets others.
   const budget = new RequestBudget(options.rateLimit ?? HIGHLEVEL_RATE, options.dailyLimit ?? HIGHLEVEL_DAILY_LIMIT);
   const versions = new Set(options.versions ?? HIGHLEVEL_VERSIONS);
 
