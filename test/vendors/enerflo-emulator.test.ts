@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Emulator } from '../../src/sandbox/emulator-kit.js';
 import { startEnerfloEmulator, type EnerfloState } from '../../src/vendors/enerflo/emulator.js';
 import { KEY, OFFICE_ADMIN_KEY, OTHER_KEY, testFixture } from './enerflo-fixture.js';
@@ -490,6 +490,21 @@ describe('Enerflo emulator: request log and the shipped fixture', () => {
       expect(offices).toEqual(expect.arrayContaining([101, 102, 103]));
     } finally {
       await sandbox.close();
+    }
+  });
+});
+
+describe('Enerflo emulator: an independent witness', () => {
+  it('imports none of the adapter side (adapter, mapping, phone, roles, checks, import, schema)', () => {
+    // Every emulator*.ts file of the folder: its own modules and the data-only documented.ts are the
+    // only local imports allowed (shared/vendors/README.md, rule 2).
+    const folder = new URL('../../src/vendors/enerflo/', import.meta.url);
+    const files = readdirSync(folder).filter((name) => /^emulator.*\.ts$/.test(name));
+    expect(files).toContain('emulator.ts');
+    for (const file of files) {
+      const imports = [...readFileSync(new URL(file, folder), 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+      const local = imports.filter((path) => path.startsWith('./') && !/^\.\/emulator[\w-]*\.js$/.test(path));
+      expect(local, file).toEqual(local.filter((path) => path === './documented.js'));
     }
   });
 });

@@ -439,9 +439,17 @@ describe('HighLevel emulator: fixture', () => {
 
 describe('HighLevel emulator: an independent witness', () => {
   it('imports none of the adapter side (mapping, permissions, schema, adapter, checks, import)', async () => {
-    const { readFile } = await import('node:fs/promises');
-    const source = await readFile(new URL('../../src/vendors/highlevel/emulator.ts', import.meta.url), 'utf8');
-    const imports = [...source.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
-    expect(imports.filter((path) => path.startsWith('./') && path !== './users.openapi.json')).toEqual([]);
+    // Every emulator*.ts file of the folder: its own modules, the OpenAPI document and the data-only
+    // documented.ts are the only local imports allowed.
+    const { readdir, readFile } = await import('node:fs/promises');
+    const folder = new URL('../../src/vendors/highlevel/', import.meta.url);
+    const files = (await readdir(folder)).filter((name) => /^emulator.*\.ts$/.test(name));
+    expect(files).toContain('emulator.ts');
+    for (const file of files) {
+      const source = await readFile(new URL(file, folder), 'utf8');
+      const imports = [...source.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+      const local = imports.filter((path) => path.startsWith('./') && !/^\.\/emulator[\w-]*\.js$/.test(path));
+      expect(local, file).toEqual(local.filter((path) => path === './users.openapi.json' || path === './documented.js'));
+    }
   });
 });

@@ -3,12 +3,11 @@ import { ListingChangedError } from '../../errors/listing.js';
 import { pageReader } from '../../http/pages.js';
 import { RateLimiter } from '../../http/limiter.js';
 import type { AdapterOptions, ApplyContext, Capabilities, DesiredRecord, FieldSpec, FieldValue, LiveRecord, VendorAdapter } from '../types.js';
+import { ENERFLO_RATE } from './documented.js';
 import { enerfloFields, sortOfficeIds } from './mapping.js';
 import { comparablePhone } from './phone.js';
 import { REGIONAL_MANAGER, SALES_REP } from './roles.js';
 import type { EnerfloConfig } from './schema.js';
-
-export const ENERFLO_RATE = { limit: 300, windowMs: 60_000 };
 
 /**
  * A user as `GET /api/v3/users` returns it. The list's shape is not published: the names are those of

@@ -47,3 +47,9 @@ export const UPDATE_FIELDS: readonly string[] = Object.freeze([
   'roles',
   'office_ids',
 ]);
+
+/**
+ * The request budget: "300 requests per minute per api-key" (enerflo-highlevel.md §1.8; published.md,
+ * Enerflo docs/api-rate-limits). The adapter paces to it and the emulator refuses beyond it.
+ */
+export const ENERFLO_RATE: Readonly<{ limit: number; windowMs: number }> = Object.freeze({ limit: 300, windowMs: 60_000 });

@@ -2,6 +2,7 @@ import { defineVendor } from '../define.js';
 import { checkEnerfloPerson } from './checks.js';
 import { EnerfloAdapter } from './adapter.js';
 import { startEnerfloEmulator } from './emulator.js';
+import { ENERFLO_RATE } from './documented.js';
 import { enerfloImporter } from './import.js';
 import { enerfloDesired } from './mapping.js';
 import { enerfloConfigShape, enerfloParts } from './schema.js';
@@ -17,8 +18,8 @@ export const enerflo = defineVendor({
   desired: enerfloDesired,
   // Update a User takes `email` (shared/vendors/published.md): the user keeps its id.
   emailChange: () => 'inPlace',
-  // "300 requests per minute per api-key" (enerflo-highlevel.md §1.8).
-  rateLimit: { limit: 300, windowMs: 60_000 },
+  // "300 requests per minute per api-key" (enerflo-highlevel.md §1.8), in documented.ts.
+  rateLimit: ENERFLO_RATE,
   createAdapter: (options) => new EnerfloAdapter(options),
   importer: enerfloImporter,
   sandbox: {

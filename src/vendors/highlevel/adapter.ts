@@ -5,10 +5,10 @@ import { pageReader } from '../../http/pages.js';
 import { RateLimiter } from '../../http/limiter.js';
 import type { HighlevelConfig } from './schema.js';
 import type { AdapterOptions, ApplyContext, Capabilities, DesiredRecord, FieldSpec, FieldValue, LiveRecord, VendorAdapter } from '../types.js';
+import { HIGHLEVEL_RATE } from './documented.js';
 import { assignedOnlyScopesOf, comparablePhone, highlevelFields, sortedUnique } from './mapping.js';
 import { fullPermissions, sharedPermissions } from './permissions.js';
 
-export const HIGHLEVEL_RATE = { limit: 100, windowMs: 10_000 };
 
 /** A user as search, get, create and update answer it (UserSchema in highlevel-users.openapi.json). */
 interface WireUser {

@@ -1,6 +1,7 @@
 import { defineVendor } from '../define.js';
-import { HIGHLEVEL_RATE, HighlevelAdapter } from './adapter.js';
+import { HighlevelAdapter } from './adapter.js';
 import { checkHighlevelPerson } from './checks.js';
+import { HIGHLEVEL_RATE } from './documented.js';
 import { startHighlevelEmulator } from './emulator.js';
 import { highlevelImporter } from './import.js';
 import { highlevelDesired } from './mapping.js';
@@ -18,7 +19,7 @@ export const highlevel = defineVendor({
   // An email cannot change in place (UpdateUserDto has it, but HighLevel keys users by it): the plan says
   // so, or deletes and re-creates the user when the instance says `emailChange: recreate`.
   emailChange: (config) => (config.emailChange === 'recreate' ? 'recreate' : 'refuse'),
-  // "Burst: 100 requests per 10 seconds" per app and resource (enerflo-highlevel.md §2.5).
+  // "Burst: 100 requests per 10 seconds" per app and resource (enerflo-highlevel.md §2.5), in documented.ts.
   rateLimit: HIGHLEVEL_RATE,
   createAdapter: (options) => new HighlevelAdapter(options),
   importer: highlevelImporter,
