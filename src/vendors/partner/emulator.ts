@@ -11,6 +11,7 @@ import {
   type Emulator,
   type EmulatorOptions,
 } from '../../sandbox/emulator-kit.js';
+import { PARTNER_RATE_LIMIT } from './documented.js';
 import { decodeModel, parseXmlBody, toXml, wantsXml } from './emulator-codec.js';
 import {
   ACCOUNT_OWNER,
@@ -30,8 +31,6 @@ import {
  * nothing of the adapter: only the documented model (model.ts) and a body codec of its own (codec.ts).
  */
 
-/** Inferred budget (the documents give none, shared/vendors/README.md): 120 requests a minute per company key. */
-export const PARTNER_RATE_LIMIT = { limit: 120, windowMs: 60_000 };
 /** A tenant's own list endpoint, when the fixture turns it on (inferred: Spring Data paging). */
 export const LIST_PATH = '/v2/user/list';
 export const DEFAULT_PAGE_SIZE = 20;

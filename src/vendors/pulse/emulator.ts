@@ -10,6 +10,7 @@ import {
   type EmuRequest,
   type EmuResponse,
 } from '../../sandbox/emulator-kit.js';
+import { PULSE_RATE_LIMIT } from './documented.js';
 import { parsePulseFixture, type PulseFixture } from './fixture.js';
 
 /**
@@ -19,8 +20,6 @@ import { parsePulseFixture, type PulseFixture } from './fixture.js';
  * Everything marked "inferred" is our guess. It imports nothing of the adapter's side.
  */
 
-/** Inferred default: the docs give no limit. 120 requests a minute per credential (shared/vendors/README.md). */
-export const PULSE_RATE_LIMIT = { limit: 120, windowMs: 60_000 };
 /** Inferred default session lifetime (the docs show `expiresAt`, not the duration). */
 export const PULSE_TOKEN_TTL_MS = 60 * 60 * 1000;
 /** Inferred page sizes: leads default to 10 per page; we cap at 100. */
