@@ -1,7 +1,8 @@
 import { defineVendor } from '../define.js';
 import { checkPartnerPerson } from './checks.js';
 import { PartnerAdapter } from './adapter.js';
-import { LIST_PATH, PARTNER_RATE_LIMIT, startPartnerEmulator, type PartnerFixture } from './emulator.js';
+import { PARTNER_RATE_LIMIT } from './documented.js';
+import { LIST_PATH, startPartnerEmulator, type PartnerFixture } from './emulator.js';
 import { partnerImporter } from './import.js';
 import { partnerDesired } from './mapping.js';
 import { partnerConfigShape, partnerParts } from './schema.js';
@@ -20,7 +21,7 @@ export const partner = defineVendor({
   desired: partnerDesired,
   // The update model carries `email`, and the user stays addressed by its user_code (shared/vendors/README.md).
   emailChange: () => 'inPlace',
-  // SimplePin documents no limit; 120 a minute per company key is our inferred budget (shared/vendors/README.md).
+  // SimplePin documents no limit: our inferred budget, with its source, is in documented.ts.
   rateLimit: PARTNER_RATE_LIMIT,
   createAdapter: (options) => new PartnerAdapter(options),
   importer: partnerImporter,

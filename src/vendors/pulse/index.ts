@@ -1,6 +1,7 @@
 import { defineVendor } from '../define.js';
 import { createPulseAdapter } from './adapter.js';
-import { PULSE_RATE_LIMIT, startPulseEmulator } from './emulator.js';
+import { PULSE_RATE_LIMIT } from './documented.js';
+import { startPulseEmulator } from './emulator.js';
 import { sandboxAccountId } from './fixture.js';
 import { pulseImporter } from './import.js';
 import { desiredPulseRecord } from './mapping.js';
@@ -17,7 +18,7 @@ export const pulse = defineVendor({
   desired: desiredPulseRecord,
   // The seed page documents no email change on a user (only name, phone, team): the plan says so instead.
   emailChange: () => 'refuse',
-  // Pulse documents no limit; 120 a minute per credential is our inferred budget (shared/vendors/README.md).
+  // Pulse documents no limit: our inferred budget, with its source, is in documented.ts.
   rateLimit: PULSE_RATE_LIMIT,
   createAdapter: createPulseAdapter,
   importer: pulseImporter,
