@@ -19,7 +19,7 @@ import {
   RESPONSE_XML_ROOT,
   type UserAddUpdateModel,
   type UserResponseModel,
-} from './model.js';
+} from './documented.js';
 
 /**
  * A local SimplePin API v2.0 (vendor kind `partner`), written from shared/vendors/README.md and published.md:
@@ -27,7 +27,7 @@ import {
  * `update`), UserResponseV2Model answers without an id, updates that must carry the whole add model, and no
  * list endpoint unless the fixture turns one on (`options.listEndpoint`). What the documents leave open (error
  * shapes, status codes, the rate limit) is inferred and listed in src/vendors/partner/README.md. It imports
- * nothing of the adapter: only the documented model (model.ts) and a body codec of its own (codec.ts).
+ * nothing of the adapter: only the documented model (documented.ts) and a body codec of its own (emulator-codec.ts).
  */
 
 /** Inferred budget (the documents give none, shared/vendors/README.md): 120 requests a minute per company key. */

@@ -10,7 +10,7 @@ import {
   type EmuRequest,
   type EmuResponse,
 } from '../../sandbox/emulator-kit.js';
-import { parsePulseFixture, type PulseFixture } from './fixture.js';
+import { parsePulseFixture, type PulseFixture } from './emulator-fixture.js';
 
 /**
  * A local Pulse CRM. Only `POST /users` (the seed page) and `POST /auth/login` (published.md) are
