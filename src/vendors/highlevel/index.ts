@@ -1,6 +1,7 @@
 import type { VendorModule } from '../types.js';
 import { HIGHLEVEL_RATE, HighlevelAdapter } from './adapter.js';
 import { checkHighlevelPerson } from './checks.js';
+import { webhookCommand } from './command.js';
 import { startHighlevelEmulator } from './emulator.js';
 import { highlevelImporter } from './import.js';
 import { highlevelDesired } from './mapping.js';
@@ -21,6 +22,7 @@ export const highlevel: VendorModule = {
   rateLimit: HIGHLEVEL_RATE,
   createAdapter: (options) => new HighlevelAdapter(options),
   importer: highlevelImporter,
+  commands: [webhookCommand],
   sandbox: {
     start: startHighlevelEmulator,
     credentials: { token: 'sandbox-highlevel-token' },
