@@ -13,6 +13,7 @@ import { vendorModules } from '../vendors/registry.js';
 import type { VendorCommandContext } from '../vendors/command.js';
 import { colors, err, out } from './output.js';
 import { loadOrReport } from './session.js';
+import { loadOrganisation } from '../config/loader.js';
 
 /** Each command lives in its own module and registers itself on the program. */
 export type RegisterCommand = (program: Command) => void;
@@ -22,7 +23,7 @@ export type RegisterCommand = (program: Command) => void;
  * lives in its folder; they get what they need from the CLI through a context, never by importing commands/.
  */
 const registerVendorCommands: RegisterCommand = (program) => {
-  const context: VendorCommandContext = { configFile: () => program.opts().config as string, loadOrganisation: loadOrReport, out, err, colors };
+  const context: VendorCommandContext = { configFile: () => program.opts().config as string, loadOrganisation, loadOrReport, out, err, colors };
   for (const vendor of vendorModules) for (const command of vendor.commands ?? []) program.addCommand(command(context));
 };
 

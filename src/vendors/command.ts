@@ -4,14 +4,16 @@ import type { Organisation } from '../config/model.js';
 
 /**
  * What a vendor's own CLI command (HighLevel's `roster webhook`) gets from the CLI: the config file the
- * user named, the CLI's way of loading it, and its output streams. Given, not imported, so vendors/
- * never imports commands/ (which imports the vendor registry).
+ * user named, the loader, and the output streams. Given, not imported, so vendors/ never imports
+ * commands/ or the config loader (both import the vendor registry back).
  */
 export interface VendorCommandContext {
   /** The root config file (`--config`), as parsed when the command runs. */
   configFile(): string;
-  /** Loads the organisation as every command does: a broken users/ folder is reported and the command stops. */
+  /** Reads the organisation from git; throws when it does not load. */
   loadOrganisation(configFile: string): Promise<Organisation>;
+  /** Loads the organisation as every command does: a broken users/ folder is reported and the command stops. */
+  loadOrReport(configFile: string): Promise<Organisation>;
   /** Results, to stdout. */
   out(text: string): void;
   /** Diagnostics, to stderr (secrets redacted). */

@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { loadOrganisation } from '../../config/loader.js';
 import type { VendorCommand } from '../command.js';
 import { describedInGit, startWebhookServer } from './webhook.js';
 
@@ -18,7 +17,7 @@ export const LEGACY_PUBLIC_KEY_ENV = 'HIGHLEVEL_WEBHOOK_LEGACY_PUBLIC_KEY';
  * `roster webhook`: receives HighLevel's signed UserCreate deliveries and says, for each new user,
  * whether git describes them. It never writes to a vendor; the next plan deals with the difference.
  */
-export const webhookCommand: VendorCommand = ({ configFile: configFileOf, loadOrganisation: loadOrReport, out, err, colors }) =>
+export const webhookCommand: VendorCommand = ({ configFile: configFileOf, loadOrganisation, loadOrReport, out, err, colors }) =>
   new Command('webhook')
     .description('Receive HighLevel UserCreate webhooks (x-ghl-signature Ed25519, or legacy x-wh-signature RSA) and report whether each new user is described in git.')
     .option('--port <port>', 'port to listen on', '8787')
