@@ -9,14 +9,14 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { RootConfig } from '../config/schema.js';
-import { startSandbox, type Sandbox } from '../compose/sandbox.js';
+import type { RootConfig } from '../src/config/schema.js';
+import { startSandbox, type Sandbox } from '../src/compose/sandbox.js';
 import type { AppliedMessage, ChildMessage, LoadedMessage, ParentMessage, PlannedMessage, RateBudget } from './child.js';
 import { generateOrg } from './generate.js';
 import { expectedCounts } from './people.js';
 import { checkTargets, markdownTable, rateShare, round2, type BenchResults, type BenchRun, type RunDetail } from './report.js';
 import { benchVendors, type BenchVendor } from './vendors.js';
-import { vendorModule } from '../vendors/registry.js';
+import { vendorModule } from '../src/vendors/registry.js';
 
 export interface BenchOptions {
   sizes: number[];

@@ -1,4 +1,4 @@
-import { enerfloPhone } from '../vendors/enerflo/phone.js';
+import { enerfloPhone } from '../src/vendors/enerflo/phone.js';
 import type { BenchOffice, BenchPerson } from './people.js';
 
 /**
