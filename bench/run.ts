@@ -15,7 +15,8 @@ import type { AppliedMessage, ChildMessage, LoadedMessage, ParentMessage, Planne
 import { generateOrg } from './generate.js';
 import { expectedCounts } from './people.js';
 import { checkTargets, markdownTable, rateShare, round2, type BenchResults, type BenchRun, type RunDetail } from './report.js';
-import { benchVendors, type BenchVendor } from './vendors.js';
+import type { BenchVendor } from './profile.js';
+import { loadBenchVendors } from './vendors.js';
 import { vendorModule } from '../src/vendors/registry.js';
 
 export interface BenchOptions {
@@ -223,6 +224,7 @@ async function main(): Promise<void> {
   });
   const sizes = values.sizes.split(',').map((s) => Number(s.trim().replace(/_/g, '')));
   if (sizes.some((n) => !Number.isInteger(n) || n < 20)) throw new Error(`--sizes: whole numbers of at least 20, e.g. 1000,10000 (got ${values.sizes})`);
+  const benchVendors = await loadBenchVendors();
   const wanted = values.vendors?.split(',').map((s) => s.trim());
   const unknown = (wanted ?? []).filter((k) => !benchVendors.some((v) => v.kind === k));
   if (unknown.length) throw new Error(`--vendors: unknown ${unknown.join(', ')}; known: ${benchVendors.map((v) => v.kind).join(', ')}`);

@@ -4,9 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { benchVendors } from '../../bench/vendors.js';
+import { loadBenchVendors } from '../../bench/vendors.js';
+import { vendorModules } from '../../src/vendors/registry.js';
 
 const run = promisify(execFile);
+const benchVendors = await loadBenchVendors();
 
 /**
  * Runs the real `npm run bench` harness at a tiny size and checks the results.json contract and the
@@ -36,6 +38,10 @@ describe('npm run bench (200 people)', () => {
 
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('finds every registered vendor\'s profile in its folder (src/vendors/<kind>/bench.ts)', () => {
+    expect(benchVendors.map((v) => v.kind)).toEqual(vendorModules.map((m) => m.kind));
   });
 
   it('writes exactly the contract: {runs: [{people, vendor, plan, apply}]}', () => {
