@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-typecheck/**', 'node_modules/**', 'schema/**', '**/*.js'] },
+  { ignores: ['dist/**', 'dist-bench/**', 'dist-typecheck/**', 'node_modules/**', 'schema/**', '**/*.js'] },
   {
     files: ['**/*.ts'],
     extends: [tseslint.configs.base],

@@ -9,9 +9,23 @@ import { registerGithub } from '../github/command.js';
 import { registerImport } from './import.js';
 import { registerPlan } from './plan.js';
 import { registerSandbox } from './sandbox.js';
-import { registerWebhook } from './webhook.js';
+import { vendorModules } from '../vendors/registry.js';
+import type { VendorCommandContext } from '../vendors/command.js';
+import { colors, err, out } from './output.js';
+import { loadOrReport } from './session.js';
+import { loadOrganisation } from '../compose/organisation.js';
 
 /** Each command lives in its own module and registers itself on the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerValidate, registerSchema, registerPlan, registerApply, registerSandbox, registerDemo, registerWebhook, registerDrift, registerGithub, registerImport, registerDoctor];
+/**
+ * Commands only one vendor has (HighLevel's `roster webhook`) come from its module, so a vendor's command
+ * lives in its folder; they get what they need from the CLI through a context, never by importing commands/.
+ */
+const registerVendorCommands: RegisterCommand = (program) => {
+  const context: VendorCommandContext = { configFile: () => program.opts().config as string, loadOrganisation, loadOrReport, out, err, colors };
+  for (const vendor of vendorModules) for (const command of vendor.commands ?? []) program.addCommand(command(context));
+};
+
+// Vendor commands sit where `roster webhook` always was in `roster --help`.
+export const commands: RegisterCommand[] = [registerValidate, registerSchema, registerPlan, registerApply, registerSandbox, registerDemo, registerVendorCommands, registerDrift, registerGithub, registerImport, registerDoctor];

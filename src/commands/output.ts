@@ -1,8 +1,8 @@
-import pc from 'picocolors';
+import { colors } from '../render/colors.js';
 import { redactKnownSecrets } from '../secrets/redact.js';
 
-/** Results go to stdout, diagnostics to stderr; picocolors already honours NO_COLOR and non-TTYs. */
-export const colors = pc;
+/** Results go to stdout, diagnostics to stderr; colours live in render/colors.ts, re-exported for the commands. */
+export { colors };
 
 export function out(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
-import type { ConfigPointers } from '../http/exchange.js';
 import type { VendorInstanceConfig } from './schema.js';
 import { formatPath, YamlSource } from './yaml-source.js';
 
@@ -44,6 +43,17 @@ export function pathSettings(instance: string, config: VendorInstanceConfig): Re
     if (/Path$/.test(key) && typeof value === 'string') found[settingName(instance, key)] = value;
   }
   return found;
+}
+
+/**
+ * Where an instance is configured, so an error names the setting to change. Config owns these pointers into
+ * roster.yaml; the HTTP client takes them as an option and only prints them.
+ */
+export interface ConfigPointers {
+  /** `roster.yaml:12`: the line of this instance's `baseUrl`. */
+  baseUrlAt?: string;
+  /** Path settings of the instance and their values: `vendors.pulse.usersPath` → `/users`. */
+  pathSettings?: Record<string, string>;
 }
 
 /** What an HttpClient needs to name the line of `baseUrl` and the path settings in its messages. */

@@ -1,4 +1,4 @@
-import { colors } from '../commands/output.js';
+import { colors } from '../render/colors.js';
 import type { DoctorReport, StepResult } from './model.js';
 
 const STATUS: Record<StepResult['status'], (s: string) => string> = {

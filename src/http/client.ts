@@ -1,6 +1,7 @@
 import type { RateLimiter } from './limiter.js';
 import { redact, redactKnownSecrets, registerUrlCredentials } from '../secrets/redact.js';
-import { failureCode, networkHint, pathStartsWith, readCapped, TRACE_BODY_LIMIT, type ConfigPointers, type Exchange } from './exchange.js';
+import type { ConfigPointers } from '../config/where.js';
+import { failureCode, networkHint, pathStartsWith, readCapped, TRACE_BODY_LIMIT, type Exchange } from './exchange.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 

@@ -27,14 +27,6 @@ export interface Exchange {
   secrets: string[];
 }
 
-/** Where an instance is configured, so an error names the setting to change. */
-export interface ConfigPointers {
-  /** `roster.yaml:12`: the line of this instance's `baseUrl`. */
-  baseUrlAt?: string;
-  /** Path settings of the instance and their values: `vendors.pulse.usersPath` → `/users`. */
-  pathSettings?: Record<string, string>;
-}
-
 /** Longest answer text an exchange observer gets; a trace needs the start of a page, not all of it. */
 export const TRACE_BODY_LIMIT = 64 * 1024;
 

@@ -3,6 +3,7 @@ import type { HttpClient } from '../http/client.js';
 import type { Organisation, ResolvedPerson } from '../config/model.js';
 import type { PersonIssue, VendorInstanceConfig, VendorSchemas } from '../config/schema.js';
 import type { Emulator, EmulatorOptions } from '../sandbox/emulator-kit.js';
+import type { VendorCommand } from './command.js';
 
 /** A normalised value of one managed field, comparable with deep equality. */
 export type FieldValue = string | number | boolean | null | string[] | { [key: string]: FieldValue };
@@ -199,6 +200,8 @@ export interface VendorModule extends VendorSchemas {
   createAdapter(options: AdapterOptions): VendorAdapter;
   /** `roster import`: reads live users back into declarations. Optional: a vendor without it cannot be imported. */
   importer?: VendorImporter;
+  /** CLI commands only this vendor has (HighLevel's `roster webhook`); `roster` registers every module's. */
+  commands?: VendorCommand[];
   /** The sandbox emulator, seeded from a fixture; `credentials` are what it accepts. */
   sandbox: {
     start(fixture: unknown, options?: EmulatorOptions): Promise<Emulator>;

@@ -4,14 +4,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { benchVendors } from '../../src/bench/vendors.js';
+import { loadBenchVendors } from '../../bench/vendors.js';
+import { vendorModules } from '../../src/vendors/registry.js';
 
 const run = promisify(execFile);
+const benchVendors = await loadBenchVendors();
 
 /**
- * Runs the real `npm run bench` harness (dist/, built by the global setup) at a tiny size and checks
- * the results.json contract and the printed table. Timing is the benchmark's business, never a test's:
- * nothing here asserts on milliseconds, memory or rates.
+ * Runs the real `npm run bench` harness at a tiny size and checks the results.json contract and the
+ * printed table. Timing is the benchmark's business, never a test's: nothing here asserts on
+ * milliseconds, memory or rates.
  */
 describe('npm run bench (200 people)', () => {
   let dir: string;
@@ -19,11 +21,16 @@ describe('npm run bench (200 people)', () => {
   let results: { runs: Record<string, unknown>[] };
 
   beforeAll(async () => {
+    // The harness is built apart from the shipped CLI (dist-bench/, as `npm run build:bench` does).
+    await run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.bench.json'], { timeout: 150_000 });
+  }, 180_000);
+
+  beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'roster-bench-'));
     const out = path.join(dir, 'results.json');
     ({ stdout } = await run(
       process.execPath,
-      ['dist/bench/run.js', '--sizes', '200', '--out', out, '--data', path.join(dir, 'data'), '--apply-seconds', '1'],
+      ['dist-bench/bench/run.js', '--sizes', '200', '--out', out, '--data', path.join(dir, 'data'), '--apply-seconds', '1'],
       { timeout: 120_000 },
     ));
     results = JSON.parse(await readFile(out, 'utf8'));
@@ -31,6 +38,10 @@ describe('npm run bench (200 people)', () => {
 
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('finds every registered vendor\'s profile in its folder (src/vendors/<kind>/bench.ts)', () => {
+    expect(benchVendors.map((v) => v.kind)).toEqual(vendorModules.map((m) => m.kind));
   });
 
   it('writes exactly the contract: {runs: [{people, vendor, plan, apply}]}', () => {

@@ -1,6 +1,7 @@
 import { defineVendor } from '../define.js';
 import { HighlevelAdapter } from './adapter.js';
 import { checkHighlevelPerson } from './checks.js';
+import { webhookCommand } from './command.js';
 import { HIGHLEVEL_RATE } from './documented.js';
 import { startHighlevelEmulator } from './emulator.js';
 import { highlevelImporter } from './import.js';
@@ -23,6 +24,7 @@ export const highlevel = defineVendor({
   rateLimit: HIGHLEVEL_RATE,
   createAdapter: (options) => new HighlevelAdapter(options),
   importer: highlevelImporter,
+  commands: [webhookCommand],
   sandbox: {
     start: startHighlevelEmulator,
     credentials: { token: 'sandbox-highlevel-token' },

@@ -2,7 +2,7 @@ import { HttpClient, VendorHttpError, type HttpRequest, type HttpResponse } from
 import { pageReader } from '../../http/pages.js';
 import type { AdapterOptions, Capabilities, DesiredRecord, FieldSpec, KeyReader, LiveRecord, ReadKey, VendorAdapter } from '../types.js';
 import { OWNER_REASON, liveFromWire, partnerFields, wireValue } from './fields.js';
-import { ACCOUNT_OWNER, withoutWriteOnly, type UserAddUpdateModel } from './model.js';
+import { ACCOUNT_OWNER, withoutWriteOnly, type UserAddUpdateModel } from './documented.js';
 import { partnerParts, type PartnerConfig } from './schema.js';
 
 /** A list answer that claims more pages than this is not believed. */

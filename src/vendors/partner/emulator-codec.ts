@@ -1,5 +1,5 @@
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
-import { ADDRESS_FIELD_TYPES, MODEL_FIELD_TYPES, XML_ROOT, type PartnerAddress, type UserAddUpdateModel } from './model.js';
+import { ADDRESS_FIELD_TYPES, MODEL_FIELD_TYPES, XML_ROOT, type PartnerAddress, type UserAddUpdateModel } from './documented.js';
 
 /**
  * Reading UserAddUpdateV2Model from JSON or XML and writing answers as XML, the way a Jackson-backed

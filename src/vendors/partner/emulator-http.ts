@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { EmuRequest, EmuResponse } from '../../sandbox/emulator-kit.js';
 import { toXml, wantsXml } from './emulator-codec.js';
-import { RESPONSE_XML_ROOT, type UserResponseModel } from './model.js';
+import { RESPONSE_XML_ROOT, type UserResponseModel } from './documented.js';
 import type { StoredUser } from './emulator-state.js';
 
 /** The SimplePin emulator's wire: request headers, answers as JSON or XML per `Accept`, Spring Boot's error body. */

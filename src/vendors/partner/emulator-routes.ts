@@ -10,7 +10,7 @@ import {
   type PartnerEmulatorState,
   type StoredUser,
 } from './emulator-state.js';
-import { ACCOUNT_OWNER, PARTNER_ROLES, PARTNER_STATES, RESPONSE_XML_ROOT, type UserAddUpdateModel } from './model.js';
+import { ACCOUNT_OWNER, PARTNER_ROLES, PARTNER_STATES, RESPONSE_XML_ROOT, type UserAddUpdateModel } from './documented.js';
 
 /** One handler per SimplePin route (`add`, `get`, `update`, and the optional list), with the checks they share. */
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { besideState, ListIndex } from '../../sandbox/emulator-kit.js';
-import { ACCOUNT_OWNER, type UserAddUpdateModel } from './model.js';
+import { ACCOUNT_OWNER, type UserAddUpdateModel } from './documented.js';
 
 /** The SimplePin emulator's store: companies by their two keys, users as stored, seeded from the fixture. */
 

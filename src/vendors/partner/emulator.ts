@@ -11,7 +11,7 @@ import { keysOf, partnerStateFrom } from './emulator-state.js';
  * `update`), UserResponseV2Model answers without an id, updates that must carry the whole add model, and no
  * list endpoint unless the fixture turns one on (`options.listEndpoint`). What the documents leave open (error
  * shapes, status codes, the rate limit) is inferred and listed in src/vendors/partner/README.md. It imports
- * nothing of the adapter: only the documented model (model.ts) and a body codec of its own (emulator-codec.ts).
+ * nothing of the adapter: only the documented model (documented.ts) and a body codec of its own (emulator-codec.ts).
  *
  * This file starts it and checks the keys and the budget; the store is emulator-state.ts, the routes
  * emulator-routes.ts, the answers and errors emulator-http.ts.

@@ -1,6 +1,6 @@
 import { toE164 } from '../../config/phone.js';
 import type { FieldSpec, FieldValue, LiveRecord } from '../types.js';
-import { ACCOUNT_OWNER } from './model.js';
+import { ACCOUNT_OWNER } from './documented.js';
 
 /**
  * The fields roster compares in SimplePin, by their names in plans. Only what `GET /v2/user/get` returns can be

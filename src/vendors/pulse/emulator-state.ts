@@ -1,4 +1,4 @@
-import type { PulseFixture } from './fixture.js';
+import type { PulseFixture } from './emulator-fixture.js';
 
 /**
  * The Pulse emulator's store: users with their per-account memberships, teams, sessions and the audit log,

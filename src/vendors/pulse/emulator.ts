@@ -5,7 +5,7 @@ import { PULSE_DEFAULT_PATHS, PulseApp, type PulsePaths } from './emulator-app.j
 import { fail, header } from './emulator-http.js';
 import { pulseRouter } from './emulator-routes.js';
 import { PulseState } from './emulator-state.js';
-import { parsePulseFixture } from './fixture.js';
+import { parsePulseFixture } from './emulator-fixture.js';
 
 /**
  * A local Pulse CRM. Only `POST /users` (the seed page) and `POST /auth/login` (published.md) are

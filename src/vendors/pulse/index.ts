@@ -2,7 +2,7 @@ import { defineVendor } from '../define.js';
 import { createPulseAdapter } from './adapter.js';
 import { PULSE_RATE_LIMIT } from './documented.js';
 import { startPulseEmulator } from './emulator.js';
-import { sandboxAccountId } from './fixture.js';
+import { sandboxAccountId } from './emulator-fixture.js';
 import { pulseImporter } from './import.js';
 import { desiredPulseRecord } from './mapping.js';
 import { pulseConfigShape, pulseParts } from './schema.js';

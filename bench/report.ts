@@ -1,4 +1,4 @@
-import type { RequestLogEntry } from '../sandbox/emulator-kit.js';
+import type { RequestLogEntry } from '../src/sandbox/emulator-kit.js';
 
 /** One row of bench/results.json: the contract (issue 7). Nothing else goes into the file. */
 export interface BenchRun {

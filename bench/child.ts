@@ -14,14 +14,14 @@
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
-import { loadOrganisation } from '../compose/organisation.js';
-import { applyPlan } from '../reconcile/apply.js';
-import { buildPlan } from '../reconcile/plan.js';
-import { buildTargets } from '../compose/targets.js';
-import type { TargetOptions } from '../compose/targets.js';
-import type { SentRequest } from '../http/client.js';
-import type { VendorAdapter } from '../vendors/types.js';
-import type { Organisation } from '../config/model.js';
+import { loadOrganisation } from '../src/compose/organisation.js';
+import { applyPlan } from '../src/reconcile/apply.js';
+import { buildPlan } from '../src/reconcile/plan.js';
+import { buildTargets } from '../src/compose/targets.js';
+import type { TargetOptions } from '../src/compose/targets.js';
+import type { SentRequest } from '../src/http/client.js';
+import type { VendorAdapter } from '../src/vendors/types.js';
+import type { Organisation } from '../src/config/model.js';
 
 export interface RateBudget {
   limit: number;

@@ -9,14 +9,15 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { RootConfig } from '../config/schema.js';
-import { startSandbox, type Sandbox } from '../compose/sandbox.js';
+import type { RootConfig } from '../src/config/schema.js';
+import { startSandbox, type Sandbox } from '../src/compose/sandbox.js';
 import type { AppliedMessage, ChildMessage, LoadedMessage, ParentMessage, PlannedMessage, RateBudget } from './child.js';
 import { generateOrg } from './generate.js';
 import { expectedCounts } from './people.js';
 import { checkTargets, markdownTable, rateShare, round2, type BenchResults, type BenchRun, type RunDetail } from './report.js';
-import { benchVendors, type BenchVendor } from './vendors.js';
-import { vendorModule } from '../vendors/registry.js';
+import type { BenchVendor } from './profile.js';
+import { loadBenchVendors } from './vendors.js';
+import { vendorModule } from '../src/vendors/registry.js';
 
 export interface BenchOptions {
   sizes: number[];
@@ -223,6 +224,7 @@ async function main(): Promise<void> {
   });
   const sizes = values.sizes.split(',').map((s) => Number(s.trim().replace(/_/g, '')));
   if (sizes.some((n) => !Number.isInteger(n) || n < 20)) throw new Error(`--sizes: whole numbers of at least 20, e.g. 1000,10000 (got ${values.sizes})`);
+  const benchVendors = await loadBenchVendors();
   const wanted = values.vendors?.split(',').map((s) => s.trim());
   const unknown = (wanted ?? []).filter((k) => !benchVendors.some((v) => v.kind === k));
   if (unknown.length) throw new Error(`--vendors: unknown ${unknown.join(', ')}; known: ${benchVendors.map((v) => v.kind).join(', ')}`);

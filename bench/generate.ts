@@ -1,7 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generatePeople, OFFICES, type BenchPerson } from './people.js';
-import type { BenchVendor } from './vendors.js';
+import type { BenchVendor } from './profile.js';
 
 /** The loader refuses large files, and real repositories split people by team: 1,000 per file. */
 export const PEOPLE_PER_FILE = 1_000;
