@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { vendorModule } from '../../src/vendors/registry.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/reconcile/types.js';
 import type { EmulatorOptions } from '../../src/sandbox/emulator-kit.js';
@@ -7,8 +7,8 @@ import { makeWorkspace, startHarness, type Harness, type Workspace } from '../he
 import { op, person, summary } from '../helpers/plans.js';
 
 // End to end over real HTTP: YAML in a workspace, the loader, the engine's plan and apply, the Enerflo
-// adapter and the Enerflo emulator seeded from examples/sandbox/enerflo.json.
-const fixture = JSON.parse(readFileSync(new URL('../../examples/sandbox/enerflo.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+// adapter and the Enerflo emulator seeded from its built-in fixture.
+const fixture = vendorModule('enerflo').sandbox.fixture() as Record<string, unknown>;
 
 const config = {
   users: 'users',

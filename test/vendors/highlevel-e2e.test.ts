@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { vendorModule } from '../../src/vendors/registry.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildPlan } from '../../src/reconcile/plan.js';
 import { buildTargets } from '../../src/compose/targets.js';
@@ -8,8 +8,8 @@ import { makeWorkspace, runCli, startHarness, type Harness, type Workspace } fro
 import { op, person, summary } from '../helpers/plans.js';
 
 // End to end over real HTTP: YAML in a workspace, the loader, the engine's plan and apply, the
-// HighLevel adapter and the HighLevel emulator seeded from examples/sandbox/highlevel.json.
-const fixture = JSON.parse(readFileSync(new URL('../../examples/sandbox/highlevel.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+// HighLevel adapter and the HighLevel emulator seeded from its built-in fixture.
+const fixture = vendorModule('highlevel').sandbox.fixture() as Record<string, unknown>;
 
 const AUSTIN = 'aT4kW9nQ2rLx7VbP3mZs';
 const SAN_MARCOS = 'sM5tQ8vW2xKp4LnR7bYc';

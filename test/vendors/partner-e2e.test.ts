@@ -7,7 +7,7 @@ import { op, person, summary } from '../helpers/plans.js';
 import { userCodeFromEmail } from '../../src/vendors/partner/mapping.js';
 
 // End to end over real HTTP: YAML in a workspace, the loader, the engine's plan and apply, the SimplePin
-// adapter and emulator seeded from examples/sandbox/partner.json. SimplePin lists no users: plan reads each
+// adapter and emulator seeded from its built-in fixture. SimplePin lists no users: plan reads each
 // declared person by user_code.
 
 const config = {

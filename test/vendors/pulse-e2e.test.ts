@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { vendorModule } from '../../src/vendors/registry.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/reconcile/apply.js';
 import { buildPlan } from '../../src/reconcile/plan.js';
@@ -9,8 +9,8 @@ import { makeWorkspace, startHarness, type Harness, type Workspace } from '../he
 import { op, person, summary } from '../helpers/plans.js';
 
 // End to end over real HTTP: YAML in a workspace, the loader, the engine's plan and apply, the Pulse
-// adapter and the Pulse emulator seeded from examples/sandbox/pulse.json.
-const fixture = JSON.parse(readFileSync(new URL('../../examples/sandbox/pulse.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+// adapter and the Pulse emulator seeded from its built-in fixture.
+const fixture = vendorModule('pulse').sandbox.fixture() as Record<string, unknown>;
 
 const config = {
   users: 'users',

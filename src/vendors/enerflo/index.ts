@@ -2,6 +2,7 @@ import type { VendorModule } from '../types.js';
 import { checkEnerfloPerson } from './checks.js';
 import { EnerfloAdapter } from './adapter.js';
 import { startEnerfloEmulator } from './emulator.js';
+import { enerfloSandboxFixture } from './fixture.js';
 import { enerfloImporter } from './import.js';
 import { enerfloDesired } from './mapping.js';
 import { enerfloConfigShape, enerfloOfficeSchema, enerfloPersonSchema, enerfloRoleSchema } from './schema.js';
@@ -23,6 +24,7 @@ export const enerflo: VendorModule = {
   importer: enerfloImporter,
   sandbox: {
     start: startEnerfloEmulator,
+    fixture: enerfloSandboxFixture,
     credentials: { apiKey: 'sandbox-enerflo-key' },
     // The key decides the company, so the sandbox needs no instance options.
     configFor: () => ({}),

@@ -2,6 +2,7 @@ import type { VendorModule } from '../types.js';
 import { HIGHLEVEL_RATE, HighlevelAdapter } from './adapter.js';
 import { checkHighlevelPerson } from './checks.js';
 import { startHighlevelEmulator } from './emulator.js';
+import { highlevelSandboxFixture } from './fixture.js';
 import { highlevelImporter } from './import.js';
 import { highlevelDesired } from './mapping.js';
 import { highlevelConfigShape, highlevelOfficeSchema, highlevelPersonSchema, highlevelRoleSchema } from './schema.js';
@@ -23,6 +24,7 @@ export const highlevel: VendorModule = {
   importer: highlevelImporter,
   sandbox: {
     start: startHighlevelEmulator,
+    fixture: highlevelSandboxFixture,
     credentials: { token: 'sandbox-highlevel-token' },
     // The company the fixture holds; the token in `credentials` is an agency token of it.
     configFor: (fixture) => ({ companyId: (fixture as { companyId?: string } | undefined)?.companyId }),

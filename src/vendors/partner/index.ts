@@ -2,11 +2,12 @@ import type { VendorModule } from '../types.js';
 import { checkPartnerPerson } from './checks.js';
 import { PartnerAdapter } from './adapter.js';
 import { LIST_PATH, PARTNER_RATE_LIMIT, startPartnerEmulator, type PartnerFixture } from './emulator.js';
+import { partnerSandboxFixture } from './fixture.js';
 import { partnerImporter } from './import.js';
 import { partnerDesired } from './mapping.js';
 import { partnerConfigShape, partnerOfficeSchema, partnerPersonSchema, partnerRoleSchema } from './schema.js';
 
-/** The two company keys the sandbox fixture's first company has (examples/sandbox/partner.json). */
+/** The two company keys the sandbox fixture's first company has (fixture.ts). */
 const sandboxCredentials = { authorizationKey: 'sandbox-simplepin-authorization-key', token: 'sandbox-simplepin-token' };
 
 /** SimplePin API v2.0, "the company-partner API" of the seed page. The kind stays `partner`. */
@@ -26,6 +27,7 @@ export const partner: VendorModule = {
   importer: partnerImporter,
   sandbox: {
     start: startPartnerEmulator,
+    fixture: partnerSandboxFixture,
     credentials: sandboxCredentials,
     // The company is whichever the two keys identify. A fixture that turns on a list endpoint gets listPath.
     configFor: (fixture) => ((fixture as Partial<PartnerFixture> | undefined)?.options?.listEndpoint ? { listPath: LIST_PATH } : {}),

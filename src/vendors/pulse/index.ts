@@ -1,7 +1,7 @@
 import type { VendorModule } from '../types.js';
 import { createPulseAdapter } from './adapter.js';
 import { PULSE_RATE_LIMIT, startPulseEmulator } from './emulator.js';
-import { sandboxAccountId } from './fixture.js';
+import { pulseSandboxFixture, sandboxAccountId } from './fixture.js';
 import { pulseImporter } from './import.js';
 import { desiredPulseRecord } from './mapping.js';
 import { pulseConfigShape, pulseOfficeSchema, pulsePersonSchema, pulseRoleSchema } from './schema.js';
@@ -23,6 +23,7 @@ export const pulse: VendorModule = {
   importer: pulseImporter,
   sandbox: {
     start: startPulseEmulator,
+    fixture: pulseSandboxFixture,
     credentials: sandboxCredentials,
     configFor: (fixture) => ({ accountId: sandboxAccountId(fixture, sandboxCredentials.apiKey) }),
   },
