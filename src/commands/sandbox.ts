@@ -19,7 +19,7 @@ export const registerSandbox: RegisterCommand = (program) => {
   program.addCommand(
     new Command('sandbox')
       .description('Run the vendor emulators until stopped, so separate plan and apply runs share one live state.')
-      .option('--fixtures <dir>', 'fixtures folder (default: the built-in examples/sandbox)')
+      .option('--fixtures <dir>', 'folder of your own <kind>.json fixtures (default: each vendor\'s built-in fixture)')
       .option('--config-out <file>', 'write a roster config pointing every vendor at the emulators')
       .option('--port <kind=port...>', 'fixed port for a vendor kind, e.g. --port enerflo=4001')
       .option('--host <host>', 'address to listen on', '127.0.0.1')

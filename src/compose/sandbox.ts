@@ -1,22 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RootConfig } from '../config/schema.js';
 import { isLoopback } from '../config/where.js';
 import { vendorModule } from '../vendors/registry.js';
 import type { Emulator, EmulatorOptions } from '../sandbox/emulator-kit.js';
 
-/** The fixtures shipped with roster: `examples/sandbox/<kind>.json`. */
-export const defaultFixturesDir = fileURLToPath(new URL('../../examples/sandbox/', import.meta.url));
-
 export interface SandboxOptions {
+  /** A folder of the user's own `<kind>.json` fixtures (`--fixtures`); the vendors' built-in ones otherwise. */
   fixturesDir?: string;
   /** Fixed ports per vendor kind; the OS chooses otherwise. */
   ports?: Record<string, number>;
   host?: string;
   /** Per-kind emulator options (short rate windows, fault profiles) for tests and benchmarks. */
   emulatorOptions?: (kind: string) => EmulatorOptions;
-  /** Fixtures given directly, by kind, instead of read from fixturesDir. */
+  /** Fixtures given directly, by kind, before fixturesDir and the built-in ones. */
   fixtures?: Record<string, unknown>;
   /** Vendor instance names to start emulators for (`--vendor`); all when empty. */
   only?: string[];
@@ -34,14 +31,13 @@ export interface Sandbox {
 
 /** Starts an emulator for every vendor kind the config uses, seeded from fixtures. */
 export async function startSandbox(config: RootConfig, options: SandboxOptions = {}): Promise<Sandbox> {
-  const fixturesDir = options.fixturesDir ?? defaultFixturesDir;
   const instances = Object.entries(config.vendors).filter(([name]) => !options.only?.length || options.only.includes(name));
   const kinds = [...new Set(instances.map(([, v]) => v.kind))];
   const emulators = new Map<string, Emulator>();
   const fixtures = new Map<string, unknown>();
   try {
     for (const kind of kinds) {
-      const fixture = options.fixtures?.[kind] ?? (await readFixture(fixturesDir, kind));
+      const fixture = options.fixtures?.[kind] ?? (await fixtureFor(kind, options.fixturesDir));
       fixtures.set(kind, fixture);
       const emulatorOptions = { host: options.host, port: options.ports?.[kind], ...options.emulatorOptions?.(kind) };
       emulators.set(kind, await vendorModule(kind).sandbox.start(fixture, emulatorOptions));
@@ -80,6 +76,11 @@ export function applySandboxOverrides(config: RootConfig, sandbox: Sandbox): voi
   for (const [name, override] of Object.entries(sandbox.overrides)) {
     Object.assign(config.vendors[name], override);
   }
+}
+
+/** The user's `<dir>/<kind>.json` when a folder is given, else the vendor's built-in fixture (shipped in dist/ as code). */
+async function fixtureFor(kind: string, dir: string | undefined): Promise<unknown> {
+  return dir === undefined ? vendorModule(kind).sandbox.fixture() : readFixture(dir, kind);
 }
 
 async function readFixture(dir: string, kind: string): Promise<unknown> {

@@ -2,13 +2,13 @@ import { describeWindow } from '../config/as-of.js';
 import { operationDateNote, upcomingLines } from './dates.js';
 import { planChecksum, vendorChecksums } from '../reconcile/checksum.js';
 import { stripVTControlCharacters } from 'node:util';
-import type { Action, Change, Operation, Plan, PlanNotice, VendorPlan } from '../reconcile/types.js';
+import type { Action, Change, FieldSpec, Operation, Plan, PlanNotice, VendorPlan } from '../reconcile/types.js';
 import { escapeCode, escapeHtml, escapeText } from './escape.js';
 import type { VendorLabels } from './labels.js';
 import { maskEmail, maskPlan, sanitizeText, type MaskOptions } from './mask.js';
 import { operationPriority, peopleOf, peopleSummary, type PersonCell, type PersonChange, type PersonRow } from './people.js';
 import { summaryLine } from './text.js';
-import { cell, labelsFor } from './values.js';
+import { cell, labelsFor, wordChange, wordChangeCell } from './values.js';
 
 export { escapeText } from './escape.js';
 
@@ -372,7 +372,7 @@ function renderSection(vendor: VendorPlan, budget: number, allLabels: VendorLabe
   const notices = new Map<string, PlanNotice[]>();
   for (const n of vendor.notices ?? []) notices.set(n.key, [...(notices.get(n.key) ?? []), n]);
   for (const [i, op] of operations.entries()) {
-    if (!take(renderOperation(op, labels, notices.get(op.key) ?? []))) {
+    if (!take(renderOperation(op, vendor.fields, labels, notices.get(op.key) ?? []))) {
       omission.keys = operations.slice(i).map((o) => o.key);
       parts.push(`\n_${omission.keys.length} more operations not shown (see the note at the top)_\n`);
       break;
@@ -418,7 +418,7 @@ function vendorLine(vendor: VendorPlan): string {
   return parts.join(' · ');
 }
 
-function renderOperation(op: Operation, labels: Record<string, string>, notices: PlanNotice[]): string {
+function renderOperation(op: Operation, fields: FieldSpec[], labels: Record<string, string>, notices: PlanNotice[]): string {
   const id = op.vendorId !== undefined ? ` (id ${escapeText(op.vendorId)})` : '';
   const heading = `##### ${SYMBOL[op.action]} ${op.action} \`${escapeCode(op.key)}\`${id}\n`;
   const reason = op.reason ? `\n_${escapeText(op.reason)}_\n` : '';
@@ -430,8 +430,15 @@ function renderOperation(op: Operation, labels: Record<string, string>, notices:
     ? ''
     : op.action === 'create'
       ? `\n| field | value |\n| --- | --- |\n${changes.map((c) => `| ${escapeText(c.field)} | ${cell(c.after, c.field, labels)} |\n`).join('')}`
-      : `\n| field | before | after |\n| --- | --- | --- |\n${changes.map((c) => `| ${escapeText(c.field)} | ${cell(c.before, c.field, labels)} | ${cell(c.after, c.field, labels)} |\n`).join('')}`;
+      : `\n| field | before | after |\n| --- | --- | --- |\n${changes.map((c) => changeRow(c, fields, labels)).join('')}`;
   return `${heading}${reason}${dated}${waits}${notes}${table}\n`;
+}
+
+/** `| field | before | after |`; a long text shows the words that changed instead of both whole values. */
+function changeRow(change: Change, fields: FieldSpec[], labels: Record<string, string>): string {
+  const words = wordChange(change, fields, labels);
+  if (words) return `| ${escapeText(change.field)} | _words changed →_ | ${wordChangeCell(words)} |\n`;
+  return `| ${escapeText(change.field)} | ${cell(change.before, change.field, labels)} | ${cell(change.after, change.field, labels)} |\n`;
 }
 
 interface Omitted {

@@ -1,7 +1,8 @@
 import pc from 'picocolors';
-import type { FieldValue } from '../reconcile/types.js';
+import type { FieldSpec, FieldValue } from '../reconcile/types.js';
 import type { Action, Operation, Plan, PlanNotice, PlanSummary } from '../reconcile/types.js';
 import { operationDateNote, upcomingLines } from './dates.js';
+import { wordChange, type WordPart } from './values.js';
 
 const symbols: Record<Action, string> = {
   create: pc.green('+'),
@@ -11,7 +12,10 @@ const symbols: Record<Action, string> = {
   delete: pc.red('x'),
 };
 
-/** Terraform-style plan text: one block per vendor, `old -> new` per field, a summary line last. */
+/**
+ * Terraform-style plan text: one block per vendor, `old -> new` per field (a long text as the words that
+ * changed, `[-removed-]{+added+}` as in `git diff --word-diff`), a summary line last.
+ */
 export function renderText(plan: Plan): string {
   const lines: string[] = [];
   for (const vendor of plan.vendors) {
@@ -19,7 +23,7 @@ export function renderText(plan: Plan): string {
     const notices = new Map<string, PlanNotice[]>();
     for (const n of vendor.notices ?? []) notices.set(n.key, [...(notices.get(n.key) ?? []), n]);
     for (const op of vendor.operations) {
-      lines.push(...renderOperation(op));
+      lines.push(...renderOperation(op, vendor.fields));
       for (const n of notices.get(op.key) ?? []) lines.push(noticeLine(n, '      '));
       notices.delete(op.key);
     }
@@ -59,7 +63,7 @@ function noticeLine(n: PlanNotice, indent: string, withKey = false): string {
   return `${indent}${pc.blue('i')} ${pc.blue('note')} ${who}${n.field ? `${n.field}: ` : ''}${n.message}`;
 }
 
-function renderOperation(op: Operation): string[] {
+function renderOperation(op: Operation, fields: FieldSpec[]): string[] {
   const id = op.vendorId ? pc.dim(` (id ${op.vendorId})`) : '';
   const reason = op.reason ? pc.dim(` — ${op.reason}`) : '';
   const lines = [`  ${symbols[op.action]} ${op.action} ${op.key}${id}${reason}`];
@@ -68,10 +72,18 @@ function renderOperation(op: Operation): string[] {
   const width = Math.max(0, ...op.changes.map((c) => c.field.length));
   for (const change of op.changes) {
     const name = change.field.padEnd(width);
+    const words = op.action === 'create' ? undefined : wordChange(change, fields);
     if (op.action === 'create') lines.push(`      ${name} = ${show(change.after)}`);
+    else if (words) lines.push(`      ${name} : ${wordText(words)}`);
     else lines.push(`      ${name} : ${show(change.before)} -> ${show(change.after)}`);
   }
   return lines;
+}
+
+function wordText(parts: WordPart[]): string {
+  return parts
+    .map((p) => (p.change === 'removed' ? pc.red(`[-${p.text}-]`) : p.change === 'added' ? pc.green(`{+${p.text}+}`) : p.text))
+    .join('');
 }
 
 /** `Plan: 3 to create, 2 to update, 1 to deactivate, 40 unchanged.` (reactivate/delete when present) */

@@ -1,6 +1,8 @@
-import type { FieldValue } from '../reconcile/types.js';
+import { diffArrays, diffWords } from 'diff';
+import type { Change, FieldSpec, FieldValue } from '../reconcile/types.js';
 import { escapeText } from './escape.js';
 import { LABELLED_FIELD, type VendorLabels } from './labels.js';
+import { personalKind } from './mask.js';
 
 /** Longest value shown in a table cell; longer ones end in `…` (the full plan has them). */
 const CELL_LIMIT = 300;
@@ -15,11 +17,93 @@ const BREAK = '\u0000';
  */
 export function cell(value: FieldValue | undefined, field = '', labels: Record<string, string> = {}): string {
   if (value === undefined || value === null) return '';
-  const top = field.split('.')[0];
-  const label = LABELLED_FIELD.test(top) && !/permission|scope/i.test(top) ? labels : {};
-  const text = plain(value, label);
+  const text = plain(value, labelsOfField(field, labels));
   const short = text.length > CELL_LIMIT ? `${text.slice(0, CELL_LIMIT)}…` : text;
   return wrap(short);
+}
+
+/** Office and role ids get their roster keys; permission and scope names are shown as they are. */
+function labelsOfField(field: string, labels: Record<string, string>): Record<string, string> {
+  const top = field.split('.')[0];
+  return LABELLED_FIELD.test(top) && !/permission|scope/i.test(top) ? labels : {};
+}
+
+/** Up to this length on both sides a changed text reads well as `old → new`; beyond it, as the words that changed. */
+export const WORD_CHANGE_MIN = 40;
+
+/** A run of a changed text: kept as it was, removed, or added. */
+export interface WordPart {
+  text: string;
+  change?: 'removed' | 'added';
+}
+
+/**
+ * The word-level change of a long text field (a title, a list read as text), or undefined when `old → new`
+ * reads better: a short value, a value that is not text, two texts with no word in common. A personal
+ * field is never diffed: pieces of a phone or a date of birth must not be spelled out, masked or not.
+ * A list is compared item by item (`funnels.write` is one word of a scope list, not three).
+ */
+export function wordChange(change: Change, fields: FieldSpec[], labels: Record<string, string> = {}): WordPart[] | undefined {
+  if (personalKind(change.field, fields)) return undefined;
+  const label = labelsOfField(change.field, labels);
+  const before = textOf(change.before, label);
+  const after = textOf(change.after, label);
+  if (before === undefined || after === undefined || before === after) return undefined;
+  if (before.length <= WORD_CHANGE_MIN && after.length <= WORD_CHANGE_MIN) return undefined;
+  const parts =
+    Array.isArray(change.before) && Array.isArray(change.after)
+      ? listChange(change.before.map((v) => labelled(v, label)), change.after.map((v) => labelled(v, label)))
+      : diffWords(before, after).map(partOf);
+  return parts.some((p) => !p.change && p.text.trim()) ? parts : undefined;
+}
+
+function partOf(p: { value: string; added?: boolean; removed?: boolean }): WordPart {
+  return p.added ? { text: p.value, change: 'added' } : p.removed ? { text: p.value, change: 'removed' } : { text: p.value };
+}
+
+/** Two lists as `a, b, c` with whole items kept, removed or added; a separator joins the run it sits in. */
+function listChange(before: string[], after: string[]): WordPart[] {
+  const items = diffArrays(before, after).flatMap((p) => p.value.map((text) => partOf({ ...p, value: text })));
+  const parts: WordPart[] = [];
+  items.forEach((item, i) => {
+    if (i > 0) parts.push(item.change === items[i - 1].change ? { text: ', ', ...(item.change ? { change: item.change } : {}) } : { text: ', ' });
+    parts.push(item);
+  });
+  // Neighbours of one kind read as one run: `[-a, b-]`, not `[-a-][-, -][-b-]`.
+  return parts.reduce<WordPart[]>((merged, part) => {
+    const last = merged.at(-1);
+    if (last && last.change === part.change) last.text += part.text;
+    else merged.push({ ...part });
+    return merged;
+  }, []);
+}
+
+/** A string, or a list of plain values read as `a, b, c`; anything else has no words to compare. */
+function textOf(value: FieldValue | undefined, labels: Record<string, string>): string | undefined {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map((v) => labelled(v, labels)).join(', ');
+  return undefined;
+}
+
+/** Kept text longer than this is shortened around `…` in a table cell, so the changed words stay in view. */
+const KEPT_CONTEXT = 30;
+
+/** A word change as one markdown cell: removed words struck through (`<del>`), added ones underlined (`<ins>`). */
+export function wordChangeCell(parts: WordPart[]): string {
+  return parts
+    .map((part, i) => {
+      if (part.change === 'removed') return `<del>${wrap(part.text)}</del>`;
+      if (part.change === 'added') return `<ins>${wrap(part.text)}</ins>`;
+      return wrap(shortenKept(part.text, i === 0, i === parts.length - 1));
+    })
+    .join('');
+}
+
+function shortenKept(text: string, first: boolean, last: boolean): string {
+  if (text.length <= 2 * KEPT_CONTEXT + 3) return text;
+  const head = first ? '' : text.slice(0, KEPT_CONTEXT);
+  const tail = last ? '' : text.slice(-KEPT_CONTEXT);
+  return `${head}…${tail}`;
 }
 
 /** The labels of one vendor instance. */

@@ -20,7 +20,7 @@ export interface VendorFact {
 }
 
 export interface FactContext {
-  /** A fresh copy of the vendor's shipped sandbox fixture (examples/sandbox/<kind>.json). */
+  /** A fresh copy of the vendor's shipped sandbox fixture (`<kind>/fixture.ts`, through `sandbox.fixture()`). */
   fixture(): Record<string, unknown>;
   /** Starts the vendor's emulator on 127.0.0.1 (the shipped fixture unless given); closed after the row. */
   start(fixture?: unknown, options?: EmulatorOptions): Promise<Emulator>;

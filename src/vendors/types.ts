@@ -205,6 +205,8 @@ export interface VendorModule extends VendorSchemas {
   /** The sandbox emulator, seeded from a fixture; `credentials` are what it accepts. */
   sandbox: {
     start(fixture: unknown, options?: EmulatorOptions): Promise<Emulator>;
+    /** The built-in fixture (`<kind>/fixture.ts`), a fresh copy each call: what the sandbox starts from. */
+    fixture(): unknown;
     credentials: Record<string, string>;
     /** Instance options the sandbox needs (company ids that exist in the fixture, ...). */
     configFor(fixture: unknown): Record<string, unknown>;

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { FaultProfile } from '../../src/sandbox/emulator-kit.js';
 import type { PartnerEmulatorState } from '../../src/vendors/partner/emulator.js';
+import { vendorModule } from '../../src/vendors/registry.js';
 import { makeWorkspace, repoRoot, startHarness, type Harness, type Workspace } from '../helpers/workspace.js';
 
 /**
@@ -13,10 +14,6 @@ import { makeWorkspace, repoRoot, startHarness, type Harness, type Workspace } f
  */
 const faults: FaultProfile = { rate429: 0.04, rate500: 0.04, rate503: 0.04, drop: 0.03, lostWrite: 0.03, slow: 0.02, slowMs: 30, seed: 20 };
 const PEOPLE = 60;
-
-async function fixture(kind: string): Promise<unknown> {
-  return JSON.parse(await readFile(path.join(repoRoot, 'examples/sandbox', `${kind}.json`), 'utf8'));
-}
 
 function generatedPeople() {
   const offices = ['austin', 'phoenix', 'denver'];
@@ -46,7 +43,7 @@ describe('apply under a 20% fault rate', () => {
       'people.yaml': generatedPeople(),
     });
     const fixtures = Object.fromEntries(
-      await Promise.all(['enerflo', 'highlevel', 'pulse', 'partner'].map(async (kind) => [kind, await fixture(kind)])),
+      ['enerflo', 'highlevel', 'pulse', 'partner'].map((kind) => [kind, vendorModule(kind).sandbox.fixture()]),
     );
     // Short rate windows keep the run to seconds; the client paces by the same budget.
     harness = await startHarness(workspace.configFile, fixtures, () => ({ rateLimit: { limit: 400, windowMs: 1_000 } }));

@@ -6,6 +6,7 @@ import { applyPlan } from '../../src/reconcile/apply.js';
 import { consistentListing } from '../../src/reconcile/plan.js';
 import { thresholdViolations } from '../../src/reconcile/safety.js';
 import { verifyAgainstLive } from '../../src/reconcile/saved-plan.js';
+import { enerfloSandboxFixture } from '../../src/vendors/enerflo/fixture.js';
 import { makeWorkspace, repoRoot, startHarness, type Harness, type Workspace } from '../helpers/workspace.js';
 
 /**
@@ -44,7 +45,8 @@ async function start(options: { policy?: Record<string, unknown>; pin?: string; 
     'roles.yaml': await readFile(path.join(repoRoot, 'users/roles.yaml'), 'utf8'),
     'people.yaml': declared,
   });
-  const fixture = JSON.parse(await readFile(path.join(repoRoot, 'examples/sandbox/enerflo.json'), 'utf8'));
+  // The callbacks see the users as the fixture writes them (the emulator fills in the rest).
+  const fixture = enerfloSandboxFixture() as { users: EnerfloUser[] };
   if (options.users) fixture.users = options.users(fixture.users);
   harness = await startHarness(workspace.configFile, { enerflo: fixture });
   return harness;

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { enerfloSandboxFixture } from '../../src/vendors/enerflo/fixture.js';
 import { makeWorkspace, repoRoot, startHarness, type Harness, type Workspace } from '../helpers/workspace.js';
 
 let workspace: Workspace | undefined;
@@ -19,7 +20,7 @@ describe('a create whose answer is lost after an idle pause', () => {
       'roles.yaml': await readFile(path.join(repoRoot, 'users/roles.yaml'), 'utf8'),
       'people.yaml': { people: [{ email: 'idle.create@sunpath.example', firstName: 'Idle', lastName: 'Create', roles: ['regional-manager'], office: 'austin' }] },
     });
-    const fixture = JSON.parse(await readFile(path.join(repoRoot, 'examples/sandbox/enerflo.json'), 'utf8'));
+    const fixture = enerfloSandboxFixture();
     harness = await startHarness(workspace.configFile, { enerflo: fixture });
     const plan = await harness.plan();
     expect(plan.vendors[0].operations.map((op) => `${op.action} ${op.key}`)).toContain('create idle.create@sunpath.example');

@@ -7,7 +7,7 @@ import { startSandbox, type Sandbox } from '../../src/compose/sandbox.js';
 import { makeWorkspace, repoRoot, runCli, type Workspace } from '../helpers/workspace.js';
 import { addPullRequest, startFakeGitHub, type FakeGitHub } from './fake-github.js';
 
-// Drift as operators live it, with the built CLI against emulators seeded from examples/sandbox (which
+// Drift as operators live it, with the built CLI against emulators seeded from the built-in fixtures (which
 // hold users added by hand) and the fake GitHub API: users added by hand are drift, and offboarding
 // someone HighLevel cannot deactivate leaves every pipeline green with a step for a person.
 let gh: FakeGitHub;

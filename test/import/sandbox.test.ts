@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isAlias, isNode, parseDocument, visit } from 'yaml';
+import { vendorModules } from '../../src/vendors/registry.js';
 import { makeWorkspace, repoRoot, runCli, type Workspace } from '../helpers/workspace.js';
 
 /*
  * The promise of issue 8, over real HTTP: `roster import --sandbox` reads the sandbox emulators (seeded
- * from examples/sandbox/), writes users/imported.yaml into an empty users folder, and `roster plan
+ * from each vendor's built-in fixture, src/vendors/<kind>/fixture.ts), writes users/imported.yaml into an empty users folder, and `roster plan
  * --sandbox` against the same fixtures then has nothing to do for the imported people.
  */
 
@@ -22,17 +23,17 @@ afterAll(async () => {
 });
 
 /**
- * The shipped fixtures, with SimplePin's list endpoint turned on: SimplePin publishes none, so import can
- * only read a tenant that has one (the sandbox then sets listPath). `--fixtures DIR` for import and plan.
+ * The built-in fixtures, written as a user's `<kind>.json` files, with SimplePin's list endpoint turned on:
+ * SimplePin publishes none, so import can only read a tenant that has one (the sandbox then sets listPath).
+ * `--fixtures DIR` for import and plan.
  */
 async function listingFixtures(): Promise<string[]> {
   if (!listingDir) {
     listingDir = await mkdtemp(path.join(tmpdir(), 'roster-fixtures-'));
-    const shipped = path.join(repoRoot, 'examples/sandbox');
-    for (const file of await readdir(shipped)) {
-      const fixture = JSON.parse(await readFile(path.join(shipped, file), 'utf8'));
-      if (file === 'partner.json') fixture.options = { listEndpoint: true };
-      await writeFile(path.join(listingDir, file), JSON.stringify(fixture));
+    for (const module of vendorModules) {
+      const fixture = module.sandbox.fixture() as Record<string, unknown>;
+      if (module.kind === 'partner') fixture.options = { listEndpoint: true };
+      await writeFile(path.join(listingDir, `${module.kind}.json`), JSON.stringify(fixture));
     }
   }
   return ['--fixtures', listingDir];

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../src/http/client.js';
 import type { Emulator } from '../../src/sandbox/emulator-kit.js';
@@ -26,8 +26,7 @@ afterEach(async () => {
 });
 
 function contextFor(module: VendorModule): FactContext {
-  const fixture = () =>
-    JSON.parse(readFileSync(new URL(`../../examples/sandbox/${module.kind}.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
+  const fixture = () => module.sandbox.fixture() as Record<string, unknown>;
   return {
     fixture,
     credentials: module.sandbox.credentials,

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
+import { enerfloSandboxFixture } from '../../src/vendors/enerflo/fixture.js';
 import type { Emulator } from '../../src/sandbox/emulator-kit.js';
 import { startEnerfloEmulator, type EnerfloState } from '../../src/vendors/enerflo/emulator.js';
 import { KEY, OFFICE_ADMIN_KEY, OTHER_KEY, testFixture } from './enerflo-fixture.js';
@@ -477,9 +478,8 @@ describe('Enerflo emulator: request log and the shipped fixture', () => {
     expect(emu.requests[1].body).toEqual({ id: 1002, first_name: 'M' });
   });
 
-  it('starts from examples/sandbox/enerflo.json with the sandbox key', async () => {
-    const fixture = JSON.parse(readFileSync(new URL('../../examples/sandbox/enerflo.json', import.meta.url), 'utf8'));
-    const sandbox = await startEnerfloEmulator(fixture);
+  it('starts from the built-in sandbox fixture with the sandbox key', async () => {
+    const sandbox = await startEnerfloEmulator(enerfloSandboxFixture());
     try {
       const response = await fetch(`${sandbox.url}/api/v3/users?pageSize=500`, { headers: { 'api-key': 'sandbox-enerflo-key' } });
       const body = (await response.json()) as { results: { active: boolean }[]; total: number };

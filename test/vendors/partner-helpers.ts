@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import type { ResolvedPerson } from '../../src/config/model.js';
 import { partner } from '../../src/vendors/partner/index.js';
 import type { PartnerConfig } from '../../src/vendors/partner/schema.js';
 import { HttpClient } from '../../src/http/client.js';
 import type { EmulatorOptions } from '../../src/sandbox/emulator-kit.js';
 import { PartnerAdapter } from '../../src/vendors/partner/adapter.js';
+import { partnerSandboxFixture } from '../../src/vendors/partner/fixture.js';
 import { startPartnerEmulator, type PartnerEmulatorState, type PartnerFixture } from '../../src/vendors/partner/emulator.js';
 import type { DesiredRecord, FieldValue, VendorAdapter } from '../../src/vendors/types.js';
 
@@ -15,7 +15,7 @@ export const OTHER_KEYS = { authorization: 'other-company-authorization-key', to
 
 /** The shipped sandbox fixture, fresh for each test. */
 export function sandboxFixture(): PartnerFixture {
-  return JSON.parse(readFileSync(new URL('../../examples/sandbox/partner.json', import.meta.url), 'utf8')) as PartnerFixture;
+  return partnerSandboxFixture();
 }
 
 /** Every write-only personal value the fixture holds (ssn, date of birth, ownership, password). */

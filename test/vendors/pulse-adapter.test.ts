@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ResolvedPerson } from '../../src/config/model.js';
 import { HttpClient } from '../../src/http/client.js';
@@ -7,9 +6,10 @@ import { vendorInstanceSchema } from '../../src/config/schema.js';
 import { pulse } from '../../src/vendors/pulse/index.js';
 import { PulseAdapter } from '../../src/vendors/pulse/adapter.js';
 import { startPulseEmulator, type PulseEmulatorOptions, type PulseState } from '../../src/vendors/pulse/emulator.js';
+import { pulseSandboxFixture } from '../../src/vendors/pulse/fixture.js';
 import type { ApplyContext, DesiredRecord, FieldValue } from '../../src/vendors/types.js';
 
-const fixture = JSON.parse(readFileSync(new URL('../../examples/sandbox/pulse.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+const fixture = pulseSandboxFixture() as Record<string, unknown>;
 const ACCOUNT = '6591739253089529';
 const FOREIGN = '4820015577310046';
 const API_KEY = 'sandbox-pulse-key';

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/sandbox/emulator-kit.js';
 import { startPulseEmulator, type PulseEmulatorOptions, type PulseState } from '../../src/vendors/pulse/emulator.js';
+import { pulseSandboxFixture } from '../../src/vendors/pulse/fixture.js';
 
-const fixture = JSON.parse(readFileSync(new URL('../../examples/sandbox/pulse.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+const fixture = pulseSandboxFixture() as Record<string, unknown>;
 const ACCOUNT = '6591739253089529';
 const FOREIGN = '4820015577310046';
 const KEY = { apiKey: 'sandbox-pulse-key', apiSecret: 'sandbox-pulse-secret' };

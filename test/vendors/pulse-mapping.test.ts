@@ -3,11 +3,12 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadOrganisation } from '../../src/compose/organisation.js';
 import type { Organisation } from '../../src/config/model.js';
+import { pulseSandboxFixture } from '../../src/vendors/pulse/fixture.js';
 import { pulse } from '../../src/vendors/pulse/index.js';
 import { liveRecordFrom, normalisePhone } from '../../src/vendors/pulse/mapping.js';
 import { makeWorkspace, repoRoot, startHarness, type Harness, type Workspace } from '../helpers/workspace.js';
 
-const fixture = JSON.parse(readFileSync(new URL('../../examples/sandbox/pulse.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+const fixture = pulseSandboxFixture() as Record<string, unknown>;
 
 const config = {
   users: 'users',

@@ -3,6 +3,7 @@ import { checkEnerfloPerson } from './checks.js';
 import { EnerfloAdapter } from './adapter.js';
 import { startEnerfloEmulator } from './emulator.js';
 import { ENERFLO_RATE } from './documented.js';
+import { enerfloSandboxFixture } from './fixture.js';
 import { enerfloImporter } from './import.js';
 import { enerfloDesired } from './mapping.js';
 import { enerfloConfigShape, enerfloParts } from './schema.js';
@@ -24,6 +25,7 @@ export const enerflo = defineVendor({
   importer: enerfloImporter,
   sandbox: {
     start: startEnerfloEmulator,
+    fixture: enerfloSandboxFixture,
     credentials: { apiKey: 'sandbox-enerflo-key' },
     // The key decides the company, so the sandbox needs no instance options.
     configFor: () => ({}),

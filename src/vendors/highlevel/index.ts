@@ -4,6 +4,7 @@ import { checkHighlevelPerson } from './checks.js';
 import { webhookCommand } from './command.js';
 import { HIGHLEVEL_RATE } from './documented.js';
 import { startHighlevelEmulator } from './emulator.js';
+import { highlevelSandboxFixture } from './fixture.js';
 import { highlevelImporter } from './import.js';
 import { highlevelDesired } from './mapping.js';
 import { highlevelConfigShape, highlevelParts } from './schema.js';
@@ -27,6 +28,7 @@ export const highlevel = defineVendor({
   commands: [webhookCommand],
   sandbox: {
     start: startHighlevelEmulator,
+    fixture: highlevelSandboxFixture,
     credentials: { token: 'sandbox-highlevel-token' },
     // The company the fixture holds; the token in `credentials` is an agency token of it.
     configFor: (fixture) => ({ companyId: (fixture as { companyId?: string } | undefined)?.companyId }),

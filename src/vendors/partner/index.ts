@@ -3,11 +3,12 @@ import { checkPartnerPerson } from './checks.js';
 import { PartnerAdapter } from './adapter.js';
 import { PARTNER_RATE_LIMIT } from './documented.js';
 import { LIST_PATH, startPartnerEmulator, type PartnerFixture } from './emulator.js';
+import { partnerSandboxFixture } from './fixture.js';
 import { partnerImporter } from './import.js';
 import { partnerDesired } from './mapping.js';
 import { partnerConfigShape, partnerParts } from './schema.js';
 
-/** The two company keys the sandbox fixture's first company has (examples/sandbox/partner.json). */
+/** The two company keys the sandbox fixture's first company has (fixture.ts). */
 const sandboxCredentials = { authorizationKey: 'sandbox-simplepin-authorization-key', token: 'sandbox-simplepin-token' };
 
 /** SimplePin API v2.0, "the company-partner API" of the seed page. The kind stays `partner`. */
@@ -27,6 +28,7 @@ export const partner = defineVendor({
   importer: partnerImporter,
   sandbox: {
     start: startPartnerEmulator,
+    fixture: partnerSandboxFixture,
     credentials: sandboxCredentials,
     // The company is whichever the two keys identify. A fixture that turns on a list endpoint gets listPath.
     configFor: (fixture) => ((fixture as Partial<PartnerFixture> | undefined)?.options?.listEndpoint ? { listPath: LIST_PATH } : {}),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The sandbox fixture for the Pulse emulator (examples/sandbox/pulse.json). Users are global
+ * The sandbox fixture format of the Pulse emulator (`pulseSandboxFixture` below is the built-in one). Users are global
  * identities (one email) with a membership per account, as the `user_added_to_account` /
  * `user_removed_from_account` events suggest; roles, team and the active flag belong to the
  * membership (inferred; see shared/vendors/README.md).

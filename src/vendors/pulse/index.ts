@@ -3,6 +3,7 @@ import { createPulseAdapter } from './adapter.js';
 import { PULSE_RATE_LIMIT } from './documented.js';
 import { startPulseEmulator } from './emulator.js';
 import { sandboxAccountId } from './emulator-fixture.js';
+import { pulseSandboxFixture } from './fixture.js';
 import { pulseImporter } from './import.js';
 import { desiredPulseRecord } from './mapping.js';
 import { pulseConfigShape, pulseParts } from './schema.js';
@@ -24,6 +25,7 @@ export const pulse = defineVendor({
   importer: pulseImporter,
   sandbox: {
     start: startPulseEmulator,
+    fixture: pulseSandboxFixture,
     credentials: sandboxCredentials,
     configFor: (fixture) => ({ accountId: sandboxAccountId(fixture, sandboxCredentials.apiKey) }),
   },
