@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import { redactKnownSecrets } from '../secrets/redact.js';
 import { createOnlyFields, diffFields, topField } from './diff.js';
 import { readKeyOf, type ApplyContext, type VendorAdapter } from '../vendors/types.js';
-import type { Action, Operation, Plan, VendorPlan } from './types.js';
+import type { Action, CreateOperation, Operation, Plan, VendorPlan } from './types.js';
 
 export interface OperationResult {
   vendor: string;
@@ -128,16 +128,16 @@ async function execute(op: Operation, adapter: VendorAdapter, ctx: ApplyContext)
     case 'create':
       return createOnce(op, adapter, ctx);
     case 'update':
-      await adapter.update(op.vendorId!, op.desired!, changed, ctx);
+      await adapter.update(op.vendorId, op.desired, changed, ctx);
       return op.vendorId;
     case 'reactivate':
-      await adapter.reactivate(op.vendorId!, op.desired!, changed, ctx);
+      await adapter.reactivate(op.vendorId, op.desired, changed, ctx);
       return op.vendorId;
     case 'deactivate':
-      await adapter.deactivate(op.vendorId!, op.live!);
+      await adapter.deactivate(op.vendorId, op.live);
       return op.vendorId;
     case 'delete':
-      await adapter.delete(op.vendorId!, op.live!);
+      await adapter.delete(op.vendorId, op.live);
       return undefined;
   }
 }
@@ -146,8 +146,8 @@ async function execute(op: Operation, adapter: VendorAdapter, ctx: ApplyContext)
  * A create is never blindly repeated: after an ambiguous failure (timeout, reset, 5xx) the vendor
  * may have created the user anyway, so look the person up first and create again only if absent.
  */
-async function createOnce(op: Operation, adapter: VendorAdapter, ctx: ApplyContext): Promise<string> {
-  const desired = op.desired!;
+async function createOnce(op: CreateOperation, adapter: VendorAdapter, ctx: ApplyContext): Promise<string> {
+  const { desired } = op;
   const maxAttempts = 3;
   for (let attempt = 1; ; attempt++) {
     try {

@@ -3,7 +3,7 @@ import type { Capabilities, DesiredRecord, FieldSpec, LiveRecord } from '../vend
 import { createOnlyDifferences, createOnlyFields, diffFields, fieldsAsChanges } from './diff.js';
 import { matchRecords } from './match.js';
 import { readableRecords } from './readable.js';
-import type { Change, ManualStep, OffboardingMode, Operation, PlanError, PlanNotice, UnmanagedUser, VendorPlan } from './types.js';
+import type { Change, ManualStep, OffboardingMode, Operation, PlanError, PlanNotice, RemovalOperation, UnmanagedUser, VendorPlan } from './types.js';
 
 export interface VendorPlanInput {
   vendor: string;
@@ -64,7 +64,7 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
         ? `or set offboarding: deactivate on vendor "${input.vendor}"`
         : `${input.kind} has no deactivation; or set offboarding: delete with policy.allowDelete: true on vendor "${input.vendor}"`,
   });
-  const removal = (key: string, live: LiveRecord, reason?: string): Operation => ({
+  const removal = (key: string, live: LiveRecord, reason?: string): RemovalOperation => ({
     action: mode.remove === 'deactivate' ? 'deactivate' : 'delete',
     key,
     vendorId: live.vendorId,

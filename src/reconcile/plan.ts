@@ -8,7 +8,7 @@ import { organisationHasDates } from '../config/as-of.js';
 import { planVendorDated, withCalendar, type DatedPlanning } from './dated.js';
 import { readLive, type LiveRead } from './read.js';
 import type { VendorTarget } from './target.js';
-import type { OffboardingMode, Plan, PlanSummary, VendorPlan } from './types.js';
+import type { OffboardingMode, Plan, PlanSummary, VendorPlan, VendorPlanView } from './types.js';
 
 /** The desired records of every person whose roles map onto this vendor instance. */
 export function desiredRecords(org: Organisation, target: Pick<VendorTarget, 'module' | 'config'>): DesiredRecord[] {
@@ -121,7 +121,7 @@ function repeatedIds(live: LiveRecord[]): string[] {
   return [...repeated];
 }
 
-export function summarise(vendors: VendorPlan[]): PlanSummary {
+export function summarise(vendors: VendorPlanView[]): PlanSummary {
   const summary: PlanSummary = { create: 0, update: 0, deactivate: 0, reactivate: 0, delete: 0, unchanged: 0, errors: 0 };
   for (const vendor of vendors) {
     for (const op of vendor.operations) summary[op.action]++;
