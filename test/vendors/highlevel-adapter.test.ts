@@ -6,6 +6,7 @@ import { RateLimiter } from '../../src/http/limiter.js';
 import { json, Router, startEmulator, type Emulator } from '../../src/sandbox/emulator-kit.js';
 import { generatePassword, HighlevelAdapter, isUserNotFound } from '../../src/vendors/highlevel/adapter.js';
 import { startHighlevelEmulator, type HighlevelEmulatorOptions, type HighlevelState } from '../../src/vendors/highlevel/emulator.js';
+import { highlevel } from '../../src/vendors/highlevel/index.js';
 import { highlevelDesired } from '../../src/vendors/highlevel/mapping.js';
 import { highlevelPermissionDefaults } from '../../src/vendors/highlevel/permissions.js';
 import type { DesiredRecord } from '../../src/vendors/types.js';
@@ -290,14 +291,19 @@ describe('HighLevel adapter: writes', () => {
     expect(live.fields).toEqual(desired.fields);
   });
 
-  it('deletes (queued), treats an already deleted user as done, and refuses to deactivate', async () => {
+  it('deletes (queued), treats an already deleted user as done, and offers no deactivation', async () => {
     const { adapter, emulator } = await setup();
     await adapter.delete('AustinRep00000000001', {} as never);
     expect(emulator.requests.at(-1)).toMatchObject({ method: 'DELETE', path: '/users/AustinRep00000000001', status: 200 });
     expect(await adapter.list()).toEqual([]);
     await expect(adapter.delete('AustinRep00000000001', {} as never)).resolves.toBeUndefined();
-    await expect(adapter.deactivate('AustinRep00000000001', {} as never)).rejects.toThrow(/no deactivation.*allowDelete/);
-    await expect(adapter.reactivate('AustinRep00000000001', {} as never, [], ctx)).rejects.toThrow(/no deactivation/);
+    // Its writer removes by delete only, as the module declares for planning; an email is refused or re-created.
+    expect(adapter.writer.removal.kind).toBe('delete');
+    expect(adapter.writer.removal).not.toHaveProperty('deactivate');
+    expect(adapter.writer.removal).not.toHaveProperty('reactivate');
+    expect(highlevel.removal).toBe('delete');
+    expect(highlevel.emailChange({ emailChange: 'error' } as unknown as VendorInstanceConfig)).toBe('refuse');
+    expect(highlevel.emailChange({ emailChange: 'recreate' } as unknown as VendorInstanceConfig)).toBe('recreate');
   });
 
   it('says plainly when an update targets a user that no longer exists', async () => {

@@ -6,6 +6,7 @@ import { HttpClient } from '../../src/http/client.js';
 import { json, Router, startEmulator, type Emulator } from '../../src/sandbox/emulator-kit.js';
 import { PulseAdapter } from '../../src/vendors/pulse/adapter.js';
 import { startPulseEmulator, type PulseEmulatorOptions, type PulseState } from '../../src/vendors/pulse/emulator.js';
+import { pulse } from '../../src/vendors/pulse/index.js';
 import type { ApplyContext, DesiredRecord, FieldValue } from '../../src/vendors/types.js';
 
 const fixture = JSON.parse(readFileSync(new URL('../../examples/sandbox/pulse.json', import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -357,18 +358,17 @@ describe('Pulse adapter: writes', () => {
     expect(await adapter.findByEmail('samantha.ortiz@sunpath.example')).toMatchObject({ active: true, fields: { team: '13', roles: ['accounting', 'support'] } });
   });
 
-  it('never deletes', async () => {
+  it('never deletes: its writer offers deactivation only', async () => {
     const { emulator } = await start();
-    const adapter = adapterFor(emulator.url);
-    const live = (await adapter.findByEmail('summer.intern@gmail.example'))!;
-    await expect(adapter.delete(live.vendorId, live)).rejects.toThrow(/never deletes/);
+    const { removal } = adapterFor(emulator.url).writer;
+    expect(removal.kind).toBe('flag');
+    expect(removal).not.toHaveProperty('delete');
     expect(emulator.requests.some((r) => r.method === 'DELETE')).toBe(false);
   });
 
-  it('declares its capabilities and fields', async () => {
-    const { emulator } = await start();
-    const adapter = adapterFor(emulator.url);
-    expect(adapter.capabilities).toEqual({ deactivate: 'flag', emailChange: false });
-    expect(adapter.fields).toEqual([{ name: 'name' }, { name: 'phone', personal: 'phone' }, { name: 'team' }, { name: 'roles' }]);
+  it('declares how users leave, that emails are not changed in place, and its fields', () => {
+    expect(pulse.removal).toBe('flag');
+    expect(pulse.emailChange({} as VendorInstanceConfig)).toBe('refuse');
+    expect(pulse.fields).toEqual([{ name: 'name' }, { name: 'phone', personal: 'phone' }, { name: 'team' }, { name: 'roles' }]);
   });
 });

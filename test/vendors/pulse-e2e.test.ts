@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/reconcile/apply.js';
+import { writersOf } from '../../src/reconcile/target.js';
 import { buildPlan } from '../../src/reconcile/plan.js';
 import { buildTargets } from '../../src/compose/targets.js';
 import type { PulseEmulatorOptions, PulseState } from '../../src/vendors/pulse/emulator.js';
-import type { VendorAdapter } from '../../src/vendors/types.js';
 import { makeWorkspace, startHarness, type Harness, type Workspace } from '../helpers/workspace.js';
 import { op, person, summary } from '../helpers/plans.js';
 
@@ -269,9 +269,8 @@ describe('Pulse end to end: plan and apply', () => {
 
   it('paces itself under a small rate limit, and a refusal at the window edge is retried', async () => {
     const { harness } = await setUp({ emulator: { rateLimit: { limit: 4, windowMs: 250 } } });
-    const adapters = new Map<string, VendorAdapter>(harness.targets.map((t) => [t.name, t.adapter!]));
     const started = Date.now();
-    const report = await applyPlan(await harness.plan(), { adapters, concurrency: () => 8 });
+    const report = await applyPlan(await harness.plan(), { writers: writersOf(harness.targets), concurrency: () => 8 });
     expect(report.summary.failed).toBe(0);
     const requests = harness.sandbox.emulators.get('pulse')!.requests.filter((r) => r.path !== '/api/auth/login');
     expect(requests.length).toBeGreaterThanOrEqual(9);

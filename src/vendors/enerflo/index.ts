@@ -3,7 +3,7 @@ import { checkEnerfloPerson } from './checks.js';
 import { EnerfloAdapter } from './adapter.js';
 import { startEnerfloEmulator } from './emulator.js';
 import { enerfloImporter } from './import.js';
-import { enerfloDesired } from './mapping.js';
+import { enerfloDesired, enerfloFields } from './mapping.js';
 import { enerfloConfigShape, enerfloOfficeSchema, enerfloPersonSchema, enerfloRoleSchema } from './schema.js';
 
 /** Enerflo (legacy REST v3 users): everything the rest of roster knows about it goes through here. */
@@ -17,6 +17,10 @@ export const enerflo: VendorModule = {
   checkPerson: checkEnerfloPerson,
   credentialFields: ['apiKey'],
   desired: enerfloDesired,
+  fields: enerfloFields,
+  // No delete endpoint: leaving is `active: false` (shared/vendors/README.md); Update a User carries `email`.
+  removal: 'flag',
+  emailChange: () => 'inPlace',
   // "300 requests per minute per api-key" (enerflo-highlevel.md §1.8).
   rateLimit: { limit: 300, windowMs: 60_000 },
   createAdapter: (options) => new EnerfloAdapter(options),

@@ -3,6 +3,7 @@ import { checkPartnerPerson } from './checks.js';
 import { PartnerAdapter } from './adapter.js';
 import { LIST_PATH, PARTNER_RATE_LIMIT, startPartnerEmulator, type PartnerFixture } from './emulator.js';
 import { partnerImporter } from './import.js';
+import { partnerFields } from './fields.js';
 import { partnerDesired } from './mapping.js';
 import { partnerConfigShape, partnerOfficeSchema, partnerPersonSchema, partnerRoleSchema } from './schema.js';
 
@@ -20,6 +21,11 @@ export const partner: VendorModule = {
   checkPerson: checkPartnerPerson,
   credentialFields: ['authorizationKey', 'token'],
   desired: partnerDesired,
+  fields: partnerFields,
+  // No delete: leaving is `state: INACTIVE`. The update model carries `email`, and the user stays
+  // addressed by its user_code, so an email changes in place.
+  removal: 'flag',
+  emailChange: () => 'inPlace',
   // SimplePin documents no limit; 120 a minute per company key is our inferred budget (shared/vendors/README.md).
   rateLimit: PARTNER_RATE_LIMIT,
   createAdapter: (options) => new PartnerAdapter(options),

@@ -3,8 +3,8 @@ import { ListingChangedError } from '../../errors/listing.js';
 import { z } from 'zod';
 import { VendorHttpError, type HttpClient, type HttpRequest, type HttpResponse } from '../../http/client.js';
 import { pageReader } from '../../http/pages.js';
-import type { AdapterOptions, ApplyContext, Capabilities, DesiredRecord, LiveRecord, VendorAdapter } from '../types.js';
-import { pulseFields, readPulseUser } from './mapping.js';
+import type { AdapterOptions, ApplyContext, DesiredRecord, ListReader, LiveRecord, VendorAdapter, VendorWriter } from '../types.js';
+import { readPulseUser } from './mapping.js';
 import { pulseConfigShape } from './schema.js';
 
 /** A list longer than this many pages is a server that never says "last page". */
@@ -83,8 +83,18 @@ class PulseSession {
 }
 
 export class PulseAdapter implements VendorAdapter {
-  readonly capabilities: Capabilities = { deactivate: 'flag', emailChange: false };
-  readonly fields = pulseFields;
+  readonly reader: ListReader = { mode: 'list', list: () => this.list() };
+  readonly writer: VendorWriter = {
+    create: (desired, ctx) => this.create(desired, ctx),
+    update: (vendorId, desired, changed, ctx) => this.update(vendorId, desired, changed, ctx),
+    // roster deactivates Pulse users (active: false) and never deletes them.
+    removal: {
+      kind: 'flag',
+      deactivate: (vendorId, live) => this.deactivate(vendorId, live),
+      reactivate: (vendorId, desired, changed, ctx) => this.reactivate(vendorId, desired, changed, ctx),
+    },
+    lookup: (desired) => this.findByEmail(desired.email),
+  };
   private readonly http: HttpClient;
   private readonly session: PulseSession;
   private readonly settings: PulseSettings;
@@ -295,10 +305,6 @@ export class PulseAdapter implements VendorAdapter {
   async reactivate(vendorId: string, desired: DesiredRecord, changedFields: string[], _ctx: ApplyContext): Promise<void> {
     await this.patch(vendorId, { active: true, ...this.fieldsBody(desired, changedFields) });
     if (changedFields.includes('roles')) await this.putRoles(vendorId, desired);
-  }
-
-  async delete(vendorId: string, _live: LiveRecord): Promise<void> {
-    throw new Error(`${this.vendor()}: roster deactivates Pulse users (active: false) and never deletes them (user ${vendorId})`);
   }
 
   private async patch(vendorId: string, body: Record<string, unknown>): Promise<void> {

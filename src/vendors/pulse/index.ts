@@ -3,7 +3,7 @@ import { createPulseAdapter } from './adapter.js';
 import { PULSE_RATE_LIMIT, startPulseEmulator } from './emulator.js';
 import { sandboxAccountId } from './fixture.js';
 import { pulseImporter } from './import.js';
-import { desiredPulseRecord } from './mapping.js';
+import { desiredPulseRecord, pulseFields } from './mapping.js';
 import { pulseConfigShape, pulseOfficeSchema, pulsePersonSchema, pulseRoleSchema } from './schema.js';
 
 const sandboxCredentials = { apiKey: 'sandbox-pulse-key', apiSecret: 'sandbox-pulse-secret' };
@@ -17,6 +17,10 @@ export const pulse: VendorModule = {
   personSchema: pulsePersonSchema,
   credentialFields: ['apiKey', 'apiSecret'],
   desired: desiredPulseRecord,
+  fields: pulseFields,
+  // roster deactivates Pulse users (active: false) and never deletes them; an email is not changed in place.
+  removal: 'flag',
+  emailChange: () => 'refuse',
   // Pulse documents no limit; 120 a minute per credential is our inferred budget (shared/vendors/README.md).
   rateLimit: PULSE_RATE_LIMIT,
   createAdapter: createPulseAdapter,
