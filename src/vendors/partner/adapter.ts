@@ -30,7 +30,11 @@ export class PartnerAdapter implements VendorAdapter {
     create: (desired, ctx) => this.create(desired, ctx),
     update: (vendorId, desired, changed, ctx) => this.update(vendorId, desired, changed, ctx),
     // No delete: leaving is `state: INACTIVE` (shared/vendors/README.md).
-    removal: { kind: 'flag', deactivate: (vendorId, live) => this.deactivate(vendorId, live), reactivate: (vendorId, desired, changed, ctx) => this.reactivate(vendorId, desired, changed, ctx) },
+    removal: {
+      kind: 'flag',
+      deactivate: (vendorId, live) => this.deactivate(vendorId, live),
+      reactivate: (vendorId, desired, changed, ctx) => this.reactivate(vendorId, desired, changed, ctx),
+    },
     // Read by key, a person is looked up by the user_code the create sent, never by listing.
     lookup: (desired) => (this.reader.mode === 'byKey' ? this.reader.read(readKeyOf(desired)) : this.findByEmail(desired.email)),
   };
