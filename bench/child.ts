@@ -20,7 +20,7 @@ import { buildPlan } from '../src/reconcile/plan.js';
 import { buildTargets } from '../src/compose/targets.js';
 import type { TargetOptions } from '../src/compose/targets.js';
 import type { SentRequest } from '../src/http/client.js';
-import type { VendorAdapter } from '../src/vendors/types.js';
+import { writersOf } from '../src/reconcile/target.js';
 import type { Organisation } from '../src/config/model.js';
 
 export interface RateBudget {
@@ -208,10 +208,8 @@ async function apply(request: ApplyRequest): Promise<AppliedMessage> {
   const targets = targetsFor(org, request.vendor, request.override, request.env, request.budget);
   const planStart = Date.now();
   const result = await buildPlan(org, targets);
-  const adapters = new Map<string, VendorAdapter>();
-  for (const t of targets) if (t.adapter) adapters.set(t.name, t.adapter);
   const applyStart = Date.now();
-  const report = await applyPlan(result, { adapters, concurrency: (name) => org!.config.vendors[name].concurrency ?? 4 });
+  const report = await applyPlan(result, { writers: writersOf(targets), concurrency: (name) => org!.config.vendors[name].concurrency ?? 4 });
   const applyEnd = Date.now();
   const failures = report.results.filter((r) => !r.ok).map((r) => `${r.action} ${r.key}: ${r.error ?? 'failed'}`);
   return {

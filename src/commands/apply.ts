@@ -8,7 +8,7 @@ import { redactKnownSecrets } from '../secrets/redact.js';
 import { planOf, readSavedPlan, verifyAgainstLive, type SavedPlan } from '../reconcile/saved-plan.js';
 import { hasChanges, type Plan, type VendorPlan } from '../reconcile/types.js';
 import { renderText } from '../render/text.js';
-import type { VendorAdapter } from '../vendors/types.js';
+import { writersOf } from '../reconcile/target.js';
 import { planForLog, textForLog } from '../render/mask.js';
 import type { RegisterCommand } from './index.js';
 import { colors, err, out } from './output.js';
@@ -87,7 +87,7 @@ async function applySaved(session: Session, saved: SavedPlan, options: ApplyOpti
   const refused: OperationResult[] = [];
   for (const vendorPlan of saved.plan.vendors) {
     const target = session.targets.find((t) => t.name === vendorPlan.vendor);
-    if (!target?.adapter) {
+    if (!target?.reader) {
       err(`${vendorPlan.vendor}: ${target?.setupError ?? 'not in the config any more'}; its saved operations are not applied`);
       refused.push(...vendorPlan.operations.map((op) => ({ vendor: vendorPlan.vendor, action: op.action, key: op.key, ok: false, error: 'vendor not available' })));
       continue;
@@ -96,7 +96,7 @@ async function applySaved(session: Session, saved: SavedPlan, options: ApplyOpti
     // person; a listing that changed while read is read once more, then this vendor alone is refused.
     let live;
     try {
-      ({ live } = await readTarget(session.org, { ...target, adapter: target.adapter }));
+      ({ live } = await readTarget(session.org, { ...target, reader: target.reader }));
     } catch (error) {
       const why = redactKnownSecrets(error instanceof Error ? error.message : String(error));
       err(`${vendorPlan.vendor}: could not read users (${why}); its saved operations are not applied`);
@@ -198,12 +198,8 @@ let interruptedBy: NodeJS.Signals | undefined;
  * operations from starting; those in flight finish and the report says what was and was not applied.
  */
 export async function applyWithProgress(session: Session, plan: Plan, progressInterval = progressIntervalMs()): Promise<ApplyReport> {
-  const adapters = new Map<string, VendorAdapter>();
   const concurrency = new Map<string, number>();
-  for (const target of session.targets) {
-    if (target.adapter) adapters.set(target.name, target.adapter);
-    concurrency.set(target.name, target.config.concurrency);
-  }
+  for (const target of session.targets) concurrency.set(target.name, target.config.concurrency);
   const total = plan.vendors.reduce((n, v) => n + v.operations.length, 0);
   const progress = new Progress(total, Boolean(process.stderr.isTTY));
   const stop = new AbortController();
@@ -224,7 +220,7 @@ export async function applyWithProgress(session: Session, plan: Plan, progressIn
   const timer = progress.tty ? undefined : setInterval(() => progress.line(), progressInterval);
   try {
     return await applyPlan(plan, {
-      adapters,
+      writers: writersOf(session.targets),
       concurrency: (vendor) => concurrency.get(vendor) ?? 4,
       signal: stop.signal,
       onResult: (result, done) => progress.result(result.ok, done),

@@ -24,7 +24,7 @@ export interface TargetOptions {
   onExchange?: (instance: string, exchange: Exchange) => void;
 }
 
-/** Builds an adapter for each configured vendor instance, reading credentials from the environment. */
+/** Builds a reader and a writer for each configured vendor instance, reading credentials from the environment. */
 export function buildTargets(org: Organisation, options: TargetOptions = {}): VendorTarget[] {
   const env = options.env ?? process.env;
   const names = Object.keys(org.config.vendors);
@@ -87,7 +87,8 @@ function buildTarget(
     pointers: configPointers(name, config, lines),
   });
   try {
-    return { name, config, module, counter, adapter: module.createAdapter({ instanceName: name, config, credentials, http }) };
+    const { reader, writer } = module.createAdapter({ instanceName: name, config, credentials, http });
+    return { name, config, module, counter, reader, writer };
   } catch (error) {
     return { name, config, module, counter, setupError: error instanceof Error ? error.message : String(error) };
   }

@@ -38,7 +38,7 @@ async function diagnoseVendor(target: VendorTarget, ctx: DoctorContext): Promise
     const host = await checkHost(target, ctx);
     steps.push(host);
     if (host.status === 'fail') steps.push(skipped('read', 'not read: the host did not answer'));
-    else if (credentials.status === 'fail' || !target.adapter) steps.push(skipped('read', 'not read: credentials missing'));
+    else if (credentials.status === 'fail' || !target.reader) steps.push(skipped('read', 'not read: credentials missing'));
     else steps.push(await guarded(() => checkReading(target, ctx)));
     steps.push(checkRate(target, ctx, ctx.log.since(target.name, mark)));
   }

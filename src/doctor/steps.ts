@@ -7,7 +7,7 @@ import { pathStartsWith } from '../http/exchange.js';
 import type { MaskOptions } from '../render/mask.js';
 import type { VendorTarget } from '../compose/targets.js';
 import { desiredRecords } from '../reconcile/plan.js';
-import { readerOf, readKeyOf } from '../vendors/types.js';
+import { readKeyOf } from '../vendors/types.js';
 import { answerOf, rateHeaders, type ExchangeLog } from './exchanges.js';
 import type { StepResult } from './model.js';
 
@@ -31,7 +31,7 @@ function located(target: VendorTarget, ctx: DoctorContext, ...field: string[]): 
 export function checkConfig(target: VendorTarget, ctx: DoctorContext): StepResult {
   const insecure = insecureBaseUrl(target.name, target.config);
   if (insecure) return { step: 'config', status: 'fail', ms: 0, detail: insecure, ...located(target, ctx, 'baseUrl') };
-  if (!target.adapter && missingCredentials(target, ctx).length === 0) {
+  if (!target.reader && missingCredentials(target, ctx).length === 0) {
     // The adapter refused a setting (Pulse without accountId, say): its own message names it.
     return { step: 'config', status: 'fail', ms: 0, detail: target.setupError ?? 'the vendor adapter could not be built', ...located(target, ctx) };
   }
@@ -109,7 +109,8 @@ export async function checkReading(target: VendorTarget, ctx: DoctorContext): Pr
   const mark = ctx.log.mark(target.name);
   const started = Date.now();
   try {
-    const reader = readerOf(target.adapter!);
+    const reader = target.reader;
+    if (!reader) throw new Error(target.setupError ?? 'the vendor adapter could not be built');
     if (reader.mode === 'byKey') {
       // A vendor read by key (SimplePin without listPath) is read as plan reads it: one declared person.
       const first = desiredRecords(ctx.org, target)[0];

@@ -3,7 +3,7 @@ import { redactKnownSecrets } from '../secrets/redact.js';
 import { renderInvalidStateComment, type SourceLinks } from '../render/annotations.js';
 import type { VendorLabels } from '../render/labels.js';
 import { GITHUB_BODY_LIMIT, PLAN_MARKER, parseChecksumMarker, renderMarkdown, type OverrideLabel, type PlanChecksums } from '../render/markdown.js';
-import type { Plan } from '../reconcile/types.js';
+import type { PlanView } from '../reconcile/types.js';
 import { GitHubContextError, sourceLinksFromEnv, type GitHubContext } from './context.js';
 
 export interface IssueComment {
@@ -77,12 +77,12 @@ export interface PlanCommentOptions {
 }
 
 /** `roster plan --github-comment`: the plan as markdown, in roster's one comment on the pull request. */
-export async function postPlanComment(ctx: GitHubContext, plan: Plan, options: PlanCommentOptions): Promise<PostedComment> {
+export async function postPlanComment(ctx: GitHubContext, plan: PlanView, options: PlanCommentOptions): Promise<PostedComment> {
   return upsertPlanComment(ctx, planCommentBody(ctx, plan, options));
 }
 
 /** The comment's markdown (also written to the job summary). */
-export function planCommentBody(ctx: Pick<GitHubContext, 'runUrl' | 'pullLabels'>, plan: Plan, options: PlanCommentOptions): string {
+export function planCommentBody(ctx: Pick<GitHubContext, 'runUrl' | 'pullLabels'>, plan: PlanView, options: PlanCommentOptions): string {
   const { maskEmails, thresholdWarnings, labels } = options;
   const override: OverrideLabel | undefined = options.overrideLabel
     ? { name: options.overrideLabel, present: (ctx.pullLabels ?? []).includes(options.overrideLabel) }

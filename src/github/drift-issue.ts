@@ -1,4 +1,4 @@
-import { hasChanges, type Plan } from '../reconcile/types.js';
+import { hasChanges, type PlanView } from '../reconcile/types.js';
 import { bodyForGitHub } from './comments.js';
 import type { GitHubContext } from './context.js';
 
@@ -9,7 +9,7 @@ export const DRIFT_TITLE = 'roster: live users differ from git';
  * Whether live users differ from git: 1 on errors, 2 when apply has work, an active live user is not
  * described in git (and no policy accepts it), or an offboarding step is left to a person; else 0.
  */
-export function driftExitCode(plan: Plan): number {
+export function driftExitCode(plan: PlanView): number {
   if (plan.summary.errors > 0) return 1;
   const unknown = plan.vendors.some((v) => v.unmanaged.some((u) => u.drift));
   const manual = plan.vendors.some((v) => (v.manual?.length ?? 0) > 0);
@@ -29,7 +29,7 @@ export interface DriftIssueResult {
  * label, created if missing) when the plan has changes or errors, its body replaced on every later
  * run while it stays open, and closed with a comment once a run finds live users matching git.
  */
-export async function syncDriftIssue(ctx: GitHubContext, plan: Plan, body: string): Promise<DriftIssueResult> {
+export async function syncDriftIssue(ctx: GitHubContext, plan: PlanView, body: string): Promise<DriftIssueResult> {
   const safe = bodyForGitHub(body);
   const target = { owner: ctx.owner, repo: ctx.repo };
   const open = await findOpenDriftIssue(ctx);

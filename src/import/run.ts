@@ -203,17 +203,18 @@ async function listAll(
 ): Promise<{ target: VendorTarget; live: LiveRecord[] }[]> {
   const results = await Promise.all(
     targets.map(async (target) => {
-      if (!target.adapter) return { target, error: target.setupError ?? 'not configured' };
+      const reader = target.reader;
+      if (!reader) return { target, error: target.setupError ?? 'not configured' };
       if (!target.module.importer) return { target, error: `${target.module.title} has no import support yet` };
       // A vendor read by key (SimplePin publishes no user list) can only be read for people git already declares.
-      if (target.adapter.keyReader) {
+      if (reader.mode === 'byKey') {
         return {
           target,
           error: `${target.module.title} cannot list its users, so import cannot read them: set listPath on vendor "${target.name}" if your tenant has a user list endpoint, or leave it out with --vendor`,
         };
       }
       try {
-        return { target, live: await target.adapter.list() };
+        return { target, live: await reader.list() };
       } catch (error) {
         return { target, error: `could not list users: ${error instanceof Error ? error.message : String(error)}` };
       }

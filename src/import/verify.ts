@@ -27,14 +27,13 @@ export function verifyImport(
 ): Verification {
   const verification: Verification = { imported: [], declared: [], errors: [], unmanaged: [] };
   for (const { target, live } of listed) {
-    const adapter = target.adapter!;
     const plan = planVendor({
       vendor: target.name,
       kind: target.config.kind,
       policy: target.config.policy,
-      capabilities: adapter.capabilities,
-      fields: adapter.fields,
-      recreateOnEmailChange: target.module.emailChange(target.config) === 'recreate',
+      removal: target.module.removal,
+      emailChange: target.module.emailChange(target.config),
+      fields: target.module.fields,
       desired: desiredRecords(org, target),
       live,
     });

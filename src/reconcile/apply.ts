@@ -1,8 +1,8 @@
 import pLimit from 'p-limit';
 import { redactKnownSecrets } from '../secrets/redact.js';
 import { createOnlyFields, diffFields, topField } from './diff.js';
-import { readKeyOf, type ApplyContext, type VendorAdapter } from '../vendors/types.js';
-import type { Action, Operation, Plan, VendorPlan } from './types.js';
+import type { ApplyContext, DeleteRemoval, FlagRemoval, VendorWriter } from '../vendors/types.js';
+import type { Action, CreateOperation, Operation, Plan, VendorPlan } from './types.js';
 
 export interface OperationResult {
   vendor: string;
@@ -28,7 +28,8 @@ export interface ApplyReport {
 }
 
 export interface ApplyOptions {
-  adapters: Map<string, VendorAdapter>;
+  /** Each vendor instance's writer, by instance name: all apply writes through. */
+  writers: Map<string, VendorWriter>;
   /** Concurrent operations per vendor; the adapter's rate limiter paces them further. */
   concurrency?: (vendor: string) => number;
   onResult?: (result: OperationResult, done: number, total: number) => void;
@@ -52,14 +53,14 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
 
   await Promise.all(
     plan.vendors.map((vendorPlan) => {
-      const adapter = options.adapters.get(vendorPlan.vendor);
-      if (!adapter) {
+      const writer = options.writers.get(vendorPlan.vendor);
+      if (!writer) {
         for (const op of vendorPlan.operations) {
           record({ vendor: vendorPlan.vendor, action: op.action, key: op.key, vendorId: op.vendorId, ok: false, error: 'vendor is not available' });
         }
         return Promise.resolve();
       }
-      return applyVendor(vendorPlan, adapter, options.concurrency?.(vendorPlan.vendor) ?? 4, record, options.signal);
+      return applyVendor(vendorPlan, writer, options.concurrency?.(vendorPlan.vendor) ?? 4, record, options.signal);
     }),
   );
 
@@ -74,7 +75,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
 
 async function applyVendor(
   vendorPlan: VendorPlan,
-  adapter: VendorAdapter,
+  writer: VendorWriter,
   concurrency: number,
   record: (result: OperationResult) => void,
   signal?: AbortSignal,
@@ -82,6 +83,7 @@ async function applyVendor(
   const limit = pLimit(concurrency);
   const ids = new Map(Object.entries(vendorPlan.ids));
   const ctx: ApplyContext = { vendorIdFor: (key) => ids.get(key) };
+  const createOnly = createOnlyFields(vendorPlan.fields);
   // The operation a key's dependants wait for: its create or reactivate.
   const arrivals = new Map<string, Promise<boolean>>();
   const runs: Promise<void>[] = [];
@@ -106,7 +108,7 @@ async function applyVendor(
           return false;
         }
         try {
-          const vendorId = await execute(op, adapter, ctx);
+          const vendorId = await execute(op, writer, ctx, createOnly);
           if (vendorId) ids.set(op.key, vendorId);
           record({ ...base, vendorId: vendorId ?? op.vendorId, ok: true });
           return true;
@@ -122,44 +124,58 @@ async function applyVendor(
   await Promise.all(runs);
 }
 
-async function execute(op: Operation, adapter: VendorAdapter, ctx: ApplyContext): Promise<string | undefined> {
+async function execute(op: Operation, writer: VendorWriter, ctx: ApplyContext, createOnly: ReadonlySet<string>): Promise<string | undefined> {
   const changed = [...new Set(op.changes.map((c) => topField(c.field)))].filter((field) => field !== 'active');
   switch (op.action) {
     case 'create':
-      return createOnce(op, adapter, ctx);
+      return createOnce(op, writer, ctx, createOnly);
     case 'update':
-      await adapter.update(op.vendorId!, op.desired!, changed, ctx);
+      await writer.update(op.vendorId, op.desired, changed, ctx);
       return op.vendorId;
     case 'reactivate':
-      await adapter.reactivate(op.vendorId!, op.desired!, changed, ctx);
+      await flagRemoval(writer, op.action).reactivate(op.vendorId, op.desired, changed, ctx);
       return op.vendorId;
     case 'deactivate':
-      await adapter.deactivate(op.vendorId!, op.live!);
+      await flagRemoval(writer, op.action).deactivate(op.vendorId, op.live);
       return op.vendorId;
     case 'delete':
-      await adapter.delete(op.vendorId!, op.live!);
+      await deleteRemoval(writer).delete(op.vendorId, op.live);
       return undefined;
   }
+}
+
+/*
+ * A plan asks only for the removal its vendor module declares, and each writer offers exactly that one
+ * (the conformance test checks it); an operation for the other kind fails here, before any request.
+ */
+function flagRemoval(writer: VendorWriter, action: 'deactivate' | 'reactivate'): FlagRemoval {
+  if (writer.removal.kind === 'flag') return writer.removal;
+  throw new Error(`cannot ${action}: this vendor has no deactivation, its users can only be deleted`);
+}
+
+function deleteRemoval(writer: VendorWriter): DeleteRemoval {
+  if (writer.removal.kind === 'delete') return writer.removal;
+  throw new Error('cannot delete: roster never deletes users of this vendor, it deactivates them');
 }
 
 /**
  * A create is never blindly repeated: after an ambiguous failure (timeout, reset, 5xx) the vendor
  * may have created the user anyway, so look the person up first and create again only if absent.
  */
-async function createOnce(op: Operation, adapter: VendorAdapter, ctx: ApplyContext): Promise<string> {
-  const desired = op.desired!;
+async function createOnce(op: CreateOperation, writer: VendorWriter, ctx: ApplyContext, createOnly: ReadonlySet<string>): Promise<string> {
+  const { desired } = op;
   const maxAttempts = 3;
   for (let attempt = 1; ; attempt++) {
     try {
-      return (await adapter.create(desired, ctx)).vendorId;
+      return (await writer.create(desired, ctx)).vendorId;
     } catch (error) {
       if (!mayHaveHappened(error) || attempt >= maxAttempts) throw error;
       // A vendor read by key is looked up by the key the create sent (SimplePin's user_code), not by listing.
-      const existing = adapter.keyReader ? await adapter.keyReader.read(readKeyOf(desired)) : await adapter.findByEmail(desired.email);
+      const existing = await writer.lookup(desired);
       if (existing) {
         // The create went through before the failure; finish it if it landed incomplete.
-        const changed = [...new Set(diffFields(desired, existing, createOnlyFields(adapter.fields)).map((c) => topField(c.field)))];
-        if (changed.length > 0) await adapter.update(existing.vendorId, desired, changed, ctx);
+        const changed = [...new Set(diffFields(desired, existing, createOnly).map((c) => topField(c.field)))];
+        if (changed.length > 0) await writer.update(existing.vendorId, desired, changed, ctx);
         return existing.vendorId;
       }
     }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Plan, VendorPlan } from './types.js';
+import type { PlanView, VendorPlanView } from './types.js';
 import type { FieldValue } from '../vendors/types.js';
 
 /**
@@ -11,11 +11,11 @@ import type { FieldValue } from '../vendors/types.js';
  * too, which makes the checksum of a plan narrowed to one vendor (`--vendor`) equal that vendor's
  * entry in `vendorChecksums` of the full plan.
  */
-export function planChecksum(plan: Plan): string {
+export function planChecksum(plan: PlanView): string {
   return checksumOf(plan.vendors);
 }
 
-function checksumOf(vendorPlans: VendorPlan[]): string {
+function checksumOf(vendorPlans: VendorPlanView[]): string {
   const vendors = vendorPlans
     .filter((v) => v.operations.length > 0)
     .map(canonicalVendor)
@@ -32,7 +32,7 @@ export function checksumForVendor(perVendor: Record<string, string>, vendor: str
 }
 
 /** One checksum per vendor instance with operations: what a matrix job applying one vendor expects. */
-export function vendorChecksums(plan: Plan): Record<string, string> {
+export function vendorChecksums(plan: PlanView): Record<string, string> {
   const sums: Record<string, string> = {};
   for (const vendor of plan.vendors) {
     if (vendor.operations.length === 0) continue;
@@ -50,7 +50,7 @@ export interface ChecksumVerdict {
 }
 
 /** Compares the plan computed now with the checksum of the plan a reviewer approved. */
-export function verifyChecksum(plan: Plan, expected: string): ChecksumVerdict {
+export function verifyChecksum(plan: PlanView, expected: string): ChecksumVerdict {
   const actual = planChecksum(plan);
   const wanted = expected.trim().toLowerCase();
   if (actual === wanted) return { ok: true, actual, message: `the plan matches the reviewed plan (checksum ${actual})` };
@@ -62,7 +62,7 @@ export function verifyChecksum(plan: Plan, expected: string): ChecksumVerdict {
   return { ok: false, actual, message };
 }
 
-function canonicalVendor(vendor: VendorPlan) {
+function canonicalVendor(vendor: VendorPlanView) {
   const operations = vendor.operations
     .map((op) => ({
       action: op.action,

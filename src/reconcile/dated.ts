@@ -4,7 +4,7 @@ import type { Organisation, ResolvedPerson } from '../config/model.js';
 import { personForVendor } from '../config/overrides.js';
 import type { DesiredRecord } from '../vendors/types.js';
 import { planVendor, type VendorPlanInput } from './plan-vendor.js';
-import type { VendorTarget } from './target.js';
+import type { PlanTarget } from './target.js';
 import type { Operation, Plan, UpcomingChange, VendorPlan } from './types.js';
 
 /**
@@ -21,7 +21,7 @@ export interface DatedPlanning {
   upcomingDays: number;
 }
 
-type Target = Pick<VendorTarget, 'name' | 'module' | 'config'>;
+type Target = Pick<PlanTarget, 'name' | 'module' | 'config'>;
 
 function desiredOf(person: ResolvedPerson, org: Organisation, target: Target): DesiredRecord | undefined {
   return target.module.desired(personForVendor(person, target.module.kind), org, target.config);

@@ -1,18 +1,19 @@
 import type { Policy } from '../config/schema.js';
-import type { Capabilities, DesiredRecord, FieldSpec, LiveRecord } from '../vendors/types.js';
+import type { DesiredRecord, EmailChange, FieldSpec, LiveRecord, RemovalKind } from '../vendors/types.js';
 import { createOnlyDifferences, createOnlyFields, diffFields, fieldsAsChanges } from './diff.js';
 import { matchRecords } from './match.js';
 import { readableRecords } from './readable.js';
-import type { Change, ManualStep, OffboardingMode, Operation, PlanError, PlanNotice, UnmanagedUser, VendorPlan } from './types.js';
+import type { Change, ManualStep, OffboardingMode, Operation, PlanError, PlanNotice, RemovalOperation, UnmanagedUser, VendorPlan } from './types.js';
 
 export interface VendorPlanInput {
   vendor: string;
   kind: string;
   policy: Policy;
-  capabilities: Capabilities;
+  /** How a user leaves this vendor (the vendor module's `removal`). */
+  removal: RemovalKind;
+  /** What an email change becomes here (the vendor module's `emailChange` for this instance). */
+  emailChange: EmailChange;
   fields: FieldSpec[];
-  /** Whether an email change may be done as delete and re-create (HighLevel's `emailChange: recreate`). */
-  recreateOnEmailChange?: boolean;
   /** `offboarding` from roster.yaml; unset picks the vendor's default (see offboardingMode). */
   offboarding?: OffboardingMode;
   desired: DesiredRecord[];
@@ -24,7 +25,7 @@ export interface VendorPlanInput {
  * create, update, deactivate, reactivate or delete, what to leave alone and what needs a person.
  */
 export function planVendor(input: VendorPlanInput): VendorPlan {
-  const { policy, capabilities } = input;
+  const { policy } = input;
   const ignored = new Set(policy.ignore.map((entry) => entry.toLowerCase()));
   const isIgnored = (r: LiveRecord) => ignored.size > 0 && (ignored.has(r.email.toLowerCase()) || ignored.has(r.vendorId.toLowerCase()));
 
@@ -60,11 +61,11 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
     vendorId: live.vendorId,
     message: `offboarded in git; remove this user from ${input.kind} by hand`,
     hint:
-      capabilities.deactivate === 'flag'
+      input.removal === 'flag'
         ? `or set offboarding: deactivate on vendor "${input.vendor}"`
         : `${input.kind} has no deactivation; or set offboarding: delete with policy.allowDelete: true on vendor "${input.vendor}"`,
   });
-  const removal = (key: string, live: LiveRecord, reason?: string): Operation => ({
+  const removal = (key: string, live: LiveRecord, reason?: string): RemovalOperation => ({
     action: mode.remove === 'deactivate' ? 'deactivate' : 'delete',
     key,
     vendorId: live.vendorId,
@@ -105,19 +106,19 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
     const changes: Change[] = [];
     const emailChanged = live.email.toLowerCase() !== want.key;
     if (emailChanged) {
-      if (!capabilities.emailChange) {
-        if (input.recreateOnEmailChange) {
-          // Create the new user first and delete the old one only once that worked, so a failed
-          // create never leaves the person without an account.
-          operations.push({ action: 'create', key: want.key, changes: fieldsAsChanges(want), dependsOn: want.dependsOn, desired: want, reason: `replaces ${live.email}` });
-          operations.push({ ...removal(want.key, live, `email changes from ${live.email}; replaced by the new user`), action: 'delete', dependsOn: [want.key] });
-        } else {
-          errors.push({
-            key: want.key,
-            message: `email would change from ${live.email} to ${want.email}, which ${input.kind} does not allow`,
-            hint: `change it by hand in ${input.kind}, or set emailChange: recreate on vendor "${input.vendor}" to delete and re-create the user`,
-          });
-        }
+      if (input.emailChange === 'recreate') {
+        // Create the new user first and delete the old one only once that worked, so a failed
+        // create never leaves the person without an account.
+        operations.push({ action: 'create', key: want.key, changes: fieldsAsChanges(want), dependsOn: want.dependsOn, desired: want, reason: `replaces ${live.email}` });
+        operations.push({ ...removal(want.key, live, `email changes from ${live.email}; replaced by the new user`), action: 'delete', dependsOn: [want.key] });
+        continue;
+      }
+      if (input.emailChange === 'refuse') {
+        errors.push({
+          key: want.key,
+          message: `email would change from ${live.email} to ${want.email}, which ${input.kind} does not allow`,
+          hint: `change it by hand in ${input.kind}, or set emailChange: recreate on vendor "${input.vendor}" to delete and re-create the user`,
+        });
         continue;
       }
       changes.push({ field: 'email', before: live.email, after: want.email });
@@ -204,33 +205,33 @@ function createOnlyNotices(kind: string, fields: FieldSpec[], createOnly: Readon
  * it, delete where the instance allows deletion, otherwise a manual step. A mode the vendor cannot
  * carry out is one error for the vendor, and offboarding falls back to manual steps.
  */
-export function offboardingMode(input: Pick<VendorPlanInput, 'vendor' | 'kind' | 'policy' | 'capabilities' | 'offboarding'>): {
+export function offboardingMode(input: Pick<VendorPlanInput, 'vendor' | 'kind' | 'policy' | 'removal' | 'offboarding'>): {
   remove?: 'deactivate' | 'delete';
   error?: PlanError;
 } {
-  const { capabilities, policy, offboarding } = input;
+  const { removal, policy, offboarding } = input;
   const refuse = (message: string, hint: string) => ({ error: { message: `offboarding: ${offboarding} ${message}`, hint } });
   switch (offboarding) {
     case undefined:
-      if (capabilities.deactivate === 'flag') return { remove: 'deactivate' };
+      if (removal === 'flag') return { remove: 'deactivate' };
       return policy.allowDelete ? { remove: 'delete' } : {};
     case 'manual':
       return {};
     case 'deactivate':
-      if (capabilities.deactivate === 'flag') return { remove: 'deactivate' };
+      if (removal === 'flag') return { remove: 'deactivate' };
       return refuse(`is not possible: ${input.kind} has no deactivation, so offboarding is left to a person`, 'set offboarding: manual, or delete with policy.allowDelete: true');
     case 'delete':
-      if (capabilities.deactivate === 'delete' && policy.allowDelete) return { remove: 'delete' };
-      if (capabilities.deactivate === 'flag') return refuse(`is not possible: ${input.kind} removes users by deactivation only`, 'set offboarding: deactivate');
+      if (removal === 'delete' && policy.allowDelete) return { remove: 'delete' };
+      if (removal === 'flag') return refuse(`is not possible: ${input.kind} removes users by deactivation only`, 'set offboarding: deactivate');
       return refuse('needs policy.allowDelete: true; until then offboarding is left to a person', `set policy.allowDelete: true on vendor "${input.vendor}"`);
     case 'revoke':
       return refuse(`is not available for ${input.kind}; offboarding is left to a person`, 'set offboarding: manual, deactivate or delete');
   }
 }
 
-function pruneNeeds(input: Pick<VendorPlanInput, 'capabilities' | 'offboarding'>): string {
+function pruneNeeds(input: Pick<VendorPlanInput, 'removal' | 'offboarding'>): string {
   if (input.offboarding === 'manual') return 'an offboarding mode other than manual';
-  return input.capabilities.deactivate === 'flag' ? 'offboarding: deactivate' : 'policy.allowDelete';
+  return input.removal === 'flag' ? 'offboarding: deactivate' : 'policy.allowDelete';
 }
 
 function nameOf(live: LiveRecord): { name?: string } {

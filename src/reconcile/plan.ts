@@ -1,17 +1,17 @@
 import type { Organisation } from '../config/model.js';
 import { personForVendor } from '../config/overrides.js';
 import { isListingChangedError, ListingChangedError } from '../errors/listing.js';
-import { readerOf, type DesiredRecord, type ListReader, type LiveRecord, type VendorAdapter, type VendorReader } from '../vendors/types.js';
+import type { DesiredRecord, ListReader, LiveRecord, VendorReader } from '../vendors/types.js';
 import { redactKnownSecrets } from '../secrets/redact.js';
 import { planVendor } from './plan-vendor.js';
 import { organisationHasDates } from '../config/as-of.js';
 import { planVendorDated, withCalendar, type DatedPlanning } from './dated.js';
 import { readLive, type LiveRead } from './read.js';
-import type { VendorTarget } from './target.js';
-import type { Plan, PlanSummary, VendorPlan } from './types.js';
+import type { PlanTarget } from './target.js';
+import type { Plan, PlanSummary, VendorPlan, VendorPlanView } from './types.js';
 
 /** The desired records of every person whose roles map onto this vendor instance. */
-export function desiredRecords(org: Organisation, target: Pick<VendorTarget, 'module' | 'config'>): DesiredRecord[] {
+export function desiredRecords(org: Organisation, target: Pick<PlanTarget, 'module' | 'config'>): DesiredRecord[] {
   const records: DesiredRecord[] = [];
   for (const person of org.people) {
     const record = target.module.desired(personForVendor(person, target.module.kind), org, target.config);
@@ -21,10 +21,11 @@ export function desiredRecords(org: Organisation, target: Pick<VendorTarget, 'mo
 }
 
 /**
- * Plans every target. Planning sees each adapter only as a VendorReader: it can list (or read by key), never write.
+ * Plans every target. Planning gets each target without its writer, only its VendorReader: it can list (or
+ * read by key), never write.
  * Vendors plan in parallel; one that is down or misconfigured fails on its own with a clear message.
  */
-export async function buildPlan(org: Organisation, targets: VendorTarget[], calendar: Partial<DatedPlanning> = {}): Promise<Plan> {
+export async function buildPlan(org: Organisation, targets: PlanTarget[], calendar: Partial<DatedPlanning> = {}): Promise<Plan> {
   // Dates: the plan as of a day (now by default); an organisation without any plans as it always did.
   const dated = organisationHasDates(org)
     ? { asOf: calendar.asOf ?? { instant: new Date() }, since: calendar.since, upcomingDays: calendar.upcomingDays ?? org.config.dates?.upcomingDays ?? 14 }
@@ -34,7 +35,7 @@ export async function buildPlan(org: Organisation, targets: VendorTarget[], cale
   return dated ? withCalendar(plan, org, targets, dated) : plan;
 }
 
-async function planTarget(org: Organisation, target: VendorTarget, dated?: DatedPlanning): Promise<VendorPlan> {
+async function planTarget(org: Organisation, target: PlanTarget, dated?: DatedPlanning): Promise<VendorPlan> {
   const failed = (message: string): VendorPlan => ({
     vendor: target.name,
     kind: target.config.kind,
@@ -45,14 +46,15 @@ async function planTarget(org: Organisation, target: VendorTarget, dated?: Dated
     readMode: 'list',
     unchanged: 0,
     liveCount: 0,
-    fields: target.adapter?.fields ?? [],
+    fields: target.module.fields,
     ids: {},
   });
-  if (!target.adapter) return failed(target.setupError ?? 'not configured');
-  const mode = readerOf(target.adapter).mode;
+  const reader = target.reader;
+  if (!reader) return failed(target.setupError ?? 'not configured');
+  const mode = reader.mode;
   let read;
   try {
-    read = await readTarget(org, { ...target, adapter: target.adapter });
+    read = await readTarget(org, { ...target, reader });
   } catch (error) {
     const what = isListingChangedError(error)
       ? 'the listing of users could not be trusted, twice'
@@ -64,9 +66,10 @@ async function planTarget(org: Organisation, target: VendorTarget, dated?: Dated
     kind: target.config.kind,
     // Read by key, every live user seen is a declared person's: there is nothing git does not describe to prune.
     policy: read.mode === 'byKey' ? { ...target.config.policy, prune: false } : target.config.policy,
-    capabilities: target.adapter.capabilities,
-    fields: target.adapter.fields,
-    recreateOnEmailChange: target.module.emailChange(target.config) === 'recreate',
+    // What the vendor module declares: nothing here needs the adapter's writer.
+    removal: target.module.removal,
+    emailChange: target.module.emailChange(target.config),
+    fields: target.module.fields,
     offboarding: target.config.offboarding,
     live: read.live,
   };
@@ -80,8 +83,8 @@ async function planTarget(org: Organisation, target: VendorTarget, dated?: Dated
  * by key is read person by person (the declared people, offboarded ones too); a listing must be
  * consistent, or it is read once more (consistentListing).
  */
-export function readTarget(org: Organisation, target: Pick<VendorTarget, 'module' | 'config'> & { adapter: VendorAdapter }): Promise<LiveRead> {
-  const reader = readerOf(target.adapter);
+export function readTarget(org: Organisation, target: Pick<PlanTarget, 'module' | 'config'> & { reader: VendorReader }): Promise<LiveRead> {
+  const { reader } = target;
   const trusted: VendorReader = reader.mode === 'list' ? { mode: 'list', list: () => consistentListing(reader) } : reader;
   return readLive(trusted, desiredRecords(org, target), target.config.concurrency ?? 4);
 }
@@ -121,7 +124,7 @@ function repeatedIds(live: LiveRecord[]): string[] {
   return [...repeated];
 }
 
-export function summarise(vendors: VendorPlan[]): PlanSummary {
+export function summarise(vendors: VendorPlanView[]): PlanSummary {
   const summary: PlanSummary = { create: 0, update: 0, deactivate: 0, reactivate: 0, delete: 0, unchanged: 0, errors: 0 };
   for (const vendor of vendors) {
     for (const op of vendor.operations) summary[op.action]++;

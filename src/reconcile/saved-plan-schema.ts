@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import type { Operation } from './types.js';
 
 /*
  * What `roster apply FILE` accepts from a saved plan, checked before anything runs. The shape of each
@@ -23,6 +24,20 @@ const operation = z.discriminatedUnion('action', [
   z.object({ action: z.literal('delete'), ...common, vendorId: z.string().min(1), live }).passthrough(),
 ]);
 
+/*
+ * The schema and the engine's Operation agree on what each action carries (a vendor id, the record to
+ * send, the live user expected): checked when the project type-checks, so neither drifts from the other.
+ */
+type Part = 'vendorId' | 'desired' | 'live';
+/** The keys an object type names (a loose schema's index signature left out). */
+type Named<T> = keyof { [K in keyof T as string extends K ? never : K]: T[K] };
+type Carries<T, K extends Part> = K extends Named<T> ? ([T[K]] extends [undefined] ? 'never' : undefined extends T[K] ? 'maybe' : 'always') : 'never';
+type OfAction<Op, A> = Op extends { action: infer Actions } ? (A extends Actions ? Op : never) : never;
+type Shape<Op extends { action: string }> = { [A in Op['action']]: { [K in Part]: Carries<OfAction<Op, A>, K> } };
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+export type _SavedOperationsAgree = Holds<Same<Shape<z.output<typeof operation>>, Shape<Operation>>>;
+
 const vendorPlan = z
   .object({
     vendor: z.string().min(1),
@@ -31,6 +46,8 @@ const vendorPlan = z
     unmanaged: z.array(z.unknown()),
     errors: z.array(z.object({ message: z.string() }).passthrough()),
     ids: z.record(z.string(), z.string()),
+    // Apply reads the create-only fields from here when it finishes a create that may have happened.
+    fields: z.array(z.object({ name: z.string().min(1), createOnly: z.boolean().optional() }).passthrough()),
   })
   .passthrough();
 

@@ -102,8 +102,7 @@ function driftOf(op: Operation, byId: Map<string, LiveRecord>, byEmail: Map<stri
     return existing ? `a user with this email now exists (id ${existing.vendorId})` : undefined;
   }
   const expected = op.live;
-  const now = op.vendorId ? byId.get(op.vendorId) : undefined;
-  if (!expected) return 'the saved plan does not record what it expected to find';
+  const now = byId.get(op.vendorId);
   if (!now) return `user ${op.vendorId} no longer exists`;
   const changed: string[] = [];
   if (now.email.toLowerCase() !== expected.email.toLowerCase()) changed.push('email');

@@ -1,5 +1,5 @@
 import type { VendorInstanceConfig } from '../config/schema.js';
-import type { VendorAdapter, VendorModule } from '../vendors/types.js';
+import type { VendorModule, VendorReader, VendorWriter } from '../vendors/types.js';
 
 /*
  * What the engine plans and applies against. It is built above the engine (src/compose/targets.ts builds
@@ -10,9 +10,22 @@ export interface VendorTarget {
   name: string;
   config: VendorInstanceConfig;
   module: VendorModule;
-  adapter?: VendorAdapter;
+  /** What plan reads through; unset when the instance is misconfigured (then setupError says why). */
+  reader?: VendorReader;
+  /** What apply writes through, built with the reader; planning never gets it (PlanTarget). */
+  writer?: VendorWriter;
   /** Set when the instance is misconfigured (a missing credential, say): it fails on its own. */
   setupError?: string;
   /** Requests this target's adapter has sent. */
   counter: { requests: number };
+}
+
+/** A target as planning takes it: without a writer, so the types show plan cannot write. */
+export type PlanTarget = Omit<VendorTarget, 'writer'>;
+
+/** The writers apply gets, by instance name: those of the targets that could be built. */
+export function writersOf(targets: VendorTarget[]): Map<string, VendorWriter> {
+  const writers = new Map<string, VendorWriter>();
+  for (const target of targets) if (target.writer) writers.set(target.name, target.writer);
+  return writers;
 }

@@ -12,12 +12,10 @@ export interface Change {
   after?: FieldValue;
 }
 
-/** One thing apply will do to one person in one vendor. */
-export interface Operation {
-  action: Action;
+/** What every operation says, whatever its action: all a reader of a plan (a renderer, the checksum) needs. */
+interface OperationCore {
   /** The person's key (lower-cased email). */
   key: string;
-  vendorId?: string;
   changes: Change[];
   /** Keys of operations in the same vendor that must succeed first (a manager's create). */
   dependsOn: string[];
@@ -30,6 +28,42 @@ export interface Operation {
   cause?: DateCause;
   /** The person's days of access, when they have dates. */
   window?: PersonWindow;
+}
+
+/** A new user: the record to send. There is no vendor id yet and no live user. */
+export interface CreateOperation extends OperationCore {
+  action: 'create';
+  vendorId?: undefined;
+  desired: DesiredRecord;
+  live?: undefined;
+}
+
+/** A change to a user who exists (`reactivate` also sets them active): the record to send and the user it expects. */
+export interface ChangeOperation extends OperationCore {
+  action: 'update' | 'reactivate';
+  vendorId: string;
+  desired: DesiredRecord;
+  live: LiveRecord;
+}
+
+/** A user leaving (deactivated, or deleted where the vendor has no deactivation): only the user it expects. */
+export interface RemovalOperation extends OperationCore {
+  action: 'deactivate' | 'delete';
+  vendorId: string;
+  desired?: undefined;
+  live: LiveRecord;
+}
+
+/** One thing apply will do to one person in one vendor; what it carries follows its action. */
+export type Operation = CreateOperation | ChangeOperation | RemovalOperation;
+
+/**
+ * An operation as a plan's readers see it: what it does, where the records it carries may be left out
+ * (a masked plan drops them). Every Operation is one.
+ */
+export interface OperationView extends OperationCore {
+  action: Action;
+  vendorId?: string;
   desired?: DesiredRecord;
   live?: LiveRecord;
 }
@@ -95,11 +129,12 @@ export interface PlanNotice {
   message: string;
 }
 
-export interface VendorPlan {
+/** One vendor instance's plan. `Op` is what its operations carry: the records apply needs, unless it is a view. */
+export interface VendorPlan<Op extends OperationView = Operation> {
   /** Vendor instance name from roster.yaml. */
   vendor: string;
   kind: string;
-  operations: Operation[];
+  operations: Op[];
   unmanaged: UnmanagedUser[];
   errors: PlanError[];
   notices: PlanNotice[];
@@ -129,9 +164,9 @@ export interface PlanSummary {
 }
 
 /** The plan is a value: renderers, checksums and apply all read this and nothing else. */
-export interface Plan {
+export interface Plan<Op extends OperationView = Operation> {
   version: 1;
-  vendors: VendorPlan[];
+  vendors: VendorPlan<Op>[];
   summary: PlanSummary;
   /** Set when the declared state has dates: the day or instant the plan was evaluated as of. */
   asOf?: string;
@@ -141,6 +176,10 @@ export interface Plan {
   upcoming?: UpcomingChange[];
 }
 
-export function hasChanges(plan: Plan): boolean {
+/** A plan as renderers read it: the engine's plan, or a masked one without records (maskPlan). */
+export type PlanView = Plan<OperationView>;
+export type VendorPlanView = VendorPlan<OperationView>;
+
+export function hasChanges(plan: PlanView): boolean {
   return plan.vendors.some((v) => v.operations.length > 0);
 }

@@ -1,10 +1,10 @@
-import type { Plan } from '../reconcile/types.js';
+import type { PlanView } from '../reconcile/types.js';
 
 /**
  * The JSON contract of `roster plan --format json` (documented in README.md). Desired and live
  * records stay out: they are inputs, and carry more personal data than a reviewer needs.
  */
-export function planToJson(plan: Plan, extra: Record<string, unknown> = {}): object {
+export function planToJson(plan: PlanView, extra: Record<string, unknown> = {}): object {
   return {
     version: plan.version,
     ...extra,
@@ -33,6 +33,6 @@ export function planToJson(plan: Plan, extra: Record<string, unknown> = {}): obj
   };
 }
 
-export function renderJson(plan: Plan, extra?: Record<string, unknown>): string {
+export function renderJson(plan: PlanView, extra?: Record<string, unknown>): string {
   return `${JSON.stringify(planToJson(plan, extra), null, 2)}\n`;
 }

@@ -2,7 +2,7 @@ import { describeWindow } from '../config/as-of.js';
 import { operationDateNote, upcomingLines } from './dates.js';
 import { planChecksum, vendorChecksums } from '../reconcile/checksum.js';
 import { stripVTControlCharacters } from 'node:util';
-import type { Action, Change, FieldSpec, Operation, Plan, PlanNotice, VendorPlan } from '../reconcile/types.js';
+import type { Action, Change, FieldSpec, OperationView, PlanView, PlanNotice, VendorPlanView } from '../reconcile/types.js';
 import { escapeCode, escapeHtml, escapeText } from './escape.js';
 import type { VendorLabels } from './labels.js';
 import { maskEmail, maskPlan, sanitizeText, type MaskOptions } from './mask.js';
@@ -52,7 +52,7 @@ export interface MarkdownOptions {
  * `maxLength`; when it must cut, removals and access changes stay before creates, and the cut names
  * the people it left out.
  */
-export function renderMarkdown(plan: Plan, options: MarkdownOptions): string {
+export function renderMarkdown(plan: PlanView, options: MarkdownOptions): string {
   const maxLength = options.maxLength ?? GITHUB_BODY_LIMIT;
   const checksum = options.checksum ?? planChecksum(plan);
   const marker = checksumMarker(checksum, vendorChecksums(plan));
@@ -95,7 +95,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions): string {
 
 
 /** Names from the records the plan carries (GitHub keys: masked when emails are). Names are not masked: a reviewer needs to see who. */
-function namesOf(plan: Plan, options: MaskOptions): Map<string, string> {
+function namesOf(plan: PlanView, options: MaskOptions): Map<string, string> {
   const names = new Map<string, string>();
   const nameIn = (fields: Record<string, unknown> | undefined) =>
     [fields?.firstName, fields?.lastName].filter((p): p is string => typeof p === 'string' && p !== '').join(' ');
@@ -113,7 +113,7 @@ function namesOf(plan: Plan, options: MaskOptions): Map<string, string> {
 
 // ---- head ------------------------------------------------------------------------------------
 
-function renderHead(plan: Plan, rows: PersonRow[], options: MarkdownOptions): string {
+function renderHead(plan: PlanView, rows: PersonRow[], options: MarkdownOptions): string {
   const unknown = plan.vendors.reduce((n, v) => n + v.unmanaged.filter((u) => u.drift).length, 0);
   const manual = plan.vendors.reduce((n, v) => n + (v.manual?.length ?? 0), 0);
   const facts = [peopleSummary(rows)];
@@ -153,7 +153,7 @@ function renderSafety(options: MarkdownOptions): string {
 }
 
 /** Offboarding roster leaves to a person: named with the vendor id, at the top, never folded. */
-function renderManualSteps(plan: Plan): string {
+function renderManualSteps(plan: PlanView): string {
   const steps = plan.vendors.flatMap((v) => (v.manual ?? []).map((m) => ({ vendor: v.vendor, ...m })));
   if (!steps.length) return '';
   const shown = steps.slice(0, 20).map((s) => `> - **${escapeText(s.vendor)}**: \`${escapeCode(s.key)}\` (id ${escapeText(s.vendorId)}): ${escapeText(s.message)}\n`);
@@ -162,7 +162,7 @@ function renderManualSteps(plan: Plan): string {
 }
 
 /** The text renderer's summary line, in the same words; it may carry colours (CI forces them), markdown may not. */
-function plainSummary(plan: Plan): string {
+function plainSummary(plan: PlanView): string {
   return `Vendor operations: ${stripVTControlCharacters(summaryLine(plan.summary)).replace(/^Plan: /, '')}`;
 }
 
@@ -181,7 +181,7 @@ const CHANGE_LABEL: Record<PersonChange, string> = {
 const OP_LABEL: Record<Action, string> = { create: '+ create', update: '~', reactivate: '^ reactivate', deactivate: '− deactivate', delete: '✕ delete' };
 
 /** One row per person, one column per vendor, in order of importance; cut at `room`, naming who is left out. */
-function renderPeopleTable(plan: Plan, rows: PersonRow[], room: number): { text: string; leftOut: PersonRow[] } {
+function renderPeopleTable(plan: PlanView, rows: PersonRow[], room: number): { text: string; leftOut: PersonRow[] } {
   if (rows.length === 0) return { text: '', leftOut: [] };
   const vendors = plan.vendors.map((v) => v.vendor);
   const head =
@@ -241,7 +241,7 @@ function fieldsOf(changes: Change[]): string {
 // ---- live users git does not describe ---------------------------------------------------------
 
 /** Active live users git does not describe and no policy accepts: drift, with who, what and where. */
-function renderUnknownUsers(plan: Plan, room: number, open: boolean): { text: string; leftOut: number } {
+function renderUnknownUsers(plan: PlanView, room: number, open: boolean): { text: string; leftOut: number } {
   const users = plan.vendors.flatMap((v) => v.unmanaged.filter((u) => u.drift).map((u) => ({ vendor: v.vendor, ...u })));
   if (!users.length) return { text: '', leftOut: 0 };
   const head =
@@ -319,7 +319,7 @@ interface Omission {
 const SYMBOL: Record<Action, string> = { create: '+', update: '~', reactivate: '^', deactivate: '−', delete: '✕' };
 
 /** A vendor's section in at most `budget` characters, and what had to be left out. */
-function renderSection(vendor: VendorPlan, budget: number, allLabels: VendorLabels | undefined): { text: string; omission?: Omission } {
+function renderSection(vendor: VendorPlanView, budget: number, allLabels: VendorLabels | undefined): { text: string; omission?: Omission } {
   const labels = labelsFor(allLabels, vendor.vendor);
   const open = vendor.errors.length > 0 ? ' open' : '';
   const header = `\n<details${open}><summary><b>${escapeHtml(vendor.vendor)}</b> (${escapeHtml(vendor.kind)}): ${escapeHtml(vendorLine(vendor))}</summary>\n\n`;
@@ -404,7 +404,7 @@ function renderSection(vendor: VendorPlan, budget: number, allLabels: VendorLabe
   return { text: header + parts.join('') + footer, omission: cut ? omission : undefined };
 }
 
-function vendorLine(vendor: VendorPlan): string {
+function vendorLine(vendor: VendorPlanView): string {
   const counts = new Map<Action, number>();
   for (const op of vendor.operations) counts.set(op.action, (counts.get(op.action) ?? 0) + 1);
   const actions = [...counts].map(([action, n]) => `${n} to ${action}`);
@@ -418,7 +418,7 @@ function vendorLine(vendor: VendorPlan): string {
   return parts.join(' · ');
 }
 
-function renderOperation(op: Operation, fields: FieldSpec[], labels: Record<string, string>, notices: PlanNotice[]): string {
+function renderOperation(op: OperationView, fields: FieldSpec[], labels: Record<string, string>, notices: PlanNotice[]): string {
   const id = op.vendorId !== undefined ? ` (id ${escapeText(op.vendorId)})` : '';
   const heading = `##### ${SYMBOL[op.action]} ${op.action} \`${escapeCode(op.key)}\`${id}\n`;
   const reason = op.reason ? `\n_${escapeText(op.reason)}_\n` : '';

@@ -1,6 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { redactKnownSecrets } from '../secrets/redact.js';
-import type { Change, ManualStep, Operation, Plan, PlanError, PlanNotice, UnmanagedUser, VendorPlan } from '../reconcile/types.js';
+import type { Change, ManualStep, OperationView, PlanView, PlanError, PlanNotice, UnmanagedUser, VendorPlanView } from '../reconcile/types.js';
 import type { FieldSpec, FieldValue } from '../reconcile/types.js';
 
 /**
@@ -133,13 +133,13 @@ export function sanitizeText(text: string, options: MaskOptions): string {
  * records dropped (they hold every field of a person, managed or not). Renderers for GitHub read
  * this and nothing else.
  */
-export function maskPlan(plan: Plan, options: MaskOptions): Plan {
+export function maskPlan(plan: PlanView, options: MaskOptions): PlanView {
   const email = (s: string) => (options.maskEmails ? maskEmail(s) : s);
   const upcoming = plan.upcoming?.map((u) => ({ ...u, key: email(u.key) }));
   return { ...plan, vendors: plan.vendors.map((v) => maskVendorPlan(v, options)), ...(upcoming ? { upcoming } : {}) };
 }
 
-function maskVendorPlan(vendor: VendorPlan, options: MaskOptions): VendorPlan {
+function maskVendorPlan(vendor: VendorPlanView, options: MaskOptions): VendorPlanView {
   const email = (s: string) => (options.maskEmails ? maskEmail(s) : s);
   const text = (s: string) => sanitizeText(s, options);
   const change = (c: Change): Change => {
@@ -149,7 +149,7 @@ function maskVendorPlan(vendor: VendorPlan, options: MaskOptions): VendorPlan {
     if ('after' in c) masked.after = maskValue(c.after, kind, options);
     return masked;
   };
-  const operation = (op: Operation): Operation => ({
+  const operation = (op: OperationView): OperationView => ({
     action: op.action,
     key: email(op.key),
     ...(op.vendorId !== undefined ? { vendorId: op.vendorId } : {}),
@@ -201,7 +201,7 @@ export function inSharedLog(env: NodeJS.ProcessEnv = process.env): boolean {
 }
 
 /** The plan to print: masked (as `maskPlan`) in a shared log, as it is on a terminal. The one path text output takes. */
-export function planForLog(plan: Plan, options: MaskOptions, env: NodeJS.ProcessEnv = process.env): Plan {
+export function planForLog(plan: PlanView, options: MaskOptions, env: NodeJS.ProcessEnv = process.env): PlanView {
   return inSharedLog(env) ? maskPlan(plan, options) : plan;
 }
 

@@ -1,4 +1,4 @@
-import type { Action, ManualStep, Operation, Plan, PlanError, PlanNotice } from '../reconcile/types.js';
+import type { Action, ManualStep, OperationView, PlanView, PlanError, PlanNotice } from '../reconcile/types.js';
 
 /**
  * The plan turned around for reviewers: one row per person, one cell per vendor. A reviewer asks
@@ -7,7 +7,7 @@ import type { Action, ManualStep, Operation, Plan, PlanError, PlanNotice } from 
 
 /** What happens to one person in one vendor. */
 export interface PersonCell {
-  operations: Operation[];
+  operations: OperationView[];
   manual: ManualStep[];
   errors: PlanError[];
   notices: PlanNotice[];
@@ -37,7 +37,7 @@ export function operationPriority(action: Action): number {
 }
 
 /** The people of a plan, most important first, then by key. */
-export function peopleOf(plan: Plan, names: Map<string, string> = new Map()): PersonRow[] {
+export function peopleOf(plan: PlanView, names: Map<string, string> = new Map()): PersonRow[] {
   const rows = new Map<string, PersonRow>();
   const cellOf = (key: string, vendor: string): PersonCell => {
     let row = rows.get(key);

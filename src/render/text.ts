@@ -1,6 +1,6 @@
 import pc from 'picocolors';
 import type { FieldSpec, FieldValue } from '../reconcile/types.js';
-import type { Action, Operation, Plan, PlanNotice, PlanSummary } from '../reconcile/types.js';
+import type { Action, OperationView, PlanView, PlanNotice, PlanSummary } from '../reconcile/types.js';
 import { operationDateNote, upcomingLines } from './dates.js';
 import { wordChange, type WordPart } from './values.js';
 
@@ -16,7 +16,7 @@ const symbols: Record<Action, string> = {
  * Terraform-style plan text: one block per vendor, `old -> new` per field (a long text as the words that
  * changed, `[-removed-]{+added+}` as in `git diff --word-diff`), a summary line last.
  */
-export function renderText(plan: Plan): string {
+export function renderText(plan: PlanView): string {
   const lines: string[] = [];
   for (const vendor of plan.vendors) {
     lines.push(pc.bold(`${vendor.vendor} (${vendor.kind})`));
@@ -63,7 +63,7 @@ function noticeLine(n: PlanNotice, indent: string, withKey = false): string {
   return `${indent}${pc.blue('i')} ${pc.blue('note')} ${who}${n.field ? `${n.field}: ` : ''}${n.message}`;
 }
 
-function renderOperation(op: Operation, fields: FieldSpec[]): string[] {
+function renderOperation(op: OperationView, fields: FieldSpec[]): string[] {
   const id = op.vendorId ? pc.dim(` (id ${op.vendorId})`) : '';
   const reason = op.reason ? pc.dim(` — ${op.reason}`) : '';
   const lines = [`  ${symbols[op.action]} ${op.action} ${op.key}${id}${reason}`];

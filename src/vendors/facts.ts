@@ -1,5 +1,6 @@
+import assert from 'node:assert/strict';
 import type { Emulator, EmulatorOptions, RequestLogEntry } from '../sandbox/emulator-kit.js';
-import type { VendorAdapter } from './types.js';
+import type { DeleteRemoval, FlagRemoval, KeyReader, ListReader, VendorAdapter } from './types.js';
 
 /**
  * One documented fact about a vendor's API, checked from both sides: the emulator must honour it when
@@ -33,4 +34,32 @@ export interface FactContext {
   adapter(emulator: Emulator, settings?: Record<string, unknown>): VendorAdapter;
   /** The requests the emulator received since `from` (an index into `emulator.requests`), writes only if asked. */
   sent(emulator: Emulator, options?: { from?: number; writesOnly?: boolean }): RequestLogEntry[];
+}
+
+/*
+ * The parts of an adapter a row drives, each asserted to be there: a vendor offers one way of reading
+ * (a listing, or by key) and one way of removal (a flag, or delete), never stubs of the other.
+ */
+export function listing(adapter: VendorAdapter): ListReader {
+  const { reader } = adapter;
+  assert.ok(reader.mode === 'list', 'the adapter reads by key and has no listing');
+  return reader;
+}
+
+export function byKey(adapter: VendorAdapter): KeyReader {
+  const { reader } = adapter;
+  assert.ok(reader.mode === 'byKey', 'the adapter lists its users and reads none by key');
+  return reader;
+}
+
+export function flagRemoval(adapter: VendorAdapter): FlagRemoval {
+  const { removal } = adapter.writer;
+  assert.ok(removal.kind === 'flag', 'the adapter removes users by delete and has no deactivation');
+  return removal;
+}
+
+export function deleteRemoval(adapter: VendorAdapter): DeleteRemoval {
+  const { removal } = adapter.writer;
+  assert.ok(removal.kind === 'delete', 'the adapter removes users by deactivation and never deletes');
+  return removal;
 }

@@ -51,15 +51,11 @@ export interface LiveRecord {
   unreadable?: string;
 }
 
-/** How a vendor takes a changed email address. */
-export type EmailChange = 'inPlace' | 'refuse' | 'recreate';
+/** How a user leaves a vendor: `flag`, an active flag cleared and set again; `delete`, removal is the only way out. */
+export type RemovalKind = 'flag' | 'delete';
 
-export interface Capabilities {
-  /** `flag`: an active flag can be cleared and set again; `delete`: removal is the only way out. */
-  deactivate: 'flag' | 'delete';
-  /** Whether the vendor lets an email address change in place. */
-  emailChange: boolean;
-}
+/** What an email change becomes: changed in place, refused (a person does it), or delete and re-create. */
+export type EmailChange = 'inPlace' | 'refuse' | 'recreate';
 
 /** Ids of people as they become known during an apply (live ones, and those just created). */
 export interface ApplyContext {
@@ -101,25 +97,38 @@ export function readKeyOf(desired: DesiredRecord): ReadKey {
   return { key: desired.key, email: desired.email, code: desired.externalId, pinned: desired.pinnedId };
 }
 
-/** How plan reads an adapter: by key when the adapter says so, else by listing. */
-export function readerOf(adapter: VendorAdapter): VendorReader {
-  return adapter.keyReader ?? { mode: 'list', list: () => adapter.list() };
-}
-
-export interface VendorAdapter {
-  readonly capabilities: Capabilities;
-  readonly fields: FieldSpec[];
-  /** Every live user. A vendor read by key may refuse (no list endpoint configured) with a clear error. */
-  list(): Promise<LiveRecord[]>;
-  /** Set by a vendor that plan must read person by person instead of listing (see KeyReader). */
-  readonly keyReader?: KeyReader;
-  /** Looks a person up by email; used after an ambiguous create failure, so nobody is created twice. */
-  findByEmail(email: string): Promise<LiveRecord | undefined>;
-  create(desired: DesiredRecord, ctx: ApplyContext): Promise<{ vendorId: string }>;
-  update(vendorId: string, desired: DesiredRecord, changedFields: string[], ctx: ApplyContext): Promise<void>;
+/** A removal where the vendor keeps the user and clears an active flag, which can be set again. */
+export interface FlagRemoval {
+  readonly kind: 'flag';
   deactivate(vendorId: string, live: LiveRecord): Promise<void>;
   reactivate(vendorId: string, desired: DesiredRecord, changedFields: string[], ctx: ApplyContext): Promise<void>;
+}
+
+/** A removal where the vendor has no deactivation: the user is deleted. */
+export interface DeleteRemoval {
+  readonly kind: 'delete';
   delete(vendorId: string, live: LiveRecord): Promise<void>;
+}
+
+/** How a writer takes a user out: a vendor offers one of the two, and only its methods. */
+export type Removal = FlagRemoval | DeleteRemoval;
+
+/** The writing side: only `apply` gets it. */
+export interface VendorWriter {
+  create(desired: DesiredRecord, ctx: ApplyContext): Promise<{ vendorId: string }>;
+  update(vendorId: string, desired: DesiredRecord, changedFields: string[], ctx: ApplyContext): Promise<void>;
+  readonly removal: Removal;
+  /**
+   * Looks a person up after an ambiguous create failure, so nobody is created twice: by the key the
+   * create sent where the vendor is read by key, else by email.
+   */
+  lookup(desired: DesiredRecord): Promise<LiveRecord | undefined>;
+}
+
+/** One vendor instance as `createAdapter` builds it: the reader plan gets, and the writer apply gets. */
+export interface VendorAdapter {
+  readonly reader: VendorReader;
+  readonly writer: VendorWriter;
 }
 
 export interface AdapterOptions<Config extends VendorInstanceConfig = VendorInstanceConfig> {
@@ -190,6 +199,10 @@ export interface VendorModule extends VendorSchemas {
   parseConfig(raw: unknown): VendorInstanceConfig;
   /** The desired record for a person, or undefined when none of their roles maps onto this vendor. */
   desired(person: ResolvedPerson, org: Organisation, config: VendorInstanceConfig): DesiredRecord | undefined;
+  /** The fields roster manages in this vendor, as plans diff and show them (`personal` ones are masked). */
+  fields: FieldSpec[];
+  /** How a user leaves; the adapter's writer offers exactly this removal (checked by the conformance test). */
+  removal: RemovalKind;
   /**
    * What the vendor does when a person's email changes in git: change it in place, refuse (the plan says
    * so), or delete and re-create the user (HighLevel with `emailChange: recreate`).

@@ -139,10 +139,11 @@ describe('roster doctor', () => {
     workspace = await makeWorkspace(config, users);
     const org = await loadOrganisation(workspace.configFile);
     const partner = buildTargets(org, { env: sandbox.env }).find((t) => t.name === 'partner')!;
-    expect(partner.adapter).toBeUndefined();
+    expect(partner.reader).toBeUndefined();
+    expect(partner.writer).toBeUndefined();
     expect(partner.setupError).toContain('credentials would travel in clear');
     org.config.vendors.partner.allowInsecureHttp = true;
-    expect(buildTargets(org, { env: sandbox.env }).find((t) => t.name === 'partner')!.adapter).toBeDefined();
+    expect(buildTargets(org, { env: sandbox.env }).find((t) => t.name === 'partner')!.writer).toBeDefined();
   });
 
   it('names a missing credential variable and still checks the host', async () => {

@@ -88,9 +88,10 @@ describe('apply under a 20% fault rate', () => {
     // Nobody exists twice in any vendor.
     for (const target of harness.targets) {
       // SimplePin cannot list its users (read by key): its emulator's own store is the witness there.
-      const emails = target.adapter!.keyReader
+      const reader = target.reader!;
+      const emails = reader.mode === 'byKey'
         ? (harness.sandbox.emulators.get(target.config.kind)!.state as PartnerEmulatorState).users.filter((u) => u.company_id === 1001).map((u) => (u.email ?? '').toLowerCase())
-        : (await target.adapter!.list()).map((r) => r.email.toLowerCase());
+        : (await reader.list()).map((r) => r.email.toLowerCase());
       const duplicates = emails.filter((email, i) => emails.indexOf(email) !== i);
       expect({ vendor: target.name, duplicates }).toEqual({ vendor: target.name, duplicates: [] });
       const generated = emails.filter((email) => email.startsWith('fault.person'));

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { applyPlan } from '../../src/reconcile/apply.js';
+import { writersOf } from '../../src/reconcile/target.js';
 import { consistentListing } from '../../src/reconcile/plan.js';
 import { thresholdViolations } from '../../src/reconcile/safety.js';
 import { verifyAgainstLive } from '../../src/reconcile/saved-plan.js';
@@ -120,11 +121,12 @@ describe('engine under hostile listings (Enerflo emulator)', () => {
   it('a saved plan skips every dependant of a refused create, to any depth (a -> b -> c)', async () => {
     const h = await start();
     const [vendor] = (await h.plan()).vendors;
-    const adapter = h.targets[0].adapter!;
+    const { reader, writer } = h.targets[0];
+    if (reader?.mode !== 'list' || !writer) throw new Error('Enerflo is read by listing, and written');
     // Someone creates chain.a by hand between review and apply: its saved create is refused.
     const a = vendor.operations.find((op) => op.key === 'chain.a@sunpath.example')!;
-    await adapter.create(a.desired!, { vendorIdFor: () => undefined });
-    const { plan, refused } = verifyAgainstLive(vendor, await adapter.list());
+    await writer.create(a.desired!, { vendorIdFor: () => undefined });
+    const { plan, refused } = verifyAgainstLive(vendor, await reader.list());
     expect(refused.map((r) => [r.key, r.skipped ?? false])).toEqual([
       ['chain.a@sunpath.example', false],
       ['chain.b@sunpath.example', true],
@@ -139,7 +141,7 @@ describe('engine under hostile listings (Enerflo emulator)', () => {
     const vendor = { ...full.vendors[0], operations: full.vendors[0].operations.filter((op) => op.key !== 'chain.a@sunpath.example') };
     const posts = () => emulator(h).requests.filter((r) => r.method === 'POST').length;
     const before = posts();
-    const report = await applyPlan({ ...full, vendors: [vendor] }, { adapters: new Map([['enerflo', h.targets[0].adapter!]]) });
+    const report = await applyPlan({ ...full, vendors: [vendor] }, { writers: writersOf(h.targets) });
     const byKey = Object.fromEntries(report.results.map((r) => [r.key, r]));
     expect(byKey['chain.b@sunpath.example']).toMatchObject({ ok: false, skipped: true, error: 'skipped: chain.a@sunpath.example is neither in this plan nor known to exist' });
     expect(byKey['chain.c@sunpath.example']).toMatchObject({ ok: false, skipped: true });

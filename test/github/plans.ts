@@ -1,5 +1,5 @@
 import { summarise } from '../../src/reconcile/plan.js';
-import type { Operation, Plan, VendorPlan } from '../../src/reconcile/types.js';
+import type { OperationView, PlanView, VendorPlanView } from '../../src/reconcile/types.js';
 
 /** Personal data that must never reach GitHub in the clear. */
 export const SECRET_PHONE = '+15125550187';
@@ -7,11 +7,12 @@ export const SECRET_PHONE_DIGITS = '5125550187';
 export const SECRET_SSN = '123-45-6789';
 export const SECRET_DOB = '1987-04-12';
 
-export function plan(vendors: VendorPlan[]): Plan {
+/** Plans as renderers read them: operations say what they do and carry records only where a test gives them. */
+export function plan(vendors: VendorPlanView[]): PlanView {
   return { version: 1, vendors, summary: summarise(vendors) };
 }
 
-export function vendor(name: string, parts: Partial<VendorPlan> = {}): VendorPlan {
+export function vendor(name: string, parts: Partial<VendorPlanView> = {}): VendorPlanView {
   return {
     vendor: name,
     kind: parts.kind ?? 'enerflo',
@@ -36,12 +37,12 @@ export function vendor(name: string, parts: Partial<VendorPlan> = {}): VendorPla
   };
 }
 
-export function op(action: Operation['action'], key: string, changes: Operation['changes'] = [], extra: Partial<Operation> = {}): Operation {
+export function op(action: OperationView['action'], key: string, changes: OperationView['changes'] = [], extra: Partial<OperationView> = {}): OperationView {
   return { action, key, changes, dependsOn: [], ...extra };
 }
 
 /** A plan touching every section of the markdown: create, update, deactivate, unmanaged, errors, personal data. */
-export function samplePlan(): Plan {
+export function samplePlan(): PlanView {
   return plan([
     vendor('enerflo', {
       unchanged: 40,
@@ -68,7 +69,7 @@ export function samplePlan(): Plan {
 }
 
 /** A plan far over GitHub's comment limit: `n` updates in each of two vendors. */
-export function hugePlan(n: number): Plan {
+export function hugePlan(n: number): PlanView {
   const ops = (prefix: string) =>
     Array.from({ length: n }, (_, i) =>
       op('update', `${prefix}${i}@example.com`, [
@@ -86,9 +87,9 @@ export function highlevelPermissions(on: string[]): Record<string, boolean> {
 }
 
 /** What a reviewer sees most: a pull request that adds three people and offboards one, across three vendors. */
-export function reviewPlan(): Plan {
+export function reviewPlan(): PlanView {
   const person = (firstName: string, lastName: string) => ({ key: '', email: '', active: true, fields: {}, dependsOn: [], person: { firstName, lastName } }) as never;
-  const create = (key: string, first: string, last: string, fields: Operation['changes']) =>
+  const create = (key: string, first: string, last: string, fields: OperationView['changes']) =>
     op('create', key, [{ field: 'firstName', after: first }, { field: 'lastName', after: last }, ...fields], { desired: person(first, last) });
   return plan([
     vendor('enerflo', {

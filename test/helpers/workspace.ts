@@ -7,12 +7,12 @@ import { stringify } from 'yaml';
 import { loadOrganisation } from '../../src/compose/organisation.js';
 import type { Organisation } from '../../src/config/model.js';
 import { applyPlan, type ApplyReport } from '../../src/reconcile/apply.js';
+import { writersOf } from '../../src/reconcile/target.js';
 import { buildPlan } from '../../src/reconcile/plan.js';
 import { buildTargets, type VendorTarget } from '../../src/compose/targets.js';
 import type { Plan } from '../../src/reconcile/types.js';
 import type { EmulatorOptions } from '../../src/sandbox/emulator-kit.js';
 import { applySandboxOverrides, startSandbox, type Sandbox } from '../../src/compose/sandbox.js';
-import type { VendorAdapter } from '../../src/vendors/types.js';
 import { runInProcess, type CliResult } from './in-process.js';
 
 export type { CliResult };
@@ -66,13 +66,12 @@ export async function startHarness(
   applySandboxOverrides(org.config, sandbox);
   // The client paces itself by the same (shrunk) budget the emulators enforce.
   const targets = buildTargets(org, { env: { ...sandbox.env }, rateLimit: (kind) => emulatorOptions?.(kind).rateLimit });
-  const adapters = new Map<string, VendorAdapter>(targets.filter((t) => t.adapter).map((t) => [t.name, t.adapter!]));
   const harness: Harness = {
     org,
     sandbox,
     targets,
     plan: () => buildPlan(org, targets),
-    apply: async (plan) => applyPlan(plan ?? (await harness.plan()), { adapters, concurrency: () => 4 }),
+    apply: async (plan) => applyPlan(plan ?? (await harness.plan()), { writers: writersOf(targets), concurrency: () => 4 }),
     writes: () =>
       [...sandbox.emulators].flatMap(([kind, emulator]) =>
         emulator.requests.filter((r) => r.method !== 'GET' && !r.path.endsWith('/auth/login')).map((r) => ({ kind, method: r.method, path: r.path })),

@@ -10,6 +10,7 @@ import { addDays, localDay } from '../../src/config/dates.js';
 import { loadOrganisation } from '../../src/compose/organisation.js';
 import type { RootConfig } from '../../src/config/schema.js';
 import { applyPlan } from '../../src/reconcile/apply.js';
+import { writersOf } from '../../src/reconcile/target.js';
 import { dueOnly, withoutDated } from '../../src/reconcile/due.js';
 import { buildPlan } from '../../src/reconcile/plan.js';
 import { buildTargets } from '../../src/compose/targets.js';
@@ -18,7 +19,6 @@ import { renderJson } from '../../src/render/json.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
 import { renderText } from '../../src/render/text.js';
 import { startSandbox, type Sandbox } from '../../src/compose/sandbox.js';
-import type { VendorAdapter } from '../../src/vendors/types.js';
 import { makeWorkspace, repoRoot, type Workspace } from '../helpers/workspace.js';
 
 /** Today, yesterday and tomorrow in Austin (America/Chicago), where these people's office is. */
@@ -52,8 +52,7 @@ describe('dates against the sandbox emulators', () => {
     sandbox = await startSandbox(org.config, { only: ['enerflo', 'pulse'] });
     for (const [name, override] of Object.entries(sandbox.overrides)) Object.assign(org.config.vendors[name], override);
     const targets = buildTargets(org, { only: ['enerflo', 'pulse'], env: sandbox.env });
-    const adapters = new Map<string, VendorAdapter>(targets.map((t) => [t.name, t.adapter!]));
-    return { org, targets, apply: (plan: Plan) => applyPlan(plan, { adapters, concurrency: () => 2 }) };
+    return { org, targets, apply: (plan: Plan) => applyPlan(plan, { writers: writersOf(targets), concurrency: () => 2 }) };
   }
 
   // Maria's last name in git differs from live (a change nobody dated): planned, but never by --due.

@@ -3,10 +3,11 @@ import type { ResolvedPerson } from '../../src/config/model.js';
 import { policySchema, vendorInstanceSchema } from '../../src/config/schema.js';
 import { highlevel as highlevelModule } from '../../src/vendors/highlevel/index.js';
 import { planVendor, type VendorPlanInput } from '../../src/reconcile/plan-vendor.js';
-import type { Capabilities, DesiredRecord, FieldValue, LiveRecord } from '../../src/vendors/types.js';
+import type { DesiredRecord, FieldValue, LiveRecord } from '../../src/vendors/types.js';
 
-const flag: Capabilities = { deactivate: 'flag', emailChange: true };
-const deleteOnly: Capabilities = { deactivate: 'delete', emailChange: false };
+/** A vendor with an active flag whose emails change in place (Enerflo), and one that only deletes and refuses them (HighLevel). */
+const flag = { removal: 'flag', emailChange: 'inPlace' } as const satisfies Pick<VendorPlanInput, 'removal' | 'emailChange'>;
+const deleteOnly = { removal: 'delete', emailChange: 'refuse' } as const satisfies Pick<VendorPlanInput, 'removal' | 'emailChange'>;
 
 function want(email: string, fields: Record<string, FieldValue> = {}, extra: Partial<DesiredRecord> = {}): DesiredRecord {
   return {
@@ -28,7 +29,7 @@ function plan(desired: DesiredRecord[], liveRecords: LiveRecord[], overrides: Om
   return planVendor({
     vendor: 'acme',
     kind: 'test',
-    capabilities: flag,
+    ...flag,
     fields: [{ name: 'firstName' }],
     desired,
     live: liveRecords,
@@ -110,7 +111,7 @@ describe('planVendor', () => {
   });
 
   it('leaves offboarding to a person by default where the vendor cannot deactivate: a manual step, no error', () => {
-    const manual = plan([want('off@acme.com', {}, { active: false })], [live('1', 'off@acme.com')], { capabilities: deleteOnly });
+    const manual = plan([want('off@acme.com', {}, { active: false })], [live('1', 'off@acme.com')], deleteOnly);
     expect(manual.operations).toEqual([]);
     expect(manual.errors).toEqual([]);
     expect(manual.manual).toEqual([
@@ -125,19 +126,19 @@ describe('planVendor', () => {
     expect(manualOnFlag.operations).toEqual([]);
     expect(manualOnFlag.manual?.map((m) => m.key)).toEqual(['off@acme.com']);
 
-    const deactivateWithoutFlag = plan(off, on, { capabilities: deleteOnly, offboarding: 'deactivate' });
+    const deactivateWithoutFlag = plan(off, on, { ...deleteOnly, offboarding: 'deactivate' });
     expect(deactivateWithoutFlag.errors).toEqual([expect.objectContaining({ message: expect.stringContaining('has no deactivation') })]);
     expect(deactivateWithoutFlag.manual).toHaveLength(1);
 
-    const deleteWithoutPolicy = plan(off, on, { capabilities: deleteOnly, offboarding: 'delete' });
+    const deleteWithoutPolicy = plan(off, on, { ...deleteOnly, offboarding: 'delete' });
     expect(deleteWithoutPolicy.operations).toEqual([]);
     expect(deleteWithoutPolicy.errors[0].message).toContain('needs policy.allowDelete');
 
-    const deleting = plan(off, on, { capabilities: deleteOnly, offboarding: 'delete', policy: { allowDelete: true } });
+    const deleting = plan(off, on, { ...deleteOnly, offboarding: 'delete', policy: { allowDelete: true } });
     expect(actions(deleting)).toEqual(['delete off@acme.com']);
 
     // allowDelete on, but the instance keeps offboarding manual: nothing is deleted.
-    const kept = plan(off, on, { capabilities: deleteOnly, offboarding: 'manual', policy: { allowDelete: true } });
+    const kept = plan(off, on, { ...deleteOnly, offboarding: 'manual', policy: { allowDelete: true } });
     expect(kept.operations).toEqual([]);
   });
 
@@ -156,7 +157,7 @@ describe('planVendor', () => {
   it('deletes only when the vendor cannot deactivate and policy allows deletion', () => {
 
     const allowed = plan([want('off@acme.com', {}, { active: false })], [live('1', 'off@acme.com')], {
-      capabilities: deleteOnly,
+      ...deleteOnly,
       policy: { allowDelete: true },
     });
     expect(actions(allowed)).toEqual(['delete off@acme.com']);
@@ -207,10 +208,10 @@ describe('planVendor', () => {
   it('plans an email change the vendor cannot make as an error, or as delete and re-create when opted in', () => {
     const desired = [want('new@acme.com', {}, { externalId: 'hr-1' })];
     const liveUsers = [live('1', 'old@acme.com', {}, { externalId: 'hr-1' })];
-    const refused = plan(desired, liveUsers, { capabilities: deleteOnly });
+    const refused = plan(desired, liveUsers, deleteOnly);
     expect(refused.errors[0].message).toContain('email would change from old@acme.com to new@acme.com');
 
-    const recreated = plan(desired, liveUsers, { capabilities: deleteOnly, recreateOnEmailChange: true });
+    const recreated = plan(desired, liveUsers, { ...deleteOnly, emailChange: 'recreate' });
     expect(actions(recreated)).toEqual(['create new@acme.com', 'delete new@acme.com']);
     // The old user goes only once the new one exists.
     expect(recreated.operations[1]).toMatchObject({ vendorId: '1', dependsOn: ['new@acme.com'] });

@@ -3,8 +3,8 @@ import type { Organisation, ResolvedPerson } from '../../src/config/model.js';
 import { policySchema, type VendorInstanceConfig } from '../../src/config/schema.js';
 import { buildPlan } from '../../src/reconcile/plan.js';
 import { readLive } from '../../src/reconcile/read.js';
-import type { VendorTarget } from '../../src/compose/targets.js';
-import type { DesiredRecord, KeyReader, LiveRecord, ReadKey, VendorAdapter, VendorModule } from '../../src/vendors/types.js';
+import type { PlanTarget } from '../../src/reconcile/target.js';
+import type { DesiredRecord, KeyReader, LiveRecord, ReadKey, VendorModule } from '../../src/vendors/types.js';
 
 // The engine's second way of reading (issue 13): a vendor that cannot list is read one declared person at a
 // time. A tiny in-memory vendor stands in for the adapter, as the planner's table tests do; the HTTP side
@@ -82,19 +82,18 @@ describe('readLive', () => {
 describe('buildPlan with a vendor read by key', () => {
   const person = (email: string, active = true) => ({ key: email, email, active }) as unknown as ResolvedPerson;
 
-  function target(users: LiveRecord[], policy: object): { target: VendorTarget; asked: ReadKey[] } {
+  function target(users: LiveRecord[], policy: object): { target: PlanTarget; asked: ReadKey[] } {
     const vendor = byKeyVendor(users);
-    const adapter = {
-      capabilities: { deactivate: 'flag', emailChange: true },
+    const module = {
+      kind: 'keyed',
       fields: [{ name: 'firstName' }],
-      keyReader: vendor.reader,
-      list: async () => {
-        throw new Error('cannot list');
-      },
-    } as unknown as VendorAdapter;
-    const module = { kind: 'keyed', desired: (p: ResolvedPerson) => want(p.email, { active: p.active }), emailChange: () => 'inPlace' } as unknown as VendorModule;
+      removal: 'flag',
+      emailChange: () => 'inPlace',
+      desired: (p: ResolvedPerson) => want(p.email, { active: p.active }),
+    } as unknown as VendorModule;
     const config = { kind: 'keyed', policy: policySchema.parse(policy), concurrency: 2 } as unknown as VendorInstanceConfig;
-    return { target: { name: 'keyed', config, module, adapter, counter: { requests: 0 } }, asked: vendor.asked };
+    // A reader by key and no writer: planning needs nothing else.
+    return { target: { name: 'keyed', config, module, reader: vendor.reader, counter: { requests: 0 } }, asked: vendor.asked };
   }
 
   it('plans from what was read, says it read by key, never prunes, and deactivates an offboarded person', async () => {

@@ -5,9 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { loadOrganisation } from '../../src/compose/organisation.js';
 import { applyPlan } from '../../src/reconcile/apply.js';
+import { writersOf } from '../../src/reconcile/target.js';
 import { buildPlan } from '../../src/reconcile/plan.js';
 import { connectVendors, type Connection } from '../../src/compose/connect.js';
-import type { VendorAdapter } from '../../src/vendors/types.js';
 import { repoRoot } from '../helpers/workspace.js';
 
 /** What a trace line must hold, parsed as any data crossing a process boundary is. */
@@ -58,8 +58,7 @@ describe('--trace', () => {
     const org = await loadOrganisation(path.join(repoRoot, 'roster.yaml'));
     connection = await connectVendors(org, { sandbox: true, trace: traceFile });
     const plan = await buildPlan(org, connection.targets);
-    const adapters = new Map<string, VendorAdapter>(connection.targets.map((t) => [t.name, t.adapter!]));
-    const report = await applyPlan(plan, { adapters, concurrency: () => 4 });
+    const report = await applyPlan(plan, { writers: writersOf(connection.targets), concurrency: () => 4 });
     expect(report.summary.failed).toBe(0);
     expect(report.summary.succeeded).toBeGreaterThan(10);
     const emulators = [...connection.sandbox!.emulators.values()];

@@ -71,6 +71,13 @@ describe.each(vendorModules.map((module) => [module.kind, module] as const))('%s
     }
   });
 
+  it('offers through its writer the removal the module declares for planning, and nothing of the other kind', async () => {
+    const ctx = contextFor(module);
+    const { removal } = ctx.adapter(await ctx.start()).writer;
+    expect(removal.kind).toBe(module.removal);
+    expect(Object.keys(removal).sort()).toEqual(module.removal === 'flag' ? ['deactivate', 'kind', 'reactivate'] : ['delete', 'kind']);
+  });
+
   for (const row of rows) {
     for (const side of ['emulator', 'adapter'] as const) {
       const check = row[side];

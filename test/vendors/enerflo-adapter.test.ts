@@ -7,6 +7,7 @@ import { type EnerfloAdapter, describeEnerfloError } from '../../src/vendors/ene
 import { startEnerfloEmulator, type EnerfloState } from '../../src/vendors/enerflo/emulator.js';
 import { enerflo } from '../../src/vendors/enerflo/index.js';
 import { enerfloDesired } from '../../src/vendors/enerflo/mapping.js';
+import { listing } from '../../src/vendors/facts.js';
 import type { EnerfloRole } from '../../src/vendors/enerflo/schema.js';
 import type { ApplyContext, DesiredRecord } from '../../src/vendors/types.js';
 import { KEY, testFixture } from './enerflo-fixture.js';
@@ -187,7 +188,7 @@ describe('Enerflo adapter: list and findByEmail', () => {
     const config = enerflo.parseConfig({ kind: 'enerflo', baseUrl: emu.url, pageSize: 50, companyId: '1', timeoutMs: 5_000, credentials: { apiKey: { env: 'ENERFLO_API_KEY' } } });
     const http = new HttpClient({ vendor: 'enerflo', baseUrl: emu.url });
     const adapter = enerflo.createAdapter({ instanceName: 'enerflo', config, credentials: { apiKey: KEY }, http });
-    expect(await adapter.list()).toHaveLength(3);
+    expect(await listing(adapter).list()).toHaveLength(3);
     expect(emu.requests[0].query).toEqual({ page: '1', pageSize: '50', company_id: '1' });
   });
 
@@ -204,7 +205,7 @@ describe('Enerflo adapter: list and findByEmail', () => {
     for (let i = 0; i < 2; i++) await fetch(`${emu.url}/api/v3/users`, { headers: { 'api-key': KEY } });
     const config = enerflo.parseConfig({ kind: 'enerflo', baseUrl: emu.url, pageSize: 1, timeoutMs: 5_000, credentials: { apiKey: { env: 'ENERFLO_API_KEY' } } });
     const http = new HttpClient({ vendor: 'enerflo', baseUrl: emu.url, limiter: new RateLimiter(2, 1_000), retry: { baseDelayMs: 10 } });
-    const users = await enerflo.createAdapter({ instanceName: 'enerflo', config, credentials: { apiKey: KEY }, http }).list();
+    const users = await listing(enerflo.createAdapter({ instanceName: 'enerflo', config, credentials: { apiKey: KEY }, http })).list();
     expect(users).toHaveLength(3);
     const statuses = emu.requests.slice(2).map((r) => r.status);
     expect(statuses[0]).toBe(429);
@@ -413,7 +414,7 @@ describe('Enerflo adapter: writes', () => {
       manager_email: 'admin@sunrise.example',
     });
     const listed = (await adapter.list()).find((u) => u.vendorId === '1003')!;
-    const createOnly = new Set(adapter.fields.filter((f) => f.createOnly).map((f) => f.name));
+    const createOnly = new Set(enerflo.fields.filter((f) => f.createOnly).map((f) => f.name));
     for (const [field, value] of Object.entries(record.fields)) if (!createOnly.has(field)) expect(listed.fields[field], field).toEqual(value);
   });
 
@@ -443,17 +444,17 @@ describe('Enerflo adapter: writes', () => {
     expect((await adapter.findByEmail('maria.lopez@sunrise.example'))?.active).toBe(true);
   });
 
-  it('refuses delete: Enerflo has none', async () => {
-    const adapter = adapterFor(emu.url);
-    const [admin] = await adapter.list();
-    await expect(adapter.delete('1001', admin)).rejects.toThrow(/Enerflo has no delete/);
+  it('offers no delete: Enerflo has none, so its writer removes users by deactivation', () => {
+    const { removal } = adapterFor(emu.url).writer;
+    expect(removal.kind).toBe('flag');
+    expect(removal).not.toHaveProperty('delete');
     expect(writes()).toEqual([]);
   });
 
-  it('states its capabilities and managed fields', () => {
-    const adapter = adapterFor(emu.url);
-    expect(adapter.capabilities).toEqual({ deactivate: 'flag', emailChange: true });
-    expect(adapter.fields.map((f) => f.name)).toEqual([
+  it('declares how users leave, that emails change in place, and its managed fields', () => {
+    expect(enerflo.removal).toBe('flag');
+    expect(enerflo.emailChange(enerflo.parseConfig({ kind: 'enerflo', baseUrl: 'https://enerflo.io', credentials: { apiKey: { env: 'ENERFLO_API_KEY' } } }))).toBe('inPlace');
+    expect(enerflo.fields.map((f) => f.name)).toEqual([
       'firstName',
       'lastName',
       'phone',
@@ -468,9 +469,9 @@ describe('Enerflo adapter: writes', () => {
       'canReassignLeads',
       'sendWelcomeEmail',
     ]);
-    expect(adapter.fields.find((f) => f.name === 'phone')?.personal).toBe('phone');
+    expect(enerflo.fields.find((f) => f.name === 'phone')?.personal).toBe('phone');
     // Add a User takes them, Update a User does not (shared/vendors/README.md, Enerflo).
-    expect(adapter.fields.filter((f) => f.createOnly).map((f) => f.name)).toEqual([
+    expect(enerflo.fields.filter((f) => f.createOnly).map((f) => f.name)).toEqual([
       'timezone',
       'externalId',
       'canCreateLeads',

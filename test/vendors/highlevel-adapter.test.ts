@@ -291,14 +291,19 @@ describe('HighLevel adapter: writes', () => {
     expect(live.fields).toEqual(desired.fields);
   });
 
-  it('deletes (queued), treats an already deleted user as done, and refuses to deactivate', async () => {
+  it('deletes (queued), treats an already deleted user as done, and offers no deactivation', async () => {
     const { adapter, emulator } = await setup();
     await adapter.delete('AustinRep00000000001', {} as never);
     expect(emulator.requests.at(-1)).toMatchObject({ method: 'DELETE', path: '/users/AustinRep00000000001', status: 200 });
     expect(await adapter.list()).toEqual([]);
     await expect(adapter.delete('AustinRep00000000001', {} as never)).resolves.toBeUndefined();
-    await expect(adapter.deactivate('AustinRep00000000001', {} as never)).rejects.toThrow(/no deactivation.*allowDelete/);
-    await expect(adapter.reactivate('AustinRep00000000001', {} as never, [], ctx)).rejects.toThrow(/no deactivation/);
+    // Its writer removes by delete only, as the module declares for planning; an email is refused or re-created.
+    expect(adapter.writer.removal.kind).toBe('delete');
+    expect(adapter.writer.removal).not.toHaveProperty('deactivate');
+    expect(adapter.writer.removal).not.toHaveProperty('reactivate');
+    expect(highlevelModule.removal).toBe('delete');
+    expect(highlevelModule.emailChange(highlevelModule.parseConfig({ kind: 'highlevel', baseUrl: 'https://services.leadconnectorhq.com', companyId: COMPANY, credentials: { token: { env: 'HIGHLEVEL_TOKEN' } }, emailChange: 'error' }))).toBe('refuse');
+    expect(highlevelModule.emailChange(highlevelModule.parseConfig({ kind: 'highlevel', baseUrl: 'https://services.leadconnectorhq.com', companyId: COMPANY, credentials: { token: { env: 'HIGHLEVEL_TOKEN' } }, emailChange: 'recreate' }))).toBe('recreate');
   });
 
   it('says plainly when an update targets a user that no longer exists', async () => {

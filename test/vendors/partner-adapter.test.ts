@@ -2,7 +2,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VendorHttpError } from '../../src/http/client.js';
+import type { VendorInstanceConfig } from '../../src/config/schema.js';
+import { byKey } from '../../src/vendors/facts.js';
 import type { PartnerFixture } from '../../src/vendors/partner/emulator.js';
+import { partner } from '../../src/vendors/partner/index.js';
 import { AUTHORIZATION_KEY, desiredRecord, partnerAdapter, sandboxFixture, secretValues, startPartner, TOKEN } from './partner-helpers.js';
 
 const closers: (() => Promise<void>)[] = [];
@@ -41,8 +44,8 @@ describe('SimplePin adapter: reading by user_code', () => {
   it('reads by key (no list endpoint is published), GET /v2/user/get?user_code=, both keys as headers', async () => {
     const { emulator } = await start();
     const adapter = partnerAdapter(emulator.url);
-    expect(adapter.keyReader?.mode).toBe('byKey');
-    const maria = await adapter.keyReader!.read({ key: 'maria.gonzalez@sunpath.example', email: 'maria.gonzalez@sunpath.example', code: 'HR-1001' });
+    expect(adapter.reader.mode).toBe('byKey');
+    const maria = await byKey(adapter).read({ key: 'maria.gonzalez@sunpath.example', email: 'maria.gonzalez@sunpath.example', code: 'HR-1001' });
     expect(maria).toEqual({
       vendorId: 'HR-1001',
       email: 'maria.gonzalez@sunpath.example',
@@ -54,13 +57,14 @@ describe('SimplePin adapter: reading by user_code', () => {
     expect(get).toMatchObject({ method: 'GET', path: '/v2/user/get', query: { user_code: 'HR-1001' } });
     expect(get.headers.authorization).toBe(AUTHORIZATION_KEY);
     expect(get.headers.token).toBe(TOKEN);
-    expect(adapter.capabilities).toEqual({ deactivate: 'flag', emailChange: true });
-    expect(adapter.fields.find((f) => f.name === 'phone')?.personal).toBe('phone');
+    expect(partner.removal).toBe('flag');
+    expect(partner.emailChange({} as VendorInstanceConfig)).toBe('inPlace');
+    expect(partner.fields.find((f) => f.name === 'phone')?.personal).toBe('phone');
   });
 
   it('reads a pinned code before the one roster would create with, and answers undefined for a 404', async () => {
     const { emulator } = await start();
-    const read = partnerAdapter(emulator.url).keyReader!.read;
+    const read = byKey(partnerAdapter(emulator.url)).read;
     expect((await read({ key: 'f@x', email: 'f@x', code: 'rst-0', pinned: 'FL-0001' }))?.vendorId).toBe('FL-0001');
     expect(await read({ key: 'n@x', email: 'n@x', code: 'NOBODY' })).toBeUndefined();
     expect(emulator.requests.map((r) => r.query.user_code)).toEqual(['FL-0001', 'NOBODY']);
@@ -68,7 +72,7 @@ describe('SimplePin adapter: reading by user_code', () => {
 
   it('marks the account owner protected, and an answer it cannot read as unreadable instead of failing', async () => {
     const { emulator } = await start();
-    const read = partnerAdapter(emulator.url).keyReader!.read;
+    const read = byKey(partnerAdapter(emulator.url)).read;
     expect((await read({ key: 'o', email: 'o', code: 'OWNER-1001' }))?.protectedReason).toMatch(/ACCOUNT_OWNER/);
     const odd = await scriptedServer((_page, req) => {
       const code = new URL(req.url ?? '/', 'http://x').searchParams.get('user_code');
@@ -76,7 +80,7 @@ describe('SimplePin adapter: reading by user_code', () => {
       if (code === 'OTHER') return { body: user(2) };
       return { body: 'not a user' };
     });
-    const oddRead = partnerAdapter(odd).keyReader!.read;
+    const oddRead = byKey(partnerAdapter(odd)).read;
     expect(await oddRead({ key: 'a', email: 'a', code: 'NO-EMAIL' })).toMatchObject({ vendorId: 'NO-EMAIL', unreadable: 'user NO-EMAIL has no email' });
     expect(await oddRead({ key: 'b', email: 'b', code: 'OTHER' })).toMatchObject({ vendorId: 'OTHER', unreadable: expect.stringMatching(/for user_code OTHER answered user C-2/) });
     expect(await oddRead({ key: 'c', email: 'c', code: 'STR' })).toMatchObject({ vendorId: 'STR', unreadable: expect.stringMatching(/not a user object/) });
@@ -91,10 +95,10 @@ describe('SimplePin adapter: reading by user_code', () => {
 
   it('reports refused keys with the vendor message and never puts either key in an error', async () => {
     const { emulator } = await start();
-    const error = await partnerAdapter(emulator.url, { token: 'wrong-token-value' }).keyReader!.read({ key: 'm', email: 'm', code: 'HR-1001' }).catch((e: unknown) => e);
+    const error = await byKey(partnerAdapter(emulator.url, { token: 'wrong-token-value' })).read({ key: 'm', email: 'm', code: 'HR-1001' }).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/401: Invalid API keys/);
     const echo = await scriptedServer((_page, req) => ({ status: 401, body: { status: 401, error: 'Unauthorized', message: `keys ${String(req.headers.authorization)} / ${String(req.headers.token)} expired` } }));
-    const echoed = await partnerAdapter(echo).keyReader!.read({ key: 'm', email: 'm', code: 'X' }).catch((e: unknown) => e);
+    const echoed = await byKey(partnerAdapter(echo)).read({ key: 'm', email: 'm', code: 'X' }).catch((e: unknown) => e);
     expect(echoed).toBeInstanceOf(VendorHttpError);
     expect((echoed as Error).message).toContain('401');
     expect((echoed as Error).message).not.toContain(TOKEN);
@@ -111,7 +115,7 @@ describe('SimplePin adapter: listing, when a tenant sets listPath', () => {
   it('lists every user of the company, the account owner protected, and plans by listing', async () => {
     const { emulator } = await start(listing());
     const adapter = partnerAdapter(emulator.url, { config: LIST });
-    expect(adapter.keyReader).toBeUndefined();
+    expect(adapter.reader.mode).toBe('list');
     const live = await adapter.list();
     expect(live.map((r) => r.vendorId)).toEqual(['OWNER-1001', 'HR-1001', 'HR-4001', 'FL-0001', 'HR-4004']);
     expect(live.filter((r) => r.protectedReason).map((r) => r.vendorId)).toEqual(['OWNER-1001']);
@@ -200,7 +204,7 @@ describe('SimplePin adapter: writes', () => {
     });
     expect(state.users.find((u) => u.user_code === 'HR-1')).toMatchObject({ email: 'new.hire@sunpath.example', time_zone_id: 'America/Denver' });
     expect(state.invitesSent).toEqual([]);
-    expect(await adapter.keyReader!.read({ key: 'new.hire@sunpath.example', email: 'new.hire@sunpath.example', code: 'HR-1' })).toMatchObject({ vendorId: 'HR-1', fields: { title: 'Support' } });
+    expect(await byKey(adapter).read({ key: 'new.hire@sunpath.example', email: 'new.hire@sunpath.example', code: 'HR-1' })).toMatchObject({ vendorId: 'HR-1', fields: { title: 'Support' } });
   });
 
   it('sends send_email: true in both places when the instance asks for invitations', async () => {
@@ -252,7 +256,7 @@ describe('SimplePin adapter: writes', () => {
   it('deactivates with the whole model as read and state INACTIVE, and reactivates with the whole desired model', async () => {
     const { emulator, state } = await start();
     const adapter = partnerAdapter(emulator.url);
-    const live = (await adapter.keyReader!.read({ key: 's', email: 's', code: 'HR-4001' }))!;
+    const live = (await byKey(adapter).read({ key: 's', email: 's', code: 'HR-4001' }))!;
     await adapter.deactivate('HR-4001', live);
     expect(emulator.requests.at(-1)!.body).toEqual({
       email: 'samantha.ortiz@sunpath.example',
@@ -274,17 +278,17 @@ describe('SimplePin adapter: writes', () => {
     for (const r of emulator.requests) expect(Object.keys(r.query).filter((q) => q === 'company_id' || q === 'user_id')).toEqual([]);
   });
 
-  it('has no delete', async () => {
+  it('has no delete: its writer removes users by deactivation (state INACTIVE)', async () => {
     const { emulator } = await start();
-    const adapter = partnerAdapter(emulator.url);
-    const live = (await adapter.keyReader!.read({ key: 'm', email: 'm', code: 'HR-1001' }))!;
-    await expect(adapter.delete(live.vendorId, live)).rejects.toThrow(/no delete/);
+    const { removal } = partnerAdapter(emulator.url).writer;
+    expect(removal.kind).toBe('flag');
+    expect(removal).not.toHaveProperty('delete');
   });
 
   it('never writes the account owner', async () => {
     const { emulator, state } = await start();
     const adapter = partnerAdapter(emulator.url);
-    const owner = (await adapter.keyReader!.read({ key: 'o', email: 'o', code: 'OWNER-1001' }))!;
+    const owner = (await byKey(adapter).read({ key: 'o', email: 'o', code: 'OWNER-1001' }))!;
     const before = emulator.requests.length;
     await expect(adapter.deactivate(owner.vendorId, owner)).rejects.toThrow(/not managed by roster/);
     await expect(adapter.update(owner.vendorId, desiredRecord('owner@sunpath.example', { firstName: 'S', lastName: 'P', role: 'MANAGER', title: 'CEO' }), ['title'], ctx)).rejects.toThrow(/not managed/);
@@ -303,7 +307,7 @@ describe('SimplePin adapter: personal data stops at the boundary', () => {
     const { emulator } = await start(fixture);
     const adapter = partnerAdapter(emulator.url);
     const seen: unknown[] = [];
-    for (const code of ['OWNER-1001', 'HR-1001', 'HR-4001']) seen.push(await adapter.keyReader!.read({ key: code, email: code, code }));
+    for (const code of ['OWNER-1001', 'HR-1001', 'HR-4001']) seen.push(await byKey(adapter).read({ key: code, email: code, code }));
     // On the wire the vendor did send them: the adapter is what drops them.
     const wire = await fetch(`${emulator.url}/v2/user/get?user_code=HR-1001`, { headers: { authorization: AUTHORIZATION_KEY, token: TOKEN } }).then((r) => r.json());
     expect(wire).toMatchObject({ ssn: '123-45-6789', date_of_birth: '1985-03-14' });
@@ -311,7 +315,7 @@ describe('SimplePin adapter: personal data stops at the boundary', () => {
     const errors = await Promise.all([
       adapter.create(desiredRecord('owner@sunpath.example', { firstName: 'Z', lastName: 'Z', role: 'MANAGER' }, { externalId: 'Z-2' }), ctx).catch((e: unknown) => e),
       adapter.update('HR-1001', desiredRecord('x@x.example', { role: 'MANAGER' }), ['role'], ctx).catch((e: unknown) => e),
-      partnerAdapter(emulator.url, { token: 'nope-token-value' }).keyReader!.read({ key: 'm', email: 'm', code: 'HR-1001' }).catch((e: unknown) => e),
+      byKey(partnerAdapter(emulator.url, { token: 'nope-token-value' })).read({ key: 'm', email: 'm', code: 'HR-1001' }).catch((e: unknown) => e),
     ]);
     for (const error of errors) {
       expect(error).toBeInstanceOf(Error);
@@ -327,7 +331,7 @@ describe('SimplePin adapter: personal data stops at the boundary', () => {
       status: 400,
       body: { status: 400, error: 'Bad Request', message: 'bad', rejected: { ssn: '999-88-7777', password: 'pw-echoed', date_of_birth: '1990-01-01', owner_ship: 12.5 } },
     }));
-    const error = (await partnerAdapter(url).keyReader!.read({ key: 'm', email: 'm', code: 'X' }).catch((e: unknown) => e)) as VendorHttpError;
+    const error = (await byKey(partnerAdapter(url)).read({ key: 'm', email: 'm', code: 'X' }).catch((e: unknown) => e)) as VendorHttpError;
     expect(error).toBeInstanceOf(VendorHttpError);
     expect(JSON.stringify(error.body)).not.toMatch(/999-88-7777|pw-echoed|1990-01-01|12\.5/);
   });

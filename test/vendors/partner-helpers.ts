@@ -6,7 +6,7 @@ import type { EmulatorOptions } from '../../src/sandbox/emulator-kit.js';
 import { PartnerAdapter } from '../../src/vendors/partner/adapter.js';
 import { partnerSandboxFixture } from '../../src/vendors/partner/fixture.js';
 import { startPartnerEmulator, type PartnerEmulatorState, type PartnerFixture } from '../../src/vendors/partner/emulator.js';
-import type { DesiredRecord, FieldValue, VendorAdapter } from '../../src/vendors/types.js';
+import type { DesiredRecord, FieldValue } from '../../src/vendors/types.js';
 
 /** The two API keys of the sandbox fixture's company 1001, and of company 2002. */
 export const AUTHORIZATION_KEY = 'sandbox-simplepin-authorization-key';
@@ -49,7 +49,7 @@ export function partnerConfig(baseUrl: string, extra: Record<string, unknown> = 
 export function partnerAdapter(
   baseUrl: string,
   options: { authorizationKey?: string; token?: string; config?: Record<string, unknown> } = {},
-): VendorAdapter {
+): PartnerAdapter {
   const authorizationKey = options.authorizationKey ?? AUTHORIZATION_KEY;
   const token = options.token ?? TOKEN;
   const http = new HttpClient({

@@ -374,18 +374,17 @@ describe('Pulse adapter: writes', () => {
     expect(await adapter.findByEmail('samantha.ortiz@sunpath.example')).toMatchObject({ active: true, fields: { team: '13', roles: ['accounting', 'support'] } });
   });
 
-  it('never deletes', async () => {
+  it('never deletes: its writer offers deactivation only', async () => {
     const { emulator } = await start();
-    const adapter = adapterFor(emulator.url);
-    const live = (await adapter.findByEmail('summer.intern@gmail.example'))!;
-    await expect(adapter.delete(live.vendorId, live)).rejects.toThrow(/never deletes/);
+    const { removal } = adapterFor(emulator.url).writer;
+    expect(removal.kind).toBe('flag');
+    expect(removal).not.toHaveProperty('delete');
     expect(emulator.requests.some((r) => r.method === 'DELETE')).toBe(false);
   });
 
-  it('declares its capabilities and fields', async () => {
-    const { emulator } = await start();
-    const adapter = adapterFor(emulator.url);
-    expect(adapter.capabilities).toEqual({ deactivate: 'flag', emailChange: false });
-    expect(adapter.fields).toEqual([{ name: 'name' }, { name: 'phone', personal: 'phone' }, { name: 'team' }, { name: 'roles' }]);
+  it('declares how users leave, that emails are not changed in place, and its fields', () => {
+    expect(pulse.removal).toBe('flag');
+    expect(pulse.emailChange(pulse.parseConfig({ kind: 'pulse', baseUrl: 'https://api.pulse.example', accountId: ACCOUNT, credentials: { apiKey: { env: 'PULSE_API_KEY' }, apiSecret: { env: 'PULSE_API_SECRET' } } }))).toBe('refuse');
+    expect(pulse.fields).toEqual([{ name: 'name' }, { name: 'phone', personal: 'phone' }, { name: 'team' }, { name: 'roles' }]);
   });
 });

@@ -2,9 +2,9 @@ import { type HttpClient, VendorHttpError } from '../../http/client.js';
 import { ListingChangedError } from '../../errors/listing.js';
 import { pageReader } from '../../http/pages.js';
 import { RateLimiter } from '../../http/limiter.js';
-import type { AdapterOptions, ApplyContext, Capabilities, DesiredRecord, FieldSpec, FieldValue, LiveRecord, VendorAdapter } from '../types.js';
+import type { AdapterOptions, ApplyContext, DesiredRecord, FieldValue, ListReader, LiveRecord, VendorAdapter, VendorWriter } from '../types.js';
+import { sortOfficeIds } from './mapping.js';
 import { ENERFLO_RATE } from './documented.js';
-import { enerfloFields, sortOfficeIds } from './mapping.js';
 import { comparablePhone } from './phone.js';
 import { REGIONAL_MANAGER, SALES_REP } from './roles.js';
 import type { EnerfloConfig } from './schema.js';
@@ -79,8 +79,18 @@ function unreadableReason(u: WireUser): string | undefined {
 }
 
 export class EnerfloAdapter implements VendorAdapter {
-  readonly capabilities: Capabilities = { deactivate: 'flag', emailChange: true };
-  readonly fields: FieldSpec[] = enerfloFields;
+  readonly reader: ListReader = { mode: 'list', list: () => this.list() };
+  readonly writer: VendorWriter = {
+    create: (desired, ctx) => this.create(desired, ctx),
+    update: (vendorId, desired, changed, ctx) => this.update(vendorId, desired, changed, ctx),
+    // No delete endpoint: leaving is `active: false` (shared/vendors/README.md).
+    removal: {
+      kind: 'flag',
+      deactivate: (vendorId, live) => this.deactivate(vendorId, live),
+      reactivate: (vendorId, desired, changed, ctx) => this.reactivate(vendorId, desired, changed, ctx),
+    },
+    lookup: (desired) => this.findByEmail(desired.email),
+  };
   private readonly http: HttpClient;
   private readonly createPath: string;
   private readonly usersPath: string;
@@ -219,10 +229,6 @@ export class EnerfloAdapter implements VendorAdapter {
 
   async reactivate(vendorId: string, desired: DesiredRecord, _changedFields: string[], _ctx: ApplyContext): Promise<void> {
     await this.put({ ...this.updateState(vendorId, desired), active: true });
-  }
-
-  async delete(vendorId: string, _live: LiveRecord): Promise<void> {
-    throw new Error(`Enerflo has no delete: user ${vendorId} can only be deactivated (active: false)`);
   }
 
   // ------------------------------------------------------------------------------------------ internals

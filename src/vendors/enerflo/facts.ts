@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Emulator } from '../../sandbox/emulator-kit.js';
-import type { FactContext, VendorFact } from '../facts.js';
+import { flagRemoval, listing, type FactContext, type VendorFact } from '../facts.js';
 import type { DesiredRecord } from '../types.js';
 
 /*
@@ -43,7 +43,7 @@ const repFields = {
 
 async function createdBody(ctx: FactContext): Promise<{ emulator: Emulator; body: Record<string, unknown>; path: string }> {
   const emulator = await ctx.start();
-  await ctx.adapter(emulator).create(desired(repFields), noIds);
+  await ctx.adapter(emulator).writer.create(desired(repFields), noIds);
   const [post] = ctx.sent(emulator, { writesOnly: true });
   return { emulator, body: post.body as Record<string, unknown>, path: post.path };
 }
@@ -62,7 +62,7 @@ export const facts: VendorFact[] = [
     },
     async adapter(ctx) {
       const emulator = await ctx.start();
-      await ctx.adapter(emulator).list();
+      await listing(ctx.adapter(emulator)).list();
       for (const r of ctx.sent(emulator)) assert.equal(r.headers['api-key'], KEY, `${r.method} ${r.path}`);
     },
   },
@@ -122,7 +122,7 @@ export const facts: VendorFact[] = [
     async adapter(ctx) {
       const emulator = await ctx.start();
       // A role that says nothing about either still sends both.
-      await ctx.adapter(emulator).create(desired({ roles: ['Setter'] }), noIds);
+      await ctx.adapter(emulator).writer.create(desired({ roles: ['Setter'] }), noIds);
       const [post] = ctx.sent(emulator, { writesOnly: true });
       assert.equal((post.body as Record<string, unknown>).notify_email, false);
       assert.equal((post.body as Record<string, unknown>).allow_optimus, false);
@@ -157,7 +157,7 @@ export const facts: VendorFact[] = [
     },
     async adapter(ctx) {
       const emulator = await ctx.start();
-      await ctx.adapter(emulator).create(desired({ roles: ['Setter'], office: '101', manager: 'maria.gonzalez@sunpath.example' }), noIds);
+      await ctx.adapter(emulator).writer.create(desired({ roles: ['Setter'], office: '101', manager: 'maria.gonzalez@sunpath.example' }), noIds);
       const [post] = ctx.sent(emulator, { writesOnly: true });
       for (const field of ['office_id', 'manager_id', 'manager_email']) assert.equal(field in (post.body as object), false, field);
     },
@@ -173,7 +173,7 @@ export const facts: VendorFact[] = [
     },
     async adapter(ctx) {
       const emulator = await ctx.start();
-      await ctx.adapter(emulator).update('145011', desired({ roles: ['Sales Rep'], lastName: 'Thompson' }, 'jake.thompson@sunpath.example'), ['lastName'], noIds);
+      await ctx.adapter(emulator).writer.update('145011', desired({ roles: ['Sales Rep'], lastName: 'Thompson' }, 'jake.thompson@sunpath.example'), ['lastName'], noIds);
       const [put] = ctx.sent(emulator, { writesOnly: true });
       assert.equal(put.method, 'PUT');
       assert.equal(put.path, '/api/v3/users');
@@ -195,9 +195,9 @@ export const facts: VendorFact[] = [
       const emulator = await ctx.start();
       const adapter = ctx.adapter(emulator);
       const record = desired({ ...repFields, phone: '5125550102', manager: 'maria.gonzalez@sunpath.example' }, 'jake.thompson@sunpath.example');
-      await adapter.update('145011', record, Object.keys(record.fields), noIds);
-      await adapter.reactivate('145011', record, [], noIds);
-      await adapter.deactivate('145011', { vendorId: '145011', email: record.email, active: true, fields: {} });
+      await adapter.writer.update('145011', record, Object.keys(record.fields), noIds);
+      await flagRemoval(adapter).reactivate('145011', record, [], noIds);
+      await flagRemoval(adapter).deactivate('145011', { vendorId: '145011', email: record.email, active: true, fields: {} });
       const documented = new Set(['id', 'manager_email', 'first_name', 'last_name', 'phone', 'email', 'active', 'roles', 'office_ids']);
       const puts = ctx.sent(emulator, { writesOnly: true });
       assert.equal(puts.length, 3);
@@ -217,7 +217,7 @@ export const facts: VendorFact[] = [
     },
     async adapter(ctx) {
       const emulator = await ctx.start();
-      await ctx.adapter(emulator).update('145011', desired({ roles: ['Sales Rep'], phone: '5125550111' }, 'jake.thompson@sunpath.example'), ['phone'], noIds);
+      await ctx.adapter(emulator).writer.update('145011', desired({ roles: ['Sales Rep'], phone: '5125550111' }, 'jake.thompson@sunpath.example'), ['phone'], noIds);
       assert.match(String((ctx.sent(emulator, { writesOnly: true })[0].body as Record<string, unknown>).phone), /^\d{10}$/);
     },
   },
@@ -266,7 +266,7 @@ export const facts: VendorFact[] = [
     },
     async adapter(ctx) {
       const emulator = await ctx.start();
-      const users = await ctx.adapter(emulator, { pageSize: 2 }).list();
+      const users = await listing(ctx.adapter(emulator, { pageSize: 2 })).list();
       const gets = ctx.sent(emulator).filter((r) => !r.query.status);
       assert.equal(gets[0].query.page, '1');
       assert.equal(gets.length, Math.ceil(users.filter((u) => u.active).length / 2));
@@ -286,7 +286,7 @@ export const facts: VendorFact[] = [
     },
     async adapter(ctx) {
       const emulator = await ctx.start();
-      const users = await ctx.adapter(emulator).list();
+      const users = await listing(ctx.adapter(emulator)).list();
       assert.ok(ctx.sent(emulator).some((r) => r.query.status === 'inactive'));
       // Noah is inactive in the shipped fixture: listed, so bringing him back is a reactivation.
       assert.equal(users.find((u) => u.email === 'noah.bennett@sunpath.example')?.active, false);
@@ -325,7 +325,7 @@ export const facts: VendorFact[] = [
     async adapter(ctx) {
       const emulator = await ctx.start();
       const adapter = ctx.adapter(emulator);
-      await adapter.deactivate('145011', { vendorId: '145011', email: 'jake.thompson@sunpath.example', active: true, fields: {} });
+      await flagRemoval(adapter).deactivate('145011', { vendorId: '145011', email: 'jake.thompson@sunpath.example', active: true, fields: {} });
       const [put] = ctx.sent(emulator, { writesOnly: true });
       assert.deepEqual({ method: put.method, body: put.body }, { method: 'PUT', body: { id: '145011', active: false } });
     },

@@ -5,7 +5,7 @@ import { startEnerfloEmulator } from './emulator.js';
 import { ENERFLO_RATE } from './documented.js';
 import { enerfloSandboxFixture } from './fixture.js';
 import { enerfloImporter } from './import.js';
-import { enerfloDesired } from './mapping.js';
+import { enerfloDesired, enerfloFields } from './mapping.js';
 import { enerfloConfigShape, enerfloParts } from './schema.js';
 
 /** Enerflo (legacy REST v3 users): everything the rest of roster knows about it goes through here. */
@@ -17,7 +17,10 @@ export const enerflo = defineVendor({
   checkPerson: checkEnerfloPerson,
   credentialFields: ['apiKey'],
   desired: enerfloDesired,
-  // Update a User takes `email` (shared/vendors/published.md): the user keeps its id.
+  fields: enerfloFields,
+  // No delete endpoint: leaving is `active: false` (shared/vendors/README.md); Update a User carries `email`,
+  // so the user keeps its id when an email changes.
+  removal: 'flag',
   emailChange: () => 'inPlace',
   // "300 requests per minute per api-key" (enerflo-highlevel.md §1.8), in documented.ts.
   rateLimit: ENERFLO_RATE,

@@ -4,9 +4,9 @@ import { type HttpClient, VendorHttpError } from '../../http/client.js';
 import { pageReader } from '../../http/pages.js';
 import { RateLimiter } from '../../http/limiter.js';
 import type { HighlevelConfig } from './schema.js';
-import type { AdapterOptions, ApplyContext, Capabilities, DesiredRecord, FieldSpec, FieldValue, LiveRecord, VendorAdapter } from '../types.js';
+import type { AdapterOptions, ApplyContext, DesiredRecord, FieldValue, ListReader, LiveRecord, VendorAdapter, VendorWriter } from '../types.js';
+import { assignedOnlyScopesOf, comparablePhone, sortedUnique } from './mapping.js';
 import { HIGHLEVEL_RATE } from './documented.js';
-import { assignedOnlyScopesOf, comparablePhone, highlevelFields, sortedUnique } from './mapping.js';
 import { fullPermissions, sharedPermissions } from './permissions.js';
 
 
@@ -103,10 +103,14 @@ function asStrings(value: FieldValue | undefined): string[] {
 }
 
 export class HighlevelAdapter implements VendorAdapter {
-  // No deactivation exists: removal is DELETE, and only when policy.allowDelete says so. Email
-  // cannot change in place: the engine plans an error, or delete and re-create with emailChange: recreate.
-  readonly capabilities: Capabilities = { deactivate: 'delete', emailChange: false };
-  readonly fields: FieldSpec[] = highlevelFields;
+  readonly reader: ListReader = { mode: 'list', list: () => this.list() };
+  readonly writer: VendorWriter = {
+    create: (desired, ctx) => this.create(desired, ctx),
+    update: (vendorId, desired, changed, ctx) => this.update(vendorId, desired, changed, ctx),
+    // No deactivation exists: removal is DELETE, and only when policy.allowDelete says so.
+    removal: { kind: 'delete', delete: (vendorId, live) => this.delete(vendorId, live) },
+    lookup: (desired) => this.findByEmail(desired.email),
+  };
   private readonly http: HttpClient;
   private readonly companyId: string;
   private readonly pageSize: number;
@@ -175,14 +179,6 @@ export class HighlevelAdapter implements VendorAdapter {
       if (isUserNotFound(error)) throw new Error(`${this.vendor}: user ${vendorId} no longer exists in HighLevel (deleted, or never created)`);
       throw error;
     }
-  }
-
-  async deactivate(vendorId: string, _live: LiveRecord): Promise<void> {
-    throw new Error(`HighLevel has no deactivation: user ${vendorId} can only be deleted (set policy.allowDelete: true)`);
-  }
-
-  async reactivate(vendorId: string, _desired: DesiredRecord, _changedFields: string[], _ctx: ApplyContext): Promise<void> {
-    throw new Error(`HighLevel has no deactivation, so user ${vendorId} cannot be reactivated`);
   }
 
   /** Queues the deletion (it takes effect minutes later); a user already gone counts as deleted. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Emulator } from '../../sandbox/emulator-kit.js';
-import type { FactContext, VendorFact } from '../facts.js';
+import { deleteRemoval, listing, type FactContext, type VendorFact } from '../facts.js';
 import type { DesiredRecord } from '../types.js';
 
 // HighLevel's documented facts (shared/vendors/README.md and published.md, HighLevel), each checked on the
@@ -69,7 +69,7 @@ export const facts: VendorFact[] = [
     },
     async adapter(ctx) {
       const emulator = await ctx.start();
-      await ctx.adapter(emulator).list();
+      await listing(ctx.adapter(emulator)).list();
       for (const request of ctx.sent(emulator)) {
         assert.equal(request.headers.version, '2021-07-28');
         assert.match(String(request.headers.authorization), /^Bearer \S+$/);
@@ -89,7 +89,7 @@ export const facts: VendorFact[] = [
     },
     async adapter(ctx) {
       const emulator = await ctx.start(manyUsers(ctx, 54));
-      const live = await ctx.adapter(emulator).list();
+      const live = await listing(ctx.adapter(emulator)).list();
       assert.equal(live.length, 60);
       assert.equal(new Set(live.map((u) => u.vendorId)).size, 60);
       assert.deepEqual(ctx.sent(emulator).map((r) => r.query.skip), ['0', '25', '50']);
@@ -108,14 +108,14 @@ export const facts: VendorFact[] = [
     async adapter(ctx) {
       const emulator = await ctx.start();
       const adapter = ctx.adapter(emulator);
-      await adapter.create(desired('nina@sunpath.example', {}), ctxIds);
-      await adapter.update(JAKE, desired('jake.thompson@sunpath.example', {}), ['firstName'], ctxIds);
+      await adapter.writer.create(desired('nina@sunpath.example', {}), ctxIds);
+      await adapter.writer.update(JAKE, desired('jake.thompson@sunpath.example', {}), ['firstName'], ctxIds);
       for (const request of ctx.sent(emulator, { writesOnly: true })) {
         assert.ok(!('scopes' in (request.body as object)), `${request.method} ${request.path} sent scopes`);
         assert.ok(!('scopesAssignedToOnly' in (request.body as object)), `${request.method} ${request.path} sent scopesAssignedToOnly`);
       }
       const from = ctx.sent(emulator).length;
-      await adapter.update(JAKE, desired('jake.thompson@sunpath.example', { scopes: [] }, { scopes: [] }), ['scopes'], ctxIds);
+      await adapter.writer.update(JAKE, desired('jake.thompson@sunpath.example', { scopes: [] }, { scopes: [] }), ['scopes'], ctxIds);
       assert.deepEqual((ctx.sent(emulator, { from })[0].body as { scopes?: unknown }).scopes, []);
     },
   },
@@ -133,9 +133,9 @@ export const facts: VendorFact[] = [
     async adapter(ctx) {
       const emulator = await ctx.start();
       const adapter = ctx.adapter(emulator);
-      await adapter.create(desired('nina@sunpath.example', { scopesAssignedToOnly: ['contacts.write'] }), ctxIds);
+      await adapter.writer.create(desired('nina@sunpath.example', { scopesAssignedToOnly: ['contacts.write'] }), ctxIds);
       assert.deepEqual((ctx.sent(emulator, { writesOnly: true })[0].body as { scopesAssignedToOnly?: unknown }).scopesAssignedToOnly, ['contacts.write']);
-      for (const user of await adapter.list()) assert.ok(!('scopesAssignedToOnly' in user.fields));
+      for (const user of await listing(adapter).list()) assert.ok(!('scopesAssignedToOnly' in user.fields));
     },
   },
   {
@@ -150,7 +150,7 @@ export const facts: VendorFact[] = [
     },
     async adapter(ctx) {
       const emulator = await ctx.start();
-      const { vendorId } = await ctx.adapter(emulator).create(desired('nina@sunpath.example', {}), ctxIds);
+      const { vendorId } = await ctx.adapter(emulator).writer.create(desired('nina@sunpath.example', {}), ctxIds);
       const stored = (emulator.state as { users: { id: string; password?: string }[] }).users.find((u) => u.id === vendorId);
       assert.ok(stored?.password && stored.password.length >= 32);
       assert.ok(!JSON.stringify(emulator.requests).includes(stored.password));
@@ -166,7 +166,7 @@ export const facts: VendorFact[] = [
     },
     async adapter(ctx) {
       const emulator = await ctx.start();
-      await ctx.adapter(emulator).update(JAKE, desired('jake.t@sunpath.example', {}), ['firstName'], ctxIds);
+      await ctx.adapter(emulator).writer.update(JAKE, desired('jake.t@sunpath.example', {}), ['firstName'], ctxIds);
       const put = ctx.sent(emulator, { writesOnly: true })[0];
       assert.equal(put.method, 'PUT');
       assert.ok(!('email' in (put.body as object)));
@@ -187,10 +187,10 @@ export const facts: VendorFact[] = [
     async adapter(ctx) {
       const emulator = await ctx.start();
       const adapter = ctx.adapter(emulator);
-      await adapter.delete(JAKE, {} as never);
-      await adapter.delete(JAKE, {} as never);
+      await deleteRemoval(adapter).delete(JAKE, {} as never);
+      await deleteRemoval(adapter).delete(JAKE, {} as never);
       assert.deepEqual(ctx.sent(emulator, { writesOnly: true }).map((r) => r.status), [200, 401]);
-      assert.ok(!(await adapter.list()).some((u) => u.vendorId === JAKE));
+      assert.ok(!(await listing(adapter).list()).some((u) => u.vendorId === JAKE));
     },
   },
   {

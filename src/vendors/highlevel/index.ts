@@ -6,7 +6,7 @@ import { HIGHLEVEL_RATE } from './documented.js';
 import { startHighlevelEmulator } from './emulator.js';
 import { highlevelSandboxFixture } from './fixture.js';
 import { highlevelImporter } from './import.js';
-import { highlevelDesired } from './mapping.js';
+import { highlevelDesired, highlevelFields } from './mapping.js';
 import { highlevelConfigShape, highlevelParts } from './schema.js';
 
 /** HighLevel (LeadConnector users API v2): everything the rest of roster knows about it goes through here. */
@@ -18,8 +18,10 @@ export const highlevel = defineVendor({
   credentialFields: ['token'],
   checkPerson: checkHighlevelPerson,
   desired: highlevelDesired,
-  // An email cannot change in place (UpdateUserDto has it, but HighLevel keys users by it): the plan says
-  // so, or deletes and re-creates the user when the instance says `emailChange: recreate`.
+  fields: highlevelFields,
+  // No deactivation exists: removal is DELETE, and only when policy.allowDelete says so. Email cannot
+  // change in place: the plan reports it, or deletes and re-creates the user with `emailChange: recreate`.
+  removal: 'delete',
   emailChange: (config) => (config.emailChange === 'recreate' ? 'recreate' : 'refuse'),
   // "Burst: 100 requests per 10 seconds" per app and resource (enerflo-highlevel.md §2.5), in documented.ts.
   rateLimit: HIGHLEVEL_RATE,

@@ -8,7 +8,7 @@ import { highlevelParts, type HighlevelPerson, type HighlevelRole } from './sche
  * The fields roster manages in HighLevel, in the order a plan shows them. Both sides of a diff use
  * this form: `type`/`role` flat (HighLevel nests them under `roles` in answers), `locationIds` and
  * `scopes` sorted and unique, `permissions` the full 38-key object after defaults, `phone` in E.164.
- * Email is the identity and never changes in place (capabilities.emailChange is false).
+ * Email is the identity and never changes in place (the module's emailChange is refuse or recreate).
  * `scopesAssignedToOnly` is not here: UserSchema does not return it, so it is write-only and never
  * compared (shared/vendors/README.md, HighLevel); `assignedOnlyScopesOf` gives it to the writes.
  */

@@ -1,7 +1,7 @@
 import { HttpClient, VendorHttpError, type HttpRequest, type HttpResponse } from '../../http/client.js';
 import { pageReader } from '../../http/pages.js';
-import type { AdapterOptions, Capabilities, DesiredRecord, FieldSpec, KeyReader, LiveRecord, ReadKey, VendorAdapter } from '../types.js';
-import { OWNER_REASON, liveFromWire, partnerFields, wireValue } from './fields.js';
+import { readKeyOf, type AdapterOptions, type ApplyContext, type DesiredRecord, type LiveRecord, type ReadKey, type VendorAdapter, type VendorReader, type VendorWriter } from '../types.js';
+import { OWNER_REASON, liveFromWire, wireValue } from './fields.js';
 import { ACCOUNT_OWNER, withoutWriteOnly, type UserAddUpdateModel } from './documented.js';
 import { partnerParts, type PartnerConfig } from './schema.js';
 
@@ -13,16 +13,25 @@ type PartnerSettings = Pick<PartnerConfig, 'usersPath' | 'sendEmail' | 'listPath
 /**
  * SimplePin's API v2.0 (vendor kind `partner`; shared/vendors/README.md and published.md, SimplePin). Users are
  * addressed by `user_code`, which is this adapter's vendor id; roster sets it on create. SimplePin publishes no
- * list endpoint, so plan reads the declared people one by one (`keyReader`) unless the instance sets
+ * list endpoint, so plan reads the declared people one by one (a by-key reader) unless the instance sets
  * `listPath`. Every write sends the whole managed model, never a partial body. The adapter sends JSON only and
  * keeps nothing of an answer beyond the managed fields: `ssn`, `date_of_birth`, `owner_ship` and `password`
  * stop here.
  */
 export class PartnerAdapter implements VendorAdapter {
-  /** `emailChange: true`: the update model carries `email`, and the user stays addressed by its user_code. */
-  readonly capabilities: Capabilities = { deactivate: 'flag', emailChange: true };
-  readonly fields: FieldSpec[] = partnerFields;
-  readonly keyReader?: KeyReader;
+  readonly reader: VendorReader;
+  readonly writer: VendorWriter = {
+    create: (desired, ctx) => this.create(desired, ctx),
+    update: (vendorId, desired, changed, ctx) => this.update(vendorId, desired, changed, ctx),
+    // No delete: leaving is `state: INACTIVE` (shared/vendors/README.md).
+    removal: {
+      kind: 'flag',
+      deactivate: (vendorId, live) => this.deactivate(vendorId, live),
+      reactivate: (vendorId, desired, changed, ctx) => this.reactivate(vendorId, desired, changed, ctx),
+    },
+    // Read by key, a person is looked up by the user_code the create sent, never by listing.
+    lookup: (desired) => (this.reader.mode === 'byKey' ? this.reader.read(readKeyOf(desired)) : this.findByEmail(desired.email)),
+  };
 
   private readonly http: HttpClient;
   private readonly settings: PartnerSettings;
@@ -39,7 +48,7 @@ export class PartnerAdapter implements VendorAdapter {
       usersPath: config.usersPath.replace(/\/+$/, ''),
       listPath: config.listPath === '' ? undefined : config.listPath,
     };
-    if (!this.settings.listPath) this.keyReader = { mode: 'byKey', read: (key) => this.read(key) };
+    this.reader = this.settings.listPath ? { mode: 'list', list: () => this.list() } : { mode: 'byKey', read: (key) => this.read(key) };
     // The engine's client keeps its limiter, counter and retry policy; this one adds the two company keys
     // (headers `Authorization` and `Token`, shared/vendors/README.md), keeps both out of every message, and
     // reads Spring's error body.
@@ -85,7 +94,7 @@ export class PartnerAdapter implements VendorAdapter {
     return (await this.list()).find((r) => r.email.toLowerCase() === wanted);
   }
 
-  async create(desired: DesiredRecord): Promise<{ vendorId: string }> {
+  async create(desired: DesiredRecord, _ctx?: ApplyContext): Promise<{ vendorId: string }> {
     const code = desired.externalId;
     if (!code) throw new Error(`${this.name}: ${desired.email} has no user_code to create with`);
     const body = this.modelOf(desired, desired.active ? 'ACTIVE' : 'INACTIVE');
@@ -95,11 +104,11 @@ export class PartnerAdapter implements VendorAdapter {
     return { vendorId: code };
   }
 
-  async update(vendorId: string, desired: DesiredRecord): Promise<void> {
+  async update(vendorId: string, desired: DesiredRecord, _changedFields?: string[], _ctx?: ApplyContext): Promise<void> {
     await this.write(vendorId, this.modelOf(desired, 'ACTIVE'));
   }
 
-  async reactivate(vendorId: string, desired: DesiredRecord): Promise<void> {
+  async reactivate(vendorId: string, desired: DesiredRecord, _changedFields?: string[], _ctx?: ApplyContext): Promise<void> {
     await this.write(vendorId, this.modelOf(desired, 'ACTIVE'));
   }
 
@@ -113,10 +122,6 @@ export class PartnerAdapter implements VendorAdapter {
       if (value !== undefined) body[wire] = value;
     }
     await this.write(vendorId, body);
-  }
-
-  async delete(vendorId: string): Promise<void> {
-    throw new Error(`${this.name}: SimplePin has no delete; roster deactivates user ${vendorId} (state INACTIVE) instead`);
   }
 
   private get name(): string {

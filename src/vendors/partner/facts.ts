@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Emulator } from '../../sandbox/emulator-kit.js';
-import type { FactContext, VendorFact } from '../facts.js';
+import { byKey, flagRemoval, type FactContext, type VendorFact } from '../facts.js';
 import type { DesiredRecord, FieldValue, KeyReader } from '../types.js';
 
 // SimplePin API v2.0 (vendor kind `partner`): one row per documented fact of shared/vendors/README.md and
@@ -35,9 +35,8 @@ function desired(email: string, fields: Record<string, FieldValue>, code: string
 const noIds = { vendorIdFor: () => undefined };
 
 function keyReader(ctx: FactContext, emulator: Emulator): KeyReader {
-  const reader = ctx.adapter(emulator).keyReader;
-  assert.ok(reader, 'without listPath the adapter reads by key');
-  return reader;
+  // Without listPath the adapter reads by key.
+  return byKey(ctx.adapter(emulator));
 }
 
 export const facts: VendorFact[] = [
@@ -54,8 +53,8 @@ export const facts: VendorFact[] = [
     async adapter(ctx) {
       const emulator = await ctx.start();
       const adapter = ctx.adapter(emulator);
-      await adapter.keyReader!.read({ key: 'm', email: 'm', code: 'HR-1001' });
-      await adapter.create(desired('fact.keys@sunpath.example', { firstName: 'F', lastName: 'K', role: 'MANAGER' }, 'FACT-1'), noIds);
+      await byKey(adapter).read({ key: 'm', email: 'm', code: 'HR-1001' });
+      await adapter.writer.create(desired('fact.keys@sunpath.example', { firstName: 'F', lastName: 'K', role: 'MANAGER' }, 'FACT-1'), noIds);
       for (const request of ctx.sent(emulator)) {
         assert.equal(request.headers.authorization, ctx.credentials.authorizationKey, `${request.method} ${request.path}`);
         assert.equal(request.headers.token, ctx.credentials.token, `${request.method} ${request.path}`);
@@ -108,7 +107,7 @@ export const facts: VendorFact[] = [
     async adapter(ctx) {
       const emulator = await ctx.start();
       const adapter = ctx.adapter(emulator);
-      await adapter.update('HR-1001', desired('maria.gonzalez@sunpath.example', { firstName: 'Maria', lastName: 'Gonzalez', role: 'MANAGER', title: 'Texas' }, 'HR-1001'), ['title'], noIds);
+      await adapter.writer.update('HR-1001', desired('maria.gonzalez@sunpath.example', { firstName: 'Maria', lastName: 'Gonzalez', role: 'MANAGER', title: 'Texas' }, 'HR-1001'), ['title'], noIds);
       const [update] = ctx.sent(emulator, { writesOnly: true });
       assert.equal(update.path, '/v2/user/update');
       assert.equal(update.query.user_code, 'HR-1001');
@@ -123,7 +122,7 @@ export const facts: VendorFact[] = [
     fact: 'send_email is sent in the body and as a query parameter',
     async adapter(ctx) {
       const emulator = await ctx.start();
-      await ctx.adapter(emulator).create(desired('fact.send@sunpath.example', { firstName: 'F', lastName: 'S', role: 'ACCOUNTING' }, 'FACT-2'), noIds);
+      await ctx.adapter(emulator).writer.create(desired('fact.send@sunpath.example', { firstName: 'F', lastName: 'S', role: 'ACCOUNTING' }, 'FACT-2'), noIds);
       const [add] = ctx.sent(emulator, { writesOnly: true });
       assert.equal(add.path, '/v2/user/add');
       assert.equal(add.query.send_email, 'false');
@@ -136,10 +135,10 @@ export const facts: VendorFact[] = [
     async adapter(ctx) {
       const emulator = await ctx.start();
       const adapter = ctx.adapter(emulator);
-      const { vendorId } = await adapter.create(desired('fact.code@sunpath.example', { firstName: 'F', lastName: 'C', role: 'MANAGER' }, 'FACT-3'), noIds);
+      const { vendorId } = await adapter.writer.create(desired('fact.code@sunpath.example', { firstName: 'F', lastName: 'C', role: 'MANAGER' }, 'FACT-3'), noIds);
       assert.equal(vendorId, 'FACT-3');
       assert.equal((ctx.sent(emulator, { writesOnly: true })[0].body as { user_code?: unknown }).user_code, 'FACT-3');
-      assert.equal((await adapter.keyReader!.read({ key: 'fact.code@sunpath.example', email: 'fact.code@sunpath.example', code: 'FACT-3' }))?.email, 'fact.code@sunpath.example');
+      assert.equal((await byKey(adapter).read({ key: 'fact.code@sunpath.example', email: 'fact.code@sunpath.example', code: 'FACT-3' }))?.email, 'fact.code@sunpath.example');
     },
   },
   {
@@ -151,9 +150,10 @@ export const facts: VendorFact[] = [
     },
     async adapter(ctx) {
       const emulator = await ctx.start();
-      assert.equal(ctx.adapter(emulator).keyReader?.mode, 'byKey');
-      await assert.rejects(ctx.adapter(emulator).list(), /listPath/);
-      assert.equal(ctx.adapter(emulator, { listPath: '/v2/user/list' }).keyReader, undefined);
+      const { reader } = ctx.adapter(emulator);
+      assert.equal(reader.mode, 'byKey');
+      assert.ok(!('list' in reader), 'a reader by key offers no listing');
+      assert.equal(ctx.adapter(emulator, { listPath: '/v2/user/list' }).reader.mode, 'list');
       assert.deepEqual(ctx.sent(emulator), []);
     },
   },
@@ -166,7 +166,7 @@ export const facts: VendorFact[] = [
     },
     async adapter(ctx) {
       const emulator = await ctx.start();
-      await assert.rejects(ctx.adapter(emulator).create(desired('o2@sunpath.example', { firstName: 'O', lastName: 'W', role: 'ACCOUNT_OWNER' }, 'O-2'), noIds), /ACCOUNT_OWNER/);
+      await assert.rejects(ctx.adapter(emulator).writer.create(desired('o2@sunpath.example', { firstName: 'O', lastName: 'W', role: 'ACCOUNT_OWNER' }, 'O-2'), noIds), /ACCOUNT_OWNER/);
       assert.deepEqual(ctx.sent(emulator, { writesOnly: true }), []);
     },
   },
@@ -176,8 +176,8 @@ export const facts: VendorFact[] = [
     async adapter(ctx) {
       const emulator = await ctx.start();
       const adapter = ctx.adapter(emulator);
-      const live = await adapter.keyReader!.read({ key: 's', email: 's', code: 'HR-4001' });
-      await adapter.deactivate('HR-4001', live!);
+      const live = await byKey(adapter).read({ key: 's', email: 's', code: 'HR-4001' });
+      await flagRemoval(adapter).deactivate('HR-4001', live!);
       const [update] = ctx.sent(emulator, { writesOnly: true });
       assert.equal(update.status, 200);
       assert.equal(update.query.user_code, 'HR-4001');

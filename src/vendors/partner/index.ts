@@ -5,6 +5,7 @@ import { PARTNER_RATE_LIMIT } from './documented.js';
 import { LIST_PATH, startPartnerEmulator, type PartnerFixture } from './emulator.js';
 import { partnerSandboxFixture } from './fixture.js';
 import { partnerImporter } from './import.js';
+import { partnerFields } from './fields.js';
 import { partnerDesired } from './mapping.js';
 import { partnerConfigShape, partnerParts } from './schema.js';
 
@@ -20,7 +21,10 @@ export const partner = defineVendor({
   checkPerson: checkPartnerPerson,
   credentialFields: ['authorizationKey', 'token'],
   desired: partnerDesired,
-  // The update model carries `email`, and the user stays addressed by its user_code (shared/vendors/README.md).
+  fields: partnerFields,
+  // No delete: leaving is `state: INACTIVE`. The update model carries `email`, and the user stays
+  // addressed by its user_code, so an email changes in place.
+  removal: 'flag',
   emailChange: () => 'inPlace',
   // SimplePin documents no limit: our inferred budget, with its source, is in documented.ts.
   rateLimit: PARTNER_RATE_LIMIT,

@@ -2,8 +2,8 @@ import type { CountryCode } from 'libphonenumber-js';
 import { ListingChangedError } from '../../errors/listing.js';
 import { VendorHttpError, type HttpClient, type HttpRequest, type HttpResponse } from '../../http/client.js';
 import { pageReader } from '../../http/pages.js';
-import type { AdapterOptions, ApplyContext, Capabilities, DesiredRecord, LiveRecord, VendorAdapter } from '../types.js';
-import { pulseFields, readPulseUser } from './mapping.js';
+import type { AdapterOptions, ApplyContext, DesiredRecord, ListReader, LiveRecord, VendorAdapter, VendorWriter } from '../types.js';
+import { readPulseUser } from './mapping.js';
 import type { PulseConfig } from './schema.js';
 
 /** A list longer than this many pages is a server that never says "last page". */
@@ -71,8 +71,18 @@ class PulseSession {
 }
 
 export class PulseAdapter implements VendorAdapter {
-  readonly capabilities: Capabilities = { deactivate: 'flag', emailChange: false };
-  readonly fields = pulseFields;
+  readonly reader: ListReader = { mode: 'list', list: () => this.list() };
+  readonly writer: VendorWriter = {
+    create: (desired, ctx) => this.create(desired, ctx),
+    update: (vendorId, desired, changed, ctx) => this.update(vendorId, desired, changed, ctx),
+    // roster deactivates Pulse users (active: false) and never deletes them.
+    removal: {
+      kind: 'flag',
+      deactivate: (vendorId, live) => this.deactivate(vendorId, live),
+      reactivate: (vendorId, desired, changed, ctx) => this.reactivate(vendorId, desired, changed, ctx),
+    },
+    lookup: (desired) => this.findByEmail(desired.email),
+  };
   private readonly http: HttpClient;
   private readonly session: PulseSession;
   private readonly settings: PulseSettings;
@@ -276,10 +286,6 @@ export class PulseAdapter implements VendorAdapter {
   async reactivate(vendorId: string, desired: DesiredRecord, changedFields: string[], _ctx: ApplyContext): Promise<void> {
     await this.patch(vendorId, { active: true, ...this.fieldsBody(desired, changedFields) });
     if (changedFields.includes('roles')) await this.putRoles(vendorId, desired);
-  }
-
-  async delete(vendorId: string, _live: LiveRecord): Promise<void> {
-    throw new Error(`${this.vendor()}: roster deactivates Pulse users (active: false) and never deletes them (user ${vendorId})`);
   }
 
   private async patch(vendorId: string, body: Record<string, unknown>): Promise<void> {

@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import { applyPlan } from '../../reconcile/apply.js';
 import { buildPlan } from '../../reconcile/plan.js';
 import { buildTargets } from '../../compose/targets.js';
-import type { VendorAdapter } from '../types.js';
+import { writersOf } from '../../reconcile/target.js';
 import { op, person, summary } from '../../../test/helpers/plans.js';
 import type { E2ERun, VendorE2E } from '../../../test/vendors/e2e-scenario.js';
 import type { PulseState } from './emulator.js';
@@ -252,9 +252,8 @@ export const e2e: VendorE2E = {
       name: 'paces itself under a small rate limit, and a refusal at the window edge is retried',
       async run(ctx) {
         const { harness, emulator } = await ctx.setUp({ emulator: { rateLimit: { limit: 4, windowMs: 250 } } });
-        const adapters = new Map<string, VendorAdapter>(harness.targets.map((t) => [t.name, t.adapter!]));
         const started = Date.now();
-        const report = await applyPlan(await harness.plan(), { adapters, concurrency: () => 8 });
+        const report = await applyPlan(await harness.plan(), { writers: writersOf(harness.targets), concurrency: () => 8 });
         expect(report.summary.failed).toBe(0);
         const requests = emulator.requests.filter((r) => r.path !== '/api/auth/login');
         expect(requests.length).toBeGreaterThanOrEqual(9);

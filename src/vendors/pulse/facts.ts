@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Emulator } from '../../sandbox/emulator-kit.js';
 import type { ResolvedPerson } from '../../config/model.js';
-import type { FactContext, VendorFact } from '../facts.js';
+import { flagRemoval, listing, type FactContext, type VendorFact } from '../facts.js';
 import type { DesiredRecord, FieldValue } from '../types.js';
 import type { PulseAdapter } from './adapter.js';
 import type { PulseEmulatorOptions, PulseState } from './emulator.js';
@@ -84,7 +84,7 @@ export const facts: VendorFact[] = [
     },
     async adapter(ctx) {
       const emulator = await ctx.start();
-      await ctx.adapter(emulator).list();
+      await listing(ctx.adapter(emulator)).list();
       const [first, ...rest] = ctx.sent(emulator);
       assert.equal(`${first.method} ${first.path}`, 'POST /api/auth/login');
       assert.deepEqual(first.body, { apiKey: ctx.credentials.apiKey, apiSecret: ctx.credentials.apiSecret });
@@ -104,10 +104,10 @@ export const facts: VendorFact[] = [
     async adapter(ctx) {
       const emulator = await ctx.start();
       const adapter = ctx.adapter(emulator);
-      await adapter.list();
+      await listing(adapter).list();
       state(emulator).expireAllTokens();
       const from = emulator.requests.length;
-      assert.equal((await adapter.list()).length, 11);
+      assert.equal((await listing(adapter).list()).length, 11);
       const logins = wire(emulator, ctx, from).filter((r) => r === 'POST /api/auth/login');
       assert.equal(logins.length, 1);
       assert.equal(ctx.sent(emulator, { from }).filter((r) => r.status === 401).length, 1);
@@ -118,7 +118,7 @@ export const facts: VendorFact[] = [
     fact: 'every request the adapter sends after logging in carries the x-account-id header',
     async adapter(ctx) {
       const emulator = await ctx.start();
-      await ctx.adapter(emulator).list();
+      await listing(ctx.adapter(emulator)).list();
       const sent = ctx.sent(emulator);
       assert.ok(sent.length >= 2, 'a login and at least one listing request');
       for (const request of sent.slice(1)) assert.ok(request.headers['x-account-id'], `${request.method} ${request.path} has no x-account-id`);
@@ -138,7 +138,7 @@ export const facts: VendorFact[] = [
     async adapter(ctx) {
       const emulator = await ctx.start();
       const adapter = ctx.adapter(emulator);
-      await adapter.create(want('with.account@sunpath.example', { name: 'With Account', roles: ['salesRep'] }), noIds);
+      await adapter.writer.create(want('with.account@sunpath.example', { name: 'With Account', roles: ['salesRep'] }), noIds);
       for (const request of ctx.sent(emulator).slice(1)) assert.equal(request.headers['x-account-id'], ACCOUNT, `${request.method} ${request.path}`);
     },
   },
@@ -155,7 +155,7 @@ export const facts: VendorFact[] = [
     },
     async adapter(ctx) {
       const emulator = await ctx.start();
-      await ctx.adapter(emulator, { accountHeader: 'X-Account-ID' }).list();
+      await listing(ctx.adapter(emulator, { accountHeader: 'X-Account-ID' })).list();
       // HTTP header names are case-insensitive; the emulator sees them lower-cased.
       for (const request of ctx.sent(emulator).slice(1)) assert.equal(request.headers['x-account-id'], ACCOUNT);
     },
@@ -170,7 +170,7 @@ export const facts: VendorFact[] = [
     },
     async adapter(ctx) {
       const emulator = await ctx.start();
-      await assert.rejects(ctx.adapter(emulator, { accountId: FOREIGN }).list(), /GET \/users answered 403: Forbidden: Account 4820015577310046/);
+      await assert.rejects(listing(ctx.adapter(emulator, { accountId: FOREIGN })).list(), /GET \/users answered 403: Forbidden: Account 4820015577310046/);
     },
   },
   {
@@ -190,7 +190,7 @@ export const facts: VendorFact[] = [
     async adapter(ctx) {
       const emulator = await ctx.start();
       const from = emulator.requests.length;
-      const { vendorId } = await ctx.adapter(emulator).create(want('new.rep@sunpath.example', { name: 'New Rep', team: '12', roles: ['salesRep'] }), noIds);
+      const { vendorId } = await ctx.adapter(emulator).writer.create(want('new.rep@sunpath.example', { name: 'New Rep', team: '12', roles: ['salesRep'] }), noIds);
       const create = ctx.sent(emulator, { from, writesOnly: true })[1];
       assert.equal(`${create.method} ${create.path}`, 'POST /api/users');
       assert.equal((create.body as { email?: string }).email, 'new.rep@sunpath.example');
@@ -213,8 +213,8 @@ export const facts: VendorFact[] = [
     async adapter(ctx) {
       const emulator = await ctx.start();
       const adapter = ctx.adapter(emulator);
-      await adapter.list();
-      await adapter.update('1003', want('jake.thompson@sunpath.example', { name: 'Jake Thompson', roles: ['salesRep', 'setter'] }), ['name', 'roles'], noIds);
+      await listing(adapter).list();
+      await adapter.writer.update('1003', want('jake.thompson@sunpath.example', { name: 'Jake Thompson', roles: ['salesRep', 'setter'] }), ['name', 'roles'], noIds);
       await (adapter as PulseAdapter).listTeams();
       assert.deepEqual(wire(emulator, ctx), ['POST /api/auth/login', 'GET /api/users', 'PATCH /api/users/1003', 'PUT /api/users/1003/roles', 'GET /api/teams']);
     },
@@ -231,10 +231,10 @@ export const facts: VendorFact[] = [
     },
     async adapter(ctx) {
       const emulator = await ctx.start(undefined, movedPaths);
-      await assert.rejects(ctx.adapter(emulator).list(), /POST \/auth\/login answered 404/);
+      await assert.rejects(listing(ctx.adapter(emulator)).list(), /POST \/auth\/login answered 404/);
       const adapter = ctx.adapter(emulator, movedSettings);
-      assert.equal((await adapter.list()).length, 11);
-      await adapter.update('1003', want('jake.thompson@sunpath.example', { team: '13', roles: ['setter'] }), ['team', 'roles'], noIds);
+      assert.equal((await listing(adapter).list()).length, 11);
+      await adapter.writer.update('1003', want('jake.thompson@sunpath.example', { team: '13', roles: ['setter'] }), ['team', 'roles'], noIds);
       await (adapter as PulseAdapter).listTeams();
       const answered = ctx.sent(emulator).filter((r) => r.status < 400).map((r) => `${r.method} ${r.path}`);
       assert.deepEqual(answered, ['POST /crm/v1/session/login', 'GET /crm/v1/members', 'PATCH /crm/v1/members/1003', 'PUT /crm/v1/members/1003/role-set', 'GET /crm/v1/groups']);
@@ -252,7 +252,7 @@ export const facts: VendorFact[] = [
     },
     async adapter(ctx) {
       const emulator = await ctx.start();
-      assert.equal((await ctx.adapter(emulator, { pageSize: 3 }).list()).length, 11);
+      assert.equal((await listing(ctx.adapter(emulator, { pageSize: 3 })).list()).length, 11);
       const pages = ctx.sent(emulator).filter((r) => r.method === 'GET').map((r) => [r.query.page, r.query.pageSize]);
       assert.deepEqual(pages, [['1', '3'], ['2', '3'], ['3', '3'], ['4', '3']]);
     },
@@ -270,7 +270,7 @@ export const facts: VendorFact[] = [
     async adapter(ctx) {
       const emulator = await ctx.start();
       const from = emulator.requests.length;
-      await ctx.adapter(emulator).update('1003', want('jake.thompson@sunpath.example', { name: 'Jake Thompson', phone: '+15125550102', team: '11', roles: ['salesRep'] }), ['name'], noIds);
+      await ctx.adapter(emulator).writer.update('1003', want('jake.thompson@sunpath.example', { name: 'Jake Thompson', phone: '+15125550102', team: '11', roles: ['salesRep'] }), ['name'], noIds);
       const writes = ctx.sent(emulator, { from, writesOnly: true }).slice(1);
       assert.deepEqual(writes.map((r) => [r.method, r.path, r.body]), [['PATCH', '/api/users/1003', { name: 'Jake Thompson' }]]);
     },
@@ -289,8 +289,8 @@ export const facts: VendorFact[] = [
       const emulator = await ctx.start();
       const adapter = ctx.adapter(emulator);
       const desired = want('daniel.reyes@sunpath.example', { name: 'Daniel Reyes', roles: ['salesManager'] });
-      await adapter.update('1007', desired, ['name'], noIds);
-      await adapter.update('1007', desired, ['roles'], noIds);
+      await adapter.writer.update('1007', desired, ['name'], noIds);
+      await adapter.writer.update('1007', desired, ['roles'], noIds);
       const writes = ctx.sent(emulator, { writesOnly: true }).slice(1);
       assert.deepEqual(writes.map((r) => [r.method, r.path, r.body]), [
         ['PATCH', '/api/users/1007', { name: 'Daniel Reyes' }],
@@ -331,9 +331,11 @@ export const facts: VendorFact[] = [
     async adapter(ctx) {
       const emulator = await ctx.start();
       const adapter = ctx.adapter(emulator);
-      const live = (await adapter.list()).find((r) => r.vendorId === '1006')!;
-      await adapter.deactivate('1006', live);
-      await assert.rejects(adapter.delete('1006', live), /never deletes/);
+      const live = (await listing(adapter).list()).find((r) => r.vendorId === '1006')!;
+      await flagRemoval(adapter).deactivate('1006', live);
+      // No delete is offered at all: the writer's removal is the active flag.
+      assert.equal(adapter.writer.removal.kind, 'flag');
+      assert.ok(!('delete' in adapter.writer.removal));
       assert.deepEqual(ctx.sent(emulator, { writesOnly: true }).slice(1).map((r) => [r.method, r.path, r.body]), [['PATCH', '/api/users/1006', { active: false }]]);
     },
   },
@@ -348,7 +350,7 @@ export const facts: VendorFact[] = [
     async adapter(ctx) {
       const emulator = await ctx.start();
       await assert.rejects(
-        ctx.adapter(emulator).create(want('maria.gonzalez@sunpath.example', { name: 'Maria Gonzalez', roles: ['salesManager'] }), noIds),
+        ctx.adapter(emulator).writer.create(want('maria.gonzalez@sunpath.example', { name: 'Maria Gonzalez', roles: ['salesManager'] }), noIds),
         /POST \/users answered 409: Conflict/,
       );
     },
@@ -371,7 +373,7 @@ export const facts: VendorFact[] = [
       const emulator = await ctx.start();
       // The adapter turns the shape into one sentence: "<error>: <message>".
       await assert.rejects(
-        ctx.adapter(emulator).create(want('ghost@sunpath.example', { name: 'Ghost', team: '99', roles: ['salesRep'] }), noIds),
+        ctx.adapter(emulator).writer.create(want('ghost@sunpath.example', { name: 'Ghost', team: '99', roles: ['salesRep'] }), noIds),
         /answered 422: Unprocessable Entity: Team 99 does not exist in account 6591739253089529/,
       );
     },

@@ -5,7 +5,7 @@ import { startPulseEmulator } from './emulator.js';
 import { sandboxAccountId } from './emulator-fixture.js';
 import { pulseSandboxFixture } from './fixture.js';
 import { pulseImporter } from './import.js';
-import { desiredPulseRecord } from './mapping.js';
+import { desiredPulseRecord, pulseFields } from './mapping.js';
 import { pulseConfigShape, pulseParts } from './schema.js';
 
 const sandboxCredentials = { apiKey: 'sandbox-pulse-key', apiSecret: 'sandbox-pulse-secret' };
@@ -17,7 +17,10 @@ export const pulse = defineVendor({
   parts: pulseParts,
   credentialFields: ['apiKey', 'apiSecret'],
   desired: desiredPulseRecord,
-  // The seed page documents no email change on a user (only name, phone, team): the plan says so instead.
+  fields: pulseFields,
+  // roster deactivates Pulse users (active: false) and never deletes them; an email is not changed in place
+  // (the seed page documents no email change on a user).
+  removal: 'flag',
   emailChange: () => 'refuse',
   // Pulse documents no limit: our inferred budget, with its source, is in documented.ts.
   rateLimit: PULSE_RATE_LIMIT,
