@@ -60,9 +60,9 @@ export function fieldsAsChanges(desired: DesiredRecord): Change[] {
   return changes;
 }
 
-/** The names of a vendor's create-only fields. */
+/** The names of a vendor's fields that are never diffed: create-only ones, and write-only ones no read returns. */
 export function createOnlyFields(fields: FieldSpec[]): ReadonlySet<string> {
-  return new Set(fields.filter((f) => f.createOnly).map((f) => f.name));
+  return new Set(fields.filter((f) => f.createOnly || f.writeOnly).map((f) => f.name));
 }
 
 /**

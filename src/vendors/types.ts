@@ -17,6 +17,11 @@ export interface FieldSpec {
    * Where a live user differs, the plan carries a notice instead of an operation.
    */
   createOnly?: boolean;
+  /**
+   * Sent with every write but never read back (SimplePin's `time_zone_id`, HighLevel's `scopesAssignedToOnly`):
+   * part of the desired record, so a create shows it and the plan's checksum covers it, but never diffed.
+   */
+  writeOnly?: boolean;
 }
 
 /** What git says one person should look like in one vendor. Fields are already normalised. */

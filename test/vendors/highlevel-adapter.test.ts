@@ -288,7 +288,9 @@ describe('HighLevel adapter: writes', () => {
     expect(state.users.find((u) => u.id === vendorId)!.scopesAssignedToOnly).toEqual(['contacts.write']);
     const live = (await adapter.list()).find((u) => u.vendorId === vendorId)!;
     expect(live.fields).not.toHaveProperty('scopesAssignedToOnly');
-    expect(live.fields).toEqual(desired.fields);
+    const { scopesAssignedToOnly: sent, ...readable } = desired.fields;
+    expect(sent).toEqual(['contacts.write']);
+    expect(live.fields).toEqual(readable);
   });
 
   it('deletes (queued), treats an already deleted user as done, and offers no deactivation', async () => {

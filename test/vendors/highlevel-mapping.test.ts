@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ResolvedPerson } from '../../src/config/model.js';
-import { assignedOnlyScopesOf, comparablePhone, highlevelDesired } from '../../src/vendors/highlevel/mapping.js';
+import { assignedOnlyScopesOf, comparablePhone, highlevelDesired, highlevelFields } from '../../src/vendors/highlevel/mapping.js';
 import { fullPermissions, highlevelPermissionDefaults, sharedPermissions } from '../../src/vendors/highlevel/permissions.js';
 
 const source = { file: 'users/x.yaml', line: 1, col: 1 };
@@ -63,8 +63,9 @@ describe('HighLevel mapping: desired', () => {
       role: 'admin',
       scopes: ['campaigns.readonly', 'contacts.write', 'workflows.readonly'],
     });
-    // Write-only (not in UserSchema): never a compared field, given to writes from the roles.
-    expect(desired.fields).not.toHaveProperty('scopesAssignedToOnly');
+    // Write-only (not in UserSchema): in the record, so a create shows it, but a field plans never compare.
+    expect(desired.fields.scopesAssignedToOnly).toEqual(['contacts.write']);
+    expect(highlevelFields.find((field) => field.name === 'scopesAssignedToOnly')?.writeOnly).toBe(true);
     expect(assignedOnlyScopesOf(desired.person)).toEqual(['contacts.write']);
     expect(assignedOnlyScopesOf(person([role('rep', { type: 'account', role: 'user' })]))).toBeUndefined();
   });

@@ -2,11 +2,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VendorHttpError } from '../../src/http/client.js';
-import type { VendorInstanceConfig } from '../../src/config/schema.js';
 import { byKey } from '../../src/vendors/facts.js';
 import type { PartnerFixture } from '../../src/vendors/partner/emulator.js';
 import { partner } from '../../src/vendors/partner/index.js';
-import { AUTHORIZATION_KEY, desiredRecord, partnerAdapter, sandboxFixture, secretValues, startPartner, TOKEN } from './partner-helpers.js';
+import { AUTHORIZATION_KEY, desiredRecord, partnerAdapter, sandboxFixture, secretValues, startPartner, TOKEN, partnerConfig } from './partner-helpers.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -58,7 +57,7 @@ describe('SimplePin adapter: reading by user_code', () => {
     expect(get.headers.authorization).toBe(AUTHORIZATION_KEY);
     expect(get.headers.token).toBe(TOKEN);
     expect(partner.removal).toBe('flag');
-    expect(partner.emailChange({} as VendorInstanceConfig)).toBe('inPlace');
+    expect(partner.emailChange(partnerConfig('https://api.simplepin.example'))).toBe('inPlace');
     expect(partner.fields.find((f) => f.name === 'phone')?.personal).toBe('phone');
   });
 

@@ -65,7 +65,8 @@ export function partnerAdapter(
 export function desiredRecord(email: string, fields: Record<string, FieldValue>, extra: Partial<DesiredRecord> & { timezone?: string } = {}): DesiredRecord {
   const { timezone, ...rest } = extra;
   const person = { key: email.toLowerCase(), email, firstName: String(fields.firstName ?? 'A'), lastName: String(fields.lastName ?? 'B'), roles: [], active: true, timezone } as unknown as ResolvedPerson;
-  return { key: email.toLowerCase(), email, active: true, fields, dependsOn: [], person, ...rest };
+  // The timezone is a write-only field, as partnerDesired makes it.
+  return { key: email.toLowerCase(), email, active: true, fields: timezone ? { ...fields, timezone } : fields, dependsOn: [], person, ...rest };
 }
 
 /** A raw HTTP call to the emulator, the way any client would make it. */

@@ -43,8 +43,9 @@ describe('SimplePin mapping', () => {
       dependsOn: [],
       fields: { firstName: 'Kevin', lastName: 'Brown', role: 'CUSTOMER_CARE', phone: '+15125550162', title: 'Care Agent' },
     });
-    // SimplePin's get answer has no time_zone_id: a compared timezone would be a change on every plan.
-    expect(full.fields).not.toHaveProperty('timezone');
+    // SimplePin's get answer has no time_zone_id: the timezone is sent, so it is in the record, but never compared.
+    expect(full.fields.timezone).toBe('America/Chicago');
+    expect(partner.fields.find((field) => field.name === 'timezone')?.writeOnly).toBe(true);
     expect(full.pinnedId).toBeUndefined();
     const bare = partner.desired(person(), org, config)!;
     expect(Object.keys(bare.fields).sort()).toEqual(['firstName', 'lastName', 'role']);

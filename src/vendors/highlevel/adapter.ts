@@ -5,7 +5,7 @@ import { pageReader } from '../../http/pages.js';
 import { RateLimiter } from '../../http/limiter.js';
 import type { HighlevelConfig } from './schema.js';
 import type { AdapterOptions, ApplyContext, DesiredRecord, FieldValue, ListReader, LiveRecord, VendorAdapter, VendorWriter } from '../types.js';
-import { assignedOnlyScopesOf, comparablePhone, sortedUnique } from './mapping.js';
+import { comparablePhone, sortedUnique } from './mapping.js';
 import { HIGHLEVEL_RATE } from './documented.js';
 import { fullPermissions, sharedPermissions } from './permissions.js';
 
@@ -218,8 +218,7 @@ export class HighlevelAdapter implements VendorAdapter {
     // lists go only when a role (or the person) declares them, never as [] by default.
     // shared/vendors/README.md, HighLevel "Scopes"
     if (Array.isArray(f.scopes)) body.scopes = asStrings(f.scopes);
-    const assignedOnly = assignedOnlyScopesOf(desired.person);
-    if (assignedOnly) body.scopesAssignedToOnly = assignedOnly;
+    if (Array.isArray(f.scopesAssignedToOnly)) body.scopesAssignedToOnly = asStrings(f.scopesAssignedToOnly);
     if (typeof f.phone === 'string' && f.phone) body.phone = f.phone;
     return body;
   }

@@ -21,6 +21,8 @@ export const highlevelFields: FieldSpec[] = [
   { name: 'locationIds' },
   { name: 'permissions' },
   { name: 'scopes' },
+  // Write-only: sent with a create or an update, never read back or compared (not in UserSchema; shared/vendors/README.md).
+  { name: 'scopesAssignedToOnly', writeOnly: true },
 ];
 
 export function sortedUnique(values: Iterable<string>): string[] {
@@ -101,6 +103,8 @@ export function highlevelDesired(person: ResolvedPerson): DesiredRecord | undefi
   // Scopes nobody declares are not managed: left as HighLevel has them, never sent as [].
   const scopes = declaredScopesOf(roles, own);
   if (scopes) fields.scopes = scopes;
+  const assignedOnly = assignedOnlyScopesOf(person);
+  if (assignedOnly) fields.scopesAssignedToOnly = assignedOnly;
   // A phone git leaves out is not managed (never cleared); one it declares is compared in E.164.
   const phone = comparablePhone(person.phone);
   if (phone) fields.phone = phone;

@@ -3,7 +3,7 @@ import { pageReader } from '../../http/pages.js';
 import { readKeyOf, type AdapterOptions, type ApplyContext, type DesiredRecord, type LiveRecord, type ReadKey, type VendorAdapter, type VendorReader, type VendorWriter } from '../types.js';
 import { OWNER_REASON, liveFromWire, wireValue } from './fields.js';
 import { ACCOUNT_OWNER, withoutWriteOnly, type UserAddUpdateModel } from './documented.js';
-import { partnerParts, type PartnerConfig } from './schema.js';
+import type { PartnerConfig } from './schema.js';
 
 /** A list answer that claims more pages than this is not believed. */
 const MAX_PAGES = 10_000;
@@ -150,9 +150,9 @@ export class PartnerAdapter implements VendorAdapter {
     if (phone) body.phone = phone;
     const title = wireValue(f.title);
     if (title) body.account_title = title;
-    if (desired.person.timezone) body.time_zone_id = desired.person.timezone;
-    const office = partnerParts.office(desired.person.office);
-    if (office?.addressSameAsCompany !== undefined) body.address_same_as_company = office.addressSameAsCompany;
+    const timezone = wireValue(f.timezone);
+    if (timezone) body.time_zone_id = timezone;
+    if (typeof f.addressSameAsCompany === 'boolean') body.address_same_as_company = f.addressSameAsCompany;
     return body;
   }
 

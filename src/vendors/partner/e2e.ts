@@ -87,6 +87,8 @@ export const e2e: VendorE2E = {
         { field: 'lastName', after: 'Davis' },
         { field: 'role', after: 'ACCOUNTING' },
         { field: 'title', after: 'Commissions Analyst' },
+        // Write-only (SimplePin never answers it): shown with the create, and in the plan's checksum.
+        { field: 'timezone', after: 'America/New_York' },
       ]);
       // One GET per declared person (six; Jake has no SimplePin role), the offboarded Robert included, by code.
       const gets = getsOf(run.harness);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Emulator } from '../../sandbox/emulator-kit.js';
 import { byKey, flagRemoval, type FactContext, type VendorFact } from '../facts.js';
+import type { ResolvedPerson } from '../../config/model.js';
 import type { DesiredRecord, FieldValue, KeyReader } from '../types.js';
 
 // SimplePin API v2.0 (vendor kind `partner`): one row per documented fact of shared/vendors/README.md and
@@ -28,8 +29,9 @@ async function post(emulator: Emulator, path: string, body: unknown): Promise<nu
 }
 
 function desired(email: string, fields: Record<string, FieldValue>, code: string): DesiredRecord {
-  const person = { key: email, email, firstName: fields.firstName, lastName: fields.lastName, roles: [], active: true, timezone: 'America/Denver' };
-  return { key: email, email, externalId: code, active: true, fields, dependsOn: [], person: person as unknown as DesiredRecord['person'] };
+  const source = { file: 'facts.ts', line: 1, col: 1 };
+  const person: ResolvedPerson = { key: email, email, firstName: String(fields.firstName), lastName: String(fields.lastName), roles: [], active: true, timezone: 'America/Denver', source };
+  return { key: email, email, externalId: code, active: true, fields: { timezone: 'America/Denver', ...fields }, dependsOn: [], person };
 }
 
 const noIds = { vendorIdFor: () => undefined };

@@ -14,6 +14,9 @@ export const partnerFields: FieldSpec[] = [
   { name: 'phone', personal: 'phone' },
   { name: 'role' },
   { name: 'title' },
+  // Write-only (not in UserResponseV2Model): sent with every create and update, never compared.
+  { name: 'timezone', writeOnly: true },
+  { name: 'addressSameAsCompany', writeOnly: true },
 ];
 
 export const OWNER_REASON =

@@ -49,6 +49,9 @@ export function partnerDesired(person: ResolvedPerson, _org: Organisation, confi
   const fields: Record<string, FieldValue> = { firstName: person.firstName, lastName: person.lastName, role };
   if (person.phone) fields.phone = person.phone;
   if (person.title) fields.title = person.title;
+  if (person.timezone) fields.timezone = person.timezone;
+  const sameAddress = partnerParts.office(person.office)?.addressSameAsCompany;
+  if (sameAddress !== undefined) fields.addressSameAsCompany = sameAddress;
   const record: DesiredRecord = {
     key: person.key,
     email: person.email,
