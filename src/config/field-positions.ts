@@ -14,7 +14,7 @@ function pathIn(item: DeclaredItem<unknown>, sub: FieldPath): FieldPath {
  * so each file that any diagnostic points into is parsed again, once, one file at a time. A valid
  * organisation looks nothing up.
  */
-export class FieldPositions {
+class FieldPositions {
   private readonly wanted = new Map<SourceFile, { item: DeclaredItem<unknown>; sub: FieldPath; set: (line: number, col: number) => void }[]>();
 
   /** Calls `set` with the position of `sub` inside `item`, at once for the item itself, else on `lookUp`. */

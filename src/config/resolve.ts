@@ -7,7 +7,7 @@ import { checkManagerChain } from './resolve-managers.js';
 import { resolvePeople, type ResolvedPeople } from './resolve-people.js';
 import type { RootConfig, VendorSchemas } from './schema.js';
 
-// What the loader and importers use from resolution, wherever it lives now.
+// The loader and the importer read these from here; each is defined beside the checks that use it.
 export type { Declarations, DeclaredItem } from './declared.js';
 export { DEFAULT_PHONE_COUNTRY, normalisePhone } from './resolve-person.js';
 export { isValidTimezone } from './timezones.js';
