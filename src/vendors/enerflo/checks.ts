@@ -1,5 +1,6 @@
 import type { Organisation, ResolvedPerson } from '../../config/model.js';
 import { personForVendor } from '../../config/overrides.js';
+import { isValidTimezone } from '../../config/timezones.js';
 import type { PersonIssue } from '../../config/schema.js';
 import { DOCUMENTED_TIMEZONES } from './documented.js';
 import { REGIONAL_MANAGER, SALES_REP } from './roles.js';
@@ -81,22 +82,13 @@ function timezonesOf(instances: EnerfloConfig[]): Set<string> {
   return accepted;
 }
 
-const isIanaName = (name: string) => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /**
  * `timezone` is an enum in Add a User (shared/vendors/published.md): a value outside it would fail at
  * create, so it is caught here. Names no runtime knows are reported by the loader already.
  */
 function timezoneIssue(person: ResolvedPerson, instances: EnerfloConfig[]): PersonIssue | undefined {
   const timezone = personForVendor(person, 'enerflo').timezone;
-  if (!timezone || !isIanaName(timezone) || timezonesOf(instances).has(timezone)) return undefined;
+  if (!timezone || timezonesOf(instances).has(timezone) || !isValidTimezone(timezone)) return undefined;
   const own = person.vendors?.enerflo?.timezone !== undefined;
   const fromOffice = !own && person.office?.timezone === timezone;
   return {
