@@ -103,8 +103,7 @@ function namesOf(plan: PlanView, options: MaskOptions): Map<string, string> {
     for (const op of vendor.operations) {
       const key = options.maskEmails ? maskEmail(op.key) : op.key;
       if (names.has(key)) continue;
-      const person = op.desired?.person as { firstName?: string; lastName?: string } | undefined;
-      const name = nameIn(person) || nameIn(op.desired?.fields) || nameIn(op.live?.fields);
+      const name = op.desired?.name || nameIn(op.desired?.fields) || nameIn(op.live?.fields);
       if (name) names.set(key, sanitizeText(name, options));
     }
   }

@@ -36,8 +36,11 @@ export interface DesiredRecord {
   fields: Record<string, FieldValue>;
   /** Keys of people in the same vendor that must exist before this one (a manager). */
   dependsOn: string[];
-  /** The resolved person, for adapters that need more than the fields to build a request. */
-  person: ResolvedPerson;
+  /**
+   * How plans name the person ("Maria Gonzalez"). Everything a write sends is in `fields`, so the plan and
+   * its checksum show it all: nothing reaches back into the declarations.
+   */
+  name?: string;
 }
 
 /** One user as the vendor has it, mapped back into the same field space as DesiredRecord. */

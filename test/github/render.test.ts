@@ -51,7 +51,7 @@ describe('masking', () => {
 
   it('masks personal fields by their FieldSpec, keys only when emails are masked, and drops records', () => {
     const source = samplePlan();
-    source.vendors[0].operations[0].desired = { key: 'x', email: 'x', active: true, fields: { phone: SECRET_PHONE }, dependsOn: [] } as never;
+    source.vendors[0].operations[0].desired = { key: 'x', email: 'x', active: true, fields: { phone: SECRET_PHONE }, dependsOn: [] };
     const masked = maskPlan(source, { maskEmails: false });
     assertNoPersonalData(JSON.stringify(masked));
     expect(masked.vendors[0].operations[0].key).toBe('jane@example.com');

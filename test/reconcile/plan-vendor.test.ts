@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { ResolvedPerson } from '../../src/config/model.js';
 import { policySchema, vendorInstanceSchema } from '../../src/config/schema.js';
 import { highlevel as highlevelModule } from '../../src/vendors/highlevel/index.js';
 import { planVendor, type VendorPlanInput } from '../../src/reconcile/plan-vendor.js';
@@ -16,7 +15,6 @@ function want(email: string, fields: Record<string, FieldValue> = {}, extra: Par
     active: true,
     fields: { firstName: 'Ann', ...fields },
     dependsOn: [],
-    person: {} as ResolvedPerson,
     ...extra,
   };
 }

@@ -11,7 +11,7 @@ import type { DesiredRecord, KeyReader, LiveRecord, ReadKey, VendorModule } from
 // is covered end to end in test/vendors/partner-e2e.test.ts.
 
 function want(email: string, extra: Partial<DesiredRecord> = {}): DesiredRecord {
-  return { key: email, email, active: true, fields: { firstName: 'Ann' }, dependsOn: [], person: {} as ResolvedPerson, externalId: `code-${email}`, ...extra };
+  return { key: email, email, active: true, fields: { firstName: 'Ann' }, dependsOn: [], externalId: `code-${email}`, ...extra };
 }
 
 function user(code: string, email: string, extra: Partial<LiveRecord> = {}): LiveRecord {

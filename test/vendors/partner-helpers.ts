@@ -1,4 +1,3 @@
-import type { ResolvedPerson } from '../../src/config/model.js';
 import { partner } from '../../src/vendors/partner/index.js';
 import type { PartnerConfig } from '../../src/vendors/partner/schema.js';
 import { HttpClient } from '../../src/http/client.js';
@@ -64,9 +63,8 @@ export function partnerAdapter(
 
 export function desiredRecord(email: string, fields: Record<string, FieldValue>, extra: Partial<DesiredRecord> & { timezone?: string } = {}): DesiredRecord {
   const { timezone, ...rest } = extra;
-  const person = { key: email.toLowerCase(), email, firstName: String(fields.firstName ?? 'A'), lastName: String(fields.lastName ?? 'B'), roles: [], active: true, timezone } as unknown as ResolvedPerson;
   // The timezone is a write-only field, as partnerDesired makes it.
-  return { key: email.toLowerCase(), email, active: true, fields: timezone ? { ...fields, timezone } : fields, dependsOn: [], person, ...rest };
+  return { key: email.toLowerCase(), email, active: true, fields: timezone ? { ...fields, timezone } : fields, dependsOn: [], ...rest };
 }
 
 /** A raw HTTP call to the emulator, the way any client would make it. */

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ResolvedPerson } from '../../src/config/model.js';
 import { HttpClient } from '../../src/http/client.js';
 import { json, Router, startEmulator, type Emulator } from '../../src/sandbox/emulator-kit.js';
 import { vendorInstanceSchema } from '../../src/config/schema.js';
@@ -44,7 +43,7 @@ function adapterFor(url: string, config: Record<string, unknown> = {}, credentia
 }
 
 function want(email: string, fields: Record<string, FieldValue>, active = true): DesiredRecord {
-  return { key: email.toLowerCase(), email, active, fields, dependsOn: [], person: {} as ResolvedPerson };
+  return { key: email.toLowerCase(), email, active, fields, dependsOn: [] };
 }
 
 async function failure(promise: Promise<unknown>): Promise<Error> {

@@ -25,7 +25,7 @@ const addUser = (extra: Record<string, unknown> = {}) => ({ email: 'fact.new@sun
 
 /** A desired record as the mapping makes one, built here from plain fields (no person is needed to send it). */
 function desired(fields: DesiredRecord['fields'], email = 'fact.new@sunpath.example'): DesiredRecord {
-  return { key: email, email, active: true, fields, dependsOn: [], person: {} as DesiredRecord['person'] };
+  return { key: email, email, active: true, fields, dependsOn: [] };
 }
 
 const repFields = {

@@ -116,6 +116,6 @@ export function enerfloDesired(person: ResolvedPerson, org: Organisation): Desir
     active: person.active,
     fields,
     dependsOn: manager ? [manager] : [],
-    person,
+    name: `${person.firstName} ${person.lastName}`,
   };
 }

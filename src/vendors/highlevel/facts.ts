@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Emulator } from '../../sandbox/emulator-kit.js';
 import { deleteRemoval, listing, type FactContext, type VendorFact } from '../facts.js';
-import type { ResolvedPerson } from '../../config/model.js';
 import type { DesiredRecord, FieldValue } from '../types.js';
 
 // HighLevel's documented facts (shared/vendors/README.md and published.md, HighLevel), each checked on the
@@ -35,8 +34,6 @@ function companyOf(ctx: FactContext): string {
 
 /** A desired record as mapping.ts builds one, for a person whose one role carries `role`. */
 function desired(email: string, role: Record<string, unknown>, fields: Record<string, FieldValue> = {}): DesiredRecord {
-  const source = { file: 'facts.ts', line: 1, col: 1 };
-  const person: ResolvedPerson = { key: email, email, firstName: 'Nina', lastName: 'New', active: true, roles: [{ key: 'rep', source, highlevel: { type: 'account', role: 'user', ...role } }], source };
   const assignedOnly = role.scopesAssignedToOnly as string[] | undefined;
   return {
     key: email,
@@ -44,7 +41,6 @@ function desired(email: string, role: Record<string, unknown>, fields: Record<st
     active: true,
     fields: { firstName: 'Nina', lastName: 'New', type: 'account', role: 'user', locationIds: [AUSTIN], ...(assignedOnly ? { scopesAssignedToOnly: assignedOnly } : {}), ...fields },
     dependsOn: [],
-    person,
   };
 }
 

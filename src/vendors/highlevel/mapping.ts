@@ -116,6 +116,6 @@ export function highlevelDesired(person: ResolvedPerson): DesiredRecord | undefi
     active: person.active,
     fields,
     dependsOn: [],
-    person,
+    name: `${person.firstName} ${person.lastName}`,
   };
 }

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Emulator } from '../../sandbox/emulator-kit.js';
 import { byKey, flagRemoval, type FactContext, type VendorFact } from '../facts.js';
-import type { ResolvedPerson } from '../../config/model.js';
 import type { DesiredRecord, FieldValue, KeyReader } from '../types.js';
 
 // SimplePin API v2.0 (vendor kind `partner`): one row per documented fact of shared/vendors/README.md and
@@ -29,9 +28,7 @@ async function post(emulator: Emulator, path: string, body: unknown): Promise<nu
 }
 
 function desired(email: string, fields: Record<string, FieldValue>, code: string): DesiredRecord {
-  const source = { file: 'facts.ts', line: 1, col: 1 };
-  const person: ResolvedPerson = { key: email, email, firstName: String(fields.firstName), lastName: String(fields.lastName), roles: [], active: true, timezone: 'America/Denver', source };
-  return { key: email, email, externalId: code, active: true, fields: { timezone: 'America/Denver', ...fields }, dependsOn: [], person };
+  return { key: email, email, externalId: code, active: true, fields: { timezone: 'America/Denver', ...fields }, dependsOn: [] };
 }
 
 const noIds = { vendorIdFor: () => undefined };

@@ -58,7 +58,7 @@ export function partnerDesired(person: ResolvedPerson, _org: Organisation, confi
     active: person.active,
     fields,
     dependsOn: [],
-    person,
+    name: `${person.firstName} ${person.lastName}`,
     externalId: override?.userCode ?? userCodeOf(person, config),
   };
   if (override?.userCode !== undefined) record.pinnedId = override.userCode;

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import type { Emulator } from '../../sandbox/emulator-kit.js';
-import type { ResolvedPerson } from '../../config/model.js';
 import { flagRemoval, listing, type FactContext, type VendorFact } from '../facts.js';
 import type { DesiredRecord, FieldValue } from '../types.js';
 import type { PulseAdapter } from './adapter.js';
@@ -56,7 +55,7 @@ function assertErrorShape(reply: Reply, status: number, what: string): void {
 }
 
 function want(email: string, fields: Record<string, FieldValue>): DesiredRecord {
-  return { key: email.toLowerCase(), email, active: true, fields, dependsOn: [], person: {} as ResolvedPerson };
+  return { key: email.toLowerCase(), email, active: true, fields, dependsOn: [] };
 }
 
 const noIds = { vendorIdFor: () => undefined };

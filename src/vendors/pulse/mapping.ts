@@ -96,6 +96,6 @@ export function desiredPulseRecord(person: ResolvedPerson): DesiredRecord | unde
     active: person.active,
     fields,
     dependsOn: [],
-    person,
+    name: `${person.firstName} ${person.lastName}`,
   };
 }
