@@ -11,6 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RootConfig } from '../src/config/schema.js';
 import { startSandbox, type Sandbox } from '../src/compose/sandbox.js';
+import { rosterSchemas } from '../src/compose/organisation.js';
 import type { AppliedMessage, ChildMessage, LoadedMessage, ParentMessage, PlannedMessage, RateBudget } from './child.js';
 import { generateOrg } from './generate.js';
 import { expectedCounts } from './people.js';
@@ -83,7 +84,7 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
 
 /** A config with just this vendor, for startSandbox to read credentials and kinds from. */
 function sandboxConfig(vendor: BenchVendor): RootConfig {
-  return { users: 'users', vendors: { [vendor.kind]: { ...vendor.config, baseUrl: `https://${vendor.kind}.invalid` } } } as unknown as RootConfig;
+  return rosterSchemas().rootConfig.parse({ vendors: { [vendor.kind]: { ...vendor.config, baseUrl: `https://${vendor.kind}.invalid` } } }) as RootConfig;
 }
 
 async function withSandbox<T>(vendor: BenchVendor, fixture: unknown, budget: RateBudget, use: (sandbox: Sandbox) => Promise<T>): Promise<T> {

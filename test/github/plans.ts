@@ -88,7 +88,7 @@ export function highlevelPermissions(on: string[]): Record<string, boolean> {
 
 /** What a reviewer sees most: a pull request that adds three people and offboards one, across three vendors. */
 export function reviewPlan(): PlanView {
-  const person = (firstName: string, lastName: string) => ({ key: '', email: '', active: true, fields: {}, dependsOn: [], person: { firstName, lastName } }) as never;
+  const person = (firstName: string, lastName: string) => ({ key: '', email: '', active: true, fields: {}, dependsOn: [], name: `${firstName} ${lastName}` }) as never;
   const create = (key: string, first: string, last: string, fields: OperationView['changes']) =>
     op('create', key, [{ field: 'firstName', after: first }, { field: 'lastName', after: last }, ...fields], { desired: person(first, last) });
   return plan([
