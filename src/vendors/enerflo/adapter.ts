@@ -2,6 +2,7 @@ import { type HttpClient, VendorHttpError } from '../../http/client.js';
 import { ListingChangedError } from '../../errors/listing.js';
 import { pageReader } from '../../http/pages.js';
 import { RateLimiter } from '../../http/limiter.js';
+import { flagWriter } from '../writer.js';
 import type { AdapterOptions, ApplyContext, DesiredRecord, FieldValue, ListReader, LiveRecord, VendorAdapter, VendorWriter } from '../types.js';
 import { sortOfficeIds } from './mapping.js';
 import { ENERFLO_RATE } from './documented.js';
@@ -80,17 +81,8 @@ function unreadableReason(u: WireUser): string | undefined {
 
 export class EnerfloAdapter implements VendorAdapter {
   readonly reader: ListReader = { mode: 'list', list: () => this.list() };
-  readonly writer: VendorWriter = {
-    create: (desired, ctx) => this.create(desired, ctx),
-    update: (vendorId, desired, changed, ctx) => this.update(vendorId, desired, changed, ctx),
-    // No delete endpoint: leaving is `active: false` (shared/vendors/README.md).
-    removal: {
-      kind: 'flag',
-      deactivate: (vendorId, live) => this.deactivate(vendorId, live),
-      reactivate: (vendorId, desired, changed, ctx) => this.reactivate(vendorId, desired, changed, ctx),
-    },
-    lookup: (desired) => this.findByEmail(desired.email),
-  };
+  // No delete endpoint: leaving is `active: false` (shared/vendors/README.md).
+  readonly writer: VendorWriter = flagWriter(this, (desired) => this.findByEmail(desired.email));
   private readonly http: HttpClient;
   private readonly createPath: string;
   private readonly usersPath: string;

@@ -1,5 +1,6 @@
 import { HttpClient, VendorHttpError, type HttpRequest, type HttpResponse } from '../../http/client.js';
 import { pageReader } from '../../http/pages.js';
+import { flagWriter } from '../writer.js';
 import { readKeyOf, type AdapterOptions, type ApplyContext, type DesiredRecord, type LiveRecord, type ReadKey, type VendorAdapter, type VendorReader, type VendorWriter } from '../types.js';
 import { OWNER_REASON, liveFromWire, wireValue } from './fields.js';
 import { ACCOUNT_OWNER, withoutWriteOnly, type UserAddUpdateModel } from './documented.js';
@@ -20,18 +21,9 @@ type PartnerSettings = Pick<PartnerConfig, 'usersPath' | 'sendEmail' | 'listPath
  */
 export class PartnerAdapter implements VendorAdapter {
   readonly reader: VendorReader;
-  readonly writer: VendorWriter = {
-    create: (desired, ctx) => this.create(desired, ctx),
-    update: (vendorId, desired, changed, ctx) => this.update(vendorId, desired, changed, ctx),
-    // No delete: leaving is `state: INACTIVE` (shared/vendors/README.md).
-    removal: {
-      kind: 'flag',
-      deactivate: (vendorId, live) => this.deactivate(vendorId, live),
-      reactivate: (vendorId, desired, changed, ctx) => this.reactivate(vendorId, desired, changed, ctx),
-    },
-    // Read by key, a person is looked up by the user_code the create sent, never by listing.
-    lookup: (desired) => (this.reader.mode === 'byKey' ? this.reader.read(readKeyOf(desired)) : this.findByEmail(desired.email)),
-  };
+  // No delete: leaving is `state: INACTIVE` (shared/vendors/README.md).
+  // Read by key, a person is looked up by the user_code the create sent, never by listing.
+  readonly writer: VendorWriter = flagWriter(this, (desired) => (this.reader.mode === 'byKey' ? this.reader.read(readKeyOf(desired)) : this.findByEmail(desired.email)));
 
   private readonly http: HttpClient;
   private readonly settings: PartnerSettings;

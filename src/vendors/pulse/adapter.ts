@@ -2,6 +2,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import { ListingChangedError } from '../../errors/listing.js';
 import { VendorHttpError, type HttpClient, type HttpRequest, type HttpResponse } from '../../http/client.js';
 import { pageReader } from '../../http/pages.js';
+import { flagWriter } from '../writer.js';
 import type { AdapterOptions, ApplyContext, DesiredRecord, ListReader, LiveRecord, VendorAdapter, VendorWriter } from '../types.js';
 import { readPulseUser } from './mapping.js';
 import type { PulseConfig } from './schema.js';
@@ -72,17 +73,8 @@ class PulseSession {
 
 export class PulseAdapter implements VendorAdapter {
   readonly reader: ListReader = { mode: 'list', list: () => this.list() };
-  readonly writer: VendorWriter = {
-    create: (desired, ctx) => this.create(desired, ctx),
-    update: (vendorId, desired, changed, ctx) => this.update(vendorId, desired, changed, ctx),
-    // roster deactivates Pulse users (active: false) and never deletes them.
-    removal: {
-      kind: 'flag',
-      deactivate: (vendorId, live) => this.deactivate(vendorId, live),
-      reactivate: (vendorId, desired, changed, ctx) => this.reactivate(vendorId, desired, changed, ctx),
-    },
-    lookup: (desired) => this.findByEmail(desired.email),
-  };
+  // roster deactivates Pulse users (active: false) and never deletes them.
+  readonly writer: VendorWriter = flagWriter(this, (desired) => this.findByEmail(desired.email));
   private readonly http: HttpClient;
   private readonly session: PulseSession;
   private readonly settings: PulseSettings;
