@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import { redactKnownSecrets } from '../secrets/redact.js';
-import { createOnlyFields, diffFields, topField } from './diff.js';
+import { diffFields, topField, undiffedFields } from './diff.js';
 import type { ApplyContext, DeleteRemoval, FlagRemoval, VendorWriter } from '../vendors/types.js';
 import type { Action, CreateOperation, Operation, Plan, VendorPlan } from './types.js';
 
@@ -83,7 +83,7 @@ async function applyVendor(
   const limit = pLimit(concurrency);
   const ids = new Map(Object.entries(vendorPlan.ids));
   const ctx: ApplyContext = { vendorIdFor: (key) => ids.get(key) };
-  const createOnly = createOnlyFields(vendorPlan.fields);
+  const undiffed = undiffedFields(vendorPlan.fields);
   // The operation a key's dependants wait for: its create or reactivate.
   const arrivals = new Map<string, Promise<boolean>>();
   const runs: Promise<void>[] = [];
@@ -108,7 +108,7 @@ async function applyVendor(
           return false;
         }
         try {
-          const vendorId = await execute(op, writer, ctx, createOnly);
+          const vendorId = await execute(op, writer, ctx, undiffed);
           if (vendorId) ids.set(op.key, vendorId);
           record({ ...base, vendorId: vendorId ?? op.vendorId, ok: true });
           return true;
@@ -124,11 +124,11 @@ async function applyVendor(
   await Promise.all(runs);
 }
 
-async function execute(op: Operation, writer: VendorWriter, ctx: ApplyContext, createOnly: ReadonlySet<string>): Promise<string | undefined> {
+async function execute(op: Operation, writer: VendorWriter, ctx: ApplyContext, undiffed: ReadonlySet<string>): Promise<string | undefined> {
   const changed = [...new Set(op.changes.map((c) => topField(c.field)))].filter((field) => field !== 'active');
   switch (op.action) {
     case 'create':
-      return createOnce(op, writer, ctx, createOnly);
+      return createOnce(op, writer, ctx, undiffed);
     case 'update':
       await writer.update(op.vendorId, op.desired, changed, ctx);
       return op.vendorId;
@@ -162,7 +162,7 @@ function deleteRemoval(writer: VendorWriter): DeleteRemoval {
  * A create is never blindly repeated: after an ambiguous failure (timeout, reset, 5xx) the vendor
  * may have created the user anyway, so look the person up first and create again only if absent.
  */
-async function createOnce(op: CreateOperation, writer: VendorWriter, ctx: ApplyContext, createOnly: ReadonlySet<string>): Promise<string> {
+async function createOnce(op: CreateOperation, writer: VendorWriter, ctx: ApplyContext, undiffed: ReadonlySet<string>): Promise<string> {
   const { desired } = op;
   const maxAttempts = 3;
   for (let attempt = 1; ; attempt++) {
@@ -174,7 +174,7 @@ async function createOnce(op: CreateOperation, writer: VendorWriter, ctx: ApplyC
       const existing = await writer.lookup(desired);
       if (existing) {
         // The create went through before the failure; finish it if it landed incomplete.
-        const changed = [...new Set(diffFields(desired, existing, createOnly).map((c) => topField(c.field)))];
+        const changed = [...new Set(diffFields(desired, existing, undiffed).map((c) => topField(c.field)))];
         if (changed.length > 0) await writer.update(existing.vendorId, desired, changed, ctx);
         return existing.vendorId;
       }

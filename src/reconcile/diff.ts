@@ -7,13 +7,13 @@ const NONE: ReadonlySet<string> = new Set();
 /**
  * Field-by-field changes from live to desired. Only fields the desired record carries are managed:
  * a field git leaves out (no phone declared, say) is never cleared. Both sides arrive normalised by
- * the vendor's mapping, so equality here is plain deep equality. `createOnly` fields are set at create
- * and never diffed afterwards (see createOnlyDifferences).
+ * the vendor's mapping, so equality here is plain deep equality. `undiffed` fields (undiffedFields) are
+ * sent but never compared.
  */
-export function diffFields(desired: DesiredRecord, live: LiveRecord, createOnly: ReadonlySet<string> = NONE): Change[] {
+export function diffFields(desired: DesiredRecord, live: LiveRecord, undiffed: ReadonlySet<string> = NONE): Change[] {
   const changes: Change[] = [];
   for (const [field, after] of Object.entries(desired.fields)) {
-    if (after === undefined || createOnly.has(field)) continue;
+    if (after === undefined || undiffed.has(field)) continue;
     const before = live.fields[field];
     if (isRecord(after) && isRecord(before)) changes.push(...diffObject(field, before, after));
     else if (!sameValue(before, after)) changes.push({ field, before, after });
@@ -60,8 +60,13 @@ export function fieldsAsChanges(desired: DesiredRecord): Change[] {
   return changes;
 }
 
-/** The names of a vendor's fields that are never diffed: create-only ones, and write-only ones no read returns. */
+/** The names of a vendor's create-only fields: set at create, never changed afterwards. */
 export function createOnlyFields(fields: FieldSpec[]): ReadonlySet<string> {
+  return new Set(fields.filter((f) => f.createOnly).map((f) => f.name));
+}
+
+/** The names of a vendor's fields that are never diffed: create-only ones, and write-only ones no read returns. */
+export function undiffedFields(fields: FieldSpec[]): ReadonlySet<string> {
   return new Set(fields.filter((f) => f.createOnly || f.writeOnly).map((f) => f.name));
 }
 

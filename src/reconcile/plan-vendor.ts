@@ -1,6 +1,6 @@
 import type { Policy } from '../config/schema.js';
 import type { DesiredRecord, EmailChange, FieldSpec, LiveRecord, RemovalKind } from '../vendors/types.js';
-import { createOnlyDifferences, createOnlyFields, diffFields, fieldsAsChanges } from './diff.js';
+import { createOnlyDifferences, createOnlyFields, diffFields, fieldsAsChanges, undiffedFields } from './diff.js';
 import { matchRecords } from './match.js';
 import { readableRecords } from './readable.js';
 import type { Change, ManualStep, OffboardingMode, Operation, PlanError, PlanNotice, RemovalOperation, UnmanagedUser, VendorPlan } from './types.js';
@@ -53,6 +53,7 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
   const ids: Record<string, string> = {};
   let unchanged = 0;
   const createOnly = createOnlyFields(input.fields);
+  const undiffed = undiffedFields(input.fields);
   const notices: PlanNotice[] = [];
 
   // Offboarding left to a person: visible in every plan, apply and drift, failing none of them.
@@ -123,7 +124,7 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
       }
       changes.push({ field: 'email', before: live.email, after: want.email });
     }
-    changes.push(...diffFields(want, live, createOnly));
+    changes.push(...diffFields(want, live, undiffed));
     if (createOnly.size > 0) notices.push(...createOnlyNotices(input.kind, input.fields, createOnly, want, live));
 
     if (!live.active) {

@@ -47,7 +47,7 @@ const vendorPlan = z
     errors: z.array(z.object({ message: z.string() }).passthrough()),
     ids: z.record(z.string(), z.string()),
     // Apply reads the create-only fields from here when it finishes a create that may have happened.
-    fields: z.array(z.object({ name: z.string().min(1), createOnly: z.boolean().optional() }).passthrough()),
+    fields: z.array(z.object({ name: z.string().min(1), createOnly: z.boolean().optional(), writeOnly: z.boolean().optional() }).passthrough()),
   })
   .passthrough();
 
