@@ -21,18 +21,18 @@ export const personOverrideShape = {
     .describe('Fields roster leaves as this vendor has them (e.g. [phone] for a vendor that should keep none)'),
 };
 
-const overridableFields = ['firstName', 'lastName', 'phone', 'title', 'timezone'] as const;
+/** `people[].vendors.<kind>` as far as the person's own fields go. */
+export type PersonOverrides = z.output<z.ZodObject<typeof personOverrideShape>>;
 
-const personOverridesSchema = z.object(personOverrideShape);
+const overridableFields = ['firstName', 'lastName', 'phone', 'title', 'timezone'] as const;
 
 /** The person as one vendor should see them: their per-vendor overrides laid over their own fields. */
 export function personForVendor(person: ResolvedPerson, kind: string): ResolvedPerson {
   const raw = person.vendors?.[kind];
   if (raw === undefined) return person;
-  // The loader parsed these already (with the vendor's own part, which is stripped here).
-  const parsed = personOverridesSchema.safeParse(raw);
-  if (!parsed.success) return person;
-  const own = parsed.data;
+  // Parsed when the users files were loaded (vendorPersonSchema extends personOverrideShape), so they are
+  // read as that shape rather than parsed again for every person of every plan.
+  const own = raw as PersonOverrides;
   if (!(overridableFields.some((field) => own[field] !== undefined) || own.unmanaged?.length)) return person;
   const seen: ResolvedPerson = { ...person };
   for (const field of overridableFields) {

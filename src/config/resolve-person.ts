@@ -129,8 +129,9 @@ function buildPerson(key: string, item: DeclaredItem<DeclaredPerson>, value: Dec
   // Field by field, not `{ ...rest, key, ... }`: V8 gives each object built from a spread its own
   // hidden class (some 400 bytes), 40 MB at 100,000 people. The declared fields first, as declared.
   const fields: Partial<ResolvedPerson> & Record<string, unknown> = {};
-  for (const [field, declared] of Object.entries(value)) {
-    if (!resolvedFields.has(field)) fields[field] = declared;
+  const declared: Record<string, unknown> = value;
+  for (const field of Object.keys(value)) {
+    if (!resolvedFields.has(field)) fields[field] = declared[field];
   }
   if (vendors) fields.vendors = vendors;
   fields.key = key;

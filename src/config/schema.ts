@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { keySchema, secretRefSchema, type SecretRef } from './fields.js';
 import { isoDateSchema, roleEntrySchema } from './dates.js';
-import { personOverrideShape } from './overrides.js';
+import { personOverrideShape, type PersonOverrides } from './overrides.js';
 import type { Organisation, ResolvedPerson } from './model.js';
 
 /** A problem with one person that a vendor finds before any network call. */
@@ -220,7 +220,7 @@ export interface VendorParts {
   readonly [kind: string]: unknown;
 }
 
-export type PersonOverrides = z.output<z.ZodObject<typeof personOverrideShape>>;
+export type { PersonOverrides };
 export type DeclaredOffice = z.output<z.ZodObject<typeof officeShape>> & VendorParts;
 export type DeclaredRole = z.output<z.ZodObject<typeof roleShape>> & VendorParts;
 export type DeclaredPerson = z.output<z.ZodObject<typeof personShape>> & {
