@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ResolvedPerson } from '../../src/config/model.js';
-import { assignedOnlyScopesOf, comparablePhone, highlevelDesired, highlevelFields } from '../../src/vendors/highlevel/mapping.js';
+import { assignedOnlyScopesOf, comparablePhone, highlevelDesired, highlevelFields, highlevelRolesOf } from '../../src/vendors/highlevel/mapping.js';
 import { fullPermissions, highlevelPermissionDefaults, sharedPermissions } from '../../src/vendors/highlevel/permissions.js';
 
 const source = { file: 'users/x.yaml', line: 1, col: 1 };
@@ -66,7 +66,7 @@ describe('HighLevel mapping: desired', () => {
     // Write-only (not in UserSchema): in the record, so a create shows it, but a field plans never compare.
     expect(desired.fields.scopesAssignedToOnly).toEqual(['contacts.write']);
     expect(highlevelFields.find((field) => field.name === 'scopesAssignedToOnly')?.writeOnly).toBe(true);
-    expect(assignedOnlyScopesOf(person([role('rep', { type: 'account', role: 'user' })]))).toBeUndefined();
+    expect(assignedOnlyScopesOf(highlevelRolesOf(person([role('rep', { type: 'account', role: 'user' })])))).toBeUndefined();
   });
 
   it('overlays permissions: defaults, then the OR of the roles naming one, then the person', () => {

@@ -75,11 +75,11 @@ export function declaredScopesOf(roles: HighlevelRole[], own?: HighlevelPerson):
 }
 
 /**
- * `scopesAssignedToOnly` as the person's roles declare it, or undefined when none does. Write-only: sent
+ * `scopesAssignedToOnly` as a person's HighLevel roles declare it, or undefined when none does. Write-only: sent
  * with a create or an update, never read back or compared (not in UserSchema; shared/vendors/README.md).
  */
-export function assignedOnlyScopesOf(person: ResolvedPerson): string[] | undefined {
-  const lists = highlevelRolesOf(person)
+export function assignedOnlyScopesOf(roles: HighlevelRole[]): string[] | undefined {
+  const lists = roles
     .map((r) => r.scopesAssignedToOnly)
     .filter((list): list is string[] => list !== undefined);
   return lists.length > 0 ? sortedUnique(lists.flat()) : undefined;
@@ -103,7 +103,7 @@ export function highlevelDesired(person: ResolvedPerson): DesiredRecord | undefi
   // Scopes nobody declares are not managed: left as HighLevel has them, never sent as [].
   const scopes = declaredScopesOf(roles, own);
   if (scopes) fields.scopes = scopes;
-  const assignedOnly = assignedOnlyScopesOf(person);
+  const assignedOnly = assignedOnlyScopesOf(roles);
   if (assignedOnly) fields.scopesAssignedToOnly = assignedOnly;
   // A phone git leaves out is not managed (never cleared); one it declares is compared in E.164.
   const phone = comparablePhone(person.phone);
