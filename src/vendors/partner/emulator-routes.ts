@@ -34,16 +34,9 @@ export function partnerRouter(state: PartnerEmulatorState): Router {
 
 function addUser(state: PartnerEmulatorState, req: EmuRequest): EmuResponse {
   const companyId = companyOf(state, req);
-  const decoded = decodeBody(req);
-  if ('status' in decoded) return decoded;
-  const model = decoded;
-  const sendEmail = sendEmailOf(req, model);
-  if (typeof sendEmail !== 'boolean') return sendEmail;
-
-  const missing = REQUIRED_AT_CREATION.filter((f) => blank(model[f]));
-  if (missing.length > 0) {
-    return springError(req, 400, `Validation failed for object='userAddUpdateV2Model': ${missing.map((f) => `${f} must not be blank`).join('; ')}`);
-  }
+  const read = readModel(req, '');
+  if ('status' in read) return read;
+  const { model, sendEmail } = read;
   // Only manager, customer care and accounting users may be added (seed page); refused with 400 (inferred).
   if (model.role === ACCOUNT_OWNER) {
     return springError(req, 400, 'A user with the role ACCOUNT_OWNER is created with the company (addCompany); this call adds MANAGER, CUSTOMER_CARE or ACCOUNTING users only');
@@ -85,17 +78,10 @@ function getUser(state: PartnerEmulatorState, req: EmuRequest): EmuResponse {
 function updateUser(state: PartnerEmulatorState, req: EmuRequest): EmuResponse {
   const user = userFor(state, req);
   if ('status' in user) return user;
-  const decoded = decodeBody(req);
-  if ('status' in decoded) return decoded;
-  const model = decoded;
-  const sendEmail = sendEmailOf(req, model);
-  if (typeof sendEmail !== 'boolean') return sendEmail;
-
   // The body is the add model with every field required at creation (published.md, SimplePin update-user).
-  const missing = REQUIRED_AT_CREATION.filter((f) => blank(model[f]));
-  if (missing.length > 0) {
-    return springError(req, 400, `Validation failed for object='userAddUpdateV2Model': ${missing.map((f) => `${f} must not be blank`).join('; ')} (an update carries every field required at creation)`);
-  }
+  const read = readModel(req, ' (an update carries every field required at creation)');
+  if ('status' in read) return read;
+  const { model, sendEmail } = read;
   if ((model.role === ACCOUNT_OWNER) !== (user.role === ACCOUNT_OWNER)) {
     return springError(req, 400, user.role === ACCOUNT_OWNER ? 'The role of the ACCOUNT_OWNER cannot be changed' : 'The role ACCOUNT_OWNER cannot be assigned with this call');
   }
@@ -149,6 +135,22 @@ function userFor(state: PartnerEmulatorState, req: EmuRequest): StoredUser | Emu
 }
 
 /** `send_email` from the body, else from the query (an older page has it as a parameter of its own). */
+/**
+ * An add or update body: the model, whether to send the invitation email, and every field required at
+ * creation present; otherwise the Spring error for the first thing wrong. `missingNote` ends the blank-field message.
+ */
+function readModel(req: EmuRequest, missingNote: string): { model: UserAddUpdateModel; sendEmail: boolean } | EmuResponse {
+  const model = decodeBody(req);
+  if ('status' in model) return model;
+  const sendEmail = sendEmailOf(req, model);
+  if (typeof sendEmail !== 'boolean') return sendEmail;
+  const missing = REQUIRED_AT_CREATION.filter((f) => blank(model[f]));
+  if (missing.length > 0) {
+    return springError(req, 400, `Validation failed for object='userAddUpdateV2Model': ${missing.map((f) => `${f} must not be blank`).join('; ')}${missingNote}`);
+  }
+  return { model, sendEmail };
+}
+
 function sendEmailOf(req: EmuRequest, model: UserAddUpdateModel): boolean | EmuResponse {
   if (model.send_email != null) return model.send_email;
   const raw = req.query.get('send_email');
