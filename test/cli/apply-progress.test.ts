@@ -2,11 +2,9 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import type { RootConfig } from '../../src/config/schema.js';
 import { startSandbox, type Sandbox } from '../../src/compose/sandbox.js';
 import type { EmulatorOptions } from '../../src/sandbox/emulator-kit.js';
-import { cliPath, makeWorkspace, repoRoot, runCli, type Workspace } from '../helpers/workspace.js';
+import { cliPath, makeWorkspace, runCli, sampleConfig, sampleOfficesAndRoles, type Workspace } from '../helpers/workspace.js';
 
 // A long apply in CI (no terminal) says how far it is, and an interrupted one stops cleanly: the
 // built CLI against emulators this test owns (a first rollout, so past the create threshold with --force), 70 new people in Enerflo and HighLevel (140 operations; Pulse
@@ -21,7 +19,7 @@ describe('apply without a terminal', () => {
   });
 
   async function manyNewPeople(n: number, emulatorOptions?: EmulatorOptions) {
-    const config = parse(await readFile(path.join(repoRoot, 'roster.yaml'), 'utf8')) as RootConfig;
+    const config = await sampleConfig();
     delete (config.vendors as Record<string, unknown>).partner;
     delete (config.vendors as Record<string, unknown>).pulse;
     sandbox = await startSandbox(config, { emulatorOptions: () => emulatorOptions ?? {} });
@@ -33,10 +31,8 @@ describe('apply without a terminal', () => {
       roles: ['sales-rep'],
       office: 'austin',
     }));
-    const users = path.join(repoRoot, 'users');
     workspace = await makeWorkspace({ ...config, users: 'users' }, {
-      'offices.yaml': await readFile(path.join(users, 'offices.yaml'), 'utf8'),
-      'roles.yaml': await readFile(path.join(users, 'roles.yaml'), 'utf8'),
+      ...(await sampleOfficesAndRoles()),
       'people.yaml': { people },
     });
     return { workspace, env: sandbox.env };

@@ -1,14 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import type { RootConfig } from '../../src/config/schema.js';
 import { startSandbox, type Sandbox } from '../../src/compose/sandbox.js';
-import { makeWorkspace, repoRoot, runCli, type Workspace } from '../helpers/workspace.js';
-
-async function repoConfig(): Promise<RootConfig> {
-  return parse(await readFile(path.join(repoRoot, 'roster.yaml'), 'utf8'));
-}
+import { makeWorkspace, runCli, sampleConfig, sampleOfficesAndRoles, type Workspace } from '../helpers/workspace.js';
 
 describe('roster plan and apply across vendors', () => {
   let sandbox: Sandbox | undefined;
@@ -21,13 +13,11 @@ describe('roster plan and apply across vendors', () => {
 
   /** The repo's config with every vendor pointed at emulators this test owns, and extra people. */
   async function sharedSandbox(extraPeople: object[] = []) {
-    const config = await repoConfig();
+    const config = await sampleConfig();
     sandbox = await startSandbox(config);
     for (const [name, override] of Object.entries(sandbox.overrides)) Object.assign(config.vendors[name], override);
-    const users = path.join(repoRoot, 'users');
     workspace = await makeWorkspace({ ...config, users: 'users' }, {
-      'offices.yaml': await readFile(path.join(users, 'offices.yaml'), 'utf8'),
-      'roles.yaml': await readFile(path.join(users, 'roles.yaml'), 'utf8'),
+      ...(await sampleOfficesAndRoles()),
       'people.yaml': { people: extraPeople },
     });
     return workspace;

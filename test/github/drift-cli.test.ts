@@ -1,10 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import type { RootConfig } from '../../src/config/schema.js';
 import { startSandbox, type Sandbox } from '../../src/compose/sandbox.js';
-import { makeWorkspace, repoRoot, runCli, type Workspace } from '../helpers/workspace.js';
+import { makeWorkspace, repoRoot, runCli, sampleConfig, sampleOfficesAndRoles, type Workspace } from '../helpers/workspace.js';
 import { addPullRequest, startFakeGitHub, type FakeGitHub } from './fake-github.js';
 
 // Drift as operators live it, with the built CLI against emulators seeded from the built-in fixtures (which
@@ -17,14 +15,11 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   gh = await startFakeGitHub();
-  const config = parse(await readFile(path.join(repoRoot, 'roster.yaml'), 'utf8')) as RootConfig;
+  const config = await sampleConfig();
   sandbox = await startSandbox(config);
   for (const [name, override] of Object.entries(sandbox.overrides)) Object.assign(config.vendors[name], override);
   const users = path.join(repoRoot, 'users');
-  const files: Record<string, string> = {
-    'offices.yaml': await readFile(path.join(users, 'offices.yaml'), 'utf8'),
-    'roles.yaml': await readFile(path.join(users, 'roles.yaml'), 'utf8'),
-  };
+  const files = await sampleOfficesAndRoles();
   for (const file of await readdir(path.join(users, 'people'))) files[`people/${file}`] = await readFile(path.join(users, 'people', file), 'utf8');
   workspace = await makeWorkspace({ ...config, users: 'users' }, files);
   env = {

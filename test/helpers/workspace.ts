@@ -3,9 +3,10 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { loadOrganisation } from '../../src/compose/organisation.js';
 import type { Organisation } from '../../src/config/model.js';
+import type { RootConfig } from '../../src/config/schema.js';
 import { applyPlan, type ApplyReport } from '../../src/reconcile/apply.js';
 import { writersOf } from '../../src/reconcile/target.js';
 import { buildPlan } from '../../src/reconcile/plan.js';
@@ -19,6 +20,20 @@ export type { CliResult };
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const cliPath = path.join(repoRoot, 'dist/cli.js');
+
+/** The sample organisation's roster.yaml, parsed: tests point its vendors at emulators they own. */
+export async function sampleConfig(): Promise<RootConfig> {
+  return parse(await readFile(path.join(repoRoot, 'roster.yaml'), 'utf8')) as RootConfig;
+}
+
+/** The sample organisation's offices and roles as users files, for tests that declare their own people. */
+export async function sampleOfficesAndRoles(): Promise<Record<string, string>> {
+  const users = path.join(repoRoot, 'users');
+  return {
+    'offices.yaml': await readFile(path.join(users, 'offices.yaml'), 'utf8'),
+    'roles.yaml': await readFile(path.join(users, 'roles.yaml'), 'utf8'),
+  };
+}
 
 /** A throwaway project folder: roster.yaml plus users/ files, written from plain objects. */
 export interface Workspace {

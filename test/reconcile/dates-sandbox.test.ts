@@ -1,14 +1,10 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { applyDue } from '../../src/commands/apply.js';
 import { gitLastChanged } from '../../src/commands/calendar.js';
 import { addDays, localDay } from '../../src/config/dates.js';
 import { loadOrganisation } from '../../src/compose/organisation.js';
-import type { RootConfig } from '../../src/config/schema.js';
 import { applyPlan } from '../../src/reconcile/apply.js';
 import { writersOf } from '../../src/reconcile/target.js';
 import { dueOnly, withoutDated } from '../../src/reconcile/due.js';
@@ -19,7 +15,7 @@ import { renderJson } from '../../src/render/json.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
 import { renderText } from '../../src/render/text.js';
 import { startSandbox, type Sandbox } from '../../src/compose/sandbox.js';
-import { makeWorkspace, repoRoot, type Workspace } from '../helpers/workspace.js';
+import { makeWorkspace, sampleConfig, sampleOfficesAndRoles, type Workspace } from '../helpers/workspace.js';
 
 /** Today, yesterday and tomorrow in Austin (America/Chicago), where these people's office is. */
 const today = localDay(new Date(), 'America/Chicago');
@@ -41,11 +37,9 @@ describe('dates against the sandbox emulators', () => {
   });
 
   async function setUp(people: object[]) {
-    const config: RootConfig = parse(await readFile(path.join(repoRoot, 'roster.yaml'), 'utf8'));
-    const users = path.join(repoRoot, 'users');
+    const config = await sampleConfig();
     workspace = await makeWorkspace({ ...config, users: 'users' }, {
-      'offices.yaml': await readFile(path.join(users, 'offices.yaml'), 'utf8'),
-      'roles.yaml': await readFile(path.join(users, 'roles.yaml'), 'utf8'),
+      ...(await sampleOfficesAndRoles()),
       'people.yaml': { people },
     });
     const org = await loadOrganisation(workspace.configFile);

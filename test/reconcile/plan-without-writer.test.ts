@@ -1,14 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { startSandbox, type Sandbox } from '../../src/compose/sandbox.js';
 import { buildTargets } from '../../src/compose/targets.js';
 import { loadOrganisation } from '../../src/compose/organisation.js';
-import type { RootConfig } from '../../src/config/schema.js';
 import { buildPlan } from '../../src/reconcile/plan.js';
 import type { PlanTarget } from '../../src/reconcile/target.js';
-import { makeWorkspace, repoRoot, type Workspace } from '../helpers/workspace.js';
+import { makeWorkspace, sampleConfig, sampleOfficesAndRoles, type Workspace } from '../helpers/workspace.js';
 
 // Planning needs a vendor's reader and what its module declares, never its writer: a target without
 // one plans against the Enerflo emulator exactly as a full target does, and nothing is written.
@@ -23,11 +19,9 @@ describe('a plan made from a reader alone', () => {
   });
 
   it('creates who is missing and updates who differs, as with the whole target, sending no write', async () => {
-    const config: RootConfig = parse(await readFile(path.join(repoRoot, 'roster.yaml'), 'utf8'));
-    const users = path.join(repoRoot, 'users');
+    const config = await sampleConfig();
     workspace = await makeWorkspace({ ...config, users: 'users' }, {
-      'offices.yaml': await readFile(path.join(users, 'offices.yaml'), 'utf8'),
-      'roles.yaml': await readFile(path.join(users, 'roles.yaml'), 'utf8'),
+      ...(await sampleOfficesAndRoles()),
       'people.yaml': {
         people: [
           // Live in the fixture as Maria Gonzalez: her last name differs.
