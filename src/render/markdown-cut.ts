@@ -60,12 +60,12 @@ export function omissionNote(omitted: Omitted, maxLength: number, room: number, 
     const more = keys.length > shown.length ? `${shown.length ? ' and ' : ''}${keys.length - shown.length} more` : '';
     return `- ${label}: ${shown.join(', ')}${more}\n`;
   };
-  if (omitted.people.length) lines.push(listed(`Not in the table above (${omitted.people.length} ${omitted.people.length === 1 ? 'person' : 'people'})`, omitted.people.map((p) => p.key)));
-  if (omitted.unknown) lines.push(`- ${omitted.unknown} live users not described in git\n`);
   for (const o of omitted.vendors) {
     // Steps for a person come first: a cut must never hide work nobody else will do.
     if (o.manual?.length) lines.push(listed(`**${escapeText(o.vendor)}**, ${o.manual.length} step${o.manual.length === 1 ? '' : 's'} to do by hand not shown`, o.manual));
   }
+  if (omitted.people.length) lines.push(listed(`Not in the table above (${omitted.people.length} ${omitted.people.length === 1 ? 'person' : 'people'})`, omitted.people.map((p) => p.key)));
+  if (omitted.unknown) lines.push(`- ${omitted.unknown} live users not described in git\n`);
   for (const o of omitted.vendors) {
     const what = [o.unmanaged ? `${o.unmanaged} users left alone` : '', o.errors ? `${o.errors} errors` : ''].filter(Boolean).join(', ');
     if (o.keys.length) {
