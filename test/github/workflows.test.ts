@@ -186,7 +186,8 @@ const runsRoster = (job: Obj, cmd: string) => stepsOf(job).some((st) => typeof s
  * workflow file. On `pull_request` GitHub runs the pull request's own copy of the file, so it gets no
  * secret and no environment at all. On `pull_request_target` (the default branch's copy, with secrets)
  * a checkout of the pull request is data only: sparse, roster.yaml and users/; every command runs a tool
- * from a checkout of the default branch (npm in its folder, node on a file inside it); no local action.
+ * from a checkout of the default branch (npm in its folder, node on a file inside it) or a SHA-pinned
+ * action (roster's own, built from its release); no local action.
  */
 function pullRequestCodeProblems(workflow: Obj, name: string): string[] {
   const problems: string[] = [];
@@ -206,7 +207,7 @@ function pullRequestCodeProblems(workflow: Obj, name: string): string[] {
     for (const [i, step] of stepsOf(job).entries()) {
       const at = `${where}.steps[${i}]`;
       const uses = typeof step.uses === 'string' ? step.uses : '';
-      const withs = (isObj(step.with) ? step.with : {}) as Obj;
+      const withs = isObj(step.with) ? step.with : {};
       if (uses.startsWith('./')) problems.push(`${at}: a local action (${uses}) may come from the pull request`);
       if (/^actions\/checkout@/.test(uses)) {
         const ref = String(withs.ref ?? '');
@@ -244,7 +245,6 @@ function pullRequestCodeProblems(workflow: Obj, name: string): string[] {
         }
       }
     }
-    if (dataPaths.length && !toolPaths.some((t) => !dataPaths.includes(t))) problems.push(`${where}: roster has no checkout of its own beside the pull request's data`);
   }
   return problems;
 }
@@ -523,5 +523,38 @@ describe('docs/github.md', () => {
       expect(lintWorkflow(workflow, `docs/github.md block ${i}`)).toEqual([]);
     }
     expect(blocks.some((b) => /matrix:[\s\S]*vendor:/.test(b) && b.includes('--vendor'))).toBe(true);
+  });
+
+  it('has examples a platform engineer can copy as they are: fork guard, keys, the override, one queue, no pull request code', () => {
+    const text = readFileSync(join(repoRoot, 'docs/github.md'), 'utf8');
+    const blocks = [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]).filter((b) => /^jobs:/m.test(b));
+    const names = credentialEnvNames();
+    const group = { group: 'roster-vendors', 'cancel-in-progress': false, queue: 'max' };
+    for (const [i, block] of blocks.entries()) {
+      const workflow = load(block, `docs block ${i}`);
+      expect(pullRequestCodeProblems(workflow, `docs block ${i}`)).toEqual([]);
+      for (const [name, job] of jobsOf(workflow)) {
+        const at = `docs block ${i}: jobs.${name}`;
+        // Every step that talks to vendors (the action, or the CLI) gets every key roster.yaml names, from an environment.
+        for (const step of stepsOf(job).filter((st) => /cli\.js (plan|apply|drift)\b/.test(String(st.run)) || /\/roster@/.test(String(st.uses)))) {
+          for (const key of names) expect((step.env as Obj | undefined)?.[key], `${at}: ${key}`).toBe(`\${{ secrets.${key} }}`);
+          expect(job.environment, at).toBeTruthy();
+        }
+        if (runsRoster(job, 'apply')) {
+          expect(workflow.concurrency, at).toEqual(group);
+          expect(job.environment, at).toBe('roster-apply');
+          // The matrix too: --force comes only from the reviewed override, the checksum from the reviewed plan.
+          const runs = stepsOf(job).map((st) => String(st.run ?? '')).join('\n');
+          expect(runs, at).toContain('github override --sha "$GITHUB_SHA"');
+          expect(runs, at).toMatch(/apply --yes \$FORCE .*--expect-checksum "\$EXPECTED_CHECKSUM"/);
+        }
+      }
+    }
+    const pulls = blocks.filter((b) => /pull_request/.test(b));
+    expect(pulls.length).toBeGreaterThan(0);
+    for (const b of pulls) expect(b).toContain('if: github.event.pull_request.head.repo.full_name == github.repository');
+    expect(blocks.filter((b) => /matrix:/.test(b)).every((b) => b.includes('github override'))).toBe(true);
+    // The trust chain table is there.
+    expect(text).toMatch(/## The trust chain\n[\s\S]*\| who or what \| can \| cannot, because \|/);
   });
 });
