@@ -104,7 +104,7 @@ export function planCommentBody(ctx: Pick<GitHubContext, 'runUrl' | 'pullLabels'
 export async function overrideForPlan(ctx: GitHubContext, label: string, overThreshold: boolean): Promise<OverrideVerdict | undefined> {
   const labelled = (ctx.pullLabels ?? []).some((l) => l.toLowerCase() === label.toLowerCase());
   if (!overThreshold && !labelled) return undefined;
-  return overrideVerdict(ctx, requirePullNumber(ctx), label);
+  return overrideVerdict(ctx, requirePullNumber(ctx), label, ctx.pullHeadSha);
 }
 
 /** When the declared state does not validate, the same comment lists the problems instead of a plan. */

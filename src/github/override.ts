@@ -54,8 +54,12 @@ const same = (a: string | undefined, b: string | undefined) => a !== undefined &
 const time = (iso: string | undefined) => (iso ? Date.parse(iso) : NaN);
 const short = (sha: string | null | undefined) => (sha ?? '?').slice(0, 7);
 
-/** The verdict on pull request `pullNumber` for `label`, from GitHub's pull request, timeline and reviews. */
-export async function overrideVerdict(ctx: GitHubContext, pullNumber: number, label: string): Promise<OverrideVerdict> {
+/**
+ * The verdict on pull request `pullNumber` for `label`, from GitHub's pull request, timeline and reviews.
+ * `plannedHead`: the commit a plan ran on; an override of an open pull request counts only while that
+ * commit is still its head (a re-run of an older plan cannot borrow an approval of a newer push).
+ */
+export async function overrideVerdict(ctx: GitHubContext, pullNumber: number, label: string, plannedHead?: string): Promise<OverrideVerdict> {
   const target = { owner: ctx.owner, repo: ctx.repo };
   const { data: pull } = await ctx.octokit.rest.pulls.get({ ...target, pull_number: pullNumber });
   const events = (await ctx.octokit.paginate(ctx.octokit.rest.issues.listEventsForTimeline, {
@@ -73,6 +77,7 @@ export async function overrideVerdict(ctx: GitHubContext, pullNumber: number, la
     closedUnmerged: pull.state === 'closed' && !pull.merged_at,
     events,
     reviews,
+    plannedHead,
   });
 }
 
@@ -85,6 +90,7 @@ export interface OverrideFacts {
   closedUnmerged?: boolean;
   events: TimelineEvent[];
   reviews: Review[];
+  plannedHead?: string;
 }
 
 /** The rules, on facts already read from GitHub. */
@@ -149,6 +155,9 @@ export function judgeOverride(facts: OverrideFacts): OverrideVerdict {
     verdict.reasons.push(
       `no approving review of the head commit ${short(headSha)} after the label, from someone other than the author${mergedAt ? ' before the merge' : ''}${why}`,
     );
+  }
+  if (!mergedAt && facts.plannedHead && facts.plannedHead !== headSha) {
+    verdict.reasons.push(`this plan is of ${short(facts.plannedHead)}, but the pull request has moved on to ${short(headSha)}: plan the new head`);
   }
   verdict.valid = verdict.reasons.length === 0;
   return verdict;

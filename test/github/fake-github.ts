@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A local fake of the parts of the GitHub REST API roster calls: issue comments (paginated with
- * Link headers), issues by label, labels, and the pull requests of a commit. octokit talks to it
+ * Link headers), issues by label, labels, the pull requests of a commit, and a pull request's details
+ * (author, head, merged_at), timeline events and reviews (the reviewed override). octokit talks to it
  * over real HTTP through `baseUrl`; every request is logged with its raw body, so tests can grep
  * exactly what would have reached GitHub.
  */

@@ -143,6 +143,16 @@ describe('the reviewed override', () => {
     expect(gh.requests.filter((r) => r.path.endsWith('/timeline')).map((r) => r.query.page ?? '1')).toEqual(['1', '2']);
   });
 
+  it('on an open pull request, counts only for a plan of its current head (a re-run of an older plan borrows nothing)', async () => {
+    pull(false);
+    labelPull(gh, 7, LABEL, carol, at(9));
+    reviewPull(gh, 7, { user: bob, commit_id: HEAD, submitted_at: at(10) });
+    expect((await overrideVerdict(ctx, 7, LABEL, HEAD)).valid).toBe(true);
+    const older = await overrideVerdict(ctx, 7, LABEL, OLD);
+    expect(older.valid).toBe(false);
+    expect(older.reasons).toEqual(['this plan is of aaaaaaa, but the pull request has moved on to ccccccc: plan the new head']);
+  });
+
   it('a closed, unmerged pull request has no override', async () => {
     addPullRequest(gh, 7, { commits: [HEAD], head_sha: HEAD, closed: true });
     labelPull(gh, 7, LABEL, carol, at(9));
