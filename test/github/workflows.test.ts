@@ -116,6 +116,12 @@ function lintWorkflow(workflow: Obj, name: string): string[] {
       }
     }
   }
+  // concurrency: group, cancel-in-progress and (GitHub changelog 2026-05-07) queue: max, only with cancel-in-progress false.
+  for (const [where, c] of [[name, workflow.concurrency], ...Object.entries(isObj(workflow.jobs) ? workflow.jobs : {}).map(([j, job]) => [`${name}: jobs.${j}`, isObj(job) ? job.concurrency : undefined])] as [string, Json | undefined][]) {
+    if (!isObj(c)) continue;
+    for (const key of Object.keys(c)) if (!['group', 'cancel-in-progress', 'queue'].includes(key)) problems.push(`${where}: unknown concurrency key ${key}`);
+    if (c.queue !== undefined && (c.queue !== 'max' || c['cancel-in-progress'] === true)) problems.push(`${where}: concurrency queue takes "max", with cancel-in-progress false`);
+  }
   const dispatchInputs = isObj(on) && isObj(on.workflow_dispatch) && isObj(on.workflow_dispatch.inputs) ? Object.keys(on.workflow_dispatch.inputs) : [];
   const jobs = workflow.jobs;
   if (!isObj(jobs) || Object.keys(jobs).length === 0) return [...problems, `${name}: no jobs`];
@@ -134,9 +140,7 @@ function lintWorkflow(workflow: Obj, name: string): string[] {
         if (!['read', 'write', 'none'].includes(String(level))) problems.push(`${where}: permission ${scope}: ${String(level)}`);
       }
     }
-    if (isObj(job.concurrency) && job.concurrency.queue !== undefined && job.concurrency['cancel-in-progress'] === true) {
-      problems.push(`${where}: concurrency queue needs cancel-in-progress false`);
-    }
+
     if (!job['runs-on']) problems.push(`${where}: no runs-on`);
     if (typeof job['timeout-minutes'] !== 'number') problems.push(`${where}: no timeout-minutes (the default is 6 hours)`);
     problems.push(...checkSteps(job.steps, where, false));
@@ -472,6 +476,7 @@ describe('GitHub workflows', () => {
       [
         'name: bad',
         'on: push',
+        'concurrency: { group: g, cancel-in-progress: true, queue: max, que: 1 }',
         'jobs:',
         '  a:',
         '    steps:',
@@ -490,6 +495,9 @@ describe('GitHub workflows', () => {
     expect(problems).toContain('untrusted expression inside a script');
     expect(problems).toContain('unbalanced');
     expect(problems).toContain('unknown context or function "secret"');
+    expect(problems).toContain('unknown concurrency key que');
+    expect(problems).toContain('concurrency queue takes "max", with cancel-in-progress false');
+    expect(problems).toContain('"actions/setup-node@v4" is not pinned to a full 40-hex commit SHA');
   });
 });
 
