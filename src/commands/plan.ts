@@ -11,7 +11,8 @@ import { colors, err, out } from './output.js';
 import { datesSince, parseAt, parseSince } from './calendar.js';
 import { addVendorOptions, openSession, planSession, type VendorCommandOptions } from './session.js';
 // GitHub (issue 5): the markdown format and --github-comment.
-import { planCommentBody, upsertPlanComment } from '../github/comments.js';
+import { overrideForPlan, planCommentBody, upsertPlanComment } from '../github/comments.js';
+import { describeVerdict } from '../github/override.js';
 import { githubContextFromEnv } from '../github/context.js';
 import { appendStepSummary } from '../github/summary.js';
 import { labelsOf } from '../render/labels.js';
@@ -63,17 +64,20 @@ export const registerPlan: RegisterCommand = (program) => {
       if (!render) throw new Error(`the ${options.format} format is not available`);
       out(render(plan, session.org));
       const overThreshold = thresholdViolations(plan, session.org.config.vendors);
+      // Issue 23: a reviewed override (two people, read from GitHub) lets the plan check pass; the comment keeps the refusal.
+      const overrideVerdict = github ? await overrideForPlan(github, session.org.config.github.overrideLabel, overThreshold.length > 0) : undefined;
       if (github) {
         const thresholdWarnings = overThreshold.map((v) => v.message);
         const { maskEmails, overrideLabel } = session.org.config.github;
-        const body = planCommentBody(github, plan, { maskEmails, overrideLabel, thresholdWarnings, labels: labelsOf(session.org) });
+        const body = planCommentBody(github, plan, { maskEmails, overrideLabel, overrideVerdict, thresholdWarnings, labels: labelsOf(session.org) });
         // The job summary shows the same plan on the run's page, for anyone who opens the run.
         await appendStepSummary(body);
         const posted = await upsertPlanComment(github, body);
         err(`plan comment ${posted.created ? 'created' : 'updated'}: ${posted.url}`);
       }
       if (options.out) await writeSavedPlan(options.out, plan);
-      const violations = options.force ? [] : overThreshold;
+      const violations = options.force || overrideVerdict?.valid ? [] : overThreshold;
+      if (overrideVerdict && overThreshold.length) err(describeVerdict(overrideVerdict));
       for (const v of violations) err(`${colors.red('error:')} ${v.message}`);
       process.exitCode = violations.length > 0 ? 1 : planExitCode(plan, Boolean(options.detailedExitcode));
     } finally {

@@ -8,13 +8,14 @@ import { renderAnnotations, renderDiagnosticsMarkdown } from '../render/annotati
 import { sanitizeText, type MaskOptions } from '../render/mask.js';
 import { postInvalidStateComment, mergedPlanChecksums } from './comments.js';
 import { githubContextFromEnv, sourceLinksFromEnv } from './context.js';
+import { describeVerdict, overrideVerdict } from './override.js';
 import { appendStepSummary } from './summary.js';
 
 /**
  * `roster github …`: the steps of the workflows that only make sense on GitHub Actions.
  *   validate  problems as annotations on the changed lines (and in the plan comment with --comment)
  *   checksum  the checksum of the plan reviewed on the pull request that merged a commit
- *   override  --force when the merged pull request carries the reviewed override label
+ *   override  --force when the merged pull request has a reviewed override (two people: see override.ts)
  *   mask      personal data masked in files about to be uploaded (the apply report)
  */
 export function registerGithub(program: Command): void {
@@ -57,17 +58,24 @@ export function registerGithub(program: Command): void {
 
   github
     .command('override')
-    .description('Print --force when the pull request that merged a commit carries the override label (github.overrideLabel), else nothing')
+    .description(
+      'Print --force when the pull request that merged a commit has a reviewed override (github.overrideLabel added before the merge by ' +
+        'someone other than the author, and an approval of the merged head from someone other than the author after it), else nothing',
+    )
     .option('--sha <sha>', 'the merged commit (default: GITHUB_SHA)')
     .action(async (options: { sha?: string }) => {
       const ctx = githubContextFromEnv(process.env);
       const label = await overrideLabelOf(program.opts().config as string);
       const merged = await mergedPlanChecksums(ctx, options.sha ?? ctx.sha);
-      if (merged.labels.includes(label)) {
-        process.stderr.write(`pull request #${merged.pullNumber} carries the label "${label}": apply runs with --force for this change\n`);
+      // Read from GitHub's timeline and reviews, cut at the merge: re-running this job later cannot change it.
+      const verdict = await overrideVerdict(ctx, merged.pullNumber, label);
+      process.stderr.write(`${describeVerdict(verdict)}\n`);
+      await appendStepSummary(`### roster: ${describeVerdict(verdict)}`);
+      if (verdict.valid) {
+        process.stderr.write(`apply runs with --force for this change: safety thresholds are overridden\n`);
         process.stdout.write('--force\n');
       } else {
-        process.stderr.write(`pull request #${merged.pullNumber} does not carry the label "${label}": safety thresholds apply\n`);
+        process.stderr.write('safety thresholds apply\n');
       }
     });
 

@@ -5,6 +5,7 @@ import type { VendorLabels } from '../render/labels.js';
 import { GITHUB_BODY_LIMIT, PLAN_MARKER, parseChecksumMarker, renderMarkdown, type OverrideLabel, type PlanChecksums } from '../render/markdown.js';
 import type { PlanView } from '../reconcile/types.js';
 import { GitHubContextError, sourceLinksFromEnv, type GitHubContext } from './context.js';
+import { overrideVerdict, type OverrideVerdict } from './override.js';
 
 export interface IssueComment {
   id: number;
@@ -74,6 +75,8 @@ export interface PlanCommentOptions {
   labels?: VendorLabels;
   /** The override label's name; whether the pull request carries it is read from the context. */
   overrideLabel?: string;
+  /** Whether the override counts, read from GitHub (overrideForPlan): then the comment says who overrode and who approved. */
+  overrideVerdict?: OverrideVerdict;
 }
 
 /** `roster plan --github-comment`: the plan as markdown, in roster's one comment on the pull request. */
@@ -84,10 +87,24 @@ export async function postPlanComment(ctx: GitHubContext, plan: PlanView, option
 /** The comment's markdown (also written to the job summary). */
 export function planCommentBody(ctx: Pick<GitHubContext, 'runUrl' | 'pullLabels'>, plan: PlanView, options: PlanCommentOptions): string {
   const { maskEmails, thresholdWarnings, labels } = options;
+  const verdict = options.overrideVerdict;
   const override: OverrideLabel | undefined = options.overrideLabel
-    ? { name: options.overrideLabel, present: (ctx.pullLabels ?? []).includes(options.overrideLabel) }
+    ? verdict
+      ? { name: options.overrideLabel, present: verdict.present, verdict }
+      : { name: options.overrideLabel, present: (ctx.pullLabels ?? []).includes(options.overrideLabel) }
     : undefined;
   return renderMarkdown(plan, { maskEmails, thresholdWarnings, labels, override, fullPlanUrl: ctx.runUrl });
+}
+
+/**
+ * The override verdict for the plan of an open pull request, when it matters: the plan is over a
+ * threshold, or the event says the label is on (so the comment can say whether it counts). Read from
+ * GitHub, never from the event payload alone; undefined when it does not matter.
+ */
+export async function overrideForPlan(ctx: GitHubContext, label: string, overThreshold: boolean): Promise<OverrideVerdict | undefined> {
+  const labelled = (ctx.pullLabels ?? []).some((l) => l.toLowerCase() === label.toLowerCase());
+  if (!overThreshold && !labelled) return undefined;
+  return overrideVerdict(ctx, requirePullNumber(ctx), label, ctx.pullHeadSha);
 }
 
 /** When the declared state does not validate, the same comment lists the problems instead of a plan. */

@@ -15,6 +15,8 @@ export interface GitHubContext {
   pullNumber?: number;
   /** Labels of that pull request as the event payload has them (a `labeled` event carries the new set). */
   pullLabels?: string[];
+  /** The pull request's head commit as the event payload has it: the commit this run plans. */
+  pullHeadSha?: string;
   /** The commit this run is for (GITHUB_SHA). */
   sha?: string;
   /** The workflow run's page, where its artifacts (the full plan) are listed. */
@@ -92,6 +94,7 @@ export function githubContextFromEnv(env: Env = process.env, options: ContextOpt
     repo,
     pullNumber,
     pullLabels: pullRequestOfEvent(env).labels,
+    pullHeadSha: pullRequestOfEvent(env).headSha,
     sha: env.GITHUB_SHA,
     runUrl: env.GITHUB_RUN_ID ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
     commentAuthor: env.ROSTER_COMMENT_AUTHOR || undefined,

@@ -14,6 +14,8 @@ export interface Omission {
   totalOperations: number;
   unmanaged: number;
   errors: number;
+  /** Keys of steps left to a person that are not shown. */
+  manual?: string[];
 }
 
 export interface Omitted {
@@ -58,6 +60,10 @@ export function omissionNote(omitted: Omitted, maxLength: number, room: number, 
     const more = keys.length > shown.length ? `${shown.length ? ' and ' : ''}${keys.length - shown.length} more` : '';
     return `- ${label}: ${shown.join(', ')}${more}\n`;
   };
+  for (const o of omitted.vendors) {
+    // Steps for a person come first: a cut must never hide work nobody else will do.
+    if (o.manual?.length) lines.push(listed(`**${escapeText(o.vendor)}**, ${o.manual.length} step${o.manual.length === 1 ? '' : 's'} to do by hand not shown`, o.manual));
+  }
   if (omitted.people.length) lines.push(listed(`Not in the table above (${omitted.people.length} ${omitted.people.length === 1 ? 'person' : 'people'})`, omitted.people.map((p) => p.key)));
   if (omitted.unknown) lines.push(`- ${omitted.unknown} live users not described in git\n`);
   for (const o of omitted.vendors) {

@@ -40,6 +40,7 @@ function renderSafety(options: MarkdownOptions): string {
   const warnings = (options.thresholdWarnings ?? []).map((w) => `> - ${escapeText(sanitizeText(w, options))}\n`).join('');
   const label = options.override;
   const labelCode = label ? `\`${escapeCode(label.name)}\`` : '';
+  if (label?.present && label.verdict) return renderVerdict(labelCode, label.verdict, warnings);
   if (label?.present) {
     return warnings
       ? `\n> [!IMPORTANT]\n> The label ${labelCode} is on this pull request: the apply after the merge runs with \`--force\` and overrides these safety thresholds.\n${warnings}`
@@ -48,6 +49,25 @@ function renderSafety(options: MarkdownOptions): string {
   if (!warnings) return '';
   const how = label ? `\n> To apply it as reviewed, add the label ${labelCode} to this pull request: the merge apply then runs with \`--force\` for this change alone.\n` : '';
   return `\n> [!CAUTION]\n> Over a safety threshold: apply refuses this plan without \`--force\`.\n${warnings}${how}`;
+}
+
+/** The override as GitHub shows it: who overrode and who approved, or why the label does not count (yet). */
+function renderVerdict(labelCode: string, verdict: NonNullable<NonNullable<MarkdownOptions['override']>['verdict']>, warnings: string): string {
+  const who = (login: string | undefined) => `**@${escapeText(login ?? '?')}**`;
+  const head = `\`${escapeCode(verdict.headSha.slice(0, 7))}\``;
+  if (verdict.valid) {
+    const approvers = verdict.approvedBy.map(who).join(', ');
+    return warnings
+      ? `\n> [!IMPORTANT]\n> **Overridden** by ${who(verdict.labelledBy)} (label ${labelCode}), approved by ${approvers} on ${head}: this check passes, and the apply after the merge runs with \`--force\` over these safety thresholds:\n${warnings}`
+      : `\n> [!NOTE]\n> Override by ${who(verdict.labelledBy)} (label ${labelCode}), approved by ${approvers} on ${head}; this plan is over no safety threshold, so it overrides nothing.\n`;
+  }
+  const reasons = verdict.reasons.map((r) => `> - ${escapeText(r)}\n`).join('');
+  const rule =
+    '> An override needs two people: the label added by someone other than the author, then an approving review of the head commit ' +
+    'from someone other than the author. After approving, re-run this check.\n';
+  return warnings
+    ? `\n> [!CAUTION]\n> Over a safety threshold: apply refuses this plan without \`--force\`.\n${warnings}>\n> The label ${labelCode} is on, but it does not count yet:\n${reasons}${rule}`
+    : `\n> [!NOTE]\n> The label ${labelCode} is on, but it does not count:\n${reasons}${rule}`;
 }
 
 /** Offboarding roster leaves to a person: named with the vendor id, at the top, never folded. */

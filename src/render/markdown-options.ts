@@ -11,6 +11,11 @@ export interface OverrideLabel {
   name: string;
   /** Whether the pull request carries it now. */
   present: boolean;
+  /**
+   * Whether it counts, as read from GitHub (src/github/override.ts): who added the label, who approved,
+   * or why it does not count. Absent when nobody asked GitHub.
+   */
+  verdict?: { valid: boolean; labelledBy?: string; approvedBy: string[]; headSha: string; reasons: string[] };
 }
 
 export interface MarkdownOptions {

@@ -48,18 +48,24 @@ export function renderSection(vendor: VendorPlanView, budget: number, allLabels:
   const room = new Room(left);
   if (vendor.readMode === 'byKey') room.take('_Read person by person: users not described in git cannot be detected in this vendor._\n\n');
   writeErrors(room, vendor, omission);
-  writeManualSteps(room, vendor);
+  writeManualSteps(room, vendor, omission);
   writeOperations(room, vendor, operations, labels, omission);
   writeLeftAlone(room, vendor, omission);
 
-  const cut = omission.keys.length + omission.unmanaged + omission.errors > 0;
+  const cut = omission.keys.length + omission.unmanaged + omission.errors + (omission.manual?.length ?? 0) > 0;
   return { text: header + room.text + footer, omission: cut ? omission : undefined };
 }
 
 /** No room for the section at all: one line naming the vendor when even that fits, and everything counted as left out. */
 function stubSection(vendor: VendorPlanView, budget: number, omission: Omission, operations: OperationView[]): { text: string; omission: Omission } {
   const stub = `\n- **${escapeText(vendor.vendor)}**: ${escapeText(vendorLine(vendor))}; not shown\n`;
-  const all = { ...omission, keys: operations.map((op) => op.key), unmanaged: vendor.unmanaged.length, errors: vendor.errors.length };
+  const all = {
+    ...omission,
+    keys: operations.map((op) => op.key),
+    unmanaged: vendor.unmanaged.length,
+    errors: vendor.errors.length,
+    manual: (vendor.manual ?? []).map((m) => m.key),
+  };
   return { text: budget >= stub.length ? stub : '', omission: all };
 }
 
@@ -78,13 +84,21 @@ function writeErrors(room: Room, vendor: VendorPlanView, omission: Omission): vo
   room.write('\n');
 }
 
-function writeManualSteps(room: Room, vendor: VendorPlanView): void {
+/** Steps for a person; those that do not fit are counted, so the note at the top names them (issue 23). */
+function writeManualSteps(room: Room, vendor: VendorPlanView, omission: Omission): void {
   const manual = vendor.manual ?? [];
   if (!manual.length) return;
-  room.take('**To do by hand** (no operation; plan, apply and drift stay green)\n\n');
-  for (const m of manual) {
+  if (!room.take('**To do by hand** (no operation; plan, apply and drift stay green)\n\n')) {
+    omission.manual = manual.map((m) => m.key);
+    return;
+  }
+  for (const [i, m] of manual.entries()) {
     const hint = m.hint ? ` _(${escapeText(m.hint)})_` : '';
-    if (!room.take(`- ☐ \`${escapeCode(m.key)}\` (id ${escapeText(m.vendorId)}): ${escapeText(m.message)}${hint}\n`)) break;
+    if (!room.take(`- ☐ \`${escapeCode(m.key)}\` (id ${escapeText(m.vendorId)}): ${escapeText(m.message)}${hint}\n`)) {
+      omission.manual = manual.slice(i).map((x) => x.key);
+      room.write(`- _${manual.length - i} more steps by hand not shown (see the note at the top)_\n`);
+      break;
+    }
   }
   room.write('\n');
 }

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/compose/sandbox.js';
 import { makeWorkspace, repoRoot, runCli, sampleConfig, sampleOfficesAndRoles, type Workspace } from '../helpers/workspace.js';
-import { addPullRequest, startFakeGitHub, type FakeGitHub } from './fake-github.js';
+import { parse, stringify } from 'yaml';
+import { addPullRequest, AUTHOR, labelPull, reviewPull, startFakeGitHub, type FakeGitHub } from './fake-github.js';
 
 // Drift as operators live it, with the built CLI against emulators seeded from the built-in fixtures (which
 // hold users added by hand) and the fake GitHub API: users added by hand are drift, and offboarding
@@ -94,22 +95,55 @@ describe('drift and offboarding, end to end', () => {
     expect(issue?.body).toContain('`jake.thompson@sunpath.example` (id Jk7ThompsonAu2Lq9VbX): offboarded in git; remove this user from highlevel by hand');
   }, 180_000);
 
-  it('the override label: the comment says it is on, and the merge apply gets --force from the merged pull request alone', async () => {
-    addPullRequest(gh, 22, { commits: ['abc221'] });
+  it('the override needs two people: the plan check passes with a reviewed override, and the merge apply gets --force from it alone', async () => {
+    // Every update is over the threshold in this config; Maria's new title is one.
+    const config = parse(await readFile(workspace.configFile, 'utf8')) as { vendors: Record<string, { policy?: Record<string, unknown> }> };
+    for (const v of Object.values(config.vendors)) v.policy = { ...v.policy, thresholds: { update: 0, deactivate: 0, minUsers: 0 } };
+    await workspace.write('strict.yaml', stringify(config));
+    const file = path.join(workspace.dir, 'users/people/austin.yaml');
+    await workspace.write('users/people/austin.yaml', (await readFile(file, 'utf8')).replace('Regional Manager, Texas', 'Regional Director, Texas'));
+    const strict = (args: string[], extra: Record<string, string> = {}) =>
+      runCli(['-c', path.join(workspace.dir, 'strict.yaml'), ...args], { cwd: workspace.dir, env: { ...env, ...extra } });
+    const head = 'e'.repeat(40);
+    addPullRequest(gh, 22, { commits: [head], head_sha: head });
     await workspace.write('event22.json', JSON.stringify({ pull_request: { number: 22, labels: [{ name: 'roster-override' }] } }));
-    const plan = await roster(['plan', '--github-comment', '--force'], { GITHUB_EVENT_PATH: path.join(workspace.dir, 'event22.json') });
-    expect(plan.stderr).toContain('plan comment created');
-    const comment = gh.comments.filter((c) => c.body.includes('roster-plan')).at(-1)!.body;
-    expect(comment).toContain('The label `roster-override` is on this pull request');
+    const onPr = { GITHUB_EVENT_PATH: path.join(workspace.dir, 'event22.json') };
+    const lastComment = () => gh.comments.filter((c) => c.issue === 22 && c.body.includes('roster-plan')).at(-1)!.body;
 
+    // The author labels their own pull request: the check still fails, and the comment says why.
+    labelPull(gh, 22, 'roster-override', AUTHOR, '2026-12-01T09:00:00Z');
+    const alone = await strict(['plan', '--github-comment'], onPr);
+    expect(alone.code, alone.stderr).toBe(1);
+    expect(alone.stderr).toContain('no override on pull request #22: the label was added by the author, alice');
+    expect(lastComment()).toContain('The label `roster-override` is on, but it does not count yet:');
+
+    // Carol labels, Bob approves the head after that: the check passes, the refusal stays in the comment.
+    labelPull(gh, 22, 'roster-override', { login: 'carol', type: 'User' }, '2026-12-01T09:30:00Z');
+    reviewPull(gh, 22, { user: { login: 'bob', type: 'User' }, commit_id: head, submitted_at: '2026-12-01T10:00:00Z' });
+    const overridden = await strict(['plan', '--github-comment'], onPr);
+    expect(overridden.code, overridden.stderr).toBe(0);
+    expect(overridden.stderr).toContain('override on pull request #22: label "roster-override" added by carol, approved by bob');
+    expect(lastComment()).toContain('**Overridden** by **@carol** (label `roster-override`), approved by **@bob** on `eeeeeee`');
+    expect(lastComment()).toContain('over the 0% threshold');
+
+    // Merged at 11:00: apply reads the same verdict from GitHub, cut at the merge.
     const pull = gh.pulls.find((p) => p.number === 22)!;
-    Object.assign(pull, { merged_at: '2026-12-01T09:00:00Z', merge_commit_sha: 'abc222' });
-    const without = await roster(['github', 'override', '--sha', 'abc222']);
+    Object.assign(pull, { merged_at: '2026-12-01T11:00:00Z', merge_commit_sha: 'abc222' });
+    const merged = await strict(['github', 'override', '--sha', 'abc222']);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stdout.trim()).toBe('--force');
+    expect(merged.stderr).toContain('approved by bob');
+
+    // Bob withdraws after the merge, Alice removes the label: re-running the job changes nothing.
+    reviewPull(gh, 22, { user: { login: 'bob', type: 'User' }, state: 'CHANGES_REQUESTED', commit_id: head, submitted_at: '2026-12-01T12:00:00Z' });
+    labelPull(gh, 22, 'roster-override', AUTHOR, '2026-12-01T12:00:00Z', 'unlabeled');
+    expect((await strict(['github', 'override', '--sha', 'abc222'])).stdout.trim()).toBe('--force');
+
+    // Without the approval before the merge, the label on the merged pull request gives nothing.
+    pull.reviews = [];
+    const without = await strict(['github', 'override', '--sha', 'abc222']);
     expect(without.code).toBe(0);
     expect(without.stdout.trim()).toBe('');
-    expect(without.stderr).toContain('does not carry the label "roster-override"');
-    pull.labels = ['roster-override'];
-    const withLabel = await roster(['github', 'override', '--sha', 'abc222']);
-    expect(withLabel.stdout.trim()).toBe('--force');
+    expect(without.stderr).toContain('no approving review of the head commit eeeeeee');
   }, 120_000);
 });

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A local fake of the parts of the GitHub REST API roster calls: issue comments (paginated with
- * Link headers), issues by label, labels, and the pull requests of a commit. octokit talks to it
+ * Link headers), issues by label, labels, the pull requests of a commit, and a pull request's details
+ * (author, head, merged_at), timeline events and reviews (the reviewed override). octokit talks to it
  * over real HTTP through `baseUrl`; every request is logged with its raw body, so tests can grep
  * exactly what would have reached GitHub.
  */
@@ -38,6 +39,28 @@ export interface FakePull {
   /** Commits this pull request contains (what `commits/{sha}/pulls` matches). */
   commits: string[];
   labels?: string[];
+  // The override's two people (issue 23): who opened it, its head, its timeline and reviews.
+  user?: FakeUser;
+  head_sha?: string;
+  closed?: boolean;
+  timeline?: FakeTimelineEvent[];
+  reviews?: FakeReview[];
+}
+
+export interface FakeTimelineEvent {
+  event: 'labeled' | 'unlabeled' | string;
+  created_at: string;
+  actor: FakeUser;
+  label?: { name: string };
+}
+
+export interface FakeReview {
+  id?: number;
+  user: FakeUser;
+  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED';
+  commit_id: string;
+  submitted_at: string;
+  author_association: 'OWNER' | 'MEMBER' | 'COLLABORATOR' | 'CONTRIBUTOR' | 'NONE';
 }
 
 export interface LoggedRequest {
@@ -65,6 +88,8 @@ export interface FakeGitHub {
 }
 
 const BOT: FakeUser = { login: 'github-actions[bot]', type: 'Bot' };
+/** Who opens the pull requests addPullRequest seeds. */
+export const AUTHOR: FakeUser = { login: 'alice', type: 'User' };
 
 export async function startFakeGitHub(options: { owner?: string; repo?: string; token?: string } = {}): Promise<FakeGitHub> {
   const owner = options.owner ?? 'acme';
@@ -219,6 +244,28 @@ export async function startFakeGitHub(options: { owner?: string; repo?: string; 
         }));
       return paginate(u, res, pulls);
     }
+    // Pull request details, timeline events and reviews (the reviewed override, issue 23).
+    if ((m = /^\/pulls\/(\d+)(\/reviews)?$/.exec(path)) && method === 'GET') {
+      const pull = state.pulls.find((p) => p.number === Number(m![1]));
+      if (!pull) return notFound(res);
+      if (m[2]) return paginate(u, res, (pull.reviews ?? []).map((r, i) => ({ id: r.id ?? i + 1, body: '', ...r })));
+      return send(res, 200, {
+        number: pull.number,
+        state: pull.merged_at || pull.closed ? 'closed' : 'open',
+        merged: Boolean(pull.merged_at),
+        merged_at: pull.merged_at,
+        merge_commit_sha: pull.merge_commit_sha,
+        user: pull.user ?? AUTHOR,
+        head: { sha: pull.head_sha ?? pull.commits.at(-1) ?? '0'.repeat(40), ref: `branch-${pull.number}` },
+        base: { sha: 'b'.repeat(40), ref: 'main' },
+        labels: (pull.labels ?? []).map((name) => ({ name })),
+      });
+    }
+    if ((m = /^\/issues\/(\d+)\/timeline$/.exec(path)) && method === 'GET') {
+      const pull = state.pulls.find((p) => p.number === Number(m![1]));
+      if (!pull && !state.issues.some((i) => i.number === Number(m![1]))) return notFound(res);
+      return paginate(u, res, pull?.timeline ?? []);
+    }
     return notFound(res);
   }
 
@@ -242,6 +289,22 @@ export async function startFakeGitHub(options: { owner?: string; repo?: string; 
 
 /** Seeds an open pull request (an issue with `pull_request`, as GitHub stores them). */
 export function addPullRequest(gh: FakeGitHub, number: number, pull: Partial<FakePull> = {}): void {
-  gh.issues.push({ number, title: `PR ${number}`, body: '', state: 'open', labels: [], pull_request: true, user: { login: 'alice', type: 'User' } });
+  gh.issues.push({ number, title: `PR ${number}`, body: '', state: 'open', labels: [], pull_request: true, user: AUTHOR });
   gh.pulls.push({ number, merged_at: null, merge_commit_sha: null, commits: [], ...pull });
+}
+
+/** A label added (or removed) on a pull request at a time, as its timeline records it; its labels follow. */
+export function labelPull(gh: FakeGitHub, number: number, label: string, actor: FakeUser, at: string, event: 'labeled' | 'unlabeled' = 'labeled'): void {
+  const pull = gh.pulls.find((p) => p.number === number)!;
+  (pull.timeline ??= []).push({ event, created_at: at, actor, label: { name: label } });
+  const labels = new Set(pull.labels ?? []);
+  if (event === 'labeled') labels.add(label);
+  else labels.delete(label);
+  pull.labels = [...labels];
+}
+
+/** A review submitted on a pull request (write access unless said otherwise). */
+export function reviewPull(gh: FakeGitHub, number: number, review: Partial<FakeReview> & Pick<FakeReview, 'user' | 'commit_id' | 'submitted_at'>): void {
+  const pull = gh.pulls.find((p) => p.number === number)!;
+  (pull.reviews ??= []).push({ state: 'APPROVED', author_association: 'MEMBER', ...review });
 }

@@ -355,3 +355,25 @@ describe('one masking path for every reader', () => {
     expect(JSON.stringify(hidden)).not.toContain('old@example.com');
   });
 });
+
+describe('a cut comment and the steps left to a person (issue 23)', () => {
+  it('names every by-hand step it could not show, in the note at the top', () => {
+    const big = hugePlan(900);
+    const manual = Array.from({ length: 400 }, (_, i) => ({
+      key: `leaver${i}@example.com`,
+      vendorId: `H${i}`,
+      message: 'offboarded in git; remove this user from highlevel by hand',
+      hint: 'highlevel has no deactivation: remove the user in Settings → My Staff',
+    }));
+    big.vendors[1].manual = manual;
+    const md = renderMarkdown(big, { maskEmails: false, drift: true, title: 'roster drift', fullPlanUrl: 'https://github.example/acme/people/actions/runs/5' });
+    expect(md.length).toBeLessThanOrEqual(GITHUB_BODY_LIMIT);
+    expect(md).toContain('the full plan is in the `roster-plan` artifact of [this workflow run](https://github.example/acme/people/actions/runs/5)');
+    // Every step is either shown in the details or counted (and named, as far as room goes) in the note.
+    const note = /\*\*highlevel\*\*, (\d+) steps? to do by hand not shown: ([^\n]*)/.exec(md);
+    expect(note, 'the note names the by-hand steps left out').not.toBeNull();
+    const shownInDetails = manual.filter((m) => md.includes(`- ☐ \`${m.key}\``)).length;
+    expect(shownInDetails + Number(note![1])).toBe(manual.length);
+    expect(note![2]).toMatch(/`leaver\d+@example\.com`/);
+  });
+});
