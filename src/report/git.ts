@@ -76,7 +76,7 @@ export async function checkoutDeclared(top: string, commit: string, paths: RepoP
 /** One commit of the first-parent history, with the files under users/ it changed. */
 export interface CommitChange {
   sha: string;
-  /** Committer date, ISO 8601 with offset. */
+  /** Committer date, ISO 8601 in UTC. */
   date: string;
   author: string;
   subject: string;
@@ -109,7 +109,8 @@ export async function usersHistory(top: string, until: string, users: string): P
       if (!/\.ya?ml$/i.test(file)) continue;
       files.push({ path: file, ...(status === 'D' ? {} : { blob }) });
     }
-    commits.push({ sha, date, author, subject, files });
+    // Every time in the report is UTC, whatever the committer's offset.
+    commits.push({ sha, date: new Date(date).toISOString(), author, subject, files });
   }
   return commits;
 }

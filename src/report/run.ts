@@ -45,7 +45,7 @@ export async function buildAccessReport(options: AccessReportOptions): Promise<{
   const paths = await repoPaths(options.configFile, usersDir);
   const commit = options.asOf ? await commitInEffect(paths.top, options.asOf) : await headCommit(paths.top);
   if (!commit) throw new Error(`no commit of this repository is dated on or before ${options.asOf}`);
-  const committedAt = (await git(paths.top, ['show', '-s', '--format=%cI', commit])).trim();
+  const committedAt = new Date((await git(paths.top, ['show', '-s', '--format=%cI', commit])).trim()).toISOString();
   const checkout = await checkoutDeclared(paths.top, commit, paths);
   try {
     const org = await options.load(path.join(checkout.dir, paths.config));

@@ -38,6 +38,18 @@ export interface FakePull {
   /** Commits this pull request contains (what `commits/{sha}/pulls` matches). */
   commits: string[];
   labels?: string[];
+  // Issue 29 (roster report access): who opened, merged and reviewed it; all optional.
+  user?: string;
+  merged_by?: string;
+  head_sha?: string;
+  reviews?: FakeReview[];
+}
+
+export interface FakeReview {
+  login: string;
+  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED';
+  submitted_at: string;
+  commit_id?: string;
 }
 
 export interface LoggedRequest {
@@ -218,6 +230,27 @@ export async function startFakeGitHub(options: { owner?: string; repo?: string; 
           labels: (p.labels ?? []).map((name) => ({ name })),
         }));
       return paginate(u, res, pulls);
+    }
+    // Issue 29: a pull request and its reviews (GET /pulls/{n}, GET /pulls/{n}/reviews, paginated).
+    if ((m = /^\/pulls\/(\d+)(\/reviews)?$/.exec(path)) && method === 'GET') {
+      const pull = state.pulls.find((p) => p.number === Number(m![1]));
+      if (!pull) return notFound(res);
+      const user = (login: string | undefined) => (login ? { login, type: 'User' } : null);
+      if (m[2]) {
+        const reviews = (pull.reviews ?? []).map((r, i) => ({ id: 9000 + i, user: user(r.login), state: r.state, submitted_at: r.submitted_at, commit_id: r.commit_id ?? pull.head_sha ?? null }));
+        return paginate(u, res, reviews);
+      }
+      return send(res, 200, {
+        number: pull.number,
+        state: pull.merged_at ? 'closed' : 'open',
+        html_url: html(`pull/${pull.number}`),
+        user: user(pull.user),
+        merged: Boolean(pull.merged_at),
+        merged_at: pull.merged_at,
+        merged_by: user(pull.merged_by),
+        merge_commit_sha: pull.merge_commit_sha,
+        head: { sha: pull.head_sha ?? pull.commits.at(-1) ?? null },
+      });
     }
     return notFound(res);
   }
