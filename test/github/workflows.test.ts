@@ -156,12 +156,12 @@ function credentialEnvNames(): string[] {
 function vendorSteps(workflow: Obj): Obj[] {
   return Object.values(workflow.jobs as Obj)
     .flatMap((job) => ((isObj(job) && Array.isArray(job.steps) ? job.steps : [])).filter(isObj))
-    .filter((step) => typeof step.run === 'string' && /cli\.js (plan|apply|drift)\b/.test(step.run));
+    .filter((step) => typeof step.run === 'string' && /cli\.js (plan|apply|drift|report)\b/.test(step.run));
 }
 
 describe('GitHub workflows', () => {
   it('exist: plan, apply, drift and the dated apply', () => {
-    expect(workflowFiles.sort()).toEqual(['apply.yml', 'drift.yml', 'plan.yml', 'roster-due.yml']);
+    expect(workflowFiles.sort()).toEqual(['apply.yml', 'drift.yml', 'plan.yml', 'roster-due.yml', 'roster-report.yml']);
   });
 
   for (const file of workflowFiles) {
@@ -196,6 +196,7 @@ describe('GitHub workflows', () => {
     expect(permissions('apply.yml')).toEqual({ contents: 'read', 'pull-requests': 'read' });
     expect(permissions('drift.yml')).toEqual({ contents: 'read', issues: 'write' });
     expect(permissions('roster-due.yml')).toEqual({ contents: 'read' });
+    expect(permissions('roster-report.yml')).toEqual({ contents: 'read', 'pull-requests': 'read', actions: 'read' });
   });
 
   it('apply one at a time, with the reviewed checksum, and keep the report', () => {
