@@ -47,12 +47,13 @@ export async function readVendor(org: Organisation, target: PlanTarget, extraKey
     extra: new Map(),
   };
   const reader = target.reader;
-  if (!reader) return { ...base, failure: target.setupError ?? 'not configured' };
+  // A vendor that cannot be read still has its declared people: each is a row, `unreadable`.
+  if (!reader) return { ...base, desired: desiredRecords(org, target), failure: target.setupError ?? 'not configured' };
   let read;
   try {
     read = await readTarget(org, { ...target, reader });
   } catch (error) {
-    return { ...base, failure: `could not ${reader.mode === 'byKey' ? 'read' : 'list'} users: ${error instanceof Error ? error.message : String(error)}` };
+    return { ...base, desired: desiredRecords(org, target), failure: `could not ${reader.mode === 'byKey' ? 'read' : 'list'} users: ${error instanceof Error ? error.message : String(error)}` };
   }
   const listing = readableRecords(read.live);
   const { matched, unmatched, errors } = matchRecords(read.desired, listing.readable);

@@ -138,13 +138,11 @@ function vendorRows(input: RowInputs, v: RowInputs['vendors'][number]): AccessRo
     if (!want.active && history && person && isLeaver(history.last, input.asOfDay)) row.leaver = leaverCheck(input, row, history, person);
     rows.push(row);
   }
-  if (live.failure) return rows;
-
   const removed = (key: string) => {
     const h = input.history.get(key);
     return h?.removed && !input.org.peopleByKey.has(key) ? h : undefined;
   };
-  for (const record of live.unmatched) {
+  for (const record of live.failure ? [] : live.unmatched) {
     const key = record.email.toLowerCase();
     seen.add(key);
     const gone = removed(key);
@@ -173,10 +171,10 @@ function vendorRows(input: RowInputs, v: RowInputs['vendors'][number]): AccessRo
   // People git no longer describes and who had access here once: where are they now?
   for (const [key, history] of input.history) {
     if (seen.has(key) || !history.kinds.has(live.kind) || !removed(key)) continue;
-    if (live.mode === 'byKey' && !live.extra.has(key) && !live.problems.has(key)) continue;
+    if (!live.failure && live.mode === 'byKey' && !live.extra.has(key) && !live.problems.has(key)) continue;
     const row = base(key, 'not in git');
     withHistory(row, key, history.removed);
-    const problem = live.problems.get(key);
+    const problem = live.failure ?? live.problems.get(key);
     if (problem) {
       row.live = 'unreadable';
       row.note = problem;

@@ -265,4 +265,17 @@ describe('roster report access, end to end', () => {
     expect(manifest).toMatchObject({ commit: merges[2], tool: { name: 'roster', version: expect.any(String) }, files: [{ path: 'access.csv', bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }] });
     expect(String(manifest.generatedAt)).toMatch(/Z$/);
   });
+
+  it('a vendor it cannot read makes every row of it unreadable, a leaver there unknown, and the run not green', async () => {
+    const bare = { ...env };
+    for (const name of ['ENERFLO_API_KEY', 'PULSE_API_KEY', 'PULSE_API_SECRET']) delete bare[name];
+    const result = await runInProcess(['report', 'access', '--format', 'json', '--no-github', '--vendor', 'enerflo'], { cwd: dir, env: bare });
+    expect(result.code).toBe(1);
+    const unread = JSON.parse(result.stdout) as AccessReport;
+    expect(unread.live.vendors).toEqual([{ vendor: 'enerflo', kind: 'enerflo', mode: 'list', error: expect.stringMatching(/missing credentials: set ENERFLO_API_KEY/) }]);
+    expect(unread.rows.map((r) => r.live)).toEqual(['unreadable', 'unreadable', 'unreadable']);
+    expect(unread.rows.find((r) => r.person === BOB)?.leaver).toMatchObject({ status: 'unknown' });
+    expect(unread.github.source).toBe('not asked (--no-github)');
+    expect(unread.rows.every((r) => r.approval === 'unknown' && !r.selfApproval)).toBe(true);
+  });
 });
