@@ -115,6 +115,12 @@ beforeAll(async () => {
     path.join(applies, 'run-1/apply-report.json'),
     JSON.stringify({ version: 1, startedAt: '2026-10-01T11:50:00Z', finishedAt: '2026-10-01T12:00:00Z', results: [{ vendor: 'enerflo', action: 'create', key: ANA, vendorId: '500', ok: true }, { vendor: 'enerflo', action: 'create', key: BOB, ok: true }, { vendor: 'enerflo', action: 'create', key: DAN, ok: false, error: 'refused' }], summary: { succeeded: 2, failed: 1, skipped: 0 } }),
   );
+  // Bob's Pulse account was deactivated a day and a half after he left: removed, but late.
+  await mkdir(path.join(applies, 'run-2'));
+  await writeFile(
+    path.join(applies, 'run-2/apply-report.json'),
+    JSON.stringify({ version: 1, startedAt: '2026-11-03T22:55:00Z', finishedAt: '2026-11-03T23:00:00Z', results: [{ vendor: 'pulse', action: 'deactivate', key: BOB, ok: true }], summary: { succeeded: 1, failed: 0, skipped: 0 } }),
+  );
   await writeFile(path.join(applies, 'notes.json'), JSON.stringify({ hello: 'world' }));
   await symlink('/etc/passwd', path.join(applies, 'linked.json'));
 
@@ -205,10 +211,11 @@ describe('roster report access, end to end', () => {
     expect(json.rows.filter((r) => r.vendor === 'pulse' && r.declared === 'not in git').length).toBeGreaterThan(0);
     // Bob was in Pulse too (a regional manager is): there he has no account now, so his access there is gone.
     expect(row(BOB, 'pulse')).toMatchObject({ declared: 'inactive', live: 'absent', drift: [], leaver: { how: 'active: false', status: 'removed' } });
+    expect(row(BOB, 'pulse').leaver).toMatchObject({ removedAt: '2026-11-03T23:00:00.000Z', onTime: false });
     expect(row(BOB, 'pulse').leaver?.overdue).toBeUndefined();
     expect(json.summary).toMatchObject({ leavers: 2, leaversOverdue: 1 });
     expect(json.summary.selfApproval).toBeGreaterThanOrEqual(2);
-    expect(json.applyReports.files).toEqual([path.join('run-1', 'apply-report.json')]);
+    expect(json.applyReports.files).toEqual([path.join('run-1', 'apply-report.json'), path.join('run-2', 'apply-report.json')]);
     expect(json.applyReports.skipped).toEqual(expect.arrayContaining([{ file: 'linked.json', reason: 'a symbolic link' }, { file: 'notes.json', reason: 'not an apply report' }]));
     // Commit subjects are free text: the phone number in them is masked like in the PR comment.
     expect(result.stdout).not.toContain('512-555-0199');
@@ -225,6 +232,7 @@ describe('roster report access, end to end', () => {
     expect(by(DAN)).toMatchObject({ live: 'absent', approval: 'self-approved', approvers: 'dan-ito', since: '2026-10-15T11:00:00.000Z', drift: 'no account, declared active' });
     expect(by(BOB)).toMatchObject({ leaver: 'active: false', leaver_status: 'still active (overdue)', ended_commit: merges[2] });
     expect(by(ZED)).toMatchObject({ declared: 'not in git', drift: 'not in git' });
+    expect(rows.find((r) => r.person === BOB && r.vendor === 'pulse')).toMatchObject({ leaver_status: 'removed', removed_at: '2026-11-03T23:00:00.000Z', on_time: 'no' });
   });
 
   it('markdown: a table and the leavers, and asks GitHub nothing twice (the cache)', async () => {
