@@ -12,7 +12,11 @@ import { declarationHistory } from '../../src/report/history.js';
 import { isPersonLogin } from '../../src/report/logins.js';
 import { maskReport, summarise, type AccessReport } from '../../src/report/model.js';
 import { csvCell, renderMarkdown } from '../../src/report/render.js';
-import type { AccessRow } from '../../src/report/rows.js';
+import { buildRows, type AccessRow, type RowInputs } from '../../src/report/rows.js';
+import type { VendorLive } from '../../src/report/live.js';
+import type { Organisation, ResolvedPerson } from '../../src/config/model.js';
+import type { VendorInstanceConfig } from '../../src/config/schema.js';
+import type { VendorModule } from '../../src/vendors/types.js';
 import { startFakeGitHub, type FakeGitHub } from '../github/fake-github.js';
 
 /* The report's checks, each tried the way someone would try to get around it. */
@@ -227,5 +231,43 @@ describe('what the report shows', () => {
     expect(masked.rows[0].person).toBe('d•••@acme.example');
     const open = maskReport(report([row({})]), { maskEmails: false });
     expect(open.rows[0]).toMatchObject({ person: 'dan.ito@acme.example', name: 'Dan Ito' });
+  });
+});
+
+describe('leavers by endDate', () => {
+  const key = 'eve@acme.example';
+  const inputs = (now: string, liveActive: boolean): RowInputs => {
+    const person = { key, email: key, firstName: 'Eve', lastName: 'E', active: false, endDate: '2026-11-30', roles: [], office: { key: 'austin', timezone: 'America/Chicago' } } as unknown as ResolvedPerson;
+    const live: VendorLive = {
+      vendor: 'enerflo',
+      kind: 'enerflo',
+      mode: 'list',
+      desired: [{ key, email: key, active: false, fields: {}, dependsOn: [] }],
+      matched: new Map([[key, { vendorId: '9', email: key, active: liveActive, fields: {} }]]),
+      problems: new Map(),
+      unmatched: [],
+      unreadable: [],
+      extra: new Map(),
+    };
+    const ended = { sha: 'a'.repeat(40), date: '2026-11-20T15:00:00.000Z', author: 'T', subject: 'Eve leaves at the end of November' };
+    return {
+      org: { peopleByKey: new Map([[key, person]]), offices: new Map() } as unknown as Organisation,
+      asOfDay: now.slice(0, 10),
+      vendors: [{ live, module: { kind: 'enerflo', fields: [] } as unknown as VendorModule, config: { kind: 'enerflo' } as VendorInstanceConfig }],
+      history: new Map([[key, { since: new Map([['enerflo', ended]]), ended, last: { email: key, endDate: '2026-11-30' }, kinds: new Set(['enerflo']) }]]),
+      applies: { last: new Map(), files: [], skipped: [] },
+      logins: new Map(),
+      now: new Date(now),
+      leaverHours: 24,
+    };
+  };
+
+  it('counts the hours from the start of the day after endDate in the office timezone, not from the commit', () => {
+    const [row] = buildRows(inputs('2026-12-01T12:00:00Z', true));
+    // Midnight in Austin (UTC-6 in December) is 06:00 UTC.
+    expect(row.leaver).toMatchObject({ how: 'endDate 2026-11-30', endedAt: '2026-12-01T06:00:00.000Z', status: 'still active', overdue: false });
+    expect(row.drift).toEqual(['still active, offboarded in git']);
+    expect(buildRows(inputs('2026-12-02T06:00:01Z', true))[0].leaver).toMatchObject({ overdue: true });
+    expect(buildRows(inputs('2026-12-02T06:00:01Z', false))[0].leaver).toMatchObject({ status: 'removed' });
   });
 });
