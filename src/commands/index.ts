@@ -14,6 +14,7 @@ import type { VendorCommandContext } from '../vendors/command.js';
 import { colors, err, out } from './output.js';
 import { loadOrReport } from './session.js';
 import { loadOrganisation } from '../compose/organisation.js';
+import { registerReport } from './report.js';
 
 /** Each command lives in its own module and registers itself on the program. */
 export type RegisterCommand = (program: Command) => void;
@@ -29,3 +30,4 @@ const registerVendorCommands: RegisterCommand = (program) => {
 
 // Vendor commands sit where `roster webhook` always was in `roster --help`.
 export const commands: RegisterCommand[] = [registerValidate, registerSchema, registerPlan, registerApply, registerSandbox, registerDemo, registerVendorCommands, registerDrift, registerGithub, registerImport, registerDoctor];
+commands.push(registerReport); // issue 29: `roster report access`

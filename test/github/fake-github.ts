@@ -40,11 +40,13 @@ export interface FakePull {
   commits: string[];
   labels?: string[];
   // The override's two people (issue 23): who opened it, its head, its timeline and reviews.
-  user?: FakeUser;
+  // Issue 29 (roster report access) names people by login alone: `user` and `merged_by` may be plain logins.
+  user?: FakeUser | string;
+  merged_by?: string;
   head_sha?: string;
   closed?: boolean;
   timeline?: FakeTimelineEvent[];
-  reviews?: FakeReview[];
+  reviews?: (FakeReview | FakeLoginReview)[];
 }
 
 export interface FakeTimelineEvent {
@@ -61,6 +63,14 @@ export interface FakeReview {
   commit_id: string;
   submitted_at: string;
   author_association: 'OWNER' | 'MEMBER' | 'COLLABORATOR' | 'CONTRIBUTOR' | 'NONE';
+}
+
+/** A review named by its reviewer's login alone (issue 29's tests): answered as a FakeReview. */
+export interface FakeLoginReview {
+  login: string;
+  state: FakeReview['state'];
+  submitted_at: string;
+  commit_id?: string;
 }
 
 export interface LoggedRequest {
@@ -248,15 +258,23 @@ export async function startFakeGitHub(options: { owner?: string; repo?: string; 
     if ((m = /^\/pulls\/(\d+)(\/reviews)?$/.exec(path)) && method === 'GET') {
       const pull = state.pulls.find((p) => p.number === Number(m![1]));
       if (!pull) return notFound(res);
-      if (m[2]) return paginate(u, res, (pull.reviews ?? []).map((r, i) => ({ id: r.id ?? i + 1, body: '', ...r })));
+      const asUser = (login: FakeUser | string): FakeUser => (typeof login === 'string' ? { login, type: 'User' } : login);
+      const headSha = pull.head_sha ?? pull.commits.at(-1) ?? '0'.repeat(40);
+      const review = (r: FakeReview | FakeLoginReview, i: number) =>
+        'login' in r
+          ? { id: 9000 + i, body: '', user: asUser(r.login), state: r.state, submitted_at: r.submitted_at, commit_id: r.commit_id ?? headSha, author_association: 'MEMBER' }
+          : { id: r.id ?? i + 1, body: '', ...r };
+      if (m[2]) return paginate(u, res, (pull.reviews ?? []).map(review));
       return send(res, 200, {
         number: pull.number,
         state: pull.merged_at || pull.closed ? 'closed' : 'open',
         merged: Boolean(pull.merged_at),
         merged_at: pull.merged_at,
         merge_commit_sha: pull.merge_commit_sha,
-        user: pull.user ?? AUTHOR,
-        head: { sha: pull.head_sha ?? pull.commits.at(-1) ?? '0'.repeat(40), ref: `branch-${pull.number}` },
+        html_url: html(`pull/${pull.number}`),
+        user: asUser(pull.user ?? AUTHOR),
+        merged_by: pull.merged_by ? asUser(pull.merged_by) : null,
+        head: { sha: headSha, ref: `branch-${pull.number}` },
         base: { sha: 'b'.repeat(40), ref: 'main' },
         labels: (pull.labels ?? []).map((name) => ({ name })),
       });

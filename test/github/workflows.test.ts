@@ -173,7 +173,7 @@ function credentialEnvNames(): string[] {
 function vendorSteps(workflow: Obj): Obj[] {
   return Object.values(workflow.jobs as Obj)
     .flatMap((job) => ((isObj(job) && Array.isArray(job.steps) ? job.steps : [])).filter(isObj))
-    .filter((step) => typeof step.run === 'string' && /cli\.js (plan|apply|drift)\b/.test(step.run));
+    .filter((step) => typeof step.run === 'string' && /cli\.js (plan|apply|drift|report)\b/.test(step.run));
 }
 
 const CORE_WORKFLOWS = ['apply.yml', 'drift.yml', 'plan.yml', 'roster-due.yml'];
@@ -408,6 +408,7 @@ describe('GitHub workflows', () => {
     expect(permissions('apply.yml')).toEqual([{ contents: 'read', 'pull-requests': 'read' }]);
     expect(permissions('drift.yml')).toEqual([{ contents: 'read', issues: 'write' }]);
     expect(permissions('roster-due.yml')).toEqual([{ contents: 'read' }]);
+    expect(permissions('roster-report.yml')).toEqual([{ contents: 'read', 'pull-requests': 'read', actions: 'read' }]);
     // Nothing is granted beyond what a job asks for, in any workflow.
     for (const file of workflowFiles) {
       const workflow = readWorkflow(file);
