@@ -16,6 +16,10 @@ import { githubContextFromEnv } from '../github/context.js';
 import { appendStepSummary } from '../github/summary.js';
 import { labelsOf } from '../render/labels.js';
 import { renderMarkdown } from '../render/markdown.js';
+// Issue 22: sealed plans, the runner's clock checked against the vendors'.
+import { planChecksum } from '../reconcile/checksum.js';
+import { organisationHasDates } from '../config/as-of.js';
+import { judgeClock, maxClockSkewMinutes, runnerNow, watchVendorClocks } from './clock.js';
 
 export interface PlanOptions extends VendorCommandOptions {
   format: 'text' | 'json' | 'markdown';
@@ -31,7 +35,8 @@ export interface PlanOptions extends VendorCommandOptions {
 export const planRenderers: Record<string, (plan: Plan, org: Organisation) => string> = {
   // In CI the log is read by everyone who can read the repository: masked like the PR comment.
   text: (plan, org) => renderText(planForLog(plan, org.config.github)),
-  json: (plan) => renderJson(plan),
+  // The checksum and what it seals (declared state, vendor instances) ride along: the JSON contract shows what is hashed.
+  json: (plan) => renderJson(plan, { checksum: planChecksum(plan), ...(plan.seal ? { seal: plan.seal } : {}) }),
   markdown: (plan, org) => renderMarkdown(plan, { maskEmails: org.config.github.maskEmails, labels: labelsOf(org), maxLength: Infinity }),
 };
 
@@ -54,11 +59,14 @@ export const registerPlan: RegisterCommand = (program) => {
   addVendorOptions(command).action(async (options: PlanOptions) => {
     // Read before any vendor is asked, so a missing GITHUB_TOKEN fails fast.
     const github = options.githubComment ? githubContextFromEnv(process.env, { pullRequest: true }) : undefined;
-    const asOf = parseAt(options.at);
+    const at = parseAt(options.at);
     const since = parseSince(options.since);
     const session = await openSession(program.opts().config, options);
+    // The runner's clock, checked against the vendors' Date headers while they are read (clock.ts).
+    const asOf = at ?? { instant: runnerNow() };
+    const clocks = watchVendorClocks();
     try {
-      const plan = await planSession(session, { asOf, since: await datesSince(session.org, since) });
+      const plan = await planSession(session, { asOf, since: await datesSince(session.org, since) }).finally(() => clocks.stop());
       const render = planRenderers[options.format];
       if (!render) throw new Error(`the ${options.format} format is not available`);
       out(render(plan, session.org));
@@ -72,7 +80,12 @@ export const registerPlan: RegisterCommand = (program) => {
         const posted = await upsertPlanComment(github, body);
         err(`plan comment ${posted.created ? 'created' : 'updated'}: ${posted.url}`);
       }
-      if (options.out) await writeSavedPlan(options.out, plan);
+      if (at && 'day' in at) err(colors.yellow(`this plan is as of --at ${at.day}: it can be shown and saved, and \`roster apply\` refuses it`));
+      if (organisationHasDates(session.org)) {
+        const clock = judgeClock(clocks.reading(), clocks.seen(), maxClockSkewMinutes(session.org));
+        if (!clock.ok) err(`${colors.yellow('warning:')} ${clock.message}; apply refuses the dated operations until it is fixed`);
+      }
+      if (options.out) await writeSavedPlan(options.out, plan, 'day' in asOf ? { day: asOf.day } : { instant: asOf.instant.toISOString() });
       const violations = options.force ? [] : overThreshold;
       for (const v of violations) err(`${colors.red('error:')} ${v.message}`);
       process.exitCode = violations.length > 0 ? 1 : planExitCode(plan, Boolean(options.detailedExitcode));

@@ -151,6 +151,12 @@ const rootShape = {
   dates: z
     .object({
       upcomingDays: z.number().int().min(0).max(366).default(14).describe('Every plan lists the dated changes coming in this many days'),
+      maxClockSkewMinutes: z
+        .number()
+        .min(0)
+        .max(1440)
+        .optional()
+        .describe("How far the runner's clock may differ from the vendors' Date headers before dated operations are refused (default 5)"),
     })
     .strict()
     .prefault({})
