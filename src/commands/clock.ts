@@ -117,7 +117,8 @@ export function duration(ms: number): string {
     ['second', 1000],
   ];
   const parts: string[] = [];
-  let left = ms;
+  // Beyond an hour, seconds are noise (answers take time to travel): to the nearest minute.
+  let left = ms >= 3_600_000 ? Math.round(ms / 60_000) * 60_000 : ms;
   for (const [name, size] of units) {
     const n = Math.floor(left / size);
     if (n > 0 && parts.length < 2) parts.push(`${n} ${name}${n === 1 ? '' : 's'}`);

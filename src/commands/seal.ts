@@ -37,10 +37,10 @@ export async function declaredState(org: Pick<Organisation, 'configFile' | 'file
  * changed path or header shows too. Credentials (env references) are left out entirely: never a secret.
  */
 export function instanceIdentity(config: VendorInstanceConfig): InstanceIdentity {
-  const { credentials: _credentials, ...settings } = config as VendorInstanceConfig & { credentials?: unknown };
+  const { credentials: _credentials, ...settings } = config;
   const ids: Record<string, FieldValue> = {};
   for (const [name, value] of Object.entries(settings).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    if (/Ids?$/.test(name) && value !== undefined) ids[name] = value as FieldValue;
+    if (/Ids?$/.test(name) && value !== undefined) ids[name] = value;
   }
   const baseUrl = typeof (settings as { baseUrl?: unknown }).baseUrl === 'string' ? (settings as { baseUrl: string }).baseUrl : undefined;
   return { kind: config.kind, ...(baseUrl ? { baseUrl } : {}), ids, settings: sha256(canonicalJson(settings)) };
@@ -71,7 +71,7 @@ function sha256(data: string | Uint8Array): string {
 function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, (v as Record<string, unknown>)[k]]))
+      ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]]))
       : v,
   );
 }
