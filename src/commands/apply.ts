@@ -45,7 +45,7 @@ export const registerApply: RegisterCommand = (program) => {
     .option('--report <file>', 'where to write the machine-readable apply report', 'apply-report.json')
     .option('--no-report', 'do not write the apply report')
     .option('--due', 'apply only what a startDate, endDate or role window reached since git last changed made due; refuse the rest')
-    .option('--since <time>', 'with --due: count from this time instead of the last git change to users/');
+    .option('--since <time>', 'with --due or --expect-checksum: count dated changes from this time instead of the last git change to users/');
   addVendorOptions(command).action(async (planfile: string | undefined, options: ApplyOptions) => {
     if (options.due && (planfile || options.expectChecksum)) throw new Error('--due plans for itself: it takes no plan file and no --expect-checksum');
     const since = parseSince(options.since);
@@ -64,6 +64,10 @@ export const registerApply: RegisterCommand = (program) => {
   });
   program.addCommand(command);
 };
+
+/** How to learn which part of a sealed plan differs, when only its checksum was kept. */
+const SAVED_PLAN_HINT =
+  'To be told which part differs (declared files, vendor instance, the day, operation N), apply the reviewed saved plan: `roster apply FILE --expect-checksum SHA`.';
 
 /** The vendors' clocks as seen while this run read them (clock.ts). */
 type Clocks = ReturnType<typeof watchVendorClocks>;
@@ -107,8 +111,9 @@ export async function planAndApply(session: Session, options: ApplyOptions, sinc
     if (!match) {
       const cause = organisationHasDates(session.org)
         ? `The day is not the cause: planned as of every moment since the declared state last changed (${from.toISOString()}), the checksum differs too. ` +
-          'Live users, the declared state or a vendor instance changed since the review: run `roster plan` to see the plan as it is now, and have it reviewed again.'
-        : undefined;
+          'Live users, the declared state or a vendor instance changed since the review: run `roster plan` to see the plan as it is now, and have it reviewed again. ' +
+          SAVED_PLAN_HINT
+        : `Live users, the declared state or a vendor instance changed since the review: run \`roster plan\` to see the plan as it is now, and have it reviewed again. ${SAVED_PLAN_HINT}`;
       err(`${colors.red('error:')} ${verifyChecksum(plan, wanted, cause).message}`);
       return 1;
     }

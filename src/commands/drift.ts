@@ -14,6 +14,8 @@ import { describeEvent } from '../config/as-of.js';
 import { dueOnly, withoutDated, type PendingDated } from '../reconcile/due.js';
 // Issue 22: a leaver never stays green.
 import { summarise } from '../reconcile/plan.js';
+import { organisationHasDates } from '../config/as-of.js';
+import { judgeClock, maxClockSkewMinutes, watchVendorClocks } from './clock.js';
 import { thresholdViolations, type ThresholdViolation } from '../reconcile/safety.js';
 import { datesSince } from './calendar.js';
 import { addVendorOptions, openSession, planSession, type VendorCommandOptions } from './session.js';
@@ -38,7 +40,12 @@ export const registerDrift: RegisterCommand = (program) => {
     const github = options.githubIssue ? githubContextFromEnv(process.env) : undefined;
     const session = await openSession(program.opts().config, options);
     try {
-      const planned = await planSession(session, { since: await datesSince(session.org, undefined) });
+      const clocks = watchVendorClocks();
+      const planned = await planSession(session, { since: await datesSince(session.org, undefined) }).finally(() => clocks.stop());
+      if (organisationHasDates(session.org)) {
+        const clock = judgeClock(clocks.reading(), clocks.seen(), maxClockSkewMinutes(session.org));
+        if (!clock.ok) err(`warning: ${clock.message}; which dated changes are due is not to be trusted until it is fixed`);
+      }
       const { undated, pending: allPending } = withoutDated(planned);
       // A leaver who still has access is drift, never a pending change: the morning run may have been refused.
       const { plan, pending } = leaversAsDrift(undated, allPending, thresholdViolations(dueOnly(planned).due, session.org.config.vendors));
