@@ -57,6 +57,8 @@ export const registerPlan: RegisterCommand = (program) => {
     .option('--at <YYYY-MM-DD>', 'plan as of that day (startDate, endDate and role windows); default: now')
     .option('--since <time>', 'count dated changes from this time (default: when git last changed users/)');
   addVendorOptions(command).action(async (options: PlanOptions) => {
+    // The comment's checksum is what the merge applies: a plan as of another day is never the reviewed one.
+    if (options.at !== undefined && options.githubComment) throw new Error('--at plans as of another day, which is never applied: it cannot be posted as the reviewed plan (--github-comment)');
     // Read before any vendor is asked, so a missing GITHUB_TOKEN fails fast.
     const github = options.githubComment ? githubContextFromEnv(process.env, { pullRequest: true }) : undefined;
     const at = parseAt(options.at);

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/compose/sandbox.js';
@@ -96,8 +98,15 @@ describe('dates roster can trust', () => {
     expect(due.code).toBe(1);
     expect(due.stderr).toContain(`leaver keeps access: ${jake.email} in enerflo (after their endDate ${addDays(today, -1)}): deactivate refused by the safety threshold`);
     expect(writes()).toEqual([]);
-    const drift = await roster(['drift']);
+    // The drift issue's body is the job summary's markdown: it names the person, the vendor and the reason.
+    const summary = path.join(workspace!.dir, 'summary.md');
+    await writeFile(summary, '');
+    const drift = await roster(['drift'], { GITHUB_STEP_SUMMARY: summary });
     expect(drift.code).toBe(2);
+    const issue = await readFile(summary, 'utf8');
+    expect(issue).toContain(jake.email);
+    expect(issue).toContain('enerflo');
+    expect(issue).toContain('is refused: enerflo: the plan would deactivate 1 of');
     expect(drift.stdout).toContain(`deactivate ${jake.email}`);
     expect(drift.stdout).toContain(`still has access but leaves after ${addDays(today, -1)}: \`roster apply --due\` is refused: enerflo: the plan would deactivate 1 of`);
     expect(drift.stdout).not.toContain('Pending dated changes');

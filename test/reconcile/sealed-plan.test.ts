@@ -99,6 +99,10 @@ describe('a saved plan is a sealed statement', () => {
     const old = await roster(['plan', '--at', '1900-01-01', '--out', 'old.json']);
     expect(old.stdout).toContain('deactivate maria.gonzalez@sunpath.example');
     expect(old.stderr).toContain('this plan is as of --at 1900-01-01: it can be shown and saved, and `roster apply` refuses it');
+    // Nor can it be posted as the plan reviewers approve.
+    const comment = await roster(['plan', '--at', '1900-01-01', '--github-comment'], { GITHUB_TOKEN: 't', GITHUB_REPOSITORY: 'o/r', GITHUB_EVENT_PATH: file('none.json') });
+    expect(comment.code).toBe(1);
+    expect(comment.stderr).toContain('it cannot be posted as the reviewed plan (--github-comment)');
     const refused = await roster(['apply', 'old.json', '--yes', '--no-report']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('the day: the plan was made --at 1900-01-01; a plan made as of a day other than today can be shown and saved, never applied');
