@@ -56,7 +56,7 @@ export const registerApply: RegisterCommand = (program) => {
       process.exitCode = options.due
         ? await applyDue(session, options, since)
         : saved
-          ? await applySaved(session, saved, options, since)
+          ? await applySaved(session, saved, options)
           : await planAndApply(session, options, since);
     } finally {
       await session.close();
@@ -204,8 +204,7 @@ function refuseDatedSince(session: Session, vendor: string, ops: Operation[], ma
  * Checks the saved plan's seal (sealCheck), re-reads each vendor, keeps the saved operations whose live
  * side is unchanged and which the declared state plans exactly so, and applies those.
  */
-async function applySaved(session: Session, saved: SavedPlan, options: ApplyOptions, since?: Date): Promise<number> {
-  void since;
+async function applySaved(session: Session, saved: SavedPlan, options: ApplyOptions): Promise<number> {
   const now = runnerNow();
   const differences = await sealCheck(session, saved, options, now);
   if (differences.length > 0) {
