@@ -5,7 +5,7 @@ import { applyPlan, type ApplyReport, type OperationResult } from '../reconcile/
 import { thresholdViolations } from '../reconcile/safety.js';
 import { readTarget } from '../reconcile/plan.js';
 import { redactKnownSecrets } from '../secrets/redact.js';
-import { planOf, readSavedPlan, verifyAgainstLive, type SavedPlan } from '../reconcile/saved-plan.js';
+import { planOf, readSavedPlan, sealDifferences, verifyAgainstLive, verifyAgainstReplan, type SavedPlan, type SealDifference } from '../reconcile/saved-plan.js';
 import { hasChanges, type Plan, type VendorPlan } from '../reconcile/types.js';
 import { renderText } from '../render/text.js';
 import { writersOf } from '../reconcile/target.js';
@@ -14,10 +14,17 @@ import type { RegisterCommand } from './index.js';
 import { colors, err, out } from './output.js';
 import { addVendorOptions, openSession, planSession, type Session, type VendorCommandOptions } from './session.js';
 // GitHub (issue 5): --expect-checksum, so a merge applies what was reviewed.
-import { verifyChecksum } from '../reconcile/checksum.js';
+import { isChecksum, verifyChecksum } from '../reconcile/checksum.js';
 // Dates (issue 18): --due applies only what a start or end made due.
 import { dueOnly } from '../reconcile/due.js';
-import { gitLastChanged, parseSince } from './calendar.js';
+import { datesSince, gitLastChanged, parseSince } from './calendar.js';
+// Issue 22: what was reviewed is what runs (sealed plans, the schedule, the runner's clock).
+import { datesTimezone, eventsBetween, describeEvent, organisationHasDates } from '../config/as-of.js';
+import { localDay, type AsOf } from '../config/dates.js';
+import type { Operation } from '../reconcile/types.js';
+import { duration, judgeClock, maxClockSkewMinutes, runnerNow, watchVendorClocks, withoutDatedOperations } from './clock.js';
+import { describeFellDue, matchReviewed, replayingTargets } from './reviewed.js';
+import { declaredState, describeInstance, instanceIdentity } from './seal.js';
 
 export interface ApplyOptions extends VendorCommandOptions {
   yes?: boolean;
@@ -38,7 +45,7 @@ export const registerApply: RegisterCommand = (program) => {
     .option('--report <file>', 'where to write the machine-readable apply report', 'apply-report.json')
     .option('--no-report', 'do not write the apply report')
     .option('--due', 'apply only what a startDate, endDate or role window reached since git last changed made due; refuse the rest')
-    .option('--since <time>', 'with --due: count from this time instead of the last git change to users/');
+    .option('--since <time>', 'with --due or --expect-checksum: count dated changes from this time instead of the last git change to users/');
   addVendorOptions(command).action(async (planfile: string | undefined, options: ApplyOptions) => {
     if (options.due && (planfile || options.expectChecksum)) throw new Error('--due plans for itself: it takes no plan file and no --expect-checksum');
     const since = parseSince(options.since);
@@ -50,7 +57,7 @@ export const registerApply: RegisterCommand = (program) => {
         ? await applyDue(session, options, since)
         : saved
           ? await applySaved(session, saved, options)
-          : await planAndApply(session, options);
+          : await planAndApply(session, options, since);
     } finally {
       await session.close();
     }
@@ -58,10 +65,69 @@ export const registerApply: RegisterCommand = (program) => {
   program.addCommand(command);
 };
 
-/** Plans, shows the plan, asks (or takes --yes), applies; returns the exit code. */
-export async function planAndApply(session: Session, options: ApplyOptions): Promise<number> {
-  const plan = await planSession(session);
-  return showAndApply(session, plan, options);
+/** How to learn which part of a sealed plan differs, when only its checksum was kept. */
+const SAVED_PLAN_HINT =
+  'To be told which part differs (declared files, vendor instance, the day, operation N), apply the reviewed saved plan: `roster apply FILE --expect-checksum SHA`.';
+
+/** The vendors' clocks as seen while this run read them (clock.ts). */
+type Clocks = ReturnType<typeof watchVendorClocks>;
+
+/** Runs `work` while the vendors' Date headers are watched. */
+async function watching<T>(work: (clocks: Clocks) => Promise<T>): Promise<T> {
+  const clocks = watchVendorClocks();
+  try {
+    return await work(clocks);
+  } finally {
+    clocks.stop();
+  }
+}
+
+/**
+ * Plans, shows the plan, asks (or takes --yes), applies; returns the exit code. With --expect-checksum,
+ * the plan must be the reviewed one: as of now, or as of a moment since the declared state last
+ * changed, when a scheduled change fell due in between (reviewed.ts); anything else is refused.
+ */
+export async function planAndApply(session: Session, options: ApplyOptions, since?: Date): Promise<number> {
+  return watching(async (clocks) => {
+    const expected = options.expectChecksum;
+    if (expected === undefined) return showAndApply(session, await planSession(session), options, [], clocks);
+    if (!isChecksum(expected)) {
+      err(`${colors.red('error:')} ${verifyChecksum(planOf([]), expected).message}`);
+      return 1;
+    }
+    const targets = replayingTargets(session.targets);
+    const at = runnerNow();
+    const plan = await planSession(session, { asOf: { instant: at } }, targets);
+    if (!hasChanges(plan)) return showAndApply(session, plan, options, [], clocks);
+    const wanted = expected.trim().toLowerCase();
+    const from = (await datesSince(session.org, since)) ?? new Date(at.getTime() - 31 * 86_400_000);
+    const match = await matchReviewed(
+      session.org,
+      { plan, at },
+      (p) => verifyChecksum(p, wanted).ok,
+      (instant) => planSession(session, { asOf: { instant } }, targets),
+      from,
+    );
+    if (!match) {
+      const cause = organisationHasDates(session.org)
+        ? `The day is not the cause: planned as of every moment since the declared state last changed (${from.toISOString()}), the checksum differs too. ` +
+          'Live users, the declared state or a vendor instance changed since the review: run `roster plan` to see the plan as it is now, and have it reviewed again. ' +
+          SAVED_PLAN_HINT
+        : `Live users, the declared state or a vendor instance changed since the review: run \`roster plan\` to see the plan as it is now, and have it reviewed again. ${SAVED_PLAN_HINT}`;
+      err(`${colors.red('error:')} ${verifyChecksum(plan, wanted, cause).message}`);
+      return 1;
+    }
+    if (match.fellDue?.length) {
+      err(
+        colors.dim(
+          `the plan matches the reviewed plan as of ${match.matchedAsOf!.toISOString()}; since then these changes reviewed as scheduled fell due, and are applied: ${textForLog(describeFellDue(match.fellDue), session.org.config.github)}`,
+        ),
+      );
+    } else {
+      err(colors.dim(verifyChecksum(plan, wanted).message));
+    }
+    return showAndApply(session, plan, options, [], clocks);
+  });
 }
 
 /**
@@ -76,17 +142,88 @@ export async function applyDue(session: Session, options: ApplyOptions, since?: 
     return 1;
   }
   err(colors.dim(`applying what dates made due since ${from.toISOString()}`));
-  const { due, refused } = dueOnly(await planSession(session, { since: from }));
-  for (const r of refused) err(`${colors.yellow('refused')} ${r.vendor} ${r.operation.action} ${r.operation.key}: not due to a date (${r.reason}); it waits for a pull request or the drift issue`);
-  return showAndApply(session, due, options);
+  return watching(async (clocks) => {
+    const { due, refused } = dueOnly(await planSession(session, { since: from }));
+    for (const r of refused) err(`${colors.yellow('refused')} ${r.vendor} ${r.operation.action} ${r.operation.key}: not due to a date (${r.reason}); it waits for a pull request or the drift issue`);
+    return showAndApply(session, due, options, [], clocks);
+  });
 }
 
-/** Re-reads each vendor, keeps the saved operations whose live side is unchanged, and applies those. */
+/** The timezones the organisation's days are read in (and UTC). */
+function timezonesOf(session: Session): string[] {
+  return [...new Set(['UTC', ...session.org.people.map(datesTimezone)])];
+}
+
+/**
+ * What the saved plan was made from, against what this run has: the reviewed checksum, the day, the
+ * declared state, each vendor instance. Any difference refuses the whole plan before a vendor is read.
+ */
+async function sealCheck(session: Session, saved: SavedPlan, options: ApplyOptions, now: Date): Promise<SealDifference[]> {
+  const differences: SealDifference[] = [];
+  if (options.expectChecksum !== undefined && saved.checksum !== options.expectChecksum.trim().toLowerCase()) {
+    differences.push({
+      part: 'reviewed checksum',
+      message: `the saved plan's checksum ${saved.checksum} is not the reviewed plan's (${options.expectChecksum}): its operations, schedule, declared state or vendor instances differ from what was reviewed`,
+    });
+  }
+  if ('day' in saved.asOf) {
+    const { day } = saved.asOf;
+    if (timezonesOf(session).some((tz) => localDay(now, tz) !== day)) {
+      differences.push({ part: 'the day', message: `the plan was made --at ${day}; a plan made as of a day other than today can be shown and saved, never applied. Run \`roster plan --out\` without --at` });
+    }
+  } else {
+    const made = new Date(saved.asOf.instant);
+    const slack = maxClockSkewMinutes(session.org) * 60_000;
+    if (made.getTime() > now.getTime() + slack) {
+      differences.push({ part: 'the day', message: `the plan was made as of ${saved.asOf.instant}, ${duration(made.getTime() - now.getTime())} after the runner's clock now (${now.toISOString()})` });
+    }
+  }
+  const declared = await declaredState(session.org);
+  const instances = Object.fromEntries(session.targets.map((t) => [t.name, instanceIdentity(t.config)]));
+  differences.push(...sealDifferences(saved.plan.seal!, { ...declared, instances }, describeInstance));
+  return differences;
+}
+
+/** Refuses each saved operation of a person whose start, end or role window took effect after the plan's moment. */
+function refuseDatedSince(session: Session, vendor: string, ops: Operation[], made: AsOf, now: Date): { kept: Operation[]; refused: OperationResult[] } {
+  const kept: Operation[] = [];
+  const refused: OperationResult[] = [];
+  for (const op of ops) {
+    const person = session.org.peopleByKey.get(op.key);
+    const events = person ? eventsBetween(person, made, { instant: now }) : [];
+    if (events.length === 0) kept.push(op);
+    else {
+      const what = events.map((e) => `${describeEvent(e)} (${e.timezone})`).join(', ');
+      refused.push({ vendor, action: op.action, key: op.key, vendorId: op.vendorId, ok: false, error: `refused: the day: ${what} took effect after the plan was made` });
+    }
+  }
+  return { kept, refused };
+}
+
+/**
+ * Checks the saved plan's seal (sealCheck), re-reads each vendor, keeps the saved operations whose live
+ * side is unchanged and which the declared state plans exactly so, and applies those.
+ */
 async function applySaved(session: Session, saved: SavedPlan, options: ApplyOptions): Promise<number> {
+  const now = runnerNow();
+  const differences = await sealCheck(session, saved, options, now);
+  if (differences.length > 0) {
+    for (const d of differences) err(`${colors.red('error:')} ${d.part}: ${d.message}`);
+    err('Nothing was applied: the saved plan is not what this run would apply. Make a new plan, and have it reviewed.');
+    return 1;
+  }
+  return watching((clocks) => applySavedOperations(session, saved, options, now, clocks));
+}
+
+async function applySavedOperations(session: Session, saved: SavedPlan, options: ApplyOptions, now: Date, clocks: Clocks): Promise<number> {
+  const made: AsOf = 'day' in saved.asOf ? { day: saved.asOf.day } : { instant: new Date(saved.asOf.instant) };
+  // Live users are read once: the plan as of the saved moment and the live check below share that read.
+  const targets = replayingTargets(session.targets);
+  const replanned = await planSession(session, { asOf: made }, targets);
   const verified: VendorPlan[] = [];
   const refused: OperationResult[] = [];
   for (const vendorPlan of saved.plan.vendors) {
-    const target = session.targets.find((t) => t.name === vendorPlan.vendor);
+    const target = targets.find((t) => t.name === vendorPlan.vendor);
     if (!target?.reader) {
       err(`${vendorPlan.vendor}: ${target?.setupError ?? 'not in the config any more'}; its saved operations are not applied`);
       refused.push(...vendorPlan.operations.map((op) => ({ vendor: vendorPlan.vendor, action: op.action, key: op.key, ok: false, error: 'vendor not available' })));
@@ -104,28 +241,58 @@ async function applySaved(session: Session, saved: SavedPlan, options: ApplyOpti
       continue;
     }
     const result = verifyAgainstLive(vendorPlan, live);
-    verified.push(result.plan);
-    refused.push(...result.refused);
+    const exact = verifyAgainstReplan(result.plan, replanned.vendors.find((v) => v.vendor === vendorPlan.vendor));
+    const day = refuseDatedSince(session, vendorPlan.vendor, exact.plan.operations, made, now);
+    verified.push({ ...exact.plan, operations: day.kept });
+    refused.push(...result.refused, ...exact.refused, ...day.refused);
   }
   // Personal data never reaches an Actions log unmasked (see planForLog).
   const log = (text: string) => textForLog(text, session.org.config.github);
   for (const r of refused) err(log(`${colors.yellow('refused')} ${r.vendor} ${r.action} ${r.key}: ${r.error}`));
-  return showAndApply(session, planOf(verified), options, refused);
+  return showAndApply(session, planOf(verified), options, refused, clocks);
 }
 
-async function showAndApply(session: Session, plan: Plan, options: ApplyOptions, refused: OperationResult[] = []): Promise<number> {
+/**
+ * The runner's clock decides who is due today: when it is off from a vendor's by more than
+ * dates.maxClockSkewMinutes (or could not be checked), the dated operations are refused, by how much said.
+ */
+function clockGate(session: Session, plan: Plan, clocks: Clocks | undefined): { plan: Plan; refused: OperationResult[] } {
+  if (!clocks || !organisationHasDates(session.org)) return { plan, refused: [] };
+  const verdict = judgeClock(clocks.reading(), clocks.seen(), maxClockSkewMinutes(session.org));
+  if (verdict.ok) return { plan, refused: [] };
+  const { plan: kept, refused } = withoutDatedOperations(plan, session.org);
+  if (refused.length === 0) return { plan, refused: [] };
+  err(`${colors.red('error:')} ${verdict.message}: ${refused.length} dated operation${refused.length === 1 ? ' is' : 's are'} refused`);
+  return {
+    plan: kept,
+    refused: refused.map(({ vendor, operation: op }) => ({
+      vendor,
+      action: op.action,
+      key: op.key,
+      vendorId: op.vendorId,
+      ok: false,
+      error: `refused: dated, and ${verdict.message}`,
+    })),
+  };
+}
+
+async function showAndApply(session: Session, planned: Plan, options: ApplyOptions, refusedBefore: OperationResult[] = [], clocks?: Clocks): Promise<number> {
+  const gated = clockGate(session, planned, clocks);
+  const plan = gated.plan;
+  const refused = [...refusedBefore, ...gated.refused];
+  const log = (text: string) => textForLog(text, session.org.config.github);
+  for (const r of gated.refused) err(log(`${colors.yellow('refused')} ${r.vendor} ${r.action} ${r.key}: ${r.error}`));
   out(renderText(planForLog(plan, session.org.config.github)));
-  if (options.expectChecksum && hasChanges(plan)) {
-    const verdict = verifyChecksum(plan, options.expectChecksum);
-    if (!verdict.ok) {
-      err(`${colors.red('error:')} ${verdict.message}`);
-      return 1;
-    }
-    err(colors.dim(verdict.message));
-  }
   const violations = thresholdViolations(plan, session.org.config.vendors);
   if (violations.length > 0 && !options.force) {
     for (const v of violations) err(`${colors.red('error:')} ${v.message}`);
+    // A leaver the threshold holds back keeps access: say who, so the run is red for a reason a person can act on.
+    for (const vendor of plan.vendors) {
+      if (!violations.some((v) => v.vendor === vendor.vendor)) continue;
+      for (const op of vendor.operations.filter((o) => o.action === 'deactivate' || o.action === 'delete')) {
+        err(log(`${colors.red('leaver keeps access:')} ${op.key} in ${vendor.vendor} (${op.reason ?? 'offboarded in git'}): ${op.action} refused by the safety threshold`));
+      }
+    }
     err('Nothing was applied.');
     return 1;
   }

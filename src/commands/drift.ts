@@ -11,7 +11,12 @@ import type { RegisterCommand } from './index.js';
 import { err, out } from './output.js';
 // Dates (issue 18): what a reached date explains is pending for `apply --due`, not drift.
 import { describeEvent } from '../config/as-of.js';
-import { withoutDated, type PendingDated } from '../reconcile/due.js';
+import { dueOnly, withoutDated, type PendingDated } from '../reconcile/due.js';
+// Issue 22: a leaver never stays green.
+import { summarise } from '../reconcile/plan.js';
+import { organisationHasDates } from '../config/as-of.js';
+import { judgeClock, maxClockSkewMinutes, watchVendorClocks } from './clock.js';
+import { thresholdViolations, type ThresholdViolation } from '../reconcile/safety.js';
 import { datesSince } from './calendar.js';
 import { addVendorOptions, openSession, planSession, type VendorCommandOptions } from './session.js';
 
@@ -35,7 +40,15 @@ export const registerDrift: RegisterCommand = (program) => {
     const github = options.githubIssue ? githubContextFromEnv(process.env) : undefined;
     const session = await openSession(program.opts().config, options);
     try {
-      const { undated: plan, pending } = withoutDated(await planSession(session, { since: await datesSince(session.org, undefined) }));
+      const clocks = watchVendorClocks();
+      const planned = await planSession(session, { since: await datesSince(session.org, undefined) }).finally(() => clocks.stop());
+      if (organisationHasDates(session.org)) {
+        const clock = judgeClock(clocks.reading(), clocks.seen(), maxClockSkewMinutes(session.org));
+        if (!clock.ok) err(`warning: ${clock.message}; which dated changes are due is not to be trusted until it is fixed`);
+      }
+      const { undated, pending: allPending } = withoutDated(planned);
+      // A leaver who still has access is drift, never a pending change: the morning run may have been refused.
+      const { plan, pending } = leaversAsDrift(undated, allPending, thresholdViolations(dueOnly(planned).due, session.org.config.vendors));
       out(renderText(planForLog(plan, session.org.config.github)));
       const pendingNote = pendingDatedLines(pending);
       if (pendingNote.length) out(['Pending dated changes (not drift; `roster apply --due` applies them):', ...pendingNote.map((l) => `  ${l}`)].join('\n'));
@@ -67,4 +80,25 @@ async function reportDrift(github: GitHubContext, plan: Plan, markdown: string):
 /** "enerflo deactivate x@y — leaves after 2026-12-01": one line per pending dated operation. */
 function pendingDatedLines(pending: PendingDated[]): string[] {
   return pending.map(({ vendor, operation: op }) => `${vendor} ${op.action} ${op.key} — ${(op.cause?.events ?? []).map(describeEvent).join(', ')}`);
+}
+
+/**
+ * Puts the dated removals back into the drift plan (issue 22): a person whose end date has passed and who
+ * still has access in a vendor keeps the drift issue open, named with the vendor and why (the safety
+ * threshold that holds `apply --due` back, or the date the removal has waited on since).
+ */
+export function leaversAsDrift(plan: Plan, pending: PendingDated[], violations: ThresholdViolation[]): { plan: Plan; pending: PendingDated[] } {
+  const isRemoval = (p: PendingDated) => p.operation.action === 'deactivate' || p.operation.action === 'delete';
+  const leavers = pending.filter(isRemoval);
+  if (leavers.length === 0) return { plan, pending };
+  const vendors = plan.vendors.map((vendor) => {
+    const held = violations.find((v) => v.vendor === vendor.vendor);
+    const mine = leavers.filter((l) => l.vendor === vendor.vendor).map(({ operation: op }) => {
+      const since = (op.cause?.events ?? []).map(describeEvent).join(', ');
+      const why = held ? `\`roster apply --due\` is refused: ${held.message}` : 'not removed yet (`roster apply --due` has not run, or failed at the vendor)';
+      return { ...op, reason: `still has access${since ? ` but ${since}` : ''}: ${why}` };
+    });
+    return mine.length ? { ...vendor, operations: [...vendor.operations, ...mine] } : vendor;
+  });
+  return { plan: { ...plan, vendors, summary: summarise(vendors) }, pending: pending.filter((p) => !isRemoval(p)) };
 }

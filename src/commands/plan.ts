@@ -17,6 +17,10 @@ import { githubContextFromEnv } from '../github/context.js';
 import { appendStepSummary } from '../github/summary.js';
 import { labelsOf } from '../render/labels.js';
 import { renderMarkdown } from '../render/markdown.js';
+// Issue 22: sealed plans, the runner's clock checked against the vendors'.
+import { planChecksum } from '../reconcile/checksum.js';
+import { organisationHasDates } from '../config/as-of.js';
+import { judgeClock, maxClockSkewMinutes, runnerNow, watchVendorClocks } from './clock.js';
 
 export interface PlanOptions extends VendorCommandOptions {
   format: 'text' | 'json' | 'markdown';
@@ -32,7 +36,8 @@ export interface PlanOptions extends VendorCommandOptions {
 export const planRenderers: Record<string, (plan: Plan, org: Organisation) => string> = {
   // In CI the log is read by everyone who can read the repository: masked like the PR comment.
   text: (plan, org) => renderText(planForLog(plan, org.config.github)),
-  json: (plan) => renderJson(plan),
+  // The checksum and what it seals (declared state, vendor instances) ride along: the JSON contract shows what is hashed.
+  json: (plan) => renderJson(plan, { checksum: planChecksum(plan), ...(plan.seal ? { seal: plan.seal } : {}) }),
   markdown: (plan, org) => renderMarkdown(plan, { maskEmails: org.config.github.maskEmails, labels: labelsOf(org), maxLength: Infinity }),
 };
 
@@ -53,13 +58,18 @@ export const registerPlan: RegisterCommand = (program) => {
     .option('--at <YYYY-MM-DD>', 'plan as of that day (startDate, endDate and role windows); default: now')
     .option('--since <time>', 'count dated changes from this time (default: when git last changed users/)');
   addVendorOptions(command).action(async (options: PlanOptions) => {
+    // The comment's checksum is what the merge applies: a plan as of another day is never the reviewed one.
+    if (options.at !== undefined && options.githubComment) throw new Error('--at plans as of another day, which is never applied: it cannot be posted as the reviewed plan (--github-comment)');
     // Read before any vendor is asked, so a missing GITHUB_TOKEN fails fast.
     const github = options.githubComment ? githubContextFromEnv(process.env, { pullRequest: true }) : undefined;
-    const asOf = parseAt(options.at);
+    const at = parseAt(options.at);
     const since = parseSince(options.since);
     const session = await openSession(program.opts().config, options);
+    // The runner's clock, checked against the vendors' Date headers while they are read (clock.ts).
+    const asOf = at ?? { instant: runnerNow() };
+    const clocks = watchVendorClocks();
     try {
-      const plan = await planSession(session, { asOf, since: await datesSince(session.org, since) });
+      const plan = await planSession(session, { asOf, since: await datesSince(session.org, since) }).finally(() => clocks.stop());
       const render = planRenderers[options.format];
       if (!render) throw new Error(`the ${options.format} format is not available`);
       out(render(plan, session.org));
@@ -75,7 +85,12 @@ export const registerPlan: RegisterCommand = (program) => {
         const posted = await upsertPlanComment(github, body);
         err(`plan comment ${posted.created ? 'created' : 'updated'}: ${posted.url}`);
       }
-      if (options.out) await writeSavedPlan(options.out, plan);
+      if (at && 'day' in at) err(colors.yellow(`this plan is as of --at ${at.day}: it can be shown and saved, and \`roster apply\` refuses it`));
+      if (organisationHasDates(session.org)) {
+        const clock = judgeClock(clocks.reading(), clocks.seen(), maxClockSkewMinutes(session.org));
+        if (!clock.ok) err(`${colors.yellow('warning:')} ${clock.message}; apply refuses the dated operations until it is fixed`);
+      }
+      if (options.out) await writeSavedPlan(options.out, plan, 'day' in asOf ? { day: asOf.day } : { instant: asOf.instant.toISOString() });
       const violations = options.force || overrideVerdict?.valid ? [] : overThreshold;
       if (overrideVerdict && overThreshold.length) err(describeVerdict(overrideVerdict));
       for (const v of violations) err(`${colors.red('error:')} ${v.message}`);

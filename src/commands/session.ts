@@ -9,6 +9,9 @@ import type { Plan } from '../reconcile/types.js';
 import { connectVendors } from '../compose/connect.js';
 import type { Sandbox } from '../compose/sandbox.js';
 import { err } from './output.js';
+// Issue 22: plans are sealed, and made as of the runner's clock.
+import { runnerNow } from './clock.js';
+import { sealPlan } from './seal.js';
 
 /** Options shared by every command that talks to vendors. */
 export interface VendorCommandOptions {
@@ -60,7 +63,11 @@ export async function openSession(configFile: string, options: VendorCommandOpti
   return { org, targets, sandbox, close };
 }
 
-/** The plan now, or as of `calendar.asOf`, with causes counted from `calendar.since` (dates). */
-export function planSession(session: Session, calendar?: Partial<DatedPlanning>): Promise<Plan> {
-  return buildPlan(session.org, session.targets, calendar);
+/**
+ * The plan now (the runner's clock, clock.ts), or as of `calendar.asOf`, with causes counted from
+ * `calendar.since` (dates), sealed with the declared state and vendor instances it came from (seal.ts).
+ */
+export async function planSession(session: Session, calendar?: Partial<DatedPlanning>, targets: VendorTarget[] = session.targets): Promise<Plan> {
+  const plan = await buildPlan(session.org, targets, { ...calendar, asOf: calendar?.asOf ?? { instant: runnerNow() } });
+  return sealPlan(plan, session.org, Object.fromEntries(targets.map((t) => [t.name, t.config])));
 }

@@ -97,6 +97,14 @@ export function upcomingEvents(person: ResolvedPerson, asOf: AsOf, days: number)
   return events.filter((e) => e.effective > today && e.effective <= last);
 }
 
+/** Every event still to come after `asOf`, however far out: the schedule every plan lists. */
+export function scheduledEvents(person: ResolvedPerson, asOf: AsOf): DatedEvent[] {
+  const events = datedEvents(person);
+  if (events.length === 0) return events;
+  const today = dayAsOf(asOf, datesTimezone(person));
+  return events.filter((e) => e.effective > today);
+}
+
 /** One line for a reviewer: "starts 2027-06-01", "leaves after 2027-06-30", "loses role team-lead after 2027-03-31". */
 export function describeEvent(event: DatedEvent): string {
   switch (event.kind) {

@@ -150,7 +150,13 @@ const rootShape = {
   users: z.string().min(1).default('users').describe('Folder of declared state, relative to this file'),
   dates: z
     .object({
-      upcomingDays: z.number().int().min(0).max(366).default(14).describe('Every plan lists the dated changes coming in this many days'),
+      upcomingDays: z.number().int().min(0).max(366).default(14).describe('Kept for compatibility: every plan lists every dated change still to come'),
+      maxClockSkewMinutes: z
+        .number()
+        .min(0)
+        .max(1440)
+        .optional()
+        .describe("How far the runner's clock may differ from the vendors' Date headers before dated operations are refused (default 5)"),
     })
     .strict()
     .prefault({})

@@ -31,6 +31,19 @@ export interface SentRequest {
   headers: Record<string, string>;
 }
 
+/**
+ * Sees each vendor's `Date` response header (RFC 9110 §6.6.1: the origin's clock when it answered) and
+ * when it arrived here (`Date.now()`), so dated decisions can check the runner's clock (issue 22).
+ */
+export type VendorDateListener = (vendor: string, date: string | null, receivedAt: number) => void;
+const vendorDateListeners = new Set<VendorDateListener>();
+
+/** Starts listening to vendors' Date headers; returns the function that stops it. */
+export function onVendorDate(listener: VendorDateListener): () => void {
+  vendorDateListeners.add(listener);
+  return () => vendorDateListeners.delete(listener);
+}
+
 export type FailureKind = 'http' | 'timeout' | 'network' | 'malformed';
 
 /** A failed exchange with a vendor, with a message a person can act on and no secret in it. */
@@ -218,6 +231,7 @@ export class HttpClient {
       throw error;
     }
     this.activity.lastHeardAt = Date.now();
+    for (const listener of vendorDateListeners) listener(this.options.vendor, response.headers.get('date'), this.activity.lastHeardAt);
     this.options.onResponse?.(response, this.options.limiter);
     if (observe) {
       // A copy of the answer for the observer; the original is read as usual by `read`.

@@ -1,26 +1,52 @@
 import { createHash } from 'node:crypto';
-import type { PlanView, VendorPlanView } from './types.js';
+import type { InstanceIdentity, OperationView, PlanView, UpcomingChange, VendorPlanView } from './types.js';
 import type { FieldValue } from '../vendors/types.js';
 
 /**
- * A hash of what apply would do, so a merge applies exactly what a reviewer approved.
+ * A hash of what apply would do, so a merge applies exactly what a reviewer approved (issue 22).
  *
- * Only the writes count: per vendor, each operation's action, key, vendor id and field changes.
- * Counts, unmanaged users, errors, reasons and the order the engine happened to produce are left
- * out, so renderers and ordering noise never change it. Vendors with nothing to do are left out
- * too, which makes the checksum of a plan narrowed to one vendor (`--vendor`) equal that vendor's
- * entry in `vendorChecksums` of the full plan.
+ * It covers, per vendor instance with anything to do:
+ * - the instance: kind, base URL, the ids naming the tenant and a hash of its other settings (no secret);
+ * - every operation with everything its write sends: action, vendor id (the path), the whole record to
+ *   send (every field, write-only and create-only ones included, the external id SimplePin sends as
+ *   `user_code`, a pinned id), the live user it expects, the vendor ids of the people it references
+ *   (a manager), and what it waits for;
+ * - the schedule: every dated change still to come (start, end, role window), its day and timezone,
+ *   and the vendors where it changes something;
+ * and, once, the hash of the declared state the plan came from (root config and users files).
+ *
+ * The instant the plan was made as of is left out on purpose: a date reached between review and merge
+ * moves a change from the schedule into the operations, and apply checks that against the plan as of
+ * each moment in between (reviewed.ts). Counts, unmanaged users, errors, reasons, causes and the order
+ * the engine produced are left out too, so renderers and ordering noise never change it. Vendors with
+ * nothing to do are left out, which makes the checksum of a plan narrowed to one vendor (`--vendor`)
+ * equal that vendor's entry in `vendorChecksums` of the full plan.
  */
 export function planChecksum(plan: PlanView): string {
-  return checksumOf(plan.vendors);
+  return hashOf(planStatement(plan));
 }
 
-function checksumOf(vendorPlans: VendorPlanView[]): string {
-  const vendors = vendorPlans
-    .filter((v) => v.operations.length > 0)
-    .map(canonicalVendor)
+/** The object whose canonical JSON is hashed: what `roster plan --format json` shows as `sealed`. */
+export function planStatement(plan: PlanView, only?: string): object {
+  const declared = plan.seal?.declared ?? null;
+  const scheduleOf = (vendor: string) => (plan.upcoming ?? []).filter((u) => u.vendors.includes(vendor));
+  const vendors = plan.vendors
+    .filter((v) => (only === undefined || v.vendor === only) && (v.operations.length > 0 || scheduleOf(v.vendor).length > 0))
+    .map((v) => canonicalVendor(v, plan.seal?.instances[v.vendor]))
     .sort((a, b) => compare(a.vendor, b.vendor));
-  return createHash('sha256').update(JSON.stringify({ checksum: 'roster-plan/1', vendors })).digest('hex');
+  if (vendors.length === 0) return { checksum: STATEMENT, vendors: [] };
+  const names = new Set(vendors.map((v) => v.vendor));
+  const schedule = (plan.upcoming ?? [])
+    .map((u) => canonicalChange(u, names))
+    .filter((u) => u.vendors.length > 0)
+    .sort((a, b) => compare(JSON.stringify(a), JSON.stringify(b)));
+  return { checksum: STATEMENT, declared, vendors, schedule };
+}
+
+const STATEMENT = 'roster-plan/2';
+
+function hashOf(statement: object): string {
+  return createHash('sha256').update(JSON.stringify(statement)).digest('hex');
 }
 
 /**
@@ -28,15 +54,15 @@ function checksumOf(vendorPlans: VendorPlanView[]): string {
  * carries: the vendor's own, or that of an empty plan when the reviewed plan had nothing for it.
  */
 export function checksumForVendor(perVendor: Record<string, string>, vendor: string): string {
-  return perVendor[vendor] ?? checksumOf([]);
+  return perVendor[vendor] ?? hashOf({ checksum: STATEMENT, vendors: [] });
 }
 
-/** One checksum per vendor instance with operations: what a matrix job applying one vendor expects. */
+/** One checksum per vendor instance with anything to do: what a matrix job applying one vendor expects. */
 export function vendorChecksums(plan: PlanView): Record<string, string> {
   const sums: Record<string, string> = {};
   for (const vendor of plan.vendors) {
-    if (vendor.operations.length === 0) continue;
-    sums[vendor.vendor] = checksumOf([vendor]);
+    const statement = planStatement(plan, vendor.vendor) as { vendors: unknown[] };
+    if (statement.vendors.length > 0) sums[vendor.vendor] = hashOf(statement);
   }
   return sums;
 }
@@ -49,40 +75,99 @@ export interface ChecksumVerdict {
   message: string;
 }
 
-/** Compares the plan computed now with the checksum of the plan a reviewer approved. */
-export function verifyChecksum(plan: PlanView, expected: string): ChecksumVerdict {
+/** Whether `expected` is written as a plan checksum (64 hex characters). */
+export function isChecksum(expected: string): boolean {
+  return /^[0-9a-f]{64}$/.test(expected.trim().toLowerCase());
+}
+
+/**
+ * Compares the plan computed now with the checksum of the plan a reviewer approved. `cause` says what
+ * the caller found out about a difference (reviewed.ts tries every moment since the declared state changed).
+ */
+export function verifyChecksum(plan: PlanView, expected: string, cause?: string): ChecksumVerdict {
   const actual = planChecksum(plan);
   const wanted = expected.trim().toLowerCase();
   if (actual === wanted) return { ok: true, actual, message: `the plan matches the reviewed plan (checksum ${actual})` };
-  const message = !/^[0-9a-f]{64}$/.test(wanted)
+  const message = !isChecksum(wanted)
     ? `--expect-checksum "${expected}" is not a plan checksum (64 hex characters, as in the plan comment); nothing was applied`
     : `the plan computed now (checksum ${actual}) differs from the reviewed plan (checksum ${wanted}); nothing was applied. ` +
-      'Live users or the declared state changed since the review: run `roster plan` to see the plan as it is now, ' +
-      'and have it reviewed again.';
+      (cause ??
+        'Live users, the declared state or a vendor instance changed since the review: run `roster plan` to see the plan as it is now, ' +
+          'and have it reviewed again.');
   return { ok: false, actual, message };
 }
 
-function canonicalVendor(vendor: VendorPlanView) {
+function canonicalVendor(vendor: VendorPlanView, instance: InstanceIdentity | undefined) {
   const operations = vendor.operations
-    .map((op) => ({
-      action: op.action,
-      key: op.key,
-      vendorId: op.vendorId ?? null,
-      changes: op.changes
-        .map((c) => ({ field: c.field, before: canonicalValue(c.before), after: canonicalValue(c.after) }))
-        .sort((a, b) => compare(a.field, b.field)),
-    }))
+    .map((op) => canonicalOperation(op, vendor.ids))
     .sort((a, b) => compare(a.key, b.key) || compare(a.action, b.action) || compare(a.vendorId ?? '', b.vendorId ?? ''));
-  return { vendor: vendor.vendor, kind: vendor.kind, operations };
+  return { vendor: vendor.vendor, kind: vendor.kind, instance: instance ? canonicalValue(instance as unknown as FieldValue) : null, operations };
 }
 
-/** Object keys sorted; arrays keep their order (the first Enerflo office id means something). */
+/**
+ * One operation as the checksum sees it: everything its write sends, and nothing a renderer adds.
+ * `ids` are the vendor ids of matched people: those the record names (a manager) are part of what is sent.
+ */
+export function canonicalOperation(op: OperationView, ids: Record<string, string>) {
+  const named = new Set<string>(op.dependsOn);
+  if (op.desired) collectStrings(op.desired.fields, named);
+  const refs = Object.fromEntries(
+    [...named]
+      .filter((key) => Object.hasOwn(ids, key))
+      .sort(compare)
+      .map((key) => [key, ids[key]]),
+  );
+  return {
+    action: op.action,
+    key: op.key,
+    vendorId: op.vendorId ?? null,
+    changes: op.changes
+      .map((c) => ({ field: c.field, before: canonicalValue(c.before), after: canonicalValue(c.after) }))
+      .sort((a, b) => compare(a.field, b.field)),
+    dependsOn: [...op.dependsOn].sort(compare),
+    desired: op.desired ? canonicalValue(op.desired as unknown as FieldValue) : null,
+    live: op.live ? canonicalValue(op.live as unknown as FieldValue) : null,
+    refs,
+  };
+}
+
+/** Where two operations differ, as paths a person can read: `desired.fields.role`, `vendorId`, `desired.externalId`. */
+export function differingParts(a: unknown, b: unknown, at = ''): string[] {
+  if (JSON.stringify(a) === JSON.stringify(b)) return [];
+  const isObject = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (!isObject(a) || !isObject(b) || at.split('.').length > 3) return [at || '(the whole operation)'];
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  const keys = [...new Set([...Object.keys(ao), ...Object.keys(bo)])].sort(compare);
+  return keys.flatMap((k) => differingParts(ao[k], bo[k], at ? `${at}.${k}` : k));
+}
+
+function canonicalChange(change: UpcomingChange, names: Set<string>) {
+  return {
+    key: change.key,
+    kind: change.kind,
+    role: change.role ?? null,
+    date: change.date,
+    effective: change.effective,
+    timezone: change.timezone,
+    vendors: change.vendors.filter((v) => names.has(v)).sort(compare),
+  };
+}
+
+function collectStrings(value: FieldValue | undefined, into: Set<string>): void {
+  if (typeof value === 'string') into.add(value.toLowerCase());
+  else if (Array.isArray(value)) value.forEach((v) => into.add(v.toLowerCase()));
+  else if (value !== null && typeof value === 'object') Object.values(value).forEach((v) => collectStrings(v, into));
+}
+
+/** Object keys sorted, undefined left out; arrays keep their order (the first Enerflo office id means something). */
 function canonicalValue(value: FieldValue | undefined): FieldValue {
   if (value === undefined) return null;
-  if (Array.isArray(value)) return value.slice();
+  if (Array.isArray(value)) return value.map((v) => canonicalValue(v)) as FieldValue;
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
       Object.keys(value)
+        .filter((k) => value[k] !== undefined)
         .sort(compare)
         .map((k) => [k, canonicalValue(value[k])]),
     );

@@ -1,4 +1,4 @@
-import { datesTimezone, eventsBetween, organisationAsOf, personOnDay, upcomingEvents, type DatedEvent } from '../config/as-of.js';
+import { datesTimezone, eventsBetween, organisationAsOf, personOnDay, scheduledEvents, type DatedEvent } from '../config/as-of.js';
 import { addDays, dayAsOf, describeAsOf, type AsOf } from '../config/dates.js';
 import type { Organisation, ResolvedPerson } from '../config/model.js';
 import { personForVendor } from '../config/overrides.js';
@@ -108,11 +108,15 @@ function offboardedBecause(person: ResolvedPerson, asOf: AsOf, vendor: string): 
 
 const recordText = (record: DesiredRecord | undefined) => (record ? JSON.stringify([record.active, record.fields]) : '');
 
-/** The dated changes in the `upcomingDays` after `asOf`, each with the vendors where it changes something. */
+/**
+ * Every dated change still to come after `asOf`, however far out (issue 22: a future starter is in
+ * review, and a pull request that only moves a date shows it), each with the vendors where it changes
+ * something. `upcomingDays` no longer limits the list: a change beyond it is as real as one inside it.
+ */
 export function upcomingChanges(org: Organisation, targets: Target[], dated: DatedPlanning): UpcomingChange[] {
   const changes: UpcomingChange[] = [];
   for (const person of org.people) {
-    for (const event of upcomingEvents(person, dated.asOf, dated.upcomingDays)) {
+    for (const event of scheduledEvents(person, dated.asOf)) {
       const before = personOnDay(person, addDays(event.effective, -1));
       const after = personOnDay(person, event.effective);
       const vendors = targets.filter((t) => recordText(desiredOf(before, org, t)) !== recordText(desiredOf(after, org, t))).map((t) => t.name);

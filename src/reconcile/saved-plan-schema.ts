@@ -53,19 +53,33 @@ const vendorPlan = z
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, { error: 'a SHA-256 in hex' });
 
+/** What the plan was made from: the declared state's hash (and each file's) and each vendor instance, no secret. */
+const seal = z
+  .object({
+    declared: sha256,
+    files: z.record(z.string(), sha256).optional(),
+    instances: z.record(
+      z.string(),
+      z.object({ kind: z.string().min(1), baseUrl: z.string().optional(), ids: z.record(z.string(), fieldValue), settings: sha256 }).strict(),
+    ),
+  })
+  .strict();
+
 export const savedPlanSchema = z
   .object({
     format: z.literal('roster-saved-plan'),
-    version: z.literal(1),
+    version: z.literal(2),
     createdAt: z.string(),
+    /** The moment the plan was made as of: `--at` gives a day, which is never applied. */
+    asOf: z.union([z.object({ instant: z.iso.datetime() }).strict(), z.object({ day: z.iso.date() }).strict()]),
     checksum: sha256,
-    /** A hash of `plan` exactly as written: any edit of the file after `roster plan --out` shows. */
+    /** A hash of `asOf`, `checksum` and `plan` exactly as written: any edit of the file after `roster plan --out` shows. */
     integrity: sha256,
-    plan: z.object({ version: z.literal(1), vendors: z.array(vendorPlan), summary: z.object({}).passthrough() }).passthrough(),
+    plan: z.object({ version: z.literal(1), vendors: z.array(vendorPlan), summary: z.object({}).passthrough(), seal }).passthrough(),
   })
   .strict();
 
 /** The hash written into a saved plan and checked when it is read. */
-export function planIntegrity(plan: unknown): string {
-  return createHash('sha256').update(JSON.stringify(plan)).digest('hex');
+export function planIntegrity(sealed: unknown): string {
+  return createHash('sha256').update(JSON.stringify(sealed)).digest('hex');
 }

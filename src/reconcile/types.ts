@@ -174,6 +174,28 @@ export interface Plan<Op extends OperationView = Operation> {
   since?: string;
   /** Dated changes coming in the next days (`dates.upcomingDays`), per person and vendor. */
   upcoming?: UpcomingChange[];
+  /** What the plan was made from, beyond live users (declared state, vendor instances): sealed by the checksum. */
+  seal?: PlanSeal;
+}
+
+/** Where a plan came from, without a secret: the checksum covers it, so a plan cannot move to another tenant. */
+export interface PlanSeal {
+  /** SHA-256 of the root config and every users file as bytes (declared-hash.ts). */
+  declared: string;
+  /** Each declared file (relative to the root config's folder) and the SHA-256 of its bytes: names what changed. */
+  files?: Record<string, string>;
+  /** Each vendor instance planned against, by instance name. */
+  instances: Record<string, InstanceIdentity>;
+}
+
+/** A vendor instance as a plan names it: kind, base URL, account ids and a hash of its other settings. */
+export interface InstanceIdentity {
+  kind: string;
+  baseUrl?: string;
+  /** companyId, accountId, locationIds...: the settings naming the tenant. */
+  ids: Record<string, FieldValue>;
+  /** SHA-256 of the whole instance config less its credentials (paths, headers, mappings). */
+  settings: string;
 }
 
 /** A plan as renderers read it: the engine's plan, or a masked one without records (maskPlan). */

@@ -1,6 +1,6 @@
 import { planChecksum, vendorChecksums } from '../reconcile/checksum.js';
 import type { PlanView } from '../reconcile/types.js';
-import { upcomingLines } from './dates.js';
+import { scheduleMarkdown } from './dates.js';
 import { escapeText } from './escape.js';
 import { checksumMarker } from './markdown-checksum.js';
 import { omissionNote, shareBudget, type Omission } from './markdown-cut.js';
@@ -36,6 +36,9 @@ export function renderMarkdown(plan: PlanView, options: MarkdownOptions): string
   // The note about what was left out is written last, but its room is kept from the start.
   const noteRoom = Math.min(6_000, Math.floor(maxLength / 8));
   let room = maxLength - head.length - foot.length - noteRoom;
+  // Every dated change is in review (issue 22), within a quarter of the room at most.
+  const schedule = scheduleMarkdown(masked, Math.floor(room / 4), escapeText);
+  room -= schedule.length;
 
   // The table and the details share the room: both keep what matters most first, so a cut loses creates.
   const table = renderPeopleTable(masked, rows, Math.floor(room / 2));
@@ -59,8 +62,7 @@ export function renderMarkdown(plan: PlanView, options: MarkdownOptions): string
   const cut = table.leftOut.length > 0 || unknown.leftOut > 0 || omitted.length > 0;
   const note = cut ? omissionNote({ people: table.leftOut, unknown: unknown.leftOut, vendors: omitted }, maxLength, noteRoom, options.fullPlanUrl) : '';
   const details = sections.join('');
-  const upcoming = upcomingLines(masked).map((l) => `- ${escapeText(l)}\n`).join('');
-  const body = `${head}${note}${table.text}${unknown.text}${upcoming ? `\n**Coming up (dated changes)**\n\n${upcoming}` : ''}${details ? `\n#### Details per vendor\n${details}` : ''}${foot}`;
+  const body = `${head}${note}${table.text}${unknown.text}${schedule}${details ? `\n#### Details per vendor\n${details}` : ''}${foot}`;
   // The budget above makes this unreachable; it stays so that no input can break GitHub's limit.
   return body.length <= maxLength ? body : `${body.slice(0, maxLength - foot.length - 40)}\n\n_(cut at the comment limit)_\n${foot}`;
 }
