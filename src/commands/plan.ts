@@ -31,7 +31,8 @@ export interface PlanOptions extends VendorCommandOptions {
 export const planRenderers: Record<string, (plan: Plan, org: Organisation) => string> = {
   // In CI the log is read by everyone who can read the repository: masked like the PR comment.
   text: (plan, org) => renderText(planForLog(plan, org.config.github)),
-  json: (plan) => renderJson(plan),
+  // JSON too: a CI log is a CI log, whatever the format (saved plans, --out, keep real values: apply needs them).
+  json: (plan, org) => renderJson(planForLog(plan, org.config.github)),
   markdown: (plan, org) => renderMarkdown(plan, { maskEmails: org.config.github.maskEmails, labels: labelsOf(org), maxLength: Infinity }),
 };
 
