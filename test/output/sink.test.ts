@@ -172,7 +172,7 @@ describe('inputs are checked at the door', () => {
       offices: [],
       roles: [],
       people: [{ email: 'ann@example.com', firstName: name, lastName: 'Lee\u2066', roles: [], vendors: {}, comments: new Map(), active: true } as never],
-      notImported: [{ vendor: 'pulse', email: 'b@example.com', vendorId: '1', reason: 'no \u202E email' } as never],
+      notImported: [{ vendor: 'pulse', email: 'b@example.com', vendorId: '1', reason: 'no \u202E email' }],
       alreadyDeclared: [],
       vendors: ['pulse'],
     };
