@@ -9,6 +9,7 @@ import { sanitizeText, type MaskOptions } from '../render/mask.js';
 import { postInvalidStateComment, mergedPlanChecksums } from './comments.js';
 import { githubContextFromEnv, sourceLinksFromEnv } from './context.js';
 import { appendStepSummary } from './summary.js';
+import { processSink } from '../output/sink.js';
 
 /**
  * `roster github …`: the steps of the workflows that only make sense on GitHub Actions.
@@ -30,11 +31,11 @@ export function registerGithub(program: Command): void {
       const ctx = options.comment ? githubContextFromEnv(process.env, { pullRequest: true }) : undefined;
       const { org, diagnostics } = await validateState(configFile);
       if (org) {
-        process.stderr.write('the declared state is valid\n');
+        processSink().err('the declared state is valid\n');
         return;
       }
       const mask = await maskOptionsOf(configFile);
-      for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+      for (const d of diagnostics) processSink().err(`${formatDiagnostic(d)}\n`);
       // Workflow commands are read from stdout.
       const links = sourceLinksFromEnv(process.env);
       process.stdout.write(renderAnnotations(diagnostics, mask, links));
@@ -51,7 +52,7 @@ export function registerGithub(program: Command): void {
     .action(async (options: { sha?: string; vendor?: string }) => {
       const ctx = githubContextFromEnv(process.env);
       const reviewed = await mergedPlanChecksums(ctx, options.sha ?? ctx.sha);
-      process.stderr.write(`plan reviewed on pull request #${reviewed.pullNumber}: ${reviewed.commentUrl}\n`);
+      processSink().err(`plan reviewed on pull request #${reviewed.pullNumber}: ${reviewed.commentUrl}\n`);
       process.stdout.write(`${options.vendor ? checksumForVendor(reviewed.vendors, options.vendor) : reviewed.checksum}\n`);
     });
 
@@ -64,10 +65,10 @@ export function registerGithub(program: Command): void {
       const label = await overrideLabelOf(program.opts().config as string);
       const merged = await mergedPlanChecksums(ctx, options.sha ?? ctx.sha);
       if (merged.labels.includes(label)) {
-        process.stderr.write(`pull request #${merged.pullNumber} carries the label "${label}": apply runs with --force for this change\n`);
+        processSink().err(`pull request #${merged.pullNumber} carries the label "${label}": apply runs with --force for this change\n`);
         process.stdout.write('--force\n');
       } else {
-        process.stderr.write(`pull request #${merged.pullNumber} does not carry the label "${label}": safety thresholds apply\n`);
+        processSink().err(`pull request #${merged.pullNumber} does not carry the label "${label}": safety thresholds apply\n`);
       }
     });
 
