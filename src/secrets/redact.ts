@@ -17,8 +17,36 @@ export function redact(text: string, secrets: Iterable<string>): string {
   // Whole forms first, every one of them, so a cut match of one form never eats part of another whole.
   for (const form of forms) out = hideForm(out, form.text, false);
   for (const form of forms) if (form.prefixes) out = hideForm(out, form.text, true);
+  // Decoding every word of a long output is slow: only when part of a secret's base64 shows at all.
+  if (!usable.some((secret) => base64Cores(secret).some((core) => out.includes(core)))) return out;
   return out.replace(BASE64_RUN, (run) => (decodesToSecret(run, usable) ? HIDDEN : run));
 }
+
+/**
+ * The base64 characters that any encoding of a secret contains, whatever bytes come before it (three
+ * alignments), in both alphabets and in upper and lower case: text without one of them cannot hold the
+ * secret base64-encoded.
+ */
+function base64Cores(secret: string): string[] {
+  let cores = coresBySecret.get(secret);
+  if (!cores) {
+    const found = new Set<string>();
+    for (const variant of new Set([secret, secret.toUpperCase(), secret.toLowerCase()])) {
+      const bytes = Buffer.from(variant, 'utf8');
+      for (const pad of [0, 1, 2]) {
+        const encoded = Buffer.concat([Buffer.alloc(pad), bytes]).toString('base64');
+        const core = encoded.slice(Math.ceil((8 * pad) / 6), Math.floor((8 * (pad + bytes.length)) / 6));
+        found.add(core);
+        found.add(core.replace(/\+/g, '-').replace(/\//g, '_'));
+      }
+    }
+    cores = [...found];
+    coresBySecret.set(secret, cores);
+  }
+  return cores;
+}
+
+const coresBySecret = new Map<string, string[]>();
 
 const HIDDEN = '***';
 /** Shorter values are not secrets (and hiding them would hide ordinary words). */
