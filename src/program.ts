@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { commands } from './commands/index.js';
 import { reportFatal } from './commands/output.js';
+import { createSink, installSink } from './output/sink.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -19,6 +20,8 @@ export function buildProgram(): Command {
 
 /** Runs one command line (without node and the script name); the outcome is left in process.exitCode. */
 export async function runRoster(args: string[]): Promise<void> {
+  // One output sink for the whole run, built before anything can print: it knows who reads stdout and stderr.
+  installSink(createSink({ env: process.env, stdout: () => process.stdout, stderr: () => process.stderr }));
   try {
     await buildProgram().parseAsync(args, { from: 'user' });
   } catch (error) {

@@ -1,15 +1,19 @@
 import { colors } from '../render/colors.js';
-import { redactKnownSecrets } from '../secrets/redact.js';
+import { processSink } from '../output/sink.js';
 
-/** Results go to stdout, diagnostics to stderr; colours live in render/colors.ts, re-exported for the commands. */
+/**
+ * Results go to stdout, diagnostics to stderr, both through the output sink (src/output/sink.ts),
+ * which knows who reads them and hides secrets, hidden characters and workflow commands accordingly.
+ * Colours live in render/colors.ts, re-exported for the commands.
+ */
 export { colors };
 
 export function out(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  processSink().out(text);
 }
 
 export function err(text: string): void {
-  process.stderr.write(redactKnownSecrets(text.endsWith('\n') ? text : `${text}\n`));
+  processSink().err(text);
 }
 
 /** Last resort: a readable one-line error, never a stack trace (ROSTER_DEBUG=1 shows it). */

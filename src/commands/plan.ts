@@ -36,8 +36,9 @@ export interface PlanOptions extends VendorCommandOptions {
 export const planRenderers: Record<string, (plan: Plan, org: Organisation) => string> = {
   // In CI the log is read by everyone who can read the repository: masked like the PR comment.
   text: (plan, org) => renderText(planForLog(plan, org.config.github)),
-  // The checksum and what it seals (declared state, vendor instances) ride along: the JSON contract shows what is hashed.
-  json: (plan) => renderJson(plan, { checksum: planChecksum(plan), ...(plan.seal ? { seal: plan.seal } : {}) }),
+  // In CI, JSON is masked as the log it lands in (saved plans, --out, keep real values: apply needs them);
+  // the checksum of the real plan and what it seals (declared state, vendor instances) ride along.
+  json: (plan, org) => renderJson(planForLog(plan, org.config.github), { checksum: planChecksum(plan), ...(plan.seal ? { seal: plan.seal } : {}) }),
   markdown: (plan, org) => renderMarkdown(plan, { maskEmails: org.config.github.maskEmails, labels: labelsOf(org), maxLength: Infinity }),
 };
 

@@ -28,3 +28,16 @@ export type SecretRef = z.infer<typeof secretRefSchema>;
 
 /** Opaque vendor ids may be written as numbers or strings in YAML; both compare as strings. */
 export const vendorIdSchema = z.union([z.string().min(1), z.number().int()]).transform((v) => String(v));
+
+/** Said of anything but `{ env: NAME }` where a credential reference belongs; the value found is never shown. */
+export function credentialMessage(path: readonly PropertyKey[]): string {
+  const unshown = '(the value found is not shown: it may be the secret itself)';
+  return path[path.length - 1] === 'env'
+    ? `expected the name of an environment variable, e.g. ENERFLO_API_KEY ${unshown}`
+    : `a literal secret is not allowed in the config; write { env: VARIABLE_NAME } and set that variable in the environment ${unshown}`;
+}
+
+/** Whether a config path lies inside a vendor's `credentials` map (`vendors.x.credentials.apiKey`, `….apiKey.env`). */
+export function isCredentialPath(path: readonly PropertyKey[]): boolean {
+  return path.includes('credentials');
+}

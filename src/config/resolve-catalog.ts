@@ -2,7 +2,7 @@ import { sourceRef, type Declarations, type DeclaredItem } from './declared.js';
 import type { ItemDiagnostics } from './field-positions.js';
 import type { ResolvedOffice, ResolvedRole } from './model.js';
 import type { DeclaredOffice, DeclaredRole } from './schema.js';
-import { isValidTimezone, timezoneHint } from './timezones.js';
+import { isValidTimezone, timezoneHint, timezoneMessage } from './timezones.js';
 
 /** The offices and roles of every users file, by key. */
 export interface Catalog {
@@ -36,7 +36,7 @@ function resolveOffices(items: DeclaredItem<DeclaredOffice>[], found: ItemDiagno
     officeItems.set(item.key, item);
     if (!item.value) continue;
     if (!isValidTimezone(item.value.timezone)) {
-      found.at(item, ['timezone'], `unknown timezone "${item.value.timezone}"`, timezoneHint(item.value.timezone));
+      found.at(item, ['timezone'], timezoneMessage(item.value.timezone), timezoneHint(item.value.timezone));
     }
     offices.set(item.key, { ...item.value, source: sourceRef(item) });
   }

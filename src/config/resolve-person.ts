@@ -6,7 +6,7 @@ import { toE164 } from './phone.js';
 import type { Catalog } from './resolve-catalog.js';
 import type { DeclaredPerson } from './schema.js';
 import { didYouMean } from './suggest.js';
-import { isValidTimezone, timezoneHint } from './timezones.js';
+import { isValidTimezone, timezoneHint, timezoneMessage } from './timezones.js';
 
 /** Phone numbers without a country code are read as this country's. */
 export const DEFAULT_PHONE_COUNTRY = 'US';
@@ -45,7 +45,7 @@ export function resolvePerson(key: string, item: DeclaredItem<DeclaredPerson>, v
   for (const issue of checkPersonDates(value)) found.at(item, issue.path, issue.message, issue.hint);
 
   if (timezone !== undefined && !isValidTimezone(timezone)) {
-    found.at(item, ['timezone'], `unknown timezone "${timezone}"`, timezoneHint(timezone));
+    found.at(item, ['timezone'], timezoneMessage(timezone), timezoneHint(timezone));
   }
 
   const vendors = vendorOverridesOf(item, value.vendors, found);
@@ -104,7 +104,7 @@ function vendorOverridesOf(item: DeclaredItem<DeclaredPerson>, declared: Declare
       else found.at(item, ['vendors', kind, 'phone'], `"${overrides.phone}" is not a phone number roster can read`, 'write it with its area code, e.g. (512) 555-0100, or list phone under unmanaged to leave this vendor\'s phone alone');
     }
     if (typeof overrides.timezone === 'string' && !isValidTimezone(overrides.timezone)) {
-      found.at(item, ['vendors', kind, 'timezone'], `unknown timezone "${overrides.timezone}"`, timezoneHint(overrides.timezone));
+      found.at(item, ['vendors', kind, 'timezone'], timezoneMessage(overrides.timezone), timezoneHint(overrides.timezone));
     }
   }
   return vendors;

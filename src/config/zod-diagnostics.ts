@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Diagnostic } from './diagnostics.js';
 import { didYouMean } from './suggest.js';
+import { credentialMessage, isCredentialPath } from './fields.js';
 import type { FieldPath, YamlSource } from './yaml-source.js';
 
  
@@ -113,6 +114,11 @@ export function zodDiagnostics(
     }
     if (skip(path)) continue;
     const value = valueAt(data, path);
+    if (value !== undefined && isCredentialPath(path)) {
+      // What sits where a credential reference belongs may be the credential itself: never echoed, whatever its type.
+      out.push(source.diagnostic(path, credentialMessage(path)));
+      continue;
+    }
     const { complete } = source.nodeAt(path);
     if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator) {
       const options = (issue as { options?: unknown[] }).options?.map(String) ?? [];

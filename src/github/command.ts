@@ -10,6 +10,7 @@ import { postInvalidStateComment, mergedPlanChecksums } from './comments.js';
 import { githubContextFromEnv, sourceLinksFromEnv } from './context.js';
 import { describeVerdict, overrideVerdict } from './override.js';
 import { appendStepSummary } from './summary.js';
+import { processSink } from '../output/sink.js';
 
 /**
  * `roster github …`: the steps of the workflows that only make sense on GitHub Actions.
@@ -31,11 +32,11 @@ export function registerGithub(program: Command): void {
       const ctx = options.comment ? githubContextFromEnv(process.env, { pullRequest: true }) : undefined;
       const { org, diagnostics } = await validateState(configFile);
       if (org) {
-        process.stderr.write('the declared state is valid\n');
+        processSink().err('the declared state is valid\n');
         return;
       }
       const mask = await maskOptionsOf(configFile);
-      for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+      for (const d of diagnostics) processSink().err(`${formatDiagnostic(d)}\n`);
       // Workflow commands are read from stdout.
       const links = sourceLinksFromEnv(process.env);
       process.stdout.write(renderAnnotations(diagnostics, mask, links));
@@ -52,7 +53,7 @@ export function registerGithub(program: Command): void {
     .action(async (options: { sha?: string; vendor?: string }) => {
       const ctx = githubContextFromEnv(process.env);
       const reviewed = await mergedPlanChecksums(ctx, options.sha ?? ctx.sha);
-      process.stderr.write(`plan reviewed on pull request #${reviewed.pullNumber}: ${reviewed.commentUrl}\n`);
+      processSink().err(`plan reviewed on pull request #${reviewed.pullNumber}: ${reviewed.commentUrl}\n`);
       process.stdout.write(`${options.vendor ? checksumForVendor(reviewed.vendors, options.vendor) : reviewed.checksum}\n`);
     });
 
@@ -69,13 +70,13 @@ export function registerGithub(program: Command): void {
       const merged = await mergedPlanChecksums(ctx, options.sha ?? ctx.sha);
       // Read from GitHub's timeline and reviews, cut at the merge: re-running this job later cannot change it.
       const verdict = await overrideVerdict(ctx, merged.pullNumber, label);
-      process.stderr.write(`${describeVerdict(verdict)}\n`);
+      processSink().err(`${describeVerdict(verdict)}\n`);
       await appendStepSummary(`### roster: ${describeVerdict(verdict)}`);
       if (verdict.valid) {
-        process.stderr.write(`apply runs with --force for this change: safety thresholds are overridden\n`);
+        processSink().err(`apply runs with --force for this change: safety thresholds are overridden\n`);
         process.stdout.write('--force\n');
       } else {
-        process.stderr.write('safety thresholds apply\n');
+        processSink().err('safety thresholds apply\n');
       }
     });
 

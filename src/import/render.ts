@@ -1,4 +1,5 @@
-import { Document, isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import { Document, isMap, isScalar, isSeq, visit, type Node, type YAMLMap } from 'yaml';
+import { HIDDEN_CHARS, visibleControls } from '../render/neutral.js';
 import { vendorModules } from '../vendors/registry.js';
 import { CONFLICT_RULE } from './build.js';
 import type { GeneratedOffice, GeneratedRole, ImportedPerson, ImportResult } from './model.js';
@@ -49,7 +50,27 @@ export function renderImport(result: ImportResult, options: RenderOptions): stri
   });
 
   inlineShortLists(doc.contents);
-  return doc.toString({ lineWidth: 0, indentSeq: true });
+  markHiddenCharacters(doc);
+  // Every hidden character left (in quoted values, in comments) as a `\u` escape: none is written raw.
+  return visibleControls(doc.toString({ lineWidth: 0, indentSeq: true }));
+}
+
+const HAS_HIDDEN = new RegExp(HIDDEN_CHARS.source);
+
+/**
+ * Vendor text may hold control or bidirectional characters (a right-to-left override makes a line
+ * read differently from what it is, CVE-2021-42574). Such a value is written double-quoted, where YAML
+ * reads `\u202E` back as the character, so the file shows it and loads the same; a comment says why.
+ */
+function markHiddenCharacters(doc: Document): void {
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value !== 'string' || !HAS_HIDDEN.test(node.value)) return;
+      node.type = 'QUOTE_DOUBLE';
+      const note = ' holds hidden control or bidirectional characters, written as \\u escapes: check it';
+      node.comment = node.comment ? `${node.comment};${note}` : note;
+    },
+  });
 }
 
 function header(result: ImportResult, options: RenderOptions): string[] {

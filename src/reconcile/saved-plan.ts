@@ -1,4 +1,5 @@
-import { readFile, writeFile, chmod } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeOwnerOnly } from '../secrets/owner-only.js';
 import { isDeepStrictEqual } from 'node:util';
 import type { LiveRecord } from '../vendors/types.js';
 import type { OperationResult } from './apply.js';
@@ -40,9 +41,8 @@ export async function writeSavedPlan(file: string, plan: Plan, asOf: SavedPlan['
     integrity: planIntegrity({ asOf, checksum, plan }),
     plan,
   };
-  await writeFile(file, `${JSON.stringify(saved, null, 2)}\n`, { mode: 0o600 });
-  // An existing file keeps its mode on write: set it.
-  await chmod(file, 0o600);
+  // Owner-only: a saved plan holds real values (apply sends them), unlike anything printed in CI.
+  await writeOwnerOnly(file, `${JSON.stringify(saved, null, 2)}\n`);
 }
 
 export async function readSavedPlan(file: string): Promise<SavedPlan> {

@@ -2,6 +2,8 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../config/diagnostics.js';
 import { sanitizeText, type MaskOptions } from './mask.js';
 import { escapeText, GITHUB_BODY_LIMIT, PLAN_MARKER } from './markdown.js';
+import { escapeCode } from './escape.js';
+import { visibleControlsOneLine } from './neutral.js';
 
 /**
  * Validation errors for GitHub: as workflow commands (`::error file=…,line=…::`) so they show on the
@@ -25,7 +27,9 @@ export function repositoryPath(file: string, workspace?: string, cwd = process.c
 
 /** `%`, CR and LF are escaped in the message of a workflow command… */
 export function escapeCommandData(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  // Hidden characters (bidi overrides, escapes) made visible first; CR and LF stay as the runner's escapes.
+  const visible = text.split(/(\r|\n)/).map((part) => (part === '\r' || part === '\n' ? part : visibleControlsOneLine(part))).join('');
+  return visible.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
 /** …and `:` and `,` too in its properties, which they would otherwise end. */
@@ -56,8 +60,9 @@ export function renderDiagnosticsMarkdown(diagnostics: Diagnostic[], options: Ma
   const lines = diagnostics.map((d) => {
     const file = repositoryPath(d.file, links.workspace);
     const where = `${file}:${d.line}:${d.col}`;
-    const link = base ? `[\`${where}\`](${base}/${encodeURI(file)}#L${d.line})` : `\`${where}\``;
-    const field = d.path ? ` \`${d.path.replace(/`/g, "'")}\`` : '';
+    // A file name is anyone's text: a backtick in it would end the code span, a `)` the link.
+    const link = base ? `[\`${escapeCode(where)}\`](${base}/${file.split('/').map(encodeURIComponent).join('/')}#L${d.line})` : `\`${escapeCode(where)}\``;
+    const field = d.path ? ` \`${escapeCode(d.path)}\`` : '';
     const hint = d.hint ? ` _(hint: ${escapeText(sanitizeText(d.hint, options))})_` : '';
     return `- ${link}${field}: ${escapeText(sanitizeText(d.message, options))}${hint}\n`;
   });

@@ -1,17 +1,21 @@
+import { neutraliseGithubRefs, visibleControls, visibleControlsOneLine } from './neutral.js';
+
 /**
- * Text that must show as itself in markdown, table cells included: markdown punctuation escaped,
- * HTML as entities, `@` not a mention, line breaks as `<br>`.
+ * Text that must show as itself in markdown, table cells included: hidden characters made visible,
+ * markdown punctuation escaped, HTML as entities, mentions, issue references and links made inert
+ * (see neutraliseGithubRefs), line breaks as `<br>`.
  */
 export function escapeText(text: string): string {
-  return escapeHtml(text)
-    .replace(/[\\`*_[\]()#|~!]/g, (c) => `\\${c}`)
-    .replace(/(^|[^\w.+-])@(?=\w)/g, '$1&#64;')
-    .replace(/\r?\n/g, '<br>');
+  const escaped = escapeHtml(visibleControls(text.replace(/\r\n?/g, '\n'))).replace(/[\\`*_[\]()#|~!]/g, (c) => `\\${c}`);
+  return neutraliseGithubRefs(escaped).replace(/\n/g, '<br>');
 }
 
-/** Inside a code span only the backtick and the table's `|` matter. */
+/**
+ * Inside a code span GitHub neither mentions nor links, so only what could end the span or the table
+ * matters: a backtick (shown as `'`), the table's `|`, line breaks, and hidden characters (made visible).
+ */
 export function escapeCode(text: string): string {
-  return text.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return visibleControlsOneLine(text.replace(/\r\n?|\n/g, ' ')).replace(/`/g, "'").replace(/\|/g, '\\|');
 }
 
 export function escapeHtml(text: string): string {

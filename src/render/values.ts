@@ -8,7 +8,6 @@ import { personalKind } from './mask.js';
 const CELL_LIMIT = 300;
 /** A run of characters without a space longer than this gets break opportunities, so a column cannot push the next off screen. */
 const LONGEST_UNBROKEN = 24;
-const BREAK = '\u0000';
 
 /**
  * A field value as a markdown table cell a reviewer can read: office and role ids with their roster
@@ -137,6 +136,17 @@ function objectText(value: { [key: string]: FieldValue }, labels: Record<string,
 
 /** Escapes, and lets the browser break long unbroken runs (ids, tokens, JSON) with `<wbr>`. */
 function wrap(text: string): string {
-  const breakable = text.replace(new RegExp(`\\S{${LONGEST_UNBROKEN}}(?=\\S)`, 'g'), (run) => `${run}${BREAK}`);
-  return escapeText(breakable).replaceAll(BREAK, '<wbr>');
+  // Each piece escaped on its own, so no character of the value itself can stand for a break.
+  const pieces = text.split(new RegExp(`(\\S{${LONGEST_UNBROKEN}})(?=\\S)`, 'g'));
+  const lines: string[] = [];
+  let piece = '';
+  for (const [i, part] of pieces.entries()) {
+    piece += part;
+    if (i % 2 === 1) {
+      lines.push(piece);
+      piece = '';
+    }
+  }
+  lines.push(piece);
+  return lines.map(escapeText).join('<wbr>');
 }

@@ -1,4 +1,6 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
+import { openOwnerOnlySync } from '../secrets/owner-only.js';
+import { prepareFor } from '../output/sink.js';
 import type { Exchange } from '../http/exchange.js';
 import type { MaskOptions } from '../render/mask.js';
 import { redactExchange } from './redact-exchange.js';
@@ -18,7 +20,7 @@ export interface TraceWriter {
 
 export function openTrace(file: string, options: MaskOptions): TraceWriter {
   // Owner-only: even redacted, a trace says who works where.
-  const fd = openSync(file, 'w', 0o600);
+  const fd = openOwnerOnlySync(file);
   let open = true;
   let count = 0;
   return {
@@ -28,7 +30,8 @@ export function openTrace(file: string, options: MaskOptions): TraceWriter {
     },
     write(instance, exchange) {
       if (!open) return;
-      writeSync(fd, `${JSON.stringify(redactExchange(instance, exchange, options))}\n`);
+      // Through the sink's file path as well: every registered secret (a token received since) goes, in any case or cut.
+      writeSync(fd, prepareFor(`${JSON.stringify(redactExchange(instance, exchange, options))}\n`, 'file'));
       count++;
     },
     close() {

@@ -52,9 +52,18 @@ export function ed25519PublicKey(source: KeyObject | string): KeyObject {
   return publicKeyOf(source, 'ed25519', SIGNATURE_HEADER);
 }
 
+/** Shortest RSA modulus accepted. */
+export const MIN_RSA_BITS = 2048;
+
 /** An RSA public key (for the legacy x-wh-signature) from PEM text, a PEM file, or a KeyObject. */
 export function rsaPublicKey(source: KeyObject | string): KeyObject {
-  return publicKeyOf(source, 'rsa', LEGACY_SIGNATURE_HEADER);
+  const key = publicKeyOf(source, 'rsa', LEGACY_SIGNATURE_HEADER);
+  // A short RSA key can be factored and signatures forged: NIST SP 800-131A disallows under 2048 bits.
+  const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+  if (bits < MIN_RSA_BITS) {
+    throw new Error(`the ${LEGACY_SIGNATURE_HEADER} RSA public key has ${bits} bits; at least ${MIN_RSA_BITS} are required (a shorter key lets anyone forge webhooks)`);
+  }
+  return key;
 }
 
 export interface WebhookKeys {

@@ -3,6 +3,7 @@ import { ListingChangedError } from '../../errors/listing.js';
 import { VendorHttpError, type HttpClient, type HttpRequest, type HttpResponse } from '../../http/client.js';
 import { pageReader } from '../../http/pages.js';
 import { flagWriter } from '../writer.js';
+import { registerAnswerSecrets } from '../../secrets/answer.js';
 import type { AdapterOptions, ApplyContext, DesiredRecord, ListReader, LiveRecord, VendorAdapter, VendorWriter } from '../types.js';
 import { readPulseUser } from './mapping.js';
 import type { PulseConfig } from './schema.js';
@@ -113,7 +114,7 @@ export class PulseAdapter implements VendorAdapter {
     let response: HttpResponse<{ token?: unknown }>;
     try {
       // Logging in twice is harmless, so a lost answer may be retried.
-      response = await this.http.request<{ token?: unknown }>({
+      response = await this.loginClient().request<{ token?: unknown }>({
         method: 'POST',
         path: this.settings.loginPath,
         body: { apiKey, apiSecret },
@@ -126,11 +127,27 @@ export class PulseAdapter implements VendorAdapter {
       }
       throw error;
     }
+    registerAnswerSecrets(response.body);
     const token = response.body?.token;
     if (typeof token !== 'string' || token.length === 0) {
       throw new VendorHttpError(`${this.http.options.vendor}: ${this.settings.loginPath} answered without a token`, 'malformed', response.status);
     }
     return token;
+  }
+
+  /**
+   * The client for the login: every string of its answer that could be a credential (the token, and any
+   * copy of it under another name) is registered as a secret before a trace, `roster doctor` or an
+   * error message sees the exchange.
+   */
+  private loginClient(): HttpClient {
+    const observe = this.http.options.onExchange;
+    return this.http.with({
+      onExchange: (exchange) => {
+        const found = exchange.responseBody ? registerAnswerSecrets(exchange.responseBody) : [];
+        observe?.({ ...exchange, secrets: [...exchange.secrets, ...found] });
+      },
+    });
   }
 
   /** Every call but login: bearer token, and one fresh login when the token is refused. */
