@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { isDeepStrictEqual } from 'node:util';
 import type { LiveRecord } from '../vendors/types.js';
 import type { OperationResult } from './apply.js';
@@ -32,7 +32,10 @@ export async function writeSavedPlan(file: string, plan: Plan): Promise<void> {
     integrity: planIntegrity(plan),
     plan,
   };
-  await writeFile(file, `${JSON.stringify(saved, null, 2)}\n`);
+  // Owner-only, like traces: a saved plan holds every field it sends, phone numbers in clear. The chmod
+  // covers a file that already existed (the mode given to writeFile applies only to a new one).
+  await writeFile(file, `${JSON.stringify(saved, null, 2)}\n`, { mode: 0o600 });
+  await chmod(file, 0o600);
 }
 
 export async function readSavedPlan(file: string): Promise<SavedPlan> {
