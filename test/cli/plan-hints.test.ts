@@ -32,6 +32,9 @@ describe('roster plan names the setting to change', () => {
     const result = await plan(() => {}, { ...sandbox.env, ENERFLO_API_KEY: 'not-the-key', PULSE_API_SECRET: 'not-the-secret' });
     expect(result.stdout).toMatch(/enerflo: GET \/api\/v3\/users answered 401: [^\n]*; check ENERFLO_API_KEY \(vendors\.enerflo\.credentials, [^\n]*roster\.yaml:\d+\)/);
     expect(result.stdout).toMatch(/pulse: POST \/auth\/login answered 401: [^\n]*; check PULSE_API_KEY and PULSE_API_SECRET \(vendors\.pulse\.credentials, [^\n]*roster\.yaml:\d+\)/);
+    // Two vendors that cannot be read need whoever administers them, not any reviewer.
+    expect(result.stdout).toContain('2 vendor failures need an administrator (roster doctor names the setting to change).');
+    expect(result.stdout).not.toContain('need a person');
     expect(result.stdout + result.stderr).not.toContain('not-the-key');
     expect(result.stdout + result.stderr).not.toContain('not-the-secret');
   });
