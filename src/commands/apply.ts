@@ -25,6 +25,7 @@ import type { Operation } from '../reconcile/types.js';
 import { duration, judgeClock, maxClockSkewMinutes, runnerNow, watchVendorClocks, withoutDatedOperations } from './clock.js';
 import { describeFellDue, matchReviewed, replayingTargets } from './reviewed.js';
 import { declaredState, describeInstance, instanceIdentity } from './seal.js';
+import { ApplyEstimate } from './apply-estimate.js';
 
 export interface ApplyOptions extends VendorCommandOptions {
   yes?: boolean;
@@ -368,7 +369,7 @@ export async function applyWithProgress(session: Session, plan: Plan, progressIn
   const concurrency = new Map<string, number>();
   for (const target of session.targets) concurrency.set(target.name, target.config.concurrency);
   const total = plan.vendors.reduce((n, v) => n + v.operations.length, 0);
-  const progress = new Progress(total, Boolean(process.stderr.isTTY));
+  const progress = new Progress(total, Boolean(process.stderr.isTTY), new ApplyEstimate(plan, session.targets));
   const stop = new AbortController();
   interruptedBy = undefined;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -390,7 +391,7 @@ export async function applyWithProgress(session: Session, plan: Plan, progressIn
       writers: writersOf(session.targets),
       concurrency: (vendor) => concurrency.get(vendor) ?? 4,
       signal: stop.signal,
-      onResult: (result, done) => progress.result(result.ok, done),
+      onResult: (result, done) => progress.result(result.ok, done, result.vendor),
     });
   } finally {
     if (timer) clearInterval(timer);
@@ -415,14 +416,16 @@ class Progress {
   constructor(
     private readonly total: number,
     readonly tty: boolean,
+    private readonly estimate?: ApplyEstimate,
   ) {}
 
   start(): void {
     if (!this.tty) err(`applying ${this.total} operation${this.total === 1 ? '' : 's'}`);
   }
 
-  result(ok: boolean, done: number): void {
+  result(ok: boolean, done: number, vendor?: string): void {
     this.done = done;
+    if (vendor !== undefined) this.estimate?.record(vendor);
     if (!ok) this.failed++;
     if (this.tty) process.stderr.write(`\r${colors.dim(this.text())}\x1b[K`);
   }
@@ -444,7 +447,9 @@ class Progress {
     const elapsed = (Date.now() - this.startedAt) / 1000;
     const rate = elapsed > 0 ? this.done / elapsed : 0;
     const left = this.total - this.done;
-    const eta = rate > 0 && left > 0 ? `, about ${seconds(left / rate)} left` : '';
+    // Rate-limit waits included (apply-estimate.ts): the observed rate alone misses the waits ahead.
+    const leftS = left > 0 ? (this.estimate ? this.estimate.secondsLeft(rate > 0 ? left / rate : undefined) : rate > 0 ? left / rate : undefined) : undefined;
+    const eta = leftS !== undefined ? `, about ${seconds(leftS)} left` : '';
     return `${this.done}/${this.total} done, ${this.failed} failed, ${rate.toFixed(1)}/s${eta}`;
   }
 }

@@ -75,11 +75,12 @@ function buildTarget(
   if (insecure) return { name, config, module, counter, setupError: insecure };
   const secretValues = Object.values(credentials);
   const exchanged = options.onExchange;
+  const limiter = new RateLimiter(rate.limit, rate.windowMs, config.rateShare);
   const http = new HttpClient({
     vendor: name,
     baseUrl: config.baseUrl,
     timeoutMs: config.timeoutMs,
-    limiter: new RateLimiter(rate.limit, rate.windowMs, config.rateShare),
+    limiter,
     secrets: () => secretValues,
     counter,
     ...(observe ? { onRequest: (request: SentRequest) => observe(name, request) } : {}),
@@ -88,7 +89,7 @@ function buildTarget(
   });
   try {
     const { reader, writer } = module.createAdapter({ instanceName: name, config, credentials, http });
-    return { name, config, module, counter, reader, writer };
+    return { name, config, module, counter, reader, writer, pacing: limiter };
   } catch (error) {
     return { name, config, module, counter, setupError: error instanceof Error ? error.message : String(error) };
   }

@@ -9,7 +9,25 @@ import { keySchema } from './fields.js';
  */
 
 /** `2027-03-31`: a real calendar day (zod checks the month's length, leap years included). */
-export const isoDateSchema = z.iso.date({ error: 'a date written as YYYY-MM-DD, e.g. 2027-03-31' });
+export const isoDateSchema = z.iso.date({ error: (issue) => dateProblem(issue.input) });
+
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/**
+ * What is wrong with a date as written, repeating the value: `2027-02-30` is written right but is no
+ * day on the calendar, which "write it as YYYY-MM-DD" would not tell anyone.
+ */
+export function dateProblem(input: unknown): string {
+  const shape = 'a date is written as YYYY-MM-DD, e.g. 2027-03-31';
+  if (typeof input !== 'string') return shape;
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(input);
+  if (!match) return `"${input}" is not a date: ${shape}`;
+  const [year, month] = match.slice(1).map(Number);
+  if (month < 1 || month > 12) return `"${input}" is not a date: there is no month ${match[2]} (months are 01 to 12)`;
+  // Day 0 of the next month is the last day of this one (UTC, so no timezone moves it).
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `"${input}" is not a date: ${MONTH_NAMES[month - 1]} ${year} has ${days} days, so day ${match[3]} does not exist`;
+}
 
 /** A role in a person's list, with the days it holds: `{ role: team-lead, until: 2027-03-31 }`. */
 export const datedRoleSchema = z

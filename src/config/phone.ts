@@ -42,3 +42,10 @@ export function toE164(value: string, region: CountryCode = 'US'): string | unde
   known.add(parsed.number);
   return parsed.number;
 }
+
+/**
+ * How to write a phone roster can read. The examples are patterns, not numbers: anything shaped like a
+ * phone number is masked where others read the output (a GitHub annotation, a CI log), which would
+ * turn a concrete example into `+1 ••• ••• 0100` and take the help away.
+ */
+export const PHONE_FORMS = 'with its area code, as (AAA) NNN-NNNN, or in international form: + and the country code first, as +CC and the number';

@@ -21,7 +21,8 @@ function checkManager(person: ResolvedPerson, item: DeclaredItem<DeclaredPerson>
   const manager = peopleByKey.get(person.manager);
   if (!manager) {
     if (!personItems.has(person.manager)) {
-      const close = closeMatches(person.manager, personItems.keys());
+      // Never the person themself: "did you mean" yourself is no help, and not allowed anyway.
+      const close = closeMatches(person.manager, [...personItems.keys()].filter((key) => key !== person.key));
       found.at(item, ['manager'], `manager ${person.manager} is not declared in any users file`, close.length ? `did you mean ${close.join(' or ')}?` : 'the manager must be a person declared under people');
     }
     return;

@@ -2,7 +2,7 @@ import { checkPersonDates, roleKeyOf, roleWindowOf, type DayWindow, type RoleEnt
 import { sourceRef, type DeclaredItem } from './declared.js';
 import type { ItemDiagnostics } from './field-positions.js';
 import type { ResolvedOffice, ResolvedPerson, ResolvedRole } from './model.js';
-import { toE164 } from './phone.js';
+import { PHONE_FORMS, toE164 } from './phone.js';
 import type { Catalog } from './resolve-catalog.js';
 import type { DeclaredPerson } from './schema.js';
 import { didYouMean } from './suggest.js';
@@ -38,7 +38,7 @@ export function resolvePerson(key: string, item: DeclaredItem<DeclaredPerson>, v
   if (phone !== undefined) {
     e164 = normalisePhone(phone);
     if (!e164) {
-      found.at(item, ['phone'], `"${phone}" is not a phone number roster can read`, 'write it with its area code, e.g. (512) 555-0100, or in international form, e.g. +44 20 7946 0958');
+      found.at(item, ['phone'], `"${phone}" is not a phone number roster can read`, `write it ${PHONE_FORMS}`);
     }
   }
 
@@ -101,7 +101,7 @@ function vendorOverridesOf(item: DeclaredItem<DeclaredPerson>, declared: Declare
     if (typeof overrides.phone === 'string') {
       const normalised = normalisePhone(overrides.phone);
       if (normalised) vendors[kind] = { ...overrides, phone: normalised };
-      else found.at(item, ['vendors', kind, 'phone'], `"${overrides.phone}" is not a phone number roster can read`, 'write it with its area code, e.g. (512) 555-0100, or list phone under unmanaged to leave this vendor\'s phone alone');
+      else found.at(item, ['vendors', kind, 'phone'], `"${overrides.phone}" is not a phone number roster can read`, `write it ${PHONE_FORMS}; or list phone under unmanaged to leave this vendor's phone alone`);
     }
     if (typeof overrides.timezone === 'string' && !isValidTimezone(overrides.timezone)) {
       found.at(item, ['vendors', kind, 'timezone'], timezoneMessage(overrides.timezone), timezoneHint(overrides.timezone));

@@ -28,6 +28,10 @@ export interface VendorSchemas {
   /** `people[].vendors.<kind>`: per-person settings (pinned `id`, extra locations, ...). */
   personSchema: z.ZodObject;
   checkPerson?(person: ResolvedPerson, org: Organisation): PersonIssue[];
+  /** How a user leaves the vendor (`flag`: deactivation; `delete`: deletion only), to refuse an offboarding mode it cannot carry out. */
+  removal?: 'flag' | 'delete';
+  /** The vendor's name as people write it (`HighLevel`), for messages. */
+  title?: string;
 }
 
 /** `people[].vendors.<kind>`: the vendor's own settings plus the person fields any vendor may override. */
@@ -111,8 +115,9 @@ const vendorBaseShape = {
     .boolean()
     .default(false)
     .describe('Allow a plain http:// baseUrl to a host other than loopback: credentials then travel in clear'),
+  // `revoke` is no option (the JSON schema does not offer it, a typo's error does not list it): it gets its own refusal.
   offboarding: z
-    .enum(['deactivate', 'delete', 'revoke', 'manual'])
+    .enum(['deactivate', 'delete', 'manual'], { error: (issue) => (issue.input === 'revoke' ? REVOKE_REFUSED : undefined) })
     .optional()
     .describe(
       'How people offboarded in git leave this vendor: deactivate, delete (needs policy.allowDelete) or manual ' +
@@ -120,28 +125,34 @@ const vendorBaseShape = {
     ),
 };
 
-/** Offboarding modes that cannot work whatever the vendor, refused before any network call. */
-function checkOffboarding(instance: { offboarding?: string; policy: { allowDelete: boolean } }, ctx: z.RefinementCtx): void {
-  if (instance.offboarding === 'revoke') {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['offboarding'],
-      message:
-        'offboarding: revoke is not available: no vendor adapter can strip every permission, scope and location reversibly yet ' +
-        "(HighLevel's API cannot leave an account user without a location)",
-    });
-  }
-  if (instance.offboarding === 'delete' && !instance.policy.allowDelete) {
-    ctx.addIssue({ code: 'custom', path: ['offboarding'], message: 'offboarding: delete needs policy.allowDelete: true on the same vendor' });
-  }
+/** Offboarding modes that cannot work whatever the vendor, or on this vendor, refused before any network call. */
+function checkOffboarding(vendor: Pick<VendorSchemas, 'kind' | 'removal' | 'title'>) {
+  const title = vendor.title ?? vendor.kind;
+  return (instance: { offboarding?: string; policy: { allowDelete: boolean } }, ctx: z.RefinementCtx): void => {
+    const refuse = (message: string) => ctx.addIssue({ code: 'custom', path: ['offboarding'], message });
+    if (instance.offboarding === 'deactivate' && vendor.removal === 'delete') {
+      refuse(
+        `offboarding: deactivate is not possible on ${title}: its API has no deactivation, a user leaves only by deletion; ` +
+          `${title} supports offboarding: delete (with policy.allowDelete: true) or manual (a step for a person)`,
+      );
+    } else if (instance.offboarding === 'delete' && vendor.removal === 'flag') {
+      refuse(`offboarding: delete is not possible on ${title}: its API removes users by deactivation only; ${title} supports offboarding: deactivate or manual`);
+    } else if (instance.offboarding === 'delete' && !instance.policy.allowDelete) {
+      refuse('offboarding: delete needs policy.allowDelete: true on the same vendor');
+    }
+  };
 }
 
+const REVOKE_REFUSED =
+  'offboarding: revoke is not available: no vendor adapter can strip every permission, scope and location reversibly yet ' +
+  "(HighLevel's API cannot leave an account user without a location); use deactivate, delete or manual";
+
 /** One vendor instance of roster.yaml of one kind: the settings every kind has, and the vendor's own. */
-export function vendorInstanceSchema(vendor: Pick<VendorSchemas, 'kind' | 'configShape'>) {
+export function vendorInstanceSchema(vendor: Pick<VendorSchemas, 'kind' | 'configShape' | 'removal' | 'title'>) {
   return z
     .object({ kind: z.literal(vendor.kind), ...vendorBaseShape, ...vendor.configShape })
     .strict()
-    .superRefine(checkOffboarding);
+    .superRefine(checkOffboarding(vendor));
 }
 
 /** roster.yaml less its vendors, which depend on the vendor kinds roster is built with. */

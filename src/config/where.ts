@@ -54,12 +54,17 @@ export interface ConfigPointers {
   baseUrlAt?: string;
   /** Path settings of the instance and their values: `vendors.pulse.usersPath` → `/users`. */
   pathSettings?: Record<string, string>;
+  /** The instance's credentials: the environment variables they come from and where they are set, for a 401/403. */
+  credentials?: { env: string[]; setting: string; at?: string };
 }
 
 /** What an HttpClient needs to name the line of `baseUrl` and the path settings in its messages. */
 export function configPointers(instance: string, config: VendorInstanceConfig, lines: SettingLines): ConfigPointers {
   const baseUrlAt = lines.lineOf(['vendors', instance, 'baseUrl']);
-  return { ...(baseUrlAt ? { baseUrlAt } : {}), pathSettings: pathSettings(instance, config) };
+  const env = Object.values(config.credentials ?? {}).map((ref) => ref.env);
+  const credentialsAt = lines.lineOf(['vendors', instance, 'credentials']);
+  const credentials = { env, setting: settingName(instance, 'credentials'), ...(credentialsAt ? { at: credentialsAt } : {}) };
+  return { ...(baseUrlAt ? { baseUrlAt } : {}), pathSettings: pathSettings(instance, config), ...(env.length > 0 ? { credentials } : {}) };
 }
 
 /** Loopback hosts: plain HTTP to them never leaves the machine. */

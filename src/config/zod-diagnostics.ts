@@ -80,15 +80,22 @@ const expectedNames: Record<string, string> = {
 };
 
 /** What to do about a value of the wrong type, when there is something useful to say. */
-function typeHint(expected: string, value: unknown, path: FieldPath): string | undefined {
+function typeHint(expected: string, value: unknown, path: FieldPath, written: string | undefined): string | undefined {
   if (expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')) {
-    return `YAML read this as a ${typeof value}; put it in quotes: "${String(value)}"`;
+    // Quote what was written, not what YAML made of it: `+15125550100` keeps its `+`, `0123` its zero.
+    return `YAML read this as a ${typeof value}; put it in quotes: "${written ?? String(value)}"`;
   }
   if (expected === 'object' && Array.isArray(value)) return 'a list where a map belongs: remove the leading "- "';
   if (value === null && typeof path[path.length - 1] === 'number') return 'an empty list item ("-" with nothing after it): remove it or fill it in';
   if (value === null) return `an empty key reads as nothing: write ${expected === 'array' ? '[] for an empty list' : 'a value'}, or remove the key`;
   if (expected === 'array' && !Array.isArray(value)) return 'write it as a list: "- item" on its own line, or [item]';
   return undefined;
+}
+
+/** A plain scalar's text as it stands in the file (`+15125550100` where YAML read the number 15125550100). */
+function writtenAs(source: YamlSource, path: FieldPath): string | undefined {
+  const node = source.nodeAt(path).node as { source?: unknown } | undefined;
+  return node && typeof node.source === 'string' ? node.source : undefined;
 }
 
 /** Turns zod issues on a file's data into diagnostics at the YAML node each one is about. */
@@ -148,7 +155,9 @@ export function zodDiagnostics(
     }
     if (issue.code === 'invalid_type') {
       const expected = expectedNames[issue.expected] ?? issue.expected;
-      out.push(source.diagnostic(path, `expected ${expected}, found ${describeValue(value)}`, typeHint(issue.expected, value, path)));
+      const written = writtenAs(source, path);
+      const shown = written !== undefined && written !== String(value) ? ` (written ${written})` : '';
+      out.push(source.diagnostic(path, `expected ${expected}, found ${describeValue(value)}${shown}`, typeHint(issue.expected, value, path, written)));
       continue;
     }
     if (issue.code === 'invalid_value') {

@@ -116,6 +116,9 @@ export async function checkReading(target: VendorTarget, ctx: DoctorContext): Pr
       const first = desiredRecords(ctx.org, target)[0];
       const key = first ? readKeyOf(first) : { key: 'roster-doctor@example.invalid', email: 'roster-doctor@example.invalid', code: 'roster-doctor-probe' };
       const found = await reader.read(key);
+      // A web page's 404 reads as "not there" to the adapter: a website is no proof the person is absent.
+      const page = ctx.log.since(target.name, mark).find((e) => e.status !== 429 && isWebPage(e));
+      if (page) return { ...readFailure(target, ctx, new Error('the answer is a web page'), [page]), ms: Date.now() - started };
       return {
         step: 'read',
         status: 'ok',
@@ -143,9 +146,22 @@ function readFailure(target: VendorTarget, ctx: DoctorContext, error: unknown, e
   const answer = failing && failing.status !== undefined ? { answer: answerOf(target.name, failing, ctx.mask) } : {};
   const status = (error instanceof VendorHttpError ? error.status : undefined) ?? failing?.status;
   const path = failing ? pathUnderBase(failing.url, target.config.baseUrl) : undefined;
-  const request = failing && path !== undefined ? `${failing.method} ${path}` : 'the read';
+  // The whole URL as sent (base URL prefix included; no query, which may carry a person's code).
+  const request = failing ? `${failing.method} ${shownUrl(failing.url)}` : 'the read';
   const pathSetting = path === undefined ? undefined : settingForPath(target, path);
+  const field = pathSetting?.split('.').pop();
+  const base = baseUrlParts(target.config.baseUrl);
 
+  if (failing && status !== 429 && isWebPage(failing)) {
+    // A website (the vendor's app or marketing page) answers anything with HTML: the host is wrong, whatever the path.
+    return {
+      step: 'read',
+      status: 'fail',
+      detail: `${request} answered ${failing.status} with a web page (${contentType(failing) ?? 'HTML'}), not the vendor's API: baseUrl ${base.shown} points at a website; set it to the API's base URL`,
+      ...located(target, ctx, 'baseUrl'),
+      ...answer,
+    };
+  }
   if (status === 401 || status === 403) {
     const names = credentialRefs(target).map(([, ref]) => ref.env);
     return {
@@ -156,17 +172,7 @@ function readFailure(target: VendorTarget, ctx: DoctorContext, error: unknown, e
       ...answer,
     };
   }
-  if (status === 404) {
-    return {
-      step: 'read',
-      status: 'fail',
-      detail: pathSetting
-        ? `${request} answered 404: ${pathSetting} (${settingValue(target, pathSetting)}) is not a path this vendor serves`
-        : `${request} answered 404: check the path part of baseUrl`,
-      ...(pathSetting ? located(target, ctx, pathSetting.split('.').pop()!) : located(target, ctx, 'baseUrl')),
-      ...answer,
-    };
-  }
+  if (status === 404) return { step: 'read', status: 'fail', ...notServed(target, ctx, request, path, pathSetting, base), ...answer };
   if (error instanceof VendorHttpError && (error.kind === 'network' || error.kind === 'timeout')) {
     return { step: 'read', status: 'fail', detail: message, ...located(target, ctx, 'baseUrl'), ...answer };
   }
@@ -175,9 +181,65 @@ function readFailure(target: VendorTarget, ctx: DoctorContext, error: unknown, e
     step: 'read',
     status: 'fail',
     detail: error instanceof VendorHttpError ? message : `the answer is not what roster expects: ${message}`,
-    ...(pathSetting ? located(target, ctx, pathSetting.split('.').pop()!) : {}),
+    ...(field ? located(target, ctx, field) : located(target, ctx, 'baseUrl')),
     ...answer,
   };
+}
+
+/**
+ * A 404 blames what most likely differs from the documents: a path setting written in the file, else the
+ * base URL's path prefix (every documented path is written without one; a prefix belongs in baseUrl), else
+ * says that the vendor does not serve the documented path at that base URL.
+ */
+function notServed(
+  target: VendorTarget,
+  ctx: DoctorContext,
+  request: string,
+  path: string | undefined,
+  pathSetting: string | undefined,
+  base: { shown: string; prefix: string },
+): Pick<StepResult, 'detail' | 'setting' | 'at'> {
+  const field = pathSetting?.split('.').pop();
+  const written = field !== undefined && ctx.lines.lineOf(['vendors', target.name, field]) !== undefined;
+  const value = pathSetting ? settingValue(target, pathSetting) : path;
+  if (written && pathSetting) {
+    const prefix = base.prefix ? ` under the base URL's prefix ${base.prefix}` : '';
+    return { detail: `${request} answered 404: ${pathSetting} (${value}) is not a path this vendor serves${prefix}`, ...located(target, ctx, field) };
+  }
+  const what = pathSetting ? `${pathSetting} (${value}, the default)` : `${value ?? 'the path'}`;
+  if (base.prefix) {
+    return {
+      detail: `${request} answered 404: the path prefix ${base.prefix} in baseUrl (${base.shown}) is not where this vendor serves ${what}; correct or remove the prefix`,
+      ...located(target, ctx, 'baseUrl'),
+    };
+  }
+  return {
+    detail: `${request} answered 404: this vendor serves no ${what} at ${base.shown}; add the path prefix your tenant needs to baseUrl${pathSetting ? `, or set ${pathSetting}` : ''}`,
+    ...located(target, ctx, 'baseUrl'),
+  };
+}
+
+/** The base URL as shown (no user info, no trailing slash) and its path prefix (`/api`, or empty). */
+function baseUrlParts(baseUrl: string): { shown: string; prefix: string } {
+  const url = new URL(baseUrl);
+  const prefix = url.pathname.replace(/\/+$/, '');
+  return { shown: `${url.origin}${prefix}`, prefix };
+}
+
+function shownUrl(url: URL): string {
+  return `${url.origin}${url.pathname}`;
+}
+
+function contentType(exchange: Exchange): string | undefined {
+  const type = Object.entries(exchange.responseHeaders ?? {}).find(([name]) => name.toLowerCase() === 'content-type')?.[1];
+  return type?.split(';')[0].trim();
+}
+
+/** An HTML page, by its content type or, when none is sent, by how it starts. */
+function isWebPage(exchange: Exchange): boolean {
+  const type = contentType(exchange);
+  if (type) return /^(text\/html|application\/xhtml\+xml)$/i.test(type);
+  return /^\s*<(!doctype html|html)\b/i.test(exchange.responseBody ?? '');
 }
 
 /** `/api/v3/users` for `https://host/prefix/api/v3/users` when baseUrl is `https://host/prefix`. */

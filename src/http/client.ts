@@ -185,6 +185,7 @@ export class HttpClient {
       const outOfTime = Date.now() - started + delay > this.retry.maxTotalMs;
       if (!transient || !safeToRepeat || attempt >= this.retry.maxAttempts || outOfTime) {
         if (outcome.status === 404) outcome.message += this.pathHint(req);
+        if (outcome.status === 401 || outcome.status === 403) outcome.message += this.credentialsHint();
         if (attempt > 1) outcome.message += ` (after ${attempt} attempts)`;
         throw outcome;
       }
@@ -309,16 +310,40 @@ export class HttpClient {
     }
   }
 
-  /** For a 404: the path setting whose value the request's path starts with, when the instance has one. */
+  /**
+   * For a 404: the path setting whose value the request's path starts with, when the instance has one, and
+   * the base URL's path prefix when it has one (documented paths carry none: a prefix belongs in baseUrl).
+   */
   private pathHint(req: HttpRequest): string {
     const settings = Object.entries(this.options.pointers?.pathSettings ?? {});
     const setting = settings.filter(([, value]) => pathStartsWith(req.path, value)).sort((a, b) => b[1].length - a[1].length)[0];
-    return setting ? ` (if ${setting[1]} is not this vendor's path, change ${setting[0]})` : '';
+    const pathPart = setting ? `if ${setting[1]} is not this vendor's path, change ${setting[0]}` : '';
+    const prefix = basePrefix(this.options.baseUrl);
+    if (!prefix) return pathPart ? ` (${pathPart})` : '';
+    const at = this.options.pointers?.baseUrlAt ? `, ${this.options.pointers.baseUrlAt}` : '';
+    const instance = setting ? setting[0].replace(/\.[^.]+$/, '') : `vendors.${this.options.vendor}`;
+    return ` (if the path prefix ${prefix} of the base URL is wrong, change ${instance}.baseUrl${at}${pathPart ? `; ${pathPart}` : ''})`;
+  }
+
+  /** For a 401/403: the environment variables the credentials come from and where the config names them. */
+  private credentialsHint(): string {
+    const credentials = this.options.pointers?.credentials;
+    if (!credentials || credentials.env.length === 0) return '';
+    return `; check ${credentials.env.join(' and ')} (${credentials.setting}${credentials.at ? `, ${credentials.at}` : ''})`;
   }
 
   private describe(req: HttpRequest, what: string): string {
     const message = `${this.options.vendor}: ${req.method} ${req.path} ${what}`;
     return redactKnownSecrets(redact(message, this.options.secrets?.() ?? []));
+  }
+}
+
+/** `/v1` for `https://host/v1/`; empty when the base URL has no path. */
+function basePrefix(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).pathname.replace(/\/+$/, '');
+  } catch {
+    return '';
   }
 }
 

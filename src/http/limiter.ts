@@ -65,6 +65,28 @@ export class RateLimiter {
     for (let i = 0; i < this.allowed; i++) this.sent.push({ at: until });
   }
 
+  /**
+   * How long, from now, until `requests` more requests have all been sent at this pace: the room left in
+   * the window goes at once, then each request waits for the oldest one in the window to leave it. A
+   * Retry-After pause and the vendor's own count (both stamped into the window) are waits like any other.
+   * Time spent waiting for answers is not in it: this is the floor the rate limit sets.
+   */
+  estimateMs(requests: number): number {
+    const count = Math.min(Math.max(0, Math.ceil(requests)), 1_000_000);
+    if (count === 0) return 0;
+    const now = this.now();
+    const recent = this.recentCount();
+    // The slots of the window, oldest first: free ones, then the stamps still in it.
+    const queue: number[] = [...Array<number>(Math.max(0, this.allowed - recent)).fill(-Infinity), ...this.sent.map((s) => s.at)];
+    let last = now;
+    for (let i = 0; i < count; i++) {
+      const oldest = queue.shift()!;
+      last = Math.max(last, oldest + this.windowMs);
+      queue.push(last);
+    }
+    return last - now;
+  }
+
   /** Says why whenever a request must wait longer than `overMs` for its slot (once per wait). */
   onLongWait(report: (ms: number, why: string) => void, overMs: number): void {
     this.longWait ??= { report, overMs };

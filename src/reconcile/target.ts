@@ -18,6 +18,8 @@ export interface VendorTarget {
   setupError?: string;
   /** Requests this target's adapter has sent. */
   counter: { requests: number };
+  /** The pace its rate limiter allows: ms until n more requests can have gone (apply's estimate of time left). */
+  pacing?: { estimateMs(requests: number): number };
 }
 
 /** A target as planning takes it: without a writer, so the types show plan cannot write. */

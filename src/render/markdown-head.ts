@@ -4,7 +4,7 @@ import { escapeCode, escapeText } from './escape.js';
 import { PLAN_MARKER, type MarkdownOptions } from './markdown-options.js';
 import { sanitizeText } from './mask.js';
 import { peopleSummary, type PersonRow } from './people.js';
-import { summaryLine } from './text.js';
+import { summaryLine, vendorFailureCount } from './text.js';
 
 /** The top of the comment: the title, the counts, then what a reviewer must see before any table. */
 export function renderHead(plan: PlanView, rows: PersonRow[], options: MarkdownOptions): string {
@@ -81,5 +81,5 @@ function renderManualSteps(plan: PlanView): string {
 
 /** The text renderer's summary line, in the same words; it may carry colours (CI forces them), markdown may not. */
 function plainSummary(plan: PlanView): string {
-  return `Vendor operations: ${stripVTControlCharacters(summaryLine(plan.summary)).replace(/^Plan: /, '')}`;
+  return `Vendor operations: ${stripVTControlCharacters(summaryLine(plan.summary, vendorFailureCount(plan))).replace(/^Plan: /, '')}`;
 }

@@ -1,7 +1,7 @@
 import type { Action, Change, FieldSpec, OperationView, PlanNotice } from '../reconcile/types.js';
 import { operationDateNote } from './dates.js';
 import { escapeCode, escapeText } from './escape.js';
-import { cell, wordChange, wordChangeCell } from './values.js';
+import { cell, wordChange, wordChangeCells } from './values.js';
 
 const SYMBOL: Record<Action, string> = { create: '+', update: '~', reactivate: '^', deactivate: '−', delete: '✕' };
 
@@ -25,6 +25,9 @@ export function renderOperation(op: OperationView, fields: FieldSpec[], labels: 
 /** `| field | before | after |`; a long text shows the words that changed instead of both whole values. */
 function changeRow(change: Change, fields: FieldSpec[], labels: Record<string, string>): string {
   const words = wordChange(change, fields, labels);
-  if (words) return `| ${escapeText(change.field)} | _words changed →_ | ${wordChangeCell(words)} |\n`;
-  return `| ${escapeText(change.field)} | ${cell(change.before, change.field, labels)} | ${cell(change.after, change.field, labels)} |\n`;
+  if (words) {
+    const { before, after } = wordChangeCells(words);
+    return `| ${escapeText(change.field)} | ${before} | ${after} |\n`;
+  }
+  return `| ${escapeText(change.field)} | ${cell(change.before, change.field, labels, [change.after])} | ${cell(change.after, change.field, labels, [change.before])} |\n`;
 }

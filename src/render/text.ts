@@ -47,7 +47,7 @@ export function renderText(plan: PlanView): string {
     if (vendor.unchanged > 0) lines.push(pc.dim(`  ${vendor.unchanged} unchanged`));
     lines.push('');
   }
-  lines.push(summaryLine(plan.summary));
+  lines.push(summaryLine(plan.summary, vendorFailureCount(plan)));
   const manual = plan.vendors.reduce((n, v) => n + (v.manual?.length ?? 0), 0);
   if (manual > 0) lines.push(`${manual} step${manual === 1 ? '' : 's'} left to a person (☐ above): roster will not remove ${manual === 1 ? 'that user' : 'those users'}.`);
   const unknown = plan.vendors.reduce((n, v) => n + v.unmanaged.filter((u) => u.drift).length, 0);
@@ -87,14 +87,32 @@ function wordText(parts: WordPart[]): string {
 }
 
 /** `Plan: 3 to create, 2 to update, 1 to deactivate, 40 unchanged.` (reactivate/delete when present) */
-export function summaryLine(s: PlanSummary): string {
+export function summaryLine(s: PlanSummary, vendorFailures = 0): string {
   const parts = [`${s.create} to create`, `${s.update} to update`];
   if (s.reactivate > 0) parts.push(`${s.reactivate} to reactivate`);
   parts.push(`${s.deactivate} to deactivate`);
   if (s.delete > 0) parts.push(`${s.delete} to delete`);
   parts.push(`${s.unchanged} unchanged`);
-  const errors = s.errors > 0 ? ` ${s.errors} error${s.errors === 1 ? ' needs' : 's need'} a person.` : '';
+  const errors = s.errors > 0 ? ` ${errorsLine(s.errors, vendorFailures)}` : '';
   return `${pc.bold('Plan:')} ${parts.join(', ')}.${errors}`;
+}
+
+/**
+ * Who has to act on the errors: a vendor that could not be read or written at all (credentials, base URL,
+ * permissions of the key) needs an administrator of that vendor and `roster doctor`, not any reviewer.
+ */
+function errorsLine(errors: number, vendorFailures: number): string {
+  const failures = Math.min(vendorFailures, errors);
+  const others = errors - failures;
+  const parts: string[] = [];
+  if (failures > 0) parts.push(`${failures} vendor failure${failures === 1 ? ' needs' : 's need'} an administrator (roster doctor names the setting to change)`);
+  if (others > 0) parts.push(`${others} error${others === 1 ? ' needs' : 's need'} a person`);
+  return `${parts.join('; ')}.`;
+}
+
+/** Errors of a whole vendor (no person's key): the vendor could not be read, or refused roster outright. */
+export function vendorFailureCount(plan: Pick<PlanView, 'vendors'>): number {
+  return plan.vendors.reduce((n, v) => n + v.errors.filter((e) => e.key === undefined).length, 0);
 }
 
 export function show(value: FieldValue | undefined): string {

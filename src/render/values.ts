@@ -14,17 +14,26 @@ const LONGEST_UNBROKEN = 24;
  * keys (`phoenix (102)`), a set of flags as the names of those switched on, objects one key per line,
  * long values wrapped and capped.
  */
-export function cell(value: FieldValue | undefined, field = '', labels: Record<string, string> = {}): string {
+export function cell(value: FieldValue | undefined, field = '', labels: Record<string, string> = {}, alongside: (FieldValue | undefined)[] = []): string {
   if (value === undefined || value === null) return '';
-  const text = plain(value, labelsOfField(field, labels));
+  const text = plain(value, labelsOfField(field, labels, [value, ...alongside]));
   const short = text.length > CELL_LIMIT ? `${text.slice(0, CELL_LIMIT)}…` : text;
   return wrap(short);
 }
 
-/** Office and role ids get their roster keys; permission and scope names are shown as they are. */
-function labelsOfField(field: string, labels: Record<string, string>): Record<string, string> {
+/**
+ * Office and role ids get their roster keys; permission and scope names are shown as they are. Role names
+ * are the vendor's own words: labelled only when every one of them, before and after, has its roster key,
+ * so `Sales Rep` never sits beside `team-lead (Setter)` and both sides of a change read alike.
+ */
+function labelsOfField(field: string, labels: Record<string, string>, values: (FieldValue | undefined)[] = []): Record<string, string> {
   const top = field.split('.')[0];
-  return LABELLED_FIELD.test(top) && !/permission|scope/i.test(top) ? labels : {};
+  if (!LABELLED_FIELD.test(top) || /permission|scope/i.test(top)) return {};
+  if (/role/i.test(top)) {
+    const words = values.flatMap((v) => (Array.isArray(v) ? v : v === undefined || v === null || typeof v === 'object' ? [] : [v]));
+    if (words.some((w) => labels[String(w)] === undefined)) return {};
+  }
+  return labels;
 }
 
 /** Up to this length on both sides a changed text reads well as `old → new`; beyond it, as the words that changed. */
@@ -44,7 +53,7 @@ export interface WordPart {
  */
 export function wordChange(change: Change, fields: FieldSpec[], labels: Record<string, string> = {}): WordPart[] | undefined {
   if (personalKind(change.field, fields)) return undefined;
-  const label = labelsOfField(change.field, labels);
+  const label = labelsOfField(change.field, labels, [change.before, change.after]);
   const before = textOf(change.before, label);
   const after = textOf(change.after, label);
   if (before === undefined || after === undefined || before === after) return undefined;
@@ -87,6 +96,36 @@ function textOf(value: FieldValue | undefined, labels: Record<string, string>): 
 /** Kept text longer than this is shortened around `…` in a table cell, so the changed words stay in view. */
 const KEPT_CONTEXT = 30;
 
+/**
+ * A word change as two markdown cells, before and after, each the whole value in the same words: the
+ * removed words struck through (`<del>`) before, the added ones underlined (`<ins>`) after.
+ */
+export function wordChangeCells(parts: WordPart[]): { before: string; after: string } {
+  return {
+    before: wordChangeCell(oneSide(parts.filter((p) => p.change !== 'added'))),
+    after: wordChangeCell(oneSide(parts.filter((p) => p.change !== 'removed'))),
+  };
+}
+
+/** One side of a change: neighbouring kept runs joined, and a list's separators left around a dropped item mended. */
+function oneSide(parts: WordPart[]): WordPart[] {
+  const joined = parts.reduce<WordPart[]>((merged, part) => {
+    const last = merged.at(-1);
+    if (last && !last.change && !part.change) last.text += part.text;
+    else merged.push({ ...part });
+    return merged;
+  }, []);
+  return joined
+    .map((part, i) => {
+      if (part.change) return part;
+      let text = part.text.replace(/, , /g, ', ');
+      if (i === 0) text = text.replace(/^, /, '');
+      if (i === joined.length - 1) text = text.replace(/, $/, '');
+      return { text };
+    })
+    .filter((part) => part.text !== '');
+}
+
 /** A word change as one markdown cell: removed words struck through (`<del>`), added ones underlined (`<ins>`). */
 export function wordChangeCell(parts: WordPart[]): string {
   return parts
@@ -127,9 +166,13 @@ function objectText(value: { [key: string]: FieldValue }, labels: Record<string,
   const entries = Object.entries(value);
   if (entries.length > 0 && entries.every(([, v]) => typeof v === 'boolean')) {
     const on = entries.filter(([, v]) => v).map(([k]) => k);
-    const off = entries.length - on.length;
-    const offText = off > 0 ? ` (${off} other${off === 1 ? '' : 's'} off)` : '';
-    return on.length ? `on: ${on.join(', ')}${offText}` : `all ${entries.length} off`;
+    const off = entries.filter(([, v]) => !v).map(([k]) => k);
+    if (on.length === 0) return `all ${entries.length} off`;
+    if (off.length === 0) return `all ${entries.length} on`;
+    // The shorter side names the flags: a role that turns a few of HighLevel's many defaults off reads as
+    // those few, not as a list of 30-odd flags cut off mid-word.
+    if (off.length < on.length) return `all ${entries.length} on except: ${off.join(', ')}`;
+    return `on: ${on.join(', ')} (${off.length} other${off.length === 1 ? '' : 's'} off)`;
   }
   return entries.map(([k, v]) => `${k}: ${v !== null && typeof v === 'object' && !Array.isArray(v) ? JSON.stringify(v) : plain(v, labels)}`).join('\n');
 }

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -98,7 +99,7 @@ describe('roster doctor', () => {
     const report = await doctor((_config, env) => (env.PULSE_API_KEY = 'not-the-pulse-key'));
     expect(failed(report)).toEqual(['pulse']);
     const read = step(report, 'pulse', 'read');
-    expect(read.detail).toMatch(/^authentication failed: POST \/auth\/login answered 401; check PULSE_API_KEY and PULSE_API_SECRET$/);
+    expect(read.detail).toMatch(/^authentication failed: POST http:\/\/127\.0\.0\.1:\d+\/api\/auth\/login answered 401; check PULSE_API_KEY and PULSE_API_SECRET$/);
     expect(read.setting).toBe('vendors.pulse.credentials');
     expect(read.answer?.status).toBe(401);
     expect(read.answer?.body).toMatch(/\w/);
@@ -109,10 +110,64 @@ describe('roster doctor', () => {
     const report = await doctor((config) => (enerflo.configOf(config.vendors.enerflo).usersPath = '/api/v3/userz'));
     expect(failed(report)).toEqual(['enerflo']);
     const read = step(report, 'enerflo', 'read');
-    expect(read.detail).toBe('GET /api/v3/userz answered 404: vendors.enerflo.usersPath (/api/v3/userz) is not a path this vendor serves');
+    expect(read.detail).toBe(`GET ${sandbox.overrides.enerflo.baseUrl}/api/v3/userz answered 404: vendors.enerflo.usersPath (/api/v3/userz) is not a path this vendor serves`);
     expect(read.setting).toBe('vendors.enerflo.usersPath');
     expect(read.at).toMatch(/roster\.yaml:\d+$/);
     expect(read.answer?.status).toBe(404);
+  });
+
+  it('blames a wrong path prefix in baseUrl, not the default path settings, and shows the whole URL', async () => {
+    const report = await doctor((config) => {
+      config.vendors.enerflo.baseUrl += '/v1';
+      config.vendors.highlevel.baseUrl += '/v1';
+      config.vendors.pulse.baseUrl = config.vendors.pulse.baseUrl.replace(/\/api$/, '/apx');
+    });
+    expect(failed(report).sort()).toEqual(['enerflo', 'highlevel', 'pulse']);
+    const enerfloBase = `${sandbox.overrides.enerflo.baseUrl}/v1`;
+    const enerfloRead = step(report, 'enerflo', 'read');
+    expect(enerfloRead.detail).toBe(
+      `GET ${enerfloBase}/api/v3/users answered 404: the path prefix /v1 in baseUrl (${enerfloBase}) is not where this vendor serves vendors.enerflo.usersPath (/api/v3/users, the default); correct or remove the prefix`,
+    );
+    expect(enerfloRead.setting).toBe('vendors.enerflo.baseUrl');
+    expect(enerfloRead.at).toMatch(/roster\.yaml:\d+$/);
+    const highlevelBase = `${sandbox.overrides.highlevel.baseUrl}/v1`;
+    expect(step(report, 'highlevel', 'read')).toMatchObject({
+      detail: `GET ${highlevelBase}/users/search answered 404: the path prefix /v1 in baseUrl (${highlevelBase}) is not where this vendor serves /users/search; correct or remove the prefix`,
+      setting: 'vendors.highlevel.baseUrl',
+    });
+    const pulse = step(report, 'pulse', 'read');
+    expect(pulse.detail).toContain('/apx/auth/login answered 404: the path prefix /apx in baseUrl (');
+    expect(pulse.detail).toContain('vendors.pulse.loginPath (/auth/login, the default)');
+    expect(pulse.setting).toBe('vendors.pulse.baseUrl');
+    const text = renderDoctorText(report);
+    expect(text).not.toContain('fix: vendors.enerflo.usersPath');
+    expect(text).not.toContain('fix: vendors.pulse.loginPath');
+  });
+
+  it('sends every vendor whose baseUrl serves a web page to baseUrl, whatever the status', async () => {
+    // A website: its home page answers 200, every other path a 404 page; both are HTML.
+    const website = http.createServer((request, response) => {
+      request.resume();
+      response.writeHead(request.url === '/' ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
+      response.end('<!DOCTYPE html><html><head><title>Sign in</title></head><body>Welcome</body></html>');
+    });
+    await new Promise<void>((resolve) => website.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(website.address() as net.AddressInfo).port}`;
+    try {
+      const report = await doctor((config) => {
+        for (const name of Object.keys(config.vendors)) config.vendors[name].baseUrl = url;
+      });
+      expect(failed(report).sort()).toEqual(['enerflo', 'highlevel', 'partner', 'pulse']);
+      for (const name of ['enerflo', 'highlevel', 'partner', 'pulse']) {
+        const read = step(report, name, 'read');
+        expect(read.detail).toContain(`with a web page (text/html), not the vendor's API: baseUrl ${url} points at a website; set it to the API's base URL`);
+        expect(read.setting).toBe(`vendors.${name}.baseUrl`);
+        expect(read.at).toMatch(/roster\.yaml:\d+$/);
+      }
+      expect(renderDoctorText(report)).not.toMatch(/fix: vendors\.\w+\.(loginPath|usersPath)/);
+    } finally {
+      await new Promise<void>((resolve) => website.close(() => resolve()));
+    }
   });
 
   it('refuses plain HTTP to a remote host before sending anything, unless the instance opts in', async () => {
