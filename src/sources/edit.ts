@@ -50,6 +50,7 @@ export function applyChanges(state: DeclaredState, changes: PersonChange[], user
       roles.flow = true;
     }
     node.commentBefore = ` Hired: from HR (source ${source}, row ${change.hr.row.row})`;
+    node.spaceBefore = seq.items.length > 0;
     seq.items.push(node);
     touched.add(file);
   }

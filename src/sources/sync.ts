@@ -159,6 +159,8 @@ export function computeSync(input: SyncInput): SyncResult {
         notes.push(`${d.email}: roles have dated entries in git; HR's roles (${(to as string[]).join(', ')}) are not applied`);
         continue;
       }
+      // A start date in the past changes nobody's access: not written onto people already working.
+      if (field === 'startDate' && typeof to === 'string' && to <= today && (from === undefined || String(from) <= today)) continue;
       if (field === 'startDate' && from !== undefined && typeof to === 'string' && to > today && String(from) <= today) {
         // A rehire's new hire date must not push back the access of someone already working.
         notes.push(`${d.email}: HR hire date ${to} is after git's start date ${String(from)}; left as is (a rehire?)`);
