@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { isMap, isSeq, LineCounter, parseDocument, type Document, type YAMLMap } from 'yaml';
+import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 
 /** One person as a users file declares them, with where each of their keys sits. */
 export interface DeclaredEntry {
@@ -41,10 +41,10 @@ export async function readDeclared(files: string[]): Promise<DeclaredState> {
     const sourceLines = text.split('\n');
     list.items.forEach((item, index) => {
       if (!isMap(item)) return;
-      const fields = (item as YAMLMap).toJSON() as Record<string, unknown>;
+      const fields = (item).toJSON() as Record<string, unknown>;
       if (typeof fields.email !== 'string') return;
       const lines: DeclaredEntry['lines'] = {};
-      for (const pair of (item as YAMLMap).items) {
+      for (const pair of (item).items) {
         const key = pair.key as { value?: unknown; range?: [number, number, number] };
         if (typeof key?.value !== 'string' || !key.range) continue;
         const line = counter.linePos(key.range[0]).line;

@@ -22,7 +22,7 @@ export function applyChanges(state: DeclaredState, changes: PersonChange[], user
     const file = state.files.get(d.file)!;
     const item = (file.doc.get('people', true) as YAMLSeq).items[d.index];
     if (!isMap(item)) continue;
-    for (const c of change.changes) (item as YAMLMap).set(c.field, c.to);
+    for (const c of change.changes) (item).set(c.field, c.to);
     touched.add(d.file);
   }
   for (const change of changes) {
@@ -39,7 +39,7 @@ export function applyChanges(state: DeclaredState, changes: PersonChange[], user
     const doc = entry.doc;
     let list = doc.get('people', true);
     if (!isSeq(list)) {
-      list = doc.createNode([]) as YAMLSeq;
+      list = doc.createNode([]);
       doc.set('people', list);
     }
     const seq = list as YAMLSeq;

@@ -92,7 +92,7 @@ export async function startFakeGitHub(options: { owner?: string; repo?: string; 
     labels: [] as { name: string; color: string; description?: string }[],
     pulls: [] as FakePull[],
     requests: [] as LoggedRequest[],
-    git: { refs: {}, commits: {}, trees: {} } as FakeGit,
+    git: { refs: {}, commits: {}, trees: {} },
   };
   let url = '';
   const html = (path: string) => `https://github.example/${owner}/${repo}/${path}`;

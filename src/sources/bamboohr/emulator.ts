@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { BASIC_PASSWORD, DEFAULT_FIELDS_RETURNED, EMPLOYEES_PATH, MAX_PAGE_LIMIT, PAGE_AFTER_PARAM, PAGE_LIMIT_PARAM } from './documented.js';
 
 /**
@@ -40,7 +40,7 @@ export interface BambooEmulator {
 
 export async function startBambooEmulator(options: { apiKey: string; employees: BambooEmployee[]; faults?: BambooFaults }): Promise<BambooEmulator> {
   const state = { employees: options.employees, faults: options.faults ?? {}, requests: [] as BambooEmulator['requests'] };
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
   const json = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));

@@ -63,9 +63,10 @@ export async function readCsvExport(options: CsvReadOptions): Promise<HrExport> 
   for (const [field, column] of Object.entries(options.columns) as [HrField, string][]) wanted.set(normalizeHeader(column), field);
   const found: Partial<Record<HrField, string>> = {};
   const headerProblems: string[] = [];
-  let records: { record: Record<string, string>; raw: string; info: { lines: number } }[];
+  type Parsed = { record: Record<string, string>; raw: string; info: { lines: number } };
+  let records: Parsed[];
   try {
-    records = parse(text, {
+    const parsed: unknown = parse(text, {
       delimiter,
       bom: true,
       skip_empty_lines: true,
@@ -85,7 +86,8 @@ export async function readCsvExport(options: CsvReadOptions): Promise<HrExport> 
           return field;
         });
       },
-    }) as typeof records;
+    });
+    records = parsed as Parsed[];
   } catch (error) {
     const e = error as Error & { code?: string; lines?: number };
     throw new SourceReadError(`${display}${e.lines ? `:${e.lines}` : ''}: not a CSV file roster can read: ${e.message.replace(/\s+/g, ' ')}`);
