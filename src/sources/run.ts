@@ -82,6 +82,7 @@ async function syncOne(org: Organisation, name: string, config: SourceInstanceCo
   const result = computeSync({ name, config, hr: mapped.people, problems: mapped.problems, declared: declared.people, state, today: options.today });
   for (const p of result.problems) io.err(`warning: source ${name}: ${describeProblem(p)} (left out)`);
   for (const note of exp.notes) io.err(`note: ${note}`);
+  for (const a of result.listed) io.err(`note: source ${name}: ${a.email} missing from HR for ${a.syncs} syncs in a row (since ${a.since}); absence never offboards: set endDate by hand if they left`);
 
   const share = checkShare(name, result, config, options.confirmChanges);
   if (!share.ok) {

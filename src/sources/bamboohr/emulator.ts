@@ -59,8 +59,9 @@ export async function startBambooEmulator(options: { apiKey: string; employees: 
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) return json(res, 400, { error: `${PAGE_LIMIT_PARAM} must be 1 to ${MAX_PAGE_LIMIT}` });
     const after = url.searchParams.get(PAGE_AFTER_PARAM);
     const sorted = [...state.employees].sort((a, b) => Number(a.employeeId) - Number(b.employeeId) || a.employeeId.localeCompare(b.employeeId));
-    const start = after ? sorted.findIndex((e) => e.employeeId === Buffer.from(after, 'base64url').toString()) + 1 : 0;
-    if (after && start === 0) return json(res, 400, { error: 'invalid cursor' });
+    const endless = state.faults.endlessCursor && after === 'again';
+    const start = after && !endless ? sorted.findIndex((e) => e.employeeId === Buffer.from(after, 'base64url').toString()) + 1 : 0;
+    if (after && !endless && start === 0) return json(res, 400, { error: 'invalid cursor' });
     const page = Math.floor(start / limit) + 1;
     const f = state.faults;
     if (f.hangOnPage === page) return; // the socket is closed by close()
