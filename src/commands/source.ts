@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { validateState } from '../compose/organisation.js';
 import { localDay } from '../config/dates.js';
 import { githubContextFromEnv } from '../github/context.js';
+import { openSourcePullRequest } from '../github/source-pull-request.js';
 import { runSourceSync } from '../sources/run.js';
 import type { RegisterCommand } from './index.js';
 import { parseAt } from './calendar.js';
@@ -43,7 +44,7 @@ export const registerSource: RegisterCommand = (program) => {
         {
           source: options.source,
           out: options.out,
-          githubPr: github,
+          githubPr: github ? (pr) => openSourcePullRequest(github, pr) : undefined,
           base: options.base ?? process.env.GITHUB_BASE_REF ?? process.env.GITHUB_REF_NAME ?? 'main',
           repoRoot: process.env.GITHUB_WORKSPACE ?? process.cwd(),
           confirmChanges: options.confirmChanges,

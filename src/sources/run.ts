@@ -5,22 +5,37 @@ import { listUsersFiles } from '../config/loader.js';
 import type { Diagnostic } from '../config/diagnostics.js';
 import type { Organisation } from '../config/model.js';
 import type { SourceInstanceConfig } from '../config/schema.js';
-import type { GitHubContext } from '../github/context.js';
 import { renderSyncBody } from './body.js';
 import { readDeclared } from './declared.js';
 import { applyChanges } from './edit.js';
 import { describeProblem, mapRows } from './map.js';
-import { openSourcePullRequest, type OpenedPullRequest } from './pull-request.js';
 import { sourceModule } from './registry.js';
 import { readAbsenceState, renderAbsenceState, statePath } from './state.js';
 import { checkShare, computeSync, type SyncResult } from './sync.js';
 import { SourceReadError, type HrExport } from './types.js';
 
+/** One source's pull request as the sync asks for it; opened by the command (src/github/source-pull-request.ts). */
+export interface SourcePullRequest {
+  source: string;
+  base: string;
+  title: string;
+  body: string;
+  /** Changed files by path in the repository (forward slashes), with their whole new content. */
+  files: Map<string, string>;
+}
+
+export interface OpenedPullRequest {
+  number: number;
+  url: string;
+  created: boolean;
+}
+
 export interface SyncOptions {
   source?: string;
   /** Write the changed files under this folder (paths as from roster.yaml's folder) instead of in place. */
   out?: string;
-  githubPr?: GitHubContext;
+  /** Opens or updates the source's pull request (--github-pr). */
+  githubPr?: (pr: SourcePullRequest) => Promise<OpenedPullRequest>;
   /** Base branch of the pull request. */
   base: string;
   /** Repository root: paths in the pull request are relative to it. */
@@ -120,7 +135,7 @@ async function syncOne(org: Organisation, name: string, config: SourceInstanceCo
       repoFiles.set(rel.split(path.sep).join('/'), text);
     }
     const title = `HR sync (${name}): ${counts}`;
-    const pullRequest = await openSourcePullRequest(options.githubPr, { source: name, base: options.base, title, body, files: repoFiles });
+    const pullRequest = await options.githubPr({ source: name, base: options.base, title, body, files: repoFiles });
     io.err(`source ${name}: pull request #${pullRequest.number} ${pullRequest.created ? 'opened' : 'updated'}: ${pullRequest.url}`);
     if (options.out) await writeFiles(files, configDir, options.out);
     return { name, status: 'pull-request', result, exp, files, body, pullRequest };

@@ -1,5 +1,5 @@
-import type { GitHubContext } from '../github/context.js';
-import { bodyForGitHub } from '../github/comments.js';
+import type { GitHubContext } from './context.js';
+import { bodyForGitHub } from './comments.js';
 
 export interface SourcePullRequest {
   /** The source's name: one branch and one pull request per source. */
@@ -22,6 +22,11 @@ export interface OpenedPullRequest {
 export const sourceBranch = (source: string) => `roster/source-${source}`;
 
 const isNotFound = (error: unknown) => (error as { status?: number }).status === 404;
+
+/*
+ * `roster source sync --github-pr` (issue 27): here, beside the other GitHub writes, so src/sources knows no
+ * GitHub client; the command hands this function to the sync.
+ */
 
 /**
  * Opens the source's pull request, or updates the one already open: one commit of the changed files on
