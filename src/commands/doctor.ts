@@ -5,6 +5,8 @@ import { diagnose } from '../doctor/run.js';
 import { connectVendors } from '../compose/connect.js';
 import type { RegisterCommand } from './index.js';
 import { out } from './output.js';
+import { checkSources, renderSourceChecks } from '../sources/doctor.js';
+import { localDay } from '../config/dates.js';
 import { addVendorOptions, loadOrReport, type VendorCommandOptions } from './session.js';
 
 interface DoctorOptions extends VendorCommandOptions {
@@ -25,8 +27,11 @@ export const registerDoctor: RegisterCommand = (program) => {
     const connection = await connectVendors(org, { ...options, onExchange: log.record });
     try {
       const report = await diagnose(org, connection, log);
-      out(options.format === 'json' ? renderDoctorJson(report) : renderDoctorText(report));
-      process.exitCode = report.usable ? 0 : 1;
+      // HR sources (issue 27): checked after the vendors, read once, never written to.
+      const sources = await checkSources(org, process.env, localDay(new Date(), 'UTC'));
+      const sourcesUsable = sources.every((c) => c.status !== 'fail');
+      out(options.format === 'json' ? (sources.length ? JSON.stringify({ ...JSON.parse(renderDoctorJson(report)) as object, sources }, null, 2) : renderDoctorJson(report)) : renderDoctorText(report) + renderSourceChecks(sources));
+      process.exitCode = report.usable && sourcesUsable ? 0 : 1;
     } finally {
       await connection.close();
     }

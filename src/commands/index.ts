@@ -9,6 +9,7 @@ import { registerGithub } from '../github/command.js';
 import { registerImport } from './import.js';
 import { registerPlan } from './plan.js';
 import { registerSandbox } from './sandbox.js';
+import { registerSource } from './source.js';
 import { vendorModules } from '../vendors/registry.js';
 import type { VendorCommandContext } from '../vendors/command.js';
 import { colors, err, out } from './output.js';
@@ -31,3 +32,5 @@ const registerVendorCommands: RegisterCommand = (program) => {
 // Vendor commands sit where `roster webhook` always was in `roster --help`.
 export const commands: RegisterCommand[] = [registerValidate, registerSchema, registerPlan, registerApply, registerSandbox, registerDemo, registerVendorCommands, registerDrift, registerGithub, registerImport, registerDoctor];
 commands.push(registerReport); // issue 29: `roster report access`
+// HR sources (issue 27): `roster source sync`.
+commands.push(registerSource);

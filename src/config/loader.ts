@@ -9,7 +9,7 @@ import { findForbiddenKeys, under } from './forbidden-keys.js';
 import type { Organisation } from './model.js';
 import { resolveOrganisation } from './resolve.js';
 import { readRootConfig, type RootConfigRead } from './root-config.js';
-import { configSchemas, type ConfigSchemas, type VendorSchemas } from './schema.js';
+import { configSchemas, type ConfigSchemas, type SourceSchemas, type VendorSchemas } from './schema.js';
 import { scanUsersFiles } from './users-files.js';
 import { readYamlFile } from './yaml-source.js';
 import { zodDiagnostics } from './zod-diagnostics.js';
@@ -37,8 +37,8 @@ export function displayPath(absolutePath: string): string {
  * Reads the root config and every users file, and checks everything that can be checked without a
  * network call. Never throws for bad input: every problem is a diagnostic.
  */
-export async function validateState(configPath: string, vendors: readonly VendorSchemas[]): Promise<ValidationResult> {
-  const schemas = configSchemas(vendors);
+export async function validateState(configPath: string, vendors: readonly VendorSchemas[], sources?: readonly SourceSchemas[]): Promise<ValidationResult> {
+  const schemas = configSchemas(vendors, sources);
   const configFile = displayPath(path.resolve(configPath));
   const root = await readRootConfig(configPath, configFile, schemas);
   const diagnostics = [...root.diagnostics];
@@ -132,8 +132,8 @@ function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
  * The declared state, resolved: the root config (default roster.yaml) and every users file under its
  * `users` folder. Throws InvalidStateError carrying every problem found when anything is wrong.
  */
-export async function loadOrganisation(configPath: string, vendors: readonly VendorSchemas[]): Promise<Organisation> {
-  const { org, diagnostics } = await validateState(configPath, vendors);
+export async function loadOrganisation(configPath: string, vendors: readonly VendorSchemas[], sources?: readonly SourceSchemas[]): Promise<Organisation> {
+  const { org, diagnostics } = await validateState(configPath, vendors, sources);
   if (!org) throw new InvalidStateError(diagnostics);
   return org;
 }

@@ -185,6 +185,81 @@ const rootShape = {
     .prefault({}),
 };
 
+/**
+ * What the config layer needs from one kind of HR source (issue 27): its own keys of `sources.<name>` in
+ * roster.yaml. Config knows no source registry either: src/compose hands the source modules in.
+ */
+export interface SourceSchemas {
+  kind: string;
+  /** Extra keys of a source in roster.yaml (a file path, a company domain, credentials as env references). */
+  configShape: z.ZodRawShape;
+}
+
+/** Person fields a source may own: a sync overwrites these from HR and never touches any other. */
+export const SOURCE_OWNABLE_FIELDS = ['email', 'firstName', 'lastName', 'phone', 'externalId', 'startDate', 'endDate', 'office', 'manager', 'title', 'roles'] as const;
+/** What a source reads from HR, by the name roster gives it; each is mapped onto a column or field name. */
+export const SOURCE_HR_FIELDS = [
+  'email', 'firstName', 'lastName', 'phone', 'employeeId', 'hireDate', 'terminationDate', 'status', 'location', 'department', 'jobTitle', 'manager',
+] as const;
+/** Columns git refuses to hold: a source mapped onto one is refused, so the sync never reads it. */
+export const FORBIDDEN_HR_COLUMN = /ssn|social[\s_-]*security|birth|\bdob\b|date[\s_-]*of[\s_-]*birth/i;
+
+const hrColumnSchema = z
+  .string()
+  .min(1)
+  .refine((name) => !FORBIDDEN_HR_COLUMN.test(name), { error: 'roster never reads SSNs or birth dates from HR: map no field onto this column' });
+
+const sourceBaseShape = {
+  fields: z
+    .object(Object.fromEntries(SOURCE_HR_FIELDS.map((f) => [f, hrColumnSchema.optional()])) as Record<(typeof SOURCE_HR_FIELDS)[number], z.ZodOptional<typeof hrColumnSchema>>)
+    .strict()
+    .prefault({})
+    .describe("The HR column (CSV header) or field name each person field is read from; unset ones take the kind's defaults (docs/sources.md)"),
+  owns: z
+    .array(z.enum(SOURCE_OWNABLE_FIELDS))
+    .default(['firstName', 'lastName', 'phone', 'externalId', 'startDate', 'endDate', 'title'])
+    .describe('Person fields HR owns: a sync overwrites them; every other field (roles, vendor overrides, ...) stays git\'s'),
+  offices: z
+    .object({ from: z.enum(['location', 'department']).default('location'), map: z.record(z.string().min(1), keySchema) })
+    .strict()
+    .optional()
+    .describe('Office key by HR location (or department); a row whose value is not in the table is left out'),
+  roles: z
+    .object({
+      from: z.enum(['jobTitle', 'department']).default('jobTitle'),
+      map: z.record(z.string().min(1), z.array(keySchema).min(1)),
+      default: z.array(keySchema).min(1).optional(),
+    })
+    .strict()
+    .optional()
+    .describe('Role keys by HR job title (or department), for new hires (and for everyone when `roles` is owned)'),
+  manager: z.enum(['employeeId', 'email']).default('employeeId').describe("What the HR manager column holds: the manager's employee id or email"),
+  terminatedStatuses: z
+    .array(z.string().min(1))
+    .default(['Terminated'])
+    .describe('HR status values that mean the person left (without a termination date, their end date is the day of the sync)'),
+  dateFormat: z.enum(['MM/DD/YYYY', 'DD/MM/YYYY']).default('MM/DD/YYYY').describe('How slashed dates are read; YYYY-MM-DD is always read'),
+  newPeopleFile: z
+    .string()
+    .min(1)
+    .default('people/{office}.yaml')
+    .describe('Users file new hires are added to, relative to the users folder; {office} is the office key ("hr" when none)'),
+  safety: z
+    .object({
+      maxChangeShare: z.number().min(0).max(1).default(0.2),
+      minPeople: z.number().int().min(0).default(10),
+      absentSyncs: z.number().int().min(1).default(3),
+    })
+    .strict()
+    .prefault({})
+    .describe('A sync changing more than maxChangeShare of the declared people (counted from minPeople) refuses; absentSyncs syncs in a row without a person lists them for a human'),
+};
+
+/** One source of roster.yaml of one kind: the settings every source has, and the kind's own. */
+export function sourceInstanceSchema(source: Pick<SourceSchemas, 'kind' | 'configShape'>) {
+  return z.object({ kind: z.literal(source.kind), ...sourceBaseShape, ...source.configShape }).strict();
+}
+
 /** Every file format roster reads, for one set of vendor kinds. */
 export interface ConfigSchemas {
   office: z.ZodObject;
@@ -195,14 +270,15 @@ export interface ConfigSchemas {
   rootConfig: z.ZodObject;
 }
 
-const built = new WeakMap<readonly VendorSchemas[], ConfigSchemas>();
+const built = new WeakMap<readonly VendorSchemas[], WeakMap<readonly SourceSchemas[], ConfigSchemas>>();
+const NO_SOURCES: readonly SourceSchemas[] = [];
 
 /**
  * The schemas of roster.yaml and the users files with each vendor's parts in place, so a new vendor
  * folder extends every file format. Built once per list of vendors.
  */
-export function configSchemas(vendors: readonly VendorSchemas[]): ConfigSchemas {
-  const known = built.get(vendors);
+export function configSchemas(vendors: readonly VendorSchemas[], sources: readonly SourceSchemas[] = NO_SOURCES): ConfigSchemas {
+  const known = built.get(vendors)?.get(sources);
   if (known) return known;
   const perVendor = (pick: (vendor: VendorSchemas) => z.ZodType) => Object.fromEntries(vendors.map((v) => [v.kind, pick(v).optional()]));
   const office = z.object({ ...officeShape, ...perVendor((v) => v.officeSchema) }).strict();
@@ -223,9 +299,16 @@ export function configSchemas(vendors: readonly VendorSchemas[]): ConfigSchemas 
   const vendorInstance = z.discriminatedUnion('kind', [first, ...rest]);
   const { $schema, users, ...options } = rootShape;
   // In the order a person reads roster.yaml: where users live, the vendors, then the options.
-  const rootConfig = z.object({ $schema, users, vendors: z.record(keySchema, vendorInstance), ...options }).strict();
+  // HR sources (issue 27): present only when roster is built with source kinds.
+  const [firstSource, ...restSources] = sources.map(sourceInstanceSchema);
+  const sourcesShape = firstSource
+    ? { sources: z.record(keySchema, z.discriminatedUnion('kind', [firstSource, ...restSources])).optional().describe('HR sources `roster source sync` reads (docs/sources.md)') }
+    : {};
+  const rootConfig = z.object({ $schema, users, vendors: z.record(keySchema, vendorInstance), ...sourcesShape, ...options }).strict();
   const schemas = { office, role, person, usersFile, rootConfig };
-  built.set(vendors, schemas);
+  const forVendors = built.get(vendors) ?? new WeakMap<readonly SourceSchemas[], ConfigSchemas>();
+  forVendors.set(sources, schemas);
+  built.set(vendors, forVendors);
   return schemas;
 }
 
@@ -257,5 +340,9 @@ export type VendorInstanceConfig = z.output<z.ZodObject<typeof vendorBaseShape>>
 };
 export type RootConfig = z.output<z.ZodObject<typeof rootShape>> & {
   vendors: Record<string, VendorInstanceConfig>;
+  /** HR sources (issue 27); a source module reads its own keys typed (src/sources). */
+  sources?: Record<string, SourceInstanceConfig>;
 };
+/** One HR source of roster.yaml as every kind has it. */
+export type SourceInstanceConfig = z.output<z.ZodObject<typeof sourceBaseShape>> & { kind: string; credentials?: Record<string, SecretRef> };
 export { secretRefSchema };

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createHash } from 'node:crypto';
 
 /**
  * A local fake of the parts of the GitHub REST API roster calls: issue comments (paginated with
@@ -47,6 +48,12 @@ export interface FakePull {
   closed?: boolean;
   timeline?: FakeTimelineEvent[];
   reviews?: (FakeReview | FakeLoginReview)[];
+  // Pull requests opened through the API (roster source sync, issue 27).
+  title?: string;
+  body?: string;
+  head?: string;
+  base?: string;
+  state?: 'open' | 'closed';
 }
 
 export interface FakeTimelineEvent {
@@ -73,6 +80,13 @@ export interface FakeLoginReview {
   commit_id?: string;
 }
 
+/** A tiny Git object store for the Git data API (issue 27): trees are whole path → content maps. */
+export interface FakeGit {
+  refs: Record<string, string>;
+  commits: Record<string, { tree: string; parents: string[]; message: string }>;
+  trees: Record<string, Record<string, string>>;
+}
+
 export interface LoggedRequest {
   method: string;
   path: string;
@@ -91,6 +105,7 @@ export interface FakeGitHub {
   labels: { name: string; color: string; description?: string }[];
   pulls: FakePull[];
   requests: LoggedRequest[];
+  git: FakeGit;
   /** Every body and query roster sent, as one string to grep. */
   sent(): string;
   writes(): LoggedRequest[];
@@ -112,6 +127,7 @@ export async function startFakeGitHub(options: { owner?: string; repo?: string; 
     labels: [] as { name: string; color: string; description?: string }[],
     pulls: [] as FakePull[],
     requests: [] as LoggedRequest[],
+    git: { refs: {}, commits: {}, trees: {} },
   };
   let url = '';
   const html = (path: string) => `https://github.example/${owner}/${repo}/${path}`;
@@ -267,7 +283,7 @@ export async function startFakeGitHub(options: { owner?: string; repo?: string; 
       if (m[2]) return paginate(u, res, (pull.reviews ?? []).map(review));
       return send(res, 200, {
         number: pull.number,
-        state: pull.merged_at || pull.closed ? 'closed' : 'open',
+        state: pull.merged_at || pull.closed || pull.state === 'closed' ? 'closed' : 'open',
         merged: Boolean(pull.merged_at),
         merged_at: pull.merged_at,
         merge_commit_sha: pull.merge_commit_sha,
@@ -284,6 +300,9 @@ export async function startFakeGitHub(options: { owner?: string; repo?: string; 
       if (!pull && !state.issues.some((i) => i.number === Number(m![1]))) return notFound(res);
       return paginate(u, res, pull?.timeline ?? []);
     }
+    // --- Git data API and pull requests (issue 27, roster source sync) ---
+    const gitRoutes = gitAndPullRoutes(state, { path, method: method ?? 'GET', body, query: u.searchParams, owner, html, nextIssueNumber });
+    if (gitRoutes) return send(res, gitRoutes.status, gitRoutes.body);
     return notFound(res);
   }
 
@@ -325,4 +344,120 @@ export function labelPull(gh: FakeGitHub, number: number, label: string, actor: 
 export function reviewPull(gh: FakeGitHub, number: number, review: Partial<FakeReview> & Pick<FakeReview, 'user' | 'commit_id' | 'submitted_at'>): void {
   const pull = gh.pulls.find((p) => p.number === number)!;
   (pull.reviews ??= []).push({ state: 'APPROVED', author_association: 'MEMBER', ...review });
+}
+
+// --- issue 27: the Git data API and pull requests, as `roster source sync --github-pr` uses them ---
+
+const fakeSha = (...parts: string[]) => createHash('sha1').update(parts.join('\0')).digest('hex');
+
+interface GitRouteContext {
+  path: string;
+  method: string;
+  body: Record<string, unknown>;
+  query: URLSearchParams;
+  owner: string;
+  html: (path: string) => string;
+  nextIssueNumber: () => number;
+}
+
+function gitAndPullRoutes(
+  state: { git: FakeGit; pulls: FakePull[]; issues: FakeIssue[] },
+  { path, method, body, query, owner, html, nextIssueNumber }: GitRouteContext,
+): { status: number; body: unknown } | undefined {
+  const git = state.git;
+  const missing = { status: 404, body: { message: 'Not Found' } };
+  const pullJson = (p: FakePull) => ({ number: p.number, title: p.title, body: p.body, state: p.state ?? 'open', html_url: html(`pull/${p.number}`), head: { ref: p.head, sha: git.refs[`heads/${p.head}`] }, base: { ref: p.base } });
+  let m: RegExpExecArray | null;
+  if ((m = /^\/git\/ref\/(.+)$/.exec(path)) && method === 'GET') {
+    const ref = decodeURIComponent(m[1]);
+    return git.refs[ref] ? { status: 200, body: { ref: `refs/${ref}`, object: { sha: git.refs[ref], type: 'commit' } } } : missing;
+  }
+  if ((m = /^\/git\/commits\/([0-9a-f]{40})$/.exec(path)) && method === 'GET') {
+    const c = git.commits[m[1]];
+    return c ? { status: 200, body: { sha: m[1], message: c.message, tree: { sha: c.tree }, parents: c.parents.map((sha) => ({ sha })) } } : missing;
+  }
+  if (path === '/git/trees' && method === 'POST') {
+    const base = typeof body.base_tree === 'string' ? git.trees[body.base_tree] : {};
+    if (!base) return { status: 422, body: { message: 'base_tree not found' } };
+    const files = { ...base };
+    for (const entry of (body.tree as { path: string; content?: string; sha?: string | null; type: string }[]) ?? []) {
+      if (entry.type !== 'blob' || typeof entry.path !== 'string' || entry.path.startsWith('/') || entry.path.includes('..')) return { status: 422, body: { message: 'bad tree entry' } };
+      if (entry.sha === null) delete files[entry.path];
+      else if (typeof entry.content === 'string') files[entry.path] = entry.content;
+      else return { status: 422, body: { message: 'tree entry needs content' } };
+    }
+    const sha = fakeSha('tree', JSON.stringify(Object.entries(files).sort()));
+    git.trees[sha] = files;
+    return { status: 201, body: { sha } };
+  }
+  if (path === '/git/commits' && method === 'POST') {
+    const tree = String(body.tree);
+    const parents = (body.parents as string[]) ?? [];
+    if (!git.trees[tree] || parents.some((p) => !git.commits[p])) return { status: 422, body: { message: 'tree or parent not found' } };
+    const sha = fakeSha('commit', tree, ...parents, String(body.message));
+    git.commits[sha] = { tree, parents, message: String(body.message) };
+    return { status: 201, body: { sha, tree: { sha: tree } } };
+  }
+  if (path === '/git/refs' && method === 'POST') {
+    const ref = String(body.ref).replace(/^refs\//, '');
+    if (git.refs[ref]) return { status: 422, body: { message: 'Reference already exists' } };
+    if (!git.commits[String(body.sha)]) return { status: 422, body: { message: 'Object does not exist' } };
+    git.refs[ref] = String(body.sha);
+    return { status: 201, body: { ref: `refs/${ref}`, object: { sha: body.sha } } };
+  }
+  if ((m = /^\/git\/refs\/(.+)$/.exec(path)) && method === 'PATCH') {
+    const ref = decodeURIComponent(m[1]);
+    const sha = String(body.sha);
+    if (!git.refs[ref]) return missing;
+    if (!git.commits[sha]) return { status: 422, body: { message: 'Object does not exist' } };
+    if (body.force !== true && !git.commits[sha].parents.includes(git.refs[ref])) return { status: 422, body: { message: 'Update is not a fast forward' } };
+    git.refs[ref] = sha;
+    return { status: 200, body: { ref: `refs/${ref}`, object: { sha } } };
+  }
+  if (path === '/pulls' && method === 'GET') {
+    const head = query.get('head');
+    const wanted = query.get('state') ?? 'open';
+    const found = state.pulls.filter((p) => p.head && (!head || `${owner}:${p.head}` === head) && (wanted === 'all' || (p.state ?? 'open') === wanted) && (!query.get('base') || p.base === query.get('base')));
+    return { status: 200, body: found.map(pullJson) };
+  }
+  if (path === '/pulls' && method === 'POST') {
+    const head = String(body.head);
+    const base = String(body.base);
+    if (!git.refs[`heads/${head}`] || !git.refs[`heads/${base}`]) return { status: 422, body: { message: 'Validation Failed', errors: [{ field: 'head', code: 'invalid' }] } };
+    if (state.pulls.some((p) => p.head === head && (p.state ?? 'open') === 'open')) return { status: 422, body: { message: `A pull request already exists for ${owner}:${head}.` } };
+    if (typeof body.body === 'string' && body.body.length > 65_536) return { status: 422, body: { message: 'Validation Failed' } };
+    const number = nextIssueNumber();
+    const pull: FakePull = { number, merged_at: null, merge_commit_sha: null, commits: [git.refs[`heads/${head}`]], title: String(body.title), body: String(body.body ?? ''), head, base, state: 'open' };
+    state.pulls.push(pull);
+    state.issues.push({ number, title: pull.title!, body: pull.body!, state: 'open', labels: [], pull_request: true, user: BOT });
+    return { status: 201, body: pullJson(pull) };
+  }
+  if ((m = /^\/pulls\/(\d+)$/.exec(path)) && method === 'PATCH') {
+    const pull = state.pulls.find((p) => p.number === Number(m![1]));
+    if (!pull) return missing;
+    if (typeof body.title === 'string') pull.title = body.title;
+    if (typeof body.body === 'string') {
+      if (body.body.length > 65_536) return { status: 422, body: { message: 'Validation Failed' } };
+      pull.body = body.body;
+    }
+    return { status: 200, body: pullJson(pull) };
+  }
+  return undefined;
+}
+
+/** Seeds a branch whose one commit holds `files` (path → content), as a repository the sync works against. */
+export function seedRepository(gh: FakeGitHub, files: Record<string, string>, branch = 'main'): string {
+  const tree = fakeSha('tree', JSON.stringify(Object.entries(files).sort()));
+  gh.git.trees[tree] = { ...files };
+  const sha = fakeSha('commit', tree, 'seed');
+  gh.git.commits[sha] = { tree, parents: [], message: 'seed' };
+  gh.git.refs[`heads/${branch}`] = sha;
+  return sha;
+}
+
+/** The files at the tip of a branch. */
+export function filesAt(gh: FakeGitHub, branch: string): Record<string, string> {
+  const sha = gh.git.refs[`heads/${branch}`];
+  if (!sha) throw new Error(`no branch ${branch}`);
+  return gh.git.trees[gh.git.commits[sha].tree];
 }
