@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { dueOnly } from '../../src/reconcile/due.js';
 import { narrowPlan, narrowToVendors } from '../../src/reconcile/narrow.js';
 import { summarise } from '../../src/reconcile/plan.js';
-import type { Operation, Plan, VendorPlan } from '../../src/reconcile/types.js';
+import type { DateCause, Operation, Plan, VendorPlan } from '../../src/reconcile/types.js';
 
-const dated = { kind: 'date', events: [] } as const;
+const dated: DateCause = { kind: 'date', events: [] };
 
 function create(key: string, dependsOn: string[] = [], due = false): Operation {
   return { action: 'create', key, changes: [], dependsOn, desired: { key, email: key, active: true, fields: {}, dependsOn }, ...(due ? { cause: dated } : {}) };
