@@ -188,6 +188,7 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
     readMode: 'list',
     unchanged,
     liveCount: input.live.length,
+    activeCount: listing.readable.filter((r) => r.active).length,
     fields: input.fields,
     ids,
   };
