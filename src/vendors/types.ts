@@ -95,6 +95,12 @@ export interface ReadKey {
 export interface KeyReader {
   readonly mode: 'byKey';
   read(key: ReadKey): Promise<LiveRecord | undefined>;
+  /**
+   * A key known to exist (a configured probe, SimplePin's `probeUserCode`): plan and doctor read it first,
+   * and trust "not found" to mean absent only once it reads back. A base URL answering 404 to every path
+   * would otherwise plan to create everyone.
+   */
+  readonly probe?: ReadKey & { setting: string };
 }
 
 /** The read-only side: all `plan` ever gets, and what it switches on. */

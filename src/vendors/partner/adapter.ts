@@ -40,7 +40,10 @@ export class PartnerAdapter implements VendorAdapter {
       usersPath: config.usersPath.replace(/\/+$/, ''),
       listPath: config.listPath === '' ? undefined : config.listPath,
     };
-    this.reader = this.settings.listPath ? { mode: 'list', list: () => this.list() } : { mode: 'byKey', read: (key) => this.read(key) };
+    const probe = config.probeUserCode
+      ? { probe: { key: `probe user_code ${config.probeUserCode}`, email: '', pinned: config.probeUserCode, setting: 'probeUserCode' } }
+      : {};
+    this.reader = this.settings.listPath ? { mode: 'list', list: () => this.list() } : { mode: 'byKey', read: (key) => this.read(key), ...probe };
     // The engine's client keeps its limiter, counter and retry policy; this one adds the two company keys
     // (headers `Authorization` and `Token`, shared/vendors/README.md), keeps both out of every message, and
     // reads Spring's error body.
