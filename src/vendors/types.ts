@@ -115,7 +115,8 @@ export function readKeyOf(desired: DesiredRecord): ReadKey {
 export interface FlagRemoval {
   readonly kind: 'flag';
   deactivate(vendorId: string, live: LiveRecord): Promise<void>;
-  reactivate(vendorId: string, desired: DesiredRecord, changedFields: string[], ctx: ApplyContext): Promise<void>;
+  /** `expected` is the live user the plan saw: a whole-model write whose answer is lost re-reads against it. */
+  reactivate(vendorId: string, desired: DesiredRecord, changedFields: string[], ctx: ApplyContext, expected?: LiveRecord): Promise<void>;
 }
 
 /** A removal where the vendor has no deactivation: the user is deleted. */
@@ -130,7 +131,8 @@ export type Removal = FlagRemoval | DeleteRemoval;
 /** The writing side: only `apply` gets it. */
 export interface VendorWriter {
   create(desired: DesiredRecord, ctx: ApplyContext): Promise<{ vendorId: string }>;
-  update(vendorId: string, desired: DesiredRecord, changedFields: string[], ctx: ApplyContext): Promise<void>;
+  /** `expected` is the live user the plan saw: a whole-model write whose answer is lost re-reads against it. */
+  update(vendorId: string, desired: DesiredRecord, changedFields: string[], ctx: ApplyContext, expected?: LiveRecord): Promise<void>;
   readonly removal: Removal;
   /**
    * Looks a person up after an ambiguous create failure, so nobody is created twice: by the key the
