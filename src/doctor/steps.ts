@@ -112,6 +112,19 @@ export async function checkReading(target: VendorTarget, ctx: DoctorContext): Pr
     const reader = target.reader;
     if (!reader) throw new Error(target.setupError ?? 'the vendor adapter could not be built');
     if (reader.mode === 'byKey') {
+      // A configured probe key must read back before a 404 is trusted to mean "absent" (as plan checks).
+      if (reader.probe) {
+        const probed = await reader.read(reader.probe);
+        if (!probed) {
+          return {
+            step: 'read',
+            status: 'fail',
+            ms: Date.now() - started,
+            detail: `the probe ${reader.probe.key} was not found: a 404 cannot be trusted to mean "absent" here, so plan refuses this vendor; check baseUrl and the paths, or ${reader.probe.setting}`,
+            ...located(target, ctx, reader.probe.setting),
+          };
+        }
+      }
       // A vendor read by key (SimplePin without listPath) is read as plan reads it: one declared person.
       const first = desiredRecords(ctx.org, target)[0];
       const key = first ? readKeyOf(first) : { key: 'roster-doctor@example.invalid', email: 'roster-doctor@example.invalid', code: 'roster-doctor-probe' };
@@ -119,6 +132,15 @@ export async function checkReading(target: VendorTarget, ctx: DoctorContext): Pr
       // A web page's 404 reads as "not there" to the adapter: a website is no proof the person is absent.
       const page = ctx.log.since(target.name, mark).find((e) => e.status !== 429 && isWebPage(e));
       if (page) return { ...readFailure(target, ctx, new Error('the answer is a web page'), [page]), ms: Date.now() - started };
+      if (!found && !reader.probe) {
+        return {
+          step: 'read',
+          status: 'warn',
+          ms: Date.now() - started,
+          detail: `read ${first ? first.key : 'a probe key'} by key: not found, and no user known to exist (a probe key) was read, so a 404 may not mean "absent"; set a probe key`,
+          ...located(target, ctx, 'probeUserCode'),
+        };
+      }
       return {
         step: 'read',
         status: 'ok',

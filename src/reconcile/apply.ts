@@ -130,10 +130,10 @@ async function execute(op: Operation, writer: VendorWriter, ctx: ApplyContext, u
     case 'create':
       return createOnce(op, writer, ctx, undiffed);
     case 'update':
-      await writer.update(op.vendorId, op.desired, changed, ctx);
+      await writer.update(op.vendorId, op.desired, changed, ctx, op.live);
       return op.vendorId;
     case 'reactivate':
-      await flagRemoval(writer, op.action).reactivate(op.vendorId, op.desired, changed, ctx);
+      await flagRemoval(writer, op.action).reactivate(op.vendorId, op.desired, changed, ctx, op.live);
       return op.vendorId;
     case 'deactivate':
       await flagRemoval(writer, op.action).deactivate(op.vendorId, op.live);

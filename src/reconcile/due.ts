@@ -1,30 +1,20 @@
+import { narrowPlan, type LeftOut } from './narrow.js';
 import { summarise } from './plan.js';
 import type { Operation, Plan } from './types.js';
 
-/** An operation `apply --due` will not run, and why. */
-export interface RefusedOperation {
-  vendor: string;
-  operation: Operation;
-  reason: string;
-}
+/** An operation `apply --due` will not run, and why (not due itself, or waiting for one that is not). */
+export type RefusedOperation = LeftOut;
 
 /**
- * Only what a date made due: every operation with a `cause`. The rest (hand-made changes, merges not yet
- * applied) waits for a pull request or the drift issue.
+ * Only what a date made due: every operation with a `cause`, less those that wait for one that is not due
+ * (a report whose manager's create is not due is not created without the manager). The rest (hand-made
+ * changes, merges not yet applied) waits for a pull request or the drift issue.
  */
 export function dueOnly(plan: Plan): { due: Plan; refused: RefusedOperation[] } {
-  const refused: RefusedOperation[] = [];
-  const vendors = plan.vendors.map((vendor) => {
-    const operations = vendor.operations.filter((op) => {
-      if (op.cause) return true;
-      refused.push({ vendor: vendor.vendor, operation: op, reason: `no start or end reached since ${plan.since ?? 'git last changed'} explains it` });
-      return false;
-    });
-    const kept = new Set(operations.map((op) => op.key));
-    // A kept operation waits only for kept ones: a refused manager's create is nothing to wait for.
-    return { ...vendor, operations: operations.map((op) => ({ ...op, dependsOn: op.dependsOn.filter((key) => kept.has(key)) })) };
-  });
-  return { due: { ...plan, vendors, summary: summarise(vendors) }, refused };
+  const { plan: due, leftOut } = narrowPlan(plan, (op) =>
+    op.cause ? undefined : `no start or end reached since ${plan.since ?? 'git last changed'} explains it`,
+  );
+  return { due, refused: leftOut };
 }
 
 /** A dated operation not applied yet: what drift reports as pending rather than as drift. */

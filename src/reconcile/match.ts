@@ -13,59 +13,101 @@ export interface Matching {
    * them may well be the person in question, so prune never touches them.
    */
   contested: Set<string>;
+  /**
+   * Unmatched live users whose email (or external id) a declared person carries, by vendor id → that
+   * person's key: a second account of someone git describes, never pruned as "not described in git".
+   */
+  secondAccounts: Map<string, string>;
 }
 
 /**
- * Pairs desired records with live ones: a pinned vendor id first, then the external id, then the
- * lower-cased email. Anything ambiguous is reported, never guessed: two live users with one email,
- * an external id and an email pointing at different users, or one live user claimed twice.
+ * Pairs desired records with live ones as set arithmetic, so the order of names never decides anything.
+ * Each declared person claims at most one live user: a pinned vendor id, else the external id, else the
+ * lower-cased email (an ambiguous claim is an error for that person). Then every live user claimed by
+ * two or more people, by any mix of those three, is an intersection with no "first": it is an error for
+ * every claimant, and the user is contested (never updated, never pruned).
  */
 export function matchRecords(desired: DesiredRecord[], live: LiveRecord[]): Matching {
   const byId = new Map(live.map((r) => [r.vendorId, r]));
   const byExternalId = groupBy(live.filter((r) => r.externalId), (r) => r.externalId as string);
   const byEmail = groupBy(live, (r) => r.email.toLowerCase());
 
-  const matched = new Map<string, LiveRecord>();
-  const claimedBy = new Map<string, string>();
   const errors: PlanError[] = [];
   const contested = new Set<string>();
-  const contest = (want: DesiredRecord, also?: LiveRecord) => {
-    const involved = [
-      ...(want.pinnedId !== undefined && byId.has(want.pinnedId) ? [byId.get(want.pinnedId)!] : []),
-      ...(byEmail.get(want.key) ?? []),
-      ...(want.externalId ? (byExternalId.get(want.externalId) ?? []) : []),
-      ...(also ? [also] : []),
-    ];
-    for (const record of involved) contested.add(record.vendorId);
-  };
+  const involvedIn = (want: DesiredRecord): LiveRecord[] => [
+    ...(want.pinnedId !== undefined && byId.has(want.pinnedId) ? [byId.get(want.pinnedId)!] : []),
+    ...(byEmail.get(want.key) ?? []),
+    ...(want.externalId ? (byExternalId.get(want.externalId) ?? []) : []),
+  ];
 
+  // Who reaches each live user, by vendor id, and how: a pinned id alone (it says which user is the
+  // person's), otherwise the external id and the email, whether or not the person's own match is clear.
+  const reachers = new Map<string, Map<string, { want: DesiredRecord; via: string[] }>>();
+  const reach = (record: LiveRecord, want: DesiredRecord, via: string) => {
+    let byKey = reachers.get(record.vendorId);
+    if (!byKey) reachers.set(record.vendorId, (byKey = new Map()));
+    const entry = byKey.get(want.key);
+    if (entry) entry.via.push(via);
+    else byKey.set(want.key, { want, via: [via] });
+  };
+  const found = new Map<string, LiveRecord>();
+  const failed = new Set<string>();
   for (const want of desired) {
-    const found = findMatch(want, byId, byExternalId, byEmail);
-    if ('error' in found) {
-      errors.push({ key: want.key, ...found.error });
-      contest(want);
-      continue;
+    if (want.pinnedId !== undefined) {
+      const pinned = byId.get(want.pinnedId);
+      if (pinned) reach(pinned, want, 'pinned id');
+    } else {
+      if (want.externalId) for (const record of byExternalId.get(want.externalId) ?? []) reach(record, want, 'external id');
+      for (const record of byEmail.get(want.key) ?? []) reach(record, want, 'email');
     }
-    if (!found.record) continue;
-    const owner = claimedBy.get(found.record.vendorId);
-    if (owner) {
-      errors.push({
-        key: want.key,
-        message: `live user ${found.record.vendorId} (${found.record.email}) is already matched to ${owner}`,
-        hint: 'two people in git point at the same vendor user; check pinned ids and external ids',
-      });
-      contest(want, found.record);
-      continue;
+    const match = findMatch(want, byId, byExternalId, byEmail);
+    if ('error' in match) {
+      errors.push({ key: want.key, ...match.error });
+      failed.add(want.key);
+      for (const record of involvedIn(want)) contested.add(record.vendorId);
+    } else if (match.record) {
+      found.set(want.key, match.record);
     }
-    claimedBy.set(found.record.vendorId, want.key);
-    matched.set(want.key, found.record);
   }
 
-  const unmatched = live.filter((r) => !claimedBy.has(r.vendorId));
-  return { matched, unmatched, errors, contested };
+  // A live user two or more people reach is an intersection: an error for every one of them, in any order.
+  for (const [vendorId, byKey] of reachers) {
+    if (byKey.size < 2) continue;
+    const record = byId.get(vendorId)!;
+    const claimants = [...byKey.values()];
+    const who = claimants.map((c) => `${c.want.key} (by ${c.via.join(' and ')})`).sort(byText).join(', ');
+    contested.add(vendorId);
+    for (const { want } of claimants) {
+      for (const other of involvedIn(want)) contested.add(other.vendorId);
+      found.delete(want.key);
+      if (failed.has(want.key)) continue;
+      failed.add(want.key);
+      errors.push({
+        key: want.key,
+        message: `live user ${vendorId} (${record.email}) is claimed by ${claimants.length} people in git: ${who}; nothing is planned for any of them`,
+        hint: 'two people in git point at the same vendor user; correct the pinned id or external id that is wrong',
+      });
+    }
+  }
+  const matched = new Map([...found].filter(([key]) => !failed.has(key)));
+
+  const claimedIds = new Set([...matched.values()].map((r) => r.vendorId));
+  const unmatched = live.filter((r) => !claimedIds.has(r.vendorId));
+
+  // A declared person's email or external id on a user nobody matched: a second account of that person.
+  const declaredEmails = new Map(desired.map((want) => [want.key, want.key]));
+  const declaredExternal = new Map(desired.filter((want) => want.externalId).map((want) => [want.externalId as string, want.key]));
+  const secondAccounts = new Map<string, string>();
+  for (const record of unmatched) {
+    const owner = declaredEmails.get(record.email.toLowerCase()) ?? (record.externalId ? declaredExternal.get(record.externalId) : undefined);
+    if (owner !== undefined) secondAccounts.set(record.vendorId, owner);
+  }
+  return { matched, unmatched, errors, contested, secondAccounts };
 }
 
-type Found = { record?: LiveRecord } | { error: Omit<PlanError, 'key'> };
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+type Found = { record?: LiveRecord; via: string } | { error: Omit<PlanError, 'key'> };
 
 function findMatch(
   want: DesiredRecord,
@@ -83,7 +125,7 @@ function findMatch(
         },
       };
     }
-    return { record: pinned };
+    return { record: pinned, via: 'pinned id' };
   }
 
   const sameEmail = byEmail.get(want.key) ?? [];
@@ -116,7 +158,8 @@ function findMatch(
       },
     };
   }
-  return { record: byExternal ?? byMail };
+  if (byExternal) return { record: byExternal, via: byMail ? 'external id and email' : 'external id' };
+  return { record: byMail, via: 'email' };
 }
 
 function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {

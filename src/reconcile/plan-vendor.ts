@@ -36,7 +36,7 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
     listing.blockedEmails.has(want.key) ||
     (want.pinnedId !== undefined && listing.blockedIds.has(want.pinnedId)) ||
     (want.externalId !== undefined && listing.blockedExternalIds.has(want.externalId));
-  const { matched, unmatched, errors: matchErrors, contested } = matchRecords(desired.filter((want) => !overUnreadable(want)), listing.readable);
+  const { matched, unmatched, errors: matchErrors, contested, secondAccounts } = matchRecords(desired.filter((want) => !overUnreadable(want)), listing.readable);
   const errors: PlanError[] = [
     ...listing.errors,
     ...desired
@@ -153,6 +153,16 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
       // Already off and not in git: nothing to do and nothing to warn about.
     } else if (contested.has(live.vendorId)) {
       unmanaged.push({ vendorId: live.vendorId, email: live.email, reason: 'involved in a match error above; never pruned while the match is contested' });
+    } else if (secondAccounts.has(live.vendorId)) {
+      // Declared (their email or external id) but matched to another user, or to none: the person's, not a stranger's.
+      // Still active, so it is drift a reviewer must see, but never pruned: it may be the account they really use.
+      unmanaged.push({
+        vendorId: live.vendorId,
+        email: live.email,
+        reason: `a second account of ${secondAccounts.get(live.vendorId)}; never pruned (pin the right one with vendors.${input.kind}.id, or remove this one by hand)`,
+        drift: true,
+        ...nameOf(live),
+      });
     } else if (policy.prune && mode.remove) {
       operations.push(removal(live.email.toLowerCase(), live, 'not described in git (prune)'));
     } else {
@@ -178,6 +188,7 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
     readMode: 'list',
     unchanged,
     liveCount: input.live.length,
+    activeCount: listing.readable.filter((r) => r.active).length,
     fields: input.fields,
     ids,
   };

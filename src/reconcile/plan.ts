@@ -46,6 +46,7 @@ async function planTarget(org: Organisation, target: PlanTarget, dated?: DatedPl
     readMode: 'list',
     unchanged: 0,
     liveCount: 0,
+    activeCount: 0,
     fields: target.module.fields,
     ids: {},
   });

@@ -21,6 +21,12 @@ export interface LiveRead {
  */
 export async function readLive(reader: VendorReader, desired: DesiredRecord[], concurrency: number): Promise<LiveRead> {
   if (reader.mode === 'list') return { mode: 'list', live: await reader.list(), desired, errors: [] };
+  // A 404 means "absent" only where a known user reads back: otherwise every person would be planned as a create.
+  if (reader.probe && !(await reader.read(reader.probe))) {
+    throw new Error(
+      `the probe ${reader.probe.key} (${reader.probe.setting}) was not found, so "not found" cannot be trusted to mean a person is absent; check baseUrl and the paths, or correct ${reader.probe.setting}`,
+    );
+  }
   const limit = pLimit(Math.max(1, concurrency));
   const answers = await Promise.all(desired.map((want) => limit(() => reader.read(readKeyOf(want)))));
   const live: LiveRecord[] = [];

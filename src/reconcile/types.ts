@@ -146,8 +146,13 @@ export interface VendorPlan<Op extends OperationView = Operation> {
    */
   readMode: 'list' | 'byKey';
   unchanged: number;
-  /** Live users seen (for thresholds and the summary). */
+  /** Live users seen (the summary). */
   liveCount: number;
+  /**
+   * Active live users seen, readable ones only: what safety thresholds divide by (20 active and 80
+   * deactivated users is a vendor of 20). Optional for older producers, which fall back to liveCount.
+   */
+  activeCount?: number;
   fields: FieldSpec[];
   /** Key → vendor id of every matched live user, so apply can resolve references (a manager's id). */
   ids: Record<string, string>;

@@ -95,6 +95,12 @@ export interface ReadKey {
 export interface KeyReader {
   readonly mode: 'byKey';
   read(key: ReadKey): Promise<LiveRecord | undefined>;
+  /**
+   * A key known to exist (a configured probe, SimplePin's `probeUserCode`): plan and doctor read it first,
+   * and trust "not found" to mean absent only once it reads back. A base URL answering 404 to every path
+   * would otherwise plan to create everyone.
+   */
+  readonly probe?: ReadKey & { setting: string };
 }
 
 /** The read-only side: all `plan` ever gets, and what it switches on. */
@@ -109,7 +115,8 @@ export function readKeyOf(desired: DesiredRecord): ReadKey {
 export interface FlagRemoval {
   readonly kind: 'flag';
   deactivate(vendorId: string, live: LiveRecord): Promise<void>;
-  reactivate(vendorId: string, desired: DesiredRecord, changedFields: string[], ctx: ApplyContext): Promise<void>;
+  /** `expected` is the live user the plan saw: a whole-model write whose answer is lost re-reads against it. */
+  reactivate(vendorId: string, desired: DesiredRecord, changedFields: string[], ctx: ApplyContext, expected?: LiveRecord): Promise<void>;
 }
 
 /** A removal where the vendor has no deactivation: the user is deleted. */
@@ -124,7 +131,8 @@ export type Removal = FlagRemoval | DeleteRemoval;
 /** The writing side: only `apply` gets it. */
 export interface VendorWriter {
   create(desired: DesiredRecord, ctx: ApplyContext): Promise<{ vendorId: string }>;
-  update(vendorId: string, desired: DesiredRecord, changedFields: string[], ctx: ApplyContext): Promise<void>;
+  /** `expected` is the live user the plan saw: a whole-model write whose answer is lost re-reads against it. */
+  update(vendorId: string, desired: DesiredRecord, changedFields: string[], ctx: ApplyContext, expected?: LiveRecord): Promise<void>;
   readonly removal: Removal;
   /**
    * Looks a person up after an ambiguous create failure, so nobody is created twice: by the key the

@@ -3,9 +3,9 @@ import type { ApplyContext, DesiredRecord, LiveRecord, VendorWriter } from './ty
 /** What an adapter whose users leave by an active flag implements (Enerflo, Pulse, SimplePin). */
 export interface FlagAdapter {
   create(desired: DesiredRecord, ctx: ApplyContext): Promise<{ vendorId: string }>;
-  update(vendorId: string, desired: DesiredRecord, changedFields: string[], ctx: ApplyContext): Promise<void>;
+  update(vendorId: string, desired: DesiredRecord, changedFields: string[], ctx: ApplyContext, expected?: LiveRecord): Promise<void>;
   deactivate(vendorId: string, live: LiveRecord): Promise<void>;
-  reactivate(vendorId: string, desired: DesiredRecord, changedFields: string[], ctx: ApplyContext): Promise<void>;
+  reactivate(vendorId: string, desired: DesiredRecord, changedFields: string[], ctx: ApplyContext, expected?: LiveRecord): Promise<void>;
 }
 
 /**
@@ -15,11 +15,11 @@ export interface FlagAdapter {
 export function flagWriter(adapter: FlagAdapter, lookup: (desired: DesiredRecord) => Promise<LiveRecord | undefined>): VendorWriter {
   return {
     create: (desired, ctx) => adapter.create(desired, ctx),
-    update: (vendorId, desired, changed, ctx) => adapter.update(vendorId, desired, changed, ctx),
+    update: (vendorId, desired, changed, ctx, expected) => adapter.update(vendorId, desired, changed, ctx, expected),
     removal: {
       kind: 'flag',
       deactivate: (vendorId, live) => adapter.deactivate(vendorId, live),
-      reactivate: (vendorId, desired, changed, ctx) => adapter.reactivate(vendorId, desired, changed, ctx),
+      reactivate: (vendorId, desired, changed, ctx, expected) => adapter.reactivate(vendorId, desired, changed, ctx, expected),
     },
     lookup,
   };

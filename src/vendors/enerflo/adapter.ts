@@ -140,7 +140,10 @@ export class EnerfloAdapter implements VendorAdapter {
     return [...byId.values()].map(({ record, managerId, managerEmail }) => {
       if (record.unreadable) return record;
       const id = managerId === null || managerId === undefined ? undefined : String(managerId);
-      const email = id ? (emailById.get(id) ?? managerEmail ?? `#${id}`) : null;
+      // Either documented name may carry the manager: `manager_id` (Add a User) or `manager_email` (Update a
+      // User, published.md); a listing that gives only the email must not show the manager changed on every plan.
+      const byEmail = typeof managerEmail === 'string' && managerEmail.trim() !== '' ? managerEmail.trim() : undefined;
+      const email = id ? (emailById.get(id) ?? byEmail ?? `#${id}`) : (byEmail ?? null);
       // A manager belongs to the Sales Rep role only.
       record.fields.manager = asStrings(record.fields.roles).includes(SALES_REP) && email ? email.toLowerCase() : null;
       return record;

@@ -34,8 +34,9 @@ export interface HighlevelEmulatorOptions extends EmulatorOptions {
 }
 
 // The Version values HighLevel's clients send: 2021-07-28 in the users document, 2023-02-21 from the
-// official SDK. Any other value is refused, not any date. shared/vendors/README.md, HighLevel
-export const HIGHLEVEL_VERSIONS = ['2021-07-28', '2023-02-21'];
+// official SDK, and `v3`, the Version of the published apps/v3/users-v3.json (published.md, HighLevel).
+// Any other value is refused, not any date. shared/vendors/README.md, HighLevel
+export const HIGHLEVEL_VERSIONS = ['2021-07-28', '2023-02-21', 'v3'];
 
 export async function startHighlevelEmulator(fixture: unknown, options: HighlevelEmulatorOptions = {}): Promise<Emulator> {
   const state = createHighlevelState(fixture, options);

@@ -58,13 +58,13 @@ function manyUsers(ctx: FactContext, extra: number): Record<string, unknown> {
 
 export const facts: VendorFact[] = [
   {
-    source: `${README}: Authorization: Bearer, Version: 2021-07-28 (the SDK sends 2023-02-21)`,
-    fact: 'the Version header takes the values HighLevel clients send, not any date; the adapter sends Bearer and 2021-07-28',
+    source: `${README}: Authorization: Bearer, Version: 2021-07-28 (the SDK sends 2023-02-21); ${PUBLISHED}: apps/v3/users-v3.json is Version v3`,
+    fact: 'the Version header takes the values HighLevel clients send (v3 too), not any date; the adapter sends Bearer and 2021-07-28',
     async emulator(ctx) {
       const emulator = await ctx.start();
       const search = `/users/search?companyId=${companyOf(ctx)}`;
-      for (const version of ['2021-07-28', '2023-02-21']) assert.equal((await call(emulator, 'GET', search, { version })).status, 200, version);
-      for (const version of ['2024-01-01', 'latest']) assert.equal((await call(emulator, 'GET', search, { version })).status, 400, version);
+      for (const version of ['2021-07-28', '2023-02-21', 'v3']) assert.equal((await call(emulator, 'GET', search, { version })).status, 200, version);
+      for (const version of ['2024-01-01', 'latest', 'v4', 'V3 ']) assert.equal((await call(emulator, 'GET', search, { version })).status, 400, version);
     },
     async adapter(ctx) {
       const emulator = await ctx.start();

@@ -40,7 +40,10 @@ export class PartnerAdapter implements VendorAdapter {
       usersPath: config.usersPath.replace(/\/+$/, ''),
       listPath: config.listPath === '' ? undefined : config.listPath,
     };
-    this.reader = this.settings.listPath ? { mode: 'list', list: () => this.list() } : { mode: 'byKey', read: (key) => this.read(key) };
+    const probe = config.probeUserCode
+      ? { probe: { key: `probe user_code ${config.probeUserCode}`, email: '', pinned: config.probeUserCode, setting: 'probeUserCode' } }
+      : {};
+    this.reader = this.settings.listPath ? { mode: 'list', list: () => this.list() } : { mode: 'byKey', read: (key) => this.read(key), ...probe };
     // The engine's client keeps its limiter, counter and retry policy; this one adds the two company keys
     // (headers `Authorization` and `Token`, shared/vendors/README.md), keeps both out of every message, and
     // reads Spring's error body.
@@ -96,16 +99,17 @@ export class PartnerAdapter implements VendorAdapter {
     return { vendorId: code };
   }
 
-  async update(vendorId: string, desired: DesiredRecord, _changedFields?: string[], _ctx?: ApplyContext): Promise<void> {
-    await this.write(vendorId, this.modelOf(desired, 'ACTIVE'));
+  async update(vendorId: string, desired: DesiredRecord, _changedFields?: string[], _ctx?: ApplyContext, expected?: LiveRecord): Promise<void> {
+    await this.write(vendorId, this.modelOf(desired, 'ACTIVE'), expected);
   }
 
-  async reactivate(vendorId: string, desired: DesiredRecord, _changedFields?: string[], _ctx?: ApplyContext): Promise<void> {
-    await this.write(vendorId, this.modelOf(desired, 'ACTIVE'));
+  async reactivate(vendorId: string, desired: DesiredRecord, _changedFields?: string[], _ctx?: ApplyContext, expected?: LiveRecord): Promise<void> {
+    await this.write(vendorId, this.modelOf(desired, 'ACTIVE'), expected);
   }
 
   /** Leaving is an update with `state: INACTIVE`, carrying the whole model as read (shared/vendors/README.md). */
   async deactivate(vendorId: string, live: LiveRecord): Promise<void> {
+    const expected = live;
     if (live.protectedReason) throw new Error(`${this.name}: user ${vendorId} is not managed by roster (${live.protectedReason})`);
     const body: UserAddUpdateModel = { email: live.email, state: 'INACTIVE', send_email: false };
     const f = live.fields;
@@ -113,7 +117,7 @@ export class PartnerAdapter implements VendorAdapter {
       const value = wireValue(f[field]);
       if (value !== undefined) body[wire] = value;
     }
-    await this.write(vendorId, body);
+    await this.write(vendorId, body, expected);
   }
 
   private get name(): string {
@@ -148,16 +152,32 @@ export class PartnerAdapter implements VendorAdapter {
     return body;
   }
 
-  private async write(code: string, body: UserAddUpdateModel): Promise<void> {
+  /**
+   * Read-modify-write of the whole model (published.md, SimplePin update-user: the body carries every field).
+   * Resending blindly after a lost answer would clobber whatever changed in between (an administrator
+   * suspending the user), so a lost answer re-reads the user: already as sent, it is done; still as the plan
+   * expected, it is sent once more; otherwise it fails, naming the fields that changed.
+   */
+  private async write(code: string, body: UserAddUpdateModel, expected?: LiveRecord): Promise<void> {
     if (this.protectedCodes.has(code)) throw new Error(`${this.name}: user ${code} is not managed by roster (${OWNER_REASON})`);
-    // The same whole model twice leaves the same user: the update is safe to retry.
-    await this.call({
-      method: 'POST',
-      path: `${this.settings.usersPath}/update`,
-      query: { user_code: code, send_email: String(this.settings.sendEmail) },
-      body,
-      idempotent: true,
-    });
+    const send = () =>
+      this.call({ method: 'POST', path: `${this.settings.usersPath}/update`, query: { user_code: code, send_email: String(this.settings.sendEmail) }, body, idempotent: false });
+    try {
+      await send();
+      return;
+    } catch (error) {
+      if (!(error instanceof VendorHttpError) || !error.ambiguous) throw error;
+      const now = await this.read({ key: code, email: body.email ?? '', pinned: code });
+      if (now && !now.unreadable && differingFields(now, body).length === 0) return;
+      const drifted = !now ? ['the user no longer exists'] : expected ? changedSince(expected, now) : ['nothing to compare with (no expected user)'];
+      if (now && !now.unreadable && expected && drifted.length === 0) {
+        await send();
+        return;
+      }
+      throw new Error(
+        `${this.name}: the answer to the update of ${code} was lost (${error.message}), and the user is not as the plan expected (${drifted.join(', ')}); not sent again, so nothing changed since is overwritten`,
+      );
+    }
   }
 
   private toLive(user: unknown, fallbackCode?: string): LiveRecord {
@@ -259,4 +279,27 @@ export function describeSpringError(body: unknown): string | undefined {
   const message = typeof b.message === 'string' && b.message.trim() !== '' && b.message !== 'No message available' ? b.message : undefined;
   const error = typeof b.error === 'string' && b.error.trim() !== '' ? b.error : undefined;
   return message ?? error;
+}
+
+/** The managed wire fields (and state) where a live user differs from a whole model that was sent. */
+function differingFields(now: LiveRecord, sent: UserAddUpdateModel): string[] {
+  const differ: string[] = [];
+  if (sent.email != null && now.email.toLowerCase() !== sent.email.toLowerCase()) differ.push('email');
+  if (now.active !== (sent.state === 'ACTIVE')) differ.push('state');
+  for (const [field, wire] of [['firstName', 'first_name'], ['lastName', 'last_name'], ['role', 'role'], ['phone', 'phone'], ['title', 'account_title']] as const) {
+    const sentValue = sent[wire];
+    if (sentValue !== undefined && wireValue(now.fields[field]) !== sentValue) differ.push(wire);
+  }
+  return differ;
+}
+
+/** Fields (and the active state) where the user read now differs from the one the plan expected, named as the plan names them. */
+function changedSince(expected: LiveRecord, now: LiveRecord): string[] {
+  const changed: string[] = [];
+  if (expected.email.toLowerCase() !== now.email.toLowerCase()) changed.push('email');
+  if (expected.active !== now.active) changed.push(`active (${String(expected.active)} when planned, ${String(now.active)} now)`);
+  for (const field of [...new Set([...Object.keys(expected.fields), ...Object.keys(now.fields)])].sort()) {
+    if (JSON.stringify(expected.fields[field] ?? null) !== JSON.stringify(now.fields[field] ?? null)) changed.push(field);
+  }
+  return changed;
 }

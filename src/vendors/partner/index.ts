@@ -34,7 +34,13 @@ export const partner = defineVendor({
     start: startPartnerEmulator,
     fixture: partnerSandboxFixture,
     credentials: sandboxCredentials,
-    // The company is whichever the two keys identify. A fixture that turns on a list endpoint gets listPath.
-    configFor: (fixture) => ((fixture as Partial<PartnerFixture> | undefined)?.options?.listEndpoint ? { listPath: LIST_PATH } : {}),
+    // The company is whichever the two keys identify. A fixture that turns on a list endpoint gets listPath;
+    // otherwise the first company's account owner is the probe a 404 is trusted after (probeUserCode).
+    configFor: (fixture) => {
+      const f = fixture as Partial<PartnerFixture> | undefined;
+      if (f?.options?.listEndpoint) return { listPath: LIST_PATH };
+      const owner = f?.companies?.[0]?.owner?.user_code;
+      return owner ? { probeUserCode: owner } : {};
+    },
   },
 });

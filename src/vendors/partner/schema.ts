@@ -43,6 +43,13 @@ export const partnerConfigShape = {
     .enum(['externalId', 'email'])
     .default('externalId')
     .describe("The user_code roster creates people with: their externalId (a code derived from the email when they have none), or always the email's code"),
+  // published.md (SimplePin): no page says what an unknown user_code answers; a 404 is trusted to mean
+  // "absent" only once a known user reads back. This is that known user.
+  probeUserCode: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('A user_code that exists (the account owner\'s, say): plan and doctor read it first, and trust a 404 to mean "absent" only when it reads back'),
   sendEmail: z.boolean().default(false).describe('send_email on add: whether SimplePin emails new users'),
   // Inferred (shared/vendors/README.md): SimplePin publishes no list endpoint. A tenant that has one sets it, and
   // plan lists every user (unmanaged ones included) instead of reading the declared people by user_code.
