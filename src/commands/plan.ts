@@ -9,7 +9,8 @@ import { thresholdViolations } from '../reconcile/safety.js';
 import { writeSavedPlan } from '../reconcile/saved-plan.js';
 import { colors, err, out } from './output.js';
 import { datesSince, parseAt, parseSince } from './calendar.js';
-import { addVendorOptions, openSession, planSession, type VendorCommandOptions } from './session.js';
+import { addVendorOptions, openSession, type VendorCommandOptions } from './session.js';
+import { planWithBase } from './plan-base.js';
 // GitHub (issue 5): the markdown format and --github-comment.
 import { planCommentBody, upsertPlanComment } from '../github/comments.js';
 import { githubContextFromEnv } from '../github/context.js';
@@ -25,6 +26,7 @@ export interface PlanOptions extends VendorCommandOptions {
   githubComment?: boolean;
   at?: string;
   since?: string;
+  base?: string;
 }
 
 /** Renderers by format. Markdown is the GitHub view: masked, and here uncut (the comment is cut to fit). */
@@ -50,7 +52,8 @@ export const registerPlan: RegisterCommand = (program) => {
     .option('--force', 'do not fail when the plan is over a safety threshold')
     .option('--github-comment', 'post the plan as the roster comment on the pull request (GitHub Actions)')
     .option('--at <YYYY-MM-DD>', 'plan as of that day (startDate, endDate and role windows); default: now')
-    .option('--since <time>', 'count dated changes from this time (default: when git last changed users/)');
+    .option('--since <time>', 'count dated changes from this time (default: when git last changed users/)')
+    .option('--base <revision>', 'in vendors read person by person, read only the people the change from this git revision (or base checkout folder) touches');
   addVendorOptions(command).action(async (options: PlanOptions) => {
     // Read before any vendor is asked, so a missing GITHUB_TOKEN fails fast.
     const github = options.githubComment ? githubContextFromEnv(process.env, { pullRequest: true }) : undefined;
@@ -58,7 +61,7 @@ export const registerPlan: RegisterCommand = (program) => {
     const since = parseSince(options.since);
     const session = await openSession(program.opts().config, options);
     try {
-      const plan = await planSession(session, { asOf, since: await datesSince(session.org, since) });
+      const plan = await planWithBase(session, { asOf, since: await datesSince(session.org, since) }, options.base);
       const render = planRenderers[options.format];
       if (!render) throw new Error(`the ${options.format} format is not available`);
       out(render(plan, session.org));
