@@ -3,19 +3,21 @@ import type { ReadProgress } from '../reconcile/read.js';
 /**
  * A progress line for reads by key, with an estimate: SimplePin is read one GET a person at about 120 a
  * minute (shared/vendors/published.md), so reading 10,000 people takes well over an hour, and a run that
- * says nothing looks hung. At most one line per `everyMs`, and one when a vendor is done; the clock is
- * injected so tests need no timing.
+ * says nothing looks hung. At most one line per `everyMs`, and one when a vendor that took longer is done;
+ * the clock is injected so tests need no timing.
  */
 export function readProgressLine(write: (line: string) => void, options: { everyMs?: number; now?: () => number } = {}): ReadProgress {
   const now = options.now ?? (() => Date.now());
   const everyMs = options.everyMs ?? 10_000;
-  const started = new Map<string, { at: number; lastLine: number }>();
+  const started = new Map<string, { at: number; lastLine: number; wrote: boolean }>();
   return (vendor, done, total) => {
     const at = now();
     let state = started.get(vendor);
-    if (!state) started.set(vendor, (state = { at, lastLine: at }));
-    if (done < total && at - state.lastLine < everyMs) return;
+    if (!state) started.set(vendor, (state = { at, lastLine: at, wrote: false }));
+    // A read done before the first interval is over says nothing; a long one ends with its total.
+    if (done < total ? at - state.lastLine < everyMs : !state.wrote) return;
     state.lastLine = at;
+    state.wrote = true;
     write(progressText(vendor, done, total, at - state.at));
   };
 }

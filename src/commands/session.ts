@@ -9,6 +9,7 @@ import type { Plan } from '../reconcile/types.js';
 import { connectVendors } from '../compose/connect.js';
 import type { Sandbox } from '../compose/sandbox.js';
 import { err } from './output.js';
+import { readProgressLine } from './read-progress.js';
 
 /** Options shared by every command that talks to vendors. */
 export interface VendorCommandOptions {
@@ -62,5 +63,6 @@ export async function openSession(configFile: string, options: VendorCommandOpti
 
 /** The plan now, or as of `calendar.asOf`, with causes counted from `calendar.since` (dates). */
 export function planSession(session: Session, calendar?: Partial<DatedPlanning>): Promise<Plan> {
-  return buildPlan(session.org, session.targets, calendar);
+  // Reads by key (SimplePin) report progress with an estimate on stderr: drift and the morning run read everyone.
+  return buildPlan(session.org, session.targets, calendar, { progress: readProgressLine((line) => err(line)) });
 }

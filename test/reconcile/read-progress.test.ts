@@ -24,14 +24,17 @@ describe('progress of a read by key', () => {
     expect(lines.at(-1)).toBe('partner: read 100 of 100 people (100%), done in 2 min');
   });
 
-  it('keeps each vendor apart', () => {
+  it('keeps each vendor apart, and a read done within the first interval says nothing', () => {
     let clock = 0;
     const lines: string[] = [];
     const progress = readProgressLine((line) => lines.push(line), { everyMs: 10_000, now: () => clock });
-    progress('a', 1, 2);
+    progress('a', 1, 3);
     progress('b', 1, 2);
     clock = 5_000;
-    progress('a', 2, 2);
-    expect(lines).toEqual(['a: read 2 of 2 people (100%), done in 5 s']);
+    progress('b', 2, 2);
+    clock = 12_000;
+    progress('a', 2, 3);
+    progress('a', 3, 3);
+    expect(lines).toEqual(['a: read 2 of 3 people (66%), about 6 s left', 'a: read 3 of 3 people (100%), done in 12 s']);
   });
 });
