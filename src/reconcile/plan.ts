@@ -86,7 +86,7 @@ async function planTarget(org: Organisation, target: PlanTarget, dated: DatedPla
   const readable = new Set(read.desired.map((record) => record.key));
   const plan = dated ? planVendorDated(org, target, input, dated, (key) => readable.has(key)) : planVendor({ ...input, desired: read.desired });
   if (read.mode !== 'byKey') return plan;
-  const scope = read.declared === read.desired.length + read.errors.length ? [] : [{ key: target.name, message: `read ${read.desired.length + read.errors.length} of the ${read.declared} people declared for ${target.name}: those the change touches; the others are read by drift and the morning run` }];
+  const scope = read.declared === read.desired.length + read.errors.length ? [] : [{ key: target.name, message: `read ${read.desired.length + read.errors.length} of the ${read.declared} people declared for ${target.name}; the others were not read this run (plan --base reads those a change touches, drift --sweep those seen longest ago)` }];
   return { ...plan, readMode: 'byKey', errors: [...read.errors, ...plan.errors], notices: [...scope, ...plan.notices] };
 }
 
