@@ -20,8 +20,10 @@ import type { PlanTarget } from './target.js';
 
 /** The keys a change from `base` to `head` touches in `target`, or undefined when it may touch everyone. */
 export function touchedKeys(base: Organisation, head: Organisation, target: Pick<PlanTarget, 'name' | 'module' | 'config'>): Set<string> | undefined {
+  // As declared in each roster.yaml: the target's own config may carry run-time overrides (--sandbox's URL).
   const baseConfig = base.config.vendors?.[target.name];
-  if (!baseConfig || stableText(baseConfig) !== stableText(target.config)) return undefined;
+  const headConfig = head.config.vendors?.[target.name];
+  if (!baseConfig || !headConfig || stableText(baseConfig) !== stableText(headConfig)) return undefined;
   if (stableText(head.config.dates ?? null) !== stableText(base.config.dates ?? null)) return undefined;
 
   const touched = new Set<string>();
@@ -30,7 +32,7 @@ export function touchedKeys(base: Organisation, head: Organisation, target: Pick
     if (!before || declaredText(before) !== declaredText(person)) touched.add(person.key);
   }
   const desiredBefore = new Map<string, string>();
-  for (const record of desiredRecords(base, { module: target.module, config: baseConfig })) desiredBefore.set(record.key, recordText(record));
+  for (const record of desiredRecords(base, target)) desiredBefore.set(record.key, recordText(record));
   for (const record of desiredRecords(head, target)) {
     if (desiredBefore.get(record.key) !== recordText(record)) touched.add(record.key);
   }

@@ -106,7 +106,11 @@ describe('which people a change touches', () => {
   it('a new person is touched; changed vendor settings touch everyone', async () => {
     const added = await head('added', (people) => ({ people: `${people}  - email: newhire@bench.example\n    firstName: New\n    lastName: Hire\n    office: austin\n    roles: [sales-rep]\n    manager: person0@bench.example\n` }));
     expect(touchedKeys(base, added, target())).toEqual(new Set(['newhire@bench.example']));
-    expect(touchedKeys(base, base, target({ ...base.config.vendors.partner, concurrency: 9 }))).toBeUndefined();
+    const settings = await head('settings', () => ({}));
+    settings.config.vendors.partner = { ...settings.config.vendors.partner, concurrency: 9 };
+    expect(touchedKeys(base, settings, target())).toBeUndefined();
+    // A run-time override of the target (--sandbox's URL) is not a change of the declared settings.
+    expect(touchedKeys(base, base, target({ ...base.config.vendors.partner, baseUrl: 'http://127.0.0.1:9' }))).toEqual(new Set());
   });
 });
 
