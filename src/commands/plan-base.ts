@@ -26,6 +26,10 @@ export async function planWithBase(session: Session, calendar: Partial<DatedPlan
   if (base === undefined) return buildPlan(session.org, session.targets, calendar, { progress });
   const before = await loadBase(session.org, base);
   if (!before) return buildPlan(session.org, session.targets, calendar, { progress });
+  // --sandbox points the head's vendors at the emulators; the base gets the same, so that is no change.
+  for (const [name, override] of Object.entries(session.sandbox?.overrides ?? {})) {
+    if (before.config.vendors[name]) Object.assign(before.config.vendors[name], override);
+  }
   const only = (target: Parameters<typeof touchedKeys>[2]) => {
     const keys = touchedKeys(before, session.org, target);
     err(colors.dim(keys ? `${target.name}: the change from ${base} touches ${keys.size} people; only they are read` : `${target.name}: its settings changed since ${base}; every person is read`));
