@@ -59,7 +59,7 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
       let detail: RunDetail;
       try {
         const loaded = await child.ask<LoadedMessage>({ type: 'load', configFile: org.configFile }, 'loaded');
-        log(`  ${vendor.kind}: loaded ${loaded.people} people in ${Math.round(loaded.loadMs)} ms, ${loaded.rssAfterLoadMB} MB RSS`);
+        log(`  ${vendor.kind}: loaded ${loaded.people} people in ${Math.round(loaded.loadMs)} ms (js-yaml alone: ${Math.round(loaded.jsYamlMs)} ms), ${loaded.rssAfterLoadMB} MB RSS`);
         detail = await runOne(child, size, vendor, loaded, org.fixtures[vendor.kind], expected, options);
       } catch (error) {
         // One vendor that cannot run (an emulator or adapter mid-change) leaves the others measured.
@@ -183,6 +183,8 @@ async function runOne(
       rateShare: rateShare(log, applied.applyStart, budget),
       http429: log.filter((e) => e.status === 429).length,
     },
+    load: { ms: Math.round(loaded.loadMs), jsYamlMs: Math.round(loaded.jsYamlMs), ratio: round2(loaded.loadMs / loaded.jsYamlMs) },
+    pullRequest: planned.pullRequest,
   };
   if (planned.pages !== floorPages) notes.push(`plan read ${planned.pages} distinct pages; ${floorPages} hold every user`);
   if (vendor.readByKey) notes.push(byKeyNote(vendor.kind, floorPages));
@@ -263,7 +265,7 @@ async function main(): Promise<void> {
 
   const table = markdownTable(details);
   const checks = checkTargets(results.runs);
-  const machine = `${os.cpus().length} cores, ${Math.round(os.totalmem() / 1024 ** 3)} GB, Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)} at the end`;
+  const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? "unknown CPU"}), ${Math.round(os.totalmem() / 1024 ** 3)} GB, Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)} at the end`;
   const summary = [
     table,
     '',

@@ -234,7 +234,8 @@ async function applySavedOperations(session: Session, saved: SavedPlan, options:
     // person; a listing that changed while read is read once more, then this vendor alone is refused.
     let live;
     try {
-      ({ live } = await readTarget(session.org, { ...target, reader: target.reader }));
+      // Apply reads what it writes: read by key, only the people the saved plan changes.
+      ({ live } = await readTarget(session.org, { ...target, reader: target.reader }, { only: new Set(vendorPlan.operations.map((op) => op.key)) }));
     } catch (error) {
       const why = redactKnownSecrets(error instanceof Error ? error.message : String(error));
       err(`${vendorPlan.vendor}: could not read users (${why}); its saved operations are not applied`);

@@ -19,9 +19,12 @@ import { judgeClock, maxClockSkewMinutes, watchVendorClocks } from './clock.js';
 import { thresholdViolations, type ThresholdViolation } from '../reconcile/safety.js';
 import { datesSince } from './calendar.js';
 import { addVendorOptions, openSession, planSession, type VendorCommandOptions } from './session.js';
+import { defaultSweepStateFile, planSweep, type SweepRun } from './sweep.js';
 
 export interface DriftOptions extends VendorCommandOptions {
   githubIssue?: boolean;
+  sweep?: string;
+  sweepState?: string;
 }
 
 /**
@@ -34,14 +37,24 @@ export interface DriftOptions extends VendorCommandOptions {
 export const registerDrift: RegisterCommand = (program) => {
   const command = new Command('drift')
     .description('Check whether live users still match git; exit 0 no drift, 2 drift, 1 on errors. Never writes to a vendor.')
-    .option('--github-issue', 'open, update or close the issue labelled roster-drift (GitHub Actions environment)');
+    .option('--github-issue', 'open, update or close the issue labelled roster-drift (GitHub Actions environment)')
+    .option('--sweep <people|time>', 'in vendors read person by person, read at most this many people (2000) or for this long (30m) this run, those seen longest ago first')
+    .option('--sweep-state <file>', 'where --sweep keeps what each run saw (default: .roster/sweep.json beside roster.yaml)');
   addVendorOptions(command).action(async (options: DriftOptions) => {
     // Before any vendor is asked: a missing token should not cost a full plan to find out.
     const github = options.githubIssue ? githubContextFromEnv(process.env) : undefined;
     const session = await openSession(program.opts().config, options);
     try {
       const clocks = watchVendorClocks();
-      const planned = await planSession(session, { since: await datesSince(session.org, undefined) }).finally(() => clocks.stop());
+      const calendar = { since: await datesSince(session.org, undefined) };
+      let sweep: SweepRun | undefined;
+      let planned: Plan;
+      try {
+        sweep = options.sweep ? await planSweep(session, calendar, options.sweep, options.sweepState ?? defaultSweepStateFile(program.opts().config)) : undefined;
+        planned = sweep ? sweep.plan : await planSession(session, calendar);
+      } finally {
+        clocks.stop();
+      }
       if (organisationHasDates(session.org)) {
         const clock = judgeClock(clocks.reading(), clocks.seen(), maxClockSkewMinutes(session.org));
         if (!clock.ok) err(`warning: ${clock.message}; which dated changes are due is not to be trusted until it is fixed`);
@@ -49,6 +62,7 @@ export const registerDrift: RegisterCommand = (program) => {
       const { undated, pending: allPending } = withoutDated(planned);
       // A leaver who still has access is drift, never a pending change: the morning run may have been refused.
       const { plan, pending } = leaversAsDrift(undated, allPending, thresholdViolations(dueOnly(planned).due, session.org.config.vendors));
+      const driftedEarlier = [...(sweep?.driftedEarlier ?? [])].flatMap(([vendor, keys]) => keys.map((key) => `${vendor} ${key}`));
       out(renderText(planForLog(plan, session.org.config.github)));
       const pendingNote = pendingDatedLines(pending);
       if (pendingNote.length) out(['Pending dated changes (not drift; `roster apply --due` applies them):', ...pendingNote.map((l) => `  ${l}`)].join('\n'));
@@ -61,8 +75,10 @@ export const registerDrift: RegisterCommand = (program) => {
           fullPlanUrl: github?.runUrl,
         }) + (pendingNote.length ? `\n**Pending dated changes** (not drift; the scheduled \`roster apply --due\` applies them): ${pendingNote.length}\n` : '');
       await appendStepSummary(markdown);
-      if (github) await reportDrift(github, plan, markdown);
-      process.exitCode = driftExitCode(plan);
+      if (driftedEarlier.length) out(['Differed from git when last read (not read this run; the sweep reads them again):', ...driftedEarlier.map((l) => `  ${l}`)].join('\n'));
+      // Drift an earlier run of the sweep saw is not gone because this run did not read it: the issue stays.
+      if (github && !(driftedEarlier.length && driftExitCode(plan) === 0)) await reportDrift(github, plan, markdown);
+      process.exitCode = driftExitCode(plan) === 0 && driftedEarlier.length ? 2 : driftExitCode(plan);
     } finally {
       await session.close();
     }

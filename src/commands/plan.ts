@@ -9,7 +9,8 @@ import { thresholdViolations } from '../reconcile/safety.js';
 import { writeSavedPlan } from '../reconcile/saved-plan.js';
 import { colors, err, out } from './output.js';
 import { datesSince, parseAt, parseSince } from './calendar.js';
-import { addVendorOptions, openSession, planSession, type VendorCommandOptions } from './session.js';
+import { addVendorOptions, openSession, type VendorCommandOptions } from './session.js';
+import { planWithBase } from './plan-base.js';
 // GitHub (issue 5): the markdown format and --github-comment.
 import { overrideForPlan, planCommentBody, upsertPlanComment } from '../github/comments.js';
 import { describeVerdict } from '../github/override.js';
@@ -30,6 +31,7 @@ export interface PlanOptions extends VendorCommandOptions {
   githubComment?: boolean;
   at?: string;
   since?: string;
+  base?: string;
 }
 
 /** Renderers by format. Markdown is the GitHub view: masked, and here uncut (the comment is cut to fit). */
@@ -57,7 +59,8 @@ export const registerPlan: RegisterCommand = (program) => {
     .option('--force', 'do not fail when the plan is over a safety threshold')
     .option('--github-comment', 'post the plan as the roster comment on the pull request (GitHub Actions)')
     .option('--at <YYYY-MM-DD>', 'plan as of that day (startDate, endDate and role windows); default: now')
-    .option('--since <time>', 'count dated changes from this time (default: when git last changed users/)');
+    .option('--since <time>', 'count dated changes from this time (default: when git last changed users/)')
+    .option('--base <revision>', 'in vendors read person by person, read only the people the change from this git revision (or base checkout folder) touches');
   addVendorOptions(command).action(async (options: PlanOptions) => {
     // The comment's checksum is what the merge applies: a plan as of another day is never the reviewed one.
     if (options.at !== undefined && options.githubComment) throw new Error('--at plans as of another day, which is never applied: it cannot be posted as the reviewed plan (--github-comment)');
@@ -70,7 +73,7 @@ export const registerPlan: RegisterCommand = (program) => {
     const asOf = at ?? { instant: runnerNow() };
     const clocks = watchVendorClocks();
     try {
-      const plan = await planSession(session, { asOf, since: await datesSince(session.org, since) }).finally(() => clocks.stop());
+      const plan = await planWithBase(session, { asOf, since: await datesSince(session.org, since) }, options.base).finally(() => clocks.stop());
       const render = planRenderers[options.format];
       if (!render) throw new Error(`the ${options.format} format is not available`);
       out(render(plan, session.org));

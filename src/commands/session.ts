@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { formatDiagnostic, InvalidStateError } from '../config/diagnostics.js';
 import { loadOrganisation } from '../compose/organisation.js';
 import type { Organisation } from '../config/model.js';
-import { buildPlan } from '../reconcile/plan.js';
+import { buildPlan, type PlanReading } from '../reconcile/plan.js';
 import type { DatedPlanning } from '../reconcile/dated.js';
 import type { VendorTarget } from '../compose/targets.js';
 import type { Plan } from '../reconcile/types.js';
@@ -12,6 +12,7 @@ import { err } from './output.js';
 // Issue 22: plans are sealed, and made as of the runner's clock.
 import { runnerNow } from './clock.js';
 import { sealPlan } from './seal.js';
+import { readProgressLine } from './read-progress.js';
 
 /** Options shared by every command that talks to vendors. */
 export interface VendorCommandOptions {
@@ -66,8 +67,10 @@ export async function openSession(configFile: string, options: VendorCommandOpti
 /**
  * The plan now (the runner's clock, clock.ts), or as of `calendar.asOf`, with causes counted from
  * `calendar.since` (dates), sealed with the declared state and vendor instances it came from (seal.ts).
+ * Reads by key (SimplePin) report progress with an estimate on stderr: drift and the morning run read everyone;
+ * `reading` narrows them (`plan --base`, `drift --sweep`).
  */
-export async function planSession(session: Session, calendar?: Partial<DatedPlanning>, targets: VendorTarget[] = session.targets): Promise<Plan> {
-  const plan = await buildPlan(session.org, targets, { ...calendar, asOf: calendar?.asOf ?? { instant: runnerNow() } });
+export async function planSession(session: Session, calendar?: Partial<DatedPlanning>, targets: VendorTarget[] = session.targets, reading: PlanReading = {}): Promise<Plan> {
+  const plan = await buildPlan(session.org, targets, { ...calendar, asOf: calendar?.asOf ?? { instant: runnerNow() } }, { progress: readProgressLine((line) => err(line)), ...reading });
   return sealPlan(plan, session.org, Object.fromEntries(targets.map((t) => [t.name, t.config])));
 }

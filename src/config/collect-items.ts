@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { DeclaredStrings } from './declared-strings.js';
 import type { Declarations, DeclaredItem } from './declared.js';
 import type { ConfigSchemas, UsersFile } from './schema.js';
-import type { SourceFile, YamlSource } from './yaml-source.js';
+import type { SourceFile } from './yaml-source.js';
 
 /**
  * The items of one users file, each with where it starts, so nothing needs the file's tree once this
@@ -12,7 +12,7 @@ import type { SourceFile, YamlSource } from './yaml-source.js';
  * "unknown role".
  */
 export function collectItems(
-  source: YamlSource,
+  locate: (section: 'offices' | 'roles' | 'people', index: number) => { line: number; col: number } | undefined,
   sourceFile: SourceFile,
   data: Record<string, unknown>,
   valid: UsersFile | undefined,
@@ -33,7 +33,7 @@ export function collectItems(
       // Items of a file that passed as a whole were parsed with it, by the very same item schema.
       const parsed = validItems ? { success: true as const, data: validItems[index] } : (schema as z.ZodType).safeParse(raw);
       const rawKey = raw && typeof raw === 'object' ? (raw as Record<string, unknown>)[keyField] : undefined;
-      const { line, col } = source.locate([section, index]);
+      const { line, col } = locate(section, index) ?? { line: 1, col: 1 };
       const value = parsed.success ? strings.own(parsed.data) : undefined;
       const partial = !parsed.success && section === 'people' ? strings.own(validFields(raw, schemas.person)) : undefined;
       const own = (value ?? partial) as Record<string, unknown> | undefined;

@@ -75,6 +75,20 @@ export function findForbiddenKeys(source: YamlSource): { diagnostics: Diagnostic
   return { diagnostics, paths };
 }
 
+/**
+ * Whether any key anywhere in `data` (a file as plain data) is forbidden: the fast path's check. A file
+ * with one is read again with its tree, where findForbiddenKeys says where. Keys are compared as
+ * findForbiddenKeys compares them, as the text of the key.
+ */
+export function hasForbiddenKey(data: unknown): boolean {
+  if (Array.isArray(data)) return data.some(hasForbiddenKey);
+  if (!data || typeof data !== 'object') return false;
+  for (const key of Object.keys(data)) {
+    if (forbiddenReason(key) || hasForbiddenKey((data as Record<string, unknown>)[key])) return true;
+  }
+  return false;
+}
+
 /** True when `path` is a forbidden key or lies under one (already reported, so zod need not repeat it). */
 export function under(paths: Set<string>) {
   return (p: FieldPath) => {

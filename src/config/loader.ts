@@ -5,13 +5,14 @@ import { DeclaredStrings } from './declared-strings.js';
 import type { Declarations } from './declared.js';
 import { InvalidStateError } from './diagnostics.js';
 import type { Diagnostic } from './diagnostics.js';
-import { findForbiddenKeys, under } from './forbidden-keys.js';
+import { fastReadYaml } from './fast-yaml.js';
+import { findForbiddenKeys, hasForbiddenKey, under } from './forbidden-keys.js';
 import type { Organisation } from './model.js';
 import { resolveOrganisation } from './resolve.js';
 import { readRootConfig, type RootConfigRead } from './root-config.js';
 import { configSchemas, type ConfigSchemas, type SourceSchemas, type VendorSchemas } from './schema.js';
 import { scanUsersFiles } from './users-files.js';
-import { readYamlFile } from './yaml-source.js';
+import { parseYamlText, readYamlText, sourceFileOf, type ReadResult } from './yaml-source.js';
 import { zodDiagnostics } from './zod-diagnostics.js';
 
 // Callers outside config/ import these from here.
@@ -103,19 +104,53 @@ interface UsersFilesRead {
   diagnostics: Diagnostic[];
 }
 
-/** One users file's own checks (YAML, secret keys, schema), and its items added to the declarations. */
-async function readUsersFile(absolute: string, file: string, { schemas, strings, declarations, diagnostics }: UsersFilesRead): Promise<void> {
-  // Everything that needs the file's YAML tree happens here; the tree is let go with `read`.
-  const read = await readYamlFile(absolute, file, 'users files');
+/**
+ * One users file's own checks (YAML, secret keys, schema), and its items added to the declarations.
+ * A file is read with js-yaml first (fast-yaml.ts says why); one that path declines, or that has any
+ * problem, is read again with yaml, which finds and locates every problem exactly as it always has.
+ */
+async function readUsersFile(absolute: string, file: string, into: UsersFilesRead): Promise<void> {
+  const read = await readYamlText(absolute, file);
+  if ('diagnostics' in read) {
+    into.diagnostics.push(...read.diagnostics);
+    return;
+  }
+  const fast = fastReadYaml(read.text);
+  if (fast && !hasForbiddenKey(fast.data)) {
+    const parsed = into.schemas.usersFile.safeParse(fast.data);
+    if (parsed.success) {
+      const locate = (section: string, index: number) => fast.itemAt(section, index);
+      // Every item of a valid file is a map inside a top-level list, so the fast path knows where it starts.
+      if (everyItemLocated(fast.data, locate)) {
+        collectItems(locate, sourceFileOf(file, absolute, read.bytes), fast.data, parsed.data, into.strings, into.declarations, into.schemas);
+        return;
+      }
+    }
+  }
+  readUsersFileSlowly(parseYamlText(read, absolute, file, 'users files'), into);
+}
+
+function everyItemLocated(data: Record<string, unknown>, locate: (section: string, index: number) => unknown): boolean {
+  for (const section of ['offices', 'roles', 'people']) {
+    const items = data[section];
+    if (Array.isArray(items) && items.some((_item, index) => locate(section, index) === undefined)) return false;
+  }
+  return true;
+}
+
+/** The checks on a file's yaml tree: everything that needs positions happens here, and the tree is let go with `read`. */
+function readUsersFileSlowly(read: ReadResult, { schemas, strings, declarations, diagnostics }: UsersFilesRead): void {
   diagnostics.push(...read.diagnostics);
   if (!read.source || !read.sourceFile || !read.data) return;
-  const forbidden = findForbiddenKeys(read.source);
+  const source = read.source;
+  const forbidden = findForbiddenKeys(source);
   diagnostics.push(...forbidden.diagnostics);
   const parsed = schemas.usersFile.safeParse(read.data);
   if (!parsed.success) {
-    diagnostics.push(...zodDiagnostics(read.source, schemas.usersFile, read.data, parsed.error.issues, under(forbidden.paths)));
+    diagnostics.push(...zodDiagnostics(source, schemas.usersFile, read.data, parsed.error.issues, under(forbidden.paths)));
   }
-  collectItems(read.source, read.sourceFile, read.data, parsed.success ? (parsed.data) : undefined, strings, declarations, schemas);
+  const locate = (section: string, index: number) => source.locate([section, index]);
+  collectItems(locate, read.sourceFile, read.data, parsed.success ? parsed.data : undefined, strings, declarations, schemas);
 }
 
 function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {

@@ -168,6 +168,18 @@ const yamlErrorMessages: Record<string, string> = {
  * laughs" bomb needs them, and a users file is clearer without them), empty files and non-map content.
  */
 export async function readYamlFile(absolutePath: string, file: string, what: string): Promise<ReadResult> {
+  const read = await readYamlText(absolutePath, file);
+  return 'diagnostics' in read ? { diagnostics: read.diagnostics } : parseYamlText(read, absolutePath, file, what);
+}
+
+/** A file's bytes and its text, once they passed the size and UTF-8 checks. */
+export interface YamlText {
+  bytes: Uint8Array;
+  text: string;
+}
+
+/** Reads a file, refusing files over MAX_FILE_BYTES and bytes that are not UTF-8. */
+export async function readYamlText(absolutePath: string, file: string): Promise<YamlText | { diagnostics: Diagnostic[] }> {
   let size: number;
   try {
     size = (await stat(absolutePath)).size;
@@ -184,9 +196,10 @@ export async function readYamlFile(absolutePath: string, file: string, what: str
   }
 
   const bytes = await readFile(absolutePath);
-  let text: string;
+  // Checked again on what was read: the file may have grown between stat and read.
+  if (bytes.length > MAX_FILE_BYTES) return readYamlText(absolutePath, file);
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return { bytes, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
   } catch {
     const offset = Math.max(0, firstInvalidUtf8(bytes));
     let line = 1;
@@ -200,7 +213,15 @@ export async function readYamlFile(absolutePath: string, file: string, what: str
       ],
     };
   }
+}
 
+/** The file by name, to locate in later: see SourceFile. */
+export function sourceFileOf(file: string, absolutePath: string, bytes: Uint8Array): SourceFile {
+  return new SourceFile(file, absolutePath, digestOf(bytes));
+}
+
+/** Parses text that passed readYamlText with yaml, with every check readYamlFile promises. */
+export function parseYamlText({ bytes, text }: YamlText, absolutePath: string, file: string, what: string): ReadResult {
   const source = parseYaml(file, text);
   const doc = source.doc;
   const sourceFile = new SourceFile(file, absolutePath, digestOf(bytes));

@@ -6,7 +6,7 @@ import { redactKnownSecrets } from '../secrets/redact.js';
 import { planVendor } from './plan-vendor.js';
 import { organisationHasDates } from '../config/as-of.js';
 import { planVendorDated, withCalendar, type DatedPlanning } from './dated.js';
-import { readLive, type LiveRead } from './read.js';
+import { readLive, type LiveRead, type ReadProgress } from './read.js';
 import type { PlanTarget } from './target.js';
 import type { Plan, PlanSummary, VendorPlan, VendorPlanView } from './types.js';
 
@@ -25,17 +25,27 @@ export function desiredRecords(org: Organisation, target: Pick<PlanTarget, 'modu
  * read by key), never write.
  * Vendors plan in parallel; one that is down or misconfigured fails on its own with a clear message.
  */
-export async function buildPlan(org: Organisation, targets: PlanTarget[], calendar: Partial<DatedPlanning> = {}): Promise<Plan> {
+export async function buildPlan(org: Organisation, targets: PlanTarget[], calendar: Partial<DatedPlanning> = {}, reading: PlanReading = {}): Promise<Plan> {
   // Dates: the plan as of a day (now by default); an organisation without any plans as it always did.
   const dated = organisationHasDates(org)
     ? { asOf: calendar.asOf ?? { instant: new Date() }, since: calendar.since, upcomingDays: calendar.upcomingDays ?? org.config.dates?.upcomingDays ?? 14 }
     : undefined;
-  const vendors = await Promise.all(targets.map((target) => planTarget(org, target, dated)));
+  const vendors = await Promise.all(targets.map((target) => planTarget(org, target, dated, reading)));
   const plan: Plan = { version: 1, vendors, summary: summarise(vendors) };
   return dated ? withCalendar(plan, org, targets, dated) : plan;
 }
 
-async function planTarget(org: Organisation, target: PlanTarget, dated?: DatedPlanning): Promise<VendorPlan> {
+/**
+ * How a plan reads vendors read by key: `only` the people a change touches (touched.ts), with `progress`
+ * told of every read. A listing vendor is listed whole either way.
+ */
+export interface PlanReading {
+  /** The keys to read in a vendor read by key; undefined: every declared person. */
+  only?: (target: PlanTarget) => ReadonlySet<string> | undefined;
+  progress?: ReadProgress;
+}
+
+async function planTarget(org: Organisation, target: PlanTarget, dated: DatedPlanning | undefined, reading: PlanReading): Promise<VendorPlan> {
   const failed = (message: string): VendorPlan => ({
     vendor: target.name,
     kind: target.config.kind,
@@ -55,7 +65,7 @@ async function planTarget(org: Organisation, target: PlanTarget, dated?: DatedPl
   const mode = reader.mode;
   let read;
   try {
-    read = await readTarget(org, { ...target, reader });
+    read = await readTarget(org, { ...target, reader }, { only: reading.only?.(target), progress: reading.progress });
   } catch (error) {
     const what = isListingChangedError(error)
       ? 'the listing of users could not be trusted, twice'
@@ -76,7 +86,9 @@ async function planTarget(org: Organisation, target: PlanTarget, dated?: DatedPl
   };
   const readable = new Set(read.desired.map((record) => record.key));
   const plan = dated ? planVendorDated(org, target, input, dated, (key) => readable.has(key)) : planVendor({ ...input, desired: read.desired });
-  return read.mode === 'byKey' ? { ...plan, readMode: 'byKey', errors: [...read.errors, ...plan.errors] } : plan;
+  if (read.mode !== 'byKey') return plan;
+  const scope = read.declared === read.desired.length + read.errors.length ? [] : [{ key: target.name, message: `read ${read.desired.length + read.errors.length} of the ${read.declared} people declared for ${target.name}; the others were not read this run (plan --base reads those a change touches, drift --sweep those seen longest ago)` }];
+  return { ...plan, readMode: 'byKey', errors: [...read.errors, ...plan.errors], notices: [...scope, ...plan.notices] };
 }
 
 /**
@@ -84,10 +96,17 @@ async function planTarget(org: Organisation, target: PlanTarget, dated?: DatedPl
  * by key is read person by person (the declared people, offboarded ones too); a listing must be
  * consistent, or it is read once more (consistentListing).
  */
-export function readTarget(org: Organisation, target: Pick<PlanTarget, 'module' | 'config'> & { reader: VendorReader }): Promise<LiveRead> {
+export function readTarget(
+  org: Organisation,
+  target: Pick<PlanTarget, 'module' | 'config'> & { reader: VendorReader; name?: string },
+  options: { only?: ReadonlySet<string>; progress?: ReadProgress } = {},
+): Promise<LiveRead> {
   const { reader } = target;
   const trusted: VendorReader = reader.mode === 'list' ? { mode: 'list', list: () => consistentListing(reader) } : reader;
-  return readLive(trusted, desiredRecords(org, target), target.config.concurrency ?? 4);
+  const desired = desiredRecords(org, target);
+  const { only } = options;
+  const wanted = only && reader.mode === 'byKey' ? desired.filter((record) => only.has(record.key)) : desired;
+  return readLive(trusted, wanted, target.config.concurrency ?? 4, { declared: desired.length, progress: options.progress, vendor: target.name ?? target.config.kind });
 }
 
 /**

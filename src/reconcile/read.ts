@@ -1,4 +1,3 @@
-import pLimit from 'p-limit';
 import { readKeyOf, type DesiredRecord, type LiveRecord, type VendorReader } from '../vendors/types.js';
 import type { PlanError } from './types.js';
 
@@ -10,7 +9,12 @@ export interface LiveRead {
   desired: DesiredRecord[];
   /** ...and reported here instead, so nothing is created over a user roster could not read. */
   errors: PlanError[];
+  /** People declared for this vendor; more than `desired` when only those a change touches were read. */
+  declared: number;
 }
+
+/** Told after each read by key: how many of how many are done, for a progress line with an estimate. */
+export type ReadProgress = (vendor: string, done: number, total: number) => void;
 
 /**
  * Reads a vendor's live state: one listing, or, for a vendor read by key (SimplePin has no list endpoint,
@@ -18,17 +22,41 @@ export interface LiveRead {
  * works), with at most `concurrency` in flight; the adapter's HTTP client paces them under the vendor's
  * rate limit as it paces list pages. A read that fails after its retries fails the whole vendor, as a
  * listing does: planning on part of the truth would create people who exist.
+ *
+ * Read by key, `concurrency` workers take the next person in turn and keep only the record each read
+ * returns: no promise or closure per person waits in a queue (100,000 of them were most of a 968 MB peak).
  */
-export async function readLive(reader: VendorReader, desired: DesiredRecord[], concurrency: number): Promise<LiveRead> {
-  if (reader.mode === 'list') return { mode: 'list', live: await reader.list(), desired, errors: [] };
+export async function readLive(
+  reader: VendorReader,
+  desired: DesiredRecord[],
+  concurrency: number,
+  options: { declared?: number; progress?: ReadProgress; vendor?: string } = {},
+): Promise<LiveRead> {
+  const declared = options.declared ?? desired.length;
+  if (reader.mode === 'list') return { mode: 'list', live: await reader.list(), desired, errors: [], declared };
   // A 404 means "absent" only where a known user reads back: otherwise every person would be planned as a create.
   if (reader.probe && !(await reader.read(reader.probe))) {
     throw new Error(
       `the probe ${reader.probe.key} (${reader.probe.setting}) was not found, so "not found" cannot be trusted to mean a person is absent; check baseUrl and the paths, or correct ${reader.probe.setting}`,
     );
   }
-  const limit = pLimit(Math.max(1, concurrency));
-  const answers = await Promise.all(desired.map((want) => limit(() => reader.read(readKeyOf(want)))));
+  const answers: (LiveRecord | undefined)[] = new Array<LiveRecord | undefined>(desired.length);
+  let next = 0;
+  let done = 0;
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    while (!failed && next < desired.length) {
+      const index = next++;
+      try {
+        answers[index] = (await reader.read(readKeyOf(desired[index]))) ?? undefined;
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+      options.progress?.(options.vendor ?? 'vendor', ++done, desired.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, concurrency), Math.max(1, desired.length)) }, worker));
   const live: LiveRecord[] = [];
   const seen = new Set<string>();
   const unreadable = new Set<string>();
@@ -46,5 +74,5 @@ export async function readLive(reader: VendorReader, desired: DesiredRecord[], c
     seen.add(record.vendorId);
     live.push(record);
   });
-  return { mode: 'byKey', live, desired: desired.filter((want) => !unreadable.has(want.key)), errors };
+  return { mode: 'byKey', live, desired: desired.filter((want) => !unreadable.has(want.key)), errors, declared };
 }

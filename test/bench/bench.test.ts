@@ -44,15 +44,17 @@ describe('npm run bench (200 people)', () => {
     expect(benchVendors.map((v) => v.kind)).toEqual(vendorModules.map((m) => m.kind));
   });
 
-  it('writes exactly the contract: {runs: [{people, vendor, plan, apply}]}', () => {
+  it('writes exactly the contract: {runs: [{people, vendor, plan, apply, load, pullRequest}]}', () => {
     expect(Object.keys(results)).toEqual(['runs']);
     expect(results.runs.map((r) => r.vendor)).toEqual(benchVendors.map((v) => v.kind));
     for (const r of results.runs) {
-      expect(Object.keys(r)).toEqual(['people', 'vendor', 'plan', 'apply']);
+      expect(Object.keys(r)).toEqual(['people', 'vendor', 'plan', 'apply', 'load', 'pullRequest']);
+      expect(Object.keys(r.load as object)).toEqual(['ms', 'jsYamlMs', 'ratio']);
+      expect(Object.keys(r.pullRequest as object)).toEqual(['changed', 'touched', 'requests']);
       expect(r.people).toBe(200);
       expect(Object.keys(r.plan as object)).toEqual(['requests', 'floorRequests', 'ms', 'floorMs', 'peakRssMB']);
       expect(Object.keys(r.apply as object)).toEqual(['requests', 'floorRequests', 'rateShare', 'http429']);
-      for (const value of [...Object.values(r.plan as object), ...Object.values(r.apply as object)]) {
+      for (const value of [...Object.values(r.plan as object), ...Object.values(r.apply as object), ...Object.values(r.load as object), ...Object.values(r.pullRequest as object)]) {
         expect(typeof value).toBe('number');
         expect(Number.isFinite(value)).toBe(true);
         expect(value).toBeGreaterThanOrEqual(0);
@@ -76,6 +78,8 @@ describe('npm run bench (200 people)', () => {
   it('reads SimplePin by key: one GET per declared person is the floor, and plan sends exactly that', () => {
     const partner = results.runs.find((r) => r.vendor === 'partner')!;
     expect(partner.plan).toMatchObject({ requests: 200, floorRequests: 200 });
+    // Five people renamed, one of them the manager of the next 49 (people[50]): 53 touched, 53 GETs.
+    expect(partner.pullRequest).toEqual({ changed: 5, touched: 53, requests: 53 });
     expect(stdout).toMatch(/SimplePin: read by key \(no list endpoint\), one GET per declared person: 200 GETs, at least 2 min at the allowed 120 per 60 s/);
   });
 
