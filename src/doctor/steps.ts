@@ -115,6 +115,9 @@ export async function checkReading(target: VendorTarget, ctx: DoctorContext): Pr
       // A configured probe key must read back before a 404 is trusted to mean "absent" (as plan checks).
       if (reader.probe) {
         const probed = await reader.read(reader.probe);
+        // A web page's 404 is a wrong baseUrl, not a missing probe: say so first.
+        const page = ctx.log.since(target.name, mark).find((e) => e.status !== 429 && isWebPage(e));
+        if (page) return { ...readFailure(target, ctx, new Error('the answer is a web page'), [page]), ms: Date.now() - started };
         if (!probed) {
           return {
             step: 'read',

@@ -37,6 +37,9 @@ function readEntry(source: ImportSource, live: LiveRecord, key: string, seen: Se
   const importer = source.module.importer;
   if (!importer) return { skip: `${source.module.title} has no import support yet` };
   if (!key) return { skip: 'the live user has no email address' };
+  // A user the vendor's policy.ignore names is no member of the organisation (an agency owner): not declared.
+  const ignored = (source.config.policy?.ignore ?? []).map((entry) => entry.toLowerCase());
+  if (ignored.includes(key) || ignored.includes(live.vendorId.toLowerCase())) return { skip: `vendors.${source.name}.policy.ignore names this user` };
   if (seen.has(key)) return { skip: `another ${source.module.title} user has the same email; resolve the duplicate in the vendor` };
   seen.add(key);
   const user = importer.fromLive(live, source.config);

@@ -15,7 +15,8 @@ const codePoint = (c: string) => c.codePointAt(0)!.toString(16).toUpperCase().pa
 
 /** Each hidden character as `\u202E` (as JSON and JavaScript write it), so a reader sees it is there. */
 export function visibleControls(text: string): string {
-  return text.replace(HIDDEN_CHARS, (c) => `\\u${codePoint(c)}`);
+  // A carriage return before a line feed is a CRLF line ending (CSV, RFC 4180): harmless; a bare one rewrites a line.
+  return text.replace(HIDDEN_CHARS, (c, offset: number) => (c === '\r' && text[offset + 1] === '\n' ? c : `\\u${codePoint(c)}`));
 }
 
 /** Like `visibleControls`, but line feeds too: for one-line contexts (a code span, a log line's field). */

@@ -28,8 +28,13 @@ function parsedOrText(text: string): unknown {
 const SECRET_KEY = /token|secret|session|jwt|key|password|credential|auth|bearer|sid|cookie/i;
 const MAX_DEPTH = 32;
 
+/** `accountId`, `user_id`, `companyID`: an identifier names a tenant or a user and grants nothing (`sessionId` is a secret). */
+const IDENTIFIER_KEY = /(^|[a-z_-])id$/i;
+
 function collect(value: unknown, key: string | undefined, found: Set<string>, depth: number): void {
   if (depth > MAX_DEPTH) return;
+  // Hiding a tenant's id would hide it in every message that names the tenant (a 422 naming the account, say).
+  if (key !== undefined && IDENTIFIER_KEY.test(key) && !SECRET_KEY.test(key) && (typeof value === 'string' || typeof value === 'number')) return;
   if (Array.isArray(value)) {
     for (const item of value) collect(item, key, found, depth + 1);
   } else if (value !== null && typeof value === 'object') {

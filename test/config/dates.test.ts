@@ -166,7 +166,7 @@ describe('roster validate with dates', () => {
           path: 'people[1].manager',
           message: 'manager lead@acme.example leaves on 2027-01-31 (endDate), before their report seasonal@acme.example, who stays until 2027-05-31',
         },
-        { where: at('2027-02-30'), path: 'people[2].roles[0].until', message: expect.stringContaining('YYYY-MM-DD') },
+        { where: at('2027-02-30'), path: 'people[2].roles[0].until', message: expect.stringContaining('"2027-02-30" is not a date') },
         { where: at('next monday'), path: 'people[2].startDate', message: expect.stringContaining('YYYY-MM-DD') },
       ]),
     );

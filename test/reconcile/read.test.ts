@@ -42,7 +42,7 @@ describe('readLive', () => {
   it('passes a listing through untouched', async () => {
     const listed = [user('1', 'a@x')];
     const read = await readLive({ mode: 'list', list: async () => listed }, [want('a@x')], 4);
-    expect(read).toEqual({ mode: 'list', live: listed, desired: [want('a@x')], errors: [] });
+    expect(read).toEqual({ mode: 'list', live: listed, desired: [want('a@x')], errors: [], declared: 1 });
   });
 
   it('reads every declared person, offboarded ones too, by the pinned key first, at most `concurrency` at once', async () => {

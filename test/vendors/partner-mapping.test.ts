@@ -87,7 +87,8 @@ describe('SimplePin module', () => {
     expect(partner.title).toBe('SimplePin');
     expect(partner.credentialFields).toEqual(['authorizationKey', 'token']);
     expect(partner.sandbox.credentials).toEqual({ authorizationKey: 'sandbox-simplepin-authorization-key', token: 'sandbox-simplepin-token' });
-    expect(partner.sandbox.configFor(sandboxFixture())).toEqual({});
+    // Read by key, the account owner is the probe: a user known to exist, so a 404 can mean "absent" (issue 24).
+    expect(partner.sandbox.configFor(sandboxFixture())).toEqual({ probeUserCode: 'OWNER-1001' });
     expect(partner.sandbox.configFor({ ...sandboxFixture(), options: { listEndpoint: true } })).toEqual({ listPath: '/v2/user/list' });
     expect(partner.rateLimit).toEqual({ limit: 120, windowMs: 60_000 });
   });
