@@ -1,7 +1,7 @@
 import { hasDates } from '../config/as-of.js';
 import type { Organisation } from '../config/model.js';
 import { onVendorDate } from '../http/client.js';
-import { summarise } from '../reconcile/plan.js';
+import { narrowPlan } from '../reconcile/narrow.js';
 import type { Operation, Plan } from '../reconcile/types.js';
 
 /*
@@ -85,27 +85,9 @@ export function isDated(op: Operation, org: Organisation): boolean {
 
 /** The plan without its dated operations (and what waited on them), and those apart. */
 export function withoutDatedOperations(plan: Plan, org: Organisation): { plan: Plan; refused: { vendor: string; operation: Operation }[] } {
-  const refused: { vendor: string; operation: Operation }[] = [];
-  const vendors = plan.vendors.map((vendor) => {
-    const out = new Set(vendor.operations.filter((op) => isDated(op, org)).map((op) => op.key));
-    // What waits on a refused operation (a rep whose new manager is a future starter) waits with it.
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const op of vendor.operations) {
-        if (!out.has(op.key) && op.dependsOn.some((key) => out.has(key))) {
-          out.add(op.key);
-          grew = true;
-        }
-      }
-    }
-    const operations = vendor.operations.filter((op) => {
-      if (!out.has(op.key)) return true;
-      refused.push({ vendor: vendor.vendor, operation: op });
-      return false;
-    });
-    return { ...vendor, operations };
-  });
-  return { plan: { ...plan, vendors, summary: summarise(vendors) }, refused };
+  // What waits on a refused operation (a rep whose new manager is a future starter) waits with it: the one narrowing helper.
+  const narrowed = narrowPlan(plan, (op) => (isDated(op, org) ? "dated, and the runner's clock is not to be trusted" : undefined));
+  return { plan: narrowed.plan, refused: narrowed.leftOut.map(({ vendor, operation }) => ({ vendor, operation })) };
 }
 
 /** "2 days 3 hours", "7 minutes", "45 seconds". */
