@@ -22,6 +22,11 @@ export interface FieldSpec {
    * part of the desired record, so a create shows it and the plan's checksum covers it, but never diffed.
    */
   writeOnly?: boolean;
+  /**
+   * An object field whose keys a declaration leaves out take the vendor's documented defaults (HighLevel's
+   * `permissions`): a plan shows a new user's value as the keys that differ from these, then `name`.
+   */
+  defaults?: { values: Readonly<Record<string, FieldValue>>; name: string };
 }
 
 /** What git says one person should look like in one vendor. Fields are already normalised. */
