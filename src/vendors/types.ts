@@ -46,6 +46,12 @@ export interface DesiredRecord {
    * its checksum show it all: nothing reaches back into the declarations.
    */
   name?: string;
+  /**
+   * None of the person's roles maps onto this vendor (a role edit took it away, or it never had one): an
+   * inactive record with no fields, so an account of theirs is offboarded the way a role window offboards
+   * it, and no account means nothing to do (and is not counted as unchanged).
+   */
+  unmapped?: boolean;
 }
 
 /** One user as the vendor has it, mapped back into the same field space as DesiredRecord. */
