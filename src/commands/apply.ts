@@ -5,7 +5,7 @@ import { applyPlan, type ApplyReport, type OperationResult } from '../reconcile/
 import { thresholdViolations } from '../reconcile/safety.js';
 import { readTarget } from '../reconcile/plan.js';
 import { redactKnownSecrets } from '../secrets/redact.js';
-import { planOf, readSavedPlan, sealDifferences, verifyAgainstLive, verifyAgainstReplan, type SavedPlan, type SealDifference } from '../reconcile/saved-plan.js';
+import { planOf, readSavedPlan, refuseWith, sealDifferences, verifyAgainstLive, verifyAgainstReplan, type SavedPlan, type SealDifference } from '../reconcile/saved-plan.js';
 import { hasChanges, type Plan, type VendorPlan } from '../reconcile/types.js';
 import { renderText } from '../render/text.js';
 import { writersOf } from '../reconcile/target.js';
@@ -17,11 +17,11 @@ import { addVendorOptions, openSession, planSession, type Session, type VendorCo
 import { isChecksum, verifyChecksum } from '../reconcile/checksum.js';
 // Dates (issue 18): --due applies only what a start or end made due.
 import { dueOnly } from '../reconcile/due.js';
+import { narrowToVendors } from '../reconcile/narrow.js';
 import { datesSince, gitLastChanged, parseSince } from './calendar.js';
 // Issue 22: what was reviewed is what runs (sealed plans, the schedule, the runner's clock).
 import { datesTimezone, eventsBetween, describeEvent, organisationHasDates } from '../config/as-of.js';
 import { localDay, type AsOf } from '../config/dates.js';
-import type { Operation } from '../reconcile/types.js';
 import { duration, judgeClock, maxClockSkewMinutes, runnerNow, watchVendorClocks, withoutDatedOperations } from './clock.js';
 import { describeFellDue, matchReviewed, replayingTargets } from './reviewed.js';
 import { declaredState, describeInstance, instanceIdentity } from './seal.js';
@@ -185,28 +185,44 @@ async function sealCheck(session: Session, saved: SavedPlan, options: ApplyOptio
   return differences;
 }
 
-/** Refuses each saved operation of a person whose start, end or role window took effect after the plan's moment. */
-function refuseDatedSince(session: Session, vendor: string, ops: Operation[], made: AsOf, now: Date): { kept: Operation[]; refused: OperationResult[] } {
-  const kept: Operation[] = [];
-  const refused: OperationResult[] = [];
-  for (const op of ops) {
+/**
+ * Refuses each saved operation of a person whose start, end or role window took effect after the plan's
+ * moment, and (narrow.ts) what waits for it: a report is not created without a manager the day held back.
+ */
+function refuseDatedSince(session: Session, vendor: VendorPlan, made: AsOf, now: Date): { plan: VendorPlan; refused: OperationResult[] } {
+  return refuseWith(vendor, (op) => {
     const person = session.org.peopleByKey.get(op.key);
     const events = person ? eventsBetween(person, made, { instant: now }) : [];
-    if (events.length === 0) kept.push(op);
-    else {
-      const what = events.map((e) => `${describeEvent(e)} (${e.timezone})`).join(', ');
-      refused.push({ vendor, action: op.action, key: op.key, vendorId: op.vendorId, ok: false, error: `refused: the day: ${what} took effect after the plan was made` });
-    }
+    if (events.length === 0) return undefined;
+    const what = events.map((e) => `${describeEvent(e)} (${e.timezone})`).join(', ');
+    return `refused: the day: ${what} took effect after the plan was made`;
+  });
+}
+
+/**
+ * `apply FILE --vendor NAME`: the saved plan narrowed (narrow.ts) to the named instances, the others left
+ * out whole and said so; the seal is then checked for those instances alone (the declared state and the
+ * reviewed checksum still as a whole), so a matrix job applying one vendor needs no other vendor's settings.
+ */
+function narrowedToVendors(saved: SavedPlan, names: readonly string[] | undefined): SavedPlan {
+  if (!names?.length) return saved;
+  const { plan, leftOut } = narrowToVendors(saved.plan, names);
+  const skipped = [...new Set(leftOut.map((l) => l.vendor))];
+  for (const vendor of skipped) {
+    const count = leftOut.filter((l) => l.vendor === vendor).length;
+    err(colors.dim(`${vendor}: ${count} saved operation${count === 1 ? '' : 's'} not applied: vendor ${vendor} is not among --vendor ${names.join(', ')}`));
   }
-  return { kept, refused };
+  const instances = Object.fromEntries(Object.entries(saved.plan.seal?.instances ?? {}).filter(([name]) => names.includes(name)));
+  return { ...saved, plan: { ...plan, ...(saved.plan.seal ? { seal: { ...saved.plan.seal, instances } } : {}) } };
 }
 
 /**
  * Checks the saved plan's seal (sealCheck), re-reads each vendor, keeps the saved operations whose live
  * side is unchanged and which the declared state plans exactly so, and applies those.
  */
-async function applySaved(session: Session, saved: SavedPlan, options: ApplyOptions): Promise<number> {
+async function applySaved(session: Session, whole: SavedPlan, options: ApplyOptions): Promise<number> {
   const now = runnerNow();
+  const saved = narrowedToVendors(whole, options.vendor);
   const differences = await sealCheck(session, saved, options, now);
   if (differences.length > 0) {
     for (const d of differences) err(`${colors.red('error:')} ${d.part}: ${d.message}`);
@@ -244,8 +260,8 @@ async function applySavedOperations(session: Session, saved: SavedPlan, options:
     }
     const result = verifyAgainstLive(vendorPlan, live);
     const exact = verifyAgainstReplan(result.plan, replanned.vendors.find((v) => v.vendor === vendorPlan.vendor));
-    const day = refuseDatedSince(session, vendorPlan.vendor, exact.plan.operations, made, now);
-    verified.push({ ...exact.plan, operations: day.kept });
+    const day = refuseDatedSince(session, exact.plan, made, now);
+    verified.push(day.plan);
     refused.push(...result.refused, ...exact.refused, ...day.refused);
   }
   // Personal data never reaches an Actions log unmasked (see planForLog).

@@ -91,6 +91,13 @@ export const policySchema = z
       .strict()
       .prefault({})
       .describe('Largest share of live users one run may update or deactivate, and creates per live user (counted from minUsers users)'),
+    // Issue 24: a vendor claiming a billion users is refused on its first page (src/errors/user-limit.ts).
+    maxUsers: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('Most users one listing of this vendor may hold (default 200000); a vendor that counts more is refused, not read'),
   })
   .strict();
 

@@ -1,20 +1,11 @@
 import type { GitHubContext } from './context.js';
 import { bodyForGitHub } from './comments.js';
+import type { OpenedPullRequest as SourceOpened, SourcePullRequest } from '../sources/run.js';
 
-export interface SourcePullRequest {
-  /** The source's name: one branch and one pull request per source. */
-  source: string;
-  base: string;
-  title: string;
-  body: string;
-  /** Changed files by path in the repository (forward slashes), with their whole new content. */
-  files: Map<string, string>;
-}
+/** The pull request the sync asks for (sources/run.ts), opened here; what it answers adds the branch and commit. */
+export type { SourcePullRequest };
 
-export interface OpenedPullRequest {
-  number: number;
-  url: string;
-  created: boolean;
+export interface OpenedPullRequest extends SourceOpened {
   branch: string;
   commit: string;
 }

@@ -1,4 +1,5 @@
 import { ListingChangedError } from '../errors/listing.js';
+import { checkUserCount, TooManyUsersError, userLimit } from '../errors/user-limit.js';
 
 export interface PagesAheadOptions<T> {
   /** Requests the page at this 0-based position. */
@@ -17,6 +18,14 @@ export interface PagesAheadOptions<T> {
   slack?: number;
   /** Pages read at most, whatever the answers claim (10,000 by default: a million users at 100 a page). */
   hardLimit?: number;
+  /**
+   * The users this answer says the listing holds, when it says. Checked against the vendor's
+   * `policy.maxUsers` (src/errors/user-limit.ts) as each answer arrives, so a vendor claiming a billion
+   * users is refused on its first page.
+   */
+  total?: (answer: T) => number | undefined;
+  /** Names an answer in a refusal ("enerflo: GET /api/v3/users page 3"); default "page N of the listing". */
+  describe?: (index: number) => string;
 }
 
 export const DEFAULT_PAGE_HARD_LIMIT = 10_000;
@@ -36,6 +45,8 @@ export function pageReader<T>(options: PagesAheadOptions<T>): () => Promise<T> {
   let ceiling: number | undefined;
   const slack = options.slack ?? 2;
   const hardLimit = options.hardLimit ?? DEFAULT_PAGE_HARD_LIMIT;
+  // The limit of the vendor whose listing this is: read when the reader is made, inside the engine's withUserLimit.
+  const limit = userLimit();
   const request = () => {
     const answer = options.fetch(requested);
     // Read (or dropped) later; a page asked for ahead that fails only matters if the caller reads it.
@@ -52,9 +63,16 @@ export function pageReader<T>(options: PagesAheadOptions<T>): () => Promise<T> {
     while (requested <= at) request();
     const answer = await pending.get(at)!;
     pending.delete(at);
+    const where = options.describe?.(at) ?? `page ${at + 1} of the listing`;
+    const total = options.total?.(answer);
+    if (total !== undefined) checkUserCount(total, where, limit);
+    const count = options.pageCount(answer);
+    // Every page holds at least one user, so a vendor claiming more pages than users allowed claims too many users.
+    if (count !== undefined && limit !== undefined && count > limit.maxUsers) {
+      throw new TooManyUsersError(`${where} counts ${count} pages, more than the limit of ${limit.maxUsers} users for ${limit.vendor} (policy.maxUsers) could fill; not read further`);
+    }
     const allowed = options.maxPages?.(answer);
     if (ceiling === undefined && allowed !== undefined && Number.isFinite(allowed)) ceiling = Math.max(1, allowed);
-    const count = options.pageCount(answer);
     const bound = Math.min(hardLimit, ceiling === undefined ? Infinity : ceiling + slack);
     if (count !== undefined) while (requested < Math.min(count, at + 1 + ahead, bound)) request();
     return answer;

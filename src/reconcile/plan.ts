@@ -1,6 +1,7 @@
 import type { Organisation } from '../config/model.js';
 import { personForVendor } from '../config/overrides.js';
 import { isListingChangedError, ListingChangedError } from '../errors/listing.js';
+import { checkUserCount, DEFAULT_MAX_USERS, withUserLimit, type UserLimit } from '../errors/user-limit.js';
 import type { DesiredRecord, ListReader, LiveRecord, VendorReader } from '../vendors/types.js';
 import { redactKnownSecrets } from '../secrets/redact.js';
 import { planVendor } from './plan-vendor.js';
@@ -120,7 +121,8 @@ export function readTarget(
   options: { only?: ReadonlySet<string>; progress?: ReadProgress } = {},
 ): Promise<LiveRead> {
   const { reader } = target;
-  const trusted: VendorReader = reader.mode === 'list' ? { mode: 'list', list: () => consistentListing(reader) } : reader;
+  const limit = { maxUsers: target.config.policy?.maxUsers ?? DEFAULT_MAX_USERS, vendor: target.name ?? target.config.kind };
+  const trusted: VendorReader = reader.mode === 'list' ? { mode: 'list', list: () => withUserLimit(limit, () => consistentListing(reader, limit)) } : reader;
   const desired = reader.mode === 'list' ? desiredStage(org, target) : desiredRecords(org, target);
   const { only } = options;
   const wanted = only && reader.mode === 'byKey' ? desired.filter((record) => only.has(record.key)) : desired;
@@ -133,10 +135,12 @@ export function readTarget(
  * another one was missed). A listing that changed while it was read is read once more; a second bad
  * one fails the vendor, since planning from it would create people who exist or drop an offboarding.
  */
-export async function consistentListing(reader: Pick<ListReader, 'list'>): Promise<LiveRecord[]> {
+export async function consistentListing(reader: Pick<ListReader, 'list'>, limit?: UserLimit): Promise<LiveRecord[]> {
   for (let attempt = 1; ; attempt++) {
     try {
       const live = await reader.list();
+      // An adapter whose vendor gives no total is checked here, once its listing is in (the pages helper's limit bounds it).
+      checkUserCount(live.length, 'the listing', limit);
       const repeated = repeatedIds(live);
       if (repeated.length > 0) {
         throw new ListingChangedError(

@@ -5,6 +5,7 @@ import type { LiveRecord } from '../vendors/types.js';
 import type { OperationResult } from './apply.js';
 import { canonicalOperation, differingParts, planChecksum } from './checksum.js';
 import { planIntegrity, savedPlanSchema } from './saved-plan-schema.js';
+import { narrowVendorPlan } from './narrow.js';
 import { summarise } from './plan.js';
 import { readableRecords } from './readable.js';
 import type { InstanceIdentity, Operation, Plan, PlanSeal, VendorPlan } from './types.js';
@@ -113,9 +114,8 @@ export function sealDifferences(saved: PlanSeal, now: { declared: string; files?
 export function verifyAgainstReplan(saved: VendorPlan, replanned: VendorPlan | undefined): { plan: VendorPlan; refused: OperationResult[] } {
   const planned = new Map<string, ReturnType<typeof canonicalOperation>>();
   for (const op of replanned?.operations ?? []) planned.set(`${op.action} ${op.key}`, canonicalOperation(op, replanned!.ids));
-  const kept: Operation[] = [];
-  const refused: OperationResult[] = [];
-  saved.operations.forEach((op, i) => {
+  return refuseWith(saved, (op) => {
+    const i = saved.operations.indexOf(op);
     const now = planned.get(`${op.action} ${op.key}`);
     const label = `operation ${i + 1} of ${saved.vendor} (${op.action} ${op.key})`;
     const parts = now ? differingParts(canonicalOperation(op, saved.ids), now) : [];
@@ -124,10 +124,8 @@ export function verifyAgainstReplan(saved: VendorPlan, replanned: VendorPlan | u
       : parts.length > 0
         ? `${label} differs from what the declared state plans: ${parts.join(', ')}`
         : undefined;
-    if (problem) refused.push({ vendor: saved.vendor, action: op.action, key: op.key, vendorId: op.vendorId, ok: false, error: `refused: ${problem}` });
-    else kept.push(op);
+    return problem && `refused: ${problem}`;
   });
-  return withDependants(saved, kept, refused);
 }
 
 /**
@@ -139,37 +137,28 @@ export function verifyAgainstLive(saved: VendorPlan, live: LiveRecord[]): { plan
   const listing = readableRecords(live);
   const byId = new Map(listing.readable.map((r) => [r.vendorId, r]));
   const byEmail = new Map(listing.readable.map((r) => [r.email.toLowerCase(), r]));
-  const kept: Operation[] = [];
-  const refused: OperationResult[] = [];
-  for (const op of saved.operations) {
+  return refuseWith(saved, (op) => {
     const unreadable = (op.vendorId !== undefined && listing.blockedIds.has(op.vendorId)) || listing.blockedEmails.has(op.key);
     const problem = unreadable ? 'the live user cannot be read any more' : driftOf(op, byId, byEmail);
-    if (problem) {
-      refused.push({ vendor: saved.vendor, action: op.action, key: op.key, vendorId: op.vendorId, ok: false, error: `refused: ${problem} since the plan was made` });
-    } else {
-      kept.push(op);
-    }
-  }
-  return withDependants(saved, kept, refused);
+    return problem && `refused: ${problem} since the plan was made`;
+  });
 }
 
-/** Operations that waited on a refused one cannot run either, nor those waiting on them, to any depth. */
-export function withDependants(saved: VendorPlan, kept: Operation[], refused: OperationResult[]): { plan: VendorPlan; refused: OperationResult[] } {
-  // (a -> b -> c: a refused skips b, and b skipped skips c).
-  const blockedKeys = new Set(refused.map((r) => r.key));
-  let runnable = kept;
-  for (let changed = true; changed; ) {
-    changed = false;
-    runnable = runnable.filter((op) => {
-      const blocked = op.dependsOn.find((key) => blockedKeys.has(key));
-      if (!blocked) return true;
-      refused.push({ vendor: saved.vendor, action: op.action, key: op.key, vendorId: op.vendorId, ok: false, skipped: true, error: `skipped: ${blocked} was refused or skipped` });
-      blockedKeys.add(op.key);
-      changed = true;
-      return false;
-    });
-  }
-  return { plan: { ...saved, operations: runnable }, refused };
+/**
+ * Refuses the saved operations `problemOf` names, and, through the one narrowing rule (narrow.ts), every
+ * operation that waits for one of them, to any depth (a -> b -> c: a refused skips b, and b skipped skips c).
+ */
+export function refuseWith(saved: VendorPlan, problemOf: (op: Operation) => string | undefined): { plan: VendorPlan; refused: OperationResult[] } {
+  const { plan, leftOut } = narrowVendorPlan(saved, problemOf);
+  const refused: OperationResult[] = leftOut.map(({ operation: op, reason, waitsFor }) => ({
+    vendor: saved.vendor,
+    action: op.action,
+    key: op.key,
+    vendorId: op.vendorId,
+    ok: false,
+    ...(waitsFor !== undefined ? { skipped: true, error: `skipped: ${reason}` } : { error: reason }),
+  }));
+  return { plan, refused };
 }
 
 function driftOf(op: Operation, byId: Map<string, LiveRecord>, byEmail: Map<string, LiveRecord>): string | undefined {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ListingChangedError } from '../../errors/listing.js';
+import { checkUserCount } from '../../errors/user-limit.js';
 import { type HttpClient, VendorHttpError } from '../../http/client.js';
 import { pageReader } from '../../http/pages.js';
 import { RateLimiter } from '../../http/limiter.js';
@@ -253,6 +254,7 @@ export class HighlevelAdapter implements VendorAdapter {
     // The first page alone: its length tells the page size the vendor really serves.
     let nextPage: () => Promise<Awaited<ReturnType<typeof fetchAt>>> = () => fetchAt(0);
     let step = 0;
+    let firstCount: number | undefined;
     for (let read = 0; ; ) {
       const where = `${this.vendor}: GET /users/search (skip ${read})`;
       const response = await nextPage();
@@ -263,6 +265,15 @@ export class HighlevelAdapter implements VendorAdapter {
       const count = Number(body.count);
       if (!Number.isInteger(count) || count < 0) {
         throw new VendorHttpError(`${where} answered without a usable count (${String(body.count)})`, 'malformed', response.status);
+      }
+      // A vendor claiming more users than policy.maxUsers is refused on its first page, not followed.
+      checkUserCount(count, where);
+      // skip/limit paging is by position: a user deleted at the front moves the next one onto the page
+      // already read, and it would be missed (then planned as a create). The count moving says so; the
+      // engine reads the listing once more, then refuses this vendor (ListingChangedError).
+      if (firstCount === undefined) firstCount = count;
+      else if (count !== firstCount) {
+        throw new ListingChangedError(`${where} counts ${count} users where the first page counted ${firstCount}; users changed while the list was read`);
       }
       const page = body.users as WireUser[];
       if (page.length > this.pageSize) {
