@@ -4,6 +4,7 @@ import type { Organisation, ResolvedPerson } from '../config/model.js';
 import { personForVendor } from '../config/overrides.js';
 import type { DesiredRecord } from '../vendors/types.js';
 import { planVendor, type VendorPlanInput } from './plan-vendor.js';
+import { unmappedReason, unmappedRecord } from './unmapped.js';
 import type { PlanTarget } from './target.js';
 import type { Operation, Plan, UpcomingChange, VendorPlan } from './types.js';
 
@@ -39,9 +40,10 @@ export function desiredRecordsAsOf(org: Organisation, target: Target, asOf: AsOf
     const record = desiredOf(person, then, target);
     if (record) return void records.push(record);
     const declared = org.people[i];
-    if (declared === person) return;
-    const always = desiredOf(declared, org, target);
-    if (always) records.push({ ...always, active: false });
+    const always = declared === person ? undefined : desiredOf(declared, org, target);
+    // Mapped with all their roles: the record they would have, inactive. Never mapped: the plain inactive
+    // record plan.ts's desired stage gives a role edit, kept only where the reader asked for it (`keep`).
+    records.push(always ? { ...always, active: false, unmapped: true } : unmappedRecord(person));
   });
   return records;
 }
@@ -90,7 +92,7 @@ export function planVendorDated(
   }
   for (const op of plan.operations) {
     const person = org.peopleByKey.get(op.key);
-    if (person && person.active && op.reason === 'offboarded in git') op.reason = offboardedBecause(person, dated.asOf, target.name);
+    if (person && person.active && (op.reason === 'offboarded in git' || op.reason === unmappedReason(target.name))) op.reason = offboardedBecause(person, dated.asOf, target.name);
     if (person && (person.startDate || person.endDate)) {
       op.window = { ...(person.startDate ? { startDate: person.startDate } : {}), ...(person.endDate ? { endDate: person.endDate } : {}), timezone: datesTimezone(person) };
     }

@@ -2,6 +2,7 @@ import type { Policy } from '../config/schema.js';
 import type { DesiredRecord, EmailChange, FieldSpec, LiveRecord, RemovalKind } from '../vendors/types.js';
 import { createOnlyDifferences, createOnlyFields, diffFields, fieldsAsChanges, undiffedFields } from './diff.js';
 import { matchRecords } from './match.js';
+import { unmappedReason } from './unmapped.js';
 import { readableRecords } from './readable.js';
 import type { Change, ManualStep, OffboardingMode, Operation, PlanError, PlanNotice, RemovalOperation, UnmanagedUser, VendorPlan } from './types.js';
 
@@ -82,7 +83,7 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
     if (!live) {
       if (want.active) {
         operations.push({ action: 'create', key: want.key, changes: fieldsAsChanges(want), dependsOn: want.dependsOn, desired: want });
-      } else {
+      } else if (!want.unmapped) {
         unchanged++;
       }
       continue;
@@ -98,8 +99,9 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
     }
 
     if (!want.active) {
-      if (!live.active) unchanged++;
-      else if (mode.remove) operations.push(removal(want.key, live, 'offboarded in git'));
+      if (!live.active) {
+        if (!want.unmapped) unchanged++;
+      } else if (mode.remove) operations.push(removal(want.key, live, want.unmapped ? unmappedReason(input.vendor) : 'offboarded in git'));
       else manual.push(manualStep(want.key, live));
       continue;
     }

@@ -8,6 +8,7 @@ import { planVendor } from './plan-vendor.js';
 import { organisationHasDates } from '../config/as-of.js';
 import { planVendorDated, withCalendar, type DatedPlanning } from './dated.js';
 import { readLive, type LiveRead, type ReadProgress } from './read.js';
+import { unmappedRecord } from './unmapped.js';
 import type { PlanTarget } from './target.js';
 import type { Plan, PlanSummary, VendorPlan, VendorPlanView } from './types.js';
 
@@ -17,6 +18,23 @@ export function desiredRecords(org: Organisation, target: Pick<PlanTarget, 'modu
   for (const person of org.people) {
     const record = target.module.desired(personForVendor(person, target.module.kind), org, target.config);
     if (record) records.push(record);
+  }
+  return records;
+}
+
+/**
+ * The engine's desired stage for a vendor that lists its users: every declared person, with an inactive
+ * `unmapped` record for each one whose roles do not map onto it. A role edit that takes a vendor away then
+ * offboards the account there, as a role window ending does (dated.ts), instead of leaving it as a user
+ * "not described in git"; where there is no account, nothing happens. A vendor read by key gets only the
+ * mapped records: reading every other person by key would cost a request each for accounts that are
+ * almost never there.
+ */
+export function desiredStage(org: Organisation, target: Pick<PlanTarget, 'module' | 'config'>): DesiredRecord[] {
+  const records: DesiredRecord[] = [];
+  for (const person of org.people) {
+    const record = target.module.desired(personForVendor(person, target.module.kind), org, target.config);
+    records.push(record ?? unmappedRecord(person));
   }
   return records;
 }
@@ -105,7 +123,7 @@ export function readTarget(
   const { reader } = target;
   const limit = { maxUsers: target.config.policy?.maxUsers ?? DEFAULT_MAX_USERS, vendor: target.name ?? target.config.kind };
   const trusted: VendorReader = reader.mode === 'list' ? { mode: 'list', list: () => withUserLimit(limit, () => consistentListing(reader, limit)) } : reader;
-  const desired = desiredRecords(org, target);
+  const desired = reader.mode === 'list' ? desiredStage(org, target) : desiredRecords(org, target);
   const { only } = options;
   const wanted = only && reader.mode === 'byKey' ? desired.filter((record) => only.has(record.key)) : desired;
   return readLive(trusted, wanted, target.config.concurrency ?? 4, { declared: desired.length, progress: options.progress, vendor: target.name ?? target.config.kind });

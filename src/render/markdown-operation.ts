@@ -1,5 +1,6 @@
 import type { Action, Change, FieldSpec, OperationView, PlanNotice } from '../reconcile/types.js';
 import { operationDateNote } from './dates.js';
+import { beyondDefaults } from './defaults.js';
 import { escapeCode, escapeText } from './escape.js';
 import { cell, wordChange, wordChangeCells } from './values.js';
 
@@ -17,7 +18,7 @@ export function renderOperation(op: OperationView, fields: FieldSpec[], labels: 
   const table = !changes.length
     ? ''
     : op.action === 'create'
-      ? `\n| field | value |\n| --- | --- |\n${changes.map((c) => `| ${escapeText(c.field)} | ${cell(c.after, c.field, labels)} |\n`).join('')}`
+      ? `\n| field | value |\n| --- | --- |\n${changes.map((c) => `| ${escapeText(c.field)} | ${cell(beyondDefaults(c.after, c.field, fields) ?? c.after, c.field, labels)} |\n`).join('')}`
       : `\n| field | before | after |\n| --- | --- | --- |\n${changes.map((c) => changeRow(c, fields, labels)).join('')}`;
   return `${heading}${reason}${dated}${waits}${notes}${table}\n`;
 }

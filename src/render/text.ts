@@ -2,6 +2,7 @@ import pc from 'picocolors';
 import type { FieldSpec, FieldValue } from '../reconcile/types.js';
 import type { Action, OperationView, PlanView, PlanNotice, PlanSummary } from '../reconcile/types.js';
 import { operationDateNote, upcomingLines } from './dates.js';
+import { beyondDefaults } from './defaults.js';
 import { wordChange, type WordPart } from './values.js';
 
 const symbols: Record<Action, string> = {
@@ -73,7 +74,7 @@ function renderOperation(op: OperationView, fields: FieldSpec[]): string[] {
   for (const change of op.changes) {
     const name = change.field.padEnd(width);
     const words = op.action === 'create' ? undefined : wordChange(change, fields);
-    if (op.action === 'create') lines.push(`      ${name} = ${show(change.after)}`);
+    if (op.action === 'create') lines.push(`      ${name} = ${beyondDefaults(change.after, change.field, fields) ?? show(change.after)}`);
     else if (words) lines.push(`      ${name} : ${wordText(words)}`);
     else lines.push(`      ${name} : ${show(change.before)} -> ${show(change.after)}`);
   }

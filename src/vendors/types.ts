@@ -22,6 +22,11 @@ export interface FieldSpec {
    * part of the desired record, so a create shows it and the plan's checksum covers it, but never diffed.
    */
   writeOnly?: boolean;
+  /**
+   * An object field whose keys a declaration leaves out take the vendor's documented defaults (HighLevel's
+   * `permissions`): a plan shows a new user's value as the keys that differ from these, then `name`.
+   */
+  defaults?: { values: Readonly<Record<string, FieldValue>>; name: string };
 }
 
 /** What git says one person should look like in one vendor. Fields are already normalised. */
@@ -41,6 +46,12 @@ export interface DesiredRecord {
    * its checksum show it all: nothing reaches back into the declarations.
    */
   name?: string;
+  /**
+   * None of the person's roles maps onto this vendor (a role edit took it away, or it never had one): an
+   * inactive record with no fields, so an account of theirs is offboarded the way a role window offboards
+   * it, and no account means nothing to do (and is not counted as unchanged).
+   */
+  unmapped?: boolean;
 }
 
 /** One user as the vendor has it, mapped back into the same field space as DesiredRecord. */

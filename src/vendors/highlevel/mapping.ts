@@ -19,7 +19,8 @@ export const highlevelFields: FieldSpec[] = [
   { name: 'type' },
   { name: 'role' },
   { name: 'locationIds' },
-  { name: 'permissions' },
+  // A create shows only what the roles change from the PermissionsDto defaults (users.openapi.json), not all 38 flags.
+  { name: 'permissions', defaults: { values: highlevelPermissionDefaults, name: "HighLevel's defaults" } },
   { name: 'scopes' },
   // Write-only: sent with a create or an update, never read back or compared (not in UserSchema; shared/vendors/README.md).
   { name: 'scopesAssignedToOnly', writeOnly: true },
