@@ -128,15 +128,19 @@ export class EnerfloAdapter implements VendorAdapter {
     // Each user is reduced to its record as its page arrives, so the wire objects of a long listing
     // are not all held at once; a manager may be on a later page, so managers are named at the end.
     const emailById = new Map<string, string>();
-    const keep = (u: WireUser) => {
-      if (typeof u.email === 'string') emailById.set(String(u.id), u.email);
-      return { record: this.toLive(u), managerId: u.manager_id, managerEmail: u.manager_email };
+    // A user without `active` takes it from the listing it came from (the list's shape is not published):
+    // the default listing holds active users, a status listing inactive ones (published.md, help centre
+    // "reactivate a user account"), so an offboarded person is not deactivated again on every run.
+    const keeper = (listedActive: boolean) => (u: WireUser) => {
+      if (u && typeof u === 'object' && typeof u.email === 'string') emailById.set(String(u.id), u.email);
+      return { record: this.toLive(u, listedActive), managerId: u?.manager_id, managerEmail: u?.manager_email };
     };
-    const byId = new Map<string, ReturnType<typeof keep>>();
-    const add = (entry: ReturnType<typeof keep>) => byId.set(entry.record.vendorId || `#${byId.size}`, entry);
-    (await this.listWire(keep)).forEach(add);
+    type Entry = ReturnType<ReturnType<typeof keeper>>;
+    const byId = new Map<string, Entry>();
+    const add = (entry: Entry) => byId.set(entry.record.vendorId || `#${byId.size}`, entry);
+    (await this.listWire(keeper(true))).forEach(add);
     // A user deactivated between the two readings is in both: the later (inactive) reading wins.
-    (await this.listWire(keep, this.inactiveStatus)).forEach(add);
+    (await this.listWire(keeper(false), this.inactiveStatus)).forEach(add);
     return [...byId.values()].map(({ record, managerId, managerEmail }) => {
       if (record.unreadable) return record;
       const id = managerId === null || managerId === undefined ? undefined : String(managerId);
@@ -318,8 +322,11 @@ export class EnerfloAdapter implements VendorAdapter {
     }
   }
 
-  /** The user as a record; `manager` is named by `list`, once every user is known. */
-  private toLive(u: WireUser): LiveRecord {
+  /**
+   * The user as a record; `manager` is named by `list`, once every user is known. `listedActive` is what
+   * the listing it came from says when the user carries no `active`.
+   */
+  private toLive(u: WireUser, listedActive: boolean): LiveRecord {
     const vendorId = String(u?.id ?? '');
     const why = !u || typeof u !== 'object' ? 'the user is not an object' : vendorId === '' ? 'the user has no id' : unreadableReason(u);
     if (why) {
@@ -327,7 +334,7 @@ export class EnerfloAdapter implements VendorAdapter {
       const email = u && typeof u === 'object' && typeof u.email === 'string' ? u.email : '';
       // Kept so the engine plans nothing over this user for a person whose external id points at it.
       const externalId = u && typeof u === 'object' ? (text(u.external_user_id) ?? undefined) : undefined;
-      return { vendorId, email, externalId, active: flag(u?.active, true) ?? true, fields: {}, unreadable: why };
+      return { vendorId, email, externalId, active: flag(u?.active, listedActive) ?? listedActive, fields: {}, unreadable: why };
     }
     const roles = [...new Set(u.roles ?? [])].sort();
     const officeIds = (u.office_ids ?? []).map(String);
@@ -337,7 +344,7 @@ export class EnerfloAdapter implements VendorAdapter {
       vendorId,
       email: u.email,
       externalId,
-      active: flag(u.active, true) ?? true,
+      active: flag(u.active, listedActive) ?? listedActive,
       fields: {
         firstName: text(u.first_name),
         lastName: text(u.last_name),
