@@ -114,6 +114,12 @@ function reader(url: string, settings: Record<string, unknown> = {}): ListReader
   return adapter.reader;
 }
 
+const noIds = { vendorIdFor: () => undefined };
+
+function desired(email: string, fields: DesiredRecord['fields'], active = true): DesiredRecord {
+  return { key: email, email, active, fields, dependsOn: [] };
+}
+
 describe('Enerflo tolerant reads', () => {
   let close: (() => Promise<void>) | undefined;
   afterEach(async () => close?.());
@@ -153,5 +159,21 @@ describe('Enerflo tolerant reads', () => {
       ['here@acme.com', true],
       ['gone@acme.com', false],
     ]);
+  });
+
+  it('a create answered as {"data": {...}} is read as the created user, not reported failed', async () => {
+    const fake = await fakeEnerflo([], { wrapCreate: true });
+    close = fake.close;
+    const adapter = adapterFor(fake.url);
+    const { vendorId } = await adapter.writer.create(desired('new@acme.com', { roles: ['Setter'] }), noIds);
+    expect(vendorId).toBe(String(fake.state[0].id));
+  });
+
+  it('an answer with no id, wrapped or not, is still malformed', async () => {
+    const server = http.createServer((_req, res) => res.writeHead(201, { 'content-type': 'application/json' }).end('{"data":{"email":"new@acme.com"}}'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+    const adapter = adapterFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    await expect(adapter.writer.create(desired('new@acme.com', { roles: ['Setter'] }), noIds)).rejects.toThrow("without the new user's id");
   });
 });

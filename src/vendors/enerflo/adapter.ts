@@ -192,9 +192,9 @@ export class EnerfloAdapter implements VendorAdapter {
       if (managerId && /^\d+$/.test(managerId)) body.manager_id = Number(managerId);
       if (typeof f.office === 'string') body.office_id = f.office;
     }
-    const response = await this.http.request<WireUser>({ method: 'POST', path: this.createPath, body });
-    const id = response.body && typeof response.body === 'object' ? response.body.id : undefined;
-    if (id === undefined || id === null || id === '') {
+    const response = await this.http.request<WireUser | { data?: WireUser }>({ method: 'POST', path: this.createPath, body });
+    const id = createdId(response.body);
+    if (id === undefined) {
       throw new VendorHttpError(`${this.http.options.vendor}: POST ${this.createPath} answered ${response.status} without the new user's id`, 'malformed', response.status);
     }
     const vendorId = String(id);
@@ -361,6 +361,19 @@ export class EnerfloAdapter implements VendorAdapter {
       },
     };
   }
+}
+
+/**
+ * The new user's id from Add a User's answer. The page shows no answer body (published.md, `reference/add-a-user`):
+ * the user itself, or the user wrapped as `{"data": {...}}` (Laravel's resource shape), are both read; an answer
+ * with neither id is still malformed, and its user is found by email on the next plan.
+ */
+function createdId(answer: unknown): string | number | undefined {
+  if (!answer || typeof answer !== 'object') return undefined;
+  const usable = (id: unknown) => ((typeof id === 'number' && Number.isFinite(id)) || (typeof id === 'string' && id.trim() !== '') ? id : undefined);
+  const top = answer as { id?: unknown; data?: unknown };
+  const data = top.data;
+  return usable(top.id) ?? (data && typeof data === 'object' && !Array.isArray(data) ? usable((data as { id?: unknown }).id) : undefined);
 }
 
 function asStrings(value: FieldValue | undefined): string[] {
