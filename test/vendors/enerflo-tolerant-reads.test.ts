@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../src/http/client.js';
 import { enerflo } from '../../src/vendors/enerflo/index.js';
+import { policySchema } from '../../src/config/schema.js';
+import { planVendor } from '../../src/reconcile/plan-vendor.js';
 import type { DesiredRecord, ListReader, VendorAdapter } from '../../src/vendors/types.js';
 
 /*
@@ -175,5 +177,38 @@ describe('Enerflo tolerant reads', () => {
     close = () => new Promise<void>((resolve) => server.close(() => resolve()));
     const adapter = adapterFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
     await expect(adapter.writer.create(desired('new@acme.com', { roles: ['Setter'] }), noIds)).rejects.toThrow("without the new user's id");
+  });
+
+  it('suspended users are listed too, so bringing one back plans a reactivate, not a create', async () => {
+    const fake = await fakeEnerflo([
+      { id: 1, email: 'here@acme.com', roles: ['Setter'] },
+      { id: 2, email: 'back@acme.com', first_name: 'Ann', roles: ['Setter'], active: false, suspended: true },
+    ]);
+    close = fake.close;
+    const live = await reader(fake.url).list();
+    expect(live.map((r) => [r.email, r.active])).toEqual([
+      ['here@acme.com', true],
+      ['back@acme.com', false],
+    ]);
+    const plan = planVendor({
+      vendor: 'enerflo',
+      kind: 'enerflo',
+      removal: 'flag',
+      emailChange: 'inPlace',
+      fields: enerflo.fields,
+      policy: policySchema.parse({}),
+      desired: [desired('back@acme.com', { firstName: 'Ann', roles: ['Setter'] })],
+      live,
+    });
+    expect(plan.operations.map((op) => `${op.action} ${op.key}`)).toEqual(['reactivate back@acme.com']);
+    expect(fake.requests.map((r) => new URL(r.url, 'http://x').searchParams.get('status'))).toEqual([null, 'inactive', 'suspended']);
+  });
+
+  it('which statuses is a setting: [] reads no suspended listing, and an unknown status is refused, not skipped', async () => {
+    const fake = await fakeEnerflo([{ id: 2, email: 'back@acme.com', roles: ['Setter'], active: false, suspended: true }], { statuses: ['inactive', 'banned'] });
+    close = fake.close;
+    expect(await reader(fake.url, { suspendedStatuses: [] }).list()).toEqual([]);
+    expect((await reader(fake.url, { suspendedStatuses: ['banned'] }).list()).map((r) => r.email)).toEqual([]);
+    await expect(reader(fake.url).list()).rejects.toThrow('The selected status is invalid.');
   });
 });

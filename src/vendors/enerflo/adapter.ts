@@ -87,6 +87,7 @@ export class EnerfloAdapter implements VendorAdapter {
   private readonly createPath: string;
   private readonly usersPath: string;
   private readonly inactiveStatus: string;
+  private readonly suspendedStatuses: string[];
   private readonly pageSize: number;
   private readonly companyId?: string;
 
@@ -99,6 +100,7 @@ export class EnerfloAdapter implements VendorAdapter {
     this.createPath = config.createPath;
     this.usersPath = config.usersPath;
     this.inactiveStatus = config.inactiveStatus;
+    this.suspendedStatuses = config.suspendedStatuses;
     this.pageSize = config.pageSize;
     this.companyId = config.companyId;
 
@@ -120,7 +122,7 @@ export class EnerfloAdapter implements VendorAdapter {
   }
 
   /**
-   * Every user of the key's company: the default listing, then the inactive one (the default leaves
+   * Every user of the key's company: the default listing, then the inactive one, then the suspended ones (the default leaves
    * inactive users out: published.md, help centre "reactivate a user account"), merged by id, so a person
    * who left and comes back is reactivated, never created again.
    */
@@ -141,6 +143,12 @@ export class EnerfloAdapter implements VendorAdapter {
     (await this.listWire(keeper(true))).forEach(add);
     // A user deactivated between the two readings is in both: the later (inactive) reading wins.
     (await this.listWire(keeper(false), this.inactiveStatus)).forEach(add);
+    // Suspended users are left out of both lists (published.md, help centre "reactivate a user account"):
+    // unread, bringing one back would plan a create that fails "email has already been taken" forever.
+    // Which statuses is a setting; a user listed by one of them is not active.
+    for (const status of this.suspendedStatuses) {
+      if (status !== this.inactiveStatus) (await this.listWire(keeper(false), status)).forEach(add);
+    }
     return [...byId.values()].map(({ record, managerId, managerEmail }) => {
       if (record.unreadable) return record;
       const id = managerId === null || managerId === undefined ? undefined : String(managerId);

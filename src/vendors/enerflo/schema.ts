@@ -51,6 +51,12 @@ export const enerfloConfigShape = {
     .min(1)
     .default('inactive')
     .describe('`status` filter that lists inactive users, read after the default list (inferred from clients)'),
+  suspendedStatuses: z
+    .array(z.string().min(1))
+    .default(['suspended'])
+    .describe(
+      '`status` filters read after the inactive list, for users the default list also leaves out (the help centre names suspended; inferred); [] reads none',
+    ),
   timezones: z
     .array(z.string().min(1))
     .default([])
