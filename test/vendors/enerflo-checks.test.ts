@@ -65,7 +65,7 @@ describe('Enerflo Role Names: the fixed list by default, extensible with roleNam
   });
 
   it('a Role Slug is still refused when the role is parsed, roleNames or not', () => {
-    expect(enerfloModule.roleSchema!.safeParse({ roles: ['agent'] }).error?.issues[0].message).toBe('"agent" is a Role Slug; Enerflo takes the Role Name "Sales Rep"');
-    expect(enerfloModule.roleSchema!.safeParse({ roles: ['Closer'] }).success).toBe(true);
+    expect(enerfloModule.roleSchema.safeParse({ roles: ['agent'] }).error?.issues[0].message).toBe('"agent" is a Role Slug; Enerflo takes the Role Name "Sales Rep"');
+    expect(enerfloModule.roleSchema.safeParse({ roles: ['Closer'] }).success).toBe(true);
   });
 });

@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../src/http/client.js';
 import { enerflo } from '../../src/vendors/enerflo/index.js';
 import { policySchema } from '../../src/config/schema.js';
+import { applyPlan } from '../../src/reconcile/apply.js';
+import { summarise } from '../../src/reconcile/plan.js';
 import { planVendor } from '../../src/reconcile/plan-vendor.js';
 import type { DesiredRecord, ListReader, VendorAdapter } from '../../src/vendors/types.js';
 
@@ -210,5 +212,51 @@ describe('Enerflo tolerant reads', () => {
     expect(await reader(fake.url, { suspendedStatuses: [] }).list()).toEqual([]);
     expect((await reader(fake.url, { suspendedStatuses: ['banned'] }).list()).map((r) => r.email)).toEqual([]);
     await expect(reader(fake.url).list()).rejects.toThrow('The selected status is invalid.');
+  });
+
+  it('done when: a plan against a fake answering with the Update-a-User names only settles to no changes after one apply', async () => {
+    // Listed without `active`, created answers wrapped in {data}, managers by manager_email, one user suspended.
+    const fake = await fakeEnerflo(
+      [
+        { id: 1, email: 'boss@acme.com', first_name: 'Bo', last_name: 'Ss', phone: '5125550100', roles: ['Sales Rep'] },
+        { id: 2, email: 'rep@acme.com', first_name: 'Re', last_name: 'P', roles: ['Sales Rep'], manager_email: 'BOSS@acme.com' },
+        { id: 3, email: 'old@acme.com', first_name: 'Ol', last_name: 'D', roles: ['Setter'], active: false },
+        { id: 4, email: 'back@acme.com', first_name: 'Ba', last_name: 'Ck', roles: ['Setter'], active: false, suspended: true },
+        { id: 5, email: 'leaving@acme.com', first_name: 'Le', last_name: 'Ave', roles: ['Setter'] },
+      ],
+      { omitActive: true, wrapCreate: true },
+    );
+    close = fake.close;
+    const flags = { canCreateLeads: true, optimusAccess: false, canReassignLeads: true, sendWelcomeEmail: false, timezone: 'America/Chicago' };
+    const want = (email: string, fields: DesiredRecord['fields'], active = true, manager?: string): DesiredRecord => ({
+      ...desired(email, { ...flags, ...fields, ...(manager ? { manager } : {}) }, active),
+      dependsOn: manager ? [manager] : [],
+    });
+    const declared = [
+      want('boss@acme.com', { firstName: 'Bo', lastName: 'Ss', phone: '5125550100', roles: ['Sales Rep'] }),
+      want('rep@acme.com', { firstName: 'Re', lastName: 'Peat', roles: ['Sales Rep'] }, true, 'boss@acme.com'),
+      want('old@acme.com', { firstName: 'Ol', lastName: 'D', roles: ['Setter'] }, false),
+      want('back@acme.com', { firstName: 'Ba', lastName: 'Ck', roles: ['Setter'] }),
+      want('leaving@acme.com', { firstName: 'Le', lastName: 'Ave', roles: ['Setter'] }, false),
+      want('new@acme.com', { firstName: 'Ne', lastName: 'W', roles: ['Sales Rep'] }, true, 'boss@acme.com'),
+    ];
+    const adapter = adapterFor(fake.url);
+    const planned = async () => {
+      const live = await (adapter.reader as ListReader).list();
+      return planVendor({ vendor: 'enerflo', kind: 'enerflo', removal: 'flag', emailChange: 'inPlace', fields: enerflo.fields, policy: policySchema.parse({}), desired: declared, live });
+    };
+    const first = await planned();
+    expect(first.errors).toEqual([]);
+    expect(first.operations.map((op) => `${op.action} ${op.key}`).sort()).toEqual([
+      'create new@acme.com',
+      'deactivate leaving@acme.com',
+      'reactivate back@acme.com',
+      'update rep@acme.com',
+    ]);
+    const report = await applyPlan({ version: 1, vendors: [first], summary: summarise([first]) }, { writers: new Map([['enerflo', adapter.writer]]) });
+    expect(report.results.filter((r) => !r.ok)).toEqual([]);
+    const second = await planned();
+    expect(second.errors).toEqual([]);
+    expect(second.operations).toEqual([]);
   });
 });
