@@ -70,10 +70,18 @@ describe('loading', () => {
   });
 
   it('a broken role does not turn references to it into "unknown role"', async () => {
-    const dir = await makeProject({ 'users/x.yaml': 'roles:\n  - key: closer\n    enerflo: { roles: [Closer] }\npeople:\n  - email: x@acme.example\n    firstName: X\n    lastName: Y\n    roles: [closer]\n' });
+    // A Role Slug breaks the role itself (a name outside the fixed list is a person check now: roleNames).
+    const dir = await makeProject({ 'users/x.yaml': 'roles:\n  - key: closer\n    enerflo: { roles: [agent] }\npeople:\n  - email: x@acme.example\n    firstName: X\n    lastName: Y\n    roles: [closer]\n' });
     dirs.push(dir);
     const { diagnostics } = await validateState(path.join(dir, 'roster.yaml'));
     expect(diagnostics.map((d) => d.path)).toEqual(['roles[0].enerflo.roles[0]']);
+  });
+
+  it('an Enerflo Role Name outside the fixed list is refused at validate unless the instance lists it in roleNames', async () => {
+    const dir = await makeProject({ 'users/x.yaml': 'roles:\n  - key: closer\n    enerflo: { roles: [Closer] }\npeople:\n  - email: x@acme.example\n    firstName: X\n    lastName: Y\n    roles: [closer]\n' });
+    dirs.push(dir);
+    const { diagnostics } = await validateState(path.join(dir, 'roster.yaml'));
+    expect(diagnostics.map((d) => `${d.path}: ${d.message}`)).toEqual([expect.stringMatching(/^people\[0\]\.roles: unknown Enerflo Role Name "Closer"/)]);
   });
 
   it('reports each manager cycle once, however many chains lead into it', async () => {

@@ -145,6 +145,7 @@ describe('Enerflo adapter: list and findByEmail', () => {
       { page: '1', pageSize: '2' },
       { page: '2', pageSize: '2' },
       { page: '1', pageSize: '2', status: 'inactive' },
+      { page: '1', pageSize: '2', status: 'suspended' },
     ]);
     expect(users[1]).toEqual({
       vendorId: '1002',
@@ -209,8 +210,8 @@ describe('Enerflo adapter: list and findByEmail', () => {
     expect(users).toHaveLength(3);
     const statuses = emu.requests.slice(2).map((r) => r.status);
     expect(statuses[0]).toBe(429);
-    // Three pages of active users and one of inactive ones.
-    expect(statuses.filter((s) => s === 200)).toHaveLength(4);
+    // Three pages of active users, one of inactive ones and one (empty) of suspended ones.
+    expect(statuses.filter((s) => s === 200)).toHaveLength(5);
   });
 });
 
@@ -220,7 +221,12 @@ async function lyingVendor(pages: (page: number, status: string | null) => unkno
     {
       name: 'lying-enerflo',
       router: new Router()
-        .add('GET', '/api/v3/users', (req) => json(200, pages(Number(req.query.get('page')), req.query.get('status'))))
+        // Its suspended listing (read after the inactive one) is empty: the rows here are about the other two.
+        .add('GET', '/api/v3/users', (req) =>
+          req.query.get('status') === 'suspended'
+            ? json(200, { results: [], totalPages: 1, page: Number(req.query.get('page')) })
+            : json(200, pages(Number(req.query.get('page')), req.query.get('status'))),
+        )
         .add('PUT', '/api/v3/users', (req) =>
           json(422, { message: 'bad', errors: { api_key: [`The key ${String(req.headers['api-key'])} may not do that.`] } }),
         ),

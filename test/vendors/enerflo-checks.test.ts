@@ -7,8 +7,14 @@ const checkEnerfloPerson = (person: ResolvedPerson, org: Organisation) => enerfl
 const source = { file: 'users/team.yaml', line: 3, col: 5 };
 const rep = { key: 'sales-rep', source, enerflo: { roles: ['Sales Rep'], sendWelcomeEmail: false, canCreateLeads: true, optimusAccess: false, canReassignLeads: true } };
 
-function orgWith(person: ResolvedPerson, timezones?: string[]): Organisation {
-  const enerflo = enerfloModule.parseConfig({ kind: 'enerflo', baseUrl: 'https://enerflo.io', credentials: { apiKey: { env: 'ENERFLO_API_KEY' } }, ...(timezones ? { timezones } : {}) });
+function orgWith(person: ResolvedPerson, timezones?: string[], roleNames?: string[]): Organisation {
+  const enerflo = enerfloModule.parseConfig({
+    kind: 'enerflo',
+    baseUrl: 'https://enerflo.io',
+    credentials: { apiKey: { env: 'ENERFLO_API_KEY' } },
+    ...(timezones ? { timezones } : {}),
+    ...(roleNames ? { roleNames } : {}),
+  });
   return { config: { vendors: { enerflo } }, people: [person], peopleByKey: new Map([[person.key, person]]) } as unknown as Organisation;
 }
 
@@ -39,5 +45,27 @@ describe("Enerflo's timezone enum at roster validate", () => {
     expect(checkEnerfloPerson(person('Mars/Olympus'), orgWith(person('Mars/Olympus')))).toEqual([]);
     const outsider = person('Europe/Paris', { roles: [{ key: 'admin', source }] as never });
     expect(checkEnerfloPerson(outsider, orgWith(outsider))).toEqual([]);
+  });
+});
+
+describe('Enerflo Role Names: the fixed list by default, extensible with roleNames', () => {
+  const custom = { ...rep, key: 'closer', enerflo: { ...rep.enerflo, roles: ['Closer'] } };
+  const closer = person('America/Chicago', { roles: [custom] as never });
+
+  it('a role outside the fixed list is refused at roster validate, naming the setting', () => {
+    const issues = checkEnerfloPerson(closer, orgWith(closer));
+    expect(issues.map((i) => i.path)).toEqual([['roles']]);
+    expect(issues[0].message).toMatch(/^unknown Enerflo Role Name "Closer"; expected one of: .*Sales Rep/);
+    expect(issues[0].hint).toMatch(/roleNames/);
+  });
+
+  it('is taken once an Enerflo instance lists it in roleNames, and the fixed names stay', () => {
+    expect(checkEnerfloPerson(closer, orgWith(closer, undefined, ['Closer']))).toEqual([]);
+    expect(checkEnerfloPerson(person('America/Chicago'), orgWith(person('America/Chicago'), undefined, ['Closer']))).toEqual([]);
+  });
+
+  it('a Role Slug is still refused when the role is parsed, roleNames or not', () => {
+    expect(enerfloModule.roleSchema.safeParse({ roles: ['agent'] }).error?.issues[0].message).toBe('"agent" is a Role Slug; Enerflo takes the Role Name "Sales Rep"');
+    expect(enerfloModule.roleSchema.safeParse({ roles: ['Closer'] }).success).toBe(true);
   });
 });

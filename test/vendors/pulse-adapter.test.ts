@@ -290,6 +290,7 @@ describe('Pulse adapter: paths are settings', () => {
     expect((await adapter.listTeams()).map((t) => t.name)).toEqual(['Austin', 'Phoenix', 'Denver']);
     expect(emulator.requests.slice(from).map((r) => `${r.method} ${r.path}`)).toEqual([
       'POST /crm/v1/members',
+      `PATCH /crm/v1/members/${vendorId}`,
       `PUT /crm/v1/members/${vendorId}/role-set`,
       `PATCH /crm/v1/members/${vendorId}`,
       'GET /crm/v1/groups',
@@ -317,7 +318,7 @@ describe('Pulse adapter: paths are settings', () => {
 });
 
 describe('Pulse adapter: writes', () => {
-  it('creates with POST then sets roles with PUT', async () => {
+  it('creates with POST {email} (the seed page), sets the other fields with PATCH, then the roles with PUT', async () => {
     const { emulator, state } = await start();
     const adapter = adapterFor(emulator.url);
     const { vendorId } = await adapter.create(
@@ -325,11 +326,28 @@ describe('Pulse adapter: writes', () => {
       ctx,
     );
     const writes = emulator.requests.filter((r) => r.method !== 'GET' && r.path !== '/api/auth/login');
-    expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/users', `PUT /api/users/${vendorId}/roles`]);
-    expect(writes[0].body).toEqual({ email: 'New.Rep@sunpath.example', name: 'New Rep', phone: '+15125550199', teamId: 12 });
+    expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/users', `PATCH /api/users/${vendorId}`, `PUT /api/users/${vendorId}/roles`]);
+    expect(writes[0].body).toEqual({ email: 'New.Rep@sunpath.example' });
+    expect(writes[1].body).toEqual({ name: 'New Rep', phone: '+15125550199', teamId: 12 });
     const live = await adapter.findByEmail('new.rep@sunpath.example');
     expect(live).toEqual({ vendorId, email: 'New.Rep@sunpath.example', active: true, fields: { name: 'New Rep', phone: '+15125550199', team: '12', roles: ['salesRep', 'setter'] } });
     expect(state.users.find((u) => String(u.id) === vendorId)?.createdBy).toBe('it@sunpath.example');
+  });
+
+  it('createFields sends the named fields with the create, and only the rest by PATCH', async () => {
+    const { emulator } = await start();
+    const adapter = adapterFor(emulator.url, { createFields: ['name', 'phone', 'team'] });
+    const { vendorId } = await adapter.create(want('all.in@sunpath.example', { name: 'All In', phone: '+15125550198', team: '12', roles: ['salesRep'] }), ctx);
+    const writes = emulator.requests.filter((r) => r.method !== 'GET' && r.path !== '/api/auth/login');
+    expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/users', `PUT /api/users/${vendorId}/roles`]);
+    expect(writes[0].body).toEqual({ email: 'all.in@sunpath.example', name: 'All In', phone: '+15125550198', teamId: 12 });
+    expect(() => adapterFor(emulator.url, { createFields: ['roles'] })).toThrow();
+  });
+
+  it('a create whose PATCH fails names the fields and leaves them for the next plan', async () => {
+    const { emulator } = await start();
+    const error = await failure(adapterFor(emulator.url).create(want('ghost@sunpath.example', { name: 'Ghost', team: '99', roles: ['salesRep'] }), ctx));
+    expect(error.message).toMatch(/created Pulse user \d+ \(ghost@sunpath.example\) but setting name, teamId failed: .*Team 99 does not exist/);
   });
 
   it('reports a duplicate create (409) in the vendor words', async () => {

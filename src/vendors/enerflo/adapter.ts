@@ -87,6 +87,7 @@ export class EnerfloAdapter implements VendorAdapter {
   private readonly createPath: string;
   private readonly usersPath: string;
   private readonly inactiveStatus: string;
+  private readonly suspendedStatuses: string[];
   private readonly pageSize: number;
   private readonly companyId?: string;
 
@@ -99,6 +100,7 @@ export class EnerfloAdapter implements VendorAdapter {
     this.createPath = config.createPath;
     this.usersPath = config.usersPath;
     this.inactiveStatus = config.inactiveStatus;
+    this.suspendedStatuses = config.suspendedStatuses;
     this.pageSize = config.pageSize;
     this.companyId = config.companyId;
 
@@ -120,7 +122,7 @@ export class EnerfloAdapter implements VendorAdapter {
   }
 
   /**
-   * Every user of the key's company: the default listing, then the inactive one (the default leaves
+   * Every user of the key's company: the default listing, then the inactive one, then the suspended ones (the default leaves
    * inactive users out: published.md, help centre "reactivate a user account"), merged by id, so a person
    * who left and comes back is reactivated, never created again.
    */
@@ -128,15 +130,25 @@ export class EnerfloAdapter implements VendorAdapter {
     // Each user is reduced to its record as its page arrives, so the wire objects of a long listing
     // are not all held at once; a manager may be on a later page, so managers are named at the end.
     const emailById = new Map<string, string>();
-    const keep = (u: WireUser) => {
-      if (typeof u.email === 'string') emailById.set(String(u.id), u.email);
-      return { record: this.toLive(u), managerId: u.manager_id, managerEmail: u.manager_email };
+    // A user without `active` takes it from the listing it came from (the list's shape is not published):
+    // the default listing holds active users, a status listing inactive ones (published.md, help centre
+    // "reactivate a user account"), so an offboarded person is not deactivated again on every run.
+    const keeper = (listedActive: boolean) => (u: WireUser) => {
+      if (u && typeof u === 'object' && typeof u.email === 'string') emailById.set(String(u.id), u.email);
+      return { record: this.toLive(u, listedActive), managerId: u?.manager_id, managerEmail: u?.manager_email };
     };
-    const byId = new Map<string, ReturnType<typeof keep>>();
-    const add = (entry: ReturnType<typeof keep>) => byId.set(entry.record.vendorId || `#${byId.size}`, entry);
-    (await this.listWire(keep)).forEach(add);
+    type Entry = ReturnType<ReturnType<typeof keeper>>;
+    const byId = new Map<string, Entry>();
+    const add = (entry: Entry) => byId.set(entry.record.vendorId || `#${byId.size}`, entry);
+    (await this.listWire(keeper(true))).forEach(add);
     // A user deactivated between the two readings is in both: the later (inactive) reading wins.
-    (await this.listWire(keep, this.inactiveStatus)).forEach(add);
+    (await this.listWire(keeper(false), this.inactiveStatus)).forEach(add);
+    // Suspended users are left out of both lists (published.md, help centre "reactivate a user account"):
+    // unread, bringing one back would plan a create that fails "email has already been taken" forever.
+    // Which statuses is a setting; a user listed by one of them is not active.
+    for (const status of this.suspendedStatuses) {
+      if (status !== this.inactiveStatus) (await this.listWire(keeper(false), status)).forEach(add);
+    }
     return [...byId.values()].map(({ record, managerId, managerEmail }) => {
       if (record.unreadable) return record;
       const id = managerId === null || managerId === undefined ? undefined : String(managerId);
@@ -188,9 +200,9 @@ export class EnerfloAdapter implements VendorAdapter {
       if (managerId && /^\d+$/.test(managerId)) body.manager_id = Number(managerId);
       if (typeof f.office === 'string') body.office_id = f.office;
     }
-    const response = await this.http.request<WireUser>({ method: 'POST', path: this.createPath, body });
-    const id = response.body && typeof response.body === 'object' ? response.body.id : undefined;
-    if (id === undefined || id === null || id === '') {
+    const response = await this.http.request<WireUser | { data?: WireUser }>({ method: 'POST', path: this.createPath, body });
+    const id = createdId(response.body);
+    if (id === undefined) {
       throw new VendorHttpError(`${this.http.options.vendor}: POST ${this.createPath} answered ${response.status} without the new user's id`, 'malformed', response.status);
     }
     const vendorId = String(id);
@@ -318,8 +330,11 @@ export class EnerfloAdapter implements VendorAdapter {
     }
   }
 
-  /** The user as a record; `manager` is named by `list`, once every user is known. */
-  private toLive(u: WireUser): LiveRecord {
+  /**
+   * The user as a record; `manager` is named by `list`, once every user is known. `listedActive` is what
+   * the listing it came from says when the user carries no `active`.
+   */
+  private toLive(u: WireUser, listedActive: boolean): LiveRecord {
     const vendorId = String(u?.id ?? '');
     const why = !u || typeof u !== 'object' ? 'the user is not an object' : vendorId === '' ? 'the user has no id' : unreadableReason(u);
     if (why) {
@@ -327,7 +342,7 @@ export class EnerfloAdapter implements VendorAdapter {
       const email = u && typeof u === 'object' && typeof u.email === 'string' ? u.email : '';
       // Kept so the engine plans nothing over this user for a person whose external id points at it.
       const externalId = u && typeof u === 'object' ? (text(u.external_user_id) ?? undefined) : undefined;
-      return { vendorId, email, externalId, active: flag(u?.active, true) ?? true, fields: {}, unreadable: why };
+      return { vendorId, email, externalId, active: flag(u?.active, listedActive) ?? listedActive, fields: {}, unreadable: why };
     }
     const roles = [...new Set(u.roles ?? [])].sort();
     const officeIds = (u.office_ids ?? []).map(String);
@@ -337,7 +352,7 @@ export class EnerfloAdapter implements VendorAdapter {
       vendorId,
       email: u.email,
       externalId,
-      active: flag(u.active, true) ?? true,
+      active: flag(u.active, listedActive) ?? listedActive,
       fields: {
         firstName: text(u.first_name),
         lastName: text(u.last_name),
@@ -354,6 +369,19 @@ export class EnerfloAdapter implements VendorAdapter {
       },
     };
   }
+}
+
+/**
+ * The new user's id from Add a User's answer. The page shows no answer body (published.md, `reference/add-a-user`):
+ * the user itself, or the user wrapped as `{"data": {...}}` (Laravel's resource shape), are both read; an answer
+ * with neither id is still malformed, and its user is found by email on the next plan.
+ */
+function createdId(answer: unknown): string | number | undefined {
+  if (!answer || typeof answer !== 'object') return undefined;
+  const usable = (id: unknown) => ((typeof id === 'number' && Number.isFinite(id)) || (typeof id === 'string' && id.trim() !== '') ? id : undefined);
+  const top = answer as { id?: unknown; data?: unknown };
+  const data = top.data;
+  return usable(top.id) ?? (data && typeof data === 'object' && !Array.isArray(data) ? usable((data as { id?: unknown }).id) : undefined);
 }
 
 function asStrings(value: FieldValue | undefined): string[] {

@@ -3,7 +3,7 @@ import { personForVendor } from '../../config/overrides.js';
 import { isValidTimezone } from '../../config/timezones.js';
 import type { PersonIssue } from '../../config/schema.js';
 import { DOCUMENTED_TIMEZONES } from './documented.js';
-import { REGIONAL_MANAGER, SALES_REP } from './roles.js';
+import { enerfloRoleNames, REGIONAL_MANAGER, SALES_REP } from './roles.js';
 import { enerfloParts, type EnerfloConfig, type EnerfloRole } from './schema.js';
 
 /** The Enerflo mapping of each of a person's roles that maps onto Enerflo. */
@@ -68,7 +68,26 @@ export function checkEnerfloPerson(person: ResolvedPerson, org: Organisation, in
   }
   const timezone = timezoneIssue(person, instances);
   if (timezone) issues.push(timezone);
+  const unknownRoles = names.filter((name) => !roleNamesOf(instances).has(name));
+  if (unknownRoles.length > 0) {
+    issues.push({
+      path: ['roles'],
+      message: `unknown Enerflo Role Name${unknownRoles.length === 1 ? '' : 's'} ${unknownRoles.map((n) => `"${n}"`).join(', ')}; expected one of: ${[...roleNamesOf(instances)].join(', ')}`,
+      hint: `if Enerflo has ${unknownRoles.length === 1 ? 'this role' : 'these roles'} (a company's own), add ${unknownRoles.length === 1 ? 'it' : 'them'} to roleNames: [...] of the enerflo vendor in roster.yaml`,
+    });
+  }
   return issues;
+}
+
+/** The Role Names Enerflo takes: the fixed list (documented.ts) and every Enerflo instance's `roleNames`. */
+const acceptedRoleNames = new WeakMap<object, Set<string>>();
+function roleNamesOf(instances: EnerfloConfig[]): Set<string> {
+  let accepted = acceptedRoleNames.get(instances);
+  if (!accepted) {
+    accepted = new Set([...enerfloRoleNames, ...instances.flatMap((v) => v.roleNames)]);
+    acceptedRoleNames.set(instances, accepted);
+  }
+  return accepted;
 }
 
 /** The timezones Enerflo takes: the documented ones and every Enerflo instance's `timezones`. */

@@ -51,11 +51,12 @@ function listUsers(state: EnerfloState, key: EnerfloApiKey, query: URLSearchPara
 function listed(state: EnerfloState, key: EnerfloApiKey, query: URLSearchParams): EnerfloUser[] | EmuResponse {
   // Inactive users are listed only when asked for (help centre, "reactivate a user account").
   const status = query.get('status');
-  if (status !== null && status !== 'active' && status !== 'inactive') return unprocessable({ status: ['The selected status is invalid.'] });
-  const wantActive = status !== 'inactive';
+  // Suspended users are in neither list: `status=suspended` shows them (the help centre names both statuses).
+  if (status !== null && status !== 'active' && status !== 'inactive' && status !== 'suspended') return unprocessable({ status: ['The selected status is invalid.'] });
+  const wanted = (u: EnerfloUser) => (status === 'suspended' ? u.suspended === true : !u.suspended && u.active === (status !== 'inactive'));
   let users = state.users
     .filter(inCompany(key.company_id))
-    .filter((u) => u.active === wantActive)
+    .filter(wanted)
     .sort((a, b) => a.id - b.id);
   const companyId = query.get('company_id');
   if (companyId) users = users.filter((u) => String(u.company_id) === companyId);

@@ -32,6 +32,11 @@ export interface EnerfloUser {
   last_name: string | null;
   phone: string | null;
   active: boolean;
+  /**
+   * Suspended (inactive too): listed only with `status=suspended`, neither in the default list nor with
+   * `status=inactive` (published.md, help centre "reactivate a user account" names both statuses). Tests set it.
+   */
+  suspended?: boolean;
   roles: string[];
   office_ids: number[];
   manager_id: number | null;

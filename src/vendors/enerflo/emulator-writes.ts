@@ -153,6 +153,8 @@ function applyUpdate(state: EnerfloState, user: EnerfloUser, body: Body, update:
   if (update.lastName !== undefined) user.last_name = update.lastName;
   if (update.phone !== undefined) user.phone = update.phone;
   if (update.active !== undefined) user.active = update.active;
+  // Reactivating a suspended user brings it back (help centre "reactivate a user account").
+  if (update.active === true) user.suspended = false;
   if (update.managerId !== undefined) user.manager_id = update.managerId;
   if (!user.roles.includes(SALES_REP)) {
     ignore(state, user, body, ['manager_email'], 'only on the Sales Rep role');

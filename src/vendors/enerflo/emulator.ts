@@ -18,7 +18,8 @@ export type { EnerfloApiKey, EnerfloCompany, EnerfloFixture, EnerfloOffice, Ener
  * - Update `PUT /api/v3/users` with `id` in the body and only `manager_email, first_name, last_name, phone,
  *   email, active, roles, office_ids`: anything else is not applied (noted in `state.ignored`), so a client
  *   that believes it changed a create-only field sees it unchanged on the next read.
- * - The default list leaves out inactive users; `status=inactive` lists them (help centre; clients).
+ * - The default list leaves out inactive users; `status=inactive` lists them (help centre; clients), and
+ *   `status=suspended` the suspended ones (the help centre names both statuses; the API filter is inferred).
  * - Phones: ten digits, written 555-555-5555, 5555555555 or (555) 555-5555.
  *
  * Wire shapes chosen where the documents are silent (inferred, shared/vendors/README.md):

@@ -48,6 +48,13 @@ async function createdBody(ctx: FactContext): Promise<{ emulator: Emulator; body
   return { emulator, body: post.body as Record<string, unknown>, path: post.path };
 }
 
+/** The shipped fixture with Jake (145011) suspended. */
+function suspendedJake(ctx: FactContext): Record<string, unknown> {
+  const fixture = ctx.fixture() as { users: { id: number; active?: boolean; suspended?: boolean }[] };
+  for (const u of fixture.users) if (u.id === 145011) Object.assign(u, { active: false, suspended: true });
+  return fixture;
+}
+
 const UPDATE_DOC = 'published.md, Enerflo reference/update-a-user';
 const ADD_DOC = 'published.md, Enerflo reference/add-a-user';
 
@@ -290,6 +297,26 @@ export const facts: VendorFact[] = [
       assert.ok(ctx.sent(emulator).some((r) => r.query.status === 'inactive'));
       // Noah is inactive in the shipped fixture: listed, so bringing him back is a reactivation.
       assert.equal(users.find((u) => u.email === 'noah.bennett@sunpath.example')?.active, false);
+    },
+  },
+  {
+    source: 'published.md, Enerflo help centre "reactivate a user account" (inactive and suspended users are left out; a status filter shows them)',
+    fact: 'suspended users are listed with status=suspended only, and the adapter reads them (suspendedStatuses, a setting) as inactive',
+    async emulator(ctx) {
+      const emulator = await ctx.start(suspendedJake(ctx));
+      const ids = async (query: string) => (await call(emulator, 'GET', `/api/v3/users?pageSize=500${query}`)).body.results.map((u: { id: number }) => u.id);
+      assert.ok(!(await ids('')).includes(145011));
+      assert.ok(!(await ids('&status=inactive')).includes(145011));
+      assert.deepEqual(await ids('&status=suspended'), [145011]);
+    },
+    async adapter(ctx) {
+      const emulator = await ctx.start(suspendedJake(ctx));
+      const jake = (await listing(ctx.adapter(emulator)).list()).find((u) => u.vendorId === '145011');
+      assert.equal(jake?.active, false);
+      assert.ok(ctx.sent(emulator).some((r) => r.query.status === 'suspended'));
+      // The setting decides which statuses are read: none, and Jake is not seen.
+      const without = await ctx.start(suspendedJake(ctx));
+      assert.equal((await listing(ctx.adapter(without, { suspendedStatuses: [] })).list()).some((u) => u.vendorId === '145011'), false);
     },
   },
   {

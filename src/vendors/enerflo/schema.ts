@@ -3,15 +3,14 @@ import { secretRefSchema, vendorIdSchema } from '../../config/fields.js';
 import { vendorParts, type InstanceConfig } from '../define.js';
 import { enerfloRoleNames, roleNameForSlug } from './roles.js';
 
-const roleName = z.string().superRefine((value, ctx) => {
+/*
+ * A Role Slug is refused here. A name outside the fixed list is checked against the instances'
+ * `roleNames` (a company's own roles) by checks.ts, which sees roster.yaml's vendors; this schema does not.
+ */
+const roleName = z.string().min(1).superRefine((value, ctx) => {
   if (enerfloRoleNames.includes(value)) return;
   const name = roleNameForSlug(value);
-  ctx.addIssue({
-    code: 'custom',
-    message: name
-      ? `"${value}" is a Role Slug; Enerflo takes the Role Name "${name}"`
-      : `unknown Enerflo Role Name "${value}"; expected one of: ${enerfloRoleNames.join(', ')}`,
-  });
+  if (name) ctx.addIssue({ code: 'custom', message: `"${value}" is a Role Slug; Enerflo takes the Role Name "${name}"` });
 });
 
 export const enerfloRoleSchema = z
@@ -51,6 +50,16 @@ export const enerfloConfigShape = {
     .min(1)
     .default('inactive')
     .describe('`status` filter that lists inactive users, read after the default list (inferred from clients)'),
+  suspendedStatuses: z
+    .array(z.string().min(1))
+    .default(['suspended'])
+    .describe(
+      '`status` filters read after the inactive list, for users the default list also leaves out (the help centre names suspended; inferred); [] reads none',
+    ),
+  roleNames: z
+    .array(z.string().min(1))
+    .default([])
+    .describe("Enerflo Role Names beyond the fixed list (documented.ts), such as a company's own roles; writes take Role Names"),
   timezones: z
     .array(z.string().min(1))
     .default([])

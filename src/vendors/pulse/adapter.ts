@@ -265,19 +265,31 @@ export class PulseAdapter implements VendorAdapter {
   }
 
   async create(desired: DesiredRecord, _ctx: ApplyContext): Promise<{ vendorId: string }> {
-    const body: Record<string, unknown> = { email: desired.email, ...this.fieldsBody(desired, ['name', 'phone', 'team']) };
+    // The seed page's create body is `{email}` (shared/vendors/README.md, Pulse CRM; published.md): only the
+    // fields `createFields` names go with it, and the rest are set through the update that follows.
+    const atCreate = new Set<string>(this.settings.createFields);
+    const body: Record<string, unknown> = { email: desired.email, ...this.fieldsBody(desired, [...atCreate]) };
     const res = await this.call<{ id?: unknown }>({ method: 'POST', path: this.settings.usersPath, body });
     const id = res.body?.id;
     if ((typeof id !== 'number' && typeof id !== 'string') || id === '') {
       throw new VendorHttpError(`${this.vendor()}: POST ${this.settings.usersPath} answered without a user id`, 'malformed', res.status);
     }
     const vendorId = String(id);
+    const rest = this.fieldsBody(desired, ['name', 'phone', 'team'].filter((field) => !atCreate.has(field)));
+    // The user exists now: a failure from here on is left for the next plan, which shows what is left as an update.
+    const created = (what: string, error: unknown) =>
+      new Error(`created Pulse user ${vendorId} (${desired.email}) but setting ${what} failed: ${error instanceof Error ? error.message : String(error)}; the next plan finishes the job`);
+    if (Object.keys(rest).length > 0) {
+      try {
+        await this.patch(vendorId, rest);
+      } catch (error) {
+        throw created(Object.keys(rest).join(', '), error);
+      }
+    }
     try {
       await this.putRoles(vendorId, desired);
     } catch (error) {
-      // The user exists now; the next plan sees it and shows the roles as an update.
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new Error(`created Pulse user ${vendorId} (${desired.email}) but setting the roles failed: ${reason}; the next plan finishes the job`);
+      throw created('the roles', error);
     }
     return { vendorId };
   }

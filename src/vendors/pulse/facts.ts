@@ -174,7 +174,7 @@ export const facts: VendorFact[] = [
   },
   {
     source: `${SEED}: body {"email"}, answers the User object`,
-    fact: 'POST /users with only {email} creates a user and answers the seed page User shape',
+    fact: 'POST /users with only {email} creates a user and answers the seed page User shape; the adapter sends {email} and sets the rest by its update',
     async emulator(ctx) {
       const emulator = await ctx.start();
       const token = await login(ctx, emulator);
@@ -192,7 +192,11 @@ export const facts: VendorFact[] = [
       const { vendorId } = await ctx.adapter(emulator).writer.create(want('new.rep@sunpath.example', { name: 'New Rep', team: '12', roles: ['salesRep'] }), noIds);
       const create = ctx.sent(emulator, { from, writesOnly: true })[1];
       assert.equal(`${create.method} ${create.path}`, 'POST /api/users');
-      assert.equal((create.body as { email?: string }).email, 'new.rep@sunpath.example');
+      // Only the documented body by default (createFields: []); name and team follow through the update.
+      assert.deepEqual(create.body, { email: 'new.rep@sunpath.example' });
+      const patch = ctx.sent(emulator, { from, writesOnly: true })[2];
+      assert.equal(`${patch.method} ${patch.path}`, `PATCH /api/users/${vendorId}`);
+      assert.deepEqual(patch.body, { name: 'New Rep', teamId: 12 });
       assert.equal(vendorId, String(state(emulator).userByEmail('new.rep@sunpath.example')?.id));
     },
   },

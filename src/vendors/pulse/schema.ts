@@ -30,6 +30,12 @@ export const pulseConfigShape = {
     .default('/users/{id}/roles')
     .describe("Where PUT replaces a user's roles; {id} is the user id (inferred)"),
   teamsPath: pathSetting.default('/teams').describe('Teams list (inferred)'),
+  createFields: z
+    .array(z.enum(['name', 'phone', 'team']))
+    .default([])
+    .describe(
+      'Fields sent in POST {usersPath} besides email (the seed page documents only {email}); the others are set by the PATCH that follows',
+    ),
   pageSize: z.number().int().min(1).max(500).default(100),
   phoneRegion: z
     .string()
