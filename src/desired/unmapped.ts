@@ -9,7 +9,3 @@ export function unmappedRecord(person: ResolvedPerson): DesiredRecord {
   return { key: person.key, email: person.email, active: false, fields: {}, dependsOn: [], name: `${person.firstName} ${person.lastName}`, unmapped: true };
 }
 
-/** Why an unmapped person's account is offboarded; a dated plan names the day (dated.ts). */
-export function unmappedReason(vendor: string): string {
-  return `none of their roles maps onto ${vendor}`;
-}
