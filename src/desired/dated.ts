@@ -43,7 +43,7 @@ export function desiredRecordsAsOf(org: Organisation, target: Target, asOf: AsOf
     const always = declared === person ? undefined : desiredOf(declared, org, target);
     // Mapped with all their roles: the record they would have, inactive. Never mapped: the plain inactive
     // record stage.ts's desired stage gives a role edit, kept only where the reader asked for it (`keep`).
-    records.push(always ? { ...always, active: false, unmapped: true } : unmappedRecord(person));
+    records.push(always ? { ...always, active: false, unmapped: true } : unmappedRecord(personForVendor(person, target.module.kind), then, target));
   });
   return records;
 }

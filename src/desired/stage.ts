@@ -24,18 +24,20 @@ export function desiredRecords(org: Organisation, target: Pick<PlanTarget, 'modu
 }
 
 /**
- * The engine's desired stage for a vendor that lists its users: every declared person, with an inactive
- * `unmapped` record for each one whose roles do not map onto it. A role edit that takes a vendor away then
- * offboards the account there, as a role window ending does (dated.ts), instead of leaving it as a user
- * "not described in git"; where there is no account, nothing happens. A vendor read by key gets only the
- * mapped records: reading every other person by key would cost a request each for accounts that are
- * almost never there.
+ * The engine's desired stage: every declared person, with an inactive `unmapped` record for each one whose
+ * roles do not map onto the vendor. A role edit that takes a vendor away then offboards the account there,
+ * as a role window ending does (dated.ts), instead of leaving it as a user "not described in git"; where
+ * there is no account, nothing happens. A vendor read by key reads each of them by key too (SimplePin: the
+ * user_code the module's unmappedKeys gives), a request each: without it, a role edit would leave their
+ * user active there while a role window deactivates it. A plan --base reads only those a change touches,
+ * and a role edit touches the person it edits (touched.ts).
  */
 export function desiredStage(org: Organisation, target: Pick<PlanTarget, 'module' | 'config'>): DesiredRecord[] {
   const records: DesiredRecord[] = [];
   for (const person of org.people) {
-    const record = target.module.desired(personForVendor(person, target.module.kind), org, target.config);
-    records.push(record ?? unmappedRecord(person));
+    const seen = personForVendor(person, target.module.kind);
+    const record = target.module.desired(seen, org, target.config);
+    records.push(record ?? unmappedRecord(seen, org, target));
   }
   return records;
 }
@@ -46,7 +48,7 @@ export function desiredStage(org: Organisation, target: Pick<PlanTarget, 'module
  * `calendar.since` and the changes coming next; an organisation without any dates plans as it always did.
  */
 export function desiredStageOf(org: Organisation, calendar: Partial<DatedPlanning> = {}): DesiredStage {
-  const records: DesiredStage['records'] = (target, mode) => (mode === 'list' ? desiredStage(org, target) : desiredRecords(org, target));
+  const records: DesiredStage['records'] = (target) => desiredStage(org, target);
   if (!organisationHasDates(org)) return { records };
   const dated: DatedPlanning = { asOf: calendar.asOf ?? { instant: new Date() }, since: calendar.since, upcomingDays: calendar.upcomingDays ?? org.config.dates?.upcomingDays ?? 14 };
   return {
