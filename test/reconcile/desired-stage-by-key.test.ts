@@ -61,7 +61,7 @@ async function runWith(roles: (string | object)[]): Promise<Run> {
   }
 }
 
-const vendorOf = (plan: Plan, name: string): VendorPlan => plan.vendors.find((v) => v.vendor === name)! as VendorPlan;
+const vendorOf = (plan: Plan, name: string): VendorPlan => plan.vendors.find((v) => v.vendor === name)!;
 
 /** Per vendor, the operations for one person, without the reason (a dated plan names the day). */
 function operations(plan: Plan, key: string): Record<string, unknown[]> {
