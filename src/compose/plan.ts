@@ -1,6 +1,6 @@
 import type { Organisation } from '../config/model.js';
 import type { DatedPlanning } from '../desired/dated.js';
-import { desiredStageOf } from '../desired/stage.js';
+import { desiredStage, desiredStageOf } from '../desired/stage.js';
 import { planTargets, readTarget as readTargetRecords, type PlanReading } from '../reconcile/plan.js';
 import type { LiveRead, ReadProgress } from '../reconcile/read.js';
 import type { PlanTarget } from '../reconcile/target.js';
@@ -23,5 +23,5 @@ export function readTarget(
   target: Pick<PlanTarget, 'module' | 'config'> & { reader: VendorReader; name?: string },
   options: { only?: ReadonlySet<string>; progress?: ReadProgress } = {},
 ): Promise<LiveRead> {
-  return readTargetRecords(target, desiredStageOf(org).records(target, target.reader.mode), options);
+  return readTargetRecords(target, desiredStage(org, target), options);
 }

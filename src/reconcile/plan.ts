@@ -16,7 +16,7 @@ type StageTarget = Pick<PlanTarget, 'name' | 'module' | 'config'>;
  */
 export interface DesiredStage {
   /** The desired records of a target its reader reads live users for: read by key, only these keys are read. */
-  records(target: Pick<PlanTarget, 'module' | 'config'>, mode: VendorReader['mode']): DesiredRecord[];
+  records(target: Pick<PlanTarget, 'module' | 'config'>): DesiredRecord[];
   /** Plans one target from what was read (the calendar's way, desired/dated.ts); unset: planVendor on the records read. */
   plan?(target: StageTarget, input: Omit<VendorPlanInput, 'desired'>, keep: (key: string) => boolean): VendorPlan;
   /** Completes the whole plan (the calendar: as of when, since when, what is coming). */
@@ -64,7 +64,7 @@ async function planTarget(stage: DesiredStage, target: PlanTarget, reading: Plan
   const mode = reader.mode;
   let read;
   try {
-    read = await readTarget({ ...target, reader }, stage.records(target, mode), { only: reading.only?.(target), progress: reading.progress });
+    read = await readTarget({ ...target, reader }, stage.records(target), { only: reading.only?.(target), progress: reading.progress });
   } catch (error) {
     const what = isListingChangedError(error)
       ? 'the listing of users could not be trusted, twice'
