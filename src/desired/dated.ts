@@ -9,7 +9,8 @@ import type { PlanTarget } from '../reconcile/target.js';
 import type { Operation, Plan, UpcomingChange, VendorPlan } from '../reconcile/types.js';
 
 /**
- * Planning with the calendar, kept beside the pure planner: the desired records as of a day, the
+ * Planning with the calendar, in the desired stage in front of the engine's pure planner (planVendor,
+ * which it calls through DesiredStage.plan): the desired records as of a day, the
  * operations a date made (planned again as of `since` against the same live users, an operation that
  * plan lacks exists because of a date reached in between), and the dated changes coming next.
  */
