@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { applyPlan, type ApplyReport, type OperationResult } from '../reconcile/apply.js';
 import { thresholdViolations } from '../reconcile/safety.js';
-import { readTarget } from '../reconcile/plan.js';
+import { readTarget } from '../compose/plan.js';
 import { redactKnownSecrets } from '../secrets/redact.js';
 import { planOf, readSavedPlan, refuseWith, sealDifferences, verifyAgainstLive, verifyAgainstReplan, type SavedPlan, type SealDifference } from '../reconcile/saved-plan.js';
 import { hasChanges, type Plan, type VendorPlan } from '../reconcile/types.js';

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { loadOrganisation } from '../compose/organisation.js';
 import type { Organisation } from '../config/model.js';
-import type { DatedPlanning } from '../reconcile/dated.js';
+import type { DatedPlanning } from '../desired/dated.js';
 
-import { touchedKeys } from '../reconcile/touched.js';
+import { touchedKeys } from '../desired/touched.js';
 import type { Plan } from '../reconcile/types.js';
 import { colors, err } from './output.js';
 import { readProgressLine } from './read-progress.js';
@@ -17,7 +17,7 @@ const run = promisify(execFile);
 
 /**
  * The plan, reading in a vendor read by key only the people the change from `base` touches
- * (reconcile/touched.ts): a pull request's plan then reads tens of people, not the whole organisation.
+ * (desired/touched.ts): a pull request's plan then reads tens of people, not the whole organisation.
  * `base` is a git revision (the pull request's base, e.g. `origin/main`) or a folder holding the base's
  * checkout. Without `base`, every declared person is read. Reads by key show progress on stderr.
  */
