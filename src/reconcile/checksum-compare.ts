@@ -126,21 +126,23 @@ function actionTag(action: string): string {
   return createHash('sha256').update(JSON.stringify(action)).digest('hex').slice(0, 2);
 }
 
-/** The parts and fields whose tags differ: `field fields.role`, `the live user expected`. */
+/** The parts and fields whose tags differ: `field fields.role of the record sent`, `the live user expected`. */
 function differingTags(before: string, after: string): string[] {
-  const [topBefore, fieldsBefore = ''] = before.split(';');
-  const [topAfter, fieldsAfter = ''] = after.split(';');
+  const [topBefore, sentBefore = '', liveBefore = ''] = before.split(';');
+  const [topAfter, sentAfter = '', liveAfter = ''] = after.split(';');
+  const tag = (top: string, name: (typeof operationPartNames)[number]) => top.slice(operationPartNames.indexOf(name) * 2, operationPartNames.indexOf(name) * 2 + 2);
   const parts: string[] = [];
-  operationPartNames.forEach((name, i) => {
-    if (name === 'desired') return;
-    if (topBefore.slice(i * 2, i * 2 + 2) !== topAfter.slice(i * 2, i * 2 + 2)) parts.push(PART_WORDS[name]);
-  });
-  const fields = (text: string) => new Map(text.split(',').filter(Boolean).map((t) => t.split('=') as [string, string]));
-  const b = fields(fieldsBefore);
-  const a = fields(fieldsAfter);
-  const changed = [...new Set([...b.keys(), ...a.keys()])].filter((f) => b.get(f) !== a.get(f)).sort();
-  const desiredIndex = operationPartNames.indexOf('desired');
-  if (changed.length) parts.unshift(`field ${changed.join(', ')} of the record sent`);
-  else if (topBefore.slice(desiredIndex * 2, desiredIndex * 2 + 2) !== topAfter.slice(desiredIndex * 2, desiredIndex * 2 + 2)) parts.unshift(PART_WORDS.desired);
+  for (const name of operationPartNames) {
+    if (tag(topBefore, name) === tag(topAfter, name)) continue;
+    const fields = name === 'desired' ? changedFields(sentBefore, sentAfter) : name === 'live' ? changedFields(liveBefore, liveAfter) : [];
+    parts.push(fields.length ? `field ${fields.join(', ')} of ${PART_WORDS[name]}` : PART_WORDS[name]);
+  }
   return parts;
+}
+
+function changedFields(before: string, after: string): string[] {
+  const fields = (text: string) => new Map(text.split(',').filter(Boolean).map((t) => t.split('=') as [string, string]));
+  const b = fields(before);
+  const a = fields(after);
+  return [...new Set([...b.keys(), ...a.keys()])].filter((f) => b.get(f) !== a.get(f)).sort();
 }

@@ -11,13 +11,13 @@ import type { PlanView } from './types.js';
  * names and vendor settings only.
  *
  * Size: a vendor costs about 400 characters; operation leaves are carried only while the whole plan has at
- * most MARKER_OPERATIONS operations (about 250 characters each), so the marker stays under about 12 KB of
+ * most MARKER_OPERATIONS operations (about 500 characters each), so the marker stays under about 15 KB of
  * the comment's 65,536 whatever the plan's size. A larger plan is compared vendor by vendor (instance,
  * schedule, operations as a whole), and the saved plan artifact names the operation.
  */
 
 /** Above this many operations in the plan, the marker carries each vendor's operations root, not its leaves. */
-export const MARKER_OPERATIONS = 40;
+export const MARKER_OPERATIONS = 25;
 
 /** The parts a plan comment's marker carries for this plan. */
 export function markerSeal(plan: PlanView): SealParts {

@@ -43,7 +43,8 @@ export interface OperationLeaf {
   hash: string;
   /**
    * Two hex characters of each part's hash (OPERATION_PARTS order), then `;` and `path=xx` per field of
-   * the record sent. Only for naming a difference: nothing is trusted from them, the leaf hash is checked.
+   * the record sent, then `;` and the same for the live user expected. Only for naming a difference:
+   * nothing is trusted from them, the leaf hash is checked.
    */
   tags: string;
 }
@@ -137,7 +138,7 @@ function operationLeaf(op: ReturnType<typeof canonicalOperation>): OperationLeaf
     refs: hashOf({ refs: op.refs, dependsOn: op.dependsOn }),
   };
   const top = OPERATION_PARTS.map((p) => parts[p].slice(0, 2)).join('');
-  return { hash: hashOf({ operation: OPERATION, parts }), tags: `${top};${recordTags(op.desired).join(',')}` };
+  return { hash: hashOf({ operation: OPERATION, parts }), tags: `${top};${recordTags(op.desired).join(',')};${recordTags(op.live).join(',')}` };
 }
 
 /** `email=3f`, `fields.role=a0`: two hex characters of each field of the record sent (names only; a value never shows). */
@@ -145,7 +146,7 @@ function recordTags(desired: FieldValue): string[] {
   if (desired === null || typeof desired !== 'object' || Array.isArray(desired)) return [];
   const tags: string[] = [];
   for (const [name, value] of Object.entries(desired)) {
-    if (name === 'key' || name === 'dependsOn') continue;
+    if (name === 'key' || name === 'dependsOn' || name === 'vendorId') continue;
     if (name === 'fields' && value !== null && typeof value === 'object' && !Array.isArray(value)) {
       for (const [field, inner] of Object.entries(value)) if (SAFE_NAME.test(field)) tags.push(`fields.${field}=${hashOf({ field, value: inner }).slice(0, 2)}`);
     } else if (SAFE_NAME.test(name)) {
