@@ -14,7 +14,7 @@ import { hugePlan, op, plan, vendor } from './plans.js';
 const describe_ = (i: { kind: string; baseUrl?: string } | undefined) => (i ? `${i.kind} at ${i.baseUrl}` : 'no instance');
 
 function record(fields: Record<string, string>): NonNullable<OperationView['desired']> {
-  return { key: 'ann@x.example', email: 'ann@x.example', active: true, fields, dependsOn: [] } as never;
+  return { key: 'ann@x.example', email: 'ann@x.example', active: true, fields, dependsOn: [] };
 }
 
 function annPlan(role = 'REP', live = 'OLD'): PlanView {
@@ -27,7 +27,7 @@ function annPlan(role = 'REP', live = 'OLD'): PlanView {
             vendorId: '17',
             desired: record({ role, title: 'Rep' }),
             live: { vendorId: '17', email: 'ann@x.example', active: true, fields: { role: live, title: 'Rep' } },
-          } as Partial<OperationView>),
+          }),
         ],
       }),
     ]),
