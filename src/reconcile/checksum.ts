@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import crypto, { createHash } from 'node:crypto';
 import type { InstanceIdentity, OperationView, PlanView, UpcomingChange, VendorPlanView } from './types.js';
 import type { FieldValue } from '../vendors/types.js';
 
@@ -15,7 +15,7 @@ import type { FieldValue } from '../vendors/types.js';
  * and, once, the hash of the declared state the plan came from (root config and users files) and, for a
  * plan that read only what a change touches (`--base`), the hash of the base's declared state.
  *
- * It is a small Merkle tree (`roster-plan/3`): each operation is a leaf hashed from the hashes of its parts,
+ * It is a small Merkle tree (`roster-plan/3`): each operation is a leaf (the hash of its canonical form),
  * each vendor's operations and schedule hash to one value each, and the checksum is the hash of those, the
  * instance, the declared state and the base. The parts (SealParts) are what the plan comment's marker
  * carries, so `apply --expect-checksum` can name which part differs, and a marker whose parts do not hash
@@ -31,6 +31,9 @@ import type { FieldValue } from '../vendors/types.js';
 export function planChecksum(plan: PlanView): string {
   return checksumOfParts(sealParts(plan));
 }
+
+/** crypto.hash (Node 20.12+): one-shot SHA-256; older Node 20 builds fall back to createHash. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
 
 const STATEMENT = 'roster-plan/3';
 const OPERATION = 'roster-op/1';
@@ -87,7 +90,7 @@ export function sealParts(plan: PlanView, options: { only?: readonly string[]; l
   const total = chosen.reduce((n, { v }) => n + v.operations.length, 0);
   const withLeaves = total <= (options.leaves ?? Infinity);
   for (const { v, schedule } of chosen) {
-    const leaves = canonicalOperations(v).map(operationLeaf);
+    const leaves = canonicalOperations(v).map((op) => operationLeaf(op, withLeaves));
     const changes = schedule.map(canonicalChange).sort((a, b) => compare(JSON.stringify(a), JSON.stringify(b)));
     const instance = plan.seal?.instances[v.vendor];
     vendors[v.vendor] = {
@@ -123,22 +126,27 @@ export function leavesRoot(leaves: readonly OperationLeaf[]): string {
 const EMPTY = hashOf({ checksum: STATEMENT, vendors: [] });
 
 function hashOf(statement: unknown): string {
-  return createHash('sha256').update(JSON.stringify(statement)).digest('hex');
+  const text = JSON.stringify(statement);
+  return oneShot ? oneShot('sha256', text, 'hex') : createHash('sha256').update(text).digest('hex');
 }
 
 /** An operation's leaf: the hash of its parts' hashes, with the short tags naming them. */
-function operationLeaf(op: ReturnType<typeof canonicalOperation>): OperationLeaf {
-  const parts: Record<(typeof OPERATION_PARTS)[number], string> = {
-    key: hashOf(op.key),
-    action: hashOf(op.action),
-    vendorId: hashOf(op.vendorId ?? ''),
-    changes: hashOf(op.changes),
-    desired: hashOf(op.desired ?? ''),
-    live: hashOf(op.live ?? ''),
-    refs: hashOf({ refs: op.refs, dependsOn: op.dependsOn }),
+function operationLeaf(op: ReturnType<typeof canonicalOperation>, tagged = true): OperationLeaf {
+  // One hash over the whole canonical operation: as cheap as the checksum was before it had leaves.
+  const hash = hashOf({ operation: OPERATION, op });
+  // Tags only name a difference (never trusted: the leaf is what is checked): skipped when leaves are not kept.
+  if (!tagged) return { hash, tags: '' };
+  const parts: Record<(typeof OPERATION_PARTS)[number], unknown> = {
+    key: op.key,
+    action: op.action,
+    vendorId: op.vendorId ?? '',
+    changes: op.changes,
+    desired: op.desired ?? '',
+    live: op.live ?? '',
+    refs: { refs: op.refs, dependsOn: op.dependsOn },
   };
-  const top = OPERATION_PARTS.map((p) => parts[p].slice(0, 2)).join('');
-  return { hash: hashOf({ operation: OPERATION, parts }), tags: `${top};${recordTags(op.desired).join(',')};${recordTags(op.live).join(',')}` };
+  const top = OPERATION_PARTS.map((p) => hashOf(parts[p]).slice(0, 2)).join('');
+  return { hash, tags: `${top};${recordTags(op.desired).join(',')};${recordTags(op.live).join(',')}` };
 }
 
 /** `email=3f`, `fields.role=a0`: two hex characters of each field of the record sent (names only; a value never shows). */
@@ -167,7 +175,7 @@ export function canonicalOperations(vendor: VendorPlanView) {
 
 /** Each operation's leaf, in canonical order, with the operation it comes from: for naming a difference. */
 export function operationLeaves(vendor: VendorPlanView): { leaf: OperationLeaf; key: string; action: string }[] {
-  return canonicalOperations(vendor).map((op) => ({ leaf: operationLeaf(op), key: op.key, action: op.action }));
+  return canonicalOperations(vendor).map((op) => ({ leaf: operationLeaf(op, true), key: op.key, action: op.action }));
 }
 
 /** Short tags of the parts of an operation, as OperationLeaf.tags writes them, for naming a difference. */
