@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/compose/sandbox.js';
@@ -224,6 +224,15 @@ describe('the reviewed checksum names what differs, and reads what the change to
     expect(garbage.code).toBe(1);
     expect(garbage.stderr).toContain('is not a roster plan seal');
     expect(writes()).toEqual([]);
+
+    // A comment written before markers carried a seal: the checksum alone is handed on, and said so.
+    bot.body = original.replace(` seal=${seal(original)}`, '');
+    rmSync(path.join(dir(), 'reviewed-seal.json'));
+    const unsealed = await reviewedChecksum(head);
+    expect(unsealed.code, unsealed.stderr).toBe(0);
+    expect(unsealed.checksum).toBe(genuine.checksum);
+    expect(unsealed.stderr).toContain('carries no seal (written by an older roster)');
+    expect(existsSync(path.join(dir(), 'reviewed-seal.json'))).toBe(false);
 
     // The comment as roster wrote it: the reviewed plan applies.
     bot.body = original;
