@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { canonicalE164 } from './phone-fast.js';
 
 /**
  * Valid E.164 numbers libphonenumber has already read in this process. Reading one costs tens of
@@ -34,13 +35,23 @@ function plainlyWritten(value: string, region: CountryCode): string | undefined 
 export function toE164(value: string, region: CountryCode = 'US'): string | undefined {
   const trimmed = value.trim();
   if (trimmed === '') return undefined;
+  // Written in E.164 already, and valid by libphonenumber's own metadata: the same answer, without its parse.
+  const canonical = canonicalE164(trimmed, region);
+  if (canonical !== undefined) {
+    remember(canonical);
+    return canonical;
+  }
   const compact = plainlyWritten(trimmed, region);
   if (compact !== undefined && known.has(compact)) return compact;
   const parsed = parsePhoneNumberFromString(trimmed, region);
   if (!parsed?.isValid()) return undefined;
-  if (known.size >= KNOWN_LIMIT) known.clear();
-  known.add(parsed.number);
+  remember(parsed.number);
   return parsed.number;
+}
+
+function remember(e164: string): void {
+  if (known.size >= KNOWN_LIMIT) known.clear();
+  known.add(e164);
 }
 
 /**
