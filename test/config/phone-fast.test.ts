@@ -85,7 +85,7 @@ describe('canonicalE164 (the E.164 shortcut in front of libphonenumber)', () => 
   });
 
   it('takes the shortcut for the numbers roster sees most: valid US and British numbers in E.164', () => {
-    for (const number of ['+15125550100', '+15122000001', '+14155550123', '+442079460958', '+447700900123']) {
+    for (const number of ['+15125550100', '+15122000001', '+14155550123', '+442079460958', '+447400123456']) {
       expect(reference(number, 'US'), number).toBe(number);
       expect(canonicalE164(number, 'US'), number).toBe(number);
     }
@@ -114,6 +114,9 @@ describe('canonicalE164 (the E.164 shortcut in front of libphonenumber)', () => 
     // Valid, but +1 613 is Canada's: libphonenumber tries the other +1 countries after the US; so does toE164.
     expect(canonicalE164('+16135550123', 'US')).toBeUndefined();
     expect(toE164('+16135550123')).toBe('+16135550123');
+    // Shaped like a British mobile, but in no range libphonenumber knows (Ofcom's drama numbers).
+    expect(canonicalE164('+447700900123', 'US')).toBeUndefined();
+    expect(toE164('+447700900123')).toBeUndefined();
     // An unknown default region: libphonenumber's answer, whatever it is, is not the shortcut's to give.
     expect(canonicalE164('+15125550100', 'ZZ')).toBeUndefined();
   });
