@@ -75,14 +75,47 @@ describe('canonicalE164 (the E.164 shortcut in front of libphonenumber)', () => 
     expect(wrong).toEqual([]);
     // It must apply to more than a handful of numbers to be worth having.
     expect(answered).toBeGreaterThan(all.length);
-  });
+  }, 120_000);
 
   it('leaves to libphonenumber what it cannot vouch for, and toE164 then gives libphonenumber’s answer', () => {
     for (const number of all) {
       if (canonicalE164(number, 'US') === undefined) expect.soft(toE164(number), number).toBe(reference(number, 'US'));
       else expect.soft(toE164(number), number).toBe(number);
     }
-  });
+  }, 120_000);
+
+  it('reads a spaced-out number as libphonenumber does, whether or not its E.164 has been seen', () => {
+    const next = random(2026);
+    const spaced = (number: string) => {
+      const national = number.slice(2);
+      const parts = [national.slice(0, 3), national.slice(3, 6), national.slice(6)];
+      return [
+        `+1 ${parts.join(' ')}`,
+        `+1 (${parts[0]}) ${parts[1]}-${parts[2]}`,
+        `+1.${parts.join('.')}`,
+        `+1-${parts.join('-')}`,
+        `(${parts[0]}) ${parts[1]}-${parts[2]}`,
+        `${parts.join('-')}`,
+        `1 ${parts.join(' ')}`,
+        `+1\t${parts.join(' ')}`,
+        `+1 ${parts.join('\n')}`,
+        `+1\u00a0${parts.join(' ')}`,
+        `+1 ${parts.join(' ')} 7`,
+        `+1 ${parts.join(' ')}.`,
+        `(${parts[0]}) ${parts[1]}-${parts[2]} x7`,
+        `${national.slice(0, 1)} ${national.slice(1)}`,
+      ];
+    };
+    const plusOne = all.filter((number) => /^\+1\d{10}$/.test(number) && next() < 0.06);
+    const twice: string[] = [];
+    for (const number of plusOne) for (const variant of spaced(number)) twice.push(variant);
+    for (const number of ['+442079460958', '+447400123456', '+4402079460958']) twice.push(`${number.slice(0, 3)} ${number.slice(3, 7)} ${number.slice(7)}`, `${number.slice(0, 3)} (0)${number.slice(3)}`);
+    // First before its E.164 is known anywhere, then after toE164 has read the number itself.
+    for (const variant of twice) expect.soft(toE164(variant), JSON.stringify(variant)).toBe(reference(variant, 'US'));
+    for (const number of plusOne) toE164(number);
+    for (const variant of twice) expect.soft(toE164(variant), JSON.stringify(variant)).toBe(reference(variant, 'US'));
+    expect(twice.length).toBeGreaterThan(10_000);
+  }, 120_000);
 
   it('takes the shortcut for the numbers roster sees most: valid US and British numbers in E.164', () => {
     for (const number of ['+15125550100', '+15122000001', '+14155550123', '+442079460958', '+447400123456']) {
