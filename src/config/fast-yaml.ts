@@ -56,9 +56,23 @@ const floatTag = defineScalarTag('tag:yaml.org,2002:float', {
   identify: (value) => typeof value === 'number',
 });
 
+const coreTags = [nullTag, boolTag, intTag, floatTag];
+
+/** Answers of plainIsString: keys repeat (every person has an email, a firstName, ...), each costs four regular expressions. */
+const plainKeys = new Map<string, boolean>();
+
 /** Whether a plain scalar is a string in the core schema (not null, a boolean or a number). */
 function plainIsString(text: string): boolean {
-  return [nullTag, boolTag, intTag, floatTag].every((tag) => tag.resolve(text, false, tag.tagName) === NOT_RESOLVED);
+  let answer = plainKeys.get(text);
+  if (answer === undefined) {
+    answer = coreTags.every((tag) => tag.resolve(text, false, tag.tagName) === NOT_RESOLVED);
+    // Only short keys: V8 keeps a longer substring as a view of the whole file's text (declared-strings.ts).
+    if (text.length < 13) {
+      if (plainKeys.size >= 10_000) plainKeys.clear();
+      plainKeys.set(text, answer);
+    }
+  }
+  return answer;
 }
 
 const yamlCoreSchema = FAILSAFE_SCHEMA.withTags(nullTag, boolTag, intTag, floatTag);
@@ -112,8 +126,10 @@ export function fastReadYaml(text: string): FastRead | undefined {
     if (parent.kind === EVENT_ID.MAPPING && parent.children % 2 === 0) {
       // A key: yaml turns a key that is not a string into text its own way (null is ""), so only strings.
       if (event.type !== EVENT_ID.SCALAR) return undefined;
-      const key = getScalarValue(text, event);
-      if (event.style === SCALAR_STYLE.PLAIN && !plainIsString(key)) return undefined;
+      // Cut out only where it is needed: deeper keys in quotes are strings whatever they say.
+      const plain = event.style === SCALAR_STYLE.PLAIN;
+      const key = plain || stack.length === 2 ? getScalarValue(text, event) : '';
+      if (plain && !plainIsString(key)) return undefined;
       if (stack.length === 2) rootKey = key;
     } else if (parent.section !== undefined) {
       // An empty item has no start of its own; yaml places it after its dash.
