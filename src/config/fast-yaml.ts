@@ -1,5 +1,6 @@
 import { constructFromEvents, defineScalarTag, EVENT_ID, FAILSAFE_SCHEMA, getScalarValue, NOT_RESOLVED, parseEvents, SCALAR_STYLE } from 'js-yaml';
 import type { Event } from 'js-yaml';
+import { forbiddenReason } from './forbidden-keys.js';
 
 /*
  * The fast path of reading a users file. `yaml` builds a tree with a source range on every node, which is
@@ -9,8 +10,9 @@ import type { Event } from 'js-yaml';
  * problem at all, is read again the slow way (yaml-source.ts), which reports every diagnostic exactly as
  * before. This path therefore declines anything the slow path would refuse or might read differently:
  * several documents, directives (`%YAML 1.1` changes how yaml types scalars), anchors and aliases, tags,
- * a top level that is not a map. What it accepts it must read exactly as yaml does: the scalar types
- * below are yaml's YAML 1.2 core schema, rule for rule (yaml/dist/schema/core), tested side by side
+ * a top level that is not a map, any key findForbiddenKeys would report (found here, in the walk over
+ * the events, rather than in a second walk over the data). What it accepts it must read exactly as yaml
+ * does: the scalar types below are yaml's YAML 1.2 core schema, rule for rule (yaml/dist/schema/core), tested side by side
  * against yaml in test/config/fast-yaml.test.ts.
  */
 
@@ -126,10 +128,10 @@ export function fastReadYaml(text: string): FastRead | undefined {
     if (parent.kind === EVENT_ID.MAPPING && parent.children % 2 === 0) {
       // A key: yaml turns a key that is not a string into text its own way (null is ""), so only strings.
       if (event.type !== EVENT_ID.SCALAR) return undefined;
-      // Cut out only where it is needed: deeper keys in quotes are strings whatever they say.
-      const plain = event.style === SCALAR_STYLE.PLAIN;
-      const key = plain || stack.length === 2 ? getScalarValue(text, event) : '';
-      if (plain && !plainIsString(key)) return undefined;
+      const key = getScalarValue(text, event);
+      if (event.style === SCALAR_STYLE.PLAIN && !plainIsString(key)) return undefined;
+      // A forbidden key (a password, a date of birth) anywhere: the slow path says where, and why.
+      if (forbiddenReason(key) !== undefined) return undefined;
       if (stack.length === 2) rootKey = key;
     } else if (parent.section !== undefined) {
       // An empty item has no start of its own; yaml places it after its dash.
