@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { loadOrganisation } from '../compose/organisation.js';
 import type { Organisation } from '../config/model.js';
 import type { DatedPlanning } from '../desired/dated.js';
-import type { PlanReading } from '../reconcile/plan.js';
+import type { PlanReading } from '../compose/plan.js';
 import { declaredStateHash } from './seal.js';
 
 import { touchedKeys } from '../desired/touched.js';

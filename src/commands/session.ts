@@ -3,7 +3,7 @@ import { formatDiagnostic, InvalidStateError } from '../config/diagnostics.js';
 import { loadOrganisation } from '../compose/organisation.js';
 import type { Organisation } from '../config/model.js';
 import { buildPlan } from '../compose/plan.js';
-import type { PlanReading } from '../reconcile/plan.js';
+import type { PlanReading } from '../compose/plan.js';
 import type { DatedPlanning } from '../desired/dated.js';
 import type { VendorTarget } from '../compose/targets.js';
 import type { Plan } from '../reconcile/types.js';

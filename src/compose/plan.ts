@@ -1,11 +1,14 @@
 import type { Organisation } from '../config/model.js';
 import type { DatedPlanning } from '../desired/dated.js';
 import { desiredStage, desiredStageOf } from '../desired/stage.js';
-import { planTargets, readTarget as readTargetRecords, type PlanReading } from '../reconcile/plan.js';
+import { planTargets, readTarget as readTargetRecords, type PlanReading as EnginePlanReading } from '../reconcile/plan.js';
 import type { LiveRead, ReadProgress } from '../reconcile/read.js';
-import type { PlanTarget } from '../reconcile/target.js';
+import type { PlanTarget } from './targets.js';
 import type { Plan } from '../reconcile/types.js';
-import type { VendorReader } from '../vendors/types.js';
+import type { VendorModule, VendorReader } from '../vendors/types.js';
+
+/** How a plan reads vendors read by key, with each target's whole vendor module. */
+export type PlanReading = EnginePlanReading<VendorModule>;
 
 /*
  * Composition of planning: the desired stage (src/desired) builds each vendor's desired records from the

@@ -8,9 +8,12 @@ import { RateLimiter } from '../http/limiter.js';
 import { registerSecret } from '../secrets/redact.js';
 import { processSink } from '../output/sink.js';
 import { vendorModule } from '../vendors/registry.js';
-import type { VendorTarget } from '../reconcile/target.js';
+import type { VendorModule } from '../vendors/types.js';
+import type { PlanTarget as EnginePlanTarget, VendorTarget as EngineTarget } from '../reconcile/target.js';
 
-export type { VendorTarget };
+/** A target as composition builds it: the engine's target, carrying the whole vendor module. */
+export type VendorTarget = EngineTarget<VendorModule>;
+export type PlanTarget = EnginePlanTarget<VendorModule>;
 
 
 export interface TargetOptions {

@@ -5,7 +5,7 @@ import { personForVendor } from '../config/overrides.js';
 import type { DesiredRecord } from '../vendors/types.js';
 import { planVendor, unmappedReason, type VendorPlanInput } from '../reconcile/plan-vendor.js';
 import { unmappedRecord } from './unmapped.js';
-import type { PlanTarget } from '../reconcile/target.js';
+import type { ModuleTarget } from './stage.js';
 import type { Operation, Plan, UpcomingChange, VendorPlan } from '../reconcile/types.js';
 
 /**
@@ -23,7 +23,7 @@ export interface DatedPlanning {
   upcomingDays: number;
 }
 
-type Target = Pick<PlanTarget, 'name' | 'module' | 'config'>;
+type Target = ModuleTarget;
 
 function desiredOf(person: ResolvedPerson, org: Organisation, target: Target): DesiredRecord | undefined {
   return target.module.desired(personForVendor(person, target.module.kind), org, target.config);

@@ -3,6 +3,10 @@ import type { Organisation } from '../config/model.js';
 import { personForVendor } from '../config/overrides.js';
 import type { DesiredStage } from '../reconcile/plan.js';
 import type { PlanTarget } from '../reconcile/target.js';
+import type { VendorModule } from '../vendors/types.js';
+
+/** A target as the desired stage reads it: its instance and its whole vendor module (the engine sees only the module's traits). */
+export type ModuleTarget = Pick<PlanTarget<VendorModule>, 'name' | 'module' | 'config'>;
 import type { DesiredRecord } from '../vendors/types.js';
 import { planVendorDated, withCalendar, type DatedPlanning } from './dated.js';
 import { unmappedRecord } from './unmapped.js';
@@ -14,7 +18,7 @@ import { unmappedRecord } from './unmapped.js';
  */
 
 /** The desired records of every person whose roles map onto this vendor instance. */
-export function desiredRecords(org: Organisation, target: Pick<PlanTarget, 'module' | 'config'>): DesiredRecord[] {
+export function desiredRecords(org: Organisation, target: Pick<ModuleTarget, 'module' | 'config'>): DesiredRecord[] {
   const records: DesiredRecord[] = [];
   for (const person of org.people) {
     const record = target.module.desired(personForVendor(person, target.module.kind), org, target.config);
@@ -32,7 +36,7 @@ export function desiredRecords(org: Organisation, target: Pick<PlanTarget, 'modu
  * user active there while a role window deactivates it. A plan --base reads only those a change touches,
  * and a role edit touches the person it edits (touched.ts).
  */
-export function desiredStage(org: Organisation, target: Pick<PlanTarget, 'module' | 'config'>): DesiredRecord[] {
+export function desiredStage(org: Organisation, target: Pick<ModuleTarget, 'module' | 'config'>): DesiredRecord[] {
   const records: DesiredRecord[] = [];
   for (const person of org.people) {
     const seen = personForVendor(person, target.module.kind);
@@ -47,8 +51,8 @@ export function desiredStage(org: Organisation, target: Pick<PlanTarget, 'module
  * an organisation with dates, as of `calendar.asOf` (now by default) with what dates caused since
  * `calendar.since` and the changes coming next; an organisation without any dates plans as it always did.
  */
-export function desiredStageOf(org: Organisation, calendar: Partial<DatedPlanning> = {}): DesiredStage {
-  const records: DesiredStage['records'] = (target) => desiredStage(org, target);
+export function desiredStageOf(org: Organisation, calendar: Partial<DatedPlanning> = {}): DesiredStage<VendorModule> {
+  const records: DesiredStage<VendorModule>['records'] = (target) => desiredStage(org, target);
   if (!organisationHasDates(org)) return { records };
   const dated: DatedPlanning = { asOf: calendar.asOf ?? { instant: new Date() }, since: calendar.since, upcomingDays: calendar.upcomingDays ?? org.config.dates?.upcomingDays ?? 14 };
   return {

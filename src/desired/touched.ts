@@ -1,7 +1,7 @@
 import type { Organisation, ResolvedPerson } from '../config/model.js';
 import type { DesiredRecord } from '../vendors/types.js';
 import { desiredRecords } from './stage.js';
-import type { PlanTarget } from '../reconcile/target.js';
+import type { ModuleTarget } from './stage.js';
 
 /*
  * What a change touches, for a vendor read by key (SimplePin publishes no user list, so a plan reads its
@@ -19,7 +19,7 @@ import type { PlanTarget } from '../reconcile/target.js';
  */
 
 /** The keys a change from `base` to `head` touches in `target`, or undefined when it may touch everyone. */
-export function touchedKeys(base: Organisation, head: Organisation, target: Pick<PlanTarget, 'name' | 'module' | 'config'>): Set<string> | undefined {
+export function touchedKeys(base: Organisation, head: Organisation, target: ModuleTarget): Set<string> | undefined {
   // As declared in each roster.yaml: the target's own config may carry run-time overrides (--sandbox's URL).
   const baseConfig = base.config.vendors?.[target.name];
   const headConfig = head.config.vendors?.[target.name];

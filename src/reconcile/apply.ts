@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import { redactKnownSecrets } from '../secrets/redact.js';
 import { diffFields, topField, undiffedFields } from './diff.js';
-import type { ApplyContext, DeleteRemoval, FlagRemoval, VendorWriter } from '../vendors/types.js';
+import type { ApplyContext, DeleteRemoval, FlagRemoval, VendorWriter } from './records.js';
 import type { Action, CreateOperation, Operation, Plan, VendorPlan } from './types.js';
 
 export interface OperationResult {

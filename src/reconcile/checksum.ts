@@ -1,6 +1,6 @@
 import crypto, { createHash } from 'node:crypto';
 import type { InstanceIdentity, OperationView, PlanView, UpcomingChange, VendorPlanView } from './types.js';
-import type { FieldValue } from '../vendors/types.js';
+import type { FieldValue } from './records.js';
 
 /**
  * A hash of what apply would do, so a merge applies exactly what a reviewer approved (issue 22).

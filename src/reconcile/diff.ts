@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { DesiredRecord, FieldSpec, FieldValue, LiveRecord } from '../vendors/types.js';
+import type { DesiredRecord, FieldSpec, FieldValue, LiveRecord } from './records.js';
 import type { Change } from './types.js';
 
 const NONE: ReadonlySet<string> = new Set();

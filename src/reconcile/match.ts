@@ -1,4 +1,4 @@
-import type { DesiredRecord, LiveRecord } from '../vendors/types.js';
+import type { DesiredRecord, LiveRecord } from './records.js';
 import type { PlanError } from './types.js';
 
 export interface Matching {

@@ -1,5 +1,5 @@
 import type { Policy } from '../config/schema.js';
-import type { DesiredRecord, EmailChange, FieldSpec, LiveRecord, RemovalKind } from '../vendors/types.js';
+import type { DesiredRecord, EmailChange, FieldSpec, LiveRecord, RemovalKind } from './records.js';
 import { createOnlyDifferences, createOnlyFields, diffFields, fieldsAsChanges, undiffedFields } from './diff.js';
 import { matchRecords } from './match.js';
 import { readableRecords } from './readable.js';

@@ -1,26 +1,26 @@
 import { isListingChangedError, ListingChangedError } from '../errors/listing.js';
 import { checkUserCount, DEFAULT_MAX_USERS, withUserLimit, type UserLimit } from '../errors/user-limit.js';
-import type { DesiredRecord, ListReader, LiveRecord, VendorReader } from '../vendors/types.js';
+import type { DesiredRecord, ListReader, LiveRecord, VendorReader } from './records.js';
 import { redactKnownSecrets } from '../secrets/redact.js';
 import { planVendor, type VendorPlanInput } from './plan-vendor.js';
 import { readLive, type LiveRead, type ReadProgress } from './read.js';
-import type { PlanTarget } from './target.js';
+import type { PlanTarget, VendorTraits } from './target.js';
 import type { Plan, PlanSummary, VendorPlan, VendorPlanView } from './types.js';
 
-type StageTarget = Pick<PlanTarget, 'name' | 'module' | 'config'>;
+type StageTarget<M extends VendorTraits> = Pick<PlanTarget<M>, 'name' | 'module' | 'config'>;
 
 /**
  * What the desired stage (src/desired, in front of the engine) hands the engine: the desired records of
  * each target as of a day, built from the resolved organisation. The engine reads and plans from them and
  * never sees config itself.
  */
-export interface DesiredStage {
+export interface DesiredStage<M extends VendorTraits = VendorTraits> {
   /** The desired records of a target its reader reads live users for: read by key, only these keys are read. */
-  records(target: Pick<PlanTarget, 'module' | 'config'>): DesiredRecord[];
+  records(target: Pick<PlanTarget<M>, 'module' | 'config'>): DesiredRecord[];
   /** Plans one target from what was read (the calendar's way, desired/dated.ts); unset: planVendor on the records read. */
-  plan?(target: StageTarget, input: Omit<VendorPlanInput, 'desired'>, keep: (key: string) => boolean): VendorPlan;
+  plan?(target: StageTarget<M>, input: Omit<VendorPlanInput, 'desired'>, keep: (key: string) => boolean): VendorPlan;
   /** Completes the whole plan (the calendar: as of when, since when, what is coming). */
-  finish?(plan: Plan, targets: StageTarget[]): Plan;
+  finish?(plan: Plan, targets: StageTarget<M>[]): Plan;
 }
 
 /**
@@ -28,7 +28,7 @@ export interface DesiredStage {
  * its VendorReader: it can list (or read by key), never write.
  * Vendors plan in parallel; one that is down or misconfigured fails on its own with a clear message.
  */
-export async function planTargets(targets: PlanTarget[], stage: DesiredStage, reading: PlanReading = {}): Promise<Plan> {
+export async function planTargets<M extends VendorTraits>(targets: PlanTarget<M>[], stage: DesiredStage<M>, reading: PlanReading<M> = {}): Promise<Plan> {
   const vendors = await Promise.all(targets.map((target) => planTarget(stage, target, reading)));
   const plan: Plan = { version: 1, vendors, summary: summarise(vendors) };
   return stage.finish ? stage.finish(plan, targets) : plan;
@@ -38,13 +38,13 @@ export async function planTargets(targets: PlanTarget[], stage: DesiredStage, re
  * How a plan reads vendors read by key: `only` the people a change touches (touched.ts), with `progress`
  * told of every read. A listing vendor is listed whole either way.
  */
-export interface PlanReading {
+export interface PlanReading<M extends VendorTraits = VendorTraits> {
   /** The keys to read in a vendor read by key; undefined: every declared person. */
-  only?: (target: PlanTarget) => ReadonlySet<string> | undefined;
+  only?: (target: PlanTarget<M>) => ReadonlySet<string> | undefined;
   progress?: ReadProgress;
 }
 
-async function planTarget(stage: DesiredStage, target: PlanTarget, reading: PlanReading): Promise<VendorPlan> {
+async function planTarget<M extends VendorTraits>(stage: DesiredStage<M>, target: PlanTarget<M>, reading: PlanReading<M>): Promise<VendorPlan> {
   const failed = (message: string): VendorPlan => ({
     vendor: target.name,
     kind: target.config.kind,

@@ -1,4 +1,4 @@
-import { readKeyOf, type DesiredRecord, type LiveRecord, type VendorReader } from '../vendors/types.js';
+import { readKeyOf, type DesiredRecord, type LiveRecord, type VendorReader } from './records.js';
 import type { PlanError } from './types.js';
 
 /** What plan read of one vendor, ready for the pure planner. */

@@ -1,4 +1,4 @@
-import type { LiveRecord } from '../vendors/types.js';
+import type { LiveRecord } from './records.js';
 import type { PlanError } from './types.js';
 
 export interface ReadableListing {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { writeOwnerOnly } from '../secrets/owner-only.js';
 import { isDeepStrictEqual } from 'node:util';
-import type { LiveRecord } from '../vendors/types.js';
+import type { LiveRecord } from './records.js';
 import type { OperationResult } from './apply.js';
 import { canonicalOperation, differingParts, planChecksum } from './checksum.js';
 import { planIntegrity, savedPlanSchema } from './saved-plan-schema.js';

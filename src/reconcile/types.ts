@@ -1,5 +1,5 @@
 import type { DatedEvent } from '../config/as-of.js';
-import type { DesiredRecord, FieldSpec, FieldValue, LiveRecord } from '../vendors/types.js';
+import type { DesiredRecord, FieldSpec, FieldValue, LiveRecord } from './records.js';
 
 /** The field vocabulary of a plan, for readers of a plan (renderers) that know no vendor. */
 export type { FieldSpec, FieldValue };

@@ -3,7 +3,7 @@ import { readTarget } from '../compose/plan.js';
 import { desiredRecords } from '../desired/stage.js';
 import { matchRecords } from '../reconcile/match.js';
 import { readableRecords } from '../reconcile/readable.js';
-import type { PlanTarget } from '../reconcile/target.js';
+import type { PlanTarget } from '../compose/targets.js';
 import type { DesiredRecord, LiveRecord, ReadKey } from '../vendors/types.js';
 
 /*

@@ -133,6 +133,9 @@ function layerViolations(edges: ImportEdge[]): string[] {
   // The desired stage (src/desired) sits in front of the engine and composition (src/compose) above it:
   // the engine takes their records through its own interface (DesiredStage), not even a type from them.
   forbid('the engine imports neither the desired stage nor composition', (e) => inside(e.from, 'src/reconcile') && (inside(e.to, 'src/desired') || inside(e.to, 'src/compose')));
+  // The engine owns its interfaces (src/reconcile/records.ts, target.ts): it sees a vendor module only as
+  // the traits it declares, so not even a type comes from the vendor layer.
+  forbid('the engine owns its interfaces: nothing from src/vendors, not even a type', (e) => inside(e.from, 'src/reconcile') && inside(e.to, 'src/vendors'));
   forbid('renderers talk to nobody: no HTTP', (e) => inside(e.from, 'src/render') && inside(e.to, 'src/http'));
   forbid(
     'renderers talk to nobody: no vendors (a type from src/vendors/types.ts at most)',
@@ -169,6 +172,8 @@ describe('layers of src/', () => {
     // The desired stage is where config is read for planning (issue 24 point 3), and it feeds the engine.
     expect(edges).toContainEqual({ from: 'src/desired/stage.ts', to: 'src/config/overrides.ts', typeOnly: false });
     expect(edges).toContainEqual({ from: 'src/compose/plan.ts', to: 'src/reconcile/plan.ts', typeOnly: false });
+    // The engine's interfaces live in the engine; the vendor layer re-exports them for its folders.
+    expect(edges).toContainEqual({ from: 'src/vendors/types.ts', to: 'src/reconcile/records.ts', typeOnly: true });
   });
 
   it('has no import circle between top-level folders', () => {
@@ -207,6 +212,8 @@ describe('the layer rules themselves', () => {
       edge('src/reconcile/plan.ts', 'src/desired/stage.ts'),
       edge('src/reconcile/plan.ts', 'src/desired/stage.ts', true),
       edge('src/reconcile/read.ts', 'src/compose/plan.ts', true),
+      edge('src/reconcile/diff.ts', 'src/vendors/types.ts', true),
+      edge('src/reconcile/target.ts', 'src/vendors/registry.ts'),
     ];
     const good = [
       edge('src/render/text.ts', 'src/vendors/types.ts', true),
@@ -221,6 +228,7 @@ describe('the layer rules themselves', () => {
       edge('src/desired/stage.ts', 'src/config/overrides.ts'),
       edge('src/desired/stage.ts', 'src/reconcile/plan.ts'),
       edge('src/compose/plan.ts', 'src/desired/stage.ts'),
+      edge('src/vendors/types.ts', 'src/reconcile/records.ts', true),
     ];
     expect(layerViolations(bad)).toHaveLength(bad.length);
     expect(layerViolations(good)).toEqual([]);

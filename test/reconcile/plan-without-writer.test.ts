@@ -3,7 +3,7 @@ import { startSandbox, type Sandbox } from '../../src/compose/sandbox.js';
 import { buildTargets } from '../../src/compose/targets.js';
 import { loadOrganisation } from '../../src/compose/organisation.js';
 import { buildPlan } from '../../src/compose/plan.js';
-import type { PlanTarget } from '../../src/reconcile/target.js';
+import type { PlanTarget } from '../../src/compose/targets.js';
 import { makeWorkspace, sampleConfig, sampleOfficesAndRoles, type Workspace } from '../helpers/workspace.js';
 
 // Planning needs a vendor's reader and what its module declares, never its writer: a target without

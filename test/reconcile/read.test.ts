@@ -3,7 +3,7 @@ import type { Organisation, ResolvedPerson } from '../../src/config/model.js';
 import { policySchema, type VendorInstanceConfig } from '../../src/config/schema.js';
 import { buildPlan } from '../../src/compose/plan.js';
 import { readLive } from '../../src/reconcile/read.js';
-import type { PlanTarget } from '../../src/reconcile/target.js';
+import type { PlanTarget } from '../../src/compose/targets.js';
 import type { DesiredRecord, KeyReader, LiveRecord, ReadKey, VendorModule } from '../../src/vendors/types.js';
 
 // The engine's second way of reading (issue 13): a vendor that cannot list is read one declared person at a

@@ -8,7 +8,7 @@ import { loadOrganisation } from '../../src/compose/organisation.js';
 import type { Organisation } from '../../src/config/model.js';
 import type { VendorInstanceConfig } from '../../src/config/schema.js';
 import { buildPlan } from '../../src/compose/plan.js';
-import type { PlanTarget } from '../../src/reconcile/target.js';
+import type { PlanTarget } from '../../src/compose/targets.js';
 import { touchedKeys } from '../../src/desired/touched.js';
 import { partner } from '../../src/vendors/partner/index.js';
 import type { ReadKey, VendorReader } from '../../src/vendors/types.js';
