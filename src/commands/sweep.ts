@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DatedPlanning } from '../desired/dated.js';
-import { desiredRecords } from '../desired/stage.js';
+import { desiredStage } from '../desired/stage.js';
 import { emptySweepState, pickShard, recordSweep, sweepLimit, sweepStatus, type SweepState } from '../reconcile/sweep.js';
 import type { Plan } from '../reconcile/types.js';
 import { colors, err } from './output.js';
@@ -59,7 +59,7 @@ export async function planSweep(session: Session, calendar: Partial<DatedPlannin
     progress,
     only: (target) => {
       if (target.reader?.mode !== 'byKey') return undefined;
-      const declared = desiredRecords(session.org, target).map((record) => record.key);
+      const declared = desiredStage(session.org, target).map((record) => record.key);
       const read = pickShard(state, target.name, declared, sweepLimit(budget, target.module.rateLimit));
       shards.set(target.name, { read, declared });
       return read;

@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { addDays, localDay } from '../../src/config/dates.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { planSweep } from '../../src/commands/sweep.js';
 import type { Plan, VendorPlan } from '../../src/reconcile/types.js';
 import { makeWorkspace, sampleConfig, sampleOfficesAndRoles, startHarness, type Harness, type Workspace } from '../helpers/workspace.js';
 
@@ -99,5 +103,23 @@ describe('one desired stage, read by key: a role edit and a role window give the
     // Applied once, the next plan has nothing left to do in SimplePin for either variant.
     expect(runs['role edit'].after).toEqual([]);
     expect(runs['role window'].after).toEqual([]);
+  });
+});
+
+describe('a sweep reads the people who no longer map onto a vendor read by key', () => {
+  it('drift --sweep plans the deactivation a role edit calls for, as a full plan does', async () => {
+    const config = await sampleConfig();
+    const people = [{ email: robert, firstName: 'Robert', lastName: 'Hayes', office: 'austin', title: 'Controller', roles: variants['role edit'], phone: '(512) 555-0164', externalId: 'HR-4004' }];
+    workspace = await makeWorkspace({ ...config, users: 'users' }, { ...(await sampleOfficesAndRoles()), 'people.yaml': { people } });
+    harness = await startHarness(workspace.configFile, {});
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'roster-sweep-unmapped-'));
+    try {
+      const session = { org: harness.org, targets: harness.targets, close: async () => undefined };
+      const run = await planSweep(session, {}, '50', path.join(dir, 'sweep.json'));
+      const ops = vendorOf(run.plan, 'partner').operations.map((op) => `${op.action} ${op.key}`);
+      expect(ops).toEqual([`deactivate ${robert}`]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
