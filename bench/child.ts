@@ -17,7 +17,8 @@ import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 import { loadOrganisation } from '../src/compose/organisation.js';
 import { applyPlan } from '../src/reconcile/apply.js';
-import { buildPlan } from '../src/reconcile/plan.js';
+import { buildPlan, readTarget } from '../src/reconcile/plan.js';
+import { writeHeapSnapshot } from 'node:v8';
 import { touchedKeys } from '../src/reconcile/touched.js';
 import { buildTargets } from '../src/compose/targets.js';
 import type { TargetOptions } from '../src/compose/targets.js';
@@ -56,6 +57,8 @@ export interface PlanRequest {
   /** Read by key: the GETs on listPath are one per declared person, and a 404 (not created yet) is an answer. */
   readByKey?: boolean;
   budget: RateBudget;
+  /** Plan a second time in the same process, warm (false with --plan-only). */
+  warm?: boolean;
 }
 
 export interface ApplyRequest {
@@ -69,8 +72,8 @@ export interface ApplyRequest {
 export interface PlannedMessage {
   type: 'planned';
   planMs: number;
-  /** The same plan again in the same process: without the cold start (JIT, module loading, first connections). */
-  warmPlanMs: number;
+  /** The same plan again in the same process: without the cold start (JIT, module loading, first connections). Unset when not asked for. */
+  warmPlanMs?: number;
   floorMs: number;
   requests: number;
   /** Distinct list pages the plan read (the floor loop reads exactly these). */
@@ -151,6 +154,22 @@ async function readPages(pages: Map<string, Record<string, string>>, readByKey =
 let org: Organisation | undefined;
 
 /**
+ * With BENCH_MEMORY=1, the child says on stderr what it holds at each stage: RSS, the heap in use, and
+ * the heap in use once collected (what is live), with the peak RSS so far. `keep` stays reachable across
+ * the collection, so what the plan result itself holds counts.
+ */
+function memoryStage(stage: string, keep?: unknown): void {
+  if (!process.env.BENCH_MEMORY) return;
+  const before = process.memoryUsage();
+  (globalThis as { gc?: () => void }).gc?.();
+  const after = process.memoryUsage();
+  const held = keep === undefined ? '' : ' (the plan result kept)';
+  process.stderr.write(
+    `    memory ${stage}: rss ${mb(before.rss)} MB, heap used ${mb(before.heapUsed)} MB, live after gc ${mb(after.heapUsed)} MB${held}, external ${mb(after.external)} MB, peak rss ${peakRss()} MB\n`,
+  );
+}
+
+/**
  * With BENCH_PLAN_PROFILE=<dir>, a CPU profile of the plan alone (not the load, floor or apply) is
  * written there per size and vendor, for Chrome DevTools.
  */
@@ -168,6 +187,21 @@ async function startProfile(): Promise<{ stop(name: string): Promise<void> } | u
       await writeFile(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
     },
   };
+}
+
+/**
+ * With BENCH_HEAP_SNAPSHOT=<dir>, a heap snapshot while the live read of the vendor (its listing and the
+ * desired records beside it, what the planner gets) is held: what a plan keeps at its peak, by type.
+ */
+async function heapSnapshotOfRead(loaded: Organisation, request: PlanRequest): Promise<void> {
+  const dir = process.env.BENCH_HEAP_SNAPSHOT;
+  if (!dir) return;
+  const [target] = targetsFor(loaded, request.vendor, request.override, request.env, request.budget);
+  if (!target.reader) return;
+  const read = await readTarget(loaded, { ...target, reader: target.reader });
+  memoryStage('holding the live read', read);
+  writeHeapSnapshot(path.join(dir, `read-${loaded.people.length}-${request.vendor}.heapsnapshot`));
+  memoryStage('holding the live read', read.live.length);
 }
 
 async function load(request: LoadRequest): Promise<LoadedMessage> {
@@ -214,6 +248,7 @@ async function plan(request: PlanRequest): Promise<PlannedMessage> {
   // The load's garbage is collected first, so what the plan adds to the peak RSS is the plan's own use
   // on top of the loaded organisation (the load's own peak is in maxRSS whatever happens here).
   (globalThis as { gc?: () => void }).gc?.();
+  memoryStage('before the plan');
   const recorder = listPageRecorder(request.listPath);
   const targets = targetsFor(org, request.vendor, request.override, request.env, request.budget, recorder.onRequest);
   const profiler = await startProfile();
@@ -222,13 +257,18 @@ async function plan(request: PlanRequest): Promise<PlannedMessage> {
   const planMs = performance.now() - started;
   await profiler?.stop(`plan-${org.people.length}-${request.vendor}`);
   const peakRssMB = peakRss();
+  memoryStage('after the plan', result);
   const vendorPlan = result.vendors[0];
   const errors = [...(targets[0].setupError ? [targets[0].setupError] : []), ...vendorPlan.errors.map((e) => `${e.key ?? ''} ${e.message}`.trim())];
 
+  await heapSnapshotOfRead(org, request);
   const floorMs = await readPages(recorder.pages, request.readByKey);
-  const again = performance.now();
-  await buildPlan(org, targetsFor(org, request.vendor, request.override, request.env, request.budget));
-  const warmPlanMs = performance.now() - again;
+  let warmPlanMs: number | undefined;
+  if (request.warm !== false) {
+    const again = performance.now();
+    await buildPlan(org, targetsFor(org, request.vendor, request.override, request.env, request.budget));
+    warmPlanMs = performance.now() - again;
+  }
   const pullRequest = await pullRequestPlan(org, request);
   return {
     pullRequest,
