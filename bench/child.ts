@@ -195,13 +195,12 @@ async function startProfile(): Promise<{ stop(name: string): Promise<void> } | u
  */
 async function heapSnapshotOfRead(loaded: Organisation, request: PlanRequest): Promise<void> {
   const dir = process.env.BENCH_HEAP_SNAPSHOT;
-  if (!dir) return;
+  if (!dir && !process.env.BENCH_MEMORY) return;
   const [target] = targetsFor(loaded, request.vendor, request.override, request.env, request.budget);
   if (!target.reader) return;
   const read = await readTarget(loaded, { ...target, reader: target.reader });
-  memoryStage('holding the live read', read);
-  writeHeapSnapshot(path.join(dir, `read-${loaded.people.length}-${request.vendor}.heapsnapshot`));
-  memoryStage('holding the live read', read.live.length);
+  memoryStage('holding the live read (listing and desired records)', read);
+  if (dir) writeHeapSnapshot(path.join(dir, `read-${loaded.people.length}-${request.vendor}.heapsnapshot`));
 }
 
 async function load(request: LoadRequest): Promise<LoadedMessage> {

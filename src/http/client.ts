@@ -355,10 +355,12 @@ async function readLimited(response: Response, limit: number): Promise<string | 
     return undefined;
   }
   if (!response.body) return '';
-  const decoder = new TextDecoder();
   const reader = response.body.getReader();
+  // The chunks are kept as bytes and decoded once at the end: decoding each chunk into a string and
+  // concatenating made a string per chunk and a rope JSON.parse had to flatten, garbage the size of
+  // every page twice over (issue 26). TextDecoder still drops a BOM, as response.text() does.
+  const chunks: Uint8Array[] = [];
   let size = 0;
-  let text = '';
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
@@ -367,10 +369,13 @@ async function readLimited(response: Response, limit: number): Promise<string | 
       await reader.cancel().catch(() => undefined);
       return undefined;
     }
-    text += decoder.decode(value, { stream: true });
+    chunks.push(value);
   }
-  return text + decoder.decode();
+  if (chunks.length === 0) return '';
+  return utf8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
 }
+
+const utf8 = new TextDecoder();
 
 function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
