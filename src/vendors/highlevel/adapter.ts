@@ -8,7 +8,7 @@ import type { HighlevelConfig } from './schema.js';
 import type { AdapterOptions, ApplyContext, DesiredRecord, FieldValue, ListReader, LiveRecord, VendorAdapter, VendorWriter } from '../types.js';
 import { comparablePhone, sortedUnique } from './mapping.js';
 import { HIGHLEVEL_RATE } from './documented.js';
-import { fullPermissions, sharedPermissions } from './permissions.js';
+import { fullPermissions, sharedPermissionsOf } from './permissions.js';
 
 
 /** A user as search, get, create and update answer it (UserSchema in highlevel-users.openapi.json). */
@@ -336,7 +336,7 @@ export class HighlevelAdapter implements VendorAdapter {
       type: text(roles.type) ?? text(flat.type),
       role: text(roles.role) ?? text(flat.role),
       locationIds: sortedUnique(stringList(roles.locationIds ?? flat.locationIds)),
-      permissions: sharedPermissions(fullPermissions(u.permissions ?? {})),
+      permissions: sharedPermissionsOf(u.permissions ?? {}),
       scopes: sortedUnique(stringList(u.scopes)),
       // scopesAssignedToOnly is not in UserSchema: write-only, never read or compared. shared/vendors/README.md
     };
