@@ -43,6 +43,8 @@ export interface LoadedMessage {
   jsYamlMs: number;
   people: number;
   rssAfterLoadMB: number;
+  /** The process's peak RSS once loaded: the floor under the plan's peak, which counts the load's too. */
+  peakRssAfterLoadMB: number;
 }
 
 export interface PlanRequest {
@@ -61,6 +63,23 @@ export interface PlanRequest {
   warm?: boolean;
 }
 
+/**
+ * The network floor, cold: a fresh child reads the pages the plan read, one after another with a bare
+ * fetch, as the first thing it does on the network. It pays what the plan paid before its first page
+ * (loading fetch's undici, compiling it, opening connections), so cold plan and cold floor compare like
+ * with like; the floor the plan's own process reads right after it (`floorMs` in PlannedMessage) is warm.
+ */
+export interface FloorRequest {
+  type: 'floor';
+  pages: [string, Record<string, string>][];
+  readByKey?: boolean;
+}
+
+export interface FlooredMessage {
+  type: 'floored';
+  floorMs: number;
+}
+
 export interface ApplyRequest {
   type: 'apply';
   vendor: string;
@@ -74,10 +93,13 @@ export interface PlannedMessage {
   planMs: number;
   /** The same plan again in the same process: without the cold start (JIT, module loading, first connections). Unset when not asked for. */
   warmPlanMs?: number;
+  /** The floor read in this process right after the plan: warm (fetch loaded, connections open). */
   floorMs: number;
   requests: number;
   /** Distinct list pages the plan read (the floor loop reads exactly these). */
   pages: number;
+  /** Those pages with the headers they were sent with, for the cold floor (FloorRequest). */
+  pageList: [string, Record<string, string>][];
   peakRssMB: number;
   /** A 5-person pull request's plan (pullRequestPlan): people changed, touched, and requests it sent. */
   pullRequest: { changed: number; touched: number; requests: number };
@@ -99,8 +121,8 @@ export interface AppliedMessage {
   peakRssMB: number;
 }
 
-export type ParentMessage = LoadRequest | PlanRequest | ApplyRequest;
-export type ChildMessage = LoadedMessage | PlannedMessage | AppliedMessage | { type: 'error'; message: string };
+export type ParentMessage = LoadRequest | PlanRequest | ApplyRequest | FloorRequest;
+export type ChildMessage = LoadedMessage | PlannedMessage | AppliedMessage | FlooredMessage | { type: 'error'; message: string };
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 /** `maxRSS` is in kilobytes. */
@@ -139,7 +161,7 @@ function listPageRecorder(listPath: string): { pages: Map<string, Record<string,
 }
 
 /** The network floor: the same pages, read one after another with nothing but fetch. */
-async function readPages(pages: Map<string, Record<string, string>>, readByKey = false): Promise<number> {
+async function readPages(pages: Iterable<[string, Record<string, string>]>, readByKey = false): Promise<number> {
   const started = performance.now();
   for (const [url, headers] of pages) {
     // Once more on a connection the emulator closed while the plan computed (its keep-alive timeout):
@@ -211,7 +233,7 @@ async function load(request: LoadRequest): Promise<LoadedMessage> {
   // The floor runs second, so js-yaml is already compiled and the files are in the page cache: if
   // anything, it favours the floor.
   const jsYamlMs = await jsYamlFloor(org);
-  return { type: 'loaded', loadMs, jsYamlMs, people: org.people.length, rssAfterLoadMB };
+  return { type: 'loaded', loadMs, jsYamlMs, people: org.people.length, rssAfterLoadMB, peakRssAfterLoadMB: peakRss() };
 }
 
 /** Reading every users file and parsing it with js-yaml, nothing else. */
@@ -277,6 +299,7 @@ async function plan(request: PlanRequest): Promise<PlannedMessage> {
     floorMs,
     requests: targets[0].counter.requests,
     pages: recorder.pages.size,
+    pageList: [...recorder.pages],
     peakRssMB,
     summary: { ...result.summary, live: vendorPlan.liveCount, unmanaged: vendorPlan.unmanaged.length },
     errors: errors.slice(0, 5),
@@ -307,6 +330,13 @@ async function apply(request: ApplyRequest): Promise<AppliedMessage> {
 }
 
 process.on('message', (message: ParentMessage) => {
-  const work = message.type === 'load' ? load(message) : message.type === 'plan' ? plan(message) : apply(message);
+  const work =
+    message.type === 'load'
+      ? load(message)
+      : message.type === 'plan'
+        ? plan(message)
+        : message.type === 'floor'
+          ? readPages(message.pages, message.readByKey).then((floorMs): FlooredMessage => ({ type: 'floored', floorMs }))
+          : apply(message);
   work.then(send, (error: unknown) => send({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
 });

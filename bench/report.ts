@@ -24,10 +24,17 @@ export interface RunDetail {
   run: BenchRun;
   loadMs: number;
   rssAfterLoadMB: number;
+  /** Peak RSS once the organisation was loaded, before the plan (older results files lack it): the plan's peak counts it. */
+  loadPeakRssMB?: number;
   /** Peak RSS of the process once its apply is done (older results files lack it). */
   applyPeakRssMB?: number;
   /** The plan run again in the same process, after the floor (older results files lack it). */
   warmPlanMs?: number;
+  /**
+   * The floor read in the plan's own process right after the plan, warm; `run.plan.floorMs` is the floor
+   * read cold, by a fresh process, as the plan was (older results files lack this, and their floorMs is warm).
+   */
+  warmFloorMs?: number;
   changes: number;
   /** Measured with --plan-only: the apply's figures are zeros, not a measurement. */
   planOnly?: boolean;
@@ -66,10 +73,10 @@ const int = (n: number) => Math.round(n).toLocaleString('en-US');
 /** The markdown table printed after a run and kept in docs/bench.md. */
 export function markdownTable(details: RunDetail[]): string {
   const head = [
-    '| people | vendor | plan requests / floor | plan ms / network floor | warm plan ms | plan peak RSS | load / js-yaml (not in plan ms) | 5-person PR plan: requests | apply requests / floor | apply rate / budget | 429s | apply peak RSS | notes |',
+    '| people | vendor | plan requests / floor | plan ms / network floor (both cold) | warm plan ms / warm floor | plan peak RSS | load / js-yaml (not in plan ms) | 5-person PR plan: requests | apply requests / floor | apply rate / budget | 429s | apply peak RSS | notes |',
     '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ];
-  const rows = details.map(({ run, loadMs, applyPeakRssMB, warmPlanMs, changes, budget, notes, planOnly }) => {
+  const rows = details.map(({ run, loadMs, loadPeakRssMB, applyPeakRssMB, warmPlanMs, warmFloorMs, changes, budget, notes, planOnly }) => {
     const { plan, apply } = run;
     const notApplied = planOnly === true;
     return [
@@ -77,8 +84,12 @@ export function markdownTable(details: RunDetail[]): string {
       run.vendor,
       `${int(plan.requests)} / ${int(plan.floorRequests)}`,
       `${int(plan.ms)} / ${int(plan.floorMs)} (${ratio(plan.ms, plan.floorMs)})`,
-      warmPlanMs === undefined ? '–' : `${int(warmPlanMs)} (${ratio(warmPlanMs, plan.floorMs)})`,
-      `${plan.peakRssMB.toFixed(0)} MB`,
+      warmPlanMs === undefined
+        ? '–'
+        : warmFloorMs === undefined
+          ? `${int(warmPlanMs)} (${ratio(warmPlanMs, plan.floorMs)})`
+          : `${int(warmPlanMs)} / ${int(warmFloorMs)} (${ratio(warmPlanMs, warmFloorMs)})`,
+      loadPeakRssMB === undefined ? `${plan.peakRssMB.toFixed(0)} MB` : `${plan.peakRssMB.toFixed(0)} MB (load ${loadPeakRssMB.toFixed(0)} MB)`,
       `${(loadMs / 1000).toFixed(1)} s / ${(run.load.jsYamlMs / 1000).toFixed(1)} s (${run.load.ratio.toFixed(2)}×)`,
       `${int(run.pullRequest.requests)} (${int(run.pullRequest.touched)} touched)`,
       notApplied ? `plan only (${int(changes)} changes)` : `${int(apply.requests)} / ${int(apply.floorRequests)} (${int(changes)} changes)`,

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import type { RootConfig } from '../src/config/schema.js';
 import { startSandbox, type Sandbox } from '../src/compose/sandbox.js';
 import { rosterSchemas } from '../src/compose/organisation.js';
-import type { AppliedMessage, ChildMessage, LoadedMessage, ParentMessage, PlannedMessage, RateBudget } from './child.js';
+import type { AppliedMessage, ChildMessage, FlooredMessage, LoadedMessage, ParentMessage, PlannedMessage, RateBudget } from './child.js';
 import { generateOrg } from './generate.js';
 import { expectedCounts } from './people.js';
 import { checkTargets, markdownTable, rateShare, round2, type BenchResults, type BenchRun, type RunDetail } from './report.js';
@@ -65,7 +65,7 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
       let detail: RunDetail;
       try {
         const loaded = await child.ask<LoadedMessage>({ type: 'load', configFile: org.configFile }, 'loaded');
-        log(`  ${vendor.kind}: loaded ${loaded.people} people in ${Math.round(loaded.loadMs)} ms (js-yaml alone: ${Math.round(loaded.jsYamlMs)} ms), ${loaded.rssAfterLoadMB} MB RSS`);
+        log(`  ${vendor.kind}: loaded ${loaded.people} people in ${Math.round(loaded.loadMs)} ms (js-yaml alone: ${Math.round(loaded.jsYamlMs)} ms), ${loaded.rssAfterLoadMB} MB RSS (peak ${loaded.peakRssAfterLoadMB} MB)`);
         detail = await runOne(child, size, vendor, loaded, org.fixtures[vendor.kind], expected, options);
       } catch (error) {
         // One vendor that cannot run (an emulator or adapter mid-change) leaves the others measured.
@@ -78,7 +78,7 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
       await options.onRun?.({ runs: details.map((d) => d.run) }, details);
       const { plan, apply } = detail.run;
       log(
-        `  ${vendor.kind}: plan ${plan.requests}/${plan.floorRequests} requests, ${Math.round(plan.ms)} ms (warm ${detail.warmPlanMs ?? '–'} ms, floor ${Math.round(plan.floorMs)} ms), ` +
+        `  ${vendor.kind}: plan ${plan.requests}/${plan.floorRequests} requests, ${Math.round(plan.ms)} ms (warm ${detail.warmPlanMs ?? '–'} ms; floor ${Math.round(plan.floorMs)} ms cold, ${detail.warmFloorMs ?? '–'} ms warm), ` +
           `${plan.peakRssMB} MB; ` +
           (detail.planOnly
             ? 'no apply (plan only)'
@@ -148,8 +148,8 @@ async function runOne(
   const notes: string[] = [];
   // Read by key, the floor is one GET per declared person (every generated person is in every vendor).
   const floorPages = vendor.readByKey ? people : Math.max(1, Math.ceil(vendor.liveUsers(fixture) / vendor.pageSize));
-  const planned = await withSandbox(vendor, fixture, UNPACED, (sandbox) =>
-    child.ask<PlannedMessage>(
+  const planned = await withSandbox(vendor, fixture, UNPACED, async (sandbox) => {
+    const answer = await child.ask<PlannedMessage>(
       {
         type: 'plan',
         vendor: vendor.kind,
@@ -161,8 +161,16 @@ async function runOne(
         warm: !options.planOnly,
       },
       'planned',
-    ),
-  );
+    );
+    // The same pages again from a fresh process, cold as the plan was (FloorRequest in child.ts).
+    const floorChild = startChild(options.childArgs?.filter((arg) => !arg.startsWith('--cpu-prof') && !arg.startsWith('--heap-prof')));
+    try {
+      const cold = await floorChild.ask<FlooredMessage>({ type: 'floor', pages: answer.pageList, readByKey: vendor.readByKey }, 'floored');
+      return { ...answer, warmFloorMs: answer.floorMs, floorMs: cold.floorMs, pageList: [] };
+    } finally {
+      floorChild.stop();
+    }
+  });
   const s = planned.summary;
   if (s.create !== expected.new || s.update !== expected.update || s.unchanged !== expected.match) {
     notes.push(`plan: ${s.create} creates, ${s.update} updates, ${s.unchanged} unchanged; generated ${expected.new}, ${expected.update}, ${expected.match}`);
@@ -211,11 +219,11 @@ async function runOne(
   if ((run.plan.requests > run.plan.floorRequests || run.apply.requests > run.apply.floorRequests) && vendor.overFloorReason) {
     notes.push(vendor.overFloorReason);
   }
-  return { run, loadMs: loaded.loadMs, rssAfterLoadMB: loaded.rssAfterLoadMB, applyPeakRssMB: applied.peakRssMB, warmPlanMs: planned.warmPlanMs === undefined ? undefined : Math.round(planned.warmPlanMs), changes, budget, notes };
+  return { run, loadMs: loaded.loadMs, rssAfterLoadMB: loaded.rssAfterLoadMB, loadPeakRssMB: loaded.peakRssAfterLoadMB, applyPeakRssMB: applied.peakRssMB, warmPlanMs: planned.warmPlanMs === undefined ? undefined : Math.round(planned.warmPlanMs), warmFloorMs: Math.round(planned.warmFloorMs), changes, budget, notes };
 }
 
 /** A run measured with --plan-only: the apply's figures are zero against a floor of zero (not measured). */
-function planOnlyDetail(people: number, vendor: BenchVendor, loaded: LoadedMessage, planned: PlannedMessage, floorPages: number, changes: number, notes: string[]): RunDetail {
+function planOnlyDetail(people: number, vendor: BenchVendor, loaded: LoadedMessage, planned: PlannedMessage & { warmFloorMs: number }, floorPages: number, changes: number, notes: string[]): RunDetail {
   const run: BenchRun = {
     people,
     vendor: vendor.kind,
@@ -227,7 +235,7 @@ function planOnlyDetail(people: number, vendor: BenchVendor, loaded: LoadedMessa
   if (planned.pages !== floorPages) notes.push(`plan read ${planned.pages} distinct pages; ${floorPages} hold every user`);
   if (vendor.readByKey) notes.push(byKeyNote(vendor.kind, floorPages));
   notes.push('plan only (--plan-only): no apply');
-  return { run, loadMs: loaded.loadMs, rssAfterLoadMB: loaded.rssAfterLoadMB, changes, budget: { limit: 0, windowMs: APPLY_WINDOW_MS }, notes, planOnly: true };
+  return { run, loadMs: loaded.loadMs, rssAfterLoadMB: loaded.rssAfterLoadMB, loadPeakRssMB: loaded.peakRssAfterLoadMB, warmFloorMs: Math.round(planned.warmFloorMs), changes, budget: { limit: 0, windowMs: APPLY_WINDOW_MS }, notes, planOnly: true };
 }
 
 /**
