@@ -3,6 +3,7 @@ import { ListingChangedError } from '../../errors/listing.js';
 import { pageReader } from '../../http/pages.js';
 import { RateLimiter } from '../../http/limiter.js';
 import { flagWriter } from '../writer.js';
+import { SharedValues } from '../shared-values.js';
 import type { AdapterOptions, ApplyContext, DesiredRecord, FieldValue, ListReader, LiveRecord, VendorAdapter, VendorWriter } from '../types.js';
 import { sortOfficeIds } from './mapping.js';
 import { ENERFLO_RATE } from './documented.js';
@@ -390,32 +391,6 @@ function createdId(answer: unknown): string | number | undefined {
   const top = answer as { id?: unknown; data?: unknown };
   const data = top.data;
   return usable(top.id) ?? (data && typeof data === 'object' && !Array.isArray(data) ? usable((data as { id?: unknown }).id) : undefined);
-}
-
-/**
- * One copy of each value that repeats across a listing (role lists, office ids, time zones), for the
- * records of one `list()`: 100,000 users carry a handful of distinct ones. Lists are frozen, as they are
- * shared; nothing changes a live record's lists in place.
- */
-class SharedValues {
-  private readonly texts = new Map<string, string>();
-  private readonly lists = new Map<string, readonly string[]>();
-
-  text(value: string): string {
-    const known = this.texts.get(value);
-    if (known !== undefined) return known;
-    this.texts.set(value, value);
-    return value;
-  }
-
-  list(values: string[]): string[] {
-    const key = JSON.stringify(values);
-    const known = this.lists.get(key);
-    if (known) return known as string[];
-    const list = Object.freeze(values.map((value) => this.text(value)));
-    this.lists.set(key, list);
-    return list as string[];
-  }
 }
 
 function asStrings(value: FieldValue | undefined): string[] {
