@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { loadOrganisation } from '../src/compose/organisation.js';
 import { startSandbox } from '../src/compose/sandbox.js';
 import { buildTargets } from '../src/compose/targets.js';
-import { buildPlan } from '../src/reconcile/plan.js';
+import { buildPlan } from '../src/compose/plan.js';
 import { renderJson } from '../src/render/json.js';
 import { generateOrg } from './generate.js';
 import { loadBenchVendors } from './vendors.js';

@@ -1,5 +1,6 @@
 import { constructFromEvents, defineScalarTag, EVENT_ID, FAILSAFE_SCHEMA, getScalarValue, NOT_RESOLVED, parseEvents, SCALAR_STYLE } from 'js-yaml';
 import type { Event } from 'js-yaml';
+import { forbiddenReason } from './forbidden-keys.js';
 
 /*
  * The fast path of reading a users file. `yaml` builds a tree with a source range on every node, which is
@@ -9,8 +10,9 @@ import type { Event } from 'js-yaml';
  * problem at all, is read again the slow way (yaml-source.ts), which reports every diagnostic exactly as
  * before. This path therefore declines anything the slow path would refuse or might read differently:
  * several documents, directives (`%YAML 1.1` changes how yaml types scalars), anchors and aliases, tags,
- * a top level that is not a map. What it accepts it must read exactly as yaml does: the scalar types
- * below are yaml's YAML 1.2 core schema, rule for rule (yaml/dist/schema/core), tested side by side
+ * a top level that is not a map, any key findForbiddenKeys would report (found here, in the walk over
+ * the events, rather than in a second walk over the data). What it accepts it must read exactly as yaml
+ * does: the scalar types below are yaml's YAML 1.2 core schema, rule for rule (yaml/dist/schema/core), tested side by side
  * against yaml in test/config/fast-yaml.test.ts.
  */
 
@@ -56,9 +58,23 @@ const floatTag = defineScalarTag('tag:yaml.org,2002:float', {
   identify: (value) => typeof value === 'number',
 });
 
+const coreTags = [nullTag, boolTag, intTag, floatTag];
+
+/** Answers of plainIsString: keys repeat (every person has an email, a firstName, ...), each costs four regular expressions. */
+const plainKeys = new Map<string, boolean>();
+
 /** Whether a plain scalar is a string in the core schema (not null, a boolean or a number). */
 function plainIsString(text: string): boolean {
-  return [nullTag, boolTag, intTag, floatTag].every((tag) => tag.resolve(text, false, tag.tagName) === NOT_RESOLVED);
+  let answer = plainKeys.get(text);
+  if (answer === undefined) {
+    answer = coreTags.every((tag) => tag.resolve(text, false, tag.tagName) === NOT_RESOLVED);
+    // Only short keys: V8 keeps a longer substring as a view of the whole file's text (declared-strings.ts).
+    if (text.length < 13) {
+      if (plainKeys.size >= 10_000) plainKeys.clear();
+      plainKeys.set(text, answer);
+    }
+  }
+  return answer;
 }
 
 const yamlCoreSchema = FAILSAFE_SCHEMA.withTags(nullTag, boolTag, intTag, floatTag);
@@ -114,6 +130,8 @@ export function fastReadYaml(text: string): FastRead | undefined {
       if (event.type !== EVENT_ID.SCALAR) return undefined;
       const key = getScalarValue(text, event);
       if (event.style === SCALAR_STYLE.PLAIN && !plainIsString(key)) return undefined;
+      // A forbidden key (a password, a date of birth) anywhere: the slow path says where, and why.
+      if (forbiddenReason(key) !== undefined) return undefined;
       if (stack.length === 2) rootKey = key;
     } else if (parent.section !== undefined) {
       // An empty item has no start of its own; yaml places it after its dash.

@@ -25,7 +25,8 @@ const forbiddenKeys = new Map<string, string>([
 /** The reason for each key as written (null: allowed). Every person repeats the same few keys. */
 const reasonOfKey = new Map<string, string | null>();
 
-function forbiddenReason(key: string): string | undefined {
+/** Why `key` must not be in git, or undefined when it may be; compared as the text of the key, case and separators aside. */
+export function forbiddenReason(key: string): string | undefined {
   let reason = reasonOfKey.get(key);
   if (reason === undefined) {
     reason = forbiddenKeys.get(key.toLowerCase().replace(/[\s_-]/g, '')) ?? null;
@@ -73,20 +74,6 @@ export function findForbiddenKeys(source: YamlSource): { diagnostics: Diagnostic
   };
   walk(source.doc.contents);
   return { diagnostics, paths };
-}
-
-/**
- * Whether any key anywhere in `data` (a file as plain data) is forbidden: the fast path's check. A file
- * with one is read again with its tree, where findForbiddenKeys says where. Keys are compared as
- * findForbiddenKeys compares them, as the text of the key.
- */
-export function hasForbiddenKey(data: unknown): boolean {
-  if (Array.isArray(data)) return data.some(hasForbiddenKey);
-  if (!data || typeof data !== 'object') return false;
-  for (const key of Object.keys(data)) {
-    if (forbiddenReason(key) || hasForbiddenKey((data as Record<string, unknown>)[key])) return true;
-  }
-  return false;
 }
 
 /** True when `path` is a forbidden key or lies under one (already reported, so zod need not repeat it). */

@@ -6,7 +6,7 @@ import type { Declarations } from './declared.js';
 import { InvalidStateError } from './diagnostics.js';
 import type { Diagnostic } from './diagnostics.js';
 import { fastReadYaml } from './fast-yaml.js';
-import { findForbiddenKeys, hasForbiddenKey, under } from './forbidden-keys.js';
+import { findForbiddenKeys, under } from './forbidden-keys.js';
 import type { Organisation } from './model.js';
 import { resolveOrganisation } from './resolve.js';
 import { readRootConfig, type RootConfigRead } from './root-config.js';
@@ -116,7 +116,8 @@ async function readUsersFile(absolute: string, file: string, into: UsersFilesRea
     return;
   }
   const fast = fastReadYaml(read.text);
-  if (fast && !hasForbiddenKey(fast.data)) {
+  // fastReadYaml declines a file with a forbidden key, as the slow path's findForbiddenKeys would report it.
+  if (fast) {
     const parsed = into.schemas.usersFile.safeParse(fast.data);
     if (parsed.success) {
       const locate = (section: string, index: number) => fast.itemAt(section, index);

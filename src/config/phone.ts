@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { canonicalE164 } from './phone-fast.js';
 
 /**
  * Valid E.164 numbers libphonenumber has already read in this process. Reading one costs tens of
@@ -8,8 +9,13 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
 const known = new Set<string>();
 const KNOWN_LIMIT = 1_000_000;
 
-/** A number written with nothing but digits, spaces, dots, dashes and brackets, perhaps after a `+`. */
-const PLAIN = /^\+?[\d\s().-]+$/;
+/**
+ * A number written with nothing but digits, spaces, dots, dashes and brackets, perhaps after a `+`:
+ * what libphonenumber itself takes for punctuation (constants.js VALID_PUNCTUATION), so it reads the
+ * number as its digits alone. A space, not any white space: with a tab or a line break in it,
+ * libphonenumber reads no number at all (test/config/phone-fast.test.ts).
+ */
+const PLAIN = /^\+?[\d ().-]+$/;
 
 /**
  * The E.164 a plainly written number means, if it is valid: `+` and its digits for an international
@@ -34,13 +40,21 @@ function plainlyWritten(value: string, region: CountryCode): string | undefined 
 export function toE164(value: string, region: CountryCode = 'US'): string | undefined {
   const trimmed = value.trim();
   if (trimmed === '') return undefined;
+  // Written in E.164 already, and valid by libphonenumber's own metadata: the same answer, without its
+  // parse. Not remembered: the check below finds it again as cheaply, without 100,000 entries to keep.
+  const canonical = canonicalE164(trimmed, region);
+  if (canonical !== undefined) return canonical;
   const compact = plainlyWritten(trimmed, region);
-  if (compact !== undefined && known.has(compact)) return compact;
+  if (compact !== undefined && (known.has(compact) || canonicalE164(compact, region) !== undefined)) return compact;
   const parsed = parsePhoneNumberFromString(trimmed, region);
   if (!parsed?.isValid()) return undefined;
-  if (known.size >= KNOWN_LIMIT) known.clear();
-  known.add(parsed.number);
+  remember(parsed.number);
   return parsed.number;
+}
+
+function remember(e164: string): void {
+  if (known.size >= KNOWN_LIMIT) known.clear();
+  known.add(e164);
 }
 
 /**

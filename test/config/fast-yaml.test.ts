@@ -75,6 +75,7 @@ describe('the fast path reads users files exactly as yaml does', () => {
     ['explicit document start and end', '---\npeople:\n  - email: a@x.example\n...\n'],
     ['a scalar item', 'people:\n  - a@x.example\n  - [nested]\n'],
     ['__proto__ key', 'people:\n  - email: a@x.example\n    __proto__: {admin: true}\n'],
+    ['keys that only contain a forbidden word', 'people:\n  - email: a@x.example\n    passwordHint: none\n    "dob_note": x\n'],
     
   ])('%s', (_name, text) => {
     sameAsSlow(text);
@@ -105,6 +106,11 @@ describe('the fast path reads users files exactly as yaml does', () => {
     ['a boolean key', 'people:\n  - true: one\n'],
     ['a list as a key', 'people:\n  - ? [a, b]\n    : one\n'],
     ['a tab for indentation', 'people:\n\t- email: a@x.example\n'],
+    ['a forbidden key on a person', 'people:\n  - email: a@x.example\n    password: hunter2\n'],
+    ['a forbidden key written its own way', 'people:\n  - email: a@x.example\n    Date_Of-Birth: 1990-01-01\n'],
+    ['a forbidden key in quotes, deep down', 'people:\n  - email: a@x.example\n    vendors:\n      enerflo: {"ssn": "1"}\n'],
+    ['a forbidden key in a flow map in a list', 'roles:\n  - key: r\n    x: [{a: 1}, {\'DOB\': 2}]\n'],
+    ['a forbidden key at the top', 'ownership: 5\npeople: []\n'],
   ])('declines %s (yaml reports it, or reads it its own way)', (_name, text) => {
     expect(sameAsSlow(text)).toBe('declined');
   });
