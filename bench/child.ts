@@ -17,7 +17,8 @@ import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 import { loadOrganisation } from '../src/compose/organisation.js';
 import { applyPlan } from '../src/reconcile/apply.js';
-import { buildPlan } from '../src/compose/plan.js';
+import { buildPlan, readTarget } from '../src/compose/plan.js';
+import { writeHeapSnapshot } from 'node:v8';
 import { touchedKeys } from '../src/desired/touched.js';
 import { buildTargets } from '../src/compose/targets.js';
 import type { TargetOptions } from '../src/compose/targets.js';
@@ -42,6 +43,8 @@ export interface LoadedMessage {
   jsYamlMs: number;
   people: number;
   rssAfterLoadMB: number;
+  /** The process's peak RSS once loaded: the floor under the plan's peak, which counts the load's too. */
+  peakRssAfterLoadMB: number;
 }
 
 export interface PlanRequest {
@@ -56,6 +59,25 @@ export interface PlanRequest {
   /** Read by key: the GETs on listPath are one per declared person, and a 404 (not created yet) is an answer. */
   readByKey?: boolean;
   budget: RateBudget;
+  /** Plan a second time in the same process, warm (false with --plan-only). */
+  warm?: boolean;
+}
+
+/**
+ * The network floor, cold: a fresh child reads the pages the plan read, one after another with a bare
+ * fetch, as the first thing it does on the network. It pays what the plan paid before its first page
+ * (loading fetch's undici, compiling it, opening connections), so cold plan and cold floor compare like
+ * with like; the floor the plan's own process reads right after it (`floorMs` in PlannedMessage) is warm.
+ */
+export interface FloorRequest {
+  type: 'floor';
+  pages: [string, Record<string, string>][];
+  readByKey?: boolean;
+}
+
+export interface FlooredMessage {
+  type: 'floored';
+  floorMs: number;
 }
 
 export interface ApplyRequest {
@@ -69,12 +91,15 @@ export interface ApplyRequest {
 export interface PlannedMessage {
   type: 'planned';
   planMs: number;
-  /** The same plan again in the same process: without the cold start (JIT, module loading, first connections). */
-  warmPlanMs: number;
+  /** The same plan again in the same process: without the cold start (JIT, module loading, first connections). Unset when not asked for. */
+  warmPlanMs?: number;
+  /** The floor read in this process right after the plan: warm (fetch loaded, connections open). */
   floorMs: number;
   requests: number;
   /** Distinct list pages the plan read (the floor loop reads exactly these). */
   pages: number;
+  /** Those pages with the headers they were sent with, for the cold floor (FloorRequest). */
+  pageList: [string, Record<string, string>][];
   peakRssMB: number;
   /** A 5-person pull request's plan (pullRequestPlan): people changed, touched, and requests it sent. */
   pullRequest: { changed: number; touched: number; requests: number };
@@ -96,8 +121,8 @@ export interface AppliedMessage {
   peakRssMB: number;
 }
 
-export type ParentMessage = LoadRequest | PlanRequest | ApplyRequest;
-export type ChildMessage = LoadedMessage | PlannedMessage | AppliedMessage | { type: 'error'; message: string };
+export type ParentMessage = LoadRequest | PlanRequest | ApplyRequest | FloorRequest;
+export type ChildMessage = LoadedMessage | PlannedMessage | AppliedMessage | FlooredMessage | { type: 'error'; message: string };
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 /** `maxRSS` is in kilobytes. */
@@ -136,7 +161,7 @@ function listPageRecorder(listPath: string): { pages: Map<string, Record<string,
 }
 
 /** The network floor: the same pages, read one after another with nothing but fetch. */
-async function readPages(pages: Map<string, Record<string, string>>, readByKey = false): Promise<number> {
+async function readPages(pages: Iterable<[string, Record<string, string>]>, readByKey = false): Promise<number> {
   const started = performance.now();
   for (const [url, headers] of pages) {
     // Once more on a connection the emulator closed while the plan computed (its keep-alive timeout):
@@ -149,6 +174,22 @@ async function readPages(pages: Map<string, Record<string, string>>, readByKey =
 }
 
 let org: Organisation | undefined;
+
+/**
+ * With BENCH_MEMORY=1, the child says on stderr what it holds at each stage: RSS, the heap in use, and
+ * the heap in use once collected (what is live), with the peak RSS so far. `keep` stays reachable across
+ * the collection, so what the plan result itself holds counts.
+ */
+function memoryStage(stage: string, keep?: unknown): void {
+  if (!process.env.BENCH_MEMORY) return;
+  const before = process.memoryUsage();
+  (globalThis as { gc?: () => void }).gc?.();
+  const after = process.memoryUsage();
+  const held = keep === undefined ? '' : ' (the plan result kept)';
+  process.stderr.write(
+    `    memory ${stage}: rss ${mb(before.rss)} MB, heap used ${mb(before.heapUsed)} MB, live after gc ${mb(after.heapUsed)} MB${held}, external ${mb(after.external)} MB, peak rss ${peakRss()} MB\n`,
+  );
+}
 
 /**
  * With BENCH_PLAN_PROFILE=<dir>, a CPU profile of the plan alone (not the load, floor or apply) is
@@ -170,6 +211,20 @@ async function startProfile(): Promise<{ stop(name: string): Promise<void> } | u
   };
 }
 
+/**
+ * With BENCH_HEAP_SNAPSHOT=<dir>, a heap snapshot while the live read of the vendor (its listing and the
+ * desired records beside it, what the planner gets) is held: what a plan keeps at its peak, by type.
+ */
+async function heapSnapshotOfRead(loaded: Organisation, request: PlanRequest): Promise<void> {
+  const dir = process.env.BENCH_HEAP_SNAPSHOT;
+  if (!dir && !process.env.BENCH_MEMORY) return;
+  const [target] = targetsFor(loaded, request.vendor, request.override, request.env, request.budget);
+  if (!target.reader) return;
+  const read = await readTarget(loaded, { ...target, reader: target.reader });
+  memoryStage('holding the live read (listing and desired records)', read);
+  if (dir) writeHeapSnapshot(path.join(dir, `read-${loaded.people.length}-${request.vendor}.heapsnapshot`));
+}
+
 async function load(request: LoadRequest): Promise<LoadedMessage> {
   const started = performance.now();
   org = await loadOrganisation(request.configFile);
@@ -178,7 +233,7 @@ async function load(request: LoadRequest): Promise<LoadedMessage> {
   // The floor runs second, so js-yaml is already compiled and the files are in the page cache: if
   // anything, it favours the floor.
   const jsYamlMs = await jsYamlFloor(org);
-  return { type: 'loaded', loadMs, jsYamlMs, people: org.people.length, rssAfterLoadMB };
+  return { type: 'loaded', loadMs, jsYamlMs, people: org.people.length, rssAfterLoadMB, peakRssAfterLoadMB: peakRss() };
 }
 
 /** Reading every users file and parsing it with js-yaml, nothing else. */
@@ -214,6 +269,7 @@ async function plan(request: PlanRequest): Promise<PlannedMessage> {
   // The load's garbage is collected first, so what the plan adds to the peak RSS is the plan's own use
   // on top of the loaded organisation (the load's own peak is in maxRSS whatever happens here).
   (globalThis as { gc?: () => void }).gc?.();
+  memoryStage('before the plan');
   const recorder = listPageRecorder(request.listPath);
   const targets = targetsFor(org, request.vendor, request.override, request.env, request.budget, recorder.onRequest);
   const profiler = await startProfile();
@@ -222,13 +278,18 @@ async function plan(request: PlanRequest): Promise<PlannedMessage> {
   const planMs = performance.now() - started;
   await profiler?.stop(`plan-${org.people.length}-${request.vendor}`);
   const peakRssMB = peakRss();
+  memoryStage('after the plan', result);
   const vendorPlan = result.vendors[0];
   const errors = [...(targets[0].setupError ? [targets[0].setupError] : []), ...vendorPlan.errors.map((e) => `${e.key ?? ''} ${e.message}`.trim())];
 
+  await heapSnapshotOfRead(org, request);
   const floorMs = await readPages(recorder.pages, request.readByKey);
-  const again = performance.now();
-  await buildPlan(org, targetsFor(org, request.vendor, request.override, request.env, request.budget));
-  const warmPlanMs = performance.now() - again;
+  let warmPlanMs: number | undefined;
+  if (request.warm !== false) {
+    const again = performance.now();
+    await buildPlan(org, targetsFor(org, request.vendor, request.override, request.env, request.budget));
+    warmPlanMs = performance.now() - again;
+  }
   const pullRequest = await pullRequestPlan(org, request);
   return {
     pullRequest,
@@ -238,6 +299,7 @@ async function plan(request: PlanRequest): Promise<PlannedMessage> {
     floorMs,
     requests: targets[0].counter.requests,
     pages: recorder.pages.size,
+    pageList: [...recorder.pages],
     peakRssMB,
     summary: { ...result.summary, live: vendorPlan.liveCount, unmanaged: vendorPlan.unmanaged.length },
     errors: errors.slice(0, 5),
@@ -268,6 +330,13 @@ async function apply(request: ApplyRequest): Promise<AppliedMessage> {
 }
 
 process.on('message', (message: ParentMessage) => {
-  const work = message.type === 'load' ? load(message) : message.type === 'plan' ? plan(message) : apply(message);
+  const work =
+    message.type === 'load'
+      ? load(message)
+      : message.type === 'plan'
+        ? plan(message)
+        : message.type === 'floor'
+          ? readPages(message.pages, message.readByKey).then((floorMs): FlooredMessage => ({ type: 'floored', floorMs }))
+          : apply(message);
   work.then(send, (error: unknown) => send({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
 });

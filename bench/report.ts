@@ -24,11 +24,20 @@ export interface RunDetail {
   run: BenchRun;
   loadMs: number;
   rssAfterLoadMB: number;
+  /** Peak RSS once the organisation was loaded, before the plan (older results files lack it): the plan's peak counts it. */
+  loadPeakRssMB?: number;
   /** Peak RSS of the process once its apply is done (older results files lack it). */
   applyPeakRssMB?: number;
   /** The plan run again in the same process, after the floor (older results files lack it). */
   warmPlanMs?: number;
+  /**
+   * The floor read in the plan's own process right after the plan, warm; `run.plan.floorMs` is the floor
+   * read cold, by a fresh process, as the plan was (older results files lack this, and their floorMs is warm).
+   */
+  warmFloorMs?: number;
   changes: number;
+  /** Measured with --plan-only: the apply's figures are zeros, not a measurement. */
+  planOnly?: boolean;
   /** The apply budget: requests per window. */
   budget: { limit: number; windowMs: number };
   notes: string[];
@@ -64,23 +73,28 @@ const int = (n: number) => Math.round(n).toLocaleString('en-US');
 /** The markdown table printed after a run and kept in docs/bench.md. */
 export function markdownTable(details: RunDetail[]): string {
   const head = [
-    '| people | vendor | plan requests / floor | plan ms / network floor | warm plan ms | plan peak RSS | load / js-yaml (not in plan ms) | 5-person PR plan: requests | apply requests / floor | apply rate / budget | 429s | apply peak RSS | notes |',
+    '| people | vendor | plan requests / floor | plan ms / network floor (both cold) | warm plan ms / warm floor | plan peak RSS | load / js-yaml (not in plan ms) | 5-person PR plan: requests | apply requests / floor | apply rate / budget | 429s | apply peak RSS | notes |',
     '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ];
-  const rows = details.map(({ run, loadMs, applyPeakRssMB, warmPlanMs, changes, budget, notes }) => {
+  const rows = details.map(({ run, loadMs, loadPeakRssMB, applyPeakRssMB, warmPlanMs, warmFloorMs, changes, budget, notes, planOnly }) => {
     const { plan, apply } = run;
+    const notApplied = planOnly === true;
     return [
       int(run.people),
       run.vendor,
       `${int(plan.requests)} / ${int(plan.floorRequests)}`,
       `${int(plan.ms)} / ${int(plan.floorMs)} (${ratio(plan.ms, plan.floorMs)})`,
-      warmPlanMs === undefined ? '–' : `${int(warmPlanMs)} (${ratio(warmPlanMs, plan.floorMs)})`,
-      `${plan.peakRssMB.toFixed(0)} MB`,
+      warmPlanMs === undefined
+        ? '–'
+        : warmFloorMs === undefined
+          ? `${int(warmPlanMs)} (${ratio(warmPlanMs, plan.floorMs)})`
+          : `${int(warmPlanMs)} / ${int(warmFloorMs)} (${ratio(warmPlanMs, warmFloorMs)})`,
+      loadPeakRssMB === undefined ? `${plan.peakRssMB.toFixed(0)} MB` : `${plan.peakRssMB.toFixed(0)} MB (load ${loadPeakRssMB.toFixed(0)} MB)`,
       `${(loadMs / 1000).toFixed(1)} s / ${(run.load.jsYamlMs / 1000).toFixed(1)} s (${run.load.ratio.toFixed(2)}×)`,
       `${int(run.pullRequest.requests)} (${int(run.pullRequest.touched)} touched)`,
-      `${int(apply.requests)} / ${int(apply.floorRequests)} (${int(changes)} changes)`,
-      `${(apply.rateShare * 100).toFixed(0)}% of ${budget.limit}/${budget.windowMs / 1000}s`,
-      String(apply.http429),
+      notApplied ? `plan only (${int(changes)} changes)` : `${int(apply.requests)} / ${int(apply.floorRequests)} (${int(changes)} changes)`,
+      notApplied ? '–' : `${(apply.rateShare * 100).toFixed(0)}% of ${budget.limit}/${budget.windowMs / 1000}s`,
+      notApplied ? '–' : String(apply.http429),
       applyPeakRssMB === undefined ? '–' : `${applyPeakRssMB.toFixed(0)} MB`,
       notes.join('; ') || '',
     ].join(' | ');
@@ -102,10 +116,12 @@ export function checkTargets(runs: BenchRun[]): TargetCheck[] {
     if (run.plan.requests !== run.plan.floorRequests) {
       checks.push({ target: 'plan requests = floor', ok: false, detail: `${at}: ${run.plan.requests} for a floor of ${run.plan.floorRequests} (+${run.plan.requests - run.plan.floorRequests})` });
     }
-    if (run.apply.requests !== run.apply.floorRequests) {
+    // An apply floor of zero is a run measured with --plan-only: there is no apply to check.
+    const applied = run.apply.floorRequests > 0;
+    if (applied && run.apply.requests !== run.apply.floorRequests) {
       checks.push({ target: 'apply requests = floor', ok: false, detail: `${at}: ${run.apply.requests} for a floor of ${run.apply.floorRequests} (+${run.apply.requests - run.apply.floorRequests})` });
     }
-    if (run.apply.rateShare < 0.9 || run.apply.http429 > 0) {
+    if (applied && (run.apply.rateShare < 0.9 || run.apply.http429 > 0)) {
       checks.push({
         target: 'apply ≥ 90% of the budget, no 429',
         ok: false,

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import type { RootConfig } from '../src/config/schema.js';
 import { startSandbox, type Sandbox } from '../src/compose/sandbox.js';
 import { rosterSchemas } from '../src/compose/organisation.js';
-import type { AppliedMessage, ChildMessage, LoadedMessage, ParentMessage, PlannedMessage, RateBudget } from './child.js';
+import type { AppliedMessage, ChildMessage, FlooredMessage, LoadedMessage, ParentMessage, PlannedMessage, RateBudget } from './child.js';
 import { generateOrg } from './generate.js';
 import { expectedCounts } from './people.js';
 import { checkTargets, markdownTable, rateShare, round2, type BenchResults, type BenchRun, type RunDetail } from './report.js';
@@ -34,6 +34,12 @@ export interface BenchOptions {
   childArgs?: string[];
   /** `concurrency` of every vendor in the generated roster.yaml; roster's default (4) when unset. */
   concurrency?: number;
+  /**
+   * Plan only: no apply (and no warm second plan), for runs where the apply alone takes too long
+   * (SimplePin at 100,000 people: 110,000 requests). The apply figures are then zero, with a floor of
+   * zero, and the table says "plan only".
+   */
+  planOnly?: boolean;
   /** Called after every run with everything so far, so a long run that stops keeps what it measured. */
   onRun?: (results: BenchResults, details: RunDetail[]) => Promise<void>;
 }
@@ -59,7 +65,7 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
       let detail: RunDetail;
       try {
         const loaded = await child.ask<LoadedMessage>({ type: 'load', configFile: org.configFile }, 'loaded');
-        log(`  ${vendor.kind}: loaded ${loaded.people} people in ${Math.round(loaded.loadMs)} ms (js-yaml alone: ${Math.round(loaded.jsYamlMs)} ms), ${loaded.rssAfterLoadMB} MB RSS`);
+        log(`  ${vendor.kind}: loaded ${loaded.people} people in ${Math.round(loaded.loadMs)} ms (js-yaml alone: ${Math.round(loaded.jsYamlMs)} ms), ${loaded.rssAfterLoadMB} MB RSS (peak ${loaded.peakRssAfterLoadMB} MB)`);
         detail = await runOne(child, size, vendor, loaded, org.fixtures[vendor.kind], expected, options);
       } catch (error) {
         // One vendor that cannot run (an emulator or adapter mid-change) leaves the others measured.
@@ -72,9 +78,12 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
       await options.onRun?.({ runs: details.map((d) => d.run) }, details);
       const { plan, apply } = detail.run;
       log(
-        `  ${vendor.kind}: plan ${plan.requests}/${plan.floorRequests} requests, ${Math.round(plan.ms)} ms (warm ${detail.warmPlanMs} ms, floor ${Math.round(plan.floorMs)} ms), ` +
-          `${plan.peakRssMB} MB; apply ${apply.requests}/${apply.floorRequests} requests, ${Math.round(apply.rateShare * 100)}% of ${detail.budget.limit}/s, ` +
-          `${apply.http429} × 429, ${detail.applyPeakRssMB} MB` +
+        `  ${vendor.kind}: plan ${plan.requests}/${plan.floorRequests} requests, ${Math.round(plan.ms)} ms (warm ${detail.warmPlanMs ?? '–'} ms; floor ${Math.round(plan.floorMs)} ms cold, ${detail.warmFloorMs ?? '–'} ms warm), ` +
+          `${plan.peakRssMB} MB; ` +
+          (detail.planOnly
+            ? 'no apply (plan only)'
+            : `apply ${apply.requests}/${apply.floorRequests} requests, ${Math.round(apply.rateShare * 100)}% of ${detail.budget.limit}/s, ` +
+          `${apply.http429} × 429, ${detail.applyPeakRssMB} MB`) +
           (detail.notes.length ? `\n    ${detail.notes.join('\n    ')}` : ''),
       );
     }
@@ -139,18 +148,37 @@ async function runOne(
   const notes: string[] = [];
   // Read by key, the floor is one GET per declared person (every generated person is in every vendor).
   const floorPages = vendor.readByKey ? people : Math.max(1, Math.ceil(vendor.liveUsers(fixture) / vendor.pageSize));
-  const planned = await withSandbox(vendor, fixture, UNPACED, (sandbox) =>
-    child.ask<PlannedMessage>(
-      { type: 'plan', vendor: vendor.kind, env: sandbox.env, override: sandbox.overrides[vendor.kind], listPath: vendor.listPath, readByKey: vendor.readByKey, budget: UNPACED },
+  const planned = await withSandbox(vendor, fixture, UNPACED, async (sandbox) => {
+    const answer = await child.ask<PlannedMessage>(
+      {
+        type: 'plan',
+        vendor: vendor.kind,
+        env: sandbox.env,
+        override: sandbox.overrides[vendor.kind],
+        listPath: vendor.listPath,
+        readByKey: vendor.readByKey,
+        budget: UNPACED,
+        warm: !options.planOnly,
+      },
       'planned',
-    ),
-  );
+    );
+    // The same pages again from a fresh process, cold as the plan was (FloorRequest in child.ts).
+    const floorChild = startChild(options.childArgs?.filter((arg) => !arg.startsWith('--cpu-prof') && !arg.startsWith('--heap-prof')));
+    try {
+      const cold = await floorChild.ask<FlooredMessage>({ type: 'floor', pages: answer.pageList, readByKey: vendor.readByKey }, 'floored');
+      return { ...answer, warmFloorMs: answer.floorMs, floorMs: cold.floorMs, pageList: [] };
+    } finally {
+      floorChild.stop();
+    }
+  });
   const s = planned.summary;
   if (s.create !== expected.new || s.update !== expected.update || s.unchanged !== expected.match) {
     notes.push(`plan: ${s.create} creates, ${s.update} updates, ${s.unchanged} unchanged; generated ${expected.new}, ${expected.update}, ${expected.match}`);
   }
   notes.push(...planned.errors.map((e) => `plan error: ${e}`));
   const changes = s.create + s.update + s.deactivate + s.reactivate + s.delete;
+
+  if (options.planOnly) return planOnlyDetail(people, vendor, loaded, planned, floorPages, changes, notes);
 
   // Sized so the apply takes about applySeconds at its budget.
   const limit = Math.min(options.maxRate, Math.max(10, Math.ceil((floorPages + changes) / options.applySeconds)));
@@ -191,7 +219,23 @@ async function runOne(
   if ((run.plan.requests > run.plan.floorRequests || run.apply.requests > run.apply.floorRequests) && vendor.overFloorReason) {
     notes.push(vendor.overFloorReason);
   }
-  return { run, loadMs: loaded.loadMs, rssAfterLoadMB: loaded.rssAfterLoadMB, applyPeakRssMB: applied.peakRssMB, warmPlanMs: Math.round(planned.warmPlanMs), changes, budget, notes };
+  return { run, loadMs: loaded.loadMs, rssAfterLoadMB: loaded.rssAfterLoadMB, loadPeakRssMB: loaded.peakRssAfterLoadMB, applyPeakRssMB: applied.peakRssMB, warmPlanMs: planned.warmPlanMs === undefined ? undefined : Math.round(planned.warmPlanMs), warmFloorMs: Math.round(planned.warmFloorMs), changes, budget, notes };
+}
+
+/** A run measured with --plan-only: the apply's figures are zero against a floor of zero (not measured). */
+function planOnlyDetail(people: number, vendor: BenchVendor, loaded: LoadedMessage, planned: PlannedMessage & { warmFloorMs: number }, floorPages: number, changes: number, notes: string[]): RunDetail {
+  const run: BenchRun = {
+    people,
+    vendor: vendor.kind,
+    plan: { requests: planned.requests, floorRequests: floorPages, ms: Math.round(planned.planMs), floorMs: Math.round(planned.floorMs), peakRssMB: planned.peakRssMB },
+    apply: { requests: 0, floorRequests: 0, rateShare: 0, http429: 0 },
+    load: { ms: Math.round(loaded.loadMs), jsYamlMs: Math.round(loaded.jsYamlMs), ratio: round2(loaded.loadMs / loaded.jsYamlMs) },
+    pullRequest: planned.pullRequest,
+  };
+  if (planned.pages !== floorPages) notes.push(`plan read ${planned.pages} distinct pages; ${floorPages} hold every user`);
+  if (vendor.readByKey) notes.push(byKeyNote(vendor.kind, floorPages));
+  notes.push('plan only (--plan-only): no apply');
+  return { run, loadMs: loaded.loadMs, rssAfterLoadMB: loaded.rssAfterLoadMB, loadPeakRssMB: loaded.peakRssAfterLoadMB, warmFloorMs: Math.round(planned.warmFloorMs), changes, budget: { limit: 0, windowMs: APPLY_WINDOW_MS }, notes, planOnly: true };
 }
 
 /**
@@ -221,6 +265,7 @@ async function main(): Promise<void> {
       'max-rate': { type: 'string', default: '500' },
       concurrency: { type: 'string' },
       'child-args': { type: 'string', description: 'Node flags for the child process, e.g. "--cpu-prof --cpu-prof-dir=bench/profiles"' },
+      'plan-only': { type: 'boolean', default: false, description: 'plan (and its floor) only: no apply, no warm second plan' },
       merge: { type: 'boolean', default: false, description: 'keep the runs already in --out that this run does not repeat' },
       docs: { type: 'string', description: 'markdown files, comma-separated, whose table (between bench:table markers) is replaced' },
     },
@@ -255,6 +300,7 @@ async function main(): Promise<void> {
     applySeconds: Number(values['apply-seconds']),
     maxRate: Number(values['max-rate']),
     concurrency: values.concurrency === undefined ? undefined : Number(values.concurrency),
+    planOnly: values['plan-only'],
     log: (line) => console.error(line),
     childArgs: values['child-args']?.split(' ').filter(Boolean),
     onRun: async (_partial, sofar) => save(merged(sofar)),

@@ -120,6 +120,12 @@ const defaultNotice = (line: string) => void process.stderr.write(`${line}\n`);
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** One attempt's timeout: started when the request leaves (exchange), cleared once its body is read (request). */
+interface Deadline {
+  controller: AbortController;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
 /** When a client (and every client derived from it with `with`) last heard from its vendor. */
 interface Activity {
   lastHeardAt?: number;
@@ -160,12 +166,19 @@ export class HttpClient {
       let retryAfterMs: number | undefined;
       const lastHeardAt = this.activity.lastHeardAt;
       const idleMs = lastHeardAt === undefined ? 0 : Date.now() - lastHeardAt;
+      // The attempt's deadline covers the answer and reading its body. Its timer is cleared as soon as the
+      // body is read: AbortSignal.timeout's timer kept the signal, and what fetch hung on it (the request,
+      // the answer), alive for the whole timeout after every request, which at hundreds of requests a
+      // second was hundreds of MB (issue 26: SimplePin read by key at 100,000 people).
+      const deadline: Deadline = { controller: new AbortController() };
       try {
-        const response = await this.send(req);
+        const response = await this.send(req, deadline);
         retryAfterMs = retryAfterFrom(response.headers);
         outcome = await this.read<T>(req, response);
       } catch (error) {
         outcome = this.toError(req, error);
+      } finally {
+        clearTimeout(deadline.timer);
       }
       if (!(outcome instanceof VendorHttpError)) return outcome;
       // The vendor closed an idle keep-alive connection as we reused it: most likely the request died
@@ -198,17 +211,17 @@ export class HttpClient {
     }
   }
 
-  private async send(req: HttpRequest): Promise<Response> {
+  private async send(req: HttpRequest, deadline: Deadline): Promise<Response> {
     // Released when the answer arrives: the vendor counted the request by then (see RateLimiter).
     const release = await this.options.limiter?.acquire();
     try {
-      return await this.exchange(req);
+      return await this.exchange(req, deadline);
     } finally {
       release?.();
     }
   }
 
-  private async exchange(req: HttpRequest): Promise<Response> {
+  private async exchange(req: HttpRequest, deadline: Deadline): Promise<Response> {
     const url = new URL(this.options.baseUrl.replace(/\/+$/, '') + req.path);
     for (const [name, value] of Object.entries(req.query ?? {})) {
       if (value !== undefined) url.searchParams.set(name, String(value));
@@ -220,12 +233,16 @@ export class HttpClient {
     const observe = this.options.onExchange;
     const sent = { vendor: this.options.vendor, method: req.method, url, requestHeaders: headers, requestBody: req.body, startedAt: Date.now() };
     let response: Response;
+    // The timeout starts when the request leaves, not while the limiter holds it back.
+    const timeoutMs = this.options.timeoutMs ?? 30_000;
+    deadline.timer = setTimeout(() => deadline.controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), timeoutMs);
+    const signal = deadline.controller.signal;
     try {
       response = await fetch(url, {
         method: req.method,
         headers,
         body: req.body === undefined ? undefined : JSON.stringify(req.body),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+        signal,
       });
     } catch (error) {
       observe?.({ ...sent, ms: Date.now() - sent.startedAt, error: failureCode(error), secrets: this.options.secrets?.() ?? [] });
@@ -355,10 +372,12 @@ async function readLimited(response: Response, limit: number): Promise<string | 
     return undefined;
   }
   if (!response.body) return '';
-  const decoder = new TextDecoder();
   const reader = response.body.getReader();
+  // The chunks are kept as bytes and decoded once at the end: decoding each chunk into a string and
+  // concatenating made a string per chunk and a rope JSON.parse had to flatten, garbage the size of
+  // every page twice over (issue 26). TextDecoder still drops a BOM, as response.text() does.
+  const chunks: Uint8Array[] = [];
   let size = 0;
-  let text = '';
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
@@ -367,10 +386,13 @@ async function readLimited(response: Response, limit: number): Promise<string | 
       await reader.cancel().catch(() => undefined);
       return undefined;
     }
-    text += decoder.decode(value, { stream: true });
+    chunks.push(value);
   }
-  return text + decoder.decode();
+  if (chunks.length === 0) return '';
+  return utf8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
 }
+
+const utf8 = new TextDecoder();
 
 function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;

@@ -15,6 +15,8 @@ export function diffFields(desired: DesiredRecord, live: LiveRecord, undiffed: R
   for (const [field, after] of Object.entries(desired.fields)) {
     if (after === undefined || undiffed.has(field)) continue;
     const before = live.fields[field];
+    // The same object on both sides (HighLevel shares one per permission set) has nothing to diff.
+    if (before === after) continue;
     if (isRecord(after) && isRecord(before)) changes.push(...diffObject(field, before, after));
     else if (!sameValue(before, after)) changes.push({ field, before, after });
   }

@@ -42,13 +42,25 @@ export function matchRecords(desired: DesiredRecord[], live: LiveRecord[]): Matc
 
   // Who reaches each live user, by vendor id, and how: a pinned id alone (it says which user is the
   // person's), otherwise the external id and the email, whether or not the person's own match is clear.
-  const reachers = new Map<string, Map<string, { want: DesiredRecord; via: string[] }>>();
+  // Nearly every user is reached by one person, so the first is kept in one flat map and only a user a
+  // second person reaches gets a map of its own: a map per live user was tens of MB at 100,000 (issue 26).
+  const firstReach = new Map<string, Reach>();
+  const moreReach = new Map<string, Map<string, Reach>>();
   const reach = (record: LiveRecord, want: DesiredRecord, via: string) => {
-    let byKey = reachers.get(record.vendorId);
-    if (!byKey) reachers.set(record.vendorId, (byKey = new Map()));
+    const first = firstReach.get(record.vendorId);
+    if (!first) {
+      firstReach.set(record.vendorId, { want, via });
+      return;
+    }
+    if (first.want.key === want.key) {
+      first.via += ` and ${via}`;
+      return;
+    }
+    let byKey = moreReach.get(record.vendorId);
+    if (!byKey) moreReach.set(record.vendorId, (byKey = new Map([[first.want.key, first]])));
     const entry = byKey.get(want.key);
-    if (entry) entry.via.push(via);
-    else byKey.set(want.key, { want, via: [via] });
+    if (entry) entry.via += ` and ${via}`;
+    else byKey.set(want.key, { want, via });
   };
   const found = new Map<string, LiveRecord>();
   const failed = new Set<string>();
@@ -71,38 +83,61 @@ export function matchRecords(desired: DesiredRecord[], live: LiveRecord[]): Matc
   }
 
   // A live user two or more people reach is an intersection: an error for every one of them, in any order.
-  for (const [vendorId, byKey] of reachers) {
-    if (byKey.size < 2) continue;
-    const record = byId.get(vendorId)!;
-    const claimants = [...byKey.values()];
-    const who = claimants.map((c) => `${c.want.key} (by ${c.via.join(' and ')})`).sort(byText).join(', ');
-    contested.add(vendorId);
-    for (const { want } of claimants) {
-      for (const other of involvedIn(want)) contested.add(other.vendorId);
-      found.delete(want.key);
-      if (failed.has(want.key)) continue;
-      failed.add(want.key);
-      errors.push({
-        key: want.key,
-        message: `live user ${vendorId} (${record.email}) is claimed by ${claimants.length} people in git: ${who}; nothing is planned for any of them`,
-        hint: 'two people in git point at the same vendor user; correct the pinned id or external id that is wrong',
-      });
+  // (In the order the users were first reached, as before the flat map.)
+  if (moreReach.size > 0) {
+    for (const vendorId of firstReach.keys()) {
+      const byKey = moreReach.get(vendorId);
+      if (!byKey) continue;
+      const record = byId.get(vendorId)!;
+      const claimants = [...byKey.values()];
+      const who = claimants.map((c) => `${c.want.key} (by ${c.via})`).sort(byText).join(', ');
+      contested.add(vendorId);
+      for (const { want } of claimants) {
+        for (const other of involvedIn(want)) contested.add(other.vendorId);
+        found.delete(want.key);
+        if (failed.has(want.key)) continue;
+        failed.add(want.key);
+        errors.push({
+          key: want.key,
+          message: `live user ${vendorId} (${record.email}) is claimed by ${claimants.length} people in git: ${who}; nothing is planned for any of them`,
+          hint: 'two people in git point at the same vendor user; correct the pinned id or external id that is wrong',
+        });
+      }
     }
   }
-  const matched = new Map([...found].filter(([key]) => !failed.has(key)));
+  firstReach.clear();
+  // Those that failed are dropped from what was found, in place: found's order is kept, and no copy is made.
+  for (const key of failed) found.delete(key);
+  const matched = found;
 
-  const claimedIds = new Set([...matched.values()].map((r) => r.vendorId));
+  const claimedIds = new Set<string>();
+  for (const record of matched.values()) claimedIds.add(record.vendorId);
   const unmatched = live.filter((r) => !claimedIds.has(r.vendorId));
 
   // A declared person's email or external id on a user nobody matched: a second account of that person.
-  const declaredEmails = new Map(desired.map((want) => [want.key, want.key]));
-  const declaredExternal = new Map(desired.filter((want) => want.externalId).map((want) => [want.externalId as string, want.key]));
+  // Only built when some live user is unmatched, and only as large as needed: a set of keys, not a map of each key to itself.
   const secondAccounts = new Map<string, string>();
-  for (const record of unmatched) {
-    const owner = declaredEmails.get(record.email.toLowerCase()) ?? (record.externalId ? declaredExternal.get(record.externalId) : undefined);
-    if (owner !== undefined) secondAccounts.set(record.vendorId, owner);
+  if (unmatched.length > 0) {
+    const declaredEmails = new Set<string>();
+    const declaredExternal = new Map<string, string>();
+    for (const want of desired) {
+      declaredEmails.add(want.key);
+      // The last person with an external id owns it, as `new Map(entries)` had it.
+      if (want.externalId) declaredExternal.set(want.externalId, want.key);
+    }
+    for (const record of unmatched) {
+      const email = record.email.toLowerCase();
+      const owner = declaredEmails.has(email) ? email : record.externalId ? declaredExternal.get(record.externalId) : undefined;
+      if (owner !== undefined) secondAccounts.set(record.vendorId, owner);
+    }
   }
   return { matched, unmatched, errors, contested, secondAccounts };
+}
+
+/** One person reaching a live user, and how (`email`, `external id and email`, ...). */
+interface Reach {
+  want: DesiredRecord;
+  via: string;
 }
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -3,6 +3,7 @@ import { ListingChangedError } from '../../errors/listing.js';
 import { pageReader } from '../../http/pages.js';
 import { RateLimiter } from '../../http/limiter.js';
 import { flagWriter } from '../writer.js';
+import { SharedValues } from '../shared-values.js';
 import type { AdapterOptions, ApplyContext, DesiredRecord, FieldValue, ListReader, LiveRecord, VendorAdapter, VendorWriter } from '../types.js';
 import { sortOfficeIds } from './mapping.js';
 import { ENERFLO_RATE } from './documented.js';
@@ -130,12 +131,19 @@ export class EnerfloAdapter implements VendorAdapter {
     // Each user is reduced to its record as its page arrives, so the wire objects of a long listing
     // are not all held at once; a manager may be on a later page, so managers are named at the end.
     const emailById = new Map<string, string>();
+    // Roles, offices and time zones repeat from user to user: one shared copy each (issue 26, memory).
+    const shared = new SharedValues();
     // A user without `active` takes it from the listing it came from (the list's shape is not published):
     // the default listing holds active users, a status listing inactive ones (published.md, help centre
     // "reactivate a user account"), so an offboarded person is not deactivated again on every run.
     const keeper = (listedActive: boolean) => (u: WireUser) => {
-      if (u && typeof u === 'object' && typeof u.email === 'string') emailById.set(String(u.id), u.email);
-      return { record: this.toLive(u, listedActive), managerId: u?.manager_id, managerEmail: u?.manager_email };
+      const record = this.toLive(u, listedActive, shared);
+      // The record's id string is the map's key (no second copy of each id).
+      if (u && typeof u === 'object' && typeof u.email === 'string') {
+        const id = String(u.id);
+        emailById.set(record.vendorId === id ? record.vendorId : id, u.email);
+      }
+      return { record, managerId: u?.manager_id, managerEmail: u?.manager_email };
     };
     type Entry = ReturnType<ReturnType<typeof keeper>>;
     const byId = new Map<string, Entry>();
@@ -344,7 +352,7 @@ export class EnerfloAdapter implements VendorAdapter {
    * The user as a record; `manager` is named by `list`, once every user is known. `listedActive` is what
    * the listing it came from says when the user carries no `active`.
    */
-  private toLive(u: WireUser, listedActive: boolean): LiveRecord {
+  private toLive(u: WireUser, listedActive: boolean, shared = new SharedValues()): LiveRecord {
     const vendorId = String(u?.id ?? '');
     const why = !u || typeof u !== 'object' ? 'the user is not an object' : vendorId === '' ? 'the user has no id' : unreadableReason(u);
     if (why) {
@@ -354,10 +362,11 @@ export class EnerfloAdapter implements VendorAdapter {
       const externalId = u && typeof u === 'object' ? (text(u.external_user_id) ?? undefined) : undefined;
       return { vendorId, email, externalId, active: flag(u?.active, listedActive) ?? listedActive, fields: {}, unreadable: why };
     }
-    const roles = [...new Set(u.roles ?? [])].sort();
-    const officeIds = (u.office_ids ?? []).map(String);
+    const roles = shared.list([...new Set(u.roles ?? [])].sort());
+    const officeIds = (u.office_ids ?? []).map((id) => shared.text(String(id)));
     const office = officeIds[0] ?? null;
     const externalId = text(u.external_user_id) ?? undefined;
+    const timezone = text(u.timezone);
     return {
       vendorId,
       email: u.email,
@@ -367,10 +376,10 @@ export class EnerfloAdapter implements VendorAdapter {
         firstName: text(u.first_name),
         lastName: text(u.last_name),
         phone: comparablePhone(u.phone),
-        timezone: text(u.timezone),
+        timezone: timezone === null ? null : shared.text(timezone),
         roles,
         office,
-        officeIds: roles.includes(REGIONAL_MANAGER) ? sortOfficeIds(officeIds.slice(1), office) : [],
+        officeIds: shared.list(roles.includes(REGIONAL_MANAGER) ? sortOfficeIds(officeIds.slice(1), office) : []),
         manager: null,
         externalId: externalId ?? null,
         canCreateLeads: flag(u.can_create_customers),

@@ -8,7 +8,8 @@ import type { HighlevelConfig } from './schema.js';
 import type { AdapterOptions, ApplyContext, DesiredRecord, FieldValue, ListReader, LiveRecord, VendorAdapter, VendorWriter } from '../types.js';
 import { comparablePhone, sortedUnique } from './mapping.js';
 import { HIGHLEVEL_RATE } from './documented.js';
-import { fullPermissions, sharedPermissions } from './permissions.js';
+import { fullPermissions, sharedPermissionsOf } from './permissions.js';
+import { SharedValues } from '../shared-values.js';
 
 
 /** A user as search, get, create and update answer it (UserSchema in highlevel-users.openapi.json). */
@@ -92,6 +93,8 @@ export function generatePassword(length = 32): string {
 
 const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
 
+const sharedText = (shared: SharedValues, value: string | null): string | null => (value === null ? null : shared.text(value));
+
 function stringList(value: unknown): string[] {
   if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string' && v !== '');
   // UserSchema.scopes is declared as a single string; read a comma list if one ever comes.
@@ -145,7 +148,9 @@ export class HighlevelAdapter implements VendorAdapter {
   /** Every user of the company, deleted ones (still in search for a few minutes) left out. */
   async list(): Promise<LiveRecord[]> {
     // Each user becomes its record as its page arrives: a long listing's wire objects are not all held at once.
-    const users = await this.search({}, (u) => (u.deleted === true ? undefined : this.toLive(u)));
+    // Locations, scopes, types and roles repeat from user to user: one shared copy each (issue 26, memory).
+    const shared = new SharedValues();
+    const users = await this.search({}, (u) => (u.deleted === true ? undefined : this.toLive(u, shared)));
     return users.filter((r): r is LiveRecord => r !== undefined);
   }
 
@@ -321,7 +326,7 @@ export class HighlevelAdapter implements VendorAdapter {
     return undefined;
   }
 
-  private toLive(u: WireUser): LiveRecord {
+  private toLive(u: WireUser, shared = new SharedValues()): LiveRecord {
     const unreadable = this.unreadableReason(u);
     if (unreadable) {
       // One user the adapter cannot map stays one: marked, with what could be read, never thrown for the listing.
@@ -333,11 +338,11 @@ export class HighlevelAdapter implements VendorAdapter {
       firstName: text(u.firstName),
       lastName: text(u.lastName),
       phone: comparablePhone(u.phone),
-      type: text(roles.type) ?? text(flat.type),
-      role: text(roles.role) ?? text(flat.role),
-      locationIds: sortedUnique(stringList(roles.locationIds ?? flat.locationIds)),
-      permissions: sharedPermissions(fullPermissions(u.permissions ?? {})),
-      scopes: sortedUnique(stringList(u.scopes)),
+      type: sharedText(shared, text(roles.type) ?? text(flat.type)),
+      role: sharedText(shared, text(roles.role) ?? text(flat.role)),
+      locationIds: shared.list(sortedUnique(stringList(roles.locationIds ?? flat.locationIds))),
+      permissions: sharedPermissionsOf(u.permissions ?? {}),
+      scopes: shared.list(sortedUnique(stringList(u.scopes))),
       // scopesAssignedToOnly is not in UserSchema: write-only, never read or compared. shared/vendors/README.md
     };
     return { vendorId: String(u.id), email: String(u.email), active: true, fields };

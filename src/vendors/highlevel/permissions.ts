@@ -85,3 +85,26 @@ export function sharedPermissions(permissions: HighlevelPermissions): HighlevelP
   }
   return found;
 }
+
+const sharedBySet = new Map<number, Readonly<HighlevelPermissions>>();
+
+/**
+ * `sharedPermissions(fullPermissions(overlay))` without building either on the way: the 38 values are
+ * read straight into a number (bit i for the i-th name), and the full object is built only the first time
+ * a set is seen. A listing reads one per user, so this is most of what listing HighLevel costs (issue 26).
+ */
+export function sharedPermissionsOf(overlay: Record<string, unknown> | undefined): HighlevelPermissions {
+  let bits = 0;
+  let bit = 1;
+  for (const name of highlevelPermissionNames) {
+    const value = overlay?.[name];
+    if (typeof value === 'boolean' ? value : highlevelPermissionDefaults[name]) bits += bit;
+    bit *= 2;
+  }
+  let found = sharedBySet.get(bits);
+  if (!found) {
+    found = sharedPermissions(fullPermissions(overlay));
+    sharedBySet.set(bits, found);
+  }
+  return found;
+}
