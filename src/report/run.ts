@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import type { Organisation } from '../config/model.js';
 import { organisationAsOf } from '../config/as-of.js';
-import { connectVendors } from '../compose/connect.js';
+import { connectVendors, type Connection } from '../compose/connect.js';
 import type { ReadKey } from '../vendors/types.js';
 import { readApplyReports } from './apply-reports.js';
 import { pullsOf, type MergedPull, type PullSource } from './approvals.js';
@@ -32,6 +32,8 @@ export interface AccessReportOptions {
   /** Loads and validates a roster.yaml (the CLI's loader, which prints diagnostics). */
   load(configFile: string): Promise<Organisation>;
   now?: () => Date;
+  /** How the vendors are reached; connectVendors with the options above unless given (the benchmark paces nothing). */
+  connect?: (org: Organisation) => Promise<Connection>;
 }
 
 /**
@@ -54,7 +56,7 @@ export async function buildAccessReport(options: AccessReportOptions): Promise<{
     const kinds = [...new Set(Object.values(org.config.vendors).map((v) => v.kind))];
     const history = await declarationHistory(paths.top, commit, paths.users, kinds);
 
-    const connection = await connectVendors(org, { vendor: options.vendor, sandbox: options.sandbox, fixtures: options.fixtures, trace: options.trace });
+    const connection = await (options.connect ?? ((o) => connectVendors(o, { vendor: options.vendor, sandbox: options.sandbox, fixtures: options.fixtures, trace: options.trace })))(org);
     try {
       const readAt = now().toISOString();
       const vendors = await Promise.all(
