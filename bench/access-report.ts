@@ -37,18 +37,25 @@ export interface AccessReportRun {
   planMs: number;
   ratio: number;
   rows: number;
+  /** Requests the report and the plan sent to the vendors: the same readers, so the same count is the target. */
+  requests: number;
+  planRequests: number;
+  /** CPU time of this process (user + system) in each, emulators included alike: less at the mercy of a loaded machine than wall time. */
+  cpuMs: number;
+  planCpuMs: number;
 }
 
 /** Nothing is paced: the emulators and the clients get a budget nothing reaches, as in the plan runs. */
 const UNPACED = { limit: 1_000_000, windowMs: 1_000 };
 
 /** The vendors of `org` against emulators seeded with the bench's fixtures. */
-function connectBench(fixtures: Record<string, unknown>) {
+function connectBench(fixtures: Record<string, unknown>, sent: { requests: number }) {
   return async (org: Organisation): Promise<Connection> => {
     const sandbox = await startSandbox(org.config, { fixtures, emulatorOptions: () => ({ rateLimit: UNPACED }) });
     applySandboxOverrides(org.config, sandbox);
     const env = { ...process.env, ...sandbox.env };
-    return { targets: buildTargets(org, { env, rateLimit: () => UNPACED }), sandbox, env, close: () => sandbox.stop() };
+    const targets = buildTargets(org, { env, rateLimit: () => UNPACED });
+    return { targets, sandbox, env, close: () => ((sent.requests = targets.reduce((n, t) => n + t.counter.requests, 0)), sandbox.stop()) };
   };
 }
 
@@ -92,25 +99,33 @@ export async function commitHistory(dir: string, pulls = 4): Promise<number> {
   return commits;
 }
 
-/** Generates `size` people, commits them as a history, and times a report against a plan at HEAD. */
-export async function benchAccessReport(dataDir: string, size: number, vendors: BenchVendor[], log: (line: string) => void = () => undefined): Promise<AccessReportRun> {
-  const generated = await generateOrg(path.join(dataDir, `report-${size}`), size, vendors);
-  const commits = await commitHistory(generated.dir);
-  const connect = connectBench(generated.fixtures);
-
-  // `roster plan`: load the organisation, plan every vendor.
-  let started = performance.now();
-  const org = await loadOrganisation(generated.configFile);
+/** `roster plan`: load the organisation, plan every vendor (in a function of its own, so its organisation is garbage before the report). */
+async function planOnce(configFile: string, connect: (org: Organisation) => Promise<Connection>): Promise<void> {
+  const org = await loadOrganisation(configFile);
   const connection = await connect(org);
   try {
     await buildPlan(org, connection.targets);
   } finally {
     await connection.close();
   }
+}
+
+/** Generates `size` people, commits them as a history, and times a report against a plan at HEAD. */
+export async function benchAccessReport(dataDir: string, size: number, vendors: BenchVendor[], log: (line: string) => void = () => undefined): Promise<AccessReportRun> {
+  const generated = await generateOrg(path.join(dataDir, `report-${size}`), size, vendors);
+  const commits = await commitHistory(generated.dir);
+  const planSent = { requests: 0 };
+  const reportSent = { requests: 0 };
+
+  let started = performance.now();
+  let cpu = process.cpuUsage();
+  await planOnce(generated.configFile, connectBench(generated.fixtures, planSent));
   const planMs = performance.now() - started;
+  const planCpu = process.cpuUsage(cpu);
 
   // `roster report access --no-github --format csv`, right after, in the same conditions.
   started = performance.now();
+  cpu = process.cpuUsage();
   const { report, org: declared } = await buildAccessReport({
     configFile: generated.configFile,
     githubSource: 'not asked (benchmark)',
@@ -118,10 +133,12 @@ export async function benchAccessReport(dataDir: string, size: number, vendors: 
     leaverHours: 24,
     rosterVersion: 'bench',
     load: loadOrganisation,
-    connect,
+    connect: connectBench(generated.fixtures, reportSent),
   });
   renderCsv(maskReport(report, { maskEmails: declared.config.github.maskEmails }));
   const ms = performance.now() - started;
+  const reportCpu = process.cpuUsage(cpu);
+  const cpuMs = (usage: NodeJS.CpuUsage) => Math.round((usage.user + usage.system) / 1000);
 
   const result: AccessReportRun = {
     people: size,
@@ -131,8 +148,12 @@ export async function benchAccessReport(dataDir: string, size: number, vendors: 
     planMs: Math.round(planMs),
     ratio: Math.round((ms / planMs) * 100) / 100,
     rows: report.rows.length,
+    requests: reportSent.requests,
+    planRequests: planSent.requests,
+    cpuMs: cpuMs(reportCpu),
+    planCpuMs: cpuMs(planCpu),
   };
-  log(`${size.toLocaleString('en-US')} people: report ${result.ms} ms (${result.rows} rows, ${commits} commits), plan ${result.planMs} ms over ${result.vendors.join(', ')}: ${result.ratio}×`);
+  log(`${size.toLocaleString('en-US')} people: report ${result.ms} ms, ${result.requests} requests (${result.rows} rows, ${commits} commits); plan ${result.planMs} ms, ${result.planRequests} requests, over ${result.vendors.join(', ')}: ${result.ratio}× (CPU ${result.cpuMs} / ${result.planCpuMs} ms)`);
   return result;
 }
 
@@ -140,8 +161,8 @@ export async function benchAccessReport(dataDir: string, size: number, vendors: 
 export function accessReportTable(runs: AccessReportRun[]): string {
   const int = (n: number) => Math.round(n).toLocaleString('en-US');
   return [
-    '| people | vendors | commits | report ms | plan ms (load + plan, same vendors) | report / plan |',
-    '| ---: | --- | ---: | ---: | ---: | ---: |',
-    ...runs.map((r) => `| ${int(r.people)} | ${r.vendors.join(', ')} | ${r.commits} | ${int(r.ms)} | ${int(r.planMs)} | ${r.ratio.toFixed(2)}× |`),
+    '| people | vendors | commits | report ms | plan ms (load + plan, same vendors) | report / plan | CPU: report / plan | report requests / plan requests |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...runs.map((r) => `| ${int(r.people)} | ${r.vendors.join(', ')} | ${r.commits} | ${int(r.ms)} | ${int(r.planMs)} | ${r.ratio.toFixed(2)}× | ${int(r.cpuMs)} / ${int(r.planCpuMs)} ms (${(r.cpuMs / r.planCpuMs).toFixed(2)}×) | ${int(r.requests)} / ${int(r.planRequests)} |`),
   ].join('\n');
 }

@@ -31,12 +31,14 @@ interface Prepared {
  * The forms and their finders for one set of secrets, built once and kept until the set changes: a
  * report masks tens of thousands of short texts, and building the forms for each was most of its time.
  */
-let preparedFor: { key: string; prepared: Prepared | undefined } | undefined;
+const preparedFor = new Map<string, Prepared | undefined>();
+/** A few sets are in use at once (the process's, a client's, a trace's): each keeps its own. */
+const PREPARED_SETS = 8;
 
 function prepare(secrets: Iterable<string>): Prepared | undefined {
   const usable = [...secrets].filter((secret) => secret && secret.length >= MIN_SECRET);
   const key = usable.join('\u0000');
-  if (preparedFor?.key === key) return preparedFor.prepared;
+  if (preparedFor.has(key)) return preparedFor.get(key);
   const prepared =
     usable.length === 0
       ? undefined
@@ -52,7 +54,8 @@ function prepare(secrets: Iterable<string>): Prepared | undefined {
             })),
           cores: usable.flatMap(base64Cores),
         };
-  preparedFor = { key, prepared };
+  if (preparedFor.size >= PREPARED_SETS) preparedFor.delete(preparedFor.keys().next().value!);
+  preparedFor.set(key, prepared);
   return prepared;
 }
 

@@ -29,10 +29,10 @@ describe('bench: report access against plan (200 people)', () => {
   });
 
   it('has exactly the documented fields, numbers where numbers belong', () => {
-    expect(Object.keys(result)).toEqual(['people', 'vendors', 'commits', 'ms', 'planMs', 'ratio', 'rows']);
+    expect(Object.keys(result)).toEqual(['people', 'vendors', 'commits', 'ms', 'planMs', 'ratio', 'rows', 'requests', 'planRequests', 'cpuMs', 'planCpuMs']);
     expect(result.people).toBe(200);
     expect(result.vendors).toEqual(vendors.map((v) => v.kind));
-    for (const key of ['ms', 'planMs', 'ratio'] as const) {
+    for (const key of ['ms', 'planMs', 'ratio', 'cpuMs', 'planCpuMs', 'requests', 'planRequests'] as const) {
       expect(Number.isFinite(result[key])).toBe(true);
       expect(result[key]).toBeGreaterThan(0);
     }
@@ -49,9 +49,13 @@ describe('bench: report access against plan (200 people)', () => {
     expect(result.rows).toBeGreaterThanOrEqual(200 * vendors.length);
   });
 
+  it('reads the vendors as a plan does: the same requests', () => {
+    expect(result.requests).toBe(result.planRequests);
+  });
+
   it('prints a table row per size', () => {
     const table = accessReportTable([result]);
     expect(table).toContain('| people | vendors | commits | report ms |');
-    expect(table).toMatch(new RegExp(`^\\| 200 \\| ${vendors.map((v) => v.kind).join(', ')} \\| 5 \\| [\\d,]+ \\| [\\d,]+ \\| [\\d.]+× \\|$`, 'm'));
+    expect(table).toMatch(new RegExp(`^\\| 200 \\| ${vendors.map((v) => v.kind).join(', ')} \\| 5 \\| [\\d,]+ \\| [\\d,]+ \\| [\\d.]+× \\| [\\d,]+ / [\\d,]+ ms \\([\\d.]+×\\) \\| [\\d,]+ / [\\d,]+ \\|$`, 'm'));
   });
 });
