@@ -54,6 +54,8 @@ describe('Pulse login answering extra credentials under "…Id" names: none reac
   let configFile: string;
   let remove: () => Promise<void>;
   const extra = { accessId: secret(), apiKeyId: secret(), refreshId: secret() };
+  /** A numeric credential: registered, and in the trace a string "***" where the bare number was (valid JSON). */
+  const GRANT = 918273645546372;
   const tenant = { companyId: 'cmp-77aa91bc02', locationId: 'loc-31bd02ee91' };
 
   beforeAll(async () => {
@@ -68,7 +70,7 @@ describe('Pulse login answering extra credentials under "…Id" names: none reac
       const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'host' && k !== 'content-length')) as Record<string, string>;
       const answer = await fetch(upstream + req.url, { method: req.method, headers, body: req.method === 'GET' ? undefined : Buffer.concat(chunks) });
       let text = await answer.text();
-      if (req.url?.includes('/auth/login') && answer.ok) text = JSON.stringify({ ...JSON.parse(text), ...extra, ...tenant });
+      if (req.url?.includes('/auth/login') && answer.ok) text = JSON.stringify({ ...JSON.parse(text), ...extra, ...tenant, grantNumber: GRANT });
       res.writeHead(answer.status, { 'content-type': 'application/json' });
       res.end(text);
     });
@@ -86,16 +88,19 @@ describe('Pulse login answering extra credentials under "…Id" names: none reac
 
   const leaks = (text: string) => Object.values(extra).filter((t) => text.toLowerCase().includes(t.slice(0, 8).toLowerCase()));
 
-  it('plan --trace: the login answer is in the trace, its credentials are not, its tenant ids are', async () => {
+  it('plan --trace: the login answer is in the trace, its credentials are not, its tenant ids are; every line is JSON', async () => {
     const trace = path.join(path.dirname(configFile), 'trace-ids.jsonl');
     const result = await runCli(['plan', '--vendor', 'pulse', '--trace', trace, '-c', configFile], { env: { CI: '', GITHUB_ACTIONS: '', ...sandbox.env } });
     const written = await readFile(trace, 'utf8');
     const login = written.split('\n').find((line) => line.includes('/auth/login'));
     expect(login).toBeDefined();
     expect(leaks(written + result.stdout + result.stderr)).toEqual([]);
+    expect(written).not.toContain(String(GRANT).slice(0, 8));
+    for (const line of written.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
     const body = (JSON.parse(login!) as { responseBody: Record<string, unknown> }).responseBody;
     expect(body).toHaveProperty('accessId');
     expect(body).toMatchObject(tenant);
+    expect(body.grantNumber).toBe('***');
   });
 
   it('doctor --format json: no credential of the answer', async () => {
