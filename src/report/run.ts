@@ -54,18 +54,27 @@ export async function buildAccessReport(options: AccessReportOptions): Promise<{
     const asOfDay = options.asOf ?? now().toISOString().slice(0, 10);
     const declared = organisationAsOf(org, options.asOf ? { day: options.asOf } : { instant: now() });
     const kinds = [...new Set(Object.values(org.config.vendors).map((v) => v.kind))];
-    const history = await declarationHistory(paths.top, commit, paths.users, kinds);
+    // The history is replayed while the vendors are read: against real vendors, paced by their rate limits,
+    // its parsing costs no wall time at all. Only a vendor read by key waits for it, for the people removed.
+    const replaying = declarationHistory(paths.top, commit, paths.users, kinds);
+    replaying.catch(() => undefined); // awaited below; a failure is reported there
+    const removed = (kind: string): Promise<ReadKey[]> => {
+      const keys = replaying.then((h) => removedKeys(h, org, kind));
+      keys.catch(() => undefined); // a vendor that cannot be read never asks; the failure is the history's
+      return keys;
+    };
 
     const connection = await (options.connect ?? ((o) => connectVendors(o, { vendor: options.vendor, sandbox: options.sandbox, fixtures: options.fixtures, trace: options.trace })))(org);
     try {
       const readAt = now().toISOString();
       const vendors = await Promise.all(
         connection.targets.map(async (target) => ({
-          live: await readVendor(declared, target, removedKeys(history, org, target.config.kind)),
+          live: await readVendor(declared, target, removed(target.config.kind)),
           module: target.module,
           config: target.config,
         })),
       );
+      const history = await replaying;
       const github = { source: options.githubSource, errors: [] as string[] };
       const pulls = options.pulls ? await pullsOf(options.pulls, commitsToAsk(history, org), (sha, e) => github.errors.push(`commit ${sha.slice(0, 7)}: ${e instanceof Error ? e.message : String(e)}`)) : undefined;
       const applies = await readApplyReports(options.applyReports);
