@@ -79,3 +79,14 @@ export function forgetPersonalValues(): void {
   ssns.clear();
   phones.clear();
 }
+
+/**
+ * The declared people's personal values (phones, and anything a vendor override names as personal),
+ * remembered when the organisation is loaded: checked by value in every masked output from then on.
+ */
+export function rememberDeclaredPeople(people: Iterable<{ phone?: string; vendors?: unknown }>): void {
+  for (const person of people) {
+    if (person.phone) registerPersonalValue('phone', person.phone);
+    if (person.vendors) registerPersonalFields(person.vendors);
+  }
+}

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createSink } from '../../src/output/sink.js';
 import { sanitizeText } from '../../src/render/mask.js';
-import { forgetPersonalValues } from '../../src/secrets/personal-values.js';
+import { forgetPersonalValues, rememberDeclaredPeople } from '../../src/secrets/personal-values.js';
 import { openTrace } from '../../src/trace/writer.js';
 import { liveFromWire } from '../../src/vendors/partner/fields.js';
 
@@ -57,6 +57,12 @@ describe('dates in CI logs: starts, ends and schedules stay; birth dates never a
   it('masks an SSN roster has seen in separators the shape check does not know', () => {
     liveFromWire(simplePinUser);
     for (const form of ['078/05/1120', '078-051120', '(078) 05-1120']) expect(masked(`ssn was ${form}`)).not.toMatch(/078.?05/);
+  });
+
+  it('masks a declared person\'s phone in a format the shape check does not know, once the organisation is loaded', () => {
+    expect(masked('call 512/555/0142')).toBe('call 512/555/0142');
+    rememberDeclaredPeople([{ phone: '+15125550142' }]);
+    expect(masked('call 512/555/0142')).not.toContain('555/0142');
   });
 
   it('a CI log, JSON included, never shows a seen birth date; JSON stays JSON', () => {
