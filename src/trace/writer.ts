@@ -4,7 +4,7 @@ import { prepareFor } from '../output/sink.js';
 import type { Exchange } from '../http/exchange.js';
 import type { MaskOptions } from '../render/mask.js';
 import { redactExchange } from './redact-exchange.js';
-import { redactedJsonLine } from './json-redact.js';
+import { redactedJsonLine } from '../secrets/json-redact.js';
 import { redact } from '../secrets/redact.js';
 
 /**

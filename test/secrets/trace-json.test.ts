@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Exchange } from '../../src/http/exchange.js';
 import { registerSecret } from '../../src/secrets/redact.js';
 import { openTrace } from '../../src/trace/writer.js';
+import { createSink } from '../../src/output/sink.js';
 
 /** A secret that is a number (a session number, an account PIN) where a vendor puts it: bare JSON numbers. */
 const NUMERIC = '73920461857302';
@@ -62,4 +63,21 @@ describe('trace lines stay JSON when a secret is a bare number', () => {
     expect(first.responseBody['***']).toBe('keyed by it');
     expect(first.requestBody).toEqual({ grant: '***', nested: [{ pin: '***' }], count: 3 });
   });
+});
+
+describe('JSON output through the sink stays JSON when a secret is a bare number', () => {
+  const SESSION = 55443322110099;
+  registerSecret(String(SESSION));
+  for (const env of [{ CI: 'true', GITHUB_ACTIONS: 'true' }, { CI: '', GITHUB_ACTIONS: '' }]) {
+    it(`--format json, ${env.CI ? 'in CI' : 'on an operator\'s machine'}`, () => {
+      const written: string[] = [];
+      const stream = { isTTY: false, write: (text: string) => written.push(text) };
+      const sink = createSink({ env, stdout: () => stream, stderr: () => stream });
+      sink.out(JSON.stringify({ vendor: 'pulse', session: SESSION, note: `session ${SESSION}`, count: 2 }, null, 2));
+      const out = written.join('');
+      expect(out).not.toContain(String(SESSION).slice(0, 8));
+      expect(JSON.parse(out)).toEqual({ vendor: 'pulse', session: '***', note: 'session ***', count: 2 });
+      expect(out).toMatch(/^\{\n {2}"vendor"/);
+    });
+  }
 });
