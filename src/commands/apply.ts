@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { applyPlan, type ApplyReport, type OperationResult } from '../reconcile/apply.js';
 import { thresholdViolations } from '../reconcile/safety.js';
-import { readTarget } from '../reconcile/plan.js';
+import { readTarget } from '../compose/plan.js';
 import { redactKnownSecrets } from '../secrets/redact.js';
 import { planOf, readSavedPlan, refuseWith, sealDifferences, verifyAgainstLive, verifyAgainstReplan, type SavedPlan, type SealDifference } from '../reconcile/saved-plan.js';
 import { hasChanges, type Plan, type VendorPlan } from '../reconcile/types.js';
@@ -26,6 +26,11 @@ import { duration, judgeClock, maxClockSkewMinutes, runnerNow, watchVendorClocks
 import { describeFellDue, matchReviewed, replayingTargets } from './reviewed.js';
 import { declaredState, describeInstance, instanceIdentity } from './seal.js';
 import { ApplyEstimate } from './apply-estimate.js';
+// The reviewed seal (what the checksum is the hash of) names the part that differs; --base reads what the change touches.
+import { decodeSeal, sealMismatch } from '../reconcile/checksum-seal.js';
+import { describeDifferences } from '../reconcile/checksum-compare.js';
+import type { SealParts } from '../reconcile/checksum.js';
+import { readingFromBase, withBaseSeal } from './plan-base.js';
 
 export interface ApplyOptions extends VendorCommandOptions {
   yes?: boolean;
@@ -34,6 +39,8 @@ export interface ApplyOptions extends VendorCommandOptions {
   expectChecksum?: string;
   due?: boolean;
   since?: string;
+  expectSeal?: string;
+  base?: string;
 }
 
 export const registerApply: RegisterCommand = (program) => {
@@ -46,9 +53,13 @@ export const registerApply: RegisterCommand = (program) => {
     .option('--report <file>', 'where to write the machine-readable apply report', 'apply-report.json')
     .option('--no-report', 'do not write the apply report')
     .option('--due', 'apply only what a startDate, endDate or role window reached since git last changed made due; refuse the rest')
-    .option('--since <time>', 'with --due or --expect-checksum: count dated changes from this time instead of the last git change to users/');
+    .option('--since <time>', 'with --due or --expect-checksum: count dated changes from this time instead of the last git change to users/')
+    .option('--expect-seal <file>', 'with --expect-checksum: the reviewed seal (`roster github checksum --seal-out`), so a difference names its part')
+    .option('--base <revision>', 'in vendors read person by person, read only the people the change from this git revision (or base checkout folder) touches, as `plan --base` did');
   addVendorOptions(command).action(async (planfile: string | undefined, options: ApplyOptions) => {
     if (options.due && (planfile || options.expectChecksum)) throw new Error('--due plans for itself: it takes no plan file and no --expect-checksum');
+    if (options.base !== undefined && (planfile || options.due)) throw new Error('--base narrows a plan made now: a saved plan reads the people it changes, and --due reads everyone');
+    if (options.expectSeal !== undefined && options.expectChecksum === undefined) throw new Error('--expect-seal names which part of the plan differs from the reviewed one: it goes with --expect-checksum');
     const since = parseSince(options.since);
     const saved = planfile ? await readSavedPlan(planfile) : undefined;
     const only = options.vendor ?? saved?.plan.vendors.map((v) => v.vendor);
@@ -89,16 +100,30 @@ async function watching<T>(work: (clocks: Clocks) => Promise<T>): Promise<T> {
  * changed, when a scheduled change fell due in between (reviewed.ts); anything else is refused.
  */
 export async function planAndApply(session: Session, options: ApplyOptions, since?: Date): Promise<number> {
-  return watching(async (clocks) => {
-    const expected = options.expectChecksum;
-    if (expected === undefined) return showAndApply(session, await planSession(session), options, [], clocks);
-    if (!isChecksum(expected)) {
-      err(`${colors.red('error:')} ${verifyChecksum(planOf([]), expected).message}`);
+  const expected = options.expectChecksum;
+  if (expected !== undefined && !isChecksum(expected)) {
+    err(`${colors.red('error:')} ${verifyChecksum(planOf([]), expected).message}`);
+    return 1;
+  }
+  // The reviewed seal is checked before any vendor is read: its parts must hash to the reviewed checksum.
+  const only = options.vendor?.length ? options.vendor : undefined;
+  let reviewed: SealParts | undefined;
+  if (expected !== undefined && options.expectSeal !== undefined) {
+    reviewed = decodeSeal(await readFile(options.expectSeal, 'utf8'), `the reviewed seal ${options.expectSeal}`);
+    const problem = sealMismatch(reviewed, expected, only);
+    if (problem) {
+      err(`${colors.red('error:')} the reviewed seal ${options.expectSeal} does not belong to the reviewed checksum (${problem}): it was edited, or comes from another plan; nothing was applied`);
       return 1;
     }
+  }
+  // plan --base read only what the change touches in vendors read by key; so does this apply, from the same base.
+  const { reading, declared: baseDeclared } = await readingFromBase(session, options.base);
+  const planAt = async (calendar: Parameters<typeof planSession>[1], targets = session.targets) => withBaseSeal(await planSession(session, calendar, targets, reading), baseDeclared);
+  return watching(async (clocks) => {
+    if (expected === undefined) return showAndApply(session, await planAt(undefined), options, [], clocks);
     const targets = replayingTargets(session.targets);
     const at = runnerNow();
-    const plan = await planSession(session, { asOf: { instant: at } }, targets);
+    const plan = await planAt({ asOf: { instant: at } }, targets);
     if (!hasChanges(plan)) return showAndApply(session, plan, options, [], clocks);
     const wanted = expected.trim().toLowerCase();
     const from = (await datesSince(session.org, since)) ?? new Date(at.getTime() - 31 * 86_400_000);
@@ -106,16 +131,20 @@ export async function planAndApply(session: Session, options: ApplyOptions, sinc
       session.org,
       { plan, at },
       (p) => verifyChecksum(p, wanted).ok,
-      (instant) => planSession(session, { asOf: { instant } }, targets),
+      (instant) => planAt({ asOf: { instant } }, targets),
       from,
     );
     if (!match) {
+      const log = (text: string) => textForLog(text, session.org.config.github);
+      const named = reviewed ? describeDifferences(reviewed, plan, describeInstance, only) : [];
+      for (const d of named) err(log(`${colors.red('differs:')} ${d.message}`));
+      const what = named.length
+        ? 'What differs is listed above: run `roster plan` to see the plan as it is now, and have it reviewed again.'
+        : `Live users, the declared state or a vendor instance changed since the review: run \`roster plan\` to see the plan as it is now, and have it reviewed again. ${reviewed ? '' : SAVED_PLAN_HINT}`;
       const cause = organisationHasDates(session.org)
-        ? `The day is not the cause: planned as of every moment since the declared state last changed (${from.toISOString()}), the checksum differs too. ` +
-          'Live users, the declared state or a vendor instance changed since the review: run `roster plan` to see the plan as it is now, and have it reviewed again. ' +
-          SAVED_PLAN_HINT
-        : `Live users, the declared state or a vendor instance changed since the review: run \`roster plan\` to see the plan as it is now, and have it reviewed again. ${SAVED_PLAN_HINT}`;
-      err(`${colors.red('error:')} ${verifyChecksum(plan, wanted, cause).message}`);
+        ? `The day is not the cause: planned as of every moment since the declared state last changed (${from.toISOString()}), the checksum differs too. ${what}`
+        : what;
+      err(`${colors.red('error:')} ${verifyChecksum(plan, wanted, cause.trim()).message}`);
       return 1;
     }
     if (match.fellDue?.length) {

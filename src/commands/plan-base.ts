@@ -5,9 +5,11 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { loadOrganisation } from '../compose/organisation.js';
 import type { Organisation } from '../config/model.js';
-import type { DatedPlanning } from '../reconcile/dated.js';
+import type { DatedPlanning } from '../desired/dated.js';
+import type { PlanReading } from '../reconcile/plan.js';
+import { declaredStateHash } from './seal.js';
 
-import { touchedKeys } from '../reconcile/touched.js';
+import { touchedKeys } from '../desired/touched.js';
 import type { Plan } from '../reconcile/types.js';
 import { colors, err } from './output.js';
 import { readProgressLine } from './read-progress.js';
@@ -17,29 +19,46 @@ const run = promisify(execFile);
 
 /**
  * The plan, reading in a vendor read by key only the people the change from `base` touches
- * (reconcile/touched.ts): a pull request's plan then reads tens of people, not the whole organisation.
+ * (desired/touched.ts): a pull request's plan then reads tens of people, not the whole organisation.
  * `base` is a git revision (the pull request's base, e.g. `origin/main`) or a folder holding the base's
  * checkout. Without `base`, every declared person is read. Reads by key show progress on stderr.
+ * The seal carries the base's declared-state hash: which people were read is part of what was reviewed,
+ * so `apply --expect-checksum` must read from the same base (`apply --base`) to match.
  */
 export async function planWithBase(session: Session, calendar: Partial<DatedPlanning>, base: string | undefined): Promise<Plan> {
   const progress = readProgressLine((line) => err(colors.dim(line)));
-  if (base === undefined) return planSession(session, calendar, session.targets, { progress });
-  const before = await loadBase(session.org, base);
-  if (!before) return planSession(session, calendar, session.targets, { progress });
+  const { reading, declared } = await readingFromBase(session, base);
+  return withBaseSeal(await planSession(session, calendar, session.targets, { ...reading, progress }), declared);
+}
+
+/** How to read vendors read by key for a change from `base` (none: everyone), and the base's declared-state hash. */
+export async function readingFromBase(session: Session, base: string | undefined): Promise<{ reading: PlanReading; declared?: string }> {
+  if (base === undefined) return { reading: {} };
+  const loaded = await loadBase(session.org, base);
+  if (!loaded) return { reading: {} };
+  const before = loaded.org;
   // --sandbox points the head's vendors at the emulators; the base gets the same, so that is no change.
   for (const [name, override] of Object.entries(session.sandbox?.overrides ?? {})) {
     if (before.config.vendors[name]) Object.assign(before.config.vendors[name], override);
   }
+  const said = new Set<string>();
   const only = (target: Parameters<typeof touchedKeys>[2]) => {
     const keys = touchedKeys(before, session.org, target);
-    err(colors.dim(keys ? `${target.name}: the change from ${base} touches ${keys.size} people; only they are read` : `${target.name}: its settings changed since ${base}; every person is read`));
+    // Said once per vendor, however often the plan is made again (apply tries earlier moments).
+    if (!said.has(target.name)) err(colors.dim(keys ? `${target.name}: the change from ${base} touches ${keys.size} people; only they are read` : `${target.name}: its settings changed since ${base}; every person is read`));
+    said.add(target.name);
     return keys;
   };
-  return planSession(session, calendar, session.targets, { only, progress });
+  return { reading: { only }, declared: loaded.declared };
 }
 
-/** The organisation as declared at `base`, or undefined (with a warning) when it cannot be read. */
-export async function loadBase(head: Organisation, base: string): Promise<Organisation | undefined> {
+/** The plan with the base it read from in its seal (checksum.ts covers it). */
+export function withBaseSeal(plan: Plan, declared: string | undefined): Plan {
+  return declared && plan.seal ? { ...plan, seal: { ...plan.seal, base: declared } } : plan;
+}
+
+/** The organisation as declared at `base` and its declared-state hash, or undefined (with a warning) when it cannot be read. */
+export async function loadBase(head: Organisation, base: string): Promise<{ org: Organisation; declared: string } | undefined> {
   const configFile = path.resolve(head.configFile);
   const isFolder = await stat(base).then((s) => s.isDirectory(), () => false);
   let scratch: string | undefined;
@@ -51,7 +70,9 @@ export async function loadBase(head: Organisation, base: string): Promise<Organi
       scratch = await mkdtemp(path.join(os.tmpdir(), 'roster-base-'));
       baseConfig = await extractRevision(base, configFile, head.config.users ?? 'users', scratch);
     }
-    return await loadOrganisation(baseConfig);
+    const org = await loadOrganisation(baseConfig);
+    // Hashed before the scratch copy is removed: the same files hash the same from a folder or a revision.
+    return { org, declared: await declaredStateHash(org) };
   } catch (error) {
     err(`${colors.yellow('warning:')} the declared state at ${base} could not be read (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); every person is read`);
     return undefined;

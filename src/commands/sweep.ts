@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { DatedPlanning } from '../reconcile/dated.js';
-import { desiredRecords } from '../reconcile/plan.js';
+import type { DatedPlanning } from '../desired/dated.js';
+import { desiredRecords } from '../desired/stage.js';
 import { emptySweepState, pickShard, recordSweep, sweepLimit, sweepStatus, type SweepState } from '../reconcile/sweep.js';
 import type { Plan } from '../reconcile/types.js';
 import { colors, err } from './output.js';

@@ -6,6 +6,7 @@ import type { Exchange } from '../http/exchange.js';
 import { configPointers, insecureBaseUrl, settingLines, type SettingLines } from '../config/where.js';
 import { RateLimiter } from '../http/limiter.js';
 import { registerSecret } from '../secrets/redact.js';
+import { processSink } from '../output/sink.js';
 import { vendorModule } from '../vendors/registry.js';
 import type { VendorTarget } from '../reconcile/target.js';
 
@@ -86,6 +87,8 @@ function buildTarget(
     ...(observe ? { onRequest: (request: SentRequest) => observe(name, request) } : {}),
     ...(exchanged ? { onExchange: (exchange: Exchange) => exchanged(name, exchange) } : {}),
     pointers: configPointers(name, config, lines),
+    // A long wait is said on stderr through the sink, so a CI log gets it masked like every other line.
+    notice: (line: string) => processSink().err(line),
   });
   try {
     const { reader, writer } = module.createAdapter({ instanceName: name, config, credentials, http });

@@ -6,7 +6,7 @@ import type { Exchange } from '../http/exchange.js';
 import { pathStartsWith } from '../http/exchange.js';
 import type { MaskOptions } from '../render/mask.js';
 import type { VendorTarget } from '../compose/targets.js';
-import { desiredRecords } from '../reconcile/plan.js';
+import { desiredRecords } from '../desired/stage.js';
 import { readKeyOf } from '../vendors/types.js';
 import { answerOf, rateHeaders, type ExchangeLog } from './exchanges.js';
 import type { StepResult } from './model.js';

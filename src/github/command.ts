@@ -6,7 +6,9 @@ import { validateState } from '../compose/organisation.js';
 import { checksumForVendor } from '../reconcile/checksum.js';
 import { renderAnnotations, renderDiagnosticsMarkdown } from '../render/annotations.js';
 import { sanitizeText, type MaskOptions } from '../render/mask.js';
-import { postInvalidStateComment, mergedPlanChecksums } from './comments.js';
+import { postInvalidStateComment, mergedPlanChecksums, type MergedPlan } from './comments.js';
+import { decodeSeal, sealMismatch } from '../reconcile/checksum-seal.js';
+import type { SealParts } from '../reconcile/checksum.js';
 import { githubContextFromEnv, sourceLinksFromEnv } from './context.js';
 import { describeVerdict, overrideVerdict } from './override.js';
 import { appendStepSummary } from './summary.js';
@@ -50,11 +52,18 @@ export function registerGithub(program: Command): void {
     .description('Print the checksum of the plan reviewed on the pull request that merged a commit (for apply --expect-checksum)')
     .option('--sha <sha>', 'the merged commit (default: GITHUB_SHA)')
     .option('--vendor <name>', 'the checksum of this vendor instance only (a matrix job applying one vendor)')
-    .action(async (options: { sha?: string; vendor?: string }) => {
+    .option('--seal-out <file>', 'also write the reviewed seal (what the checksum is the hash of) to FILE, for apply --expect-seal')
+    .action(async (options: { sha?: string; vendor?: string; sealOut?: string }) => {
       const ctx = githubContextFromEnv(process.env);
       const reviewed = await mergedPlanChecksums(ctx, options.sha ?? ctx.sha);
       processSink().err(`plan reviewed on pull request #${reviewed.pullNumber}: ${reviewed.commentUrl}\n`);
-      process.stdout.write(`${options.vendor ? checksumForVendor(reviewed.vendors, options.vendor) : reviewed.checksum}\n`);
+      const checksum = options.vendor ? checksumForVendor(reviewed.vendors, options.vendor) : reviewed.checksum;
+      const seal = reviewedSeal(reviewed, options.vendor);
+      if (options.sealOut) {
+        if (seal) await writeFile(options.sealOut, `${JSON.stringify(seal)}\n`);
+        else processSink().err(`the roster comment on pull request #${reviewed.pullNumber} carries no seal (written by an older roster): apply can say that the plan differs, not which part\n`);
+      }
+      process.stdout.write(`${checksum}\n`);
     });
 
   github
@@ -90,6 +99,22 @@ export function registerGithub(program: Command): void {
     });
 
   program.addCommand(github);
+}
+
+/**
+ * The seal the roster comment's marker carries, checked: its parts must hash to the comment's checksum (and
+ * to each vendor's), or the marker was edited by hand and nothing is handed to apply. Undefined for a
+ * comment written before markers carried a seal.
+ */
+function reviewedSeal(reviewed: MergedPlan, vendor: string | undefined): SealParts | undefined {
+  if (!reviewed.seal) return undefined;
+  const where = `the seal in the roster comment on pull request #${reviewed.pullNumber}`;
+  const parts = decodeSeal(reviewed.seal, where);
+  const problems = [sealMismatch(parts, reviewed.checksum), ...Object.entries(reviewed.vendors).map(([name, sum]) => sealMismatch(parts, sum, [name]))];
+  if (vendor !== undefined) problems.push(sealMismatch(parts, checksumForVendor(reviewed.vendors, vendor), [vendor]));
+  const problem = problems.find((p) => p !== undefined);
+  if (problem) throw new Error(`${where} does not match its checksum (${problem}): the marker was edited after roster wrote it; nothing is handed to apply`);
+  return parts;
 }
 
 /** The override label's name (github.overrideLabel), read straight from the root config; the default when unset. */

@@ -1,5 +1,5 @@
 import type { Organisation } from '../config/model.js';
-import { desiredRecords } from '../reconcile/plan.js';
+import { desiredRecords } from '../desired/stage.js';
 import { planVendor } from '../reconcile/plan-vendor.js';
 import type { VendorTarget } from '../compose/targets.js';
 import type { Operation, PlanError, UnmanagedUser } from '../reconcile/types.js';

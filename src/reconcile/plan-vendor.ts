@@ -2,9 +2,13 @@ import type { Policy } from '../config/schema.js';
 import type { DesiredRecord, EmailChange, FieldSpec, LiveRecord, RemovalKind } from '../vendors/types.js';
 import { createOnlyDifferences, createOnlyFields, diffFields, fieldsAsChanges, undiffedFields } from './diff.js';
 import { matchRecords } from './match.js';
-import { unmappedReason } from './unmapped.js';
 import { readableRecords } from './readable.js';
 import type { Change, ManualStep, OffboardingMode, Operation, PlanError, PlanNotice, RemovalOperation, UnmanagedUser, VendorPlan } from './types.js';
+
+/** Why an unmapped person's account is offboarded (desired/unmapped.ts); a dated plan names the day (desired/dated.ts). */
+export function unmappedReason(vendor: string): string {
+  return `none of their roles maps onto ${vendor}`;
+}
 
 export interface VendorPlanInput {
   vendor: string;

@@ -1,57 +1,37 @@
-import type { Organisation } from '../config/model.js';
-import { personForVendor } from '../config/overrides.js';
 import { isListingChangedError, ListingChangedError } from '../errors/listing.js';
 import { checkUserCount, DEFAULT_MAX_USERS, withUserLimit, type UserLimit } from '../errors/user-limit.js';
 import type { DesiredRecord, ListReader, LiveRecord, VendorReader } from '../vendors/types.js';
 import { redactKnownSecrets } from '../secrets/redact.js';
-import { planVendor } from './plan-vendor.js';
-import { organisationHasDates } from '../config/as-of.js';
-import { planVendorDated, withCalendar, type DatedPlanning } from './dated.js';
+import { planVendor, type VendorPlanInput } from './plan-vendor.js';
 import { readLive, type LiveRead, type ReadProgress } from './read.js';
-import { unmappedRecord } from './unmapped.js';
 import type { PlanTarget } from './target.js';
 import type { Plan, PlanSummary, VendorPlan, VendorPlanView } from './types.js';
 
-/** The desired records of every person whose roles map onto this vendor instance. */
-export function desiredRecords(org: Organisation, target: Pick<PlanTarget, 'module' | 'config'>): DesiredRecord[] {
-  const records: DesiredRecord[] = [];
-  for (const person of org.people) {
-    const record = target.module.desired(personForVendor(person, target.module.kind), org, target.config);
-    if (record) records.push(record);
-  }
-  return records;
-}
+type StageTarget = Pick<PlanTarget, 'name' | 'module' | 'config'>;
 
 /**
- * The engine's desired stage for a vendor that lists its users: every declared person, with an inactive
- * `unmapped` record for each one whose roles do not map onto it. A role edit that takes a vendor away then
- * offboards the account there, as a role window ending does (dated.ts), instead of leaving it as a user
- * "not described in git"; where there is no account, nothing happens. A vendor read by key gets only the
- * mapped records: reading every other person by key would cost a request each for accounts that are
- * almost never there.
+ * What the desired stage (src/desired, in front of the engine) hands the engine: the desired records of
+ * each target as of a day, built from the resolved organisation. The engine reads and plans from them and
+ * never sees config itself.
  */
-export function desiredStage(org: Organisation, target: Pick<PlanTarget, 'module' | 'config'>): DesiredRecord[] {
-  const records: DesiredRecord[] = [];
-  for (const person of org.people) {
-    const record = target.module.desired(personForVendor(person, target.module.kind), org, target.config);
-    records.push(record ?? unmappedRecord(person));
-  }
-  return records;
+export interface DesiredStage {
+  /** The desired records of a target its reader reads live users for: read by key, only these keys are read. */
+  records(target: Pick<PlanTarget, 'module' | 'config'>): DesiredRecord[];
+  /** Plans one target from what was read (the calendar's way, desired/dated.ts); unset: planVendor on the records read. */
+  plan?(target: StageTarget, input: Omit<VendorPlanInput, 'desired'>, keep: (key: string) => boolean): VendorPlan;
+  /** Completes the whole plan (the calendar: as of when, since when, what is coming). */
+  finish?(plan: Plan, targets: StageTarget[]): Plan;
 }
 
 /**
- * Plans every target. Planning gets each target without its writer, only its VendorReader: it can list (or
- * read by key), never write.
+ * Plans every target from the desired stage's records. Planning gets each target without its writer, only
+ * its VendorReader: it can list (or read by key), never write.
  * Vendors plan in parallel; one that is down or misconfigured fails on its own with a clear message.
  */
-export async function buildPlan(org: Organisation, targets: PlanTarget[], calendar: Partial<DatedPlanning> = {}, reading: PlanReading = {}): Promise<Plan> {
-  // Dates: the plan as of a day (now by default); an organisation without any plans as it always did.
-  const dated = organisationHasDates(org)
-    ? { asOf: calendar.asOf ?? { instant: new Date() }, since: calendar.since, upcomingDays: calendar.upcomingDays ?? org.config.dates?.upcomingDays ?? 14 }
-    : undefined;
-  const vendors = await Promise.all(targets.map((target) => planTarget(org, target, dated, reading)));
+export async function planTargets(targets: PlanTarget[], stage: DesiredStage, reading: PlanReading = {}): Promise<Plan> {
+  const vendors = await Promise.all(targets.map((target) => planTarget(stage, target, reading)));
   const plan: Plan = { version: 1, vendors, summary: summarise(vendors) };
-  return dated ? withCalendar(plan, org, targets, dated) : plan;
+  return stage.finish ? stage.finish(plan, targets) : plan;
 }
 
 /**
@@ -64,7 +44,7 @@ export interface PlanReading {
   progress?: ReadProgress;
 }
 
-async function planTarget(org: Organisation, target: PlanTarget, dated: DatedPlanning | undefined, reading: PlanReading): Promise<VendorPlan> {
+async function planTarget(stage: DesiredStage, target: PlanTarget, reading: PlanReading): Promise<VendorPlan> {
   const failed = (message: string): VendorPlan => ({
     vendor: target.name,
     kind: target.config.kind,
@@ -84,7 +64,7 @@ async function planTarget(org: Organisation, target: PlanTarget, dated: DatedPla
   const mode = reader.mode;
   let read;
   try {
-    read = await readTarget(org, { ...target, reader }, { only: reading.only?.(target), progress: reading.progress });
+    read = await readTarget({ ...target, reader }, stage.records(target), { only: reading.only?.(target), progress: reading.progress });
   } catch (error) {
     const what = isListingChangedError(error)
       ? 'the listing of users could not be trusted, twice'
@@ -104,7 +84,7 @@ async function planTarget(org: Organisation, target: PlanTarget, dated: DatedPla
     live: read.live,
   };
   const readable = new Set(read.desired.map((record) => record.key));
-  const plan = dated ? planVendorDated(org, target, input, dated, (key) => readable.has(key)) : planVendor({ ...input, desired: read.desired });
+  const plan = stage.plan ? stage.plan(target, input, (key) => readable.has(key)) : planVendor({ ...input, desired: read.desired });
   if (read.mode !== 'byKey') return plan;
   const scope = read.declared === read.desired.length + read.errors.length ? [] : [{ key: target.name, message: `read ${read.desired.length + read.errors.length} of the ${read.declared} people declared for ${target.name}; the others were not read this run (plan --base reads those a change touches, drift --sweep those seen longest ago)` }];
   return { ...plan, readMode: 'byKey', errors: [...read.errors, ...plan.errors], notices: [...scope, ...plan.notices] };
@@ -112,18 +92,17 @@ async function planTarget(org: Organisation, target: PlanTarget, dated: DatedPla
 
 /**
  * A vendor's live state as plan and `apply PLANFILE` read it, under the same trust rules: a vendor read
- * by key is read person by person (the declared people, offboarded ones too); a listing must be
- * consistent, or it is read once more (consistentListing).
+ * by key is read person by person (the desired stage's records: the declared people, offboarded ones
+ * too); a listing must be consistent, or it is read once more (consistentListing).
  */
 export function readTarget(
-  org: Organisation,
   target: Pick<PlanTarget, 'module' | 'config'> & { reader: VendorReader; name?: string },
+  desired: DesiredRecord[],
   options: { only?: ReadonlySet<string>; progress?: ReadProgress } = {},
 ): Promise<LiveRead> {
   const { reader } = target;
   const limit = { maxUsers: target.config.policy?.maxUsers ?? DEFAULT_MAX_USERS, vendor: target.name ?? target.config.kind };
   const trusted: VendorReader = reader.mode === 'list' ? { mode: 'list', list: () => withUserLimit(limit, () => consistentListing(reader, limit)) } : reader;
-  const desired = reader.mode === 'list' ? desiredStage(org, target) : desiredRecords(org, target);
   const { only } = options;
   const wanted = only && reader.mode === 'byKey' ? desired.filter((record) => only.has(record.key)) : desired;
   return readLive(trusted, wanted, target.config.concurrency ?? 4, { declared: desired.length, progress: options.progress, vendor: target.name ?? target.config.kind });

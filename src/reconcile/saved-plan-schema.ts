@@ -62,6 +62,7 @@ const seal = z
       z.string(),
       z.object({ kind: z.string().min(1), baseUrl: z.string().optional(), ids: z.record(z.string(), fieldValue), settings: sha256 }).strict(),
     ),
+    base: sha256.optional(),
   })
   .strict();
 

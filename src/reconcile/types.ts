@@ -191,6 +191,8 @@ export interface PlanSeal {
   files?: Record<string, string>;
   /** Each vendor instance planned against, by instance name. */
   instances: Record<string, InstanceIdentity>;
+  /** With `--base`: the base's declared-state hash, which decides whom a vendor read by key reads (touched.ts). */
+  base?: string;
 }
 
 /** A vendor instance as a plan names it: kind, base URL, account ids and a hash of its other settings. */

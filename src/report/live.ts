@@ -1,5 +1,6 @@
 import type { Organisation } from '../config/model.js';
-import { desiredRecords, readTarget } from '../reconcile/plan.js';
+import { readTarget } from '../compose/plan.js';
+import { desiredRecords } from '../desired/stage.js';
 import { matchRecords } from '../reconcile/match.js';
 import { readableRecords } from '../reconcile/readable.js';
 import type { PlanTarget } from '../reconcile/target.js';

@@ -42,12 +42,13 @@ export function vendorParts<Role extends z.ZodType, Office extends z.ZodType, Pe
 
 /** What a vendor folder declares: the module, with config typed by its own schema. */
 export interface VendorDefinition<Shape extends z.ZodRawShape, Role extends z.ZodType, Office extends z.ZodType, Person extends z.ZodObject>
-  extends Omit<VendorModule, 'configShape' | 'roleSchema' | 'officeSchema' | 'personSchema' | 'parseConfig' | 'checkPerson' | 'desired' | 'emailChange' | 'createAdapter' | 'importer'> {
+  extends Omit<VendorModule, 'configShape' | 'roleSchema' | 'officeSchema' | 'personSchema' | 'parseConfig' | 'checkPerson' | 'desired' | 'unmappedKeys' | 'emailChange' | 'createAdapter' | 'importer'> {
   configShape: Shape;
   parts: VendorPartReaders<Role, Office, Person>;
   /** Vendor rules checked before any network call; `instances` are this kind's instances in roster.yaml. */
   checkPerson?(person: ResolvedPerson, org: Organisation, instances: InstanceConfig<Shape>[]): PersonIssue[];
   desired(person: ResolvedPerson, org: Organisation, config: InstanceConfig<Shape>): DesiredRecord | undefined;
+  unmappedKeys?(person: ResolvedPerson, org: Organisation, config: InstanceConfig<Shape>): Pick<DesiredRecord, 'externalId' | 'pinnedId'>;
   emailChange(config: InstanceConfig<Shape>): EmailChange;
   createAdapter(options: AdapterOptions<InstanceConfig<Shape>>): VendorAdapter;
   importer?: VendorImporter<InstanceConfig<Shape>>;
@@ -68,7 +69,7 @@ export interface TypedVendorModule<Shape extends z.ZodRawShape> extends VendorMo
 export function defineVendor<Shape extends z.ZodRawShape, Role extends z.ZodType, Office extends z.ZodType, Person extends z.ZodObject>(
   definition: VendorDefinition<Shape, Role, Office, Person>,
 ): TypedVendorModule<Shape> {
-  const { parts, importer, checkPerson, desired, emailChange, createAdapter, ...rest } = definition;
+  const { parts, importer, checkPerson, desired, unmappedKeys, emailChange, createAdapter, ...rest } = definition;
   if (parts.kind !== definition.kind) throw new Error(`vendor "${definition.kind}" was given the parts of "${parts.kind}"`);
   const instanceSchema = vendorInstanceSchema(definition);
   const configOf = (config: VendorInstanceConfig): InstanceConfig<Shape> => {
@@ -94,6 +95,7 @@ export function defineVendor<Shape extends z.ZodRawShape, Role extends z.ZodType
     parseConfig: (raw) => configOf(instanceSchema.parse(raw)),
     configOf,
     desired: (person, org, config) => desired(person, org, configOf(config)),
+    ...(unmappedKeys ? { unmappedKeys: (person: ResolvedPerson, org: Organisation, config: VendorInstanceConfig) => unmappedKeys(person, org, configOf(config)) } : {}),
     emailChange: (config) => emailChange(configOf(config)),
     createAdapter: (options) => createAdapter({ ...options, config: configOf(options.config) }),
     ...(importer

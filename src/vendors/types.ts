@@ -226,6 +226,11 @@ export interface VendorModule extends VendorSchemas {
   parseConfig(raw: unknown): VendorInstanceConfig;
   /** The desired record for a person, or undefined when none of their roles maps onto this vendor. */
   desired(person: ResolvedPerson, org: Organisation, config: VendorInstanceConfig): DesiredRecord | undefined;
+  /**
+   * The keys a person is found under when none of their roles maps onto this vendor, for their inactive
+   * record (src/desired/unmapped.ts): a vendor read by key reads them by these. Unset: by email alone.
+   */
+  unmappedKeys?(person: ResolvedPerson, org: Organisation, config: VendorInstanceConfig): Pick<DesiredRecord, 'externalId' | 'pinnedId'>;
   /** The fields roster manages in this vendor, as plans diff and show them (`personal` ones are masked). */
   fields: FieldSpec[];
   /** How a user leaves; the adapter's writer offers exactly this removal (checked by the conformance test). */

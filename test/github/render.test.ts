@@ -4,7 +4,8 @@ import { renderJson } from '../../src/render/json.js';
 import { labelsOf } from '../../src/render/labels.js';
 import { renderText } from '../../src/render/text.js';
 import { sourceLinksFromEnv } from '../../src/github/context.js';
-import { planChecksum, vendorChecksums, verifyChecksum } from '../../src/reconcile/checksum.js';
+import { checksumOfParts, planChecksum, vendorChecksums, verifyChecksum } from '../../src/reconcile/checksum.js';
+import { decodeSeal, encodeSeal, markerSeal } from '../../src/reconcile/checksum-seal.js';
 import {
   escapeCommandData,
   escapeCommandProperty,
@@ -164,8 +165,14 @@ describe('markdown plan', () => {
   it('carries the checksum in a hidden marker that reads back', () => {
     const p = samplePlan();
     const md = renderMarkdown(p, { maskEmails: false });
-    expect(parseChecksumMarker(md)).toEqual({ checksum: planChecksum(p), vendors: vendorChecksums(p) });
+    expect(parseChecksumMarker(md)).toEqual({ checksum: planChecksum(p), vendors: vendorChecksums(p), seal: encodeSeal(markerSeal(p)) });
     expect(md).toContain(`<code>${planChecksum(p)}</code>`);
+    // The seal's parts hash to the checksum and to each vendor's; decoded, they hold no personal data.
+    const parts = decodeSeal(parseChecksumMarker(md)!.seal!);
+    expect(checksumOfParts(parts)).toBe(planChecksum(p));
+    for (const [name, sum] of Object.entries(vendorChecksums(p))) expect(checksumOfParts(parts, [name])).toBe(sum);
+    assertNoPersonalData(JSON.stringify(parts));
+    for (const email of p.vendors.flatMap((v) => v.operations.map((o) => o.key))) expect(JSON.stringify(parts)).not.toContain(email);
   });
 
   it('stays under the limit, names the people it left out and points to the full plan', () => {
@@ -177,6 +184,12 @@ describe('markdown plan', () => {
     expect(md).toMatch(/\*\*enerflo\*\*, details not shown for \d+ of 600 operations: `/);
     expect(md).toContain('[this workflow run](https://github.com/acme/people/actions/runs/1)');
     expect(parseChecksumMarker(md)?.checksum).toBe(planChecksum(p));
+    // 600 operations: the marker keeps each vendor's operations root, not a leaf per operation, and stays small.
+    const marker = /<!-- roster-plan-checksum: [^>]*-->/.exec(md)![0];
+    expect(marker.length).toBeLessThan(3_000);
+    const parts = decodeSeal(parseChecksumMarker(md)!.seal!);
+    expect(Object.values(parts.vendors).every((v) => v.leaves === undefined)).toBe(true);
+    expect(checksumOfParts(parts)).toBe(planChecksum(p));
     assertNoPersonalData(md);
     for (const max of [3_000, 10_000, 30_000]) expect(renderMarkdown(p, { maskEmails: false, maxLength: max }).length).toBeLessThanOrEqual(max);
   });

@@ -452,8 +452,15 @@ describe('GitHub workflows', () => {
     expect(text).toContain('node dist/cli.js github override --sha "$GITHUB_SHA"');
     expect(text).toContain('FORCE: ${{ steps.override.outputs.force }}');
     expect(text).toContain('path: apply-report.json');
+    // The reviewed seal names what differs; the base is the commit before the push, as the plan's was the base branch.
+    expect(text).toContain('github checksum --sha "$GITHUB_SHA" --seal-out reviewed-seal.json');
+    expect(text).toContain('${REVIEWED_SEAL:+--expect-seal "$REVIEWED_SEAL"} ${BASE:+--base "$BASE"}');
+    expect(text).toContain("BASE: ${{ github.event_name == 'push' && github.event.before || inputs.base }}");
+    expect(text).toContain('fetch-depth: 0');
     const plan = readFileSync(join(workflowsDir, 'plan.yml'), 'utf8');
     expect(plan).toContain('plan --github-comment');
+    // A pull request's plan reads only the people its change touches, from the trusted default-branch checkout.
+    expect(plan).toContain('plan --github-comment --format markdown --base .roster');
     expect(plan).toContain('github validate');
     expect(plan).toContain('actions/upload-artifact@');
     const drift = readWorkflow('drift.yml');

@@ -9,7 +9,7 @@ import type { Organisation } from '../../src/config/model.js';
 import type { RootConfig } from '../../src/config/schema.js';
 import { applyPlan, type ApplyReport } from '../../src/reconcile/apply.js';
 import { writersOf } from '../../src/reconcile/target.js';
-import { buildPlan } from '../../src/reconcile/plan.js';
+import { buildPlan } from '../../src/compose/plan.js';
 import { buildTargets, type VendorTarget } from '../../src/compose/targets.js';
 import type { Plan } from '../../src/reconcile/types.js';
 import type { EmulatorOptions } from '../../src/sandbox/emulator-kit.js';

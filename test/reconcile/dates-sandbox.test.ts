@@ -8,7 +8,7 @@ import { loadOrganisation } from '../../src/compose/organisation.js';
 import { applyPlan } from '../../src/reconcile/apply.js';
 import { writersOf } from '../../src/reconcile/target.js';
 import { dueOnly, withoutDated } from '../../src/reconcile/due.js';
-import { buildPlan } from '../../src/reconcile/plan.js';
+import { buildPlan } from '../../src/compose/plan.js';
 import { buildTargets } from '../../src/compose/targets.js';
 import type { Operation, Plan } from '../../src/reconcile/types.js';
 import { renderJson } from '../../src/render/json.js';

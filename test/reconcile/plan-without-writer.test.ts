@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/compose/sandbox.js';
 import { buildTargets } from '../../src/compose/targets.js';
 import { loadOrganisation } from '../../src/compose/organisation.js';
-import { buildPlan } from '../../src/reconcile/plan.js';
+import { buildPlan } from '../../src/compose/plan.js';
 import type { PlanTarget } from '../../src/reconcile/target.js';
 import { makeWorkspace, sampleConfig, sampleOfficesAndRoles, type Workspace } from '../helpers/workspace.js';
 

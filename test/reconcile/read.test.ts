@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Organisation, ResolvedPerson } from '../../src/config/model.js';
 import { policySchema, type VendorInstanceConfig } from '../../src/config/schema.js';
-import { buildPlan } from '../../src/reconcile/plan.js';
+import { buildPlan } from '../../src/compose/plan.js';
 import { readLive } from '../../src/reconcile/read.js';
 import type { PlanTarget } from '../../src/reconcile/target.js';
 import type { DesiredRecord, KeyReader, LiveRecord, ReadKey, VendorModule } from '../../src/vendors/types.js';

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { loadOrganisation } from '../../src/compose/organisation.js';
 import { applyPlan } from '../../src/reconcile/apply.js';
 import { writersOf } from '../../src/reconcile/target.js';
-import { buildPlan } from '../../src/reconcile/plan.js';
+import { buildPlan } from '../../src/compose/plan.js';
 import { connectVendors, type Connection } from '../../src/compose/connect.js';
 import { repoRoot } from '../helpers/workspace.js';
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildPlan } from '../../src/reconcile/plan.js';
+import { buildPlan } from '../../src/compose/plan.js';
 import { buildTargets } from '../../src/compose/targets.js';
 import { vendorModules } from '../../src/vendors/registry.js';
 import type { VendorModule } from '../../src/vendors/types.js';

@@ -15,6 +15,8 @@ import type { DesiredRecord, ListReader, VendorAdapter } from '../../src/vendors
  * leaves out (help centre "reactivate a user account"); `POST /api/v1/users` creates (Add a User) and
  * `PUT /api/v3/users` updates (Update a User). Its users are listed with the Update-a-User names only
  * (`id, manager_email, first_name, last_name, phone, email, active, roles, office_ids`), no `manager_id`.
+ * Each tolerant read is also a conformance row against the emulator (src/vendors/enerflo/facts.ts); this file
+ * keeps what the rows do not: the whole plan-apply-plan round that settles, and the refusals around them.
  */
 interface FakeUser {
   id: number;

@@ -10,7 +10,7 @@ import { buildTargets } from '../../src/compose/targets.js';
 import type { RootConfig } from '../../src/config/schema.js';
 import { ExchangeLog } from '../../src/doctor/exchanges.js';
 import { diagnose } from '../../src/doctor/run.js';
-import { buildPlan } from '../../src/reconcile/plan.js';
+import { buildPlan } from '../../src/compose/plan.js';
 import { readLive } from '../../src/reconcile/read.js';
 import { thresholdViolations } from '../../src/reconcile/safety.js';
 import { makeWorkspace, repoRoot, type Workspace } from '../helpers/workspace.js';

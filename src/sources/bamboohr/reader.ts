@@ -1,4 +1,5 @@
 import { HttpClient, VendorHttpError } from '../../http/client.js';
+import { processSink } from '../../output/sink.js';
 import { SourceReadError, type HrExport, type HrField, type HrRow } from '../types.js';
 import { BASIC_PASSWORD, EMPTY_DATE, PAGE_AFTER_PARAM, PAGE_LIMIT_PARAM } from './documented.js';
 
@@ -41,6 +42,7 @@ export async function readBambooEmployees(options: BambooReadOptions): Promise<H
     secrets: () => [options.apiKey],
     timeoutMs: options.timeoutMs,
     retry: options.retry,
+    notice: (line: string) => processSink().err(line),
   });
   const wanted = Object.entries(options.fields) as [HrField, string][];
   const names = [...new Set(wanted.map(([, name]) => name))];

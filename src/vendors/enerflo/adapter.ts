@@ -284,6 +284,12 @@ export class EnerfloAdapter implements VendorAdapter {
           query: { page: index + 1, pageSize: this.pageSize, company_id: this.companyId, status },
         }),
       pageCount: (response) => wholeNumber(response.body?.totalPages),
+      // The listing documents no count of users: `{results, totalPages}` only (shared/vendors/README.md, Enerflo
+      // "List"; published.md names only page and pageSize). The page ceiling stays this adapter's own
+      // (maxPages below, from totalPages); a `total` the answer does carry is still checked against
+      // policy.maxUsers on page 1, and a change of it between pages is a listing that moved (below).
+      total: (response) => wholeNumber(response.body?.total),
+      describe: (index) => `${vendor}: ${listing} page ${index + 1}`,
     });
     for (let page = 1; ; page++) {
       const response = await nextPage();
@@ -304,6 +310,10 @@ export class EnerfloAdapter implements VendorAdapter {
         const byTotal = body.total !== undefined && Number(body.pageSize) > 0 ? Math.ceil(Number(body.total) / Number(body.pageSize)) : 0;
         maxPages = Math.max(totalPages, byTotal, 1) + 5;
         total = wholeNumber(body.total);
+      } else if (total !== undefined && wholeNumber(body.total) !== undefined && wholeNumber(body.total) !== total) {
+        // Page-numbered paging moves under a user deleted or added at the front: one slides past a page
+        // already read. The count moving says so; the engine reads the listing once more, then refuses it.
+        throw new ListingChangedError(`${where} counts ${String(body.total)} users where the first page counted ${total}; users changed while the list was read`);
       }
       // A user listed twice means the list moved between pages, so another was missed: the engine reads
       // such a listing once more before it trusts it (shared/vendors/README.md, listings are trusted whole).

@@ -1,6 +1,6 @@
 import { json, Router, type EmuRequest, type EmuResponse } from '../../sandbox/emulator-kit.js';
 import { ROLE_SLUGS } from './documented.js';
-import { derivedOf, inCompany, present, visibleById, type EnerfloApiKey, type EnerfloState, type EnerfloUser } from './emulator-state.js';
+import { derivedOf, inCompany, listedShape, present, visibleById, type EnerfloApiKey, type EnerfloState, type EnerfloUser } from './emulator-state.js';
 import { unprocessable } from './emulator-validation.js';
 import { createUser, updateUser } from './emulator-writes.js';
 
@@ -39,7 +39,7 @@ function listUsers(state: EnerfloState, key: EnerfloApiKey, query: URLSearchPara
   const { users, byId } = list;
   const total = users.length;
   return json(200, {
-    results: users.slice((page - 1) * pageSize, page * pageSize).map((u) => present(state, u, byId)),
+    results: users.slice((page - 1) * pageSize, page * pageSize).map((u) => listedShape(state, present(state, u, byId))),
     page,
     pageSize,
     total,

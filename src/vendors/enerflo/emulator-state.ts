@@ -68,6 +68,20 @@ export interface EnerfloState {
   outbox: { to: string; kind: 'welcome' }[];
   /** The timezone enum: the documented values and the fixture's `timezones`. */
   timezones: string[];
+  /** Shapes the documents leave open, as a tenant may answer them (the fixture's `answers`). */
+  answers: EnerfloAnswers;
+}
+
+/**
+ * Answer shapes the documents allow but the emulator's default does not use (issue 24, tolerant reads):
+ * the list's shape is not published (published.md, Enerflo), so a tenant may list only the names Update a
+ * User documents, or leave out `active`; a create may answer its user wrapped as `{"data": {...}}`.
+ */
+export interface EnerfloAnswers {
+  /** The only names each listed user carries (every name by default), e.g. UPDATE_FIELDS: no manager_id. */
+  listFields?: string[];
+  /** Create answers `{"data": user}` instead of the user. */
+  wrapCreate?: boolean;
 }
 
 /** The fixture format of examples/sandbox/enerflo.json: users may leave out anything but id, company_id and email. */
@@ -77,6 +91,8 @@ export interface EnerfloFixture {
   users: (Partial<EnerfloUser> & { id: number; company_id: number; email: string })[];
   /** Values of the timezone enum beyond the eight the Add a User page shows (it lists 16). */
   timezones?: string[];
+  /** Answer shapes the documents leave open (EnerfloAnswers); tests set them. */
+  answers?: EnerfloAnswers;
 }
 
 export function enerfloStateFrom(fixture: unknown): EnerfloState {
@@ -111,7 +127,15 @@ export function enerfloStateFrom(fixture: unknown): EnerfloState {
     ignored: [],
     outbox: [],
     timezones: [...DOCUMENTED_TIMEZONES, ...(f.timezones ?? [])],
+    answers: structuredClone(f.answers ?? {}),
   };
+}
+
+/** A listed user as the tenant's `answers.listFields` shape it: only those names, when set. */
+export function listedShape(state: EnerfloState, user: ReturnType<typeof present>): Record<string, unknown> {
+  const names = state.answers.listFields;
+  if (!names) return user;
+  return Object.fromEntries(Object.entries(user).filter(([name]) => names.includes(name)));
 }
 
 /**

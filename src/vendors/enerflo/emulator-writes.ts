@@ -85,7 +85,7 @@ export function createUser(state: EnerfloState, key: EnerfloApiKey, raw: unknown
   if (!salesRep) ignore(state, user, body, ['manager_id', 'manager_email', 'office_id'], 'only on the Sales Rep role');
   state.users.push(user);
   if (welcome) state.outbox.push({ to: user.email, kind: 'welcome' });
-  return json(201, present(state, user));
+  return json(201, state.answers.wrapCreate ? { data: present(state, user) } : present(state, user));
 }
 
 /** An update's checked values: undefined where the field was not sent. */

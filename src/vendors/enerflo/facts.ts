@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { Emulator } from '../../sandbox/emulator-kit.js';
 import { flagRemoval, listing, type FactContext, type VendorFact } from '../facts.js';
 import type { DesiredRecord } from '../types.js';
+import { UPDATE_FIELDS } from './documented.js';
 
 /*
  * Enerflo's documented facts (shared/vendors/README.md and published.md, Enerflo), each checked on the
@@ -53,6 +54,11 @@ function suspendedJake(ctx: FactContext): Record<string, unknown> {
   const fixture = ctx.fixture() as { users: { id: number; active?: boolean; suspended?: boolean }[] };
   for (const u of fixture.users) if (u.id === 145011) Object.assign(u, { active: false, suspended: true });
   return fixture;
+}
+
+/** The shipped fixture answering in shapes the documents leave open (the emulator's `answers`). */
+function withAnswers(ctx: FactContext, answers: Record<string, unknown>): Record<string, unknown> {
+  return { ...ctx.fixture(), answers };
 }
 
 const UPDATE_DOC = 'published.md, Enerflo reference/update-a-user';
@@ -317,6 +323,59 @@ export const facts: VendorFact[] = [
       // The setting decides which statuses are read: none, and Jake is not seen.
       const without = await ctx.start(suspendedJake(ctx));
       assert.equal((await listing(ctx.adapter(without, { suspendedStatuses: [] })).list()).some((u) => u.vendorId === '145011'), false);
+    },
+  },
+  {
+    source: `${UPDATE_DOC}; README.md, Enerflo: the list's shape is not published, so a tenant may list the Update-a-User names only`,
+    fact: 'a listing that names the manager by manager_email alone (no manager_id) reads the same managers as one with manager_id',
+    async emulator(ctx) {
+      const emulator = await ctx.start(withAnswers(ctx, { listFields: [...UPDATE_FIELDS] }));
+      const listed = (await call(emulator, 'GET', '/api/v3/users?pageSize=500')).body.results as Record<string, unknown>[];
+      assert.ok(listed.every((u) => !('manager_id' in u)));
+      assert.ok(listed.some((u) => typeof u.manager_email === 'string' && u.manager_email !== ''));
+    },
+    async adapter(ctx) {
+      const managers = async (answers: Record<string, unknown>) =>
+        Object.fromEntries((await listing(ctx.adapter(await ctx.start(withAnswers(ctx, answers)))).list()).map((u) => [u.vendorId, u.fields.manager]));
+      const byEmail = await managers({ listFields: [...UPDATE_FIELDS] });
+      assert.ok(Object.values(byEmail).some((m) => typeof m === 'string' && m !== ''));
+      assert.deepEqual(byEmail, await managers({}));
+    },
+  },
+  {
+    source: 'README.md, Enerflo: the list\'s shape is not published; published.md, help centre "reactivate a user account" (the default list holds active users, a status filter the others)',
+    fact: 'a listed user without `active` takes it from the listing it came from: active from the default list, inactive from status=inactive',
+    async emulator(ctx) {
+      const emulator = await ctx.start(withAnswers(ctx, { listFields: UPDATE_FIELDS.filter((name) => name !== 'active') }));
+      for (const status of ['', '&status=inactive']) {
+        const listed = (await call(emulator, 'GET', `/api/v3/users?pageSize=500${status}`)).body.results as Record<string, unknown>[];
+        assert.ok(listed.length > 0 && listed.every((u) => !('active' in u)));
+      }
+    },
+    async adapter(ctx) {
+      const emulator = await ctx.start(withAnswers(ctx, { listFields: UPDATE_FIELDS.filter((name) => name !== 'active') }));
+      const users = await listing(ctx.adapter(emulator)).list();
+      // Noah is inactive in the shipped fixture, Jake active: read so, and offboarding Noah is not planned again.
+      assert.equal(users.find((u) => u.email === 'noah.bennett@sunpath.example')?.active, false);
+      assert.equal(users.find((u) => u.email === 'jake.thompson@sunpath.example')?.active, true);
+    },
+  },
+  {
+    source: `${ADD_DOC} (the answer's shape is not published)`,
+    fact: 'a create answered as {"data": {...}} is the created user: its id is read from inside, and the create is not reported failed',
+    async emulator(ctx) {
+      const emulator = await ctx.start(withAnswers(ctx, { wrapCreate: true }));
+      const answer = await call(emulator, 'POST', '/api/v1/users', addUser());
+      assert.equal(answer.status, 201);
+      assert.equal(answer.body.data.email, 'fact.new@sunpath.example');
+      assert.equal(typeof answer.body.data.id, 'number');
+    },
+    async adapter(ctx) {
+      const emulator = await ctx.start(withAnswers(ctx, { wrapCreate: true }));
+      const { vendorId } = await ctx.adapter(emulator).writer.create(desired(repFields), noIds);
+      const created = (emulator.state as { users: { id: number; email: string }[] }).users.find((u) => u.email === 'fact.new@sunpath.example');
+      assert.equal(vendorId, String(created?.id));
+      assert.equal(ctx.sent(emulator, { writesOnly: true }).length, 1);
     },
   },
   {

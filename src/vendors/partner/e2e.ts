@@ -91,10 +91,11 @@ export const e2e: VendorE2E = {
         { field: 'timezone', after: 'America/New_York' },
       ]);
       // One GET for the probe (the account owner, probeUserCode: a 404 is trusted only once it reads back), then
-      // one per declared person (six; Jake has no SimplePin role), the offboarded Robert included, by code.
+      // one per declared person, the offboarded Robert included, by code. Jake has no SimplePin role and is read
+      // too, by the code he would have: were his role edited away, his user would be deactivated (issue 24).
       const gets = getsOf(run.harness);
       expect(gets.map((r) => `${r.path}?user_code=${r.query.user_code}`).sort()).toEqual(
-        ['OWNER-1001', 'FL-0001', 'HR-1001', 'HR-4001', 'HR-4004', 'HR-4005', kevinCode].map((code) => `/v2/user/get?user_code=${code}`).sort(),
+        ['OWNER-1001', 'FL-0001', 'HR-1001', 'HR-4001', 'HR-4004', 'HR-4005', kevinCode, userCodeFromEmail('jake.thompson@sunpath.example')].map((code) => `/v2/user/get?user_code=${code}`).sort(),
       );
       // Write-only personal data never reaches the plan.
       const text = JSON.stringify(plan, (key, value: unknown) => (key === 'person' ? undefined : value));

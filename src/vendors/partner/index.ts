@@ -6,7 +6,7 @@ import { LIST_PATH, startPartnerEmulator, type PartnerFixture } from './emulator
 import { partnerSandboxFixture } from './fixture.js';
 import { partnerImporter } from './import.js';
 import { partnerFields } from './fields.js';
-import { partnerDesired } from './mapping.js';
+import { partnerDesired, partnerUnmappedKeys } from './mapping.js';
 import { partnerConfigShape, partnerParts } from './schema.js';
 
 /** The two company keys the sandbox fixture's first company has (fixture.ts). */
@@ -21,6 +21,7 @@ export const partner = defineVendor({
   checkPerson: checkPartnerPerson,
   credentialFields: ['authorizationKey', 'token'],
   desired: partnerDesired,
+  unmappedKeys: partnerUnmappedKeys,
   fields: partnerFields,
   // No delete: leaving is `state: INACTIVE`. The update model carries `email`, and the user stays
   // addressed by its user_code, so an email changes in place.

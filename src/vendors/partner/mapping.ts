@@ -38,6 +38,16 @@ export function userCodeOf(person: ResolvedPerson, config: Pick<PartnerConfig, '
 }
 
 /**
+ * The user_code a person whose roles map onto SimplePin no longer is read by (read by key, SimplePin
+ * publishes no user list: shared/vendors/README.md): the one they were created with, as partnerDesired
+ * gives it, so a role edit that takes SimplePin away deactivates their user as a role window ending does.
+ */
+export function partnerUnmappedKeys(person: ResolvedPerson, _org: Organisation, config: PartnerConfig): Pick<DesiredRecord, 'externalId' | 'pinnedId'> {
+  const override = partnerParts.person(person);
+  return { externalId: override?.userCode ?? userCodeOf(person, config), ...(override?.userCode !== undefined ? { pinnedId: override.userCode } : {}) };
+}
+
+/**
  * One person as a SimplePin user. Fields git leaves out (no phone, no title) are left out here too, so the
  * engine never clears them. `externalId` is the user_code roster would create them with; a code pinned in git
  * (`vendors.partner.userCode`) is `pinnedId`: plan reads that user, and it must exist.

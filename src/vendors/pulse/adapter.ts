@@ -192,6 +192,15 @@ export class PulseAdapter implements VendorAdapter {
       fetch: (index) =>
         this.call<ListEnvelope>({ method: 'GET', path: usersPath, query: { page: index + 1, pageSize: this.settings.pageSize, sort: 'id' } }),
       pageCount: (res) => (typeof res.body?.totalPages === 'number' ? Math.min(res.body.totalPages, MAX_PAGES) : undefined),
+      // The envelope's `total` (shared/vendors/README.md, Pulse: `{data, page, pageSize, total, totalPages}`,
+      // inferred): a claim over policy.maxUsers is refused on page 1, and the pages it allows at the page size
+      // served are the ceiling; a total that moves between pages is refused below (read once more first).
+      total: (res) => (typeof res.body?.total === 'number' ? res.body.total : undefined),
+      maxPages: (res) => {
+        const served = typeof res.body?.pageSize === 'number' && res.body.pageSize > 0 ? res.body.pageSize : this.settings.pageSize;
+        return typeof res.body?.total === 'number' ? Math.ceil(res.body.total / served) : undefined;
+      },
+      describe: (index) => `${this.vendor()}: GET ${usersPath} page ${index + 1}`,
     });
     for (let page = 1; ; page++) {
       if (page > MAX_PAGES) throw new Error(`${this.vendor()}: the user list did not end after ${MAX_PAGES} pages`);

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { applyPlan } from '../../reconcile/apply.js';
-import { buildPlan } from '../../reconcile/plan.js';
+import { buildPlan } from '../../compose/plan.js';
 import { buildTargets } from '../../compose/targets.js';
 import { writersOf } from '../../reconcile/target.js';
 import { op, person, summary } from '../../../test/helpers/plans.js';

@@ -3,13 +3,14 @@ import { addDays, dayAsOf, describeAsOf, type AsOf } from '../config/dates.js';
 import type { Organisation, ResolvedPerson } from '../config/model.js';
 import { personForVendor } from '../config/overrides.js';
 import type { DesiredRecord } from '../vendors/types.js';
-import { planVendor, type VendorPlanInput } from './plan-vendor.js';
-import { unmappedReason, unmappedRecord } from './unmapped.js';
-import type { PlanTarget } from './target.js';
-import type { Operation, Plan, UpcomingChange, VendorPlan } from './types.js';
+import { planVendor, unmappedReason, type VendorPlanInput } from '../reconcile/plan-vendor.js';
+import { unmappedRecord } from './unmapped.js';
+import type { PlanTarget } from '../reconcile/target.js';
+import type { Operation, Plan, UpcomingChange, VendorPlan } from '../reconcile/types.js';
 
 /**
- * Planning with the calendar, kept beside the pure planner: the desired records as of a day, the
+ * Planning with the calendar, in the desired stage in front of the engine's pure planner (planVendor,
+ * which it calls through DesiredStage.plan): the desired records as of a day, the
  * operations a date made (planned again as of `since` against the same live users, an operation that
  * plan lacks exists because of a date reached in between), and the dated changes coming next.
  */
@@ -42,8 +43,8 @@ export function desiredRecordsAsOf(org: Organisation, target: Target, asOf: AsOf
     const declared = org.people[i];
     const always = declared === person ? undefined : desiredOf(declared, org, target);
     // Mapped with all their roles: the record they would have, inactive. Never mapped: the plain inactive
-    // record plan.ts's desired stage gives a role edit, kept only where the reader asked for it (`keep`).
-    records.push(always ? { ...always, active: false, unmapped: true } : unmappedRecord(person));
+    // record stage.ts's desired stage gives a role edit, kept only where the reader asked for it (`keep`).
+    records.push(always ? { ...always, active: false, unmapped: true } : unmappedRecord(personForVendor(person, target.module.kind), then, target));
   });
   return records;
 }

@@ -1,0 +1,59 @@
+import { organisationHasDates } from '../config/as-of.js';
+import type { Organisation } from '../config/model.js';
+import { personForVendor } from '../config/overrides.js';
+import type { DesiredStage } from '../reconcile/plan.js';
+import type { PlanTarget } from '../reconcile/target.js';
+import type { DesiredRecord } from '../vendors/types.js';
+import { planVendorDated, withCalendar, type DatedPlanning } from './dated.js';
+import { unmappedRecord } from './unmapped.js';
+
+/*
+ * The desired stage, in front of the engine: from the resolved organisation to the desired records of
+ * each vendor instance, as of a day. It is the one part of planning that reads config; the engine
+ * (src/reconcile) receives its records through DesiredStage and imports neither it nor config.
+ */
+
+/** The desired records of every person whose roles map onto this vendor instance. */
+export function desiredRecords(org: Organisation, target: Pick<PlanTarget, 'module' | 'config'>): DesiredRecord[] {
+  const records: DesiredRecord[] = [];
+  for (const person of org.people) {
+    const record = target.module.desired(personForVendor(person, target.module.kind), org, target.config);
+    if (record) records.push(record);
+  }
+  return records;
+}
+
+/**
+ * The engine's desired stage: every declared person, with an inactive `unmapped` record for each one whose
+ * roles do not map onto the vendor. A role edit that takes a vendor away then offboards the account there,
+ * as a role window ending does (dated.ts), instead of leaving it as a user "not described in git"; where
+ * there is no account, nothing happens. A vendor read by key reads each of them by key too (SimplePin: the
+ * user_code the module's unmappedKeys gives), a request each: without it, a role edit would leave their
+ * user active there while a role window deactivates it. A plan --base reads only those a change touches,
+ * and a role edit touches the person it edits (touched.ts).
+ */
+export function desiredStage(org: Organisation, target: Pick<PlanTarget, 'module' | 'config'>): DesiredRecord[] {
+  const records: DesiredRecord[] = [];
+  for (const person of org.people) {
+    const seen = personForVendor(person, target.module.kind);
+    const record = target.module.desired(seen, org, target.config);
+    records.push(record ?? unmappedRecord(seen, org, target));
+  }
+  return records;
+}
+
+/**
+ * The desired stage as the engine takes it (reconcile/plan.ts, DesiredStage): records as of now, or, for
+ * an organisation with dates, as of `calendar.asOf` (now by default) with what dates caused since
+ * `calendar.since` and the changes coming next; an organisation without any dates plans as it always did.
+ */
+export function desiredStageOf(org: Organisation, calendar: Partial<DatedPlanning> = {}): DesiredStage {
+  const records: DesiredStage['records'] = (target) => desiredStage(org, target);
+  if (!organisationHasDates(org)) return { records };
+  const dated: DatedPlanning = { asOf: calendar.asOf ?? { instant: new Date() }, since: calendar.since, upcomingDays: calendar.upcomingDays ?? org.config.dates?.upcomingDays ?? 14 };
+  return {
+    records,
+    plan: (target, input, keep) => planVendorDated(org, target, input, dated, keep),
+    finish: (plan, targets) => withCalendar(plan, org, targets, dated),
+  };
+}
