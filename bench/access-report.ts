@@ -15,7 +15,7 @@ import { applySandboxOverrides, startSandbox } from '../src/compose/sandbox.js';
 import { buildTargets } from '../src/compose/targets.js';
 import type { Connection } from '../src/compose/connect.js';
 import type { Organisation } from '../src/config/model.js';
-import { buildPlan } from '../src/reconcile/plan.js';
+import { buildPlan } from '../src/compose/plan.js';
 import { maskReport } from '../src/report/model.js';
 import { renderCsv } from '../src/report/render.js';
 import { buildAccessReport } from '../src/report/run.js';
