@@ -19,6 +19,7 @@ import { checkTargets, markdownTable, rateShare, round2, type BenchResults, type
 import type { BenchVendor } from './profile.js';
 import { loadBenchVendors } from './vendors.js';
 import { vendorModule } from '../src/vendors/registry.js';
+import { accessReportTable, benchAccessReport, type AccessReportRun } from './access-report.js';
 
 export interface BenchOptions {
   sizes: number[];
@@ -268,6 +269,7 @@ async function main(): Promise<void> {
       'plan-only': { type: 'boolean', default: false, description: 'plan (and its floor) only: no apply, no warm second plan' },
       merge: { type: 'boolean', default: false, description: 'keep the runs already in --out that this run does not repeat' },
       docs: { type: 'string', description: 'markdown files, comma-separated, whose table (between bench:table markers) is replaced' },
+      report: { type: 'boolean', default: false, description: 'also time `roster report access` against a plan at each size (bench/access-report.ts)' },
     },
   });
   const sizes = values.sizes.split(',').map((s) => Number(s.trim().replace(/_/g, '')));
@@ -289,8 +291,9 @@ async function main(): Promise<void> {
     return [...kept, ...fresh].sort((a, b) => a.run.people - b.run.people || order(a.run.vendor) - order(b.run.vendor));
   };
   const order = (kind: string) => benchVendors.findIndex((v) => v.kind === kind);
+  let reports: AccessReportRun[] | undefined;
   const save = async (all: RunDetail[]) => {
-    await writeFile(values.out, JSON.stringify({ runs: all.map((d) => d.run) }, null, 2) + '\n');
+    await writeFile(values.out, JSON.stringify({ runs: all.map((d) => d.run), ...(reports ? { report: reports } : {}) }, null, 2) + '\n');
     await writeFile(detailsFile, JSON.stringify(all, null, 2) + '\n');
   };
   const { details: freshDetails } = await runBench({
@@ -306,10 +309,14 @@ async function main(): Promise<void> {
     onRun: async (_partial, sofar) => save(merged(sofar)),
   });
   const details = merged(freshDetails);
+  if (values.report) {
+    reports = [];
+    for (const size of sizes) reports.push(await benchAccessReport(values.data, size, vendors, (line) => console.error(line)));
+  }
   const results = { runs: details.map((d) => d.run) };
   await save(details);
 
-  const table = markdownTable(details);
+  const table = markdownTable(details) + (reports ? `\n\n${accessReportTable(reports)}` : '');
   const checks = checkTargets(results.runs);
   const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? "unknown CPU"}), ${Math.round(os.totalmem() / 1024 ** 3)} GB, Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)} at the end`;
   const summary = [

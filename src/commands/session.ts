@@ -14,6 +14,7 @@ import { err } from './output.js';
 import { runnerNow } from './clock.js';
 import { sealPlan } from './seal.js';
 import { readProgressLine } from './read-progress.js';
+import { rememberDeclaredPeople } from '../secrets/personal-values.js';
 
 /** Options shared by every command that talks to vendors. */
 export interface VendorCommandOptions {
@@ -48,7 +49,10 @@ export class ReportedError extends Error {
 /** Loads and validates the declared state, printing every diagnostic; throws ReportedError when invalid. */
 export async function loadOrReport(configFile: string): Promise<Organisation> {
   try {
-    return await loadOrganisation(configFile);
+    const org = await loadOrganisation(configFile);
+    // Masked outputs check free text against the declared people's own personal values (src/secrets/personal-values.ts).
+    rememberDeclaredPeople(org.people);
+    return org;
   } catch (error) {
     if (error instanceof InvalidStateError) {
       for (const d of error.diagnostics) err(formatDiagnostic(d));

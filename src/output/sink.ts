@@ -1,4 +1,5 @@
 import { redactKnownSecrets } from '../secrets/redact.js';
+import { redactJsonValue } from '../secrets/json-redact.js';
 import { maskPlan, sanitizeText, type MaskOptions } from '../render/mask.js';
 import { neutraliseWorkflowCommands, visibleControlsKeepingColour } from '../render/neutral.js';
 import type { PlanView } from '../reconcile/types.js';
@@ -56,7 +57,7 @@ export function destinationOf(stream: Stream, env: NodeJS.ProcessEnv): Destinati
 
 /** Text as a destination's reader may see it (see Destination). */
 export function prepareFor(text: string, destination: Destination): string {
-  const safe = redactKnownSecrets(text);
+  const safe = jsonStaysJson(text, redactKnownSecrets(text));
   switch (destination) {
     case 'github':
       return safe;
@@ -66,6 +67,29 @@ export function prepareFor(text: string, destination: Destination): string {
     default:
       return visibleControlsKeepingColour(safe);
   }
+}
+
+/**
+ * JSON output (`--format json`) with a secret that is a bare number would read `"id": ***` once redacted:
+ * then it is redacted inside its structure instead (the number becomes the string "***"), so it still parses.
+ */
+function jsonStaysJson(text: string, redacted: string): string {
+  if (redacted === text || !/^\s*[[{]/.test(text)) return redacted;
+  try {
+    JSON.parse(redacted);
+    return redacted;
+  } catch {
+    // Not JSON after redaction: was it before?
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return redacted;
+  }
+  const indent = /^\s*[[{]\n( +)/.exec(text)?.[1].length ?? 0;
+  const trailing = /\s*$/.exec(text)?.[0] ?? '';
+  return redactKnownSecrets(JSON.stringify(redactJsonValue(value, redactKnownSecrets), null, indent || undefined)) + trailing;
 }
 
 export function createSink(setup: SinkSetup): OutputSink {

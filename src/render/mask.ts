@@ -1,5 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { redactKnownSecrets } from '../secrets/redact.js';
+import { anyKnown, isKnownBirthDate, isKnownPhone, isKnownSsn, registerPersonalValue } from '../secrets/personal-values.js';
 import type { Change, ManualStep, OperationView, PlanView, PlanError, PlanNotice, UnmanagedUser, VendorPlanView } from '../reconcile/types.js';
 import type { FieldSpec, FieldValue } from '../reconcile/types.js';
 
@@ -97,28 +98,47 @@ const PHONE_SHAPE = /(?<![\w+(])(?:\+|\()?\d[\d ().-]{8,18}\d\b/g;
 const MONTHS = 'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
 // Dates in the usual national forms: ISO (`1974-06-15`, `1974/06/15`, `1974.06.15`), day or month first
 // with `/`, `.` or `-`, compact (`19740615`), and written out (`June 15, 1974`, `15 June 1974`,
-// `15-Jun-1974`). A timestamp with a time of day (`2026-11-23T08:00:00Z`) is when something happened,
-// not a birthday, and stays; one at midnight is how a date of birth travels as a date-time, and goes.
-const DATE_SHAPE = new RegExp(
-  [
-    String.raw`\b\d{4}([-/.])\d{1,2}\1\d{1,2}(?:T00:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)?)?(?![\dT])`,
-    String.raw`\b\d{1,2}([/.-])\d{1,2}\2\d{2,4}\b`,
-    String.raw`\b(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\b`,
-    String.raw`\b(?:${MONTHS})\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b`,
-    String.raw`\b\d{1,2}(?:st|nd|rd|th)?[\s-]+(?:${MONTHS})\.?[\s,-]+\d{4}\b`,
-  ].join('|'),
-  'gi',
-);
+// `15-Jun-1974`). A date at midnight (`1974-06-15T00:00:00Z`) is how a date of birth travels as a date-time.
+const DATE_FORMS = [
+  String.raw`\b\d{4}(?<isoSep>[-/.])\d{1,2}\k<isoSep>\d{1,2}(?:T00:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)?)?(?![\dT])`,
+  String.raw`\b\d{1,2}(?<natSep>[/.-])\d{1,2}\k<natSep>\d{2,4}\b`,
+  String.raw`\b(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\b`,
+  String.raw`\b(?:${MONTHS})\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b`,
+  String.raw`\b\d{1,2}(?:st|nd|rd|th)?[\s-]+(?:${MONTHS})\.?[\s,-]+\d{4}\b`,
+].join('|');
+/**
+ * A date that a label says is a birth date: `dateOfBirth: …`, `"date_of_birth":"…"`, `dob=…`, `born …`,
+ * `<birthday>…`. Only these are masked by their shape: every other date (a start, an end, a schedule) is
+ * what a log is for, and stays.
+ */
+const LABELLED_BIRTH_DATE = new RegExp(String.raw`((?:\b[\w-]*birth[\w-]*|\bdob\b|\bd\.o\.b\.?|\bborn(?:[\s_-]+on)?\b)[\s"':=>]{0,6})(?:${DATE_FORMS})`, 'gi');
+/** Every date-shaped run, and an ISO date whatever follows it: checked against the birth dates roster has seen. */
+const ANY_DATE = new RegExp(String.raw`(?:${DATE_FORMS})|\b\d{4}-\d{2}-\d{2}(?=T)`, 'gi');
+/** Runs of digits with the separators numbers are written with: checked against the SSNs and phones roster has seen. */
+const DIGIT_RUN = /(?<![\w+])\+?\(?\d[\d ().\/-]{5,20}\d(?!\w)/g;
 const EMAIL_SHAPE = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 
 /**
- * The defensive pass for free text (vendor error messages, hints, reasons): anything shaped like
- * an SSN, a phone number or a date is masked, whatever field it came from, and known secrets go.
+ * The personal values roster has seen (personal-values.ts), in any format they are printed in: a birth
+ * date as `1990/01/02`, `01/02/1990` or `19900102`, an SSN or a phone with any separators.
+ */
+function maskKnownPersonal(text: string): string {
+  if (!anyKnown()) return text;
+  return text
+    .replace(ANY_DATE, (m) => (isKnownBirthDate(m) ? maskDateOfBirth(m) : m))
+    .replace(DIGIT_RUN, (m) => (isKnownSsn(m) ? maskSsn(m) : isKnownPhone(m) ? maskPhone(m) : m));
+}
+
+/**
+ * The defensive pass for free text (vendor error messages, hints, reasons): known secrets go; the
+ * personal values roster has seen go in any format; anything shaped like an SSN or a phone number goes,
+ * and a date goes when a label says it is a birth date. Other dates stay: starts, ends and schedules are
+ * what an Actions log is read for.
  */
 export function sanitizeText(text: string, options: MaskOptions): string {
-  let out = redactKnownSecrets(text)
+  let out = maskKnownPersonal(redactKnownSecrets(text))
     .replace(SSN_SHAPE, (m) => maskSsn(m))
-    .replace(DATE_SHAPE, (m) => maskDateOfBirth(m))
+    .replace(LABELLED_BIRTH_DATE, (m, label: string) => `${label}${maskDateOfBirth(m)}`)
     .replace(PHONE_SHAPE, (m) => {
       const digits = m.replace(/\D/g, '').length;
       return digits >= 10 && digits <= 15 ? maskPhone(m) : m;
@@ -134,9 +154,27 @@ export function sanitizeText(text: string, options: MaskOptions): string {
  * this and nothing else.
  */
 export function maskPlan(plan: PlanView, options: MaskOptions): PlanView {
+  rememberPersonalValues(plan);
   const email = (s: string) => (options.maskEmails ? maskEmail(s) : s);
   const upcoming = plan.upcoming?.map((u) => ({ ...u, key: email(u.key) }));
   return { ...plan, vendors: plan.vendors.map((v) => maskVendorPlan(v, options)), ...(upcoming ? { upcoming } : {}) };
+}
+
+/**
+ * The personal values of the records a plan carries (declared and live), remembered before anything of the
+ * plan or its apply is printed: a vendor echoing one of them later, in any format, is caught by value.
+ */
+function rememberPersonalValues(plan: PlanView): void {
+  for (const vendor of plan.vendors) {
+    for (const op of vendor.operations) {
+      for (const record of [op.desired, op.live]) {
+        for (const [field, value] of Object.entries(record?.fields ?? {})) {
+          const kind = personalKind(field, vendor.fields);
+          if (kind) registerPersonalValue(kind, value);
+        }
+      }
+    }
+  }
 }
 
 function maskVendorPlan(vendor: VendorPlanView, options: MaskOptions): VendorPlanView {

@@ -32,10 +32,11 @@ export interface VendorLive {
 }
 
 /**
- * Reads one vendor. `extraKeys` are people git no longer describes: a listing shows them anyway; a vendor
- * read by key is asked for each, so a leaver removed from git is still checked there.
+ * Reads one vendor. `extraKeys` are people git no longer describes (a promise while the history is still
+ * being replayed): a listing shows them anyway; a vendor read by key is asked for each, so a leaver removed
+ * from git is still checked there.
  */
-export async function readVendor(org: Organisation, target: PlanTarget, extraKeys: ReadKey[]): Promise<VendorLive> {
+export async function readVendor(org: Organisation, target: PlanTarget, extraKeys: ReadKey[] | Promise<ReadKey[]>): Promise<VendorLive> {
   const base: VendorLive = {
     vendor: target.name,
     kind: target.config.kind,
@@ -65,7 +66,7 @@ export async function readVendor(org: Organisation, target: PlanTarget, extraKey
   const desiredAll = [...read.desired, ...desiredLeftOut(read.desired, org, target)];
   const extra = new Map<string, LiveRecord | undefined>();
   if (reader.mode === 'byKey') {
-    for (const key of extraKeys) {
+    for (const key of await extraKeys) {
       try {
         const record = await reader.read(key);
         extra.set(key.key, record && !record.unreadable ? record : undefined);

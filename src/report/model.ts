@@ -51,7 +51,13 @@ export function summarise(rows: AccessRow[]): ReportSummary {
  */
 export function maskReport(report: AccessReport, options: MaskOptions): AccessReport {
   const email = (s: string) => (options.maskEmails && s.includes('@') ? maskEmail(s) : s);
-  const text = (s: string) => sanitizeText(s, options);
+  // The same few texts (commit subjects, drift words) recur on every row: each is sanitised once.
+  const seen = new Map<string, string>();
+  const text = (s: string) => {
+    let masked = seen.get(s);
+    if (masked === undefined) seen.set(s, (masked = sanitizeText(s, options)));
+    return masked;
+  };
   const commit = (c: CommitRef | undefined) => c && { ...c, subject: text(c.subject) };
   const rows = report.rows.map((row): AccessRow => {
     const masked: AccessRow = { ...row, person: email(row.person), drift: row.drift.map(text), discounted: row.discounted.map(text) };

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import type { Organisation } from '../config/model.js';
 import { organisationAsOf } from '../config/as-of.js';
-import { connectVendors } from '../compose/connect.js';
+import { connectVendors, type Connection } from '../compose/connect.js';
 import type { ReadKey } from '../vendors/types.js';
 import { readApplyReports } from './apply-reports.js';
 import { pullsOf, type MergedPull, type PullSource } from './approvals.js';
@@ -32,6 +32,8 @@ export interface AccessReportOptions {
   /** Loads and validates a roster.yaml (the CLI's loader, which prints diagnostics). */
   load(configFile: string): Promise<Organisation>;
   now?: () => Date;
+  /** How the vendors are reached; connectVendors with the options above unless given (the benchmark paces nothing). */
+  connect?: (org: Organisation) => Promise<Connection>;
 }
 
 /**
@@ -52,18 +54,27 @@ export async function buildAccessReport(options: AccessReportOptions): Promise<{
     const asOfDay = options.asOf ?? now().toISOString().slice(0, 10);
     const declared = organisationAsOf(org, options.asOf ? { day: options.asOf } : { instant: now() });
     const kinds = [...new Set(Object.values(org.config.vendors).map((v) => v.kind))];
-    const history = await declarationHistory(paths.top, commit, paths.users, kinds);
+    // The history is replayed while the vendors are read: against real vendors, paced by their rate limits,
+    // its parsing costs no wall time at all. Only a vendor read by key waits for it, for the people removed.
+    const replaying = declarationHistory(paths.top, commit, paths.users, kinds);
+    replaying.catch(() => undefined); // awaited below; a failure is reported there
+    const removed = (kind: string): Promise<ReadKey[]> => {
+      const keys = replaying.then((h) => removedKeys(h, org, kind));
+      keys.catch(() => undefined); // a vendor that cannot be read never asks; the failure is the history's
+      return keys;
+    };
 
-    const connection = await connectVendors(org, { vendor: options.vendor, sandbox: options.sandbox, fixtures: options.fixtures, trace: options.trace });
+    const connection = await (options.connect ?? ((o) => connectVendors(o, { vendor: options.vendor, sandbox: options.sandbox, fixtures: options.fixtures, trace: options.trace })))(org);
     try {
       const readAt = now().toISOString();
       const vendors = await Promise.all(
         connection.targets.map(async (target) => ({
-          live: await readVendor(declared, target, removedKeys(history, org, target.config.kind)),
+          live: await readVendor(declared, target, removed(target.config.kind)),
           module: target.module,
           config: target.config,
         })),
       );
+      const history = await replaying;
       const github = { source: options.githubSource, errors: [] as string[] };
       const pulls = options.pulls ? await pullsOf(options.pulls, commitsToAsk(history, org), (sha, e) => github.errors.push(`commit ${sha.slice(0, 7)}: ${e instanceof Error ? e.message : String(e)}`)) : undefined;
       const applies = await readApplyReports(options.applyReports);

@@ -28,17 +28,32 @@ function parsedOrText(text: string): unknown {
 const SECRET_KEY = /token|secret|session|jwt|key|password|credential|auth|bearer|sid|cookie/i;
 const MAX_DEPTH = 32;
 
-/** `accountId`, `user_id`, `companyID`: an identifier names a tenant or a user and grants nothing (`sessionId` is a secret). */
-const IDENTIFIER_KEY = /(^|[a-z_-])id$/i;
+/**
+ * What an identifier may name and still grant nothing: a tenant, a place, a person, a group. The output
+ * needs these (a 422 naming the account, the `x-account-id` a request sends), so they are not hidden.
+ * Any other `…Id` (`accessId`, `sessionId`, `apiKeyId`, `refreshId`, `clientSecretId`) may be a
+ * credential under an innocent name, and is registered like any other string of the answer.
+ */
+const ENTITY = String.raw`(?:primary)?(?:account|company|location|user|tenant|org|organi[sz]ation|team|office|role|permission|partner|customer|agency|member|employee|owner|creator|person)s?`;
+const NON_SECRET_ID = new RegExp(String.raw`^${ENTITY}[-_]?ids?$`, 'i');
+/** A bare `id` is the answer's own (a UserSession is the user) or an entity's (`primaryAccount.id`). */
+const ENTITY_PARENT = new RegExp(String.raw`^${ENTITY}$`, 'i');
 
-function collect(value: unknown, key: string | undefined, found: Set<string>, depth: number): void {
+/** Whether `key` (inside `parent`) holds an identifier that names something and grants nothing. */
+function namesSomething(key: string, parent: string | undefined): boolean {
+  if (SECRET_KEY.test(key)) return false;
+  if (NON_SECRET_ID.test(key)) return true;
+  return /^id$/i.test(key) && (parent === undefined || ENTITY_PARENT.test(parent));
+}
+
+function collect(value: unknown, key: string | undefined, found: Set<string>, depth: number, parent?: string): void {
   if (depth > MAX_DEPTH) return;
   // Hiding a tenant's id would hide it in every message that names the tenant (a 422 naming the account, say).
-  if (key !== undefined && IDENTIFIER_KEY.test(key) && !SECRET_KEY.test(key) && (typeof value === 'string' || typeof value === 'number')) return;
+  if (key !== undefined && namesSomething(key, parent) && (typeof value === 'string' || typeof value === 'number')) return;
   if (Array.isArray(value)) {
-    for (const item of value) collect(item, key, found, depth + 1);
+    for (const item of value) collect(item, key, found, depth + 1, parent);
   } else if (value !== null && typeof value === 'object') {
-    for (const [inner, item] of Object.entries(value)) collect(item, inner, found, depth + 1);
+    for (const [inner, item] of Object.entries(value)) collect(item, inner, found, depth + 1, key);
   } else if (typeof value === 'string') {
     if ((key !== undefined && SECRET_KEY.test(key) && value.length >= 4) || couldBeCredential(value)) found.add(value);
   } else if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) >= 1e7) {

@@ -10,16 +10,53 @@
  * unless letters or digits go on after it (then it is another word that starts the same way).
  */
 export function redact(text: string, secrets: Iterable<string>): string {
-  const usable = [...secrets].filter((secret) => secret && secret.length >= MIN_SECRET);
-  if (usable.length === 0) return text;
-  const forms = usable.flatMap(encodedForms).sort((a, b) => b.text.length - a.text.length);
+  const prepared = prepare(secrets);
+  if (!prepared) return text;
   let out = text;
   // Whole forms first, every one of them, so a cut match of one form never eats part of another whole.
-  for (const form of forms) out = hideForm(out, form.text, false);
-  for (const form of forms) if (form.prefixes) out = hideForm(out, form.text, true);
+  for (const form of prepared.forms) out = hideForm(out, form.text, form.whole, form.text.length);
+  for (const form of prepared.forms) if (form.prefix) out = hideForm(out, form.text, form.prefix, PREFIX_RUN);
   // Decoding every word of a long output is slow: only when part of a secret's base64 shows at all.
-  if (!usable.some((secret) => base64Cores(secret).some((core) => out.includes(core)))) return out;
-  return out.replace(BASE64_RUN, (run) => (decodesToSecret(run, usable) ? HIDDEN : run));
+  if (!prepared.cores.some((core) => out.includes(core))) return out;
+  return out.replace(BASE64_RUN, (run) => (decodesToSecret(run, prepared.usable) ? HIDDEN : run));
+}
+
+interface Prepared {
+  usable: string[];
+  forms: { text: string; whole: RegExp; prefix?: RegExp }[];
+  cores: string[];
+}
+
+/**
+ * The forms and their finders for one set of secrets, built once and kept until the set changes: a
+ * report masks tens of thousands of short texts, and building the forms for each was most of its time.
+ */
+const preparedFor = new Map<string, Prepared | undefined>();
+/** A few sets are in use at once (the process's, a client's, a trace's): each keeps its own. */
+const PREPARED_SETS = 8;
+
+function prepare(secrets: Iterable<string>): Prepared | undefined {
+  const usable = [...secrets].filter((secret) => secret && secret.length >= MIN_SECRET);
+  const key = usable.join('\u0000');
+  if (preparedFor.has(key)) return preparedFor.get(key);
+  const prepared =
+    usable.length === 0
+      ? undefined
+      : {
+          usable,
+          forms: usable
+            .flatMap(encodedForms)
+            .sort((a, b) => b.text.length - a.text.length)
+            .map((form) => ({
+              text: form.text,
+              whole: new RegExp(escapeRegExp(form.text), 'gi'),
+              ...(form.prefixes && form.text.length > PREFIX_RUN ? { prefix: new RegExp(escapeRegExp(form.text.slice(0, PREFIX_RUN)), 'gi') } : {}),
+            })),
+          cores: usable.flatMap(base64Cores),
+        };
+  if (preparedFor.size >= PREPARED_SETS) preparedFor.delete(preparedFor.keys().next().value!);
+  preparedFor.set(key, prepared);
+  return prepared;
 }
 
 /**
@@ -74,12 +111,13 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const sameLetter = (a: string, b: string) => a === b || a.toLowerCase() === b.toLowerCase();
 
 /**
- * Hides each occurrence of `form` in `text`, whatever its case; with `prefixes`, also each leading run
- * of at least PREFIX_RUN of its characters that no letter or digit follows.
+ * Hides each occurrence of `form` in `text`, whatever its case, found by `finder` (the whole form, or
+ * its first PREFIX_RUN characters: then also each leading run of at least PREFIX_RUN of its characters
+ * that no letter or digit follows).
  */
-function hideForm(text: string, form: string, prefixes: boolean): string {
-  const head = prefixes && form.length > PREFIX_RUN ? form.slice(0, PREFIX_RUN) : form;
-  const finder = new RegExp(escapeRegExp(head), 'gi');
+function hideForm(text: string, form: string, finder: RegExp, headLength: number): string {
+  const head = form.slice(0, headLength);
+  finder.lastIndex = 0;
   let out = '';
   let from = 0;
   for (let match = finder.exec(text); match; match = finder.exec(text)) {

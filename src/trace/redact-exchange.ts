@@ -1,6 +1,7 @@
 import type { Exchange } from '../http/exchange.js';
 import { redact } from '../secrets/redact.js';
 import { maskValue, personalKind, sanitizeText, type MaskOptions } from '../render/mask.js';
+import { registerPersonalValue } from '../secrets/personal-values.js';
 
 /**
  * One exchange as a trace may show it: credentials gone and personal data masked by the code that
@@ -95,7 +96,11 @@ function redactField(field: string, value: unknown, text: (s: string) => string,
   if (value === null || value === undefined || value === '') return value;
   if (SECRET_NAME.test(field) || HIDDEN_PERSONAL.test(field)) return HIDDEN;
   const kind = personalKind(field, []);
-  if (kind && (typeof value === 'string' || typeof value === 'number')) return maskValue(String(value), kind, options);
+  if (kind && (typeof value === 'string' || typeof value === 'number')) {
+    // Remembered, so the same value echoed in free text (an error, an HTML page) is masked by value too.
+    registerPersonalValue(kind, value);
+    return maskValue(String(value), kind, options);
+  }
   return scalar(value, text);
 }
 

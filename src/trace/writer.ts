@@ -4,6 +4,8 @@ import { prepareFor } from '../output/sink.js';
 import type { Exchange } from '../http/exchange.js';
 import type { MaskOptions } from '../render/mask.js';
 import { redactExchange } from './redact-exchange.js';
+import { redactedJsonLine } from '../secrets/json-redact.js';
+import { redact } from '../secrets/redact.js';
 
 /**
  * `--trace FILE`: every exchange with a vendor as one JSON line, redacted before it is written (so the
@@ -30,8 +32,10 @@ export function openTrace(file: string, options: MaskOptions): TraceWriter {
     },
     write(instance, exchange) {
       if (!open) return;
-      // Through the sink's file path as well: every registered secret (a token received since) goes, in any case or cut.
-      writeSync(fd, prepareFor(`${JSON.stringify(redactExchange(instance, exchange, options))}\n`, 'file'));
+      // Through the sink's file path as well: every registered secret (a token received since) goes, in any case or cut,
+      // inside the JSON (a secret that is a bare number becomes "***"), so every line still parses.
+      const hide = (s: string) => prepareFor(redact(s, exchange.secrets), 'file');
+      writeSync(fd, `${redactedJsonLine(redactExchange(instance, exchange, options), hide)}\n`);
       count++;
     },
     close() {

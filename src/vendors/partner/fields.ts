@@ -1,6 +1,7 @@
 import { toE164 } from '../../config/phone.js';
 import type { FieldSpec, FieldValue, LiveRecord } from '../types.js';
 import { ACCOUNT_OWNER } from './documented.js';
+import { registerPersonalFields } from '../../secrets/personal-values.js';
 
 /**
  * The fields roster compares in SimplePin, by their names in plans. Only what `GET /v2/user/get` returns can be
@@ -32,6 +33,8 @@ export function liveFromWire(user: unknown, fallbackCode?: string): LiveRecord {
     return { vendorId: fallbackCode ?? '', email: '', active: false, fields: {}, unreadable: 'the answer is not a user object (UserResponseV2Model)' };
   }
   const u = user as Record<string, unknown>;
+  // Dropped below, but remembered first: a later message that echoes the birth date or SSN is masked by value.
+  registerPersonalFields(u);
   const code = text(u.user_code);
   const email = text(u.email);
   const role = text(u.role);

@@ -1,0 +1,92 @@
+/**
+ * The personal values roster has actually seen (a SimplePin answer's `date_of_birth` and `ssn`, the phones
+ * of the people a plan changes), kept for the life of the process so free text can be checked against
+ * them: a vendor that echoes a birth date in an error message, a trace or JSON, in whatever format, is
+ * caught by its value, while the dates a log needs (starts, ends, schedules) stay readable. Values are kept
+ * normalised: dates as YYYY-MM-DD, SSNs and phones as their digits.
+ */
+
+const dates = new Set<string>();
+const ssns = new Set<string>();
+const phones = new Set<string>();
+
+export type KnownKind = 'phone' | 'ssn' | 'dateOfBirth' | 'email';
+
+const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const pad = (n: number) => String(n).padStart(2, '0');
+const valid = (y: number, m: number, d: number) => y >= 1000 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= 31;
+const iso = (y: number, m: number, d: number) => (valid(y, m, d) ? [`${y}-${pad(m)}-${pad(d)}`] : []);
+
+/** Every day a date as printed could mean (`01/02/1990` is the 2nd of January or the 1st of February). */
+export function daysOf(text: string): string[] {
+  const t = text.trim().toLowerCase();
+  let m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})/.exec(t);
+  if (m) return iso(+m[1], +m[2], +m[3]);
+  m = /^(\d{4})(\d{2})(\d{2})$/.exec(t);
+  if (m) return iso(+m[1], +m[2], +m[3]);
+  m = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})$/.exec(t);
+  if (m) {
+    const years = m[3].length === 4 ? [+m[3]] : [1900 + +m[3], 2000 + +m[3]];
+    return years.flatMap((y) => [...iso(y, +m[1], +m[2]), ...iso(y, +m[2], +m[1])]);
+  }
+  const month = MONTH_NAMES.findIndex((name) => new RegExp(`\\b${name}`).test(t)) + 1;
+  const year = /\b(\d{4})\b/.exec(t);
+  const day = /\b(\d{1,2})(?:st|nd|rd|th)?\b/.exec(t.replace(/\b\d{4}\b/, ''));
+  if (month && year && day) return iso(+year[1], month, +day[1]);
+  return [];
+}
+
+/** Remembers one personal value, whatever its format; too short or unreadable values are left out. */
+export function registerPersonalValue(kind: KnownKind, value: unknown): void {
+  if (typeof value !== 'string' && typeof value !== 'number') return;
+  const text = String(value);
+  if (kind === 'dateOfBirth') for (const day of daysOf(text)) dates.add(day);
+  const digits = text.replace(/\D/g, '');
+  if (kind === 'ssn' && digits.length === 9) ssns.add(digits);
+  if (kind === 'phone' && digits.length >= 7) phones.add(digits.slice(-10));
+}
+
+/** The kind a field's name says it holds (as render/mask.ts's personalKind does without a FieldSpec). */
+export function kindByName(field: string): KnownKind | undefined {
+  if (/phone|mobile|cell/i.test(field)) return 'phone';
+  if (/ssn|social.?security|tax.?id/i.test(field)) return 'ssn';
+  if (/birth|^dob$/i.test(field)) return 'dateOfBirth';
+  return undefined;
+}
+
+/** Remembers every personal value in a record or answer, by the names of its fields, at any depth. */
+export function registerPersonalFields(value: unknown, field?: string, depth = 0): void {
+  if (depth > 16 || value === null || value === undefined) return;
+  if (Array.isArray(value)) for (const item of value) registerPersonalFields(item, field, depth + 1);
+  else if (typeof value === 'object') for (const [key, inner] of Object.entries(value)) registerPersonalFields(inner, key, depth + 1);
+  else if (field !== undefined) {
+    const kind = kindByName(field);
+    if (kind) registerPersonalValue(kind, value);
+  }
+}
+
+export const isKnownBirthDate = (printed: string): boolean => dates.size > 0 && daysOf(printed).some((day) => dates.has(day));
+export const isKnownSsn = (printed: string): boolean => ssns.size > 0 && ssns.has(printed.replace(/\D/g, ''));
+export const isKnownPhone = (printed: string): boolean => {
+  const digits = printed.replace(/\D/g, '');
+  return phones.size > 0 && digits.length >= 7 && phones.has(digits.slice(-10));
+};
+export const anyKnown = (): boolean => dates.size + ssns.size + phones.size > 0;
+
+/** For tests: forget everything seen. */
+export function forgetPersonalValues(): void {
+  dates.clear();
+  ssns.clear();
+  phones.clear();
+}
+
+/**
+ * The declared people's personal values (phones, and anything a vendor override names as personal),
+ * remembered when the organisation is loaded: checked by value in every masked output from then on.
+ */
+export function rememberDeclaredPeople(people: Iterable<{ phone?: string; vendors?: unknown }>): void {
+  for (const person of people) {
+    if (person.phone) registerPersonalValue('phone', person.phone);
+    if (person.vendors) registerPersonalFields(person.vendors);
+  }
+}
