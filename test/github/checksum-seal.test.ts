@@ -7,7 +7,7 @@ import type { RootConfig } from '../../src/config/schema.js';
 import { encodeSeal, decodeSeal } from '../../src/reconcile/checksum-seal.js';
 import { parseChecksumMarker } from '../../src/render/markdown.js';
 import { makeWorkspace, runCli, sampleConfig, sampleOfficesAndRoles, type Workspace } from '../helpers/workspace.js';
-import { addPullRequest, startFakeGitHub, type FakeGitHub } from './fake-github.js';
+import { addPullRequest, githubEnv, startFakeGitHub, type FakeGitHub } from './fake-github.js';
 
 /*
  * Issue 22, the reviewed checksum on GitHub: the plan comment's marker carries the seal's parts, so the
@@ -44,15 +44,7 @@ describe('the reviewed checksum names what differs, and reads what the change to
   let setUpRequests = 0;
   /** Writes since the pull request was planned (the set-up creates Cara). */
   const writes = () => partner().requests.slice(setUpRequests).filter((r) => r.method !== 'GET');
-  const githubEnv = (extra: Record<string, string> = {}) => ({
-    GITHUB_TOKEN: gh.token,
-    GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
-    GITHUB_API_URL: gh.url,
-    GITHUB_SERVER_URL: 'https://github.example',
-    GITHUB_RUN_ID: '42',
-    GITHUB_STEP_SUMMARY: '',
-    ...extra,
-  });
+  const ghEnv = (extra: Record<string, string> = {}) => githubEnv(gh, extra);
   const roster = (args: string[], env: Record<string, string> = {}) => runCli(['-c', workspace!.configFile, ...args], { env: { ...sandbox!.env, ...env }, cwd: dir() });
 
   /**
@@ -84,7 +76,7 @@ describe('the reviewed checksum names what differs, and reads what the change to
     const event = path.join(dir(), `event-${number}.json`);
     writeFileSync(event, JSON.stringify({ pull_request: { number } }));
     const reads = partner().requests.length;
-    const planned = await roster(['plan', '--github-comment', '--format', 'markdown', '--base', '.roster'], githubEnv({ GITHUB_EVENT_PATH: event }));
+    const planned = await roster(['plan', '--github-comment', '--format', 'markdown', '--base', '.roster'], ghEnv({ GITHUB_EVENT_PATH: event }));
     expect(planned.code, planned.stderr).toBe(0);
     // Only the person the change touches is read in SimplePin: Dan, not Cara.
     expect(planned.stderr).toContain('partner: the change from .roster touches 1 people; only they are read');
@@ -102,7 +94,7 @@ describe('the reviewed checksum names what differs, and reads what the change to
 
   /** `roster github checksum --seal-out` as apply.yml runs it. */
   async function reviewedChecksum(sha: string): Promise<{ code: number; checksum: string; stderr: string }> {
-    const result = await roster(['github', 'checksum', '--sha', sha, '--seal-out', 'reviewed-seal.json'], githubEnv());
+    const result = await roster(['github', 'checksum', '--sha', sha, '--seal-out', 'reviewed-seal.json'], ghEnv());
     return { code: result.code, checksum: result.stdout.trim(), stderr: result.stderr };
   }
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { parseChecksumMarker } from '../../src/render/markdown.js';
 import { cliPath, makeWorkspace, repoRoot, runCli } from '../helpers/workspace.js';
-import { addPullRequest, startFakeGitHub, type FakeGitHub } from './fake-github.js';
+import { addPullRequest, githubEnv, startFakeGitHub, type FakeGitHub } from './fake-github.js';
 
 // The built CLI against one shared sandbox (`roster sandbox`: every vendor emulated, state kept
 // across runs) and the fake GitHub API: plan comment, reviewed checksum, apply refusing a different
@@ -63,16 +63,7 @@ function roster(args: string[], env: Record<string, string> = {}, options: { spa
   return runCli(['-c', join(dir, 'sandbox.yaml'), ...args], {
     ...options,
     cwd: dir,
-    env: {
-      ...sandboxEnv,
-      GITHUB_TOKEN: gh.token,
-      GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
-      GITHUB_API_URL: gh.url,
-      GITHUB_SERVER_URL: 'https://github.example',
-      GITHUB_RUN_ID: '42',
-      GITHUB_STEP_SUMMARY: '',
-      ...env,
-    },
+    env: { ...sandboxEnv, ...githubEnv(gh, env) },
   });
 }
 

@@ -112,6 +112,19 @@ export interface FakeGitHub {
   close(): Promise<void>;
 }
 
+/** The environment a GitHub Actions job would give roster, pointed at this fake (run 42, no job summary). */
+export function githubEnv(gh: FakeGitHub, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    GITHUB_TOKEN: gh.token,
+    GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
+    GITHUB_API_URL: gh.url,
+    GITHUB_SERVER_URL: 'https://github.example',
+    GITHUB_RUN_ID: '42',
+    GITHUB_STEP_SUMMARY: '',
+    ...extra,
+  };
+}
+
 const BOT: FakeUser = { login: 'github-actions[bot]', type: 'Bot' };
 /** Who opens the pull requests addPullRequest seeds. */
 export const AUTHOR: FakeUser = { login: 'alice', type: 'User' };

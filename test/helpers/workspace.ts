@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
+import { onTestFinished } from 'vitest';
 import { loadOrganisation } from '../../src/compose/organisation.js';
 import type { Organisation } from '../../src/config/model.js';
 import type { RootConfig } from '../../src/config/schema.js';
@@ -155,4 +156,18 @@ export async function startSandboxProcess(prefix: string): Promise<SandboxProces
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A workspace of these declarations and a harness over it, for the test that calls it: both are closed and
+ * removed when that test finishes, passed or failed (no module-level variables and afterEach to keep).
+ */
+export async function harnessForTest(config: unknown, users: Record<string, unknown>): Promise<{ workspace: Workspace; harness: Harness }> {
+  const workspace = await makeWorkspace(config, users);
+  onTestFinished(() => workspace.remove());
+  const harness = await startHarness(workspace.configFile, {}).catch((e: { diagnostics?: unknown }) => {
+    throw new Error(JSON.stringify(e.diagnostics));
+  });
+  onTestFinished(() => harness.close());
+  return { workspace, harness };
 }

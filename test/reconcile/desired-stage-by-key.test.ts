@@ -1,11 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addDays, localDay } from '../../src/config/dates.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { planSweep } from '../../src/commands/sweep.js';
 import type { Plan, VendorPlan } from '../../src/reconcile/types.js';
-import { makeWorkspace, sampleConfig, sampleOfficesAndRoles, startHarness, type Harness, type Workspace } from '../helpers/workspace.js';
+import { harnessForTest, sampleConfig, sampleOfficesAndRoles } from '../helpers/workspace.js';
 
 /**
  * Issue 24 point 3, for a vendor read by key: SimplePin (kind `partner`) publishes no user list, so the
@@ -26,13 +26,6 @@ const variants: Record<string, (string | object)[]> = {
   'role window': ['office-admin', { role: 'accounting', from: '2020-01-01', until: yesterday }],
 };
 
-let workspace: Workspace | undefined;
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  await workspace?.remove();
-  harness = workspace = undefined;
-});
 
 interface Run {
   plan: Plan;
@@ -46,23 +39,14 @@ async function runWith(roles: (string | object)[]): Promise<Run> {
   const config = await sampleConfig();
   const person = (email: string, firstName: string, lastName: string, extra: object) => ({ email, firstName, lastName, office: 'austin', title: 'Controller', roles: structuredClone(roles), ...extra });
   const people = [person(robert, 'Robert', 'Hayes', { phone: '(512) 555-0164', externalId: 'HR-4004' }), person(newcomer, 'Nia', 'New', { phone: '(512) 555-0177' })];
-  workspace = await makeWorkspace({ ...config, users: 'users' }, { ...(await sampleOfficesAndRoles()), 'people.yaml': { people } });
-  harness = await startHarness(workspace.configFile, {}).catch((e: { diagnostics?: unknown }) => {
-    throw new Error(JSON.stringify(e.diagnostics));
-  });
-  try {
-    const plan = await harness.plan();
-    const emulator = harness.sandbox.emulators.get('partner')!;
-    const reads = emulator.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/user/get')).map((r) => String(r.query.user_code));
-    await harness.apply(plan);
-    const again = await harness.plan();
-    const after = vendorOf(again, 'partner').operations.map((op) => `${op.action} ${op.key}`);
-    return { plan, reads, after };
-  } finally {
-    await harness.close();
-    await workspace.remove();
-    harness = workspace = undefined;
-  }
+  const { harness } = await harnessForTest({ ...config, users: 'users' }, { ...(await sampleOfficesAndRoles()), 'people.yaml': { people } });
+  const plan = await harness.plan();
+  const emulator = harness.sandbox.emulators.get('partner')!;
+  const reads = emulator.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/user/get')).map((r) => String(r.query.user_code));
+  await harness.apply(plan);
+  const again = await harness.plan();
+  const after = vendorOf(again, 'partner').operations.map((op) => `${op.action} ${op.key}`);
+  return { plan, reads, after };
 }
 
 const vendorOf = (plan: Plan, name: string): VendorPlan => plan.vendors.find((v) => v.vendor === name)!;
@@ -110,8 +94,7 @@ describe('a sweep reads the people who no longer map onto a vendor read by key',
   it('drift --sweep plans the deactivation a role edit calls for, as a full plan does', async () => {
     const config = await sampleConfig();
     const people = [{ email: robert, firstName: 'Robert', lastName: 'Hayes', office: 'austin', title: 'Controller', roles: variants['role edit'], phone: '(512) 555-0164', externalId: 'HR-4004' }];
-    workspace = await makeWorkspace({ ...config, users: 'users' }, { ...(await sampleOfficesAndRoles()), 'people.yaml': { people } });
-    harness = await startHarness(workspace.configFile, {});
+    const { harness } = await harnessForTest({ ...config, users: 'users' }, { ...(await sampleOfficesAndRoles()), 'people.yaml': { people } });
     const dir = await mkdtemp(path.join(os.tmpdir(), 'roster-sweep-unmapped-'));
     try {
       const session = { org: harness.org, targets: harness.targets, close: async () => undefined };

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addDays, localDay } from '../../src/config/dates.js';
 import type { Plan } from '../../src/reconcile/types.js';
-import { makeWorkspace, sampleConfig, sampleOfficesAndRoles, startHarness, type Harness, type Workspace } from '../helpers/workspace.js';
+import { harnessForTest, sampleConfig, sampleOfficesAndRoles } from '../helpers/workspace.js';
 
 /**
  * Issue 24 point 3: one desired stage in front of the engine. A person whose roles stop mapping onto a
@@ -20,26 +20,12 @@ const variants: Record<string, (string | object)[]> = {
   'role window': [{ role: 'sales-rep', from: '2020-01-01', until: yesterday }, 'accounting'],
 };
 
-let workspace: Workspace | undefined;
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  await workspace?.remove();
-  harness = workspace = undefined;
-});
 
 async function planWith(roles: (string | object)[]): Promise<Plan> {
   const config = await sampleConfig();
   const people = [jake, newcomer].map((email) => ({ email, firstName: email === jake ? 'Jake' : 'Nia', lastName: email === jake ? 'Thompson' : 'New', office: 'austin', phone: email === jake ? '(512) 555-0102' : '(512) 555-0177', title: 'Controller', roles: structuredClone(roles) }));
-  workspace = await makeWorkspace({ ...config, users: 'users' }, { ...(await sampleOfficesAndRoles()), 'people.yaml': { people } });
-  harness = await startHarness(workspace.configFile, {}).catch((e: { diagnostics?: unknown }) => { throw new Error(JSON.stringify(e.diagnostics)); });
-  try {
-    return await harness.plan();
-  } finally {
-    await harness.close();
-    await workspace.remove();
-    harness = workspace = undefined;
-  }
+  const { harness } = await harnessForTest({ ...config, users: 'users' }, { ...(await sampleOfficesAndRoles()), 'people.yaml': { people } });
+  return harness.plan();
 }
 
 /** Per vendor, what the plan does about one person: operations, by-hand steps, or being listed as unmanaged. */
