@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { operationLeaves, operationPartNames, sealParts, type OperationLeaf, type SealParts } from './checksum.js';
+import { operationLeaves, operationPartNames, partTag, sealParts, type OperationLeaf, type SealParts } from './checksum.js';
 import type { InstanceIdentity, PlanView } from './types.js';
 
 /*
@@ -113,18 +112,13 @@ function operationDifferences(vendor: string, reviewed: OperationLeaf[] | undefi
     differences.push(at(`${label} differs: ${parts.length ? parts.join(', ') : 'a part the comment\'s short tags cannot tell apart'}`));
   }
   for (const [i, leaf] of unmatched) {
-    const action = ACTIONS.find((a) => actionTag(a) === leaf.tags.slice(2, 4));
+    const action = ACTIONS.find((a) => partTag(a) === leaf.tags.slice(2, 4));
     differences.push(at(`reviewed operation ${i + 1} at ${vendor}${action ? ` (${action})` : ''} is not planned now`));
   }
   return differences;
 }
 
 const ACTIONS = ['create', 'update', 'reactivate', 'deactivate', 'delete'];
-
-/** The short tag an action has in a leaf (checksum.ts hashes each part as JSON). */
-function actionTag(action: string): string {
-  return createHash('sha256').update(JSON.stringify(action)).digest('hex').slice(0, 2);
-}
 
 /** The parts and fields whose tags differ: `field fields.role of the record sent`, `the live user expected`. */
 function differingTags(before: string, after: string): string[] {

@@ -145,8 +145,13 @@ function operationLeaf(op: ReturnType<typeof canonicalOperation>, tagged = true)
     live: op.live ?? '',
     refs: { refs: op.refs, dependsOn: op.dependsOn },
   };
-  const top = OPERATION_PARTS.map((p) => hashOf(parts[p]).slice(0, 2)).join('');
+  const top = OPERATION_PARTS.map((p) => partTag(parts[p])).join('');
   return { hash, tags: `${top};${recordTags(op.desired).join(',')};${recordTags(op.live).join(',')}` };
+}
+
+/** The short tag of one part of an operation: two hex characters of its hash (only ever used to name a difference). */
+export function partTag(value: unknown): string {
+  return hashOf(value).slice(0, 2);
 }
 
 /** `email=3f`, `fields.role=a0`: two hex characters of each field of the record sent (names only; a value never shows). */
@@ -156,9 +161,9 @@ function recordTags(desired: FieldValue): string[] {
   for (const [name, value] of Object.entries(desired)) {
     if (name === 'key' || name === 'dependsOn' || name === 'vendorId') continue;
     if (name === 'fields' && value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      for (const [field, inner] of Object.entries(value)) if (SAFE_NAME.test(field)) tags.push(`fields.${field}=${hashOf({ field, value: inner }).slice(0, 2)}`);
+      for (const [field, inner] of Object.entries(value)) if (SAFE_NAME.test(field)) tags.push(`fields.${field}=${partTag({ field, value: inner })}`);
     } else if (SAFE_NAME.test(name)) {
-      tags.push(`${name}=${hashOf({ field: name, value }).slice(0, 2)}`);
+      tags.push(`${name}=${partTag({ field: name, value })}`);
     }
   }
   return tags.sort(compare);

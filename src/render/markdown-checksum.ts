@@ -17,8 +17,20 @@ export function checksumMarker(checksum: string, perVendor: Record<string, strin
 
 /** The seal a comment carries for `plan`, when `checksum` is the plan's own (a renderer given another checksum carries none). */
 export function markerSealText(plan: PlanView, checksum: string): string | undefined {
+  return planMarker(plan, checksum).seal;
+}
+
+/**
+ * The checksum (the one given, or the plan's own), each vendor's, and the seal a comment carries for
+ * `plan`, from one pass over its operations: the seal's parts are what the checksums are the hash of.
+ */
+export function planMarker(plan: PlanView, given?: string): PlanChecksums & { marker: string } {
   const parts = markerSeal(plan);
-  return checksumOfParts(parts) === checksum ? encodeSeal(parts) : undefined;
+  const own = checksumOfParts(parts);
+  const checksum = given ?? own;
+  const vendors = Object.fromEntries(Object.keys(parts.vendors).map((name) => [name, checksumOfParts(parts, [name])]));
+  const seal = own === checksum ? encodeSeal(parts) : undefined;
+  return { checksum, vendors, ...(seal ? { seal } : {}), marker: checksumMarker(checksum, vendors, seal) };
 }
 
 export interface PlanChecksums {

@@ -1,8 +1,7 @@
-import { planChecksum, vendorChecksums } from '../reconcile/checksum.js';
 import type { PlanView } from '../reconcile/types.js';
 import { scheduleMarkdown } from './dates.js';
 import { escapeText } from './escape.js';
-import { checksumMarker, markerSealText } from './markdown-checksum.js';
+import { planMarker } from './markdown-checksum.js';
 import { omissionNote, shareBudget, type Omission } from './markdown-cut.js';
 import { renderHead } from './markdown-head.js';
 import { GITHUB_BODY_LIMIT, type MarkdownOptions } from './markdown-options.js';
@@ -26,8 +25,7 @@ export { GITHUB_BODY_LIMIT, PLAN_MARKER, type MarkdownOptions, type OverrideLabe
  */
 export function renderMarkdown(plan: PlanView, options: MarkdownOptions): string {
   const maxLength = options.maxLength ?? GITHUB_BODY_LIMIT;
-  const checksum = options.checksum ?? planChecksum(plan);
-  const marker = checksumMarker(checksum, vendorChecksums(plan), markerSealText(plan, checksum));
+  const { checksum, marker } = planMarker(plan, options.checksum);
   const masked = maskPlan(plan, options);
   const rows = peopleOf(masked, namesOf(plan, options));
 
