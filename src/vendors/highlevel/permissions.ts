@@ -68,7 +68,19 @@ export function fullPermissions(...overlays: (Record<string, unknown> | undefine
   return result;
 }
 
-const shared = new Map<string, Readonly<HighlevelPermissions>>();
+/** One frozen object per distinct set, by its set bits (bit i for the i-th name): see sharedPermissions. */
+const shared = new Map<number, Readonly<HighlevelPermissions>>();
+
+/** The set as a number, bit i for the i-th of the 38 names: the key both sharing functions look sets up by. */
+function setBits(isOn: (name: HighlevelPermissionName) => boolean): number {
+  let bits = 0;
+  let bit = 1;
+  for (const name of highlevelPermissionNames) {
+    if (isOn(name)) bits += bit;
+    bit *= 2;
+  }
+  return bits;
+}
 
 /**
  * One frozen object per distinct set of permissions. Every listed user and every desired record
@@ -76,35 +88,24 @@ const shared = new Map<string, Readonly<HighlevelPermissions>>();
  * them saves two objects of 38 properties per person.
  */
 export function sharedPermissions(permissions: HighlevelPermissions): HighlevelPermissions {
-  let key = '';
-  for (const name of highlevelPermissionNames) key += permissions[name] ? '1' : '0';
-  let found = shared.get(key);
+  const bits = setBits((name) => permissions[name]);
+  let found = shared.get(bits);
   if (!found) {
     found = Object.freeze({ ...permissions });
-    shared.set(key, found);
+    shared.set(bits, found);
   }
   return found;
 }
 
-const sharedBySet = new Map<number, Readonly<HighlevelPermissions>>();
-
 /**
  * `sharedPermissions(fullPermissions(overlay))` without building either on the way: the 38 values are
- * read straight into a number (bit i for the i-th name), and the full object is built only the first time
- * a set is seen. A listing reads one per user, so this is most of what listing HighLevel costs (issue 26).
+ * read straight into the set's number, and the full object is built only the first time a set is seen.
+ * A listing reads one per user, so this is most of what listing HighLevel costs (issue 26).
  */
 export function sharedPermissionsOf(overlay: Record<string, unknown> | undefined): HighlevelPermissions {
-  let bits = 0;
-  let bit = 1;
-  for (const name of highlevelPermissionNames) {
+  const bits = setBits((name) => {
     const value = overlay?.[name];
-    if (typeof value === 'boolean' ? value : highlevelPermissionDefaults[name]) bits += bit;
-    bit *= 2;
-  }
-  let found = sharedBySet.get(bits);
-  if (!found) {
-    found = sharedPermissions(fullPermissions(overlay));
-    sharedBySet.set(bits, found);
-  }
-  return found;
+    return typeof value === 'boolean' ? value : highlevelPermissionDefaults[name];
+  });
+  return shared.get(bits) ?? sharedPermissions(fullPermissions(overlay));
 }
