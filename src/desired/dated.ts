@@ -5,7 +5,7 @@ import { personForVendor } from '../config/overrides.js';
 import type { DesiredRecord } from '../vendors/types.js';
 import { planVendor, unmappedReason, type VendorPlanInput } from '../reconcile/plan-vendor.js';
 import { unmappedRecord } from './unmapped.js';
-import type { ModuleTarget } from './stage.js';
+import { desiredOf, type ModuleTarget } from './target.js';
 import type { Operation, Plan, UpcomingChange, VendorPlan } from '../reconcile/types.js';
 
 /**
@@ -24,10 +24,6 @@ export interface DatedPlanning {
 }
 
 type Target = ModuleTarget;
-
-function desiredOf(person: ResolvedPerson, org: Organisation, target: Target): DesiredRecord | undefined {
-  return target.module.desired(personForVendor(person, target.module.kind), org, target.config);
-}
 
 /**
  * The desired records as of `asOf`. A person whose roles, as of that day, no longer map onto this vendor

@@ -2,14 +2,12 @@ import { organisationHasDates } from '../config/as-of.js';
 import type { Organisation } from '../config/model.js';
 import { personForVendor } from '../config/overrides.js';
 import type { DesiredStage } from '../reconcile/plan.js';
-import type { PlanTarget } from '../reconcile/target.js';
-import type { VendorModule } from '../vendors/types.js';
-
-/** A target as the desired stage reads it: its instance and its whole vendor module (the engine sees only the module's traits). */
-export type ModuleTarget = Pick<PlanTarget<VendorModule>, 'name' | 'module' | 'config'>;
-import type { DesiredRecord } from '../vendors/types.js';
+import type { DesiredRecord, VendorModule } from '../vendors/types.js';
 import { planVendorDated, withCalendar, type DatedPlanning } from './dated.js';
+import { desiredOf, type ModuleTarget } from './target.js';
 import { unmappedRecord } from './unmapped.js';
+
+export type { ModuleTarget };
 
 /*
  * The desired stage, in front of the engine: from the resolved organisation to the desired records of
@@ -21,7 +19,7 @@ import { unmappedRecord } from './unmapped.js';
 export function desiredRecords(org: Organisation, target: Pick<ModuleTarget, 'module' | 'config'>): DesiredRecord[] {
   const records: DesiredRecord[] = [];
   for (const person of org.people) {
-    const record = target.module.desired(personForVendor(person, target.module.kind), org, target.config);
+    const record = desiredOf(person, org, target);
     if (record) records.push(record);
   }
   return records;

@@ -1,7 +1,7 @@
 import type { Organisation, ResolvedPerson } from '../config/model.js';
 import type { DesiredRecord } from '../vendors/types.js';
 import { desiredRecords } from './stage.js';
-import type { ModuleTarget } from './stage.js';
+import type { ModuleTarget } from './target.js';
 
 /*
  * What a change touches, for a vendor read by key (SimplePin publishes no user list, so a plan reads its

@@ -1,5 +1,5 @@
 import type { Organisation, ResolvedPerson } from '../config/model.js';
-import type { ModuleTarget } from './stage.js';
+import type { ModuleTarget } from './target.js';
 import type { DesiredRecord } from '../vendors/types.js';
 
 /**
