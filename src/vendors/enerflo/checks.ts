@@ -79,27 +79,24 @@ export function checkEnerfloPerson(person: ResolvedPerson, org: Organisation, in
   return issues;
 }
 
-/** The Role Names Enerflo takes: the fixed list (documented.ts) and every Enerflo instance's `roleNames`. */
-const acceptedRoleNames = new WeakMap<object, Set<string>>();
-function roleNamesOf(instances: EnerfloConfig[]): Set<string> {
-  let accepted = acceptedRoleNames.get(instances);
-  if (!accepted) {
-    accepted = new Set([...enerfloRoleNames, ...instances.flatMap((v) => v.roleNames)]);
-    acceptedRoleNames.set(instances, accepted);
-  }
-  return accepted;
+/** What an Enerflo value may be: the documented list and every Enerflo instance's own additions, built once per set of instances. */
+function acceptedBy(documented: Iterable<string>, added: (instance: EnerfloConfig) => string[]): (instances: EnerfloConfig[]) => Set<string> {
+  const built = new WeakMap<object, Set<string>>();
+  return (instances) => {
+    let accepted = built.get(instances);
+    if (!accepted) {
+      accepted = new Set([...documented, ...instances.flatMap(added)]);
+      built.set(instances, accepted);
+    }
+    return accepted;
+  };
 }
 
+/** The Role Names Enerflo takes: the fixed list (documented.ts) and every Enerflo instance's `roleNames`. */
+const roleNamesOf = acceptedBy(enerfloRoleNames, (v) => v.roleNames);
+
 /** The timezones Enerflo takes: the documented ones and every Enerflo instance's `timezones`. */
-const acceptedTimezones = new WeakMap<object, Set<string>>();
-function timezonesOf(instances: EnerfloConfig[]): Set<string> {
-  let accepted = acceptedTimezones.get(instances);
-  if (!accepted) {
-    accepted = new Set([...DOCUMENTED_TIMEZONES, ...instances.flatMap((v) => v.timezones)]);
-    acceptedTimezones.set(instances, accepted);
-  }
-  return accepted;
-}
+const timezonesOf = acceptedBy(DOCUMENTED_TIMEZONES, (v) => v.timezones);
 
 /**
  * `timezone` is an enum in Add a User (shared/vendors/published.md): a value outside it would fail at
