@@ -1,5 +1,5 @@
 import { redactKnownSecrets } from '../secrets/redact.js';
-import { redactJsonValue } from '../secrets/json-redact.js';
+import { redactedJsonLine } from '../secrets/json-redact.js';
 import { maskPlan, sanitizeText, type MaskOptions } from '../render/mask.js';
 import { neutraliseWorkflowCommands, visibleControlsKeepingColour } from '../render/neutral.js';
 import type { PlanView } from '../reconcile/types.js';
@@ -89,7 +89,7 @@ function jsonStaysJson(text: string, redacted: string): string {
   }
   const indent = /^\s*[[{]\n( +)/.exec(text)?.[1].length ?? 0;
   const trailing = /\s*$/.exec(text)?.[0] ?? '';
-  return redactKnownSecrets(JSON.stringify(redactJsonValue(value, redactKnownSecrets), null, indent || undefined)) + trailing;
+  return redactedJsonLine(value, redactKnownSecrets, indent || undefined) + trailing;
 }
 
 export function createSink(setup: SinkSetup): OutputSink {

@@ -17,12 +17,12 @@ export function redactJsonValue(value: unknown, redactText: (s: string) => strin
 }
 
 /**
- * One JSON line, redacted inside its structure, then once more as text: a secret written across it (in
- * an escaped form, or split by JSON syntax) is still caught, and if hiding it broke the JSON, the line is
- * kept as one redacted string, `{"redacted": "…"}`, still a JSON line.
+ * One JSON text (a line, or indented by `indent` spaces), redacted inside its structure, then once more as
+ * text: a secret written across it (in an escaped form, or split by JSON syntax) is still caught, and if
+ * hiding it broke the JSON, the text is kept as one redacted string, `{"redacted": "…"}`, still JSON.
  */
-export function redactedJsonLine(value: unknown, redactText: (s: string) => string): string {
-  const line = JSON.stringify(redactJsonValue(value, redactText));
+export function redactedJsonLine(value: unknown, redactText: (s: string) => string, indent?: number): string {
+  const line = JSON.stringify(redactJsonValue(value, redactText), null, indent);
   const again = redactText(line);
   if (again === line) return line;
   try {
