@@ -39,8 +39,8 @@ export interface LoadRequest {
 export interface LoadedMessage {
   type: 'loaded';
   loadMs: number;
-  /** Reading the same users files and parsing each with js-yaml `load`, right after the load: the parser floor. */
-  jsYamlMs: number;
+  /** The users files the load read, for the parser floor (YamlFloorRequest). */
+  files: string[];
   people: number;
   rssAfterLoadMB: number;
   /** The process's peak RSS once loaded: the floor under the plan's peak, which counts the load's too. */
@@ -73,6 +73,21 @@ export interface FloorRequest {
   type: 'floor';
   pages: [string, Record<string, string>][];
   readByKey?: boolean;
+}
+
+/**
+ * The parser floor: a fresh child reads the same users files and parses each with js-yaml `load`,
+ * nothing else. In its own process, cold as the load was, so the garbage of a second parse of every
+ * file never counts in the plan's peak RSS (it did: 100 MB at 100,000 people).
+ */
+export interface YamlFloorRequest {
+  type: 'yaml-floor';
+  files: string[];
+}
+
+export interface YamlFlooredMessage {
+  type: 'yaml-floored';
+  jsYamlMs: number;
 }
 
 export interface FlooredMessage {
@@ -121,8 +136,8 @@ export interface AppliedMessage {
   peakRssMB: number;
 }
 
-export type ParentMessage = LoadRequest | PlanRequest | ApplyRequest | FloorRequest;
-export type ChildMessage = LoadedMessage | PlannedMessage | AppliedMessage | FlooredMessage | { type: 'error'; message: string };
+export type ParentMessage = LoadRequest | PlanRequest | ApplyRequest | FloorRequest | YamlFloorRequest;
+export type ChildMessage = LoadedMessage | PlannedMessage | AppliedMessage | FlooredMessage | YamlFlooredMessage | { type: 'error'; message: string };
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 /** `maxRSS` is in kilobytes. */
@@ -197,7 +212,7 @@ function memoryStage(stage: string, keep?: unknown): void {
  */
 async function startProfile(): Promise<{ stop(name: string): Promise<void> } | undefined> {
   const dir = process.env.BENCH_PLAN_PROFILE;
-  if (!dir) return undefined;
+  if (!dir) return startAllocationProfile();
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
@@ -207,6 +222,26 @@ async function startProfile(): Promise<{ stop(name: string): Promise<void> } | u
       const { profile } = await session.post('Profiler.stop');
       session.disconnect();
       await writeFile(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    },
+  };
+}
+
+/**
+ * With BENCH_ALLOCATIONS=<dir>, a sampling heap profile of the plan alone that keeps what the collector
+ * freed too (every allocation, not only what survived), for Chrome DevTools: where a plan's garbage comes from.
+ */
+async function startAllocationProfile(): Promise<{ stop(name: string): Promise<void> } | undefined> {
+  const dir = process.env.BENCH_ALLOCATIONS;
+  if (!dir) return undefined;
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.enable');
+  await session.post('HeapProfiler.startSampling', { samplingInterval: 64 * 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  return {
+    async stop(name) {
+      const { profile } = await session.post('HeapProfiler.stopSampling');
+      session.disconnect();
+      await writeFile(path.join(dir, `${name}.heapprofile`), JSON.stringify(profile));
     },
   };
 }
@@ -230,16 +265,13 @@ async function load(request: LoadRequest): Promise<LoadedMessage> {
   org = await loadOrganisation(request.configFile);
   const loadMs = performance.now() - started;
   const rssAfterLoadMB = mb(process.memoryUsage().rss);
-  // The floor runs second, so js-yaml is already compiled and the files are in the page cache: if
-  // anything, it favours the floor.
-  const jsYamlMs = await jsYamlFloor(org);
-  return { type: 'loaded', loadMs, jsYamlMs, people: org.people.length, rssAfterLoadMB, peakRssAfterLoadMB: peakRss() };
+  return { type: 'loaded', loadMs, files: org.files, people: org.people.length, rssAfterLoadMB, peakRssAfterLoadMB: peakRss() };
 }
 
-/** Reading every users file and parsing it with js-yaml, nothing else. */
-async function jsYamlFloor(loaded: Organisation): Promise<number> {
+/** Reading every users file and parsing it with js-yaml, nothing else (YamlFloorRequest). */
+async function jsYamlFloor(files: readonly string[]): Promise<number> {
   const started = performance.now();
-  for (const file of loaded.files) jsYamlLoad(await readFile(file, 'utf8'));
+  for (const file of files) jsYamlLoad(await readFile(file, 'utf8'));
   return performance.now() - started;
 }
 
@@ -337,6 +369,8 @@ process.on('message', (message: ParentMessage) => {
         ? plan(message)
         : message.type === 'floor'
           ? readPages(message.pages, message.readByKey).then((floorMs): FlooredMessage => ({ type: 'floored', floorMs }))
+          : message.type === 'yaml-floor'
+            ? jsYamlFloor(message.files).then((jsYamlMs): YamlFlooredMessage => ({ type: 'yaml-floored', jsYamlMs }))
           : apply(message);
   work.then(send, (error: unknown) => send({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
 });

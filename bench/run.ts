@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import type { RootConfig } from '../src/config/schema.js';
 import { startSandbox, type Sandbox } from '../src/compose/sandbox.js';
 import { rosterSchemas } from '../src/compose/organisation.js';
-import type { AppliedMessage, ChildMessage, FlooredMessage, LoadedMessage, ParentMessage, PlannedMessage, RateBudget } from './child.js';
+import type { AppliedMessage, ChildMessage, FlooredMessage, LoadedMessage, ParentMessage, PlannedMessage, RateBudget, YamlFlooredMessage } from './child.js';
 import { generateOrg } from './generate.js';
 import { expectedCounts } from './people.js';
 import { checkTargets, markdownTable, rateShare, round2, type BenchResults, type BenchRun, type RunDetail } from './report.js';
@@ -65,7 +65,8 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
       const child = startChild(options.childArgs);
       let detail: RunDetail;
       try {
-        const loaded = await child.ask<LoadedMessage>({ type: 'load', configFile: org.configFile }, 'loaded');
+        const loaded = { ...(await child.ask<LoadedMessage>({ type: 'load', configFile: org.configFile }, 'loaded')), jsYamlMs: 0 };
+        loaded.jsYamlMs = await jsYamlFloor(loaded.files, options.childArgs);
         log(`  ${vendor.kind}: loaded ${loaded.people} people in ${Math.round(loaded.loadMs)} ms (js-yaml alone: ${Math.round(loaded.jsYamlMs)} ms), ${loaded.rssAfterLoadMB} MB RSS (peak ${loaded.peakRssAfterLoadMB} MB)`);
         detail = await runOne(child, size, vendor, loaded, org.fixtures[vendor.kind], expected, options);
       } catch (error) {
@@ -137,11 +138,23 @@ function startChild(execArgv: string[] = []) {
 
 type Child = ReturnType<typeof startChild>;
 
+/** The load with the parser floor measured beside it, in its own process (YamlFloorRequest). */
+type Loaded = LoadedMessage & { jsYamlMs: number };
+
+async function jsYamlFloor(files: string[], childArgs?: string[]): Promise<number> {
+  const floorChild = startChild(childArgs?.filter((arg) => !arg.startsWith('--cpu-prof') && !arg.startsWith('--heap-prof')));
+  try {
+    return (await floorChild.ask<YamlFlooredMessage>({ type: 'yaml-floor', files }, 'yaml-floored')).jsYamlMs;
+  } finally {
+    floorChild.stop();
+  }
+}
+
 async function runOne(
   child: Child,
   people: number,
   vendor: BenchVendor,
-  loaded: LoadedMessage,
+  loaded: Loaded,
   fixture: unknown,
   expected: Record<'match' | 'update' | 'new', number>,
   options: BenchOptions,
@@ -224,7 +237,7 @@ async function runOne(
 }
 
 /** A run measured with --plan-only: the apply's figures are zero against a floor of zero (not measured). */
-function planOnlyDetail(people: number, vendor: BenchVendor, loaded: LoadedMessage, planned: PlannedMessage & { warmFloorMs: number }, floorPages: number, changes: number, notes: string[]): RunDetail {
+function planOnlyDetail(people: number, vendor: BenchVendor, loaded: Loaded, planned: PlannedMessage & { warmFloorMs: number }, floorPages: number, changes: number, notes: string[]): RunDetail {
   const run: BenchRun = {
     people,
     vendor: vendor.kind,
