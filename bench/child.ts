@@ -65,15 +65,20 @@ export interface PlanRequest {
 
 /**
  * The network floor, cold: a fresh child reads the pages the plan read, one after another with a bare
- * fetch, as the first thing it does on the network. It pays what the plan paid before its first page
- * (loading fetch's undici, compiling it, opening connections), so cold plan and cold floor compare like
+ * client, as the first thing it does on the network. It pays what the plan paid before its first page
+ * (loading the client, compiling it, opening connections), so cold plan and cold floor compare like
  * with like; the floor the plan's own process reads right after it (`floorMs` in PlannedMessage) is warm.
+ * The bench reads it with both bare clients Node has, fetch and node:http, and keeps the lower: roster's
+ * own choice of client must not make its floor easier.
  */
 export interface FloorRequest {
   type: 'floor';
   pages: [string, Record<string, string>][];
   readByKey?: boolean;
+  client?: FloorClient;
 }
+
+export type FloorClient = 'fetch' | 'node:http';
 
 /**
  * The parser floor: a fresh child reads the same users files and parses each with js-yaml `load`,
@@ -176,7 +181,8 @@ function listPageRecorder(listPath: string): { pages: Map<string, Record<string,
 }
 
 /** The network floor: the same pages, read one after another with nothing but fetch. */
-async function readPages(pages: Iterable<[string, Record<string, string>]>, readByKey = false): Promise<number> {
+async function readPages(pages: Iterable<[string, Record<string, string>]>, readByKey = false, client: FloorClient = 'fetch'): Promise<number> {
+  if (client === 'node:http') return readPagesWithHttp(pages, readByKey);
   const started = performance.now();
   for (const [url, headers] of pages) {
     // Once more on a connection the emulator closed while the plan computed (its keep-alive timeout):
@@ -186,6 +192,40 @@ async function readPages(pages: Iterable<[string, Record<string, string>]>, read
     if (!response.ok && !(readByKey && response.status === 404)) throw new Error(`floor: GET ${url} answered ${response.status}`);
   }
   return performance.now() - started;
+}
+
+/** The same floor with node:http and a keep-alive agent: one GET after another, the body read whole. */
+async function readPagesWithHttp(pages: Iterable<[string, Record<string, string>]>, readByKey: boolean): Promise<number> {
+  const http = await import('node:http');
+  const https = await import('node:https');
+  const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
+  const get = (url: string, headers: Record<string, string>) =>
+    new Promise<number>((resolve, reject) => {
+      const protocol = new URL(url).protocol as keyof typeof agents;
+      const request = (protocol === 'https:' ? https.request : http.request)(url, { headers, agent: agents[protocol] }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          Buffer.concat(chunks).toString('utf8');
+          resolve(response.statusCode ?? 0);
+        });
+        response.on('error', reject);
+      });
+      request.on('error', reject);
+      request.end();
+    });
+  const started = performance.now();
+  try {
+    for (const [url, headers] of pages) {
+      // Once more on a connection the emulator closed meanwhile, as the fetch floor does.
+      const status = await get(url, headers).catch(() => get(url, headers));
+      if ((status < 200 || status > 299) && !(readByKey && status === 404)) throw new Error(`floor: GET ${url} answered ${status}`);
+    }
+    return performance.now() - started;
+  } finally {
+    agents['http:'].destroy();
+    agents['https:'].destroy();
+  }
 }
 
 let org: Organisation | undefined;
@@ -368,7 +408,7 @@ process.on('message', (message: ParentMessage) => {
       : message.type === 'plan'
         ? plan(message)
         : message.type === 'floor'
-          ? readPages(message.pages, message.readByKey).then((floorMs): FlooredMessage => ({ type: 'floored', floorMs }))
+          ? readPages(message.pages, message.readByKey, message.client).then((floorMs): FlooredMessage => ({ type: 'floored', floorMs }))
           : message.type === 'yaml-floor'
             ? jsYamlFloor(message.files).then((jsYamlMs): YamlFlooredMessage => ({ type: 'yaml-floored', jsYamlMs }))
           : apply(message);
