@@ -18,7 +18,7 @@ import path from 'node:path';
 import { loadOrganisation } from '../src/compose/organisation.js';
 import { applyPlan } from '../src/reconcile/apply.js';
 import { buildPlan, readTarget } from '../src/compose/plan.js';
-import { writeHeapSnapshot } from 'node:v8';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { touchedKeys } from '../src/desired/touched.js';
 import { buildTargets } from '../src/compose/targets.js';
 import type { TargetOptions } from '../src/compose/targets.js';
@@ -238,11 +238,16 @@ let org: Organisation | undefined;
 function memoryStage(stage: string, keep?: unknown): void {
   if (!process.env.BENCH_MEMORY) return;
   const before = process.memoryUsage();
+  // Each heap space as committed before the collection: where an RSS above the heap in use sits.
+  const spaces = getHeapSpaceStatistics()
+    .filter((space) => space.space_size > 1024 * 1024)
+    .map((space) => `${space.space_name.replace(/_space$/, '')} ${mb(space.space_size)}`)
+    .join(', ');
   (globalThis as { gc?: () => void }).gc?.();
   const after = process.memoryUsage();
   const held = keep === undefined ? '' : ' (the plan result kept)';
   process.stderr.write(
-    `    memory ${stage}: rss ${mb(before.rss)} MB, heap used ${mb(before.heapUsed)} MB, live after gc ${mb(after.heapUsed)} MB${held}, external ${mb(after.external)} MB, peak rss ${peakRss()} MB\n`,
+    `    memory ${stage}: rss ${mb(before.rss)} MB, heap used ${mb(before.heapUsed)} of ${mb(before.heapTotal)} MB (${spaces}), live after gc ${mb(after.heapUsed)} MB${held}, external ${mb(after.external)} MB, peak rss ${peakRss()} MB\n`,
   );
 }
 

@@ -30,6 +30,13 @@ export interface BenchVendor {
   /** The emulator fixture: the live users, 90% matching git, 5% drifted, 5% missing. */
   fixture(people: BenchPerson[], offices: BenchOffice[]): unknown;
   /**
+   * Requests every plan of this vendor sends beside the pages that hold users, whatever roster does: a
+   * login, a listing per status filter, a probe read. They count in the floor, with the reason.
+   */
+  requiredReads?: { count: number; why: string };
+  /** Writes one create takes where the vendor sets some fields through other endpoints (default 1). */
+  writesPerCreate?: { count: number; why: string };
+  /**
    * Why this vendor's requests may exceed the floor (list pages, plus one write per change), in
    * words for the report. Empty when roster should meet the floor exactly.
    */

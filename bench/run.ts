@@ -162,6 +162,8 @@ async function runOne(
   const notes: string[] = [];
   // Read by key, the floor is one GET per declared person (every generated person is in every vendor).
   const floorPages = vendor.readByKey ? people : Math.max(1, Math.ceil(vendor.liveUsers(fixture) / vendor.pageSize));
+  // The plan's floor: those pages, and the reads the vendor's API requires of every plan (a login, a probe).
+  const planFloor = floorPages + (vendor.requiredReads?.count ?? 0);
   const planned = await withSandbox(vendor, fixture, UNPACED, async (sandbox) => {
     const answer = await child.ask<PlannedMessage>(
       {
@@ -196,7 +198,7 @@ async function runOne(
   notes.push(...planned.errors.map((e) => `plan error: ${e}`));
   const changes = s.create + s.update + s.deactivate + s.reactivate + s.delete;
 
-  if (options.planOnly) return planOnlyDetail(people, vendor, loaded, planned, floorPages, changes, notes);
+  if (options.planOnly) return planOnlyDetail(people, vendor, loaded, planned, floorPages, planFloor, changes, notes);
 
   // Sized so the apply takes about applySeconds at its budget.
   const limit = Math.min(options.maxRate, Math.max(10, Math.ceil((floorPages + changes) / options.applySeconds)));
@@ -218,14 +220,15 @@ async function runOne(
     vendor: vendor.kind,
     plan: {
       requests: planned.requests,
-      floorRequests: floorPages,
+      floorRequests: planFloor,
       ms: Math.round(planned.planMs),
       floorMs: Math.round(planned.floorMs),
       peakRssMB: planned.peakRssMB,
     },
     apply: {
       requests: applied.requests,
-      floorRequests: floorPages + applied.operations,
+      // The apply's own plan, then one write per operation, and the vendor's extra writes per create.
+      floorRequests: planFloor + applied.operations + s.create * ((vendor.writesPerCreate?.count ?? 1) - 1),
       rateShare: rateShare(log, applied.applyStart, budget),
       http429: log.filter((e) => e.status === 429).length,
     },
@@ -234,18 +237,28 @@ async function runOne(
   };
   if (planned.pages !== floorPages) notes.push(`plan read ${planned.pages} distinct pages; ${floorPages} hold every user`);
   if (vendor.readByKey) notes.push(byKeyNote(vendor.kind, floorPages));
+  notes.push(...floorReasons(vendor, s.create > 0));
   if ((run.plan.requests > run.plan.floorRequests || run.apply.requests > run.apply.floorRequests) && vendor.overFloorReason) {
     notes.push(vendor.overFloorReason);
   }
   return { run, loadMs: loaded.loadMs, rssAfterLoadMB: loaded.rssAfterLoadMB, loadPeakRssMB: loaded.peakRssAfterLoadMB, applyPeakRssMB: applied.peakRssMB, warmPlanMs: planned.warmPlanMs === undefined ? undefined : Math.round(planned.warmPlanMs), warmFloorMs: Math.round(planned.warmFloorMs), changes, budget, notes };
 }
 
+/** What the floor counts beside the pages holding users, and why (BenchVendor.requiredReads, writesPerCreate). */
+function floorReasons(vendor: BenchVendor, creates: boolean): string[] {
+  const reasons: string[] = [];
+  if (vendor.requiredReads) reasons.push(`the floor counts ${vendor.requiredReads.count} more read${vendor.requiredReads.count > 1 ? 's' : ''}: ${vendor.requiredReads.why}`);
+  if (creates && vendor.writesPerCreate) reasons.push(`the apply floor counts ${vendor.writesPerCreate.count} writes per create: ${vendor.writesPerCreate.why}`);
+  return reasons;
+}
+
 /** A run measured with --plan-only: the apply's figures are zero against a floor of zero (not measured). */
-function planOnlyDetail(people: number, vendor: BenchVendor, loaded: Loaded, planned: PlannedMessage & { warmFloorMs: number }, floorPages: number, changes: number, notes: string[]): RunDetail {
+function planOnlyDetail(people: number, vendor: BenchVendor, loaded: Loaded, planned: PlannedMessage & { warmFloorMs: number }, floorPages: number, planFloor: number, changes: number, notes: string[]): RunDetail {
+  notes.push(...floorReasons(vendor, false));
   const run: BenchRun = {
     people,
     vendor: vendor.kind,
-    plan: { requests: planned.requests, floorRequests: floorPages, ms: Math.round(planned.planMs), floorMs: Math.round(planned.floorMs), peakRssMB: planned.peakRssMB },
+    plan: { requests: planned.requests, floorRequests: planFloor, ms: Math.round(planned.planMs), floorMs: Math.round(planned.floorMs), peakRssMB: planned.peakRssMB },
     apply: { requests: 0, floorRequests: 0, rateShare: 0, http429: 0 },
     load: { ms: Math.round(loaded.loadMs), jsYamlMs: Math.round(loaded.jsYamlMs), ratio: round2(loaded.loadMs / loaded.jsYamlMs) },
     pullRequest: planned.pullRequest,

@@ -10,7 +10,8 @@ export const benchProfile: BenchVendor = {
   listPath: '/api/v3/users',
   pageSize: 200,
   liveUsers: usersOf,
-  overFloorReason: 'Enerflo: one more list page, as inactive users are listed apart (`status=inactive`, shared/vendors/README.md)',
+  // Every generated user is active, so each status listing is one empty page.
+  requiredReads: { count: 2, why: 'Enerflo lists inactive and suspended users apart (`status=inactive`, `status=suspended`: inactiveStatus, suspendedStatuses), a page each at least' },
   config: { kind: 'enerflo', credentials: { apiKey: { env: envName('enerflo', 'apiKey') } } },
   roles: { manager: { roles: ['Regional Manager'] }, rep: { roles: ['Sales Rep'] } },
   office: (office) => ({ officeId: 101 + office.index }),

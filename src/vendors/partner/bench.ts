@@ -11,6 +11,7 @@ export const benchProfile: BenchVendor = {
   // No list endpoint (shared/vendors/README.md, SimplePin): plan reads each declared person by user_code.
   listPath: '/v2/user/get',
   readByKey: true,
+  requiredReads: { count: 1, why: 'SimplePin: the probe user_code (the account owner, probeUserCode) is read first, so a 404 can be trusted to mean absent' },
   pageSize: 1,
   // The company's users and its account owner (which plan cannot see).
   liveUsers: (fixture) => usersOf(fixture) + 1,

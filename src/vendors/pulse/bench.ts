@@ -67,6 +67,6 @@ export const benchProfile: BenchVendor = {
       users,
     };
   },
-  overFloorReason:
-    'Pulse: one login per run (POST /api/auth/login) before the first page; a create is POST /api/users then PUT /api/users/{id}/roles (roles have their own endpoint), so creates cost 2 writes',
+  requiredReads: { count: 1, why: 'Pulse: one login per run (POST /api/auth/login) before the first page' },
+  writesPerCreate: { count: 3, why: 'Pulse creates with `{email}` (createFields), then PATCHes the other fields and PUTs the roles on their own endpoint' },
 };
