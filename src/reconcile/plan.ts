@@ -64,7 +64,7 @@ async function planTarget<M extends VendorTraits>(stage: DesiredStage<M>, target
   const mode = reader.mode;
   let read;
   try {
-    read = await readTarget({ ...target, reader }, stage.records(target), { only: reading.only?.(target), progress: reading.progress });
+    read = await readForPlan({ ...target, reader }, stage, { only: reading.only?.(target), progress: reading.progress });
   } catch (error) {
     const what = isListingChangedError(error)
       ? 'the listing of users could not be trusted, twice'
@@ -91,6 +91,34 @@ async function planTarget<M extends VendorTraits>(stage: DesiredStage<M>, target
 }
 
 /**
+ * What plan reads of a target, as readTarget reads it. A listing is started before the desired records are
+ * built, and they are built while its first pages travel: the records are a person at a time of pure CPU,
+ * and nothing else was done while the first request went out and the vendor prepared its first pages
+ * (issue 26). Read by key, the records are the keys to read, so they come first.
+ */
+async function readForPlan<M extends VendorTraits>(
+  target: Pick<PlanTarget<M>, 'module' | 'config'> & { reader: VendorReader; name?: string },
+  stage: DesiredStage<M>,
+  options: { only?: ReadonlySet<string>; progress?: ReadProgress },
+): Promise<LiveRead> {
+  const { reader } = target;
+  if (reader.mode !== 'list') return readTarget(target, stage.records(target), options);
+  const listing = trustedListing(target, reader)();
+  // Should the records fail, the listing's own failure is not left unhandled: the records' error is the one reported.
+  listing.catch(() => undefined);
+  // One turn of the event loop lets the first request leave (and its connection open) before the records take the CPU.
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  const desired = stage.records(target);
+  return { mode: 'list', live: await listing, desired, errors: [], declared: desired.length };
+}
+
+/** A listing under the plan's trust rules: the vendor's user limit, and read once more if it changed while read (consistentListing). */
+function trustedListing(target: Pick<PlanTarget, 'config'> & { name?: string }, reader: ListReader): () => Promise<LiveRecord[]> {
+  const limit = { maxUsers: target.config.policy?.maxUsers ?? DEFAULT_MAX_USERS, vendor: target.name ?? target.config.kind };
+  return () => withUserLimit(limit, () => consistentListing(reader, limit));
+}
+
+/**
  * A vendor's live state as plan and `apply PLANFILE` read it, under the same trust rules: a vendor read
  * by key is read person by person (the desired stage's records: the declared people, offboarded ones
  * too); a listing must be consistent, or it is read once more (consistentListing).
@@ -101,8 +129,7 @@ export function readTarget(
   options: { only?: ReadonlySet<string>; progress?: ReadProgress } = {},
 ): Promise<LiveRead> {
   const { reader } = target;
-  const limit = { maxUsers: target.config.policy?.maxUsers ?? DEFAULT_MAX_USERS, vendor: target.name ?? target.config.kind };
-  const trusted: VendorReader = reader.mode === 'list' ? { mode: 'list', list: () => withUserLimit(limit, () => consistentListing(reader, limit)) } : reader;
+  const trusted: VendorReader = reader.mode === 'list' ? { mode: 'list', list: trustedListing(target, reader) } : reader;
   const { only } = options;
   const wanted = only && reader.mode === 'byKey' ? desired.filter((record) => only.has(record.key)) : desired;
   return readLive(trusted, wanted, target.config.concurrency ?? 4, { declared: desired.length, progress: options.progress, vendor: target.name ?? target.config.kind });
