@@ -7,6 +7,9 @@
 export class SharedValues {
   private readonly texts = new Map<string, string>();
   private readonly lists = new Map<string, readonly string[]>();
+  /** Lists of one value, by that value: most users have one role, one location, and no JSON key is built for them. */
+  private readonly singles = new Map<string, readonly string[]>();
+  private empty?: readonly string[];
 
   text(value: string): string {
     const known = this.texts.get(value);
@@ -16,12 +19,27 @@ export class SharedValues {
   }
 
   /** The shared frozen copy of a list equal to `values` (same strings, same order). */
-  list(values: string[]): string[] {
+  list(values: readonly string[]): string[] {
+    if (values.length === 0) return (this.empty ??= Object.freeze([])) as string[];
+    if (values.length === 1) {
+      const value = values[0];
+      let single = this.singles.get(value);
+      if (!single) this.singles.set(value, (single = Object.freeze([this.text(value)])));
+      return single as string[];
+    }
     const key = JSON.stringify(values);
     const known = this.lists.get(key);
     if (known) return known as string[];
     const list = Object.freeze(values.map((value) => this.text(value)));
     this.lists.set(key, list);
     return list as string[];
+  }
+
+  /**
+   * The shared list of `values` without repeats, sorted (Enerflo's roles): a list of none or one value
+   * is already both, and needs neither a Set nor a sort.
+   */
+  sortedSet(values: readonly string[]): string[] {
+    return this.list(values.length < 2 ? values : [...new Set(values)].sort());
   }
 }

@@ -165,7 +165,9 @@ export class EnerfloAdapter implements VendorAdapter {
       const byEmail = typeof managerEmail === 'string' && managerEmail.trim() !== '' ? managerEmail.trim() : undefined;
       const email = id ? (emailById.get(id) ?? byEmail ?? `#${id}`) : (byEmail ?? null);
       // A manager belongs to the Sales Rep role only.
-      record.fields.manager = asStrings(record.fields.roles).includes(SALES_REP) && email ? email.toLowerCase() : null;
+      // A readable user's roles are a shared list of text (toLive): no copy of it per user to look.
+      const roles = record.fields.roles;
+      record.fields.manager = Array.isArray(roles) && roles.includes(SALES_REP) && email ? email.toLowerCase() : null;
       return record;
     });
   }
@@ -362,7 +364,7 @@ export class EnerfloAdapter implements VendorAdapter {
       const externalId = u && typeof u === 'object' ? (text(u.external_user_id) ?? undefined) : undefined;
       return { vendorId, email, externalId, active: flag(u?.active, listedActive) ?? listedActive, fields: {}, unreadable: why };
     }
-    const roles = shared.list([...new Set(u.roles ?? [])].sort());
+    const roles = shared.sortedSet(u.roles ?? []);
     const officeIds = (u.office_ids ?? []).map((id) => shared.text(String(id)));
     const office = officeIds[0] ?? null;
     const externalId = text(u.external_user_id) ?? undefined;
