@@ -6,7 +6,7 @@ import { pageReader } from '../../http/pages.js';
 import { RateLimiter } from '../../http/limiter.js';
 import type { HighlevelConfig } from './schema.js';
 import type { AdapterOptions, ApplyContext, DesiredRecord, FieldValue, ListReader, LiveRecord, VendorAdapter, VendorWriter } from '../types.js';
-import { comparablePhone, sortedUnique } from './mapping.js';
+import { comparablePhone } from './mapping.js';
 import { HIGHLEVEL_RATE } from './documented.js';
 import { fullPermissions, sharedPermissionsOf } from './permissions.js';
 import { SharedValues } from '../shared-values.js';
@@ -340,9 +340,9 @@ export class HighlevelAdapter implements VendorAdapter {
       phone: comparablePhone(u.phone),
       type: sharedText(shared, text(roles.type) ?? text(flat.type)),
       role: sharedText(shared, text(roles.role) ?? text(flat.role)),
-      locationIds: shared.list(sortedUnique(stringList(roles.locationIds ?? flat.locationIds))),
+      locationIds: shared.sortedSet(stringList(roles.locationIds ?? flat.locationIds)),
       permissions: sharedPermissionsOf(u.permissions ?? {}),
-      scopes: shared.list(sortedUnique(stringList(u.scopes))),
+      scopes: shared.sortedSet(stringList(u.scopes)),
       // scopesAssignedToOnly is not in UserSchema: write-only, never read or compared. shared/vendors/README.md
     };
     return { vendorId: String(u.id), email: String(u.email), active: true, fields };

@@ -86,6 +86,15 @@ export function assignedOnlyScopesOf(roles: HighlevelRole[]): string[] | undefin
   return lists.length > 0 ? sortedUnique(lists.flat()) : undefined;
 }
 
+/** The shared permissions of one role with no person's own on top, by role: thousands of people hold one role alone. */
+const roleOnlyPermissions = new WeakMap<HighlevelRole, HighlevelPermissions>();
+
+function permissionsOfRole(role: HighlevelRole): HighlevelPermissions {
+  let found = roleOnlyPermissions.get(role);
+  if (!found) roleOnlyPermissions.set(role, (found = sharedPermissions(mergedPermissions([role]))));
+  return found;
+}
+
 /** The person as HighLevel should hold them; undefined when none of their roles maps onto HighLevel. */
 export function highlevelDesired(person: ResolvedPerson): DesiredRecord | undefined {
   const roles = highlevelRolesOf(person);
@@ -99,7 +108,7 @@ export function highlevelDesired(person: ResolvedPerson): DesiredRecord | undefi
     type: roles.some((r) => r.type === 'agency') ? 'agency' : 'account',
     role: roles.some((r) => r.role === 'admin') ? 'admin' : 'user',
     locationIds: sortedUnique([...(office?.locationIds ?? []), ...(own?.locationIds ?? [])]),
-    permissions: sharedPermissions(mergedPermissions(roles, own?.permissions)),
+    permissions: own?.permissions === undefined && roles.length === 1 ? permissionsOfRole(roles[0]) : sharedPermissions(mergedPermissions(roles, own?.permissions)),
   };
   // Scopes nobody declares are not managed: left as HighLevel has them, never sent as [].
   const scopes = declaredScopesOf(roles, own);
