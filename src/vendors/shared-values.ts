@@ -6,10 +6,11 @@
  */
 export class SharedValues {
   private readonly texts = new Map<string, string>();
-  private readonly lists = new Map<string, readonly string[]>();
-  /** Lists of one value, by that value: most users have one role, one location, and no JSON key is built for them. */
-  private readonly singles = new Map<string, readonly string[]>();
-  private empty?: readonly string[];
+  /**
+   * Lists by their values, one level per position: looking a list up walks its few values, with no key
+   * built for it (a JSON key per list was the largest part of decoding a 10,000-user listing, issue 26).
+   */
+  private readonly lists: ListNode = {};
 
   text(value: string): string {
     const known = this.texts.get(value);
@@ -20,19 +21,13 @@ export class SharedValues {
 
   /** The shared frozen copy of a list equal to `values` (same strings, same order). */
   list(values: readonly string[]): string[] {
-    if (values.length === 0) return (this.empty ??= Object.freeze([])) as string[];
-    if (values.length === 1) {
-      const value = values[0];
-      let single = this.singles.get(value);
-      if (!single) this.singles.set(value, (single = Object.freeze([this.text(value)])));
-      return single as string[];
+    let node = this.lists;
+    for (let i = 0; i < values.length; i++) {
+      const next = (node.next ??= new Map()).get(values[i]);
+      if (next) node = next;
+      else node.next.set(values[i], (node = {}));
     }
-    const key = JSON.stringify(values);
-    const known = this.lists.get(key);
-    if (known) return known as string[];
-    const list = Object.freeze(values.map((value) => this.text(value)));
-    this.lists.set(key, list);
-    return list as string[];
+    return (node.list ??= Object.freeze(values.map((value) => this.text(value)))) as string[];
   }
 
   /**
@@ -42,4 +37,10 @@ export class SharedValues {
   sortedSet(values: readonly string[]): string[] {
     return this.list(values.length < 2 ? values : [...new Set(values)].sort());
   }
+}
+
+/** One position of SharedValues' lists: the list that ends here, and the lists that go on by their next value. */
+interface ListNode {
+  list?: readonly string[];
+  next?: Map<string, ListNode>;
 }
