@@ -333,7 +333,9 @@ export class EnerfloAdapter implements VendorAdapter {
       if (body.results.length === 0 && page < totalPages) {
         throw new VendorHttpError(`${where} is empty though totalPages says ${totalPages}; the listing cannot be trusted`, 'malformed', response.status);
       }
-      for (const u of fresh) {
+      // An index loop: once per user, mostly before it is optimised (issue 26).
+      for (let i = 0; i < fresh.length; i++) {
+        const u = fresh[i];
         seen.add(String(u?.id));
         all.push(keep(u));
       }

@@ -284,7 +284,9 @@ export class HighlevelAdapter implements VendorAdapter {
       if (page.length > this.pageSize) {
         throw new VendorHttpError(`${where} returned ${page.length} users for a limit of ${this.pageSize}; the listing cannot be trusted`, 'malformed', response.status);
       }
-      for (const user of page) {
+      // An index loop: once per user, mostly before it is optimised (issue 26).
+      for (let i = 0; i < page.length; i++) {
+        const user = page[i];
         const id = typeof user?.id === 'string' && user.id !== '' ? user.id : undefined;
         if (id !== undefined && seen.has(id)) {
           throw new ListingChangedError(`${where} repeats user ${id}, already listed; users changed while the list was read`);

@@ -105,10 +105,10 @@ export function liveRecordFrom(user: PulseUser, defaultCountry: CountryCode = 'U
  * then leaves whatever Pulse has (a number a person added themselves stays).
  */
 export function desiredPulseRecord(person: ResolvedPerson): DesiredRecord | undefined {
-  const mapped = person.roles.map(pulseParts.role).filter((r): r is PulseRole => r !== undefined);
-  if (mapped.length === 0) return undefined;
-  const roles = [...new Set(mapped.flatMap((r) => r.roles))].sort();
-  const fields: Record<string, FieldValue> = { name: `${person.firstName} ${person.lastName}`, roles };
+  const roles = pulseRoleNames(person);
+  if (!roles) return undefined;
+  const name = `${person.firstName} ${person.lastName}`;
+  const fields: Record<string, FieldValue> = { name, roles };
   // ResolvedPerson.phone is already E.164 (the loader normalised and checked it); parsing it again was
   // a quarter of a 10,000-person Pulse plan (npm run bench).
   if (person.phone) fields.phone = person.phone;
@@ -122,6 +122,23 @@ export function desiredPulseRecord(person: ResolvedPerson): DesiredRecord | unde
     active: person.active,
     fields,
     dependsOn: [],
-    name: `${person.firstName} ${person.lastName}`,
+    name,
   };
+}
+
+/** Pulse role names of people with a single role, by role: most people have one, and thousands share it. Frozen, as they are shared. */
+const singleRoleNames = new WeakMap<object, string[] | undefined>();
+
+/** The Pulse role names a person's roles map onto, without repeats and sorted; undefined when none maps. */
+function pulseRoleNames(person: ResolvedPerson): string[] | undefined {
+  if (person.roles.length !== 1) return roleNamesOf(person.roles);
+  const role = person.roles[0];
+  if (!singleRoleNames.has(role)) singleRoleNames.set(role, roleNamesOf([role]));
+  return singleRoleNames.get(role);
+}
+
+function roleNamesOf(roles: ResolvedPerson['roles']): string[] | undefined {
+  const mapped = roles.map(pulseParts.role).filter((r): r is PulseRole => r !== undefined);
+  if (mapped.length === 0) return undefined;
+  return Object.freeze([...new Set(mapped.flatMap((r) => r.roles))].sort()) as string[];
 }
