@@ -367,8 +367,9 @@ export class EnerfloAdapter implements VendorAdapter {
       return { vendorId, email, externalId, active: flag(u?.active, listedActive) ?? listedActive, fields: {}, unreadable: why };
     }
     const roles = shared.sortedSet(u.roles ?? []);
-    const officeIds = (u.office_ids ?? []).map((id) => shared.text(String(id)));
-    const office = officeIds[0] ?? null;
+    // The first office is every role's; the others matter for a Regional Manager only, so only theirs are read.
+    const wireOffices = u.office_ids ?? [];
+    const office = wireOffices.length > 0 ? shared.text(String(wireOffices[0])) : null;
     const externalId = text(u.external_user_id) ?? undefined;
     const timezone = text(u.timezone);
     return {
@@ -383,7 +384,7 @@ export class EnerfloAdapter implements VendorAdapter {
         timezone: timezone === null ? null : shared.text(timezone),
         roles,
         office,
-        officeIds: shared.list(roles.includes(REGIONAL_MANAGER) ? sortOfficeIds(officeIds.slice(1), office) : []),
+        officeIds: shared.list(roles.includes(REGIONAL_MANAGER) ? sortOfficeIds(wireOffices.slice(1).map((id) => String(id)), office) : []),
         manager: null,
         externalId: externalId ?? null,
         canCreateLeads: flag(u.can_create_customers),
