@@ -36,8 +36,9 @@ export function desiredRecords(org: Organisation, target: Pick<ModuleTarget, 'mo
  */
 export function desiredStage(org: Organisation, target: Pick<ModuleTarget, 'module' | 'config'>): DesiredRecord[] {
   const records: DesiredRecord[] = [];
-  for (const person of org.people) {
-    const seen = personForVendor(person, target.module.kind);
+  // An index loop: once per person, mostly before it is optimised (issue 26).
+  for (let i = 0; i < org.people.length; i++) {
+    const seen = personForVendor(org.people[i], target.module.kind);
     const record = target.module.desired(seen, org, target.config);
     records.push(record ?? unmappedRecord(seen, org, target));
   }

@@ -83,8 +83,10 @@ function sameTextList(a: readonly unknown[], b: readonly unknown[]): boolean | u
 /** Every field of a record as changes from nothing, for creates. */
 export function fieldsAsChanges(desired: DesiredRecord): Change[] {
   const changes: Change[] = [{ field: 'email', after: desired.email }];
-  for (const [field, after] of Object.entries(desired.fields)) {
-    if (after !== undefined && after !== null && after !== '') changes.push({ field, after });
+  const fields = Object.keys(desired.fields);
+  for (let i = 0; i < fields.length; i++) {
+    const after = desired.fields[fields[i]];
+    if (after !== undefined && after !== null && after !== '') changes.push({ field: fields[i], after });
   }
   return changes;
 }
