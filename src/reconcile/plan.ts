@@ -17,6 +17,12 @@ type StageTarget<M extends VendorTraits> = Pick<PlanTarget<M>, 'name' | 'module'
 export interface DesiredStage<M extends VendorTraits = VendorTraits> {
   /** The desired records of a target its reader reads live users for: read by key, only these keys are read. */
   records(target: Pick<PlanTarget<M>, 'module' | 'config'>): DesiredRecord[];
+  /**
+   * The same records, built a slice at a time: it yields between slices, and returns them all. A listing
+   * plan builds them while its pages travel, and gives the event loop a turn at each yield, so the first
+   * request leaves and each page that arrives is read (and the next ones asked for) in between.
+   */
+  recordsInTurns?(target: Pick<PlanTarget<M>, 'module' | 'config'>): Generator<void, DesiredRecord[]>;
   /** Plans one target from what was read (the calendar's way, desired/dated.ts); unset: planVendor on the records read. */
   plan?(target: StageTarget<M>, input: Omit<VendorPlanInput, 'desired'>, keep: (key: string) => boolean): VendorPlan;
   /** Completes the whole plan (the calendar: as of when, since when, what is coming). */
@@ -106,10 +112,24 @@ async function readForPlan<M extends VendorTraits>(
   const listing = trustedListing(target, reader)();
   // Should the records fail, the listing's own failure is not left unhandled: the records' error is the one reported.
   listing.catch(() => undefined);
-  // One turn of the event loop lets the first request leave (and its connection open) before the records take the CPU.
-  await new Promise<void>((resolve) => setImmediate(resolve));
-  const desired = stage.records(target);
+  const desired = await inTurns(stage, target);
   return { mode: 'list', live: await listing, desired, errors: [], declared: desired.length };
+}
+
+/**
+ * The stage's records, built with a turn of the event loop (setImmediate: after the I/O waiting) before
+ * and between slices, so the connection opens and the first request leaves before they take the CPU.
+ * A single turn was not enough: the connection opened only once all the records were built.
+ */
+async function inTurns<M extends VendorTraits>(stage: DesiredStage<M>, target: Pick<PlanTarget<M>, 'module' | 'config'>): Promise<DesiredRecord[]> {
+  const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+  await turn();
+  if (!stage.recordsInTurns) return stage.records(target);
+  const building = stage.recordsInTurns(target);
+  for (let step = building.next(); ; step = building.next()) {
+    if (step.done) return step.value;
+    await turn();
+  }
 }
 
 /** A listing under the plan's trust rules: the vendor's user limit, and read once more if it changed while read (consistentListing). */
