@@ -35,9 +35,23 @@ export function desiredRecords(org: Organisation, target: Pick<ModuleTarget, 'mo
  * and a role edit touches the person it edits (touched.ts).
  */
 export function desiredStage(org: Organisation, target: Pick<ModuleTarget, 'module' | 'config'>): DesiredRecord[] {
+  const building = desiredStageInTurns(org, target, Infinity);
+  for (;;) {
+    const step = building.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** People per slice of desiredStageInTurns: a few milliseconds of records at most between two turns of the event loop. */
+const PEOPLE_PER_TURN = 500;
+
+/** desiredStage a slice of `perTurn` people at a time, yielding after each slice (the engine's DesiredStage.recordsInTurns). */
+export function* desiredStageInTurns(org: Organisation, target: Pick<ModuleTarget, 'module' | 'config'>, perTurn = PEOPLE_PER_TURN): Generator<void, DesiredRecord[]> {
   const records: DesiredRecord[] = [];
-  for (const person of org.people) {
-    const seen = personForVendor(person, target.module.kind);
+  // An index loop: once per person, mostly before it is optimised (issue 26).
+  for (let i = 0; i < org.people.length; i++) {
+    if (i > 0 && i % perTurn === 0) yield;
+    const seen = personForVendor(org.people[i], target.module.kind);
     const record = target.module.desired(seen, org, target.config);
     records.push(record ?? unmappedRecord(seen, org, target));
   }
@@ -51,10 +65,12 @@ export function desiredStage(org: Organisation, target: Pick<ModuleTarget, 'modu
  */
 export function desiredStageOf(org: Organisation, calendar: Partial<DatedPlanning> = {}): DesiredStage<VendorModule> {
   const records: DesiredStage<VendorModule>['records'] = (target) => desiredStage(org, target);
-  if (!organisationHasDates(org)) return { records };
+  const recordsInTurns: DesiredStage<VendorModule>['recordsInTurns'] = (target) => desiredStageInTurns(org, target);
+  if (!organisationHasDates(org)) return { records, recordsInTurns };
   const dated: DatedPlanning = { asOf: calendar.asOf ?? { instant: new Date() }, since: calendar.since, upcomingDays: calendar.upcomingDays ?? org.config.dates?.upcomingDays ?? 14 };
   return {
     records,
+    recordsInTurns,
     plan: (target, input, keep) => planVendorDated(org, target, input, dated, keep),
     finish: (plan, targets) => withCalendar(plan, org, targets, dated),
   };

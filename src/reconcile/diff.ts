@@ -12,7 +12,12 @@ const NONE: ReadonlySet<string> = new Set();
  */
 export function diffFields(desired: DesiredRecord, live: LiveRecord, undiffed: ReadonlySet<string> = NONE): Change[] {
   const changes: Change[] = [];
-  for (const [field, after] of Object.entries(desired.fields)) {
+  const wanted = desired.fields;
+  // An index loop over the keys, not Object.entries: a pair per field of every person was most of a cold plan's diff time (issue 26).
+  const fields = Object.keys(wanted);
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i];
+    const after = wanted[field];
     if (after === undefined || undiffed.has(field)) continue;
     const before = live.fields[field];
     // The same object on both sides (HighLevel shares one per permission set) has nothing to diff.
@@ -49,15 +54,39 @@ export function sameValue(a: FieldValue | undefined, b: FieldValue | undefined):
   const emptyB = b === undefined || b === null || b === '';
   if (emptyA || emptyB) return emptyA && emptyB;
   if (typeof a !== 'object' || typeof b !== 'object') return false;
-  if (Array.isArray(a) && Array.isArray(b) && a.length !== b.length) return false;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return false;
+    const flat = sameTextList(a, b);
+    if (flat !== undefined) return flat;
+  }
   return isDeepStrictEqual(a, b);
+}
+
+/**
+ * Two lists of text (roles, office ids) compared element by element, as isDeepStrictEqual would find them
+ * but without its generic walk (a cold plan compares one or two lists per person); undefined when either
+ * holds anything but text or is not a plain array, left to isDeepStrictEqual. A FieldValue list is a plain
+ * array of its elements (records.ts), so there are no other properties to compare.
+ */
+function sameTextList(a: readonly unknown[], b: readonly unknown[]): boolean | undefined {
+  if (Object.getPrototypeOf(a) !== Array.prototype || Object.getPrototypeOf(b) !== Array.prototype) return undefined;
+  let same = true;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (typeof x !== 'string' || typeof y !== 'string') return undefined;
+    if (x !== y) same = false;
+  }
+  return same;
 }
 
 /** Every field of a record as changes from nothing, for creates. */
 export function fieldsAsChanges(desired: DesiredRecord): Change[] {
   const changes: Change[] = [{ field: 'email', after: desired.email }];
-  for (const [field, after] of Object.entries(desired.fields)) {
-    if (after !== undefined && after !== null && after !== '') changes.push({ field, after });
+  const fields = Object.keys(desired.fields);
+  for (let i = 0; i < fields.length; i++) {
+    const after = desired.fields[fields[i]];
+    if (after !== undefined && after !== null && after !== '') changes.push({ field: fields[i], after });
   }
   return changes;
 }
@@ -76,9 +105,10 @@ export function undiffedFields(fields: FieldSpec[]): ReadonlySet<string> {
  * Create-only fields whose live value differs from git: no operation can change them, so the plan only
  * says so. A live value the vendor does not return (null) says nothing, and is no difference.
  */
-export function createOnlyDifferences(desired: DesiredRecord, live: LiveRecord, createOnly: ReadonlySet<string>): Change[] {
+export function createOnlyDifferences(desired: DesiredRecord, live: LiveRecord, createOnly: readonly string[]): Change[] {
   const changes: Change[] = [];
-  for (const field of createOnly) {
+  for (let i = 0; i < createOnly.length; i++) {
+    const field = createOnly[i];
     const after = desired.fields[field];
     const before = live.fields[field];
     if (after === undefined || before === undefined || before === null) continue;

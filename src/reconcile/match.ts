@@ -28,9 +28,17 @@ export interface Matching {
  * every claimant, and the user is contested (never updated, never pruned).
  */
 export function matchRecords(desired: DesiredRecord[], live: LiveRecord[]): Matching {
-  const byId = new Map(live.map((r) => [r.vendorId, r]));
-  const byExternalId = groupBy(live.filter((r) => r.externalId), (r) => r.externalId as string);
-  const byEmail = groupBy(live, (r) => r.email.toLowerCase());
+  // Index loops and no throwaway arrays or pairs per person: matching runs once per plan, mostly before
+  // the engine's code is optimised, where each iterator and allocation per person counts (issue 26).
+  const byId = new Map<string, LiveRecord>();
+  const byExternalId = new Map<string, LiveRecord[]>();
+  const byEmail = new Map<string, LiveRecord[]>();
+  for (let i = 0; i < live.length; i++) {
+    const record = live[i];
+    byId.set(record.vendorId, record);
+    if (record.externalId) addTo(byExternalId, record.externalId, record);
+    addTo(byEmail, record.email.toLowerCase(), record);
+  }
 
   const errors: PlanError[] = [];
   const contested = new Set<string>();
@@ -64,21 +72,25 @@ export function matchRecords(desired: DesiredRecord[], live: LiveRecord[]): Matc
   };
   const found = new Map<string, LiveRecord>();
   const failed = new Set<string>();
-  for (const want of desired) {
+  for (let i = 0; i < desired.length; i++) {
+    const want = desired[i];
+    const sameEmail = byEmail.get(want.key);
+    const sameExternal = want.externalId ? byExternalId.get(want.externalId) : undefined;
     if (want.pinnedId !== undefined) {
       const pinned = byId.get(want.pinnedId);
       if (pinned) reach(pinned, want, 'pinned id');
     } else {
-      if (want.externalId) for (const record of byExternalId.get(want.externalId) ?? []) reach(record, want, 'external id');
-      for (const record of byEmail.get(want.key) ?? []) reach(record, want, 'email');
+      if (sameExternal) for (let j = 0; j < sameExternal.length; j++) reach(sameExternal[j], want, 'external id');
+      if (sameEmail) for (let j = 0; j < sameEmail.length; j++) reach(sameEmail[j], want, 'email');
     }
-    const match = findMatch(want, byId, byExternalId, byEmail);
-    if ('error' in match) {
+    const match = findMatch(want, byId, sameExternal ?? NONE, sameEmail ?? NONE);
+    if (match === undefined) continue;
+    if (match instanceof Unmatchable) {
       errors.push({ key: want.key, ...match.error });
       failed.add(want.key);
       for (const record of involvedIn(want)) contested.add(record.vendorId);
-    } else if (match.record) {
-      found.set(want.key, match.record);
+    } else {
+      found.set(want.key, match);
     }
   }
 
@@ -99,7 +111,7 @@ export function matchRecords(desired: DesiredRecord[], live: LiveRecord[]): Matc
         failed.add(want.key);
         errors.push({
           key: want.key,
-          message: `live user ${vendorId} (${record.email}) is claimed by ${claimants.length} people in git: ${who}; nothing is planned for any of them`,
+        message: `live user ${vendorId} (${record.email}) is claimed by ${claimants.length} people in git: ${who}; nothing is planned for any of them`,
           hint: 'two people in git point at the same vendor user; correct the pinned id or external id that is wrong',
         });
       }
@@ -112,7 +124,8 @@ export function matchRecords(desired: DesiredRecord[], live: LiveRecord[]): Matc
 
   const claimedIds = new Set<string>();
   for (const record of matched.values()) claimedIds.add(record.vendorId);
-  const unmatched = live.filter((r) => !claimedIds.has(r.vendorId));
+  const unmatched: LiveRecord[] = [];
+  for (let i = 0; i < live.length; i++) if (!claimedIds.has(live[i].vendorId)) unmatched.push(live[i]);
 
   // A declared person's email or external id on a user nobody matched: a second account of that person.
   // Only built when some live user is unmatched, and only as large as needed: a set of keys, not a map of each key to itself.
@@ -120,7 +133,8 @@ export function matchRecords(desired: DesiredRecord[], live: LiveRecord[]): Matc
   if (unmatched.length > 0) {
     const declaredEmails = new Set<string>();
     const declaredExternal = new Map<string, string>();
-    for (const want of desired) {
+    for (let i = 0; i < desired.length; i++) {
+      const want = desired[i];
       declaredEmails.add(want.key);
       // The last person with an external id owns it, as `new Map(entries)` had it.
       if (want.externalId) declaredExternal.set(want.externalId, want.key);
@@ -142,68 +156,55 @@ interface Reach {
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-type Found = { record?: LiveRecord; via: string } | { error: Omit<PlanError, 'key'> };
+/** Why a person matches no live user safely. A class, so no live record (whatever it carries) is taken for one. */
+class Unmatchable {
+  constructor(readonly error: Omit<PlanError, 'key'>) {}
+}
 
-function findMatch(
-  want: DesiredRecord,
-  byId: Map<string, LiveRecord>,
-  byExternalId: Map<string, LiveRecord[]>,
-  byEmail: Map<string, LiveRecord[]>,
-): Found {
+/** What a person matches: a live user, none, or why it cannot be said. */
+type Found = LiveRecord | undefined | Unmatchable;
+
+const NONE: readonly LiveRecord[] = [];
+
+function findMatch(want: DesiredRecord, byId: Map<string, LiveRecord>, sameExternal: readonly LiveRecord[], sameEmail: readonly LiveRecord[]): Found {
   if (want.pinnedId !== undefined) {
     const pinned = byId.get(want.pinnedId);
     if (!pinned) {
-      return {
-        error: {
-          message: `pinned vendor id ${want.pinnedId} does not exist in the vendor`,
-          hint: 'remove the pinned id to match by email, or correct it',
-        },
-      };
+      return new Unmatchable({
+        message: `pinned vendor id ${want.pinnedId} does not exist in the vendor`,
+        hint: 'remove the pinned id to match by email, or correct it',
+      });
     }
-    return { record: pinned, via: 'pinned id' };
+    return pinned;
   }
 
-  const sameEmail = byEmail.get(want.key) ?? [];
   if (sameEmail.length > 1) {
-    return {
-      error: {
-        message: `${sameEmail.length} live users share this email (ids ${sameEmail.map((r) => r.vendorId).join(', ')})`,
-        hint: 'resolve the duplicate in the vendor, or pin the right one with vendors.<kind>.id',
-      },
-    };
+    return new Unmatchable({
+      message: `${sameEmail.length} live users share this email (ids ${sameEmail.map((r) => r.vendorId).join(', ')})`,
+      hint: 'resolve the duplicate in the vendor, or pin the right one with vendors.<kind>.id',
+    });
   }
 
-  const sameExternal = want.externalId ? (byExternalId.get(want.externalId) ?? []) : [];
   if (sameExternal.length > 1) {
-    return {
-      error: {
-        message: `${sameExternal.length} live users share external id ${want.externalId} (ids ${sameExternal.map((r) => r.vendorId).join(', ')})`,
-        hint: 'resolve the duplicate in the vendor, or pin the right one with vendors.<kind>.id',
-      },
-    };
+    return new Unmatchable({
+      message: `${sameExternal.length} live users share external id ${want.externalId} (ids ${sameExternal.map((r) => r.vendorId).join(', ')})`,
+      hint: 'resolve the duplicate in the vendor, or pin the right one with vendors.<kind>.id',
+    });
   }
 
   const byExternal = sameExternal[0];
   const byMail = sameEmail[0];
   if (byExternal && byMail && byExternal.vendorId !== byMail.vendorId) {
-    return {
-      error: {
-        message: `external id ${want.externalId} matches live user ${byExternal.vendorId} (${byExternal.email}) but the email matches live user ${byMail.vendorId}`,
-        hint: 'pin the right one with vendors.<kind>.id',
-      },
-    };
+    return new Unmatchable({
+      message: `external id ${want.externalId} matches live user ${byExternal.vendorId} (${byExternal.email}) but the email matches live user ${byMail.vendorId}`,
+      hint: 'pin the right one with vendors.<kind>.id',
+    });
   }
-  if (byExternal) return { record: byExternal, via: byMail ? 'external id and email' : 'external id' };
-  return { record: byMail, via: 'email' };
+  return byExternal ?? byMail;
 }
 
-function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    const list = groups.get(key);
-    if (list) list.push(item);
-    else groups.set(key, [item]);
-  }
-  return groups;
+function addTo<T>(groups: Map<string, T[]>, key: string, item: T): void {
+  const list = groups.get(key);
+  if (list) list.push(item);
+  else groups.set(key, [item]);
 }

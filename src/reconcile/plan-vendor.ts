@@ -41,12 +41,16 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
     listing.blockedEmails.has(want.key) ||
     (want.pinnedId !== undefined && listing.blockedIds.has(want.pinnedId)) ||
     (want.externalId !== undefined && listing.blockedExternalIds.has(want.externalId));
-  const { matched, unmatched, errors: matchErrors, contested, secondAccounts } = matchRecords(desired.filter((want) => !overUnreadable(want)), listing.readable);
+  // Nearly always nothing is unreadable: then no person is over one, and the two passes over everyone are skipped.
+  const blocked = listing.blockedEmails.size > 0 || listing.blockedIds.size > 0 || listing.blockedExternalIds.size > 0;
+  const { matched, unmatched, errors: matchErrors, contested, secondAccounts } = matchRecords(blocked ? desired.filter((want) => !overUnreadable(want)) : desired, listing.readable);
   const errors: PlanError[] = [
     ...listing.errors,
-    ...desired
-      .filter((want) => overUnreadable(want) && !listing.errors.some((e) => e.key === want.key))
-      .map((want) => ({ key: want.key, message: `the live user this person matches (by pinned id or external id) cannot be read; nothing is planned for them`, hint: 'fix the user in the vendor' })),
+    ...(blocked
+      ? desired
+          .filter((want) => overUnreadable(want) && !listing.errors.some((e) => e.key === want.key))
+          .map((want) => ({ key: want.key, message: `the live user this person matches (by pinned id or external id) cannot be read; nothing is planned for them`, hint: 'fix the user in the vendor' }))
+      : []),
     ...matchErrors,
   ];
   const unmatchable = new Set(errors.map((e) => e.key));
@@ -57,7 +61,7 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
   if (mode.error) errors.push(mode.error);
   const ids: Record<string, string> = {};
   let unchanged = 0;
-  const createOnly = createOnlyFields(input.fields);
+  const createOnly = [...createOnlyFields(input.fields)];
   const undiffed = undiffedFields(input.fields);
   const notices: PlanNotice[] = [];
 
@@ -81,7 +85,9 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
     live,
   });
 
-  for (const want of desired) {
+  // An index loop: this one runs once per person, mostly before it is optimised (issue 26).
+  for (let i = 0; i < desired.length; i++) {
+    const want = desired[i];
     if (unmatchable.has(want.key)) continue;
     const live = matched.get(want.key);
     if (!live) {
@@ -110,7 +116,7 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
       continue;
     }
 
-    const changes: Change[] = [];
+    let changes: Change[] = [];
     const emailChanged = live.email.toLowerCase() !== want.key;
     if (emailChanged) {
       if (input.emailChange === 'recreate') {
@@ -130,8 +136,13 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
       }
       changes.push({ field: 'email', before: live.email, after: want.email });
     }
-    changes.push(...diffFields(want, live, undiffed));
-    if (createOnly.size > 0) notices.push(...createOnlyNotices(input.kind, input.fields, createOnly, want, live));
+    const fieldChanges = diffFields(want, live, undiffed);
+    if (changes.length === 0) changes = fieldChanges;
+    else for (const change of fieldChanges) changes.push(change);
+    if (createOnly.length > 0) {
+      const different = createOnlyDifferences(want, live, createOnly);
+      if (different.length > 0) notices.push(...createOnlyNotices(input.kind, input.fields, different, want, live));
+    }
 
     if (!live.active) {
       operations.push({
@@ -194,7 +205,7 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
     readMode: 'list',
     unchanged,
     liveCount: input.live.length,
-    activeCount: listing.readable.filter((r) => r.active).length,
+    activeCount: countActive(listing.readable),
     fields: input.fields,
     ids,
   };
@@ -204,8 +215,8 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
  * A notice per create-only field whose live value differs from git: the vendor's API cannot change it
  * after create, so it is no operation and no error. Personal values are not repeated in the message.
  */
-function createOnlyNotices(kind: string, fields: FieldSpec[], createOnly: ReadonlySet<string>, want: DesiredRecord, live: LiveRecord): PlanNotice[] {
-  return createOnlyDifferences(want, live, createOnly).map((change) => {
+function createOnlyNotices(kind: string, fields: FieldSpec[], different: Change[], want: DesiredRecord, live: LiveRecord): PlanNotice[] {
+  return different.map((change) => {
     const personal = fields.some((f) => f.name === change.field && f.personal);
     const values = personal ? '' : ` (${JSON.stringify(change.before)} live, ${JSON.stringify(change.after)} in git)`;
     return {
@@ -250,6 +261,12 @@ export function offboardingMode(input: Pick<VendorPlanInput, 'vendor' | 'kind' |
 function pruneNeeds(input: Pick<VendorPlanInput, 'removal' | 'offboarding'>): string {
   if (input.offboarding === 'manual') return 'an offboarding mode other than manual';
   return input.removal === 'flag' ? 'offboarding: deactivate' : 'policy.allowDelete';
+}
+
+function countActive(records: readonly LiveRecord[]): number {
+  let active = 0;
+  for (let i = 0; i < records.length; i++) if (records[i].active) active++;
+  return active;
 }
 
 function nameOf(live: LiveRecord): { name?: string } {

@@ -17,6 +17,12 @@ type StageTarget<M extends VendorTraits> = Pick<PlanTarget<M>, 'name' | 'module'
 export interface DesiredStage<M extends VendorTraits = VendorTraits> {
   /** The desired records of a target its reader reads live users for: read by key, only these keys are read. */
   records(target: Pick<PlanTarget<M>, 'module' | 'config'>): DesiredRecord[];
+  /**
+   * The same records, built a slice at a time: it yields between slices, and returns them all. A listing
+   * plan builds them while its pages travel, and gives the event loop a turn at each yield, so the first
+   * request leaves and each page that arrives is read (and the next ones asked for) in between.
+   */
+  recordsInTurns?(target: Pick<PlanTarget<M>, 'module' | 'config'>): Generator<void, DesiredRecord[]>;
   /** Plans one target from what was read (the calendar's way, desired/dated.ts); unset: planVendor on the records read. */
   plan?(target: StageTarget<M>, input: Omit<VendorPlanInput, 'desired'>, keep: (key: string) => boolean): VendorPlan;
   /** Completes the whole plan (the calendar: as of when, since when, what is coming). */
@@ -64,7 +70,7 @@ async function planTarget<M extends VendorTraits>(stage: DesiredStage<M>, target
   const mode = reader.mode;
   let read;
   try {
-    read = await readTarget({ ...target, reader }, stage.records(target), { only: reading.only?.(target), progress: reading.progress });
+    read = await readForPlan({ ...target, reader }, stage, { only: reading.only?.(target), progress: reading.progress });
   } catch (error) {
     const what = isListingChangedError(error)
       ? 'the listing of users could not be trusted, twice'
@@ -83,11 +89,59 @@ async function planTarget<M extends VendorTraits>(stage: DesiredStage<M>, target
     offboarding: target.config.offboarding,
     live: read.live,
   };
-  const readable = new Set(read.desired.map((record) => record.key));
-  const plan = stage.plan ? stage.plan(target, input, (key) => readable.has(key)) : planVendor({ ...input, desired: read.desired });
+  let plan: VendorPlan;
+  if (stage.plan) {
+    // Only a stage that plans on its own asks which keys were read: 10,000 keys in a set otherwise unused.
+    const readable = new Set(read.desired.map((record) => record.key));
+    plan = stage.plan(target, input, (key) => readable.has(key));
+  } else {
+    plan = planVendor({ ...input, desired: read.desired });
+  }
   if (read.mode !== 'byKey') return plan;
   const scope = read.declared === read.desired.length + read.errors.length ? [] : [{ key: target.name, message: `read ${read.desired.length + read.errors.length} of the ${read.declared} people declared for ${target.name}; the others were not read this run (plan --base reads those a change touches, drift --sweep those seen longest ago)` }];
   return { ...plan, readMode: 'byKey', errors: [...read.errors, ...plan.errors], notices: [...scope, ...plan.notices] };
+}
+
+/**
+ * What plan reads of a target, as readTarget reads it. A listing is started before the desired records are
+ * built, and they are built while its first pages travel: the records are a person at a time of pure CPU,
+ * and nothing else was done while the first request went out and the vendor prepared its first pages
+ * (issue 26). Read by key, the records are the keys to read, so they come first.
+ */
+async function readForPlan<M extends VendorTraits>(
+  target: Pick<PlanTarget<M>, 'module' | 'config'> & { reader: VendorReader; name?: string },
+  stage: DesiredStage<M>,
+  options: { only?: ReadonlySet<string>; progress?: ReadProgress },
+): Promise<LiveRead> {
+  const { reader } = target;
+  if (reader.mode !== 'list') return readTarget(target, stage.records(target), options);
+  const listing = trustedListing(target, reader)();
+  // Should the records fail, the listing's own failure is not left unhandled: the records' error is the one reported.
+  listing.catch(() => undefined);
+  const desired = await inTurns(stage, target);
+  return { mode: 'list', live: await listing, desired, errors: [], declared: desired.length };
+}
+
+/**
+ * The stage's records, built with a turn of the event loop (setImmediate: after the I/O waiting) before
+ * and between slices, so the connection opens and the first request leaves before they take the CPU.
+ * A single turn was not enough: the connection opened only once all the records were built.
+ */
+async function inTurns<M extends VendorTraits>(stage: DesiredStage<M>, target: Pick<PlanTarget<M>, 'module' | 'config'>): Promise<DesiredRecord[]> {
+  const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+  await turn();
+  if (!stage.recordsInTurns) return stage.records(target);
+  const building = stage.recordsInTurns(target);
+  for (let step = building.next(); ; step = building.next()) {
+    if (step.done) return step.value;
+    await turn();
+  }
+}
+
+/** A listing under the plan's trust rules: the vendor's user limit, and read once more if it changed while read (consistentListing). */
+function trustedListing(target: Pick<PlanTarget, 'config'> & { name?: string }, reader: ListReader): () => Promise<LiveRecord[]> {
+  const limit = { maxUsers: target.config.policy?.maxUsers ?? DEFAULT_MAX_USERS, vendor: target.name ?? target.config.kind };
+  return () => withUserLimit(limit, () => consistentListing(reader, limit));
 }
 
 /**
@@ -101,8 +155,7 @@ export function readTarget(
   options: { only?: ReadonlySet<string>; progress?: ReadProgress } = {},
 ): Promise<LiveRead> {
   const { reader } = target;
-  const limit = { maxUsers: target.config.policy?.maxUsers ?? DEFAULT_MAX_USERS, vendor: target.name ?? target.config.kind };
-  const trusted: VendorReader = reader.mode === 'list' ? { mode: 'list', list: () => withUserLimit(limit, () => consistentListing(reader, limit)) } : reader;
+  const trusted: VendorReader = reader.mode === 'list' ? { mode: 'list', list: trustedListing(target, reader) } : reader;
   const { only } = options;
   const wanted = only && reader.mode === 'byKey' ? desired.filter((record) => only.has(record.key)) : desired;
   return readLive(trusted, wanted, target.config.concurrency ?? 4, { declared: desired.length, progress: options.progress, vendor: target.name ?? target.config.kind });

@@ -25,8 +25,9 @@ export function readableRecords(live: readonly unknown[]): ReadableListing {
   const blockedEmails = new Set<string>();
   const blockedIds = new Set<string>();
   const blockedExternalIds = new Set<string>();
-  for (const [index, value] of live.entries()) {
-    const record = (value ?? {}) as Partial<LiveRecord>;
+  // An index loop: entries() made a pair per live user (issue 26, a cold plan's garbage).
+  for (let index = 0; index < live.length; index++) {
+    const record = (live[index] ?? {}) as Partial<LiveRecord>;
     const problem = record.unreadable ?? shapeProblem(record);
     if (problem === undefined) {
       readable.push(record as LiveRecord);

@@ -6,7 +6,11 @@
  */
 export class SharedValues {
   private readonly texts = new Map<string, string>();
-  private readonly lists = new Map<string, readonly string[]>();
+  /**
+   * Lists by their values, one level per position: looking a list up walks its few values, with no key
+   * built for it (a JSON key per list was the largest part of decoding a 10,000-user listing, issue 26).
+   */
+  private readonly lists: ListNode = {};
 
   text(value: string): string {
     const known = this.texts.get(value);
@@ -16,12 +20,27 @@ export class SharedValues {
   }
 
   /** The shared frozen copy of a list equal to `values` (same strings, same order). */
-  list(values: string[]): string[] {
-    const key = JSON.stringify(values);
-    const known = this.lists.get(key);
-    if (known) return known as string[];
-    const list = Object.freeze(values.map((value) => this.text(value)));
-    this.lists.set(key, list);
-    return list as string[];
+  list(values: readonly string[]): string[] {
+    let node = this.lists;
+    for (let i = 0; i < values.length; i++) {
+      const next = (node.next ??= new Map()).get(values[i]);
+      if (next) node = next;
+      else node.next.set(values[i], (node = {}));
+    }
+    return (node.list ??= Object.freeze(values.map((value) => this.text(value)))) as string[];
   }
+
+  /**
+   * The shared list of `values` without repeats, sorted (Enerflo's roles): a list of none or one value
+   * is already both, and needs neither a Set nor a sort.
+   */
+  sortedSet(values: readonly string[]): string[] {
+    return this.list(values.length < 2 ? values : [...new Set(values)].sort());
+  }
+}
+
+/** One position of SharedValues' lists: the list that ends here, and the lists that go on by their next value. */
+interface ListNode {
+  list?: readonly string[];
+  next?: Map<string, ListNode>;
 }

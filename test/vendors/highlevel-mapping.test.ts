@@ -50,6 +50,21 @@ describe('HighLevel mapping: desired', () => {
     expect(own.fields.scopes).toEqual(['funnels.write']);
   });
 
+  // One role alone and an office are shared by thousands: their lists are built once and shared (issue 26).
+  it("gives people of one role and office the same lists, and a person's own scopes, locations and permissions on top", () => {
+    const rep = role('rep', { type: 'account', role: 'user', scopes: ['b.write', 'a.read', 'b.write'], scopesAssignedToOnly: ['b.write'], permissions: { websitesEnabled: true } });
+    const office = { key: 'austin', name: 'Austin', timezone: 'America/Chicago', source, highlevel: { locationIds: ['LocB', 'LocA', 'LocB'] } };
+    const one = highlevelDesired(person([rep], { office }))!;
+    const two = highlevelDesired(person([rep], { office, key: 'al@example.com' }))!;
+    expect(one.fields).toMatchObject({ scopes: ['a.read', 'b.write'], scopesAssignedToOnly: ['b.write'], locationIds: ['LocA', 'LocB'] });
+    expect((one.fields.permissions as Record<string, boolean>).websitesEnabled).toBe(true);
+    for (const field of ['scopes', 'scopesAssignedToOnly', 'locationIds', 'permissions']) expect(two.fields[field]).toBe(one.fields[field]);
+    const own = highlevelDesired(person([rep], { office, vendors: { highlevel: { scopes: ['c.read'], locationIds: ['LocC'], permissions: { websitesEnabled: false } } } }))!;
+    expect(own.fields).toMatchObject({ scopes: ['a.read', 'b.write', 'c.read'], scopesAssignedToOnly: ['b.write'], locationIds: ['LocA', 'LocB', 'LocC'] });
+    expect((own.fields.permissions as Record<string, boolean>).websitesEnabled).toBe(false);
+    expect(highlevelDesired(person([rep], { office: undefined }))!.fields.locationIds).toEqual([]);
+  });
+
   it('takes agency and admin when any role says so, and unions scopes', () => {
     const desired = highlevelDesired(
       person([

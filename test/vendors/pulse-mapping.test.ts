@@ -5,7 +5,7 @@ import { loadOrganisation } from '../../src/compose/organisation.js';
 import type { Organisation } from '../../src/config/model.js';
 import { pulseSandboxFixture } from '../../src/vendors/pulse/fixture.js';
 import { pulse } from '../../src/vendors/pulse/index.js';
-import { liveRecordFrom, normalisePhone } from '../../src/vendors/pulse/mapping.js';
+import { liveRecordFrom, normalisePhone, readPulseUser } from '../../src/vendors/pulse/mapping.js';
 import { makeWorkspace, repoRoot, startHarness, type Harness, type Workspace } from '../helpers/workspace.js';
 
 const fixture = pulseSandboxFixture() as Record<string, unknown>;
@@ -105,6 +105,39 @@ describe('Pulse mapping: live records', () => {
       active: true,
       fields: { name: 'A B', phone: null, team: 'u-1', roles: ['salesRep', 'setter'] },
     });
+  });
+
+  // A listed user is checked by hand before the schema (issue 26: the schema's parse per user was most of
+  // decoding a listing); the hand check may only let through what the schema accepts, read the same way.
+  it('reads a listed user the schema accepts as the schema reads it, and leaves every other to the schema', () => {
+    const readable = [
+      { id: 0, email: 'a@b', name: null, phone: null, teamId: null, flatRolesList: null },
+      { id: '7', email: 'a@b.example', active: false, teamId: 3, flatRolesList: ['setter'], extra: { any: 1 } },
+      { id: 9, email: 'c@d.example', phone: '(512) 555-0101', flatRolesList: [] },
+    ];
+    for (const user of readable) {
+      const record = readPulseUser(user);
+      expect(record.unreadable).toBeUndefined();
+      expect(record).toEqual(liveRecordFrom(user as Parameters<typeof liveRecordFrom>[0]));
+      // Never the wire's own list: the record's roles are its own.
+      if (Array.isArray(user.flatRolesList)) expect(record.fields.roles).not.toBe(user.flatRolesList);
+    }
+    const unreadable: unknown[] = [
+      null,
+      [],
+      'a user',
+      { id: '', email: 'a@b.example' },
+      { id: true, email: 'a@b.example' },
+      { id: 1, email: 'ab' },
+      { id: 1, email: 'a@b.example', active: null },
+      { id: 1, email: 'a@b.example', active: 'yes' },
+      { id: 1, email: 'a@b.example', name: 3 },
+      { id: 1, email: 'a@b.example', teamId: true },
+      { id: 1, email: 'a@b.example', phone: 5125550101 },
+      { id: 1, email: 'a@b.example', flatRolesList: 'setter' },
+      { id: 1, email: 'a@b.example', flatRolesList: ['setter', 2] },
+    ];
+    for (const user of unreadable) expect(readPulseUser(user).unreadable, JSON.stringify(user)).toMatch(/cannot be read/);
   });
 });
 

@@ -165,7 +165,9 @@ export class EnerfloAdapter implements VendorAdapter {
       const byEmail = typeof managerEmail === 'string' && managerEmail.trim() !== '' ? managerEmail.trim() : undefined;
       const email = id ? (emailById.get(id) ?? byEmail ?? `#${id}`) : (byEmail ?? null);
       // A manager belongs to the Sales Rep role only.
-      record.fields.manager = asStrings(record.fields.roles).includes(SALES_REP) && email ? email.toLowerCase() : null;
+      // A readable user's roles are a shared list of text (toLive): no copy of it per user to look.
+      const roles = record.fields.roles;
+      record.fields.manager = Array.isArray(roles) && roles.includes(SALES_REP) && email ? email.toLowerCase() : null;
       return record;
     });
   }
@@ -331,7 +333,9 @@ export class EnerfloAdapter implements VendorAdapter {
       if (body.results.length === 0 && page < totalPages) {
         throw new VendorHttpError(`${where} is empty though totalPages says ${totalPages}; the listing cannot be trusted`, 'malformed', response.status);
       }
-      for (const u of fresh) {
+      // An index loop: once per user, mostly before it is optimised (issue 26).
+      for (let i = 0; i < fresh.length; i++) {
+        const u = fresh[i];
         seen.add(String(u?.id));
         all.push(keep(u));
       }
@@ -362,9 +366,10 @@ export class EnerfloAdapter implements VendorAdapter {
       const externalId = u && typeof u === 'object' ? (text(u.external_user_id) ?? undefined) : undefined;
       return { vendorId, email, externalId, active: flag(u?.active, listedActive) ?? listedActive, fields: {}, unreadable: why };
     }
-    const roles = shared.list([...new Set(u.roles ?? [])].sort());
-    const officeIds = (u.office_ids ?? []).map((id) => shared.text(String(id)));
-    const office = officeIds[0] ?? null;
+    const roles = shared.sortedSet(u.roles ?? []);
+    // The first office is every role's; the others matter for a Regional Manager only, so only theirs are read.
+    const wireOffices = u.office_ids ?? [];
+    const office = wireOffices.length > 0 ? shared.text(String(wireOffices[0])) : null;
     const externalId = text(u.external_user_id) ?? undefined;
     const timezone = text(u.timezone);
     return {
@@ -379,7 +384,7 @@ export class EnerfloAdapter implements VendorAdapter {
         timezone: timezone === null ? null : shared.text(timezone),
         roles,
         office,
-        officeIds: shared.list(roles.includes(REGIONAL_MANAGER) ? sortOfficeIds(officeIds.slice(1), office) : []),
+        officeIds: shared.list(roles.includes(REGIONAL_MANAGER) ? sortOfficeIds(wireOffices.slice(1).map((id) => String(id)), office) : []),
         manager: null,
         externalId: externalId ?? null,
         canCreateLeads: flag(u.can_create_customers),

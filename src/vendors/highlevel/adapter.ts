@@ -6,7 +6,7 @@ import { pageReader } from '../../http/pages.js';
 import { RateLimiter } from '../../http/limiter.js';
 import type { HighlevelConfig } from './schema.js';
 import type { AdapterOptions, ApplyContext, DesiredRecord, FieldValue, ListReader, LiveRecord, VendorAdapter, VendorWriter } from '../types.js';
-import { comparablePhone, sortedUnique } from './mapping.js';
+import { comparablePhone } from './mapping.js';
 import { HIGHLEVEL_RATE } from './documented.js';
 import { fullPermissions, sharedPermissionsOf } from './permissions.js';
 import { SharedValues } from '../shared-values.js';
@@ -284,7 +284,9 @@ export class HighlevelAdapter implements VendorAdapter {
       if (page.length > this.pageSize) {
         throw new VendorHttpError(`${where} returned ${page.length} users for a limit of ${this.pageSize}; the listing cannot be trusted`, 'malformed', response.status);
       }
-      for (const user of page) {
+      // An index loop: once per user, mostly before it is optimised (issue 26).
+      for (let i = 0; i < page.length; i++) {
+        const user = page[i];
         const id = typeof user?.id === 'string' && user.id !== '' ? user.id : undefined;
         if (id !== undefined && seen.has(id)) {
           throw new ListingChangedError(`${where} repeats user ${id}, already listed; users changed while the list was read`);
@@ -340,9 +342,9 @@ export class HighlevelAdapter implements VendorAdapter {
       phone: comparablePhone(u.phone),
       type: sharedText(shared, text(roles.type) ?? text(flat.type)),
       role: sharedText(shared, text(roles.role) ?? text(flat.role)),
-      locationIds: shared.list(sortedUnique(stringList(roles.locationIds ?? flat.locationIds))),
+      locationIds: shared.sortedSet(stringList(roles.locationIds ?? flat.locationIds)),
       permissions: sharedPermissionsOf(u.permissions ?? {}),
-      scopes: shared.list(sortedUnique(stringList(u.scopes))),
+      scopes: shared.sortedSet(stringList(u.scopes)),
       // scopesAssignedToOnly is not in UserSchema: write-only, never read or compared. shared/vendors/README.md
     };
     return { vendorId: String(u.id), email: String(u.email), active: true, fields };

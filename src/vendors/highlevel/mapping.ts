@@ -86,6 +86,40 @@ export function assignedOnlyScopesOf(roles: HighlevelRole[]): string[] | undefin
   return lists.length > 0 ? sortedUnique(lists.flat()) : undefined;
 }
 
+/**
+ * What one role alone declares, by role, and the location ids of an office, by office: thousands of people
+ * share them, and building the same sorted lists again per person was most of HighLevel's desired records
+ * (issue 26). Frozen, as they are shared; the adapter only reads them.
+ */
+const singleRoleLists = new WeakMap<HighlevelRole, { scopes?: string[]; assignedOnly?: string[] }>();
+const locationsByOffice = new WeakMap<object, string[]>();
+const NO_LOCATIONS = Object.freeze([]) as unknown as string[];
+
+function roleLists(role: HighlevelRole): { scopes?: string[]; assignedOnly?: string[] } {
+  let found = singleRoleLists.get(role);
+  if (!found) {
+    const frozen = (list: string[] | undefined) => (list ? (Object.freeze(list) as string[]) : undefined);
+    singleRoleLists.set(role, (found = { scopes: frozen(declaredScopesOf([role])), assignedOnly: frozen(assignedOnlyScopesOf([role])) }));
+  }
+  return found;
+}
+
+function officeLocations(office: { locationIds?: string[] } | undefined): string[] {
+  if (!office) return NO_LOCATIONS;
+  let found = locationsByOffice.get(office);
+  if (!found) locationsByOffice.set(office, (found = Object.freeze(sortedUnique(office.locationIds ?? [])) as string[]));
+  return found;
+}
+
+/** The shared permissions of one role with no person's own on top, by role: thousands of people hold one role alone. */
+const roleOnlyPermissions = new WeakMap<HighlevelRole, HighlevelPermissions>();
+
+function permissionsOfRole(role: HighlevelRole): HighlevelPermissions {
+  let found = roleOnlyPermissions.get(role);
+  if (!found) roleOnlyPermissions.set(role, (found = sharedPermissions(mergedPermissions([role]))));
+  return found;
+}
+
 /** The person as HighLevel should hold them; undefined when none of their roles maps onto HighLevel. */
 export function highlevelDesired(person: ResolvedPerson): DesiredRecord | undefined {
   const roles = highlevelRolesOf(person);
@@ -98,13 +132,14 @@ export function highlevelDesired(person: ResolvedPerson): DesiredRecord | undefi
     lastName: person.lastName,
     type: roles.some((r) => r.type === 'agency') ? 'agency' : 'account',
     role: roles.some((r) => r.role === 'admin') ? 'admin' : 'user',
-    locationIds: sortedUnique([...(office?.locationIds ?? []), ...(own?.locationIds ?? [])]),
-    permissions: sharedPermissions(mergedPermissions(roles, own?.permissions)),
+    locationIds: own?.locationIds === undefined ? officeLocations(office) : sortedUnique([...(office?.locationIds ?? []), ...(own?.locationIds ?? [])]),
+    permissions: own?.permissions === undefined && roles.length === 1 ? permissionsOfRole(roles[0]) : sharedPermissions(mergedPermissions(roles, own?.permissions)),
   };
   // Scopes nobody declares are not managed: left as HighLevel has them, never sent as [].
-  const scopes = declaredScopesOf(roles, own);
+  const single = roles.length === 1 ? roleLists(roles[0]) : undefined;
+  const scopes = single && own?.scopes === undefined ? single.scopes : declaredScopesOf(roles, own);
   if (scopes) fields.scopes = scopes;
-  const assignedOnly = assignedOnlyScopesOf(roles);
+  const assignedOnly = single ? single.assignedOnly : assignedOnlyScopesOf(roles);
   if (assignedOnly) fields.scopesAssignedToOnly = assignedOnly;
   // A phone git leaves out is not managed (never cleared); one it declares is compared in E.164.
   const phone = comparablePhone(person.phone);

@@ -71,16 +71,24 @@ export function fullPermissions(...overlays: (Record<string, unknown> | undefine
 /** One frozen object per distinct set, by its set bits (bit i for the i-th name): see sharedPermissions. */
 const shared = new Map<number, Readonly<HighlevelPermissions>>();
 
-/** The set as a number, bit i for the i-th of the 38 names: the key both sharing functions look sets up by. */
-function setBits(isOn: (name: HighlevelPermissionName) => boolean): number {
-  let bits = 0;
-  let bit = 1;
-  for (const name of highlevelPermissionNames) {
-    if (isOn(name)) bits += bit;
-    bit *= 2;
+/**
+ * The set as a number, bit i for the i-th of the 38 names: the key both sharing functions look sets up by.
+ * `isOn(i)` says whether the i-th is on. Kept in two small integers (the first 30 names, then the rest)
+ * and joined once, the same number as a sum of powers of two: no heap number per name while it is built.
+ */
+function setBits(isOn: (index: number) => boolean): number {
+  let low = 0;
+  let high = 0;
+  for (let i = 0; i < names.length; i++) {
+    if (!isOn(i)) continue;
+    if (i < LOW_BITS) low |= 1 << i;
+    else high |= 1 << (i - LOW_BITS);
   }
-  return bits;
+  return high * 2 ** LOW_BITS + low;
 }
+
+const LOW_BITS = 30;
+const names: readonly HighlevelPermissionName[] = highlevelPermissionNames;
 
 /**
  * One frozen object per distinct set of permissions. Every listed user and every desired record
@@ -88,7 +96,7 @@ function setBits(isOn: (name: HighlevelPermissionName) => boolean): number {
  * them saves two objects of 38 properties per person.
  */
 export function sharedPermissions(permissions: HighlevelPermissions): HighlevelPermissions {
-  const bits = setBits((name) => permissions[name]);
+  const bits = setBits((i) => permissions[names[i]]);
   let found = shared.get(bits);
   if (!found) {
     found = Object.freeze({ ...permissions });
@@ -103,9 +111,9 @@ export function sharedPermissions(permissions: HighlevelPermissions): HighlevelP
  * A listing reads one per user, so this is most of what listing HighLevel costs (issue 26).
  */
 export function sharedPermissionsOf(overlay: Record<string, unknown> | undefined): HighlevelPermissions {
-  const bits = setBits((name) => {
-    const value = overlay?.[name];
-    return typeof value === 'boolean' ? value : highlevelPermissionDefaults[name];
+  const bits = setBits((i) => {
+    const value = overlay?.[names[i]];
+    return typeof value === 'boolean' ? value : highlevelPermissionDefaults[names[i]];
   });
   return shared.get(bits) ?? sharedPermissions(fullPermissions(overlay));
 }

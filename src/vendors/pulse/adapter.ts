@@ -216,8 +216,9 @@ export class PulseAdapter implements VendorAdapter {
       if (body.total !== total) {
         throw new ListingChangedError(`${this.vendor()}: the user list had ${total} users on page 1 and ${body.total} on page ${page}; it changed while being read; run again`);
       }
-      for (const entry of body.data) {
-        const record = readPulseUser(entry, this.phoneRegion);
+      // An index loop: once per user, mostly before it is optimised (issue 26).
+      for (let i = 0; i < body.data.length; i++) {
+        const record = readPulseUser(body.data[i], this.phoneRegion);
         if (record.unreadable) record.unreadable = `page ${page} of the user list: ${record.unreadable}`;
         if (record.vendorId !== '') {
           if (seen.has(record.vendorId)) {

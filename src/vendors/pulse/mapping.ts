@@ -29,6 +29,7 @@ export type PulseUser = z.infer<typeof pulseUserSchema>;
  * malformed user is reported alone and never matched, updated or pruned (src/vendors/types.ts).
  */
 export function readPulseUser(raw: unknown, defaultCountry: CountryCode = 'US'): LiveRecord {
+  if (plainlyReadable(raw)) return liveRecordFrom(raw, defaultCountry);
   const parsed = pulseUserSchema.safeParse(raw);
   if (parsed.success) return liveRecordFrom(parsed.data, defaultCountry);
   const entry = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
@@ -49,6 +50,29 @@ export function readPulseUser(raw: unknown, defaultCountry: CountryCode = 'US'):
 }
 
 /**
+ * A listed user the schema certainly accepts, checked by hand: what JSON gives for a well-formed user, with
+ * the schema's own rules (finite numbers, an id string of at least one character, an email of at least
+ * three). The schema's parse per user was most of decoding a 10,000-user listing (issue 26); whatever this
+ * does not vouch for is parsed by the schema, which words the problem. liveRecordFrom reads only these
+ * keys and copies the roles, so the user as JSON gave it reads as the schema's copy of it.
+ */
+function plainlyReadable(raw: unknown): raw is PulseUser {
+  if (typeof raw !== 'object' || raw === null || Object.getPrototypeOf(raw) !== Object.prototype) return false;
+  const user = raw as Record<string, unknown>;
+  const { id, email, name, active, teamId, phone, flatRolesList: roles } = user;
+  if (!((typeof id === 'number' && Number.isFinite(id)) || (typeof id === 'string' && id.length >= 1))) return false;
+  if (typeof email !== 'string' || email.length < 3) return false;
+  if (name !== undefined && name !== null && typeof name !== 'string') return false;
+  if (active !== undefined && typeof active !== 'boolean') return false;
+  if (teamId !== undefined && teamId !== null && typeof teamId !== 'string' && !(typeof teamId === 'number' && Number.isFinite(teamId))) return false;
+  if (phone !== undefined && phone !== null && typeof phone !== 'string') return false;
+  if (roles === undefined || roles === null) return true;
+  if (!Array.isArray(roles)) return false;
+  for (let i = 0; i < roles.length; i++) if (typeof roles[i] !== 'string') return false;
+  return true;
+}
+
+/**
  * Phones compare in E.164. Pulse stores whatever it was sent, so a number typed in the UI as
  * "(512) 555-0100" is read in the instance's default country; a value that does not parse is kept
  * as written, so it shows up as a difference rather than vanishing.
@@ -59,7 +83,9 @@ export function normalisePhone(value: string | null | undefined, defaultCountry:
 }
 
 export function liveRecordFrom(user: PulseUser, defaultCountry: CountryCode = 'US'): LiveRecord {
-  const roles = [...new Set(user.flatRolesList ?? [])].sort();
+  const listed = user.flatRolesList ?? [];
+  // One role (most users) is already without repeats and sorted.
+  const roles = listed.length < 2 ? listed.slice() : [...new Set(listed)].sort();
   return {
     vendorId: String(user.id),
     email: user.email,
@@ -79,10 +105,10 @@ export function liveRecordFrom(user: PulseUser, defaultCountry: CountryCode = 'U
  * then leaves whatever Pulse has (a number a person added themselves stays).
  */
 export function desiredPulseRecord(person: ResolvedPerson): DesiredRecord | undefined {
-  const mapped = person.roles.map(pulseParts.role).filter((r): r is PulseRole => r !== undefined);
-  if (mapped.length === 0) return undefined;
-  const roles = [...new Set(mapped.flatMap((r) => r.roles))].sort();
-  const fields: Record<string, FieldValue> = { name: `${person.firstName} ${person.lastName}`, roles };
+  const roles = pulseRoleNames(person);
+  if (!roles) return undefined;
+  const name = `${person.firstName} ${person.lastName}`;
+  const fields: Record<string, FieldValue> = { name, roles };
   // ResolvedPerson.phone is already E.164 (the loader normalised and checked it); parsing it again was
   // a quarter of a 10,000-person Pulse plan (npm run bench).
   if (person.phone) fields.phone = person.phone;
@@ -96,6 +122,23 @@ export function desiredPulseRecord(person: ResolvedPerson): DesiredRecord | unde
     active: person.active,
     fields,
     dependsOn: [],
-    name: `${person.firstName} ${person.lastName}`,
+    name,
   };
+}
+
+/** Pulse role names of people with a single role, by role: most people have one, and thousands share it. Frozen, as they are shared. */
+const singleRoleNames = new WeakMap<object, string[] | undefined>();
+
+/** The Pulse role names a person's roles map onto, without repeats and sorted; undefined when none maps. */
+function pulseRoleNames(person: ResolvedPerson): string[] | undefined {
+  if (person.roles.length !== 1) return roleNamesOf(person.roles);
+  const role = person.roles[0];
+  if (!singleRoleNames.has(role)) singleRoleNames.set(role, roleNamesOf([role]));
+  return singleRoleNames.get(role);
+}
+
+function roleNamesOf(roles: ResolvedPerson['roles']): string[] | undefined {
+  const mapped = roles.map(pulseParts.role).filter((r): r is PulseRole => r !== undefined);
+  if (mapped.length === 0) return undefined;
+  return Object.freeze([...new Set(mapped.flatMap((r) => r.roles))].sort()) as string[];
 }
