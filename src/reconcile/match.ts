@@ -30,12 +30,17 @@ export interface Matching {
 export function matchRecords(desired: DesiredRecord[], live: LiveRecord[]): Matching {
   // Index loops and no throwaway arrays or pairs per person: matching runs once per plan, mostly before
   // the engine's code is optimised, where each iterator and allocation per person counts (issue 26).
+  // A user alone under its email or external id is kept as itself, not in a list of one: the lists are
+  // made only for a value two users share (a list per live user was 100,000 arrays held through the plan).
+  // Users by vendor id only where somebody pins one: most organisations pin nobody.
+  let pins = false;
+  for (let i = 0; i < desired.length && !pins; i++) pins = desired[i].pinnedId !== undefined;
   const byId = new Map<string, LiveRecord>();
-  const byExternalId = new Map<string, LiveRecord[]>();
-  const byEmail = new Map<string, LiveRecord[]>();
+  const byExternalId = new Map<string, Shared>();
+  const byEmail = new Map<string, Shared>();
   for (let i = 0; i < live.length; i++) {
     const record = live[i];
-    byId.set(record.vendorId, record);
+    if (pins) byId.set(record.vendorId, record);
     if (record.externalId) addTo(byExternalId, record.externalId, record);
     addTo(byEmail, record.email.toLowerCase(), record);
   }
@@ -44,46 +49,42 @@ export function matchRecords(desired: DesiredRecord[], live: LiveRecord[]): Matc
   const contested = new Set<string>();
   const involvedIn = (want: DesiredRecord): LiveRecord[] => [
     ...(want.pinnedId !== undefined && byId.has(want.pinnedId) ? [byId.get(want.pinnedId)!] : []),
-    ...(byEmail.get(want.key) ?? []),
-    ...(want.externalId ? (byExternalId.get(want.externalId) ?? []) : []),
+    ...listOf(byEmail.get(want.key)),
+    ...(want.externalId ? listOf(byExternalId.get(want.externalId)) : []),
   ];
 
   // Who reaches each live user, by vendor id, and how: a pinned id alone (it says which user is the
   // person's), otherwise the external id and the email, whether or not the person's own match is clear.
-  // Nearly every user is reached by one person, so the first is kept in one flat map and only a user a
-  // second person reaches gets a map of its own: a map per live user was tens of MB at 100,000 (issue 26).
-  const firstReach = new Map<string, Reach>();
-  const moreReach = new Map<string, Map<string, Reach>>();
-  const reach = (record: LiveRecord, want: DesiredRecord, via: string) => {
+  // Nearly every user is reached by one person, so the first is kept in one flat map (the person itself:
+  // how they reach the user is worked out only for a message, reachedBy) and only a user a second person
+  // reaches gets a map of its own: a map per live user was tens of MB at 100,000 (issue 26).
+  const firstReach = new Map<string, DesiredRecord>();
+  const moreReach = new Map<string, { record: LiveRecord; claimants: Map<string, DesiredRecord> }>();
+  const reach = (record: LiveRecord, want: DesiredRecord) => {
     const first = firstReach.get(record.vendorId);
     if (!first) {
-      firstReach.set(record.vendorId, { want, via });
+      firstReach.set(record.vendorId, want);
       return;
     }
-    if (first.want.key === want.key) {
-      first.via += ` and ${via}`;
-      return;
-    }
-    let byKey = moreReach.get(record.vendorId);
-    if (!byKey) moreReach.set(record.vendorId, (byKey = new Map([[first.want.key, first]])));
-    const entry = byKey.get(want.key);
-    if (entry) entry.via += ` and ${via}`;
-    else byKey.set(want.key, { want, via });
+    if (first.key === want.key) return;
+    let more = moreReach.get(record.vendorId);
+    if (!more) moreReach.set(record.vendorId, (more = { record, claimants: new Map([[first.key, first]]) }));
+    if (!more.claimants.has(want.key)) more.claimants.set(want.key, want);
   };
   const found = new Map<string, LiveRecord>();
   const failed = new Set<string>();
   for (let i = 0; i < desired.length; i++) {
     const want = desired[i];
-    const sameEmail = byEmail.get(want.key);
-    const sameExternal = want.externalId ? byExternalId.get(want.externalId) : undefined;
+    const sameEmail = listOf(byEmail.get(want.key));
+    const sameExternal = want.externalId ? listOf(byExternalId.get(want.externalId)) : NONE;
     if (want.pinnedId !== undefined) {
       const pinned = byId.get(want.pinnedId);
-      if (pinned) reach(pinned, want, 'pinned id');
+      if (pinned) reach(pinned, want);
     } else {
-      if (sameExternal) for (let j = 0; j < sameExternal.length; j++) reach(sameExternal[j], want, 'external id');
-      if (sameEmail) for (let j = 0; j < sameEmail.length; j++) reach(sameEmail[j], want, 'email');
+      for (let j = 0; j < sameExternal.length; j++) reach(sameExternal[j], want);
+      for (let j = 0; j < sameEmail.length; j++) reach(sameEmail[j], want);
     }
-    const match = findMatch(want, byId, sameExternal ?? NONE, sameEmail ?? NONE);
+    const match = findMatch(want, byId, sameExternal, sameEmail);
     if (match === undefined) continue;
     if (match instanceof Unmatchable) {
       errors.push({ key: want.key, ...match.error });
@@ -98,13 +99,13 @@ export function matchRecords(desired: DesiredRecord[], live: LiveRecord[]): Matc
   // (In the order the users were first reached, as before the flat map.)
   if (moreReach.size > 0) {
     for (const vendorId of firstReach.keys()) {
-      const byKey = moreReach.get(vendorId);
-      if (!byKey) continue;
-      const record = byId.get(vendorId)!;
-      const claimants = [...byKey.values()];
-      const who = claimants.map((c) => `${c.want.key} (by ${c.via})`).sort(byText).join(', ');
+      const more = moreReach.get(vendorId);
+      if (!more) continue;
+      const { record } = more;
+      const claimants = [...more.claimants.values()];
+      const who = claimants.map((want) => `${want.key} (by ${reachedBy(want, record)})`).sort(byText).join(', ');
       contested.add(vendorId);
-      for (const { want } of claimants) {
+      for (const want of claimants) {
         for (const other of involvedIn(want)) contested.add(other.vendorId);
         found.delete(want.key);
         if (failed.has(want.key)) continue;
@@ -117,15 +118,19 @@ export function matchRecords(desired: DesiredRecord[], live: LiveRecord[]): Matc
       }
     }
   }
-  firstReach.clear();
   // Those that failed are dropped from what was found, in place: found's order is kept, and no copy is made.
   for (const key of failed) found.delete(key);
   const matched = found;
 
-  const claimedIds = new Set<string>();
-  for (const record of matched.values()) claimedIds.add(record.vendorId);
+  // A user is claimed when the one person who reaches it matched it: every match reaches its user, and a
+  // user two people reach is matched by neither (no set of claimed ids beside the maps).
   const unmatched: LiveRecord[] = [];
-  for (let i = 0; i < live.length; i++) if (!claimedIds.has(live[i].vendorId)) unmatched.push(live[i]);
+  for (let i = 0; i < live.length; i++) {
+    const record = live[i];
+    const reacher = firstReach.get(record.vendorId);
+    if (reacher === undefined || matched.get(reacher.key) !== record) unmatched.push(record);
+  }
+  firstReach.clear();
 
   // A declared person's email or external id on a user nobody matched: a second account of that person.
   // Only built when some live user is unmatched, and only as large as needed: a set of keys, not a map of each key to itself.
@@ -148,10 +153,20 @@ export function matchRecords(desired: DesiredRecord[], live: LiveRecord[]): Matc
   return { matched, unmatched, errors, contested, secondAccounts };
 }
 
-/** One person reaching a live user, and how (`email`, `external id and email`, ...). */
-interface Reach {
-  want: DesiredRecord;
-  via: string;
+/** The live users under one email or external id: the user itself when alone, all of them when shared. */
+type Shared = LiveRecord | LiveRecord[];
+
+function listOf(shared: Shared | undefined): readonly LiveRecord[] {
+  return shared === undefined ? NONE : Array.isArray(shared) ? shared : [shared];
+}
+
+/** How a person reaches a live user, for a message: `pinned id`, or `external id`, `email`, or both. */
+function reachedBy(want: DesiredRecord, record: LiveRecord): string {
+  if (want.pinnedId !== undefined) return 'pinned id';
+  const ways: string[] = [];
+  if (want.externalId && record.externalId === want.externalId) ways.push('external id');
+  if (record.email.toLowerCase() === want.key) ways.push('email');
+  return ways.join(' and ');
 }
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -203,8 +218,9 @@ function findMatch(want: DesiredRecord, byId: Map<string, LiveRecord>, sameExter
   return byExternal ?? byMail;
 }
 
-function addTo<T>(groups: Map<string, T[]>, key: string, item: T): void {
-  const list = groups.get(key);
-  if (list) list.push(item);
-  else groups.set(key, [item]);
+function addTo(groups: Map<string, Shared>, key: string, record: LiveRecord): void {
+  const there = groups.get(key);
+  if (there === undefined) groups.set(key, record);
+  else if (Array.isArray(there)) there.push(record);
+  else groups.set(key, [there, record]);
 }
