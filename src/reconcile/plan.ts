@@ -89,17 +89,21 @@ async function planTarget<M extends VendorTraits>(stage: DesiredStage<M>, target
     offboarding: target.config.offboarding,
     live: read.live,
   };
-  let plan: VendorPlan;
-  if (stage.plan) {
-    // Only a stage that plans on its own asks which keys were read: 10,000 keys in a set otherwise unused.
-    const readable = new Set(read.desired.map((record) => record.key));
-    plan = stage.plan(target, input, (key) => readable.has(key));
-  } else {
-    plan = planVendor({ ...input, desired: read.desired });
-  }
+  const plan = stage.plan ? stage.plan(target, input, keepOf(read)) : planVendor({ ...input, desired: read.desired });
   if (read.mode !== 'byKey') return plan;
   const scope = read.declared === read.desired.length + read.errors.length ? [] : [{ key: target.name, message: `read ${read.desired.length + read.errors.length} of the ${read.declared} people declared for ${target.name}; the others were not read this run (plan --base reads those a change touches, drift --sweep those seen longest ago)` }];
   return { ...plan, readMode: 'byKey', errors: [...read.errors, ...plan.errors], notices: [...scope, ...plan.notices] };
+}
+
+/**
+ * Who the stage's own planning keeps: read by key, the people whose users were read; a listing read
+ * everyone the stage gave, so nobody is left out (and no set of every key is built for it).
+ */
+function keepOf(read: LiveRead): (key: string) => boolean {
+  if (read.mode !== 'byKey') return () => true;
+  const readable = new Set<string>();
+  for (let i = 0; i < read.desired.length; i++) readable.add(read.desired[i].key);
+  return (key) => readable.has(key);
 }
 
 /**
