@@ -130,24 +130,23 @@ export class EnerfloAdapter implements VendorAdapter {
   async list(): Promise<LiveRecord[]> {
     // Each user is reduced to its record as its page arrives, so the wire objects of a long listing
     // are not all held at once; a manager may be on a later page, so managers are named at the end.
-    const emailById = new Map<string, string>();
     // Roles, offices and time zones repeat from user to user: one shared copy each (issue 26, memory).
     const shared = new SharedValues();
     // A user without `active` takes it from the listing it came from (the list's shape is not published):
     // the default listing holds active users, a status listing inactive ones (published.md, help centre
     // "reactivate a user account"), so an offboarded person is not deactivated again on every run.
+    // A record keeps its email as listed ("" when it is not text), so a manager's email is read from their
+    // record (no second map of id to email at 100,000 users); the rare user whose email is not text is noted.
+    const withoutEmail = new Set<string>();
     const keeper = (listedActive: boolean) => (u: WireUser) => {
       const record = this.toLive(u, listedActive, shared);
-      // The record's id string is the map's key (no second copy of each id).
-      if (u && typeof u === 'object' && typeof u.email === 'string') {
-        const id = String(u.id);
-        emailById.set(record.vendorId === id ? record.vendorId : id, u.email);
-      }
+      if (u && typeof u === 'object' && typeof u.email !== 'string') withoutEmail.add(String(u.id));
       return { record, managerId: u?.manager_id, managerEmail: u?.manager_email };
     };
     type Entry = ReturnType<ReturnType<typeof keeper>>;
     const byId = new Map<string, Entry>();
     const add = (entry: Entry) => byId.set(entry.record.vendorId || `#${byId.size}`, entry);
+    const emailOf = (id: string): string | undefined => (withoutEmail.has(id) ? undefined : byId.get(id)?.record.email);
     (await this.listWire(keeper(true))).forEach(add);
     // A user deactivated between the two readings is in both: the later (inactive) reading wins.
     (await this.listWire(keeper(false), this.inactiveStatus)).forEach(add);
@@ -157,19 +156,21 @@ export class EnerfloAdapter implements VendorAdapter {
     for (const status of this.suspendedStatuses) {
       if (status !== this.inactiveStatus) (await this.listWire(keeper(false), status)).forEach(add);
     }
-    return [...byId.values()].map(({ record, managerId, managerEmail }) => {
-      if (record.unreadable) return record;
+    const records: LiveRecord[] = [];
+    for (const { record, managerId, managerEmail } of byId.values()) {
+      records.push(record);
+      if (record.unreadable) continue;
       const id = managerId === null || managerId === undefined ? undefined : String(managerId);
       // Either documented name may carry the manager: `manager_id` (Add a User) or `manager_email` (Update a
       // User, published.md); a listing that gives only the email must not show the manager changed on every plan.
       const byEmail = typeof managerEmail === 'string' && managerEmail.trim() !== '' ? managerEmail.trim() : undefined;
-      const email = id ? (emailById.get(id) ?? byEmail ?? `#${id}`) : (byEmail ?? null);
+      const email = id ? (emailOf(id) ?? byEmail ?? `#${id}`) : (byEmail ?? null);
       // A manager belongs to the Sales Rep role only.
       // A readable user's roles are a shared list of text (toLive): no copy of it per user to look.
       const roles = record.fields.roles;
       record.fields.manager = Array.isArray(roles) && roles.includes(SALES_REP) && email ? email.toLowerCase() : null;
-      return record;
-    });
+    }
+    return records;
   }
 
   async findByEmail(email: string): Promise<LiveRecord | undefined> {
