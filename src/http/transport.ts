@@ -95,7 +95,7 @@ export class Deadline {
 
 export interface Outgoing {
   method: string;
-  /** Header names in lower case, as the client builds them. */
+  /** As the client builds them; sent with their names in lower case. */
   headers: Record<string, string>;
   /** The JSON text of the body, if any. */
   body?: string;
@@ -108,17 +108,14 @@ export interface Outgoing {
  */
 export function send(url: URL, outgoing: Outgoing, agent: http.Agent, deadline: Deadline): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { ...WIRE_DEFAULTS, ...outgoing.headers };
-    if (outgoing.body !== undefined) headers['content-length'] = String(Buffer.byteLength(outgoing.body));
     const request = (url.protocol === 'https:' ? https : http).request(
       {
-        protocol: url.protocol,
         // URL keeps an IPv6 host in brackets; the socket wants it bare.
-        hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+        hostname: url.hostname.charCodeAt(0) === 91 /* [ */ ? url.hostname.slice(1, -1) : url.hostname,
         port: url.port || undefined,
         path: url.pathname + url.search,
         method: outgoing.method,
-        headers,
+        headers: wireHeaders(url, outgoing),
         agent,
       },
       resolve,
@@ -132,10 +129,41 @@ export function send(url: URL, outgoing: Outgoing, agent: http.Agent, deadline: 
 }
 
 /**
- * What fetch sent of its own and vendors may rely on: a user agent (some firewalls refuse a request
- * without one) and compressed answers, which `readBody` decodes.
+ * The request's headers as node's flat [name, value, ...] list: node writes such a list as it is, where an
+ * object costs a setHeader (and an entry) per header on every request. So the list carries what node
+ * would have added: Host (url.host is host[:port], the default port left out, as node writes it), and a
+ * length for a body, or 0 for a bodyless write (node's default there would be chunked encoding). Names
+ * go out in lower case, and one given twice in different cases is joined with ", ", as fetch's Headers did.
+ * It also carries what fetch sent of its own and vendors may rely on: a user agent (some firewalls refuse
+ * a request without one) and compressed answers, which `readBody` decodes.
  */
-const WIRE_DEFAULTS: Record<string, string> = { 'user-agent': 'node', 'accept-encoding': 'gzip, deflate' };
+function wireHeaders(url: URL, outgoing: Outgoing): string[] {
+  const list = ['host', url.host];
+  const given = outgoing.headers;
+  // Until a name in another case comes, the names are distinct (an object's keys) and need no search.
+  let mixedCase = false;
+  for (const name in given) {
+    const lower = name.toLowerCase();
+    mixedCase ||= lower !== name;
+    const at = mixedCase ? indexOfName(list, lower) : -1;
+    if (at === -1) list.push(lower, given[name]);
+    else list[at + 1] += `, ${given[name]}`;
+  }
+  if (indexOfName(list, 'user-agent') === -1) list.push('user-agent', 'node');
+  if (indexOfName(list, 'accept-encoding') === -1) list.push('accept-encoding', 'gzip, deflate');
+  if (outgoing.body !== undefined) list.push('content-length', String(Buffer.byteLength(outgoing.body)));
+  else if (!BODYLESS.has(outgoing.method)) list.push('content-length', '0');
+  return list;
+}
+
+/** Where `name` is in a flat header list (names in lower case), or -1; lists are a few headers long. */
+function indexOfName(list: string[], name: string): number {
+  for (let i = 0; i < list.length; i += 2) if (list[i] === name) return i;
+  return -1;
+}
+
+/** Methods node sends without a body or a length by default. */
+const BODYLESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
 
 /**
  * The body's bytes, decoded from its content-encoding, or undefined when they pass `limit` (refused on a

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpClient, VendorHttpError } from '../../src/http/client.js';
+import { HttpClient, requestUrl, VendorHttpError, type Query } from '../../src/http/client.js';
 import type { Exchange } from '../../src/http/exchange.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -49,6 +49,29 @@ async function failure(promise: Promise<unknown>): Promise<VendorHttpError> {
 
 const okJson = (_req: http.IncomingMessage, res: http.ServerResponse) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
 
+/** The URL as the client built it before: the path on the base URL, then `searchParams.set` per parameter. */
+function viaSearchParams(baseUrl: string, path: string, query: Query): string {
+  const url = new URL(baseUrl.replace(/\/+$/, '') + path);
+  for (const [name, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(name, String(value));
+  return url.href;
+}
+
+describe('request URLs', () => {
+  it('write the query as URLSearchParams does, whatever the characters', () => {
+    const tricky = ["a b+c&d=e", "!'()~*-._", 'Zoë Ångström ✓', '😀', '\uD800 lone', '%41 already', 'x/y?z#w', ''];
+    for (const value of tricky) {
+      const query: Query = { user_code: value, [value || 'empty']: 1, skip: undefined, flag: true };
+      expect(requestUrl('https://api.example.com/v2/', { path: '/user/get', query }).href).toBe(viaSearchParams('https://api.example.com/v2/', '/user/get', query));
+    }
+  });
+
+  it('keep a query the path brings, replacing a parameter set again', () => {
+    const query: Query = { page: 2, size: 50 };
+    expect(requestUrl('http://127.0.0.1:8080', { path: '/users?page=1&sort=a b', query }).href).toBe(viaSearchParams('http://127.0.0.1:8080', '/users?page=1&sort=a b', query));
+    expect(requestUrl('http://127.0.0.1:8080//', { path: '/users' }).href).toBe('http://127.0.0.1:8080/users');
+  });
+});
+
 describe('HttpClient on node:http', () => {
   it('reuses keep-alive connections, across the clients derived with `with`', async () => {
     const { url, connections } = await vendor(okJson);
@@ -76,6 +99,8 @@ describe('HttpClient on node:http', () => {
     expect(seen?.body).toBe('{"name":"Zoë"}');
     expect(seen?.headers['content-type']).toBe('application/json');
     expect(seen?.headers['content-length']).toBe(String(Buffer.byteLength('{"name":"Zoë"}')));
+    expect(seen?.headers.host).toBe(new URL(url).host);
+    expect(seen?.headers.connection).toBe('keep-alive');
     expect(response.headers.get('X-REQUEST-ID')).toBe('r-1');
     expect(response.headers.get('x-missing')).toBeNull();
   });
@@ -184,5 +209,30 @@ describe('HttpClient on node:http', () => {
     expect(connections()).toBe(1);
     // An idle keep-alive socket that held the process would keep it for the pool's 5 s at least.
     expect(exitedAfterMs).toBeLessThan(2_000);
+  });
+});
+
+describe('request headers on the wire', () => {
+  it('carry host, a length for every write, the vendor\'s headers once each, and what fetch added', async () => {
+    const seen: { method?: string; raw: string[] }[] = [];
+    const { url } = await vendor((req, res) => {
+      seen.push({ method: req.method, raw: req.rawHeaders });
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+    });
+    const http = client(url, { headers: () => ({ 'X-Api-Key': 'k1', 'x-api-key': 'k2', 'User-Agent': 'roster-test' }) });
+    await http.request({ method: 'GET', path: '/a' });
+    await http.request({ method: 'PUT', path: '/a' });
+    await http.request({ method: 'DELETE', path: '/a' });
+    const headersOf = (raw: string[]) => Object.fromEntries(Array.from({ length: raw.length / 2 }, (_, i) => [raw[2 * i].toLowerCase(), raw[2 * i + 1]]));
+    const [get, put, del] = seen.map((s) => headersOf(s.raw));
+    // One line per header: none sent twice.
+    for (const { raw } of seen) expect(new Set(raw.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase())).size).toBe(raw.length / 2);
+    expect(get).toMatchObject({ host: new URL(url).host, accept: 'application/json', 'x-api-key': 'k1, k2', 'user-agent': 'roster-test', 'accept-encoding': 'gzip, deflate', connection: 'keep-alive' });
+    expect(get['content-length']).toBeUndefined();
+    expect(get['transfer-encoding']).toBeUndefined();
+    expect(put['content-length']).toBe('0');
+    expect(put['transfer-encoding']).toBeUndefined();
+    expect(del['content-length']).toBeUndefined();
   });
 });
