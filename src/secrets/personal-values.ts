@@ -3,12 +3,20 @@
  * of the people a plan changes), kept for the life of the process so free text can be checked against
  * them: a vendor that echoes a birth date in an error message, a trace or JSON, in whatever format, is
  * caught by its value, while the dates a log needs (starts, ends, schedules) stay readable. Values are kept
- * normalised: dates as YYYY-MM-DD, SSNs and phones as their digits.
+ * normalised: dates as YYYY-MM-DD, SSNs and phones as their digits, kept as numbers (`digitsKey`).
  */
 
 const dates = new Set<string>();
-const ssns = new Set<string>();
-const phones = new Set<string>();
+const ssns = new Set<number>();
+const phones = new Set<number>();
+
+/**
+ * Digits as a number, a leading 1 keeping their count ("0123" and "123" differ): a SimplePin plan read by key
+ * remembers 100,000 SSNs and the load as many phones, and a number is a fraction of a string's size in a Set
+ * (issue 26). An SSN's nine digits need no leading 1 (always nine) and stay a small integer.
+ */
+const digitsKey = (digits: string): number => Number(`1${digits}`);
+const ssnKey = (digits: string): number => Number(digits);
 
 export type KnownKind = 'phone' | 'ssn' | 'dateOfBirth' | 'email';
 
@@ -42,8 +50,8 @@ export function registerPersonalValue(kind: KnownKind, value: unknown): void {
   const text = String(value);
   if (kind === 'dateOfBirth') for (const day of daysOf(text)) dates.add(day);
   const digits = text.replace(/\D/g, '');
-  if (kind === 'ssn' && digits.length === 9) ssns.add(digits);
-  if (kind === 'phone' && digits.length >= 7) phones.add(digits.slice(-10));
+  if (kind === 'ssn' && digits.length === 9) ssns.add(ssnKey(digits));
+  if (kind === 'phone' && digits.length >= 7) phones.add(digitsKey(digits.slice(-10)));
 }
 
 /** The kind a field's name says it holds (as render/mask.ts's personalKind does without a FieldSpec). */
@@ -81,10 +89,14 @@ function cachedKindByName(field: string): KnownKind | undefined {
 }
 
 export const isKnownBirthDate = (printed: string): boolean => dates.size > 0 && daysOf(printed).some((day) => dates.has(day));
-export const isKnownSsn = (printed: string): boolean => ssns.size > 0 && ssns.has(printed.replace(/\D/g, ''));
+export const isKnownSsn = (printed: string): boolean => {
+  if (ssns.size === 0) return false;
+  const digits = printed.replace(/\D/g, '');
+  return digits.length === 9 && ssns.has(ssnKey(digits));
+};
 export const isKnownPhone = (printed: string): boolean => {
   const digits = printed.replace(/\D/g, '');
-  return phones.size > 0 && digits.length >= 7 && phones.has(digits.slice(-10));
+  return phones.size > 0 && digits.length >= 7 && phones.has(digitsKey(digits.slice(-10)));
 };
 export const anyKnown = (): boolean => dates.size + ssns.size + phones.size > 0;
 
