@@ -249,8 +249,14 @@ export class HttpClient {
     }
     this.activity.lastHeardAt = Date.now();
     const answer: Answer = { status: message.statusCode ?? 0, headers: new ResponseHeaders(message.headers), message, sent };
-    for (const listener of vendorDateListeners) listener(this.options.vendor, answer.headers.get('date'), this.activity.lastHeardAt);
-    this.options.onResponse?.({ status: answer.status, headers: answer.headers }, this.options.limiter);
+    try {
+      for (const listener of vendorDateListeners) listener(this.options.vendor, answer.headers.get('date'), this.activity.lastHeardAt);
+      this.options.onResponse?.({ status: answer.status, headers: answer.headers }, this.options.limiter);
+    } catch (error) {
+      // A hook that throws leaves the body unread: its connection could serve nobody else, so it goes.
+      message.destroy();
+      throw error;
+    }
     return answer;
   }
 

@@ -236,3 +236,18 @@ describe('request headers on the wire', () => {
     expect(del['content-length']).toBeUndefined();
   });
 });
+
+describe('a hook that throws on an answer', () => {
+  it('fails the request and frees its connection instead of leaving the body unread', async () => {
+    const { url, connections } = await vendor(okJson);
+    let calls = 0;
+    const http = client(url, {
+      onResponse: () => {
+        if (calls++ === 0) throw new Error('hook failed');
+      },
+    });
+    await expect(http.request({ method: 'GET', path: '/thing' })).rejects.toThrow(/hook failed/);
+    expect((await http.request({ method: 'GET', path: '/thing' })).body).toEqual({ ok: true });
+    expect(connections()).toBe(2);
+  });
+});
