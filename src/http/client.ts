@@ -1,7 +1,11 @@
 import type { RateLimiter } from './limiter.js';
 import { redact, redactKnownSecrets, registerUrlCredentials } from '../secrets/redact.js';
 import type { ConfigPointers } from '../config/where.js';
-import { failureCode, networkHint, pathStartsWith, readCapped, TRACE_BODY_LIMIT, type Exchange } from './exchange.js';
+import { failureCode, networkHint, networkCode, pathStartsWith, TRACE_BODY_LIMIT, type Exchange } from './exchange.js';
+import { ConnectionPool, Deadline, readBody, ResponseHeaders, send, utf8Text, type HeaderLookup, type ResponseHead } from './transport.js';
+import type { IncomingMessage } from 'node:http';
+
+export { ResponseHeaders, type HeaderLookup, type ResponseHead } from './transport.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -21,7 +25,7 @@ export interface HttpRequest {
 
 export interface HttpResponse<T = unknown> {
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   body: T;
 }
 
@@ -84,7 +88,7 @@ export interface HttpClientOptions {
   /** Turns a vendor's error body into a readable sentence (Laravel 422s, HighLevel message arrays, ...). */
   describeError?: (status: number, body: unknown) => string | undefined;
   /** Reads rate-limit headers to correct the limiter. */
-  onResponse?: (response: Response, limiter: RateLimiter | undefined) => void;
+  onResponse?: (response: ResponseHead, limiter: RateLimiter | undefined) => void;
   /** Requests sent, for tests and the benchmark. */
   counter?: { requests: number };
   /**
@@ -120,15 +124,20 @@ const defaultNotice = (line: string) => void process.stderr.write(`${line}\n`);
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** One attempt's timeout: started when the request leaves (exchange), cleared once its body is read (request). */
-interface Deadline {
-  controller: AbortController;
-  timer?: ReturnType<typeof setTimeout>;
-}
-
-/** When a client (and every client derived from it with `with`) last heard from its vendor. */
+/**
+ * What a client shares with every client derived from it with `with`: when they last heard from the
+ * vendor, and their keep-alive connections.
+ */
 interface Activity {
   lastHeardAt?: number;
+  pool?: ConnectionPool;
+}
+
+/** An answer whose head arrived; its body is read by `read`. */
+interface Answer extends ResponseHead {
+  message: IncomingMessage;
+  /** The request as the exchange observer sees it, when there is one. */
+  sent?: Omit<Exchange, 'ms' | 'secrets'>;
 }
 
 export class HttpClient {
@@ -166,19 +175,17 @@ export class HttpClient {
       let retryAfterMs: number | undefined;
       const lastHeardAt = this.activity.lastHeardAt;
       const idleMs = lastHeardAt === undefined ? 0 : Date.now() - lastHeardAt;
-      // The attempt's deadline covers the answer and reading its body. Its timer is cleared as soon as the
-      // body is read: AbortSignal.timeout's timer kept the signal, and what fetch hung on it (the request,
-      // the answer), alive for the whole timeout after every request, which at hundreds of requests a
-      // second was hundreds of MB (issue 26: SimplePin read by key at 100,000 people).
-      const deadline: Deadline = { controller: new AbortController() };
+      // The attempt's deadline covers the answer and reading its body; it is disarmed as soon as the
+      // body is read, so nothing of the exchange stays reachable from a pending timer (issue 26).
+      const deadline = new Deadline();
       try {
-        const response = await this.send(req, deadline);
-        retryAfterMs = retryAfterFrom(response.headers);
-        outcome = await this.read<T>(req, response);
+        const answer = await this.send(req, deadline);
+        retryAfterMs = retryAfterFrom(answer.headers);
+        outcome = await this.read<T>(req, answer, deadline);
       } catch (error) {
         outcome = this.toError(req, error);
       } finally {
-        clearTimeout(deadline.timer);
+        deadline.disarm();
       }
       if (!(outcome instanceof VendorHttpError)) return outcome;
       // The vendor closed an idle keep-alive connection as we reused it: most likely the request died
@@ -211,7 +218,7 @@ export class HttpClient {
     }
   }
 
-  private async send(req: HttpRequest, deadline: Deadline): Promise<Response> {
+  private async send(req: HttpRequest, deadline: Deadline): Promise<Answer> {
     // Released when the answer arrives: the vendor counted the request by then (see RateLimiter).
     const release = await this.options.limiter?.acquire();
     try {
@@ -221,90 +228,90 @@ export class HttpClient {
     }
   }
 
-  private async exchange(req: HttpRequest, deadline: Deadline): Promise<Response> {
-    const url = new URL(this.options.baseUrl.replace(/\/+$/, '') + req.path);
-    for (const [name, value] of Object.entries(req.query ?? {})) {
-      if (value !== undefined) url.searchParams.set(name, String(value));
-    }
+  private async exchange(req: HttpRequest, deadline: Deadline): Promise<Answer> {
+    const url = requestUrl(this.options.baseUrl, req);
     const headers: Record<string, string> = { accept: 'application/json', ...(await this.options.headers?.()), ...req.headers };
     if (req.body !== undefined) headers['content-type'] = 'application/json';
     if (this.options.counter) this.options.counter.requests++;
     this.options.onRequest?.({ method: req.method, url, headers });
-    const observe = this.options.onExchange;
-    const sent = { vendor: this.options.vendor, method: req.method, url, requestHeaders: headers, requestBody: req.body, startedAt: Date.now() };
-    let response: Response;
+    const sent = this.options.onExchange
+      ? { vendor: this.options.vendor, method: req.method, url, requestHeaders: headers, requestBody: req.body, startedAt: Date.now() }
+      : undefined;
     // The timeout starts when the request leaves, not while the limiter holds it back.
-    const timeoutMs = this.options.timeoutMs ?? 30_000;
-    deadline.timer = setTimeout(() => deadline.controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), timeoutMs);
-    const signal = deadline.controller.signal;
+    deadline.arm(this.options.timeoutMs ?? 30_000);
+    let message: IncomingMessage;
     try {
-      response = await fetch(url, {
-        method: req.method,
-        headers,
-        body: req.body === undefined ? undefined : JSON.stringify(req.body),
-        signal,
-      });
+      const body = req.body === undefined ? undefined : JSON.stringify(req.body);
+      message = await send(url, { method: req.method, headers, body }, (this.activity.pool ??= new ConnectionPool()).agentFor(url.protocol), deadline);
     } catch (error) {
-      observe?.({ ...sent, ms: Date.now() - sent.startedAt, error: failureCode(error), secrets: this.options.secrets?.() ?? [] });
+      if (sent) this.observe(sent, { error: failureCode(error) });
       throw error;
     }
     this.activity.lastHeardAt = Date.now();
-    for (const listener of vendorDateListeners) listener(this.options.vendor, response.headers.get('date'), this.activity.lastHeardAt);
-    this.options.onResponse?.(response, this.options.limiter);
-    if (observe) {
-      // A copy of the answer for the observer; the original is read as usual by `read`.
-      const copy = await readCapped(response.clone(), TRACE_BODY_LIMIT);
-      observe({
-        ...sent,
-        ms: Date.now() - sent.startedAt,
-        status: response.status,
-        responseHeaders: Object.fromEntries(response.headers),
-        responseBody: copy.text,
-        ...(copy.truncated ? { responseTruncated: true } : {}),
-        ...(copy.error ? { error: copy.error } : {}),
-        secrets: this.options.secrets?.() ?? [],
-      });
+    const answer: Answer = { status: message.statusCode ?? 0, headers: new ResponseHeaders(message.headers), message, sent };
+    try {
+      for (const listener of vendorDateListeners) listener(this.options.vendor, answer.headers.get('date'), this.activity.lastHeardAt);
+      this.options.onResponse?.({ status: answer.status, headers: answer.headers }, this.options.limiter);
+    } catch (error) {
+      // A hook that throws leaves the body unread: its connection could serve nobody else, so it goes.
+      message.destroy();
+      throw error;
     }
-    return response;
+    return answer;
   }
 
-  private async read<T>(req: HttpRequest, response: Response): Promise<HttpResponse<T> | VendorHttpError> {
+  /** Tells the exchange observer how an attempt ended. */
+  private observe(sent: Omit<Exchange, 'ms' | 'secrets'>, outcome: Partial<Exchange>): void {
+    this.options.onExchange?.({ ...sent, ms: Date.now() - sent.startedAt, ...outcome, secrets: this.options.secrets?.() ?? [] });
+  }
+
+  private async read<T>(req: HttpRequest, answer: Answer, deadline: Deadline): Promise<HttpResponse<T> | VendorHttpError> {
+    const { status, headers } = answer;
     const limit = this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    const text = await readLimited(response, limit);
-    if (text === undefined) {
-      return new VendorHttpError(this.describe(req, `answered ${response.status} with a body over ${limit} bytes; it was not read further`), 'malformed', response.status);
+    let text: string | undefined;
+    try {
+      const bytes = await readBody(answer.message, limit, deadline);
+      // Decoded once, whole: a string per chunk made a rope JSON.parse had to flatten (issue 26).
+      text = bytes === undefined ? undefined : utf8Text(bytes);
+    } catch (error) {
+      if (answer.sent) this.observe(answer.sent, { status, responseHeaders: headers.toObject(), responseBody: '', error: failureCode(error) });
+      throw error;
     }
-    const isJson = /\bjson\b/i.test(response.headers.get('content-type') ?? '');
+    if (answer.sent) {
+      const truncated = text === undefined || text.length > TRACE_BODY_LIMIT;
+      const responseBody = text === undefined ? '' : truncated ? text.slice(0, TRACE_BODY_LIMIT) : text;
+      this.observe(answer.sent, { status, responseHeaders: headers.toObject(), responseBody, ...(truncated ? { responseTruncated: true } : {}) });
+    }
+    if (text === undefined) {
+      return new VendorHttpError(this.describe(req, `answered ${status} with a body over ${limit} bytes; it was not read further`), 'malformed', status);
+    }
+    const isJson = /\bjson\b/i.test(headers.get('content-type') ?? '');
     let body: unknown = text;
     if (isJson && text.length > 0) {
       try {
         body = JSON.parse(text);
       } catch {
-        return new VendorHttpError(this.describe(req, `answered ${response.status} with malformed JSON`), 'malformed', response.status);
+        return new VendorHttpError(this.describe(req, `answered ${status} with malformed JSON`), 'malformed', status);
       }
     }
-    if (response.ok) {
+    if (status >= 200 && status < 300) {
       if (text.length > 0 && !isJson) {
-        return new VendorHttpError(
-          this.describe(req, `answered ${response.status} with ${response.headers.get('content-type') ?? 'no content type'} where JSON was expected`),
-          'malformed',
-          response.status,
-        );
+        return new VendorHttpError(this.describe(req, `answered ${status} with ${headers.get('content-type') ?? 'no content type'} where JSON was expected`), 'malformed', status);
       }
-      return { status: response.status, headers: response.headers, body: body as T };
+      return { status, headers, body: body as T };
     }
-    const detail = (isJson ? this.options.describeError?.(response.status, body) : undefined) ?? statusText(response.status);
-    const ambiguous = response.status >= 500;
-    return new VendorHttpError(this.describe(req, `answered ${response.status}: ${detail}`), 'http', response.status, body, ambiguous);
+    const detail = (isJson ? this.options.describeError?.(status, body) : undefined) ?? statusText(status, headers);
+    const ambiguous = status >= 500;
+    return new VendorHttpError(this.describe(req, `answered ${status}: ${detail}`), 'http', status, body, ambiguous);
   }
 
   private toError(req: HttpRequest, error: unknown): VendorHttpError {
     if (error instanceof VendorHttpError) return error;
-    const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+    const err = error as { name?: string; message?: string; cause?: { message?: string } };
     if (err.name === 'TimeoutError' || err.name === 'AbortError') {
       return new VendorHttpError(this.describe(req, `did not answer within ${this.options.timeoutMs ?? 30_000} ms`), 'timeout', undefined, undefined, true);
     }
-    const code = err.cause?.code ?? '';
+    const code = networkCode(error) ?? '';
     const reason = code || err.cause?.message || err.message || 'unknown error';
     const neverArrived = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
     const where = `${this.host()}${this.options.pointers?.baseUrlAt ? ` (baseUrl, ${this.options.pointers.baseUrlAt})` : ''}`;
@@ -355,6 +362,49 @@ export class HttpClient {
   }
 }
 
+/**
+ * The URL of a request: the base URL, the path, and the query as `searchParams.set` would write it. Built
+ * as one string and parsed once: a URLSearchParams per request, reserialising the URL on every `set`, was
+ * garbage a read-by-key plan paid 100,000 times (issue 26). A path that brings its own query or fragment
+ * takes the long way, where `set` replaces a parameter it already has.
+ */
+export function requestUrl(baseUrl: string, req: Pick<HttpRequest, 'path' | 'query'>): URL {
+  const base = baseUrl.charCodeAt(baseUrl.length - 1) === 47 /* / */ ? baseUrl.replace(/\/+$/, '') : baseUrl;
+  const query = req.query;
+  if (query === undefined) return new URL(base + req.path);
+  if (req.path.includes('?') || req.path.includes('#')) {
+    const url = new URL(base + req.path);
+    for (const [name, value] of Object.entries(query)) {
+      if (value !== undefined) url.searchParams.set(name, String(value));
+    }
+    return url;
+  }
+  let href = base + req.path;
+  let separator = '?';
+  for (const name in query) {
+    const value = query[name];
+    if (value === undefined) continue;
+    href += `${separator}${formEncoded(name)}=${formEncoded(String(value))}`;
+    separator = '&';
+  }
+  return new URL(href);
+}
+
+/**
+ * A query name or value as URLSearchParams serialises it (application/x-www-form-urlencoded): what
+ * encodeURIComponent leaves alone but the form encoding escapes (! ' ( ) ~) escaped, a space as +, and
+ * a lone surrogate as U+FFFD (encodeURIComponent would throw on it).
+ */
+function formEncoded(text: string): string {
+  let encoded: string;
+  try {
+    encoded = encodeURIComponent(text);
+  } catch {
+    encoded = encodeURIComponent(text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'));
+  }
+  return encoded.replace(/%20|[!'()~]/g, (c) => (c === '%20' ? '+' : `%${c.charCodeAt(0).toString(16).toUpperCase()}`));
+}
+
 /** `/v1` for `https://host/v1/`; empty when the base URL has no path. */
 function basePrefix(baseUrl: string): string {
   try {
@@ -364,44 +414,14 @@ function basePrefix(baseUrl: string): string {
   }
 }
 
-/** The body as text, or undefined once it passes `limit` bytes (the rest is not read). */
-async function readLimited(response: Response, limit: number): Promise<string | undefined> {
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limit) {
-    await response.body?.cancel().catch(() => undefined);
-    return undefined;
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  // The chunks are kept as bytes and decoded once at the end: decoding each chunk into a string and
-  // concatenating made a string per chunk and a rope JSON.parse had to flatten, garbage the size of
-  // every page twice over (issue 26). TextDecoder still drops a BOM, as response.text() does.
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  if (chunks.length === 0) return '';
-  return utf8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
-}
-
-const utf8 = new TextDecoder();
-
 function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
 }
 
-/** The connection closed under the request before any answer (undici's "other side closed", a reset). */
+/** The connection closed under the request before any answer (node's "socket hang up", a reset, a broken pipe). */
 function closedUnanswered(error: VendorHttpError): boolean {
   const code = (error.body as { code?: string } | undefined)?.code;
-  return error.kind === 'network' && (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE');
+  return error.kind === 'network' && (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET');
 }
 
 function isConnectionRefused(error: VendorHttpError): boolean {
@@ -409,7 +429,7 @@ function isConnectionRefused(error: VendorHttpError): boolean {
 }
 
 /** Retry-After in seconds or as an HTTP date; falls back to a reset header in epoch seconds. */
-export function retryAfterFrom(headers: Headers): number | undefined {
+export function retryAfterFrom(headers: HeaderLookup): number | undefined {
   const retryAfter = headers.get('retry-after');
   if (retryAfter) {
     const seconds = Number(retryAfter);
@@ -429,7 +449,11 @@ function backoff(attempt: number, policy: RetryPolicy, retryAfterMs?: number): n
   return retryAfterMs !== undefined ? Math.max(retryAfterMs, jittered) : jittered;
 }
 
-function statusText(status: number): string {
+function statusText(status: number, headers: HeaderLookup): string {
+  // fetch followed redirects; a vendor API that redirects is most often an http:// baseUrl for an https
+  // vendor, or a moved host, which belongs in the config rather than in a hop per request.
+  const location = status >= 300 && status < 400 ? headers.get('location') : null;
+  if (location) return `redirected to ${location} (redirects are not followed: point baseUrl there)`;
   const known: Record<number, string> = {
     400: 'bad request',
     401: 'unauthorized (check the credentials)',

@@ -52,30 +52,26 @@ export function networkHint(code: string): string | undefined {
   return undefined;
 }
 
-/** The code of a failed fetch, as undici reports it (`ECONNREFUSED`), or the error's name. */
-export function failureCode(error: unknown): string {
-  const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  return err.cause?.code ?? (err.name === 'TimeoutError' || err.name === 'AbortError' ? err.name : (err.cause?.message ?? err.message ?? 'unknown error'));
+/**
+ * The code of a network failure: node:http puts it on the error (`ECONNREFUSED`, `ECONNRESET` for
+ * "socket hang up", a TLS code), undici's fetch put it on its `cause`.
+ */
+export function networkCode(error: unknown): string | undefined {
+  const err = error as { code?: unknown; message?: unknown; cause?: { code?: unknown } } | undefined;
+  if (err?.code === 'EPROTO' && typeof err.message === 'string') {
+    // A TLS failure met while writing the request comes as EPROTO with OpenSSL's reason in the message;
+    // named as node names it when met while reading (ERR_SSL_WRONG_VERSION_NUMBER), so hints can tell.
+    const reason = /SSL routines:[^:]*:([^:]+):/.exec(err.message)?.[1];
+    if (reason) return `ERR_SSL_${reason.trim().toUpperCase().replace(/\W+/g, '_')}`;
+  }
+  if (typeof err?.code === 'string') return err.code;
+  if (typeof err?.cause?.code === 'string') return err.cause.code;
+  return undefined;
 }
 
-/** Up to `limit` characters of a body; the rest is left unread. */
-export async function readCapped(response: Response, limit: number): Promise<{ text: string; truncated: boolean; error?: string }> {
-  if (!response.body) return { text: '', truncated: false };
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return { text: text + decoder.decode(), truncated: false };
-      text += decoder.decode(value, { stream: true });
-      if (text.length > limit) {
-        // Not awaited: a cancelled branch of a cloned body settles only when the other branch ends too.
-        void reader.cancel().catch(() => undefined);
-        return { text: text.slice(0, limit), truncated: true };
-      }
-    }
-  } catch (error) {
-    return { text, truncated: false, error: failureCode(error) };
-  }
+/** What a failed exchange reports: its code (`ECONNREFUSED`), `TimeoutError`, or the error's message. */
+export function failureCode(error: unknown): string {
+  const err = error as { name?: string; message?: string; cause?: { message?: string } };
+  if (err.name === 'TimeoutError' || err.name === 'AbortError') return err.name;
+  return networkCode(error) ?? err.cause?.message ?? err.message ?? 'unknown error';
 }

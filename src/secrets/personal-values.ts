@@ -3,12 +3,20 @@
  * of the people a plan changes), kept for the life of the process so free text can be checked against
  * them: a vendor that echoes a birth date in an error message, a trace or JSON, in whatever format, is
  * caught by its value, while the dates a log needs (starts, ends, schedules) stay readable. Values are kept
- * normalised: dates as YYYY-MM-DD, SSNs and phones as their digits.
+ * normalised: dates as YYYY-MM-DD, SSNs and phones as their digits, kept as numbers (`digitsKey`).
  */
 
 const dates = new Set<string>();
-const ssns = new Set<string>();
-const phones = new Set<string>();
+const ssns = new Set<number>();
+const phones = new Set<number>();
+
+/**
+ * Digits as a number, a leading 1 keeping their count ("0123" and "123" differ): a SimplePin plan read by key
+ * remembers 100,000 SSNs and the load as many phones, and a number is a fraction of a string's size in a Set
+ * (issue 26). An SSN's nine digits need no leading 1 (always nine) and stay a small integer.
+ */
+const digitsKey = (digits: string): number => Number(`1${digits}`);
+const ssnKey = (digits: string): number => Number(digits);
 
 export type KnownKind = 'phone' | 'ssn' | 'dateOfBirth' | 'email';
 
@@ -42,8 +50,8 @@ export function registerPersonalValue(kind: KnownKind, value: unknown): void {
   const text = String(value);
   if (kind === 'dateOfBirth') for (const day of daysOf(text)) dates.add(day);
   const digits = text.replace(/\D/g, '');
-  if (kind === 'ssn' && digits.length === 9) ssns.add(digits);
-  if (kind === 'phone' && digits.length >= 7) phones.add(digits.slice(-10));
+  if (kind === 'ssn' && digits.length === 9) ssns.add(ssnKey(digits));
+  if (kind === 'phone' && digits.length >= 7) phones.add(digitsKey(digits.slice(-10)));
 }
 
 /** The kind a field's name says it holds (as render/mask.ts's personalKind does without a FieldSpec). */
@@ -57,19 +65,38 @@ export function kindByName(field: string): KnownKind | undefined {
 /** Remembers every personal value in a record or answer, by the names of its fields, at any depth. */
 export function registerPersonalFields(value: unknown, field?: string, depth = 0): void {
   if (depth > 16 || value === null || value === undefined) return;
-  if (Array.isArray(value)) for (const item of value) registerPersonalFields(item, field, depth + 1);
-  else if (typeof value === 'object') for (const [key, inner] of Object.entries(value)) registerPersonalFields(inner, key, depth + 1);
-  else if (field !== undefined) {
-    const kind = kindByName(field);
+  if (Array.isArray(value)) for (let i = 0; i < value.length; i++) registerPersonalFields(value[i], field, depth + 1);
+  else if (typeof value === 'object') {
+    // for...in, not Object.entries: SimplePin runs this on every answer read by key, and an entries array per
+    // answer (plus a pair per field) was 1.5 KB of garbage per read at 100,000 reads (issue 26).
+    const record = value as Record<string, unknown>;
+    for (const key in record) if (Object.hasOwn(record, key)) registerPersonalFields(record[key], key, depth + 1);
+  } else if (field !== undefined) {
+    const kind = cachedKindByName(field);
     if (kind) registerPersonalValue(kind, value);
   }
 }
 
+/** Field names repeat in every answer: their kind is worked out once (a bounded cache, names are few). */
+const kindsByName = new Map<string, KnownKind | null>();
+function cachedKindByName(field: string): KnownKind | undefined {
+  let kind = kindsByName.get(field);
+  if (kind === undefined) {
+    kind = kindByName(field) ?? null;
+    if (kindsByName.size < 1_000) kindsByName.set(field, kind);
+  }
+  return kind ?? undefined;
+}
+
 export const isKnownBirthDate = (printed: string): boolean => dates.size > 0 && daysOf(printed).some((day) => dates.has(day));
-export const isKnownSsn = (printed: string): boolean => ssns.size > 0 && ssns.has(printed.replace(/\D/g, ''));
+export const isKnownSsn = (printed: string): boolean => {
+  if (ssns.size === 0) return false;
+  const digits = printed.replace(/\D/g, '');
+  return digits.length === 9 && ssns.has(ssnKey(digits));
+};
 export const isKnownPhone = (printed: string): boolean => {
   const digits = printed.replace(/\D/g, '');
-  return phones.size > 0 && digits.length >= 7 && phones.has(digits.slice(-10));
+  return phones.size > 0 && digits.length >= 7 && phones.has(digitsKey(digits.slice(-10)));
 };
 export const anyKnown = (): boolean => dates.size + ssns.size + phones.size > 0;
 

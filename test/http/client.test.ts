@@ -177,7 +177,7 @@ describe('HttpClient', () => {
     await pause(100);
     const error = await http.request({ method: 'POST', path: '/thing', body: {} }).catch((e) => e);
     expect(error).toMatchObject({ kind: 'network', ambiguous: true });
-    expect(error.message).toContain('could not be reached (UND_ERR_SOCKET)');
+    expect(error.message).toContain('could not be reached (ECONNRESET)');
     expect(vendor.seen).toEqual(['1:GET', '1:POST']);
   });
 

@@ -35,6 +35,19 @@ describe('RateLimiter', () => {
     expect(third).toBe(true);
   });
 
+  it('never lets a caller who arrives while others wait take a slot before them', async () => {
+    const limiter = new RateLimiter(1, 100);
+    const order: string[] = [];
+    await limiter.acquire(); // the window's only slot, taken at once
+    const queued = limiter.acquire().then(() => order.push('queued'));
+    // At 100 ms the window has room again, but the queued caller sleeps until 101: the late one queues behind it.
+    await vi.advanceTimersByTimeAsync(100);
+    expect(order).toEqual([]);
+    const late = limiter.acquire().then(() => order.push('late'));
+    await Promise.all([queued, late, vi.advanceTimersByTimeAsync(500)]);
+    expect(order).toEqual(['queued', 'late']);
+  });
+
   it('serves waiting callers in order', async () => {
     const limiter = new RateLimiter(1, 100);
     const order: number[] = [];

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../src/http/client.js';
 import type { Emulator } from '../../src/sandbox/emulator-kit.js';
 import { highlevel } from '../../src/vendors/highlevel/index.js';
@@ -127,31 +127,27 @@ let emulator: Emulator | undefined;
 afterEach(async () => {
   await emulator?.close();
   emulator = undefined;
-  vi.restoreAllMocks();
 });
 
 /** Runs the adapter through every operation and records each exchange as it crossed the wire. */
 async function recordExchanges(): Promise<Exchange[]> {
   emulator = await startHighlevelEmulator(structuredClone(fixture));
   const exchanges: Exchange[] = [];
-  const realFetch = globalThis.fetch;
-  vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
-    const response = await realFetch(input, init);
-    const url = new URL(String(input));
-    const text = await response.clone().text();
-    exchanges.push({
-      method: init?.method ?? 'GET',
-      path: url.pathname,
-      query: url.searchParams,
-      headers: new Headers(init?.headers),
-      body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
-      status: response.status,
-      answer: text ? JSON.parse(text) : undefined,
-    });
-    return response;
+  // The client's own exchange observer sees every request and answer as the wire carried them.
+  const http = new HttpClient({
+    vendor: 'highlevel',
+    baseUrl: emulator.url,
+    onExchange: (e) =>
+      exchanges.push({
+        method: e.method,
+        path: e.url.pathname,
+        query: e.url.searchParams,
+        headers: new Headers(e.requestHeaders),
+        body: e.requestBody,
+        status: e.status ?? 0,
+        answer: e.responseBody ? JSON.parse(e.responseBody) : undefined,
+      }),
   });
-
-  const http = new HttpClient({ vendor: 'highlevel', baseUrl: emulator.url });
   const adapter = new HighlevelAdapter({
     instanceName: 'highlevel',
     config: highlevel.parseConfig({ kind: 'highlevel', baseUrl: 'http://127.0.0.1:1', credentials: { token: { env: 'HIGHLEVEL_TOKEN' } }, companyId: COMPANY, pageSize: 1 }),
@@ -170,7 +166,6 @@ async function recordExchanges(): Promise<Exchange[]> {
   await client.request({ method: 'GET', path: '/users/AustinRep00000000001' });
   await client.request({ method: 'GET', path: `/users/${vendorId}` }).catch(() => undefined); // a 401
   await client.request({ method: 'POST', path: '/users/search/filter-by-email', body: { companyId: COMPANY, emails: 'nina@example.com', deleted: true, projection: 'all' } });
-  vi.restoreAllMocks();
   return exchanges;
 }
 

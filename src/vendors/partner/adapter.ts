@@ -1,6 +1,7 @@
 import { HttpClient, VendorHttpError, type HttpRequest, type HttpResponse } from '../../http/client.js';
 import { pageReader } from '../../http/pages.js';
 import { flagWriter } from '../writer.js';
+import { SharedValues } from '../shared-values.js';
 import { readKeyOf, type AdapterOptions, type ApplyContext, type DesiredRecord, type LiveRecord, type ReadKey, type VendorAdapter, type VendorReader, type VendorWriter } from '../types.js';
 import { OWNER_REASON, liveFromWire, wireValue } from './fields.js';
 import { ACCOUNT_OWNER, withoutWriteOnly, type UserAddUpdateModel } from './documented.js';
@@ -29,6 +30,8 @@ export class PartnerAdapter implements VendorAdapter {
   private readonly settings: PartnerSettings;
   /** Account owners seen by a read: writes to them are refused even if asked for. */
   private readonly protectedCodes = new Set<string>();
+  /** One copy of each role and title the reads see, for all the live records they keep. */
+  private readonly shared = new SharedValues();
 
   constructor(private readonly options: AdapterOptions<PartnerConfig>) {
     const { authorizationKey, token } = options.credentials;
@@ -181,7 +184,7 @@ export class PartnerAdapter implements VendorAdapter {
   }
 
   private toLive(user: unknown, fallbackCode?: string): LiveRecord {
-    const record = liveFromWire(user, fallbackCode);
+    const record = liveFromWire(user, fallbackCode, this.shared);
     if (record.protectedReason) this.protectedCodes.add(record.vendorId);
     return record;
   }

@@ -2,6 +2,7 @@ import { toE164 } from '../../config/phone.js';
 import type { FieldSpec, FieldValue, LiveRecord } from '../types.js';
 import { ACCOUNT_OWNER } from './documented.js';
 import { registerPersonalFields } from '../../secrets/personal-values.js';
+import type { SharedValues } from '../shared-values.js';
 
 /**
  * The fields roster compares in SimplePin, by their names in plans. Only what `GET /v2/user/get` returns can be
@@ -28,7 +29,7 @@ export const OWNER_REASON =
  * `user_code` (there is no `id`), so the code is the vendor id. An answer roster cannot read (no user_code,
  * no email) comes back marked `unreadable`, with whatever could be read, instead of failing everyone.
  */
-export function liveFromWire(user: unknown, fallbackCode?: string): LiveRecord {
+export function liveFromWire(user: unknown, fallbackCode?: string, shared?: SharedValues): LiveRecord {
   if (user === null || typeof user !== 'object' || Array.isArray(user)) {
     return { vendorId: fallbackCode ?? '', email: '', active: false, fields: {}, unreadable: 'the answer is not a user object (UserResponseV2Model)' };
   }
@@ -37,7 +38,8 @@ export function liveFromWire(user: unknown, fallbackCode?: string): LiveRecord {
   registerPersonalFields(u);
   const code = text(u.user_code);
   const email = text(u.email);
-  const role = text(u.role);
+  // Roles and titles repeat across users: with `shared`, 100,000 reads keep one copy of each (issue 26).
+  const role = sharedText(text(u.role), shared);
   const record: LiveRecord = {
     vendorId: code ?? fallbackCode ?? '',
     email: email ?? '',
@@ -47,7 +49,7 @@ export function liveFromWire(user: unknown, fallbackCode?: string): LiveRecord {
       lastName: text(u.last_name),
       phone: normalisePhone(text(u.phone)),
       role,
-      title: text(u.account_title),
+      title: sharedText(text(u.account_title), shared),
     },
   };
   if (code) record.externalId = code;
@@ -57,6 +59,8 @@ export function liveFromWire(user: unknown, fallbackCode?: string): LiveRecord {
   else if (u.state !== 'ACTIVE' && u.state !== 'INACTIVE') record.unreadable = `user ${code} has an unknown state ${JSON.stringify(u.state ?? null)}`;
   return record;
 }
+
+const sharedText = (value: string | null, shared: SharedValues | undefined): string | null => (value === null || !shared ? value : shared.text(value));
 
 /** A managed value as the wire carries it. */
 export function wireValue(value: FieldValue | undefined): string | undefined {
