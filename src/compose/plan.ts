@@ -6,6 +6,7 @@ import type { LiveRead, ReadProgress } from '../reconcile/read.js';
 import type { PlanTarget } from './targets.js';
 import type { Plan } from '../reconcile/types.js';
 import type { VendorModule, VendorReader } from '../vendors/types.js';
+import { collectAfterLargeReads } from './memory.js';
 
 /** How a plan reads vendors read by key, with each target's whole vendor module. */
 export type PlanReading = EnginePlanReading<VendorModule>;
@@ -17,7 +18,7 @@ export type PlanReading = EnginePlanReading<VendorModule>;
 
 /** Plans every target as of `calendar.asOf` (now by default); see planTargets. */
 export function buildPlan(org: Organisation, targets: PlanTarget[], calendar: Partial<DatedPlanning> = {}, reading: PlanReading = {}): Promise<Plan> {
-  return planTargets(targets, desiredStageOf(org, calendar), reading);
+  return planTargets(targets, desiredStageOf(org, calendar), { settle: collectAfterLargeReads, ...reading });
 }
 
 /** A vendor's live state as plan reads it (the engine's readTarget), for the organisation's desired records. */

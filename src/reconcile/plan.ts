@@ -48,6 +48,11 @@ export interface PlanReading<M extends VendorTraits = VendorTraits> {
   /** The keys to read in a vendor read by key; undefined: every declared person. */
   only?: (target: PlanTarget<M>) => ReadonlySet<string> | undefined;
   progress?: ReadProgress;
+  /**
+   * Told once a vendor's users are read and before they are planned, with how many were read: the
+   * reading's garbage is all behind it, and planning is one burst of work on top of what it holds.
+   */
+  settle?: (liveUsers: number) => void;
 }
 
 async function planTarget<M extends VendorTraits>(stage: DesiredStage<M>, target: PlanTarget<M>, reading: PlanReading<M>): Promise<VendorPlan> {
@@ -89,6 +94,7 @@ async function planTarget<M extends VendorTraits>(stage: DesiredStage<M>, target
     offboarding: target.config.offboarding,
     live: read.live,
   };
+  reading.settle?.(read.live.length);
   const plan = stage.plan ? stage.plan(target, input, keepOf(read)) : planVendor({ ...input, desired: read.desired });
   if (read.mode !== 'byKey') return plan;
   const scope = read.declared === read.desired.length + read.errors.length ? [] : [{ key: target.name, message: `read ${read.desired.length + read.errors.length} of the ${read.declared} people declared for ${target.name}; the others were not read this run (plan --base reads those a change touches, drift --sweep those seen longest ago)` }];
