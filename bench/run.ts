@@ -109,8 +109,9 @@ async function withSandbox<T>(vendor: BenchVendor, fixture: unknown, budget: Rat
 
 /** A child process answering one message at a time. */
 function startChild(execArgv: string[] = []) {
-  // --expose-gc: the child collects the load's garbage before it plans (see child.ts).
-  const child = fork(new URL('./child.js', import.meta.url), [], { execArgv: ['--expose-gc', ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // --expose-gc only for BENCH_MEMORY's own collections: otherwise the child runs as `roster plan` does,
+  // and the plan's collection after a large read (src/compose/memory.ts) gets its collector the same way.
+  const child = fork(new URL('./child.js', import.meta.url), [], { execArgv: [...(process.env.BENCH_MEMORY ? ['--expose-gc'] : []), ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`benchmark child exited (${code}) before answering`))));
   exited.catch(() => undefined);
   const ask = <T extends ChildMessage>(message: ParentMessage, type: T['type']): Promise<T> => {
