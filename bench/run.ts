@@ -344,11 +344,10 @@ async function main(): Promise<void> {
     reports = [];
     for (const size of sizes) reports.push(await benchAccessReport(values.data, size, vendors, (line) => console.error(line)));
   }
-  const results = { runs: details.map((d) => d.run) };
   await save(details);
 
   const table = markdownTable(details) + (reports ? `\n\n${accessReportTable(reports)}` : '');
-  const checks = checkTargets(results.runs);
+  const checks = checkTargets(details);
   const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? "unknown CPU"}), ${Math.round(os.totalmem() / 1024 ** 3)} GB, Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)} at the end`;
   const summary = [
     table,
