@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpClient, VendorHttpError } from '../../src/http/client.js';
+import { failure } from '../helpers/http.js';
+import { HttpClient } from '../../src/http/client.js';
 import { TRACE_BODY_LIMIT, type Exchange } from '../../src/http/exchange.js';
 
 /** A plain HTTP vendor answering from `handler`; stopped after each test. */
@@ -18,14 +19,6 @@ afterEach(async () => {
 
 const once = { maxAttempts: 1 };
 
-async function failure(promise: Promise<unknown>): Promise<VendorHttpError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(VendorHttpError);
-  return error as VendorHttpError;
-}
 
 describe('the exchange observer', () => {
   it('sees each whole exchange: request and answer headers, bodies, status and timing', async () => {

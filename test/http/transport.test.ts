@@ -7,7 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpClient, requestUrl, VendorHttpError, type Query } from '../../src/http/client.js';
+import { failure } from '../helpers/http.js';
+import { HttpClient, requestUrl, type Query } from '../../src/http/client.js';
 import type { Exchange } from '../../src/http/exchange.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -38,14 +39,6 @@ async function vendor(answer: http.RequestListener, secure = false): Promise<{ u
 const once = { maxAttempts: 1 };
 const client = (baseUrl: string, extra: Partial<ConstructorParameters<typeof HttpClient>[0]> = {}) => new HttpClient({ vendor: 'acme', baseUrl, retry: once, ...extra });
 
-async function failure(promise: Promise<unknown>): Promise<VendorHttpError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(VendorHttpError);
-  return error as VendorHttpError;
-}
 
 const okJson = (_req: http.IncomingMessage, res: http.ServerResponse) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
 

@@ -1,28 +1,20 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/compose/sandbox.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { startSandbox } from '../../src/compose/sandbox.js';
 import { buildTargets } from '../../src/compose/targets.js';
 import { loadOrganisation } from '../../src/compose/organisation.js';
 import { desiredStageOf } from '../../src/desired/stage.js';
 import { planTargets, type DesiredStage } from '../../src/reconcile/plan.js';
 import type { VendorModule } from '../../src/vendors/types.js';
-import { makeWorkspace, sampleConfig, sampleOfficesAndRoles, type Workspace } from '../helpers/workspace.js';
+import { makeWorkspace, sampleConfig, sampleOfficesAndRoles } from '../helpers/workspace.js';
 
 // A listing plan starts the listing first and builds the desired records a slice at a time while its
 // pages travel (issue 26): the vendor is already being read while they are built, and the plan is the
 // one the records built at once give.
 
 describe('desired records built while the listing travels', () => {
-  let sandbox: Sandbox | undefined;
-  let workspace: Workspace | undefined;
-  afterEach(async () => {
-    await sandbox?.stop();
-    await workspace?.remove();
-    sandbox = workspace = undefined;
-  });
-
   it('reads the vendor while the records are built, and plans as with the records built first', async () => {
     const config = await sampleConfig();
-    workspace = await makeWorkspace({ ...config, users: 'users' }, {
+    const workspace = await makeWorkspace({ ...config, users: 'users' }, {
       ...(await sampleOfficesAndRoles()),
       'people.yaml': {
         people: [
@@ -31,11 +23,13 @@ describe('desired records built while the listing travels', () => {
         ],
       },
     });
+    onTestFinished(() => workspace.remove());
     const org = await loadOrganisation(workspace.configFile);
-    sandbox = await startSandbox(org.config, { only: ['enerflo'] });
+    const sandbox = await startSandbox(org.config, { only: ['enerflo'] });
+    onTestFinished(() => sandbox.stop());
     for (const [name, override] of Object.entries(sandbox.overrides)) Object.assign(org.config.vendors[name], override);
     const enerflo = sandbox.emulators.get('enerflo')!;
-    const targets = () => buildTargets(org, { only: ['enerflo'], env: sandbox!.env });
+    const targets = () => buildTargets(org, { only: ['enerflo'], env: sandbox.env });
 
     const stage = desiredStageOf(org);
     const requestsSeen: number[] = [];
