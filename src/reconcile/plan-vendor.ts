@@ -274,8 +274,12 @@ function nameOf(live: LiveRecord): { name?: string } {
   return name ? { name } : {};
 }
 
-/** `localeCompare`'s order, with the collator made once rather than on every comparison. */
-const byLocale = new Intl.Collator().compare;
+/**
+ * English collation, made once rather than on every comparison. Named, not the runner's default locale:
+ * a Danish machine sorts `aa` after `z`, so the same plan would list (and apply) in another order on a
+ * laptop than in CI.
+ */
+const byLocale = new Intl.Collator('en').compare;
 
 const actionOrder = { create: 0, reactivate: 1, update: 2, deactivate: 3, delete: 4 } as const;
 

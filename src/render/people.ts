@@ -59,7 +59,8 @@ export function peopleOf(plan: PlanView, names: Map<string, string> = new Map())
     for (const notice of vendor.notices ?? []) cellOf(notice.key, vendor.vendor).notices.push(notice);
   }
   for (const row of rows.values()) row.change = changeOf(row);
-  const byLocale = new Intl.Collator().compare;
+  // English, as planVendor orders operations: the runner's default locale would order rows by machine.
+  const byLocale = new Intl.Collator('en').compare;
   return [...rows.values()].sort((a, b) => PRIORITY[a.change] - PRIORITY[b.change] || byLocale(a.key, b.key));
 }
 
