@@ -506,7 +506,7 @@ function seconds(s: number): string {
 
 /** The final table: every operation, whether it succeeded, and why not. */
 export function renderResults(report: ApplyReport): string {
-  const rows = [...report.results].sort((a, b) => a.vendor.localeCompare(b.vendor) || a.key.localeCompare(b.key));
+  const rows = [...report.results].sort((a, b) => a.vendor.localeCompare(b.vendor, 'en') || a.key.localeCompare(b.key, 'en'));
   const lines = [colors.bold('Apply results')];
   const width = (pick: (r: OperationResult) => string) => Math.max(0, ...rows.map((r) => pick(r).length));
   const vw = width((r) => r.vendor);

@@ -48,7 +48,7 @@ export async function readApplyReports(dir: string | undefined): Promise<ApplyHi
     } catch (error) {
       throw new Error(`--apply-reports ${dir}: ${(error as Error).message}`);
     }
-    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name, 'en'))) {
       const full = path.join(folder, entry.name);
       const rel = path.relative(dir, full);
       if (entry.isSymbolicLink()) history.skipped.push({ file: rel, reason: 'a symbolic link' });

@@ -29,7 +29,7 @@ export async function readAbsenceState(file: string): Promise<AbsenceState> {
 }
 
 export const renderAbsenceState = (state: AbsenceState) =>
-  `${JSON.stringify({ absent: Object.fromEntries(Object.entries(state.absent).sort(([a], [b]) => a.localeCompare(b))) }, null, 2)}\n`;
+  `${JSON.stringify({ absent: Object.fromEntries(Object.entries(state.absent).sort(([a], [b]) => a.localeCompare(b, 'en'))) }, null, 2)}\n`;
 
 export async function writeAbsenceState(file: string, state: AbsenceState): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });

@@ -70,7 +70,7 @@ function grantOf(mapped: EnerfloRole[]): EnerfloGrant | undefined {
 /** Office ids as strings of integers, extras without the primary, deduplicated and in numeric order. */
 export function sortOfficeIds(ids: Iterable<string | number>, primary?: string | null): string[] {
   const unique = new Set([...ids].map((id) => String(id)).filter((id) => id !== primary));
-  return [...unique].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
+  return [...unique].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b, 'en'));
 }
 
 export function enerfloDesired(person: ResolvedPerson, org: Organisation): DesiredRecord | undefined {
