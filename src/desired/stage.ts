@@ -51,9 +51,8 @@ export function* desiredStageInTurns(org: Organisation, target: Pick<ModuleTarge
   // An index loop: once per person, mostly before it is optimised (issue 26).
   for (let i = 0; i < org.people.length; i++) {
     if (i > 0 && i % perTurn === 0) yield;
-    const seen = personForVendor(org.people[i], target.module.kind);
-    const record = target.module.desired(seen, org, target.config);
-    records.push(record ?? unmappedRecord(seen, org, target));
+    const person = org.people[i];
+    records.push(desiredOf(person, org, target) ?? unmappedRecord(personForVendor(person, target.module.kind), org, target));
   }
   return records;
 }

@@ -105,10 +105,8 @@ export class RateLimiter {
    */
   private recentCount(): number {
     const cutoff = this.now() - this.windowMs;
-    let expired = 0;
-    while (expired < this.sent.length && this.sent[expired].at <= cutoff) expired++;
     // shift, not splice: splice returns an array of what it removed, garbage on every request.
-    for (; expired > 0; expired--) this.sent.shift();
+    while (this.sent.length > 0 && this.sent[0].at <= cutoff) this.sent.shift();
     return this.sent.length;
   }
 

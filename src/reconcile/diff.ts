@@ -92,8 +92,8 @@ export function fieldsAsChanges(desired: DesiredRecord): Change[] {
 }
 
 /** The names of a vendor's create-only fields: set at create, never changed afterwards. */
-export function createOnlyFields(fields: FieldSpec[]): ReadonlySet<string> {
-  return new Set(fields.filter((f) => f.createOnly).map((f) => f.name));
+export function createOnlyFields(fields: FieldSpec[]): readonly string[] {
+  return fields.filter((f) => f.createOnly).map((f) => f.name);
 }
 
 /** The names of a vendor's fields that are never diffed: create-only ones, and write-only ones no read returns. */

@@ -107,12 +107,11 @@ export function matchRecords(desired: DesiredRecord[], live: LiveRecord[]): Matc
       contested.add(vendorId);
       for (const want of claimants) {
         for (const other of involvedIn(want)) contested.add(other.vendorId);
-        found.delete(want.key);
         if (failed.has(want.key)) continue;
         failed.add(want.key);
         errors.push({
           key: want.key,
-        message: `live user ${vendorId} (${record.email}) is claimed by ${claimants.length} people in git: ${who}; nothing is planned for any of them`,
+          message: `live user ${vendorId} (${record.email}) is claimed by ${claimants.length} people in git: ${who}; nothing is planned for any of them`,
           hint: 'two people in git point at the same vendor user; correct the pinned id or external id that is wrong',
         });
       }

@@ -61,7 +61,7 @@ export function planVendor(input: VendorPlanInput): VendorPlan {
   if (mode.error) errors.push(mode.error);
   const ids: Record<string, string> = {};
   let unchanged = 0;
-  const createOnly = [...createOnlyFields(input.fields)];
+  const createOnly = createOnlyFields(input.fields);
   const undiffed = undiffedFields(input.fields);
   const notices: PlanNotice[] = [];
 

@@ -1,6 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { redactKnownSecrets } from '../secrets/redact.js';
-import { anyKnown, isKnownBirthDate, isKnownPhone, isKnownSsn, registerPersonalValue } from '../secrets/personal-values.js';
+import { anyKnown, isKnownBirthDate, isKnownPhone, isKnownSsn, kindByName, registerPersonalValue } from '../secrets/personal-values.js';
 import type { Change, ManualStep, OperationView, PlanView, PlanError, PlanNotice, UnmanagedUser, VendorPlanView } from '../reconcile/types.js';
 import type { FieldSpec, FieldValue } from '../reconcile/types.js';
 
@@ -64,12 +64,7 @@ const maskers: Record<PersonalKind, (value: string) => string> = {
  * (`mobilePhone`, `dob`, `ssn`) counts too, so an adapter that forgets the flag still does not leak.
  */
 export function personalKind(field: string, fields: FieldSpec[]): PersonalKind | undefined {
-  const declared = fields.find((f) => f.name === field)?.personal;
-  if (declared) return declared;
-  if (/phone|mobile|cell/i.test(field)) return 'phone';
-  if (/ssn|social.?security|tax.?id/i.test(field)) return 'ssn';
-  if (/birth|^dob$/i.test(field)) return 'dateOfBirth';
-  return undefined;
+  return fields.find((f) => f.name === field)?.personal ?? kindByName(field);
 }
 
 /** Masks every string inside a field value (a list of phones, an object holding one) with the given kind. */

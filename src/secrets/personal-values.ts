@@ -54,7 +54,7 @@ export function registerPersonalValue(kind: KnownKind, value: unknown): void {
   if (kind === 'phone' && digits.length >= 7) phones.add(digitsKey(digits.slice(-10)));
 }
 
-/** The kind a field's name says it holds (as render/mask.ts's personalKind does without a FieldSpec). */
+/** The kind a field's name says it holds, where no FieldSpec declares one (render/mask.ts's personalKind too). */
 export function kindByName(field: string): KnownKind | undefined {
   if (/phone|mobile|cell/i.test(field)) return 'phone';
   if (/ssn|social.?security|tax.?id/i.test(field)) return 'ssn';

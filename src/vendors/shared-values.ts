@@ -39,6 +39,21 @@ export class SharedValues {
   }
 }
 
+/**
+ * `compute` of an object (a role, an office), worked out once per object: thousands of people share each,
+ * and the answer is the same for all of them (issue 26). Weakly held, so an organisation that goes takes
+ * its answers with it. An answer should be frozen where it is an object, as every caller shares it.
+ */
+export function oncePer<K extends object, V>(compute: (key: K) => V): (key: K) => V {
+  const known = new WeakMap<K, V>();
+  return (key) => {
+    if (known.has(key)) return known.get(key) as V;
+    const value = compute(key);
+    known.set(key, value);
+    return value;
+  };
+}
+
 /** One position of SharedValues' lists: the list that ends here, and the lists that go on by their next value. */
 interface ListNode {
   list?: readonly string[];

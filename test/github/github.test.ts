@@ -7,7 +7,7 @@ import { githubContextFromEnv, type GitHubContext } from '../../src/github/conte
 import { DRIFT_LABEL, syncDriftIssue } from '../../src/github/drift-issue.js';
 import { planChecksum, vendorChecksums } from '../../src/reconcile/checksum.js';
 import { GITHUB_BODY_LIMIT, PLAN_MARKER, renderMarkdown } from '../../src/render/markdown.js';
-import { addPullRequest, startFakeGitHub, type FakeGitHub } from './fake-github.js';
+import { addPullRequest, githubEnv, startFakeGitHub, type FakeGitHub } from './fake-github.js';
 import { hugePlan, plan, samplePlan, SECRET_DOB, SECRET_PHONE, SECRET_PHONE_DIGITS, SECRET_SSN, vendor } from './plans.js';
 
 let gh: FakeGitHub;
@@ -24,15 +24,9 @@ function eventFile(payload: unknown): string {
   return file;
 }
 
+/** The fake's job environment, as run 77. */
 function env(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    GITHUB_TOKEN: gh.token,
-    GITHUB_REPOSITORY: `${gh.owner}/${gh.repo}`,
-    GITHUB_API_URL: gh.url,
-    GITHUB_SERVER_URL: 'https://github.example',
-    GITHUB_RUN_ID: '77',
-    ...extra,
-  };
+  return githubEnv(gh, { GITHUB_RUN_ID: '77', ...extra });
 }
 
 function prContext(number: number): GitHubContext {

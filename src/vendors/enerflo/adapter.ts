@@ -140,7 +140,11 @@ export class EnerfloAdapter implements VendorAdapter {
     const withoutEmail = new Set<string>();
     const keeper = (listedActive: boolean) => (u: WireUser) => {
       const record = this.toLive(u, listedActive, shared);
-      if (u && typeof u === 'object' && typeof u.email !== 'string') withoutEmail.add(String(u.id));
+      // As with the records, a later reading of the same id wins.
+      if (u && typeof u === 'object') {
+        if (typeof u.email !== 'string') withoutEmail.add(String(u.id));
+        else if (withoutEmail.size > 0) withoutEmail.delete(String(u.id));
+      }
       return { record, managerId: u?.manager_id, managerEmail: u?.manager_email };
     };
     type Entry = ReturnType<ReturnType<typeof keeper>>;

@@ -1,5 +1,6 @@
 import type { Organisation, ResolvedPerson } from '../../config/model.js';
 import type { DesiredRecord, FieldSpec, FieldValue } from '../types.js';
+import { oncePer } from '../shared-values.js';
 import { comparablePhone } from './phone.js';
 import { REGIONAL_MANAGER, SALES_REP } from './roles.js';
 import { enerfloParts, type EnerfloRole } from './schema.js';
@@ -42,16 +43,14 @@ export interface EnerfloGrant {
 const enerfloRoleOf = enerfloParts.role;
 
 /** Grants of people with a single role, by role: most people have one, and thousands share it. */
-const singleRoleGrants = new WeakMap<object, EnerfloGrant | undefined>();
+const singleRoleGrant = oncePer((role: ResolvedPerson['roles'][number]) => {
+  const mapped = enerfloRoleOf(role);
+  return grantOf(mapped ? [mapped] : []);
+});
 
 export function enerfloGrant(person: ResolvedPerson): EnerfloGrant | undefined {
   if (person.roles.length !== 1) return grantOf(person.roles.map(enerfloRoleOf).filter((r): r is EnerfloRole => r !== undefined));
-  const role = person.roles[0];
-  if (!singleRoleGrants.has(role)) {
-    const mapped = enerfloRoleOf(role);
-    singleRoleGrants.set(role, grantOf(mapped ? [mapped] : []));
-  }
-  return singleRoleGrants.get(role);
+  return singleRoleGrant(person.roles[0]);
 }
 
 function grantOf(mapped: EnerfloRole[]): EnerfloGrant | undefined {

@@ -2,6 +2,7 @@ import { toE164 } from '../../config/phone.js';
 import type { ResolvedPerson } from '../../config/model.js';
 import type { DesiredRecord, FieldSpec, FieldValue } from '../types.js';
 import { highlevelPermissionDefaults, isPermissionName, sharedPermissions, type HighlevelPermissions } from './permissions.js';
+import { oncePer } from '../shared-values.js';
 import { highlevelParts, type HighlevelPerson, type HighlevelRole } from './schema.js';
 
 /**
@@ -91,34 +92,20 @@ export function assignedOnlyScopesOf(roles: HighlevelRole[]): string[] | undefin
  * share them, and building the same sorted lists again per person was most of HighLevel's desired records
  * (issue 26). Frozen, as they are shared; the adapter only reads them.
  */
-const singleRoleLists = new WeakMap<HighlevelRole, { scopes?: string[]; assignedOnly?: string[] }>();
-const locationsByOffice = new WeakMap<object, string[]>();
+const frozen = (list: string[] | undefined) => (list ? (Object.freeze(list) as string[]) : undefined);
+const roleLists = oncePer((role: HighlevelRole): { scopes?: string[]; assignedOnly?: string[] } => ({
+  scopes: frozen(declaredScopesOf([role])),
+  assignedOnly: frozen(assignedOnlyScopesOf([role])),
+}));
 const NO_LOCATIONS = Object.freeze([]) as unknown as string[];
-
-function roleLists(role: HighlevelRole): { scopes?: string[]; assignedOnly?: string[] } {
-  let found = singleRoleLists.get(role);
-  if (!found) {
-    const frozen = (list: string[] | undefined) => (list ? (Object.freeze(list) as string[]) : undefined);
-    singleRoleLists.set(role, (found = { scopes: frozen(declaredScopesOf([role])), assignedOnly: frozen(assignedOnlyScopesOf([role])) }));
-  }
-  return found;
-}
+const locationsOf = oncePer((office: { locationIds?: string[] }) => Object.freeze(sortedUnique(office.locationIds ?? [])) as string[]);
 
 function officeLocations(office: { locationIds?: string[] } | undefined): string[] {
-  if (!office) return NO_LOCATIONS;
-  let found = locationsByOffice.get(office);
-  if (!found) locationsByOffice.set(office, (found = Object.freeze(sortedUnique(office.locationIds ?? [])) as string[]));
-  return found;
+  return office ? locationsOf(office) : NO_LOCATIONS;
 }
 
 /** The shared permissions of one role with no person's own on top, by role: thousands of people hold one role alone. */
-const roleOnlyPermissions = new WeakMap<HighlevelRole, HighlevelPermissions>();
-
-function permissionsOfRole(role: HighlevelRole): HighlevelPermissions {
-  let found = roleOnlyPermissions.get(role);
-  if (!found) roleOnlyPermissions.set(role, (found = sharedPermissions(mergedPermissions([role]))));
-  return found;
-}
+const permissionsOfRole = oncePer((role: HighlevelRole): HighlevelPermissions => sharedPermissions(mergedPermissions([role])));
 
 /** The person as HighLevel should hold them; undefined when none of their roles maps onto HighLevel. */
 export function highlevelDesired(person: ResolvedPerson): DesiredRecord | undefined {

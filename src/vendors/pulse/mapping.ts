@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { toE164 } from '../../config/phone.js';
 import type { ResolvedPerson } from '../../config/model.js';
 import type { DesiredRecord, FieldSpec, FieldValue, LiveRecord } from '../types.js';
+import { oncePer } from '../shared-values.js';
 import { pulseParts, type PulseRole } from './schema.js';
 
 /** The fields roster manages in Pulse. Email is the identity and is not a field (no documented change). */
@@ -127,14 +128,11 @@ export function desiredPulseRecord(person: ResolvedPerson): DesiredRecord | unde
 }
 
 /** Pulse role names of people with a single role, by role: most people have one, and thousands share it. Frozen, as they are shared. */
-const singleRoleNames = new WeakMap<object, string[] | undefined>();
+const singleRoleNames = oncePer((role: ResolvedPerson['roles'][number]) => roleNamesOf([role]));
 
 /** The Pulse role names a person's roles map onto, without repeats and sorted; undefined when none maps. */
 function pulseRoleNames(person: ResolvedPerson): string[] | undefined {
-  if (person.roles.length !== 1) return roleNamesOf(person.roles);
-  const role = person.roles[0];
-  if (!singleRoleNames.has(role)) singleRoleNames.set(role, roleNamesOf([role]));
-  return singleRoleNames.get(role);
+  return person.roles.length === 1 ? singleRoleNames(person.roles[0]) : roleNamesOf(person.roles);
 }
 
 function roleNamesOf(roles: ResolvedPerson['roles']): string[] | undefined {
