@@ -155,6 +155,16 @@ describe('HttpClient on node:http', () => {
     expect(exact.body).toHaveLength(998);
   });
 
+  it('counts the limit in decoded bytes: a small gzip answer that inflates past it is cut off', async () => {
+    // 10 MB of one character compresses to about 10 KB, with a content-length far under the limit.
+    const bomb = zlib.gzipSync(`"${'x'.repeat(10 * 1024 * 1024)}"`);
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    const { url } = await vendor((_req, res) => res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': String(bomb.length) }).end(bomb));
+    const error = await failure(client(url, { maxResponseBytes: 64 * 1024 }).request({ method: 'GET', path: '/bomb' }));
+    expect(error).toMatchObject({ kind: 'malformed', status: 200 });
+    expect(error.message).toBe(`acme: GET /bomb answered 200 with a body over ${64 * 1024} bytes; it was not read further`);
+  });
+
   it('says a redirect is not followed and where it points', async () => {
     const { url } = await vendor((_req, res) => res.writeHead(301, { location: 'https://api.example.com/v2/users' }).end());
     const error = await failure(client(url).request({ method: 'GET', path: '/users' }));
