@@ -141,12 +141,16 @@ describe('Enerflo adapter: list and findByEmail', () => {
     const adapter = adapterFor(emu.url, { pageSize: 2 });
     const users = await adapter.list();
     expect(users.map((u) => u.vendorId)).toEqual(['1001', '1002', '1003']);
-    expect(emu.requests.map((r) => r.query)).toEqual([
-      { page: '1', pageSize: '2' },
-      { page: '2', pageSize: '2' },
-      { page: '1', pageSize: '2', status: 'inactive' },
-      { page: '1', pageSize: '2', status: 'suspended' },
-    ]);
+    // The three listings are read at once, so their requests interleave; each is read in page order.
+    expect(emu.requests.map((r) => r.query)).toEqual(
+      expect.arrayContaining([
+        { page: '1', pageSize: '2' },
+        { page: '2', pageSize: '2' },
+        { page: '1', pageSize: '2', status: 'inactive' },
+        { page: '1', pageSize: '2', status: 'suspended' },
+      ]),
+    );
+    expect(emu.requests).toHaveLength(4);
     expect(users[1]).toEqual({
       vendorId: '1002',
       email: 'maria.lopez@sunrise.example',
@@ -255,7 +259,29 @@ describe('Enerflo adapter: paging guards', () => {
     const liar = await lyingVendor((page) => ({ results: [user(page)], totalPages: page + 1, page, pageSize: 1, total: 1 }));
     try {
       await expect(adapterFor(liar.url).list()).rejects.toThrow(/totalPages keeps growing/);
-      expect(liar.requests.length).toBeLessThanOrEqual(10);
+      // The default and inactive listings grow alike (the suspended one is empty) and are read at once.
+      const byListing = (status: string | null) => liar.requests.filter((r) => (r.query.status ?? null) === status).length;
+      expect(byListing(null)).toBeLessThanOrEqual(10);
+      expect(byListing('inactive')).toBeLessThanOrEqual(10);
+    } finally {
+      await liar.close();
+    }
+  });
+
+  it('stops reading the other listings once one has failed', async () => {
+    // The default listing lies (its totalPages keeps growing); the inactive one is a sound listing of 2,000
+    // pages. Read at once, the inactive one stops at its next page once the default one has failed,
+    // rather than being read to its end after the list has already answered.
+    const liar = await lyingVendor((page, status) =>
+      status === 'inactive'
+        ? { results: [user(10_000 + page)], totalPages: 2_000, page, pageSize: 1, total: 2_000 }
+        : { results: [user(page)], totalPages: page + 1, page, pageSize: 1, total: 1 },
+    );
+    try {
+      await expect(adapterFor(liar.url).list()).rejects.toThrow(/totalPages keeps growing/);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const inactive = liar.requests.filter((r) => r.query.status === 'inactive').length;
+      expect(inactive).toBeLessThanOrEqual(15);
     } finally {
       await liar.close();
     }

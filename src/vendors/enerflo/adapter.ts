@@ -138,28 +138,36 @@ export class EnerfloAdapter implements VendorAdapter {
     // A record keeps its email as listed ("" when it is not text), so a manager's email is read from their
     // record (no second map of id to email at 100,000 users); the rare user whose email is not text is noted.
     const withoutEmail = new Set<string>();
-    const keeper = (listedActive: boolean) => (u: WireUser) => {
-      const record = this.toLive(u, listedActive, shared);
-      // As with the records, a later reading of the same id wins.
-      if (u && typeof u === 'object') {
-        if (typeof u.email !== 'string') withoutEmail.add(String(u.id));
-        else if (withoutEmail.size > 0) withoutEmail.delete(String(u.id));
-      }
-      return { record, managerId: u?.manager_id, managerEmail: u?.manager_email };
-    };
+    const keeper = (listedActive: boolean) => (u: WireUser) => ({
+      record: this.toLive(u, listedActive, shared),
+      managerId: u?.manager_id,
+      managerEmail: u?.manager_email,
+      // Whether this reading lacks a text email; settled in listing order below, as the records are.
+      emailless: !!u && typeof u === 'object' && typeof u.email !== 'string',
+    });
     type Entry = ReturnType<ReturnType<typeof keeper>>;
     const byId = new Map<string, Entry>();
-    const add = (entry: Entry) => byId.set(entry.record.vendorId || `#${byId.size}`, entry);
+    const add = (entry: Entry) => {
+      const id = entry.record.vendorId || `#${byId.size}`;
+      byId.set(id, entry);
+      // As with the records, a later reading of the same id wins.
+      if (entry.emailless) withoutEmail.add(id);
+      else if (withoutEmail.size > 0) withoutEmail.delete(id);
+    };
     const emailOf = (id: string): string | undefined => (withoutEmail.has(id) ? undefined : byId.get(id)?.record.email);
-    (await this.listWire(keeper(true))).forEach(add);
-    // A user deactivated between the two readings is in both: the later (inactive) reading wins.
-    (await this.listWire(keeper(false), this.inactiveStatus)).forEach(add);
-    // Suspended users are left out of both lists (published.md, help centre "reactivate a user account"):
-    // unread, bringing one back would plan a create that fails "email has already been taken" forever.
-    // Which statuses is a setting; a user listed by one of them is not active.
-    for (const status of this.suspendedStatuses) {
-      if (status !== this.inactiveStatus) (await this.listWire(keeper(false), status)).forEach(add);
-    }
+    // Suspended users are left out of both the default and the inactive list (published.md, help centre
+    // "reactivate a user account"): unread, bringing one back would plan a create that fails "email has
+    // already been taken" forever. Which statuses is a setting; a user listed by one of them is not active.
+    // The listings are read at once, not one after another (each is a round trip and a first page the vendor
+    // computes afresh: issue 26), and merged in this order whatever order their pages arrive in: a user
+    // deactivated between two readings is in both, and the later listing (inactive) wins.
+    const statuses = [this.inactiveStatus, ...this.suspendedStatuses.filter((status) => status !== this.inactiveStatus)];
+    // One listing failing fails the list: the others stop at their next page, and their failures are not left unhandled.
+    let failed = false;
+    const halted = () => failed;
+    const listings = [this.listWire(keeper(true), undefined, halted), ...statuses.map((status) => this.listWire(keeper(false), status, halted))];
+    for (const listing of listings) listing.catch(() => (failed = true));
+    for (const listing of listings) (await listing).forEach(add);
     const records: LiveRecord[] = [];
     for (const { record, managerId, managerEmail } of byId.values()) {
       records.push(record);
@@ -284,7 +292,7 @@ export class EnerfloAdapter implements VendorAdapter {
   }
 
   /** Every user of one listing (default, or `status`), each as `keep` makes it while its page is read. */
-  private async listWire<T>(keep: (user: WireUser) => T, status?: string): Promise<T[]> {
+  private async listWire<T>(keep: (user: WireUser) => T, status?: string, halted?: () => boolean): Promise<T[]> {
     const vendor = this.http.options.vendor;
     const all: T[] = [];
     const seen = new Set<string>();
@@ -307,6 +315,8 @@ export class EnerfloAdapter implements VendorAdapter {
       describe: (index) => `${vendor}: ${listing} page ${index + 1}`,
     });
     for (let page = 1; ; page++) {
+      // Another listing of the same read failed: this one is not read further.
+      if (halted?.()) throw new Error(`${vendor}: ${listing} stopped at page ${page}: another listing of the same read failed`);
       const response = await nextPage();
       const body = response.body;
       const where = `${vendor}: ${listing} page ${page}`;
