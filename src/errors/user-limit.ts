@@ -1,10 +1,9 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-
 /**
- * The most users one vendor's listing may hold (a vendor's `policy.maxUsers`), known to whatever reads its
- * pages without a parameter through every adapter: the engine runs a vendor's listing inside
- * `withUserLimit`, and the shared pages helper and the adapters check a vendor's claimed total against it
- * on the first page, so a vendor claiming a billion users is refused after one request, not followed for days.
+ * The most users one vendor's listing may hold (a vendor's `policy.maxUsers`): the engine hands it to the
+ * vendor's `list` (ListReader), which hands it to the shared pages helper, and both check a vendor's claimed
+ * total against it on the first page, so a vendor claiming a billion users is refused after one request, not
+ * followed for days. Passed as an argument, not kept in an AsyncLocalStorage: on Node 20 that turns on
+ * promise hooks for the whole process, which cost a plan at 10,000 people 10-20 ms (issue 26).
  * Imports nothing of roster's, so adapters, the HTTP helpers and the engine may all use it.
  */
 export const DEFAULT_MAX_USERS = 200_000;
@@ -23,23 +22,11 @@ export class TooManyUsersError extends Error {
   }
 }
 
-const current = new AsyncLocalStorage<UserLimit>();
-
-/** Runs `read` (one vendor's listing) with its limit known to the pages helper and the adapter. */
-export function withUserLimit<T>(limit: UserLimit, read: () => Promise<T>): Promise<T> {
-  return current.run(limit, read);
-}
-
-/** The limit of the listing being read now, if the engine set one. */
-export function userLimit(): UserLimit | undefined {
-  return current.getStore();
-}
-
 /**
- * Throws when `count` users (a total the vendor claims, or users read) is over the current limit.
+ * Throws when `count` users (a total the vendor claims, or users read) is over `limit` (none: no check).
  * `where` says which answer claimed it (`enerflo: GET /api/v3/users page 1`).
  */
-export function checkUserCount(count: number, where: string, limit: UserLimit | undefined = userLimit()): void {
+export function checkUserCount(count: number, where: string, limit: UserLimit | undefined): void {
   if (limit === undefined || !(count > limit.maxUsers)) return;
   throw new TooManyUsersError(
     `${where} counts ${count} users, over the limit of ${limit.maxUsers} for ${limit.vendor} (policy.maxUsers); not read further. ` +

@@ -1,5 +1,5 @@
 import { ListingChangedError } from '../errors/listing.js';
-import { checkUserCount, TooManyUsersError, userLimit } from '../errors/user-limit.js';
+import { checkUserCount, TooManyUsersError, type UserLimit } from '../errors/user-limit.js';
 
 export interface PagesAheadOptions<T> {
   /** Requests the page at this 0-based position. */
@@ -24,6 +24,11 @@ export interface PagesAheadOptions<T> {
    * users is refused on its first page.
    */
   total?: (answer: T) => number | undefined;
+  /**
+   * The vendor's `policy.maxUsers`, as the engine hands it to the adapter's `list`: claimed totals and page
+   * counts are checked against it. Unset (a lookup outside a plan's listing): not checked.
+   */
+  limit?: UserLimit;
   /** Names an answer in a refusal ("enerflo: GET /api/v3/users page 3"); default "page N of the listing". */
   describe?: (index: number) => string;
 }
@@ -45,8 +50,7 @@ export function pageReader<T>(options: PagesAheadOptions<T>): () => Promise<T> {
   let ceiling: number | undefined;
   const slack = options.slack ?? 2;
   const hardLimit = options.hardLimit ?? DEFAULT_PAGE_HARD_LIMIT;
-  // The limit of the vendor whose listing this is: read when the reader is made, inside the engine's withUserLimit.
-  const limit = userLimit();
+  const limit = options.limit;
   const request = () => {
     const answer = options.fetch(requested);
     // Read (or dropped) later; a page asked for ahead that fails only matters if the caller reads it.

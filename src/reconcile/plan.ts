@@ -1,5 +1,5 @@
 import { isListingChangedError, ListingChangedError } from '../errors/listing.js';
-import { checkUserCount, DEFAULT_MAX_USERS, withUserLimit, type UserLimit } from '../errors/user-limit.js';
+import { checkUserCount, DEFAULT_MAX_USERS, type UserLimit } from '../errors/user-limit.js';
 import type { DesiredRecord, ListReader, LiveRecord, VendorReader } from './records.js';
 import { redactKnownSecrets } from '../secrets/redact.js';
 import { planVendor, type VendorPlanInput } from './plan-vendor.js';
@@ -151,7 +151,7 @@ async function inTurns<M extends VendorTraits>(stage: DesiredStage<M>, target: P
 /** A listing under the plan's trust rules: the vendor's user limit, and read once more if it changed while read (consistentListing). */
 function trustedListing(target: Pick<PlanTarget, 'config'> & { name?: string }, reader: ListReader): () => Promise<LiveRecord[]> {
   const limit = { maxUsers: target.config.policy?.maxUsers ?? DEFAULT_MAX_USERS, vendor: target.name ?? target.config.kind };
-  return () => withUserLimit(limit, () => consistentListing(reader, limit));
+  return () => consistentListing(reader, limit);
 }
 
 /**
@@ -180,7 +180,7 @@ export function readTarget(
 export async function consistentListing(reader: Pick<ListReader, 'list'>, limit?: UserLimit): Promise<LiveRecord[]> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const live = await reader.list();
+      const live = await reader.list({ limit });
       // An adapter whose vendor gives no total is checked here, once its listing is in (the pages helper's limit bounds it).
       checkUserCount(live.length, 'the listing', limit);
       const repeated = repeatedIds(live);

@@ -4,6 +4,8 @@
  * src/vendors/types.ts re-exports them for the vendor folders, which implement them.
  */
 
+import type { UserLimit } from '../errors/user-limit.js';
+
 /** A normalised value of one managed field, comparable with deep equality. */
 export type FieldValue = string | number | boolean | null | string[] | { [key: string]: FieldValue };
 
@@ -83,7 +85,12 @@ export interface ApplyContext {
 /** A vendor that can list every user: plan sees all of them, unmanaged ones included. */
 export interface ListReader {
   readonly mode: 'list';
-  list(): Promise<LiveRecord[]>;
+  /** Every user; `limit` (the vendor's policy.maxUsers) refuses a listing that claims more, on its first page. */
+  list(options?: ListOptions): Promise<LiveRecord[]>;
+}
+
+export interface ListOptions {
+  limit?: UserLimit;
 }
 
 /** One declared person as a by-key reader looks them up (from their DesiredRecord). */

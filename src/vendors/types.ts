@@ -17,6 +17,7 @@ export type {
   RemovalKind,
   EmailChange,
   ApplyContext,
+  ListOptions,
   ListReader,
   ReadKey,
   KeyReader,

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { TooManyUsersError, withUserLimit } from '../../src/errors/user-limit.js';
+import { TooManyUsersError, type UserLimit } from '../../src/errors/user-limit.js';
 import { HttpClient } from '../../src/http/client.js';
 import { pageReader } from '../../src/http/pages.js';
 import { consistentListing } from '../../src/reconcile/plan.js';
@@ -63,7 +63,7 @@ describe('HighLevel: a count that moves between pages', () => {
         users.shift();
       }
     });
-    const live = await withUserLimit(limit, () => consistentListing(adapter.reader, limit));
+    const live = await consistentListing(adapter.reader, limit);
     // Without the count check, c slid onto the page already read and the first listing "ended" without it.
     expect(live.map((r) => r.vendorId)).toEqual(['b', 'c', 'd', 'e']);
     expect(searches().filter((r) => r.query.skip === '0')).toHaveLength(2);
@@ -73,7 +73,7 @@ describe('HighLevel: a count that moves between pages', () => {
     const adapter = await fakeHighlevel(Array.from({ length: 40 }, (_, i) => user(`u${i}`)), (skip, users) => {
       if (skip === 0) users.shift();
     });
-    await expect(withUserLimit(limit, () => consistentListing(adapter.reader, limit))).rejects.toThrow(
+    await expect(consistentListing(adapter.reader, limit)).rejects.toThrow(
       /^highlevel: GET \/users\/search \(skip 2\) counts 38 users where the first page counted 39; users changed while the list was read/,
     );
     expect(searches().filter((r) => r.query.skip === '0')).toHaveLength(2);
@@ -84,14 +84,14 @@ describe('HighLevel: a count that moves between pages', () => {
     const adapter = await fakeHighlevel(['a', 'b', 'c', 'd'].map(user), (skip, users) => {
       if (skip === 0) users.unshift(user(`new${n++}`));
     });
-    await expect(withUserLimit(limit, () => consistentListing(adapter.reader, limit))).rejects.toThrow(/counts 6 users where the first page counted 5/);
+    await expect(consistentListing(adapter.reader, limit)).rejects.toThrow(/counts 6 users where the first page counted 5/);
   });
 });
 
 describe('a vendor claiming a billion users', () => {
   it('HighLevel: refused on its first page, one request, never re-read', async () => {
     const adapter = await fakeHighlevel([user('a'), user('b')], () => {}, 1_000_000_000);
-    const error = await withUserLimit(limit, () => consistentListing(adapter.reader, limit)).catch((e: unknown) => e);
+    const error = await consistentListing(adapter.reader, limit).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TooManyUsersError);
     expect((error as Error).message).toBe(
       'highlevel: GET /users/search (skip 0) counts 1000000000 users, over the limit of 200000 for highlevel (policy.maxUsers); not read further. If the vendor really has that many, raise policy.maxUsers on vendor "highlevel"',
@@ -101,8 +101,8 @@ describe('a vendor claiming a billion users', () => {
 
   it('the limit is the setting: 5 users over a maxUsers of 4 is refused, 4 is read', async () => {
     const adapter = await fakeHighlevel(['a', 'b', 'c', 'd', 'e'].map(user));
-    await expect(withUserLimit({ maxUsers: 4, vendor: 'highlevel' }, () => adapter.list())).rejects.toThrow(/counts 5 users, over the limit of 4/);
-    expect(await withUserLimit({ maxUsers: 5, vendor: 'highlevel' }, () => adapter.list())).toHaveLength(5);
+    await expect(adapter.list({ limit: { maxUsers: 4, vendor: 'highlevel' } })).rejects.toThrow(/counts 5 users, over the limit of 4/);
+    expect(await adapter.list({ limit: { maxUsers: 5, vendor: 'highlevel' } })).toHaveLength(5);
   });
 
   /** A paged vendor in the shape Enerflo and Pulse document: {data, total, totalPages} per page. */
@@ -111,8 +111,9 @@ describe('a vendor claiming a billion users', () => {
     emulator = await startEmulator({ name: 'fake-paged', router, state: {}, tooManyRequests: () => json(429, {}), serverError: (s) => json(s, {}), notFound: () => json(404, {}) });
     const http = new HttpClient({ vendor: 'paged', baseUrl: emulator.url });
     type Page = { body?: { total?: number; totalPages?: number } };
-    return (withTotal: boolean) =>
+    return (withTotal: boolean, limit?: UserLimit) =>
       pageReader<Page>({
+        limit,
         fetch: (index) => http.request({ method: 'GET', path: '/users', query: { page: String(index + 1) } }),
         pageCount: (answer) => answer.body?.totalPages,
         ...(withTotal ? { total: (answer: Page) => answer.body?.total } : {}),
@@ -122,7 +123,7 @@ describe('a vendor claiming a billion users', () => {
 
   it('the shared pages helper: a claimed total over the limit is refused on page 1, before any page is asked for ahead', async () => {
     const reader = await pagedVendor(1_000_000_000, 10_000_000);
-    await expect(withUserLimit({ maxUsers: 200_000, vendor: 'paged' }, () => reader(true)())).rejects.toThrow(
+    await expect(reader(true, { maxUsers: 200_000, vendor: 'paged' })()).rejects.toThrow(
       'paged: GET /users page 1 counts 1000000000 users, over the limit of 200000 for paged (policy.maxUsers)',
     );
     expect(emulator!.requests).toHaveLength(1);
@@ -130,7 +131,7 @@ describe('a vendor claiming a billion users', () => {
 
   it('the shared pages helper, for an adapter that passes no total: more pages than the limit of users could fill is refused on page 1', async () => {
     const reader = await pagedVendor(1_000_000_000, 10_000_000);
-    await expect(withUserLimit({ maxUsers: 200_000, vendor: 'paged' }, () => reader(false)())).rejects.toThrow(
+    await expect(reader(false, { maxUsers: 200_000, vendor: 'paged' })()).rejects.toThrow(
       'paged: GET /users page 1 counts 10000000 pages, more than the limit of 200000 users for paged (policy.maxUsers) could fill',
     );
     expect(emulator!.requests).toHaveLength(1);

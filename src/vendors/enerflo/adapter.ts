@@ -4,7 +4,8 @@ import { pageReader } from '../../http/pages.js';
 import { RateLimiter } from '../../http/limiter.js';
 import { flagWriter } from '../writer.js';
 import { SharedValues } from '../shared-values.js';
-import type { AdapterOptions, ApplyContext, DesiredRecord, FieldValue, ListReader, LiveRecord, VendorAdapter, VendorWriter } from '../types.js';
+import type { AdapterOptions, ApplyContext, DesiredRecord, FieldValue, ListOptions, ListReader, LiveRecord, VendorAdapter, VendorWriter } from '../types.js';
+import type { UserLimit } from '../../errors/user-limit.js';
 import { sortOfficeIds } from './mapping.js';
 import { ENERFLO_RATE } from './documented.js';
 import { comparablePhone } from './phone.js';
@@ -81,7 +82,7 @@ function unreadableReason(u: WireUser): string | undefined {
 }
 
 export class EnerfloAdapter implements VendorAdapter {
-  readonly reader: ListReader = { mode: 'list', list: () => this.list() };
+  readonly reader: ListReader = { mode: 'list', list: (options) => this.list(options) };
   // No delete endpoint: leaving is `active: false` (shared/vendors/README.md).
   readonly writer: VendorWriter = flagWriter(this, (desired) => this.findByEmail(desired.email));
   private readonly http: HttpClient;
@@ -127,7 +128,7 @@ export class EnerfloAdapter implements VendorAdapter {
    * inactive users out: published.md, help centre "reactivate a user account"), merged by id, so a person
    * who left and comes back is reactivated, never created again.
    */
-  async list(): Promise<LiveRecord[]> {
+  async list(options: ListOptions = {}): Promise<LiveRecord[]> {
     // Each user is reduced to its record as its page arrives, so the wire objects of a long listing
     // are not all held at once; a manager may be on a later page, so managers are named at the end.
     // Roles, offices and time zones repeat from user to user: one shared copy each (issue 26, memory).
@@ -165,7 +166,8 @@ export class EnerfloAdapter implements VendorAdapter {
     // One listing failing fails the list: the others stop at their next page, and their failures are not left unhandled.
     let failed = false;
     const halted = () => failed;
-    const listings = [this.listWire(keeper(true), undefined, halted), ...statuses.map((status) => this.listWire(keeper(false), status, halted))];
+    const read = { halted, limit: options.limit };
+    const listings = [this.listWire(keeper(true), undefined, read), ...statuses.map((status) => this.listWire(keeper(false), status, read))];
     for (const listing of listings) listing.catch(() => (failed = true));
     for (const listing of listings) (await listing).forEach(add);
     const records: LiveRecord[] = [];
@@ -292,7 +294,7 @@ export class EnerfloAdapter implements VendorAdapter {
   }
 
   /** Every user of one listing (default, or `status`), each as `keep` makes it while its page is read. */
-  private async listWire<T>(keep: (user: WireUser) => T, status?: string, halted?: () => boolean): Promise<T[]> {
+  private async listWire<T>(keep: (user: WireUser) => T, status: string | undefined, read: { halted: () => boolean; limit?: UserLimit }): Promise<T[]> {
     const vendor = this.http.options.vendor;
     const all: T[] = [];
     const seen = new Set<string>();
@@ -300,6 +302,7 @@ export class EnerfloAdapter implements VendorAdapter {
     let maxPages = Infinity;
     let total: number | undefined;
     const nextPage = pageReader({
+      limit: read.limit,
       fetch: (index) =>
         this.http.request<WirePage>({
           method: 'GET',
@@ -316,7 +319,7 @@ export class EnerfloAdapter implements VendorAdapter {
     });
     for (let page = 1; ; page++) {
       // Another listing of the same read failed: this one is not read further.
-      if (halted?.()) throw new Error(`${vendor}: ${listing} stopped at page ${page}: another listing of the same read failed`);
+      if (read.halted()) throw new Error(`${vendor}: ${listing} stopped at page ${page}: another listing of the same read failed`);
       const response = await nextPage();
       const body = response.body;
       const where = `${vendor}: ${listing} page ${page}`;

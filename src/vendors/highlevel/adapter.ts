@@ -5,7 +5,7 @@ import { type HttpClient, VendorHttpError } from '../../http/client.js';
 import { pageReader } from '../../http/pages.js';
 import { RateLimiter } from '../../http/limiter.js';
 import type { HighlevelConfig } from './schema.js';
-import type { AdapterOptions, ApplyContext, DesiredRecord, FieldValue, ListReader, LiveRecord, VendorAdapter, VendorWriter } from '../types.js';
+import type { AdapterOptions, ApplyContext, DesiredRecord, FieldValue, ListOptions, ListReader, LiveRecord, VendorAdapter, VendorWriter } from '../types.js';
 import { comparablePhone } from './mapping.js';
 import { HIGHLEVEL_RATE } from './documented.js';
 import { fullPermissions, sharedPermissionsOf } from './permissions.js';
@@ -107,7 +107,7 @@ function asStrings(value: FieldValue | undefined): string[] {
 }
 
 export class HighlevelAdapter implements VendorAdapter {
-  readonly reader: ListReader = { mode: 'list', list: () => this.list() };
+  readonly reader: ListReader = { mode: 'list', list: (options) => this.list(options) };
   readonly writer: VendorWriter = {
     create: (desired, ctx) => this.create(desired, ctx),
     update: (vendorId, desired, changed, ctx) => this.update(vendorId, desired, changed, ctx),
@@ -146,11 +146,11 @@ export class HighlevelAdapter implements VendorAdapter {
   }
 
   /** Every user of the company, deleted ones (still in search for a few minutes) left out. */
-  async list(): Promise<LiveRecord[]> {
+  async list(options: ListOptions = {}): Promise<LiveRecord[]> {
     // Each user becomes its record as its page arrives: a long listing's wire objects are not all held at once.
     // Locations, scopes, types and roles repeat from user to user: one shared copy each (issue 26, memory).
     const shared = new SharedValues();
-    const users = await this.search({}, (u) => (u.deleted === true ? undefined : this.toLive(u, shared)));
+    const users = await this.search({}, (u) => (u.deleted === true ? undefined : this.toLive(u, shared)), options);
     return users.filter((r): r is LiveRecord => r !== undefined);
   }
 
@@ -237,7 +237,7 @@ export class HighlevelAdapter implements VendorAdapter {
    * more than it counts fails for this vendor: a plan on half the truth would create or prune wrongly.
    * shared/vendors/README.md, HighLevel "List"
    */
-  private async search<T>(extra: { query?: string }, keep: (user: WireUser) => T): Promise<T[]> {
+  private async search<T>(extra: { query?: string }, keep: (user: WireUser) => T, options: ListOptions = {}): Promise<T[]> {
     const all: T[] = [];
     const seen = new Set<string>();
     const fetchAt = (skip: number) =>
@@ -250,6 +250,7 @@ export class HighlevelAdapter implements VendorAdapter {
     /** Pages from `start`, `step` users apart, asked for ahead while the caller reads the current one. */
     const pagesFrom = (start: number, step: number) =>
       pageReader({
+        limit: options.limit,
         fetch: (index) => fetchAt(start + index * step),
         pageCount: (response) => {
           const count = Number(response.body?.count);
@@ -272,7 +273,7 @@ export class HighlevelAdapter implements VendorAdapter {
         throw new VendorHttpError(`${where} answered without a usable count (${String(body.count)})`, 'malformed', response.status);
       }
       // A vendor claiming more users than policy.maxUsers is refused on its first page, not followed.
-      checkUserCount(count, where);
+      checkUserCount(count, where, options.limit);
       // skip/limit paging is by position: a user deleted at the front moves the next one onto the page
       // already read, and it would be missed (then planned as a create). The count moving says so; the
       // engine reads the listing once more, then refuses this vendor (ListingChangedError).

@@ -2,7 +2,7 @@ import { HttpClient, VendorHttpError, type HttpRequest, type HttpResponse } from
 import { pageReader } from '../../http/pages.js';
 import { flagWriter } from '../writer.js';
 import { SharedValues } from '../shared-values.js';
-import { readKeyOf, type AdapterOptions, type ApplyContext, type DesiredRecord, type LiveRecord, type ReadKey, type VendorAdapter, type VendorReader, type VendorWriter } from '../types.js';
+import { readKeyOf, type AdapterOptions, type ApplyContext, type DesiredRecord, type ListOptions, type LiveRecord, type ReadKey, type VendorAdapter, type VendorReader, type VendorWriter } from '../types.js';
 import { OWNER_REASON, liveFromWire, wireValue } from './fields.js';
 import { ACCOUNT_OWNER, withoutWriteOnly, type UserAddUpdateModel } from './documented.js';
 import type { PartnerConfig } from './schema.js';
@@ -46,7 +46,7 @@ export class PartnerAdapter implements VendorAdapter {
     const probe = config.probeUserCode
       ? { probe: { key: `probe user_code ${config.probeUserCode}`, email: '', pinned: config.probeUserCode, setting: 'probeUserCode' } }
       : {};
-    this.reader = this.settings.listPath ? { mode: 'list', list: () => this.list() } : { mode: 'byKey', read: (key) => this.read(key), ...probe };
+    this.reader = this.settings.listPath ? { mode: 'list', list: (options) => this.list(options) } : { mode: 'byKey', read: (key) => this.read(key), ...probe };
     // The engine's client keeps its limiter, counter and retry policy; this one adds the two company keys
     // (headers `Authorization` and `Token`, shared/vendors/README.md), keeps both out of every message, and
     // reads Spring's error body.
@@ -78,13 +78,13 @@ export class PartnerAdapter implements VendorAdapter {
     return record;
   }
 
-  async list(): Promise<LiveRecord[]> {
+  async list(options: ListOptions = {}): Promise<LiveRecord[]> {
     if (!this.settings.listPath) {
       throw new Error(
         `${this.name}: SimplePin publishes no user list, so its users cannot be listed; set listPath on vendor "${this.name}" if your tenant has a list endpoint`,
       );
     }
-    return this.listWire(this.settings.listPath);
+    return this.listWire(this.settings.listPath, options);
   }
 
   async findByEmail(email: string): Promise<LiveRecord | undefined> {
@@ -195,7 +195,7 @@ export class PartnerAdapter implements VendorAdapter {
    * plain array is taken as the whole list. A vendor that repeats a page, runs out of users before its own
    * total, lists a user_code twice or changes its totals mid-way is an error naming the vendor, never a guess.
    */
-  private async listWire(path: string): Promise<LiveRecord[]> {
+  private async listWire(path: string, options: ListOptions): Promise<LiveRecord[]> {
     const fail = (what: string) => new VendorHttpError(`${this.name}: GET ${path} ${what}`, 'malformed');
     const users: LiveRecord[] = [];
     const seen = new Set<string>();
@@ -208,6 +208,7 @@ export class PartnerAdapter implements VendorAdapter {
     };
     let totals: { pages: number; elements?: number } | undefined;
     const nextPage = pageReader({
+      limit: options.limit,
       fetch: (index) => this.call<unknown>({ method: 'GET', path, query: { page: this.settings.firstPage + index, size: this.settings.pageSize } }),
       pageCount: (res) => {
         const pages = Array.isArray(res.body) ? undefined : readPage(res.body)?.totalPages;

@@ -4,7 +4,7 @@ import { VendorHttpError, type HttpClient, type HttpRequest, type HttpResponse }
 import { pageReader } from '../../http/pages.js';
 import { flagWriter } from '../writer.js';
 import { registerAnswerSecrets } from '../../secrets/answer.js';
-import type { AdapterOptions, ApplyContext, DesiredRecord, ListReader, LiveRecord, VendorAdapter, VendorWriter } from '../types.js';
+import type { AdapterOptions, ApplyContext, DesiredRecord, ListOptions, ListReader, LiveRecord, VendorAdapter, VendorWriter } from '../types.js';
 import { readPulseUser } from './mapping.js';
 import type { PulseConfig } from './schema.js';
 
@@ -73,7 +73,7 @@ class PulseSession {
 }
 
 export class PulseAdapter implements VendorAdapter {
-  readonly reader: ListReader = { mode: 'list', list: () => this.list() };
+  readonly reader: ListReader = { mode: 'list', list: (options) => this.list(options) };
   // roster deactivates Pulse users (active: false) and never deletes them.
   readonly writer: VendorWriter = flagWriter(this, (desired) => this.findByEmail(desired.email));
   private readonly http: HttpClient;
@@ -181,7 +181,7 @@ export class PulseAdapter implements VendorAdapter {
     return this.http.options.vendor;
   }
 
-  async list(): Promise<LiveRecord[]> {
+  async list(options: ListOptions = {}): Promise<LiveRecord[]> {
     const usersPath = this.settings.usersPath;
     const seen = new Set<string>();
     const records: LiveRecord[] = [];
@@ -189,6 +189,7 @@ export class PulseAdapter implements VendorAdapter {
     // sort=id keeps paging stable while users are created (the documented default is -createdAt, newest
     // first); sort and the users list itself follow the documented conventions (shared/vendors/README.md).
     const nextPage = pageReader({
+      limit: options.limit,
       fetch: (index) =>
         this.call<ListEnvelope>({ method: 'GET', path: usersPath, query: { page: index + 1, pageSize: this.settings.pageSize, sort: 'id' } }),
       pageCount: (res) => (typeof res.body?.totalPages === 'number' ? Math.min(res.body.totalPages, MAX_PAGES) : undefined),
