@@ -100,6 +100,26 @@ export interface FlooredMessage {
   floorMs: number;
 }
 
+/**
+ * The emulator warmed up before the timed plan: a fresh child loads an organisation that declares nobody
+ * (generateWarmUpOrg) and plans it against the same emulator, reading the same listing. A vendor's servers
+ * are warm; the emulator, started for this run, is not, and the floor (read after the plan) always met it
+ * warm. Nothing of this child is measured.
+ */
+export interface WarmUpRequest {
+  type: 'warm-up';
+  configFile: string;
+  vendor: string;
+  env: Record<string, string>;
+  override: Record<string, unknown>;
+  budget: RateBudget;
+}
+
+export interface WarmedMessage {
+  type: 'warmed';
+  requests: number;
+}
+
 export interface ApplyRequest {
   type: 'apply';
   vendor: string;
@@ -141,8 +161,8 @@ export interface AppliedMessage {
   peakRssMB: number;
 }
 
-export type ParentMessage = LoadRequest | PlanRequest | ApplyRequest | FloorRequest | YamlFloorRequest;
-export type ChildMessage = LoadedMessage | PlannedMessage | AppliedMessage | FlooredMessage | YamlFlooredMessage | { type: 'error'; message: string };
+export type ParentMessage = LoadRequest | PlanRequest | ApplyRequest | FloorRequest | YamlFloorRequest | WarmUpRequest;
+export type ChildMessage = LoadedMessage | PlannedMessage | AppliedMessage | FlooredMessage | YamlFlooredMessage | WarmedMessage | { type: 'error'; message: string };
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 /** `maxRSS` is in kilobytes. */
@@ -322,6 +342,14 @@ async function load(request: LoadRequest): Promise<LoadedMessage> {
   return { type: 'loaded', loadMs, files: org.files, people: org.people.length, rssAfterLoadMB, peakRssAfterLoadMB: peakRss() };
 }
 
+/** A plan of nobody against the emulator, so its code is warm before the timed plan (WarmUpRequest). */
+async function warmUp(request: WarmUpRequest): Promise<WarmedMessage> {
+  const nobody = await loadOrganisation(request.configFile);
+  const targets = targetsFor(nobody, request.vendor, request.override, request.env, request.budget);
+  await buildPlan(nobody, targets);
+  return { type: 'warmed', requests: targets[0].counter.requests };
+}
+
 /** Reading every users file and parsing it with js-yaml, nothing else (YamlFloorRequest). */
 async function jsYamlFloor(files: readonly string[]): Promise<number> {
   const started = performance.now();
@@ -425,6 +453,8 @@ process.on('message', (message: ParentMessage) => {
           ? readPages(message.pages, message.readByKey, message.client).then((floorMs): FlooredMessage => ({ type: 'floored', floorMs }))
           : message.type === 'yaml-floor'
             ? jsYamlFloor(message.files).then((jsYamlMs): YamlFlooredMessage => ({ type: 'yaml-floored', jsYamlMs }))
-          : apply(message);
+            : message.type === 'warm-up'
+              ? warmUp(message)
+              : apply(message);
   work.then(send, (error: unknown) => send({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
 });

@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generatePeople, OFFICES, type BenchPerson } from './people.js';
 import type { BenchVendor } from './profile.js';
@@ -70,4 +70,19 @@ export async function generateOrg(dir: string, count: number, vendors: BenchVend
   const fixtures: Record<string, unknown> = {};
   for (const v of vendors) fixtures[v.kind] = v.fixture(people, OFFICES);
   return { dir, configFile, people, fixtures };
+}
+
+/**
+ * The same roster.yaml, offices and roles with nobody declared, beside `org`: a plan of it reads every live
+ * user of a listing vendor as the benchmark's plan does, so it warms the emulator up before that plan is
+ * timed (run.ts, warmUpEmulator). Returns its roster.yaml.
+ */
+export async function generateWarmUpOrg(org: GeneratedOrg): Promise<string> {
+  const dir = `${org.dir}-warm-up`;
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(path.join(dir, 'users'), { recursive: true });
+  const configFile = path.join(dir, 'roster.yaml');
+  await writeFile(configFile, await readFile(org.configFile, 'utf8'));
+  await writeFile(path.join(dir, 'users', 'org.yaml'), await readFile(path.join(org.dir, 'users', 'org.yaml'), 'utf8'));
+  return configFile;
 }

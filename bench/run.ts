@@ -12,8 +12,8 @@ import { parseArgs } from 'node:util';
 import type { RootConfig } from '../src/config/schema.js';
 import { startSandbox, type Sandbox } from '../src/compose/sandbox.js';
 import { rosterSchemas } from '../src/compose/organisation.js';
-import type { AppliedMessage, ChildMessage, FlooredMessage, LoadedMessage, ParentMessage, PlannedMessage, RateBudget, YamlFlooredMessage } from './child.js';
-import { generateOrg } from './generate.js';
+import type { AppliedMessage, ChildMessage, FlooredMessage, LoadedMessage, ParentMessage, PlannedMessage, RateBudget, WarmedMessage, YamlFlooredMessage } from './child.js';
+import { generateOrg, generateWarmUpOrg } from './generate.js';
 import { expectedCounts } from './people.js';
 import { checkTargets, markdownTable, rateShare, round2, type BenchResults, type BenchRun, type RunDetail } from './report.js';
 import type { BenchVendor } from './profile.js';
@@ -59,6 +59,7 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
     const org = await generateOrg(path.join(options.dataDir, String(size)), size, options.vendors, { concurrency: options.concurrency });
     log(`${size.toLocaleString('en-US')} people: generated ${org.configFile} in ${Date.now() - started} ms`);
     const expected = expectedCounts(org.people);
+    const warmUpConfig = await generateWarmUpOrg(org);
     for (const vendor of options.vendors) {
       // One process per size and vendor, as `roster plan --vendor` would be: it loads the organisation,
       // plans, then applies, so a plan's peak RSS is its own and not an earlier vendor's apply.
@@ -68,7 +69,7 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
         const loaded = { ...(await child.ask<LoadedMessage>({ type: 'load', configFile: org.configFile }, 'loaded')), jsYamlMs: 0 };
         loaded.jsYamlMs = await jsYamlFloor(loaded.files, options.childArgs);
         log(`  ${vendor.kind}: loaded ${loaded.people} people in ${Math.round(loaded.loadMs)} ms (js-yaml alone: ${Math.round(loaded.jsYamlMs)} ms), ${loaded.rssAfterLoadMB} MB RSS (peak ${loaded.peakRssAfterLoadMB} MB)`);
-        detail = await runOne(child, size, vendor, loaded, org.fixtures[vendor.kind], expected, options);
+        detail = await runOne(child, size, vendor, loaded, org.fixtures[vendor.kind], expected, warmUpConfig, options);
       } catch (error) {
         // One vendor that cannot run (an emulator or adapter mid-change) leaves the others measured.
         log(`  ${vendor.kind}: FAILED, left out of the results: ${error instanceof Error ? error.message : String(error)}`);
@@ -158,6 +159,7 @@ async function runOne(
   loaded: Loaded,
   fixture: unknown,
   expected: Record<'match' | 'update' | 'new', number>,
+  warmUpConfig: string,
   options: BenchOptions,
 ): Promise<RunDetail> {
   const notes: string[] = [];
@@ -166,6 +168,7 @@ async function runOne(
   // The plan's floor: those pages, and the reads the vendor's API requires of every plan (a login, a probe).
   const planFloor = floorPages + (vendor.requiredReads?.count ?? 0);
   const planned = await withSandbox(vendor, fixture, UNPACED, async (sandbox) => {
+    await warmUpEmulator(sandbox, vendor, warmUpConfig, options);
     const answer = await child.ask<PlannedMessage>(
       {
         type: 'plan',
@@ -251,6 +254,19 @@ function floorReasons(vendor: BenchVendor, creates: boolean): string[] {
   if (vendor.requiredReads) reasons.push(`the floor counts ${vendor.requiredReads.count} more read${vendor.requiredReads.count > 1 ? 's' : ''}: ${vendor.requiredReads.why}`);
   if (creates && vendor.writesPerCreate) reasons.push(`the apply floor counts ${vendor.writesPerCreate.count} writes per create: ${vendor.writesPerCreate.why}`);
   return reasons;
+}
+
+/**
+ * Warms the emulator up before the timed plan: a fresh child plans an organisation that declares nobody
+ * (generateWarmUpOrg) against it, reading the same listing (WarmUpRequest in child.ts says why).
+ */
+async function warmUpEmulator(sandbox: Sandbox, vendor: BenchVendor, configFile: string, options: BenchOptions): Promise<void> {
+  const warmChild = startChild(options.childArgs?.filter((arg) => !arg.startsWith('--cpu-prof') && !arg.startsWith('--heap-prof')));
+  try {
+    await warmChild.ask<WarmedMessage>({ type: 'warm-up', configFile, vendor: vendor.kind, env: sandbox.env, override: sandbox.overrides[vendor.kind], budget: UNPACED }, 'warmed');
+  } finally {
+    warmChild.stop();
+  }
 }
 
 /** A run measured with --plan-only: the apply's figures are zero against a floor of zero (not measured). */
