@@ -12,6 +12,13 @@
 export class RateLimiter {
   /** One stamp per request in the window, in the order they were sent. */
   private readonly sent: { at: number }[] = [];
+  /**
+   * Stamps that left the window lately (up to two windows back): the vendor may still count them in a
+   * remaining-requests figure it worked out when a request arrived, before we read it (observeRemaining).
+   */
+  private readonly left: number[] = [];
+  /** Send times of the requests whose answers have not arrived yet. */
+  private readonly inFlight = new Set<{ sentAt: number }>();
   private allowed: number;
   private chain: Promise<unknown> = Promise.resolve();
   /** Why the window is full beyond our own pacing (the vendor's count, a Retry-After), until `until`. */
@@ -57,7 +64,7 @@ export class RateLimiter {
     if (!Number.isFinite(remaining)) return;
     const usedByVendorCount = vendorLimit - remaining;
     const reserve = vendorLimit - this.allowed;
-    const ours = this.recentCount();
+    const ours = this.oursTheVendorMayCount();
     const othersBeyondReserve = usedByVendorCount - ours - reserve;
     if (othersBeyondReserve > 0) this.cause = { why: `the vendor reported ${remaining} of ${vendorLimit} requests remaining in its window`, until: this.now() + this.windowMs };
     for (let i = 0; i < othersBeyondReserve && this.recentCount() < this.allowed; i++) this.sent.push({ at: this.now() });
@@ -93,6 +100,27 @@ export class RateLimiter {
     return last - now;
   }
 
+  /**
+   * Our requests the vendor may have counted in a remaining figure that comes with an answer. The vendor
+   * worked it out when the request arrived, some time before the answer reached us, counting a window back
+   * from then: so our requests count from a window before the earliest send still unanswered, including
+   * ones whose stamps have since left our own window. Counting them as another integration's (as when only
+   * the window up to now counted) filled the window with phantom requests on every answer a slot freed
+   * near: an apply at 84-92% of its budget (npm run bench), more the slower the vendor answers. A few of ours
+   * counted too many only make the correction a little late.
+   */
+  private oursTheVendorMayCount(): number {
+    const now = this.now();
+    let earliest = now;
+    for (const request of this.inFlight) earliest = Math.min(earliest, request.sentAt);
+    // An answer a window late (or a caller that never released) does not stretch this past what `left` holds.
+    const since = Math.max(earliest, now - this.windowMs) - this.windowMs;
+    let ours = 0;
+    for (let i = 0; i < this.sent.length; i++) if (this.sent[i].at > since) ours++;
+    for (let i = 0; i < this.left.length; i++) if (this.left[i] > since) ours++;
+    return ours;
+  }
+
   /** Says why whenever a request must wait longer than `overMs` for its slot (once per wait). */
   onLongWait(report: (ms: number, why: string) => void, overMs: number): void {
     this.longWait ??= { report, overMs };
@@ -106,16 +134,20 @@ export class RateLimiter {
   private recentCount(): number {
     const cutoff = this.now() - this.windowMs;
     // shift, not splice: splice returns an array of what it removed, garbage on every request.
-    while (this.sent.length > 0 && this.sent[0].at <= cutoff) this.sent.shift();
+    while (this.sent.length > 0 && this.sent[0].at <= cutoff) this.left.push(this.sent.shift()!.at);
+    while (this.left.length > 0 && this.left[0] <= cutoff - this.windowMs) this.left.shift();
     return this.sent.length;
   }
 
   /** Stamps a slot now; its release moves the stamp to when the answer came. */
   private take(): () => void {
     const slot = { at: this.now() };
+    const request = { sentAt: slot.at };
     this.sent.push(slot);
+    this.inFlight.add(request);
     return () => {
       slot.at = Math.max(slot.at, this.now());
+      this.inFlight.delete(request);
     };
   }
 

@@ -35,6 +35,40 @@ describe('RateLimiter', () => {
     expect(third).toBe(true);
   });
 
+  it("does not take its own requests, counted by the vendor as they arrived, for another integration's", async () => {
+    const limiter = new RateLimiter(10, 1_000);
+    // Sent at 0 ms, answered at 30 ms: the vendor counted it on arrival, between the two.
+    const answerEarly = await limiter.acquire();
+    await vi.advanceTimersByTimeAsync(30);
+    answerEarly();
+    // Sent at 941 ms, when the vendor's window (counted back from its arrival) still holds the first.
+    await vi.advanceTimersByTimeAsync(911);
+    const answerLate = await limiter.acquire();
+    // Its answer reaches us at 1,040 ms, saying 8 of 10 remain: the first and this one, both ours; our own
+    // window (back from 1,040 ms) no longer holds the first.
+    await vi.advanceTimersByTimeAsync(99);
+    limiter.observeRemaining(8, 10);
+    answerLate();
+    // Nothing was taken for another integration's: nine more go at once (the window holds only the second).
+    let sent = 0;
+    for (let i = 0; i < 9; i++) void limiter.acquire().then(() => sent++);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent).toBe(9);
+  });
+
+  it('still fills the window when the vendor counts more than ours', async () => {
+    const limiter = new RateLimiter(10, 1_000);
+    const answer = await limiter.acquire();
+    await vi.advanceTimersByTimeAsync(50);
+    // Only one of ours, but the vendor says 4 of 10 remain: five more belong to someone else.
+    limiter.observeRemaining(4, 10);
+    answer();
+    let sent = 0;
+    for (let i = 0; i < 9; i++) void limiter.acquire().then(() => sent++);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent).toBe(4);
+  });
+
   it('never lets a caller who arrives while others wait take a slot before them', async () => {
     const limiter = new RateLimiter(1, 100);
     const order: string[] = [];
