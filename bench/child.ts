@@ -101,13 +101,13 @@ export interface FlooredMessage {
 }
 
 /**
- * The emulator warmed up before the timed plan: a fresh child loads an organisation that declares nobody
- * (generateWarmUpOrg) and plans it against the same emulator, reading the same listing. A vendor's servers
- * are warm; the emulator, started for this run, is not, and the floor (read after the plan) always met it
- * warm. Nothing of this child is measured.
+ * A fresh child loads an organisation and plans it once, cold, as `roster plan` would: the timed plan
+ * again, for a median of several cold plans (run.ts, --timed-runs), or, for an organisation that declares
+ * nobody (generateWarmUpOrg), the emulator's warm-up before the timed plan. A vendor's servers are warm;
+ * the emulator, started for this run, is not, and the floor (read after the plan) always met it warm.
  */
-export interface WarmUpRequest {
-  type: 'warm-up';
+export interface ColdPlanRequest {
+  type: 'cold-plan';
   configFile: string;
   vendor: string;
   env: Record<string, string>;
@@ -115,8 +115,9 @@ export interface WarmUpRequest {
   budget: RateBudget;
 }
 
-export interface WarmedMessage {
-  type: 'warmed';
+export interface ColdPlannedMessage {
+  type: 'cold-planned';
+  planMs: number;
   requests: number;
 }
 
@@ -161,8 +162,8 @@ export interface AppliedMessage {
   peakRssMB: number;
 }
 
-export type ParentMessage = LoadRequest | PlanRequest | ApplyRequest | FloorRequest | YamlFloorRequest | WarmUpRequest;
-export type ChildMessage = LoadedMessage | PlannedMessage | AppliedMessage | FlooredMessage | YamlFlooredMessage | WarmedMessage | { type: 'error'; message: string };
+export type ParentMessage = LoadRequest | PlanRequest | ApplyRequest | FloorRequest | YamlFloorRequest | ColdPlanRequest;
+export type ChildMessage = LoadedMessage | PlannedMessage | AppliedMessage | FlooredMessage | YamlFlooredMessage | ColdPlannedMessage | { type: 'error'; message: string };
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 /** `maxRSS` is in kilobytes. */
@@ -342,12 +343,13 @@ async function load(request: LoadRequest): Promise<LoadedMessage> {
   return { type: 'loaded', loadMs, files: org.files, people: org.people.length, rssAfterLoadMB, peakRssAfterLoadMB: peakRss() };
 }
 
-/** A plan of nobody against the emulator, so its code is warm before the timed plan (WarmUpRequest). */
-async function warmUp(request: WarmUpRequest): Promise<WarmedMessage> {
-  const nobody = await loadOrganisation(request.configFile);
-  const targets = targetsFor(nobody, request.vendor, request.override, request.env, request.budget);
-  await buildPlan(nobody, targets);
-  return { type: 'warmed', requests: targets[0].counter.requests };
+/** One cold plan in a fresh child, timed as the plan in PlanRequest is (ColdPlanRequest). */
+async function coldPlan(request: ColdPlanRequest): Promise<ColdPlannedMessage> {
+  const loaded = await loadOrganisation(request.configFile);
+  const targets = targetsFor(loaded, request.vendor, request.override, request.env, request.budget);
+  const started = performance.now();
+  await buildPlan(loaded, targets);
+  return { type: 'cold-planned', planMs: performance.now() - started, requests: targets[0].counter.requests };
 }
 
 /** Reading every users file and parsing it with js-yaml, nothing else (YamlFloorRequest). */
@@ -453,8 +455,8 @@ process.on('message', (message: ParentMessage) => {
           ? readPages(message.pages, message.readByKey, message.client).then((floorMs): FlooredMessage => ({ type: 'floored', floorMs }))
           : message.type === 'yaml-floor'
             ? jsYamlFloor(message.files).then((jsYamlMs): YamlFlooredMessage => ({ type: 'yaml-floored', jsYamlMs }))
-            : message.type === 'warm-up'
-              ? warmUp(message)
+            : message.type === 'cold-plan'
+              ? coldPlan(message)
               : apply(message);
   work.then(send, (error: unknown) => send({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
 });

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import type { RootConfig } from '../src/config/schema.js';
 import { startSandbox, type Sandbox } from '../src/compose/sandbox.js';
 import { rosterSchemas } from '../src/compose/organisation.js';
-import type { AppliedMessage, ChildMessage, FlooredMessage, LoadedMessage, ParentMessage, PlannedMessage, RateBudget, WarmedMessage, YamlFlooredMessage } from './child.js';
+import type { AppliedMessage, ChildMessage, FlooredMessage, LoadedMessage, ParentMessage, PlannedMessage, RateBudget, ColdPlannedMessage, YamlFlooredMessage } from './child.js';
 import { generateOrg, generateWarmUpOrg } from './generate.js';
 import { expectedCounts } from './people.js';
 import { checkTargets, markdownTable, rateShare, round2, type BenchResults, type BenchRun, type RunDetail } from './report.js';
@@ -41,6 +41,11 @@ export interface BenchOptions {
    * zero, and the table says "plan only".
    */
   planOnly?: boolean;
+  /**
+   * Cold plans, and cold floors per bare client, timed for each vendor at up to TIMED_RUNS_UP_TO people,
+   * each in a fresh process; the medians count (one run at 10,000 people moved by a third from run to run).
+   */
+  timedRuns?: number;
   /** Called after every run with everything so far, so a long run that stops keeps what it measured. */
   onRun?: (results: BenchResults, details: RunDetail[]) => Promise<void>;
 }
@@ -69,7 +74,7 @@ export async function runBench(options: BenchOptions): Promise<{ results: BenchR
         const loaded = { ...(await child.ask<LoadedMessage>({ type: 'load', configFile: org.configFile }, 'loaded')), jsYamlMs: 0 };
         loaded.jsYamlMs = await jsYamlFloor(loaded.files, options.childArgs);
         log(`  ${vendor.kind}: loaded ${loaded.people} people in ${Math.round(loaded.loadMs)} ms (js-yaml alone: ${Math.round(loaded.jsYamlMs)} ms), ${loaded.rssAfterLoadMB} MB RSS (peak ${loaded.peakRssAfterLoadMB} MB)`);
-        detail = await runOne(child, size, vendor, loaded, org.fixtures[vendor.kind], expected, warmUpConfig, options);
+        detail = await runOne(child, size, vendor, loaded, org.fixtures[vendor.kind], expected, { org: org.configFile, warmUp: warmUpConfig }, options);
       } catch (error) {
         // One vendor that cannot run (an emulator or adapter mid-change) leaves the others measured.
         log(`  ${vendor.kind}: FAILED, left out of the results: ${error instanceof Error ? error.message : String(error)}`);
@@ -159,7 +164,7 @@ async function runOne(
   loaded: Loaded,
   fixture: unknown,
   expected: Record<'match' | 'update' | 'new', number>,
-  warmUpConfig: string,
+  configs: { org: string; warmUp: string },
   options: BenchOptions,
 ): Promise<RunDetail> {
   const notes: string[] = [];
@@ -168,7 +173,9 @@ async function runOne(
   // The plan's floor: those pages, and the reads the vendor's API requires of every plan (a login, a probe).
   const planFloor = floorPages + (vendor.requiredReads?.count ?? 0);
   const planned = await withSandbox(vendor, fixture, UNPACED, async (sandbox) => {
-    await warmUpEmulator(sandbox, vendor, warmUpConfig, options);
+    const coldPlanIn = (configFile: string) => coldPlan(sandbox, vendor, configFile, options);
+    // The emulator's warm-up: a plan of nobody, reading the same listing (ColdPlanRequest in child.ts).
+    await coldPlanIn(configs.warmUp);
     const answer = await child.ask<PlannedMessage>(
       {
         type: 'plan',
@@ -182,20 +189,31 @@ async function runOne(
       },
       'planned',
     );
-    // The same pages again from a fresh process per bare client, cold as the plan was; the lower counts (FloorRequest in child.ts).
+    // More cold plans, each in a fresh process that loads the organisation again: the median counts.
+    const runs = people <= TIMED_RUNS_UP_TO ? Math.max(1, options.timedRuns ?? 3) : 1;
+    const planRuns = [answer.planMs];
+    for (let run = 1; run < runs; run++) planRuns.push((await coldPlanIn(configs.org)).planMs);
+    // The same pages again from a fresh process per bare client and run, cold as the plan was; per client
+    // the median, and the lower of the two counts (FloorRequest in child.ts).
     const floors: number[] = [];
     for (const client of ['fetch', 'node:http'] as const) {
-      const floorChild = startChild(options.childArgs?.filter((arg) => !arg.startsWith('--cpu-prof') && !arg.startsWith('--heap-prof')));
-      try {
-        floors.push((await floorChild.ask<FlooredMessage>({ type: 'floor', pages: answer.pageList, readByKey: vendor.readByKey, client }, 'floored')).floorMs);
-      } finally {
-        floorChild.stop();
+      const clientRuns: number[] = [];
+      for (let run = 0; run < runs; run++) {
+        const floorChild = startChild(options.childArgs?.filter((arg) => !arg.startsWith('--cpu-prof') && !arg.startsWith('--heap-prof')));
+        try {
+          clientRuns.push((await floorChild.ask<FlooredMessage>({ type: 'floor', pages: answer.pageList, readByKey: vendor.readByKey, client }, 'floored')).floorMs);
+        } finally {
+          floorChild.stop();
+        }
       }
+      floors.push(median(clientRuns));
     }
-    return { ...answer, warmFloorMs: answer.floorMs, floorMs: Math.min(...floors), floorsMs: floors, pageList: [] };
+    return { ...answer, planMs: median(planRuns), planRuns, warmFloorMs: answer.floorMs, floorMs: Math.min(...floors), floorsMs: floors, pageList: [] };
   });
   const s = planned.summary;
-  notes.push(`cold network floor: fetch ${Math.round(planned.floorsMs[0])} ms, node:http ${Math.round(planned.floorsMs[1])} ms; the lower counts`);
+  const runsNote = planned.planRuns.length > 1 ? ` (medians of ${planned.planRuns.length} runs each)` : '';
+  notes.push(`cold network floor: fetch ${Math.round(planned.floorsMs[0])} ms, node:http ${Math.round(planned.floorsMs[1])} ms${runsNote}; the lower counts`);
+  if (planned.planRuns.length > 1) notes.push(`cold plans: ${planned.planRuns.map((ms) => Math.round(ms)).join(', ')} ms, the median counts`);
   if (s.create !== expected.new || s.update !== expected.update || s.unchanged !== expected.match) {
     notes.push(`plan: ${s.create} creates, ${s.update} updates, ${s.unchanged} unchanged; generated ${expected.new}, ${expected.update}, ${expected.match}`);
   }
@@ -256,18 +274,27 @@ function floorReasons(vendor: BenchVendor, creates: boolean): string[] {
   return reasons;
 }
 
-/**
- * Warms the emulator up before the timed plan: a fresh child plans an organisation that declares nobody
- * (generateWarmUpOrg) against it, reading the same listing (WarmUpRequest in child.ts says why).
- */
-async function warmUpEmulator(sandbox: Sandbox, vendor: BenchVendor, configFile: string, options: BenchOptions): Promise<void> {
-  const warmChild = startChild(options.childArgs?.filter((arg) => !arg.startsWith('--cpu-prof') && !arg.startsWith('--heap-prof')));
+/** Sizes up to which the plan and its floors are timed several times (BenchOptions.timedRuns). */
+const TIMED_RUNS_UP_TO = 10_000;
+
+/** One cold plan of `configFile` in a fresh child against the sandbox's emulator (ColdPlanRequest in child.ts). */
+async function coldPlan(sandbox: Sandbox, vendor: BenchVendor, configFile: string, options: BenchOptions): Promise<ColdPlannedMessage> {
+  const planChild = startChild(options.childArgs?.filter((arg) => !arg.startsWith('--cpu-prof') && !arg.startsWith('--heap-prof')));
   try {
-    await warmChild.ask<WarmedMessage>({ type: 'warm-up', configFile, vendor: vendor.kind, env: sandbox.env, override: sandbox.overrides[vendor.kind], budget: UNPACED }, 'warmed');
+    return await planChild.ask<ColdPlannedMessage>(
+      { type: 'cold-plan', configFile, vendor: vendor.kind, env: sandbox.env, override: sandbox.overrides[vendor.kind], budget: UNPACED },
+      'cold-planned',
+    );
   } finally {
-    warmChild.stop();
+    planChild.stop();
   }
 }
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
 
 /** A run measured with --plan-only: the apply's figures are zero against a floor of zero (not measured). */
 function planOnlyDetail(people: number, vendor: BenchVendor, loaded: Loaded, planned: PlannedMessage & { warmFloorMs: number }, floorPages: number, planFloor: number, changes: number, notes: string[]): RunDetail {
@@ -314,6 +341,7 @@ async function main(): Promise<void> {
       concurrency: { type: 'string' },
       'child-args': { type: 'string', description: 'Node flags for the child process, e.g. "--cpu-prof --cpu-prof-dir=bench/profiles"' },
       'plan-only': { type: 'boolean', default: false, description: 'plan (and its floor) only: no apply, no warm second plan' },
+      'timed-runs': { type: 'string', default: '3', description: 'cold plans and cold floors per client timed at up to 10,000 people, each in a fresh process; the medians count' },
       merge: { type: 'boolean', default: false, description: 'keep the runs already in --out that this run does not repeat' },
       docs: { type: 'string', description: 'markdown files, comma-separated, whose table (between bench:table markers) is replaced' },
       report: { type: 'boolean', default: false, description: 'also time `roster report access` against a plan at each size (bench/access-report.ts)' },
@@ -351,6 +379,7 @@ async function main(): Promise<void> {
     maxRate: Number(values['max-rate']),
     concurrency: values.concurrency === undefined ? undefined : Number(values.concurrency),
     planOnly: values['plan-only'],
+    timedRuns: Number(values['timed-runs']),
     log: (line) => console.error(line),
     childArgs: values['child-args']?.split(' ').filter(Boolean),
     onRun: async (_partial, sofar) => save(merged(sofar)),
