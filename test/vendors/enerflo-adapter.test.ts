@@ -287,6 +287,21 @@ describe('Enerflo adapter: paging guards', () => {
     }
   });
 
+  it('reports the listing that failed, not one it stopped', async () => {
+    // Now the inactive listing lies and the default one is sound and long: the default one stops at its next
+    // page, and the error is the inactive listing's own.
+    const liar = await lyingVendor((page, status) =>
+      status === 'inactive'
+        ? { results: [user(10_000 + page)], totalPages: page + 1, page, pageSize: 1, total: 1 }
+        : { results: [user(page)], totalPages: 2_000, page, pageSize: 1, total: 2_000 },
+    );
+    try {
+      await expect(adapterFor(liar.url).list()).rejects.toThrow(/status=inactive page \d+: totalPages keeps growing/);
+    } finally {
+      await liar.close();
+    }
+  });
+
   it('stops on an empty page before the last, a wrong page number or a missing results list', async () => {
     const empty = await lyingVendor((page) => ({ results: page === 1 ? [user(1)] : [], totalPages: 5, page }));
     const wrong = await lyingVendor(() => ({ results: [user(1)], totalPages: 2, page: 1 }));

@@ -164,12 +164,18 @@ export class EnerfloAdapter implements VendorAdapter {
     // deactivated between two readings is in both, and the later listing (inactive) wins.
     const statuses = [this.inactiveStatus, ...this.suspendedStatuses.filter((status) => status !== this.inactiveStatus)];
     // One listing failing fails the list: the others stop at their next page, and their failures are not left unhandled.
-    let failed = false;
-    const halted = () => failed;
-    const read = { halted, limit: options.limit };
+    // The first failure is the one reported (a listing stopped because another failed says nothing).
+    let failure: { error: unknown } | undefined;
+    const read = { halted: () => failure !== undefined, limit: options.limit };
     const listings = [this.listWire(keeper(true), undefined, read), ...statuses.map((status) => this.listWire(keeper(false), status, read))];
-    for (const listing of listings) listing.catch(() => (failed = true));
-    for (const listing of listings) (await listing).forEach(add);
+    for (const listing of listings) listing.catch((error: unknown) => (failure ??= { error }));
+    for (const listing of listings) {
+      try {
+        (await listing).forEach(add);
+      } catch (error) {
+        throw failure ? failure.error : error;
+      }
+    }
     const records: LiveRecord[] = [];
     for (const { record, managerId, managerEmail } of byId.values()) {
       records.push(record);
