@@ -20,8 +20,8 @@ export function checkReviewedComment(ctx: Pick<GitHubContext, 'commentKey' | 'ow
   if (problem) {
     throw new Error(
       `the roster comment on pull request #${reviewed.pullNumber} (${reviewed.commentUrl}) is not the plan roster signed: ${problem}. ` +
-        `Nothing is handed to apply. Re-run the plan workflow of pull request #${reviewed.pullNumber} so roster posts and signs its plan again, ` +
-        'have that plan read, then re-run this apply',
+        `Nothing is handed to apply. Re-run the latest plan workflow run of pull request #${reviewed.pullNumber}` +
+        `${reviewed.headSha ? ` (the one for its head ${reviewed.headSha})` : ''} so roster posts and signs its plan again, have that plan read, then re-run this apply`,
     );
   }
   return {};

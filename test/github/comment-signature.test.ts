@@ -139,7 +139,7 @@ describe('a signed plan comment', () => {
     expect(refused.stdout).toBe('');
     expect(refused.stderr).toContain(`the roster comment on pull request #${number}`);
     expect(refused.stderr).toContain('the comment was edited after roster posted it');
-    expect(refused.stderr).toContain(`Re-run the plan workflow of pull request #${number}`);
+    expect(refused.stderr).toContain(`Re-run the latest plan workflow run of pull request #${number} (the one for its head ${sha(number, 'a')})`);
 
     // One character is enough; so is text added after the signature.
     await editComment(comment.id, original.replace('roster plan', 'roster  plan'));
