@@ -28,7 +28,7 @@ const FORMAT = 'roster-comment-signature/1';
  */
 export const CLOCK_SKEW_TOLERANCE_MS = 60_000;
 
-/** Room a body leaves for the signature marker (about 190 characters), so a body at GitHub's limit can still be signed. */
+/** Room a body leaves for the signature marker (about 220 characters at most, with a 64-hex head), so a body at GitHub's limit can still be signed. */
 export const SIGNATURE_ROOM = 256;
 
 const SIGNATURE_MARKER = /<!-- roster-plan-signature: v1 pull=(\d+) head=([0-9a-f]{7,64}) signedAt=(\S+) hmac=([0-9a-f]{64}) -->\s*$/;

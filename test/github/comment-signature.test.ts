@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLOCK_SKEW_TOLERANCE_MS } from '../../src/github/comment-signature.js';
-import { postPlanComment } from '../../src/github/comments.js';
+import { PLAN_COMMENT_LIMIT, postPlanComment, upsertPlanComment } from '../../src/github/comments.js';
 import { githubContextFromEnv } from '../../src/github/context.js';
 import { startSandbox, type Sandbox } from '../../src/compose/sandbox.js';
 import { planChecksum } from '../../src/reconcile/checksum.js';
-import { parseChecksumMarker } from '../../src/render/markdown.js';
+import { GITHUB_BODY_LIMIT, PLAN_MARKER, parseChecksumMarker } from '../../src/render/markdown.js';
 import { makeWorkspace, runCli, sampleConfig, sampleOfficesAndRoles, type Workspace } from '../helpers/workspace.js';
 import { addPullRequest, githubEnv, startFakeGitHub, type FakeGitHub } from './fake-github.js';
-import { samplePlan } from './plans.js';
+import { hugePlan, samplePlan } from './plans.js';
 
 /*
  * The signed plan comment (ROSTER_COMMENT_KEY): a workflow a pull request adds can edit roster's comment
@@ -99,6 +99,26 @@ describe('a signed plan comment', () => {
     expect(JSON.parse(readFileSync(join(dir, `seal-${number}.json`), 'utf8'))).toBeTruthy();
     expect(reviewed.stderr).not.toContain('ROSTER_COMMENT_KEY');
     expect(reviewed.stderr).toContain(`plan reviewed on pull request #${number}`);
+  });
+
+  it('fits GitHub\'s limit with its signature: roster\'s bodies leave room for it', async () => {
+    const number = ++nextPull;
+    const head = sha(number, 'a');
+    addPullRequest(gh, number, { commits: [head], head_sha: head });
+    const ctx = githubContextFromEnv(githubEnv(gh, { GITHUB_EVENT_PATH: eventFile({ pull_request: { number, head: { sha: head } } }), ROSTER_COMMENT_KEY: KEY }), { pullRequest: true });
+    // A plan cut to fit, as the comment renders it.
+    await postPlanComment(ctx, hugePlan(800), { maskEmails: false });
+    const cut = gh.comments.find((c) => c.issue === number)!.body;
+    expect(cut).toContain('This plan is longer than GitHub allows here');
+    expect(cut).toMatch(SIGNATURE);
+    // A body as long as roster's bodies may be, signed: within GitHub's limit. One at GitHub's limit: refused here, not by a 422.
+    const longest = `${PLAN_MARKER}\n${'x'.repeat(PLAN_COMMENT_LIMIT - PLAN_MARKER.length - 2)}\n`;
+    expect(longest).toHaveLength(PLAN_COMMENT_LIMIT);
+    await upsertPlanComment(ctx, longest);
+    const signed = gh.comments.find((c) => c.issue === number)!.body;
+    expect(signed).toMatch(SIGNATURE);
+    expect(signed.length).toBeLessThanOrEqual(GITHUB_BODY_LIMIT);
+    await expect(upsertPlanComment(ctx, `${longest}${'y'.repeat(GITHUB_BODY_LIMIT - longest.length)}`)).rejects.toThrow(/GitHub takes at most \d+ with the signature/);
   });
 
   it('is signed again by the next plan run, which edits the same comment: an earlier edit by anyone else is overwritten', async () => {
