@@ -10,6 +10,7 @@ import { postInvalidStateComment, mergedPlanChecksums, type MergedPlan } from '.
 import { decodeSeal, sealMismatch } from '../reconcile/checksum-seal.js';
 import type { SealParts } from '../reconcile/checksum.js';
 import { githubContextFromEnv, sourceLinksFromEnv } from './context.js';
+import { checkReviewedComment } from './reviewed-comment.js';
 import { describeVerdict, overrideVerdict } from './override.js';
 import { appendStepSummary } from './summary.js';
 import { processSink } from '../output/sink.js';
@@ -56,6 +57,9 @@ export function registerGithub(program: Command): void {
     .action(async (options: { sha?: string; vendor?: string; sealOut?: string }) => {
       const ctx = githubContextFromEnv(process.env);
       const reviewed = await mergedPlanChecksums(ctx, options.sha ?? ctx.sha);
+      // The comment must be the one roster signed, unedited, before its checksum means anything (ROSTER_COMMENT_KEY).
+      const { warning } = checkReviewedComment(ctx, reviewed);
+      if (warning) processSink().err(`${warning}\n`);
       processSink().err(`plan reviewed on pull request #${reviewed.pullNumber}: ${reviewed.commentUrl}\n`);
       const checksum = options.vendor ? checksumForVendor(reviewed.vendors, options.vendor) : reviewed.checksum;
       const seal = reviewedSeal(reviewed, options.vendor);

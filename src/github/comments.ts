@@ -4,6 +4,7 @@ import { renderInvalidStateComment, type SourceLinks } from '../render/annotatio
 import type { VendorLabels } from '../render/labels.js';
 import { GITHUB_BODY_LIMIT, PLAN_MARKER, parseChecksumMarker, renderMarkdown, type OverrideLabel, type PlanChecksums } from '../render/markdown.js';
 import type { PlanView } from '../reconcile/types.js';
+import { SIGNATURE_ROOM, signComment } from './comment-signature.js';
 import { GitHubContextError, sourceLinksFromEnv, type GitHubContext } from './context.js';
 import { overrideVerdict, type OverrideVerdict } from './override.js';
 
@@ -12,6 +13,8 @@ export interface IssueComment {
   body?: string;
   html_url: string;
   user: { login: string; type: string } | null;
+  /** When the comment was last edited, by GitHub's clock (a signed comment must not be edited after it was signed). */
+  updated_at?: string;
 }
 
 /** Whether a comment was written by roster, not merely quoting its marker. */
@@ -36,12 +39,19 @@ export async function findPlanComment(ctx: GitHubContext, pullNumber: number): P
   return undefined;
 }
 
-/** A body as it may be posted: known secrets redacted, and within GitHub's limit (or an error, not a 422). */
-export function bodyForGitHub(body: string): string {
+/**
+ * A body as it may be posted: known secrets redacted, and within GitHub's limit (or an error, not a 422).
+ * `room`: characters kept free for what is added after (the comment's signature).
+ */
+export function bodyForGitHub(body: string, room = 0): string {
   const safe = redactKnownSecrets(body);
-  if (safe.length > GITHUB_BODY_LIMIT) throw new Error(`the body is ${safe.length} characters; GitHub takes at most ${GITHUB_BODY_LIMIT}`);
+  const limit = GITHUB_BODY_LIMIT - room;
+  if (safe.length > limit) throw new Error(`the body is ${safe.length} characters; GitHub takes at most ${limit}${room ? ' with the signature' : ''}`);
   return safe;
 }
+
+/** How long roster's own comment bodies may be: GitHub's limit, less the room for the signature. */
+export const PLAN_COMMENT_LIMIT = GITHUB_BODY_LIMIT - SIGNATURE_ROOM;
 
 export interface PostedComment {
   id: number;
@@ -55,15 +65,20 @@ export interface PostedComment {
  */
 export async function upsertPlanComment(ctx: GitHubContext, body: string): Promise<PostedComment> {
   const pullNumber = requirePullNumber(ctx);
-  const safe = bodyForGitHub(body);
+  const safe = bodyForGitHub(body, ctx.commentKey ? SIGNATURE_ROOM : 0);
   if (!safe.includes(PLAN_MARKER)) throw new Error('a roster comment must carry the plan marker, or the next run cannot find it');
+  // The head is the commit the plan was made from (the event's): only a signature for it counts at the merge.
+  const headSha = ctx.commentKey ? requirePullHeadSha(ctx) : undefined;
   const existing = await findPlanComment(ctx, pullNumber);
   const target = { owner: ctx.owner, repo: ctx.repo };
+  // Signed last, just before it is sent: GitHub's updated_at must not come later than signedAt (plus the tolerance).
+  const posted =
+    ctx.commentKey && headSha ? signComment(safe, ctx.commentKey, { repository: `${ctx.owner}/${ctx.repo}`, pullNumber, headSha }, new Date()) : safe;
   if (existing) {
-    const { data } = await ctx.octokit.rest.issues.updateComment({ ...target, comment_id: existing.id, body: safe });
+    const { data } = await ctx.octokit.rest.issues.updateComment({ ...target, comment_id: existing.id, body: posted });
     return { id: data.id, url: data.html_url, created: false };
   }
-  const { data } = await ctx.octokit.rest.issues.createComment({ ...target, issue_number: pullNumber, body: safe });
+  const { data } = await ctx.octokit.rest.issues.createComment({ ...target, issue_number: pullNumber, body: posted });
   return { id: data.id, url: data.html_url, created: true };
 }
 
@@ -93,7 +108,7 @@ export function planCommentBody(ctx: Pick<GitHubContext, 'runUrl' | 'pullLabels'
       ? { name: options.overrideLabel, present: verdict.present, verdict }
       : { name: options.overrideLabel, present: (ctx.pullLabels ?? []).includes(options.overrideLabel) }
     : undefined;
-  return renderMarkdown(plan, { maskEmails, thresholdWarnings, labels, override, fullPlanUrl: ctx.runUrl });
+  return renderMarkdown(plan, { maskEmails, thresholdWarnings, labels, override, fullPlanUrl: ctx.runUrl, maxLength: PLAN_COMMENT_LIMIT });
 }
 
 /**
@@ -114,7 +129,7 @@ export async function postInvalidStateComment(
   options: { maskEmails: boolean },
   links: SourceLinks = sourceLinksFromEnv(),
 ): Promise<PostedComment> {
-  return upsertPlanComment(ctx, renderInvalidStateComment(diagnostics, options, links));
+  return upsertPlanComment(ctx, renderInvalidStateComment(diagnostics, options, links, PLAN_COMMENT_LIMIT));
 }
 
 export interface MergedPlan extends PlanChecksums {
@@ -122,6 +137,10 @@ export interface MergedPlan extends PlanChecksums {
   commentUrl: string;
   /** Labels on the merged pull request (the reviewed override is one). */
   labels: string[];
+  /** The merged pull request's head commit, as GitHub gives it: what a signed comment must be signed for. */
+  headSha?: string;
+  /** roster's comment as GitHub gives it now, for checking its signature (reviewed-comment.ts). */
+  comment: { body: string; updatedAt?: string };
 }
 
 /**
@@ -150,7 +169,25 @@ export async function mergedPlanChecksums(ctx: GitHubContext, sha = ctx.sha): Pr
     throw new Error(`the roster comment on pull request #${pull.number} carries no plan checksum (its last run did not produce a plan)`);
   }
   const labels = ((pull as { labels?: { name?: string }[] }).labels ?? []).map((l) => l.name).filter((n): n is string => typeof n === 'string');
-  return { ...sums, pullNumber: pull.number, commentUrl: comment.html_url, labels };
+  const headSha = (pull as { head?: { sha?: unknown } }).head?.sha;
+  return {
+    ...sums,
+    pullNumber: pull.number,
+    commentUrl: comment.html_url,
+    labels,
+    ...(typeof headSha === 'string' ? { headSha } : {}),
+    comment: { body: comment.body ?? '', ...(comment.updated_at ? { updatedAt: comment.updated_at } : {}) },
+  };
+}
+
+/** The head commit of the event's pull request: a signature names it, so without it nothing is signed. */
+function requirePullHeadSha(ctx: GitHubContext): string {
+  if (!ctx.pullHeadSha) {
+    throw new GitHubContextError(
+      'ROSTER_COMMENT_KEY is set, but the event payload (GITHUB_EVENT_PATH) names no head commit of the pull request: the comment cannot be signed for the commit it plans',
+    );
+  }
+  return ctx.pullHeadSha;
 }
 
 function requirePullNumber(ctx: GitHubContext): number {

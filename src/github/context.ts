@@ -27,6 +27,12 @@ export interface GitHubContext {
    * the plan nor pass a checksum to apply. Set ROSTER_COMMENT_AUTHOR when posting with a user's token.
    */
   commentAuthor?: string;
+  /**
+   * ROSTER_COMMENT_KEY: the secret that signs roster's plan comment (comment-signature.ts), held only in
+   * the roster-plan and roster-apply environments. Unset (or empty: a secret the environment lacks), the
+   * comment is posted unsigned and edits to it cannot be detected.
+   */
+  commentKey?: string;
 }
 
 /** A variable the GitHub commands need is missing or unusable; the message says which and what to do. */
@@ -87,6 +93,7 @@ export function githubContextFromEnv(env: Env = process.env, options: ContextOpt
     );
   }
 
+  const commentKey = commentKeyOf(env);
   const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
   return {
     octokit: createOctokit(token!, env.GITHUB_API_URL),
@@ -98,7 +105,27 @@ export function githubContextFromEnv(env: Env = process.env, options: ContextOpt
     sha: env.GITHUB_SHA,
     runUrl: env.GITHUB_RUN_ID ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
     commentAuthor: env.ROSTER_COMMENT_AUTHOR || undefined,
+    ...(commentKey ? { commentKey } : {}),
   };
+}
+
+/** A shorter comment key is refused: `openssl rand -hex 32` gives 64 characters. */
+export const MIN_COMMENT_KEY_LENGTH = 32;
+
+/**
+ * ROSTER_COMMENT_KEY, registered as a secret before anything could print it. Empty counts as unset:
+ * `${{ secrets.X }}` of a secret the environment does not hold is empty, and the run then warns.
+ */
+function commentKeyOf(env: Env): string | undefined {
+  const key = env.ROSTER_COMMENT_KEY;
+  if (!key) return undefined;
+  registerSecret(key);
+  if (key.length < MIN_COMMENT_KEY_LENGTH) {
+    throw new GitHubContextError(
+      `ROSTER_COMMENT_KEY is ${key.length} characters; it must be at least ${MIN_COMMENT_KEY_LENGTH} (create one with \`openssl rand -hex 32\`)`,
+    );
+  }
+  return key;
 }
 
 /** The pull request of the run's event payload (GITHUB_EVENT_PATH), when the event is about one. */

@@ -20,6 +20,9 @@ export interface FakeComment {
   issue: number;
   body: string;
   user: FakeUser;
+  /** GitHub's clock (the fake's, see advanceClock): set on create, moved by every edit. Seeded comments may leave them out. */
+  created_at?: string;
+  updated_at?: string;
 }
 
 export interface FakeIssue {
@@ -108,6 +111,8 @@ export interface FakeGitHub {
   git: FakeGit;
   /** Every body and query roster sent, as one string to grep. */
   sent(): string;
+  /** Moves the fake's clock (comments' created_at and updated_at) ahead of the real one by `ms`. */
+  advanceClock(ms: number): void;
   writes(): LoggedRequest[];
   close(): Promise<void>;
 }
@@ -134,6 +139,10 @@ export async function startFakeGitHub(options: { owner?: string; repo?: string; 
   const repo = options.repo ?? 'people';
   const token = options.token ?? 'ghs_faketoken1234567890';
   let nextId = 1000;
+  // GitHub's clock, as comments' timestamps show it: the real one, moved ahead by tests (advanceClock).
+  let clockOffset = 0;
+  const now = () => new Date(Date.now() + clockOffset).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const SEEDED = '2026-01-01T00:00:00Z';
   const state = {
     comments: [] as FakeComment[],
     issues: [] as FakeIssue[],
@@ -148,6 +157,8 @@ export async function startFakeGitHub(options: { owner?: string; repo?: string; 
     id: c.id,
     body: c.body,
     user: c.user,
+    created_at: c.created_at ?? SEEDED,
+    updated_at: c.updated_at ?? c.created_at ?? SEEDED,
     html_url: html(`pull/${c.issue}#issuecomment-${c.id}`),
     issue_url: `${url}/repos/${owner}/${repo}/issues/${c.issue}`,
   });
@@ -219,7 +230,8 @@ export async function startFakeGitHub(options: { owner?: string; repo?: string; 
       if (method === 'POST') {
         if (typeof body.body !== 'string') return send(res, 422, { message: 'body is required' });
         if (body.body.length > 65_536) return send(res, 422, { message: 'Validation Failed', errors: [{ code: 'too_long' }] });
-        const comment: FakeComment = { id: nextId++, issue, body: body.body, user: BOT };
+        const at = now();
+        const comment: FakeComment = { id: nextId++, issue, body: body.body, user: BOT, created_at: at, updated_at: at };
         state.comments.push(comment);
         return send(res, 201, commentJson(comment));
       }
@@ -228,7 +240,9 @@ export async function startFakeGitHub(options: { owner?: string; repo?: string; 
       const comment = state.comments.find((c) => c.id === Number(m![1]));
       if (!comment) return notFound(res);
       if (typeof body.body !== 'string' || body.body.length > 65_536) return send(res, 422, { message: 'Validation Failed' });
+      // GitHub moves updated_at on every edit, also one that writes the same text back.
       comment.body = body.body;
+      comment.updated_at = now();
       return send(res, 200, commentJson(comment));
     }
     if (path === '/issues') {
@@ -280,6 +294,7 @@ export async function startFakeGitHub(options: { owner?: string; repo?: string; 
           merge_commit_sha: p.merge_commit_sha,
           state: p.merged_at ? 'closed' : 'open',
           labels: (p.labels ?? []).map((name) => ({ name })),
+          head: { sha: p.head_sha ?? p.commits.at(-1) ?? '0'.repeat(40), ref: `branch-${p.number}` },
         }));
       return paginate(u, res, pulls);
     }
@@ -332,6 +347,9 @@ export async function startFakeGitHub(options: { owner?: string; repo?: string; 
     token,
     ...state,
     sent: () => state.requests.map((r) => `${r.method} ${r.path} ${JSON.stringify(r.query)} ${r.body}`).join('\n'),
+    advanceClock: (ms: number) => {
+      clockOffset += ms;
+    },
     writes: () => state.requests.filter((r) => r.method !== 'GET'),
     close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
   };

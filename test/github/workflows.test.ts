@@ -275,6 +275,36 @@ function minutesAfterMidnight(cron: string, timeZone: string, day: Date): number
   return Infinity;
 }
 
+/**
+ * ROSTER_COMMENT_KEY signs the plan comment and checks the signature (src/github/comment-signature.ts): the
+ * step that posts the comment (`plan --github-comment`, by the CLI or the action) and the one that reads
+ * the reviewed checksum (`github checksum`) get it from the secret of the same name, inside the roster-plan
+ * or roster-apply environment; no other step, job or workflow-level env holds it.
+ */
+function commentKeyProblems(workflow: Obj, name: string): string[] {
+  const problems: string[] = [];
+  const wanted = '${{ secrets.ROSTER_COMMENT_KEY }}';
+  if (isObj(workflow.env) && 'ROSTER_COMMENT_KEY' in workflow.env) problems.push(`${name}: ROSTER_COMMENT_KEY in the workflow's env reaches every step`);
+  for (const [jobName, job] of jobsOf(workflow)) {
+    const where = `${name}: jobs.${jobName}`;
+    if (isObj(job.env) && 'ROSTER_COMMENT_KEY' in job.env) problems.push(`${where}: ROSTER_COMMENT_KEY in the job's env reaches every step`);
+    const environment = isObj(job.environment) ? job.environment.name : job.environment;
+    stepsOf(job).forEach((step, i) => {
+      const at = `${where}.steps[${i}]`;
+      const command = `${String(step.run ?? '')} ${String((isObj(step.with) && step.with.args) ?? '')}`;
+      const signs = /\bplan\b[^\n]*--github-comment/.test(command) || /\bgithub checksum\b/.test(command);
+      const key = isObj(step.env) ? step.env.ROSTER_COMMENT_KEY : undefined;
+      if (!signs) {
+        if (key !== undefined) problems.push(`${at}: ROSTER_COMMENT_KEY where nothing is signed or checked`);
+        return;
+      }
+      if (key !== wanted) problems.push(`${at}: signs or checks the plan comment without ROSTER_COMMENT_KEY: ${wanted}`);
+      if (environment !== 'roster-plan' && environment !== 'roster-apply') problems.push(`${at}: ROSTER_COMMENT_KEY outside the roster-plan and roster-apply environments`);
+    });
+  }
+  return problems;
+}
+
 describe('GitHub workflows', () => {
   it('exist: plan, apply, drift and the dated apply (other workflows may join them)', () => {
     expect(workflowFiles).toEqual(expect.arrayContaining(CORE_WORKFLOWS));
@@ -397,6 +427,19 @@ describe('GitHub workflows', () => {
     }
     expect(jobsOf(readWorkflow('plan.yml'))[0][1].environment).toBe('roster-plan');
     expect(jobsOf(readWorkflow('drift.yml'))[0][1].environment).toBe('roster-plan');
+  });
+
+  it('sign the plan comment (plan.yml) and check the signature (apply.yml) with ROSTER_COMMENT_KEY, held by those two steps only', () => {
+    for (const file of workflowFiles) expect(commentKeyProblems(readWorkflow(file), file)).toEqual([]);
+    const step = (workflow: string, pattern: RegExp) => jobsOf(readWorkflow(workflow)).flatMap(([, job]) => stepsOf(job)).find((st) => pattern.test(String(st.run)));
+    expect((step('plan.yml', /plan --github-comment/)?.env as Obj).ROSTER_COMMENT_KEY).toBe('${{ secrets.ROSTER_COMMENT_KEY }}');
+    expect((step('apply.yml', /github checksum/)?.env as Obj).ROSTER_COMMENT_KEY).toBe('${{ secrets.ROSTER_COMMENT_KEY }}');
+    // The check itself: a plan step without the key, the key in a step that signs nothing, the key for the whole job.
+    const wf = (env: string, run: string, jobEnv = '') =>
+      load(['on: push', 'permissions: {}', 'jobs:', '  a:', '    environment: roster-plan', ...(jobEnv ? [`    env: { ${jobEnv} }`] : []), '    steps:', `      - run: ${run}`, `        env: { ${env} }`].join('\n'), 'x.yml');
+    expect(commentKeyProblems(wf('GITHUB_TOKEN: t', 'node dist/cli.js plan --github-comment'), 'x.yml').join('\n')).toContain('without ROSTER_COMMENT_KEY');
+    expect(commentKeyProblems(wf('ROSTER_COMMENT_KEY: "${{ secrets.ROSTER_COMMENT_KEY }}"', 'node dist/cli.js drift'), 'x.yml').join('\n')).toContain('where nothing is signed or checked');
+    expect(commentKeyProblems(wf('GITHUB_TOKEN: t', 'echo', 'ROSTER_COMMENT_KEY: "${{ secrets.ROSTER_COMMENT_KEY }}"'), 'x.yml').join('\n')).toContain("in the job's env");
   });
 
   it('ask for the least they need, job by job', () => {
@@ -566,6 +609,9 @@ describe('docs/github.md', () => {
         }
       }
     }
+    // The plan comment is signed and checked with ROSTER_COMMENT_KEY in the examples too.
+    for (const [i, block] of blocks.entries()) expect(commentKeyProblems(load(block, `docs block ${i}`), `docs block ${i}`)).toEqual([]);
+    expect(blocks.filter((b) => /--github-comment|github checksum/.test(b)).every((b) => b.includes('ROSTER_COMMENT_KEY: ${{ secrets.ROSTER_COMMENT_KEY }}'))).toBe(true);
     const pulls = blocks.filter((b) => /pull_request/.test(b));
     expect(pulls.length).toBeGreaterThan(0);
     for (const b of pulls) expect(b).toContain('if: github.event.pull_request.head.repo.full_name == github.repository');
