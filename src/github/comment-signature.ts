@@ -42,10 +42,15 @@ export interface SignedFor {
   headSha: string;
 }
 
-/** The canonical input of the HMAC (see the top of this file). Never printed: it holds the whole body. */
+/**
+ * The canonical input of the HMAC (see the top of this file). Never printed: it holds the whole body.
+ * Line endings count as \n: a body that comes back with \r\n (as text a browser submits does) renders the
+ * same, so it is not an edit, and reading it as one would refuse a genuine review.
+ */
 function signedInput(covered: string, signedFor: SignedFor, signedAt: string): string {
-  const checksum = parseChecksumMarker(covered)?.checksum ?? '';
-  return JSON.stringify([FORMAT, signedFor.repository, signedFor.pullNumber, signedFor.headSha, checksum, signedAt, covered]);
+  const text = covered.replace(/\r\n/g, '\n');
+  const checksum = parseChecksumMarker(text)?.checksum ?? '';
+  return JSON.stringify([FORMAT, signedFor.repository, signedFor.pullNumber, signedFor.headSha, checksum, signedAt, text]);
 }
 
 function mac(key: string, input: string): Buffer {

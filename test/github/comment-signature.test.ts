@@ -147,6 +147,14 @@ describe('a signed plan comment', () => {
     }
   });
 
+  it('takes a body GitHub hands back with CRLF line endings as the one it signed', async () => {
+    const { merge, comment } = await plannedAndMerged();
+    // Not through the API (that would be an edit, and move updated_at): the same comment, read back with \r\n.
+    comment.body = comment.body.replace(/\n/g, '\r\n');
+    const reviewed = await reviewedChecksum(merge);
+    expect(reviewed.code, reviewed.stderr).toBe(0);
+  });
+
   it('refuses a comment whose visible text was edited, although the marker was kept', async () => {
     const { number, merge, comment } = await plannedAndMerged();
     const original = comment.body;
