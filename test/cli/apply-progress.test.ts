@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/compose/sandbox.js';
+import { describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../src/compose/sandbox.js';
 import type { EmulatorOptions } from '../../src/sandbox/emulator-kit.js';
-import { cliPath, makeWorkspace, runCli, sampleConfig, sampleOfficesAndRoles, type Workspace } from '../helpers/workspace.js';
+import { cliPath, runCli, sampleConfig, sampleOfficesAndRoles, sandboxForTest, type Workspace, workspaceForTest } from '../helpers/workspace.js';
 
 // A long apply in CI (no terminal) says how far it is, and an interrupted one stops cleanly: the
 // built CLI against emulators this test owns (a first rollout, so past the create threshold with --force), 70 new people in Enerflo and HighLevel (140 operations; Pulse
@@ -12,17 +12,12 @@ import { cliPath, makeWorkspace, runCli, sampleConfig, sampleOfficesAndRoles, ty
 describe('apply without a terminal', () => {
   let sandbox: Sandbox | undefined;
   let workspace: Workspace | undefined;
-  afterEach(async () => {
-    await sandbox?.stop();
-    await workspace?.remove();
-    sandbox = workspace = undefined;
-  });
 
   async function manyNewPeople(n: number, emulatorOptions?: EmulatorOptions) {
     const config = await sampleConfig();
     delete (config.vendors as Record<string, unknown>).partner;
     delete (config.vendors as Record<string, unknown>).pulse;
-    sandbox = await startSandbox(config, { emulatorOptions: () => emulatorOptions ?? {} });
+    sandbox = await sandboxForTest(config, { emulatorOptions: () => emulatorOptions ?? {} });
     for (const [name, override] of Object.entries(sandbox.overrides)) Object.assign(config.vendors[name], override);
     const people = Array.from({ length: n }, (_, i) => ({
       email: `new.rep${i}@sunpath.example`,
@@ -31,7 +26,7 @@ describe('apply without a terminal', () => {
       roles: ['sales-rep'],
       office: 'austin',
     }));
-    workspace = await makeWorkspace({ ...config, users: 'users' }, {
+    workspace = await workspaceForTest({ ...config, users: 'users' }, {
       ...(await sampleOfficesAndRoles()),
       'people.yaml': { people },
     });

@@ -1,22 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/compose/sandbox.js';
-import { makeWorkspace, runCli, sampleConfig, sampleOfficesAndRoles, type Workspace } from '../helpers/workspace.js';
+import { describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../src/compose/sandbox.js';
+import { runCli, sampleConfig, sampleOfficesAndRoles, sandboxForTest, type Workspace, workspaceForTest } from '../helpers/workspace.js';
 
 describe('roster plan and apply across vendors', () => {
   let sandbox: Sandbox | undefined;
   let workspace: Workspace | undefined;
-  afterEach(async () => {
-    await sandbox?.stop();
-    await workspace?.remove();
-    sandbox = workspace = undefined;
-  });
 
   /** The repo's config with every vendor pointed at emulators this test owns, and extra people. */
   async function sharedSandbox(extraPeople: object[] = []) {
     const config = await sampleConfig();
-    sandbox = await startSandbox(config);
+    sandbox = await sandboxForTest(config);
     for (const [name, override] of Object.entries(sandbox.overrides)) Object.assign(config.vendors[name], override);
-    workspace = await makeWorkspace({ ...config, users: 'users' }, {
+    workspace = await workspaceForTest({ ...config, users: 'users' }, {
       ...(await sampleOfficesAndRoles()),
       'people.yaml': { people: extraPeople },
     });

@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/compose/sandbox.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../src/compose/sandbox.js';
 import type { RootConfig } from '../../src/config/schema.js';
 import { encodeSeal, decodeSeal } from '../../src/reconcile/checksum-seal.js';
 import { parseChecksumMarker } from '../../src/render/markdown.js';
-import { makeWorkspace, runCli, sampleConfig, sampleOfficesAndRoles, type Workspace } from '../helpers/workspace.js';
+import { runCli, sampleConfig, sampleOfficesAndRoles, sandboxForTest, type Workspace, workspaceForTest } from '../helpers/workspace.js';
 import { addPullRequest, githubEnv, startFakeGitHub, type FakeGitHub } from './fake-github.js';
 
 /*
@@ -32,11 +32,6 @@ describe('the reviewed checksum names what differs, and reads what the change to
   let workspace: Workspace | undefined;
   let config: RootConfig;
   let pull = 40;
-  afterEach(async () => {
-    await sandbox?.stop();
-    await workspace?.remove();
-    sandbox = workspace = undefined;
-  });
 
   const dir = () => workspace!.dir;
   const git = (...args: string[]) => execFileSync('git', args, { cwd: dir(), encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } }).trim();
@@ -53,10 +48,10 @@ describe('the reviewed checksum names what differs, and reads what the change to
    */
   async function reviewedPullRequest(people: object[] = [cara, dan], untouched: (typeof cara)[] = [cara]): Promise<{ number: number; base: string; head: string; comment: () => string }> {
     config = await sampleConfig();
-    sandbox = await startSandbox(config, { only: ['partner'] });
+    sandbox = await sandboxForTest(config, { only: ['partner'] });
     for (const name of Object.keys(config.vendors)) if (name !== 'partner') delete (config.vendors as Record<string, unknown>)[name];
     Object.assign(config.vendors.partner, sandbox.overrides.partner);
-    workspace = await makeWorkspace({ ...config, users: 'users' }, { ...(await sampleOfficesAndRoles()), 'people.yaml': { people: [cara] } });
+    workspace = await workspaceForTest({ ...config, users: 'users' }, { ...(await sampleOfficesAndRoles()), 'people.yaml': { people: [cara] } });
     const created = await roster(['apply', '--yes', '--no-report']);
     expect(created.code, created.stderr).toBe(0);
     git('init', '-q', '-b', 'main');

@@ -2,14 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOCK_SKEW_TOLERANCE_MS } from '../../src/github/comment-signature.js';
 import { PLAN_COMMENT_LIMIT, postPlanComment, upsertPlanComment } from '../../src/github/comments.js';
 import { githubContextFromEnv } from '../../src/github/context.js';
-import { startSandbox, type Sandbox } from '../../src/compose/sandbox.js';
+import type { Sandbox } from '../../src/compose/sandbox.js';
 import { planChecksum } from '../../src/reconcile/checksum.js';
 import { GITHUB_BODY_LIMIT, PLAN_MARKER, parseChecksumMarker } from '../../src/render/markdown.js';
-import { makeWorkspace, runCli, sampleConfig, sampleOfficesAndRoles, type Workspace } from '../helpers/workspace.js';
+import { runCli, sampleConfig, sampleOfficesAndRoles, sandboxForTest, type Workspace, workspaceForTest } from '../helpers/workspace.js';
 import { addPullRequest, githubEnv, startFakeGitHub, type FakeGitHub } from './fake-github.js';
 import { hugePlan, samplePlan } from './plans.js';
 
@@ -292,18 +292,14 @@ describe('the key itself', () => {
   describe('never appears in output, the comment or anything sent to GitHub', () => {
     let sandbox: Sandbox | undefined;
     let workspace: Workspace | undefined;
-    afterEach(async () => {
-      await sandbox?.stop();
-      await workspace?.remove();
-    });
 
     it('through roster plan --github-comment and roster github checksum, as the workflows run them', async () => {
       const cara = { email: 'cara.care@sunpath.example', firstName: 'Cara', lastName: 'Care', roles: ['customer-care'], office: 'denver', externalId: 'HR-7001' };
       const config = await sampleConfig();
-      sandbox = await startSandbox(config, { only: ['partner'] });
+      sandbox = await sandboxForTest(config, { only: ['partner'] });
       for (const name of Object.keys(config.vendors)) if (name !== 'partner') delete (config.vendors as Record<string, unknown>)[name];
       Object.assign(config.vendors.partner, sandbox.overrides.partner);
-      workspace = await makeWorkspace({ ...config, users: 'users' }, { ...(await sampleOfficesAndRoles()), 'people.yaml': { people: [cara] } });
+      workspace = await workspaceForTest({ ...config, users: 'users' }, { ...(await sampleOfficesAndRoles()), 'people.yaml': { people: [cara] } });
       const git = (...args: string[]) => execFileSync('git', args, { cwd: workspace!.dir, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });
       git('init', '-q', '-b', 'main');
       git('add', '.');

@@ -14,7 +14,7 @@ import { buildPlan } from '../../src/compose/plan.js';
 import { buildTargets, type VendorTarget } from '../../src/compose/targets.js';
 import type { Plan } from '../../src/reconcile/types.js';
 import type { EmulatorOptions } from '../../src/sandbox/emulator-kit.js';
-import { applySandboxOverrides, startSandbox, type Sandbox } from '../../src/compose/sandbox.js';
+import { applySandboxOverrides, startSandbox, type Sandbox, type SandboxOptions } from '../../src/compose/sandbox.js';
 import { runInProcess, type CliResult } from './in-process.js';
 
 export type { CliResult };
@@ -170,4 +170,18 @@ export async function harnessForTest(config: unknown, users: Record<string, unkn
   });
   onTestFinished(() => harness.close());
   return { workspace, harness };
+}
+
+/** Emulators for the test that calls this, stopped when that test finishes, passed or failed. */
+export async function sandboxForTest(config: RootConfig, options?: SandboxOptions): Promise<Sandbox> {
+  const sandbox = await startSandbox(config, options);
+  onTestFinished(() => sandbox.stop());
+  return sandbox;
+}
+
+/** A workspace for the test that calls this, removed when that test finishes, passed or failed. */
+export async function workspaceForTest(config: unknown, users: Record<string, unknown>): Promise<Workspace> {
+  const workspace = await makeWorkspace(config, users);
+  onTestFinished(() => workspace.remove());
+  return workspace;
 }

@@ -2,11 +2,11 @@ import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/compose/sandbox.js';
+import { describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../src/compose/sandbox.js';
 import { addDays, localDay } from '../../src/config/dates.js';
 import type { RootConfig } from '../../src/config/schema.js';
-import { makeWorkspace, runCli, sampleConfig, sampleOfficesAndRoles, type Workspace } from '../helpers/workspace.js';
+import { runCli, sampleConfig, sampleOfficesAndRoles, sandboxForTest, type Workspace, workspaceForTest } from '../helpers/workspace.js';
 
 /**
  * Issue 22, the calendar side: a date reached between review and merge, a runner whose clock is two days
@@ -16,11 +16,6 @@ import { makeWorkspace, runCli, sampleConfig, sampleOfficesAndRoles, type Worksp
 describe('dates roster can trust', () => {
   let sandbox: Sandbox | undefined;
   let workspace: Workspace | undefined;
-  afterEach(async () => {
-    await sandbox?.stop();
-    await workspace?.remove();
-    sandbox = workspace = undefined;
-  });
 
   const today = localDay(new Date(), 'America/Chicago');
   const day = 24 * 3600 * 1000;
@@ -32,9 +27,9 @@ describe('dates roster can trust', () => {
     const config: RootConfig = await sampleConfig();
     for (const name of Object.keys(config.vendors)) if (name !== 'enerflo') delete (config.vendors as Record<string, unknown>)[name];
     if (policy) Object.assign(config.vendors.enerflo, { policy });
-    sandbox = await startSandbox(config, { only: ['enerflo'] });
+    sandbox = await sandboxForTest(config, { only: ['enerflo'] });
     Object.assign(config.vendors.enerflo, sandbox.overrides.enerflo);
-    workspace = await makeWorkspace({ ...config, users: 'users' }, { ...(await sampleOfficesAndRoles()), 'people.yaml': { people } });
+    workspace = await workspaceForTest({ ...config, users: 'users' }, { ...(await sampleOfficesAndRoles()), 'people.yaml': { people } });
   }
   // Run as in GitHub Actions, where these runs happen: the log masks personal data, and the dates of starts,
   // ends and schedules these messages name stay readable (test/render/birth-dates.test.ts).

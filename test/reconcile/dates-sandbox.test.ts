@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyDue } from '../../src/commands/apply.js';
 import { gitLastChanged } from '../../src/commands/calendar.js';
 import { addDays, localDay } from '../../src/config/dates.js';
@@ -14,8 +14,8 @@ import type { Operation, Plan } from '../../src/reconcile/types.js';
 import { renderJson } from '../../src/render/json.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
 import { renderText } from '../../src/render/text.js';
-import { startSandbox, type Sandbox } from '../../src/compose/sandbox.js';
-import { makeWorkspace, sampleConfig, sampleOfficesAndRoles, type Workspace } from '../helpers/workspace.js';
+import type { Sandbox } from '../../src/compose/sandbox.js';
+import { sampleConfig, sampleOfficesAndRoles, sandboxForTest, type Workspace, workspaceForTest } from '../helpers/workspace.js';
 
 /** Today, yesterday and tomorrow in Austin (America/Chicago), where these people's office is. */
 const today = localDay(new Date(), 'America/Chicago');
@@ -30,20 +30,15 @@ const op = (plan: Plan, vendor: string, key: string): Operation | undefined =>
 describe('dates against the sandbox emulators', () => {
   let sandbox: Sandbox | undefined;
   let workspace: Workspace | undefined;
-  afterEach(async () => {
-    await sandbox?.stop();
-    await workspace?.remove();
-    sandbox = workspace = undefined;
-  });
 
   async function setUp(people: object[]) {
     const config = await sampleConfig();
-    workspace = await makeWorkspace({ ...config, users: 'users' }, {
+    workspace = await workspaceForTest({ ...config, users: 'users' }, {
       ...(await sampleOfficesAndRoles()),
       'people.yaml': { people },
     });
     const org = await loadOrganisation(workspace.configFile);
-    sandbox = await startSandbox(org.config, { only: ['enerflo', 'pulse'] });
+    sandbox = await sandboxForTest(org.config, { only: ['enerflo', 'pulse'] });
     for (const [name, override] of Object.entries(sandbox.overrides)) Object.assign(org.config.vendors[name], override);
     const targets = buildTargets(org, { only: ['enerflo', 'pulse'], env: sandbox.env });
     return { org, targets, apply: (plan: Plan) => applyPlan(plan, { writers: writersOf(targets), concurrency: () => 2 }) };
@@ -146,13 +141,9 @@ describe('dates against the sandbox emulators', () => {
 
 describe('when git last changed the declared state', () => {
   let workspace: Workspace | undefined;
-  afterEach(async () => {
-    await workspace?.remove();
-    workspace = undefined;
-  });
 
   it('is the committer date of the last commit touching users/ or the config, and unknown outside git', async () => {
-    workspace = await makeWorkspace({ vendors: {} }, { 'people.yaml': { people: [] } });
+    workspace = await workspaceForTest({ vendors: {} }, { 'people.yaml': { people: [] } });
     const org = await loadOrganisation(workspace.configFile);
     expect(await gitLastChanged(org)).toBeUndefined();
     const git = (args: string[], date: string) =>

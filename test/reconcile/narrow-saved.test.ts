@@ -1,11 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/compose/sandbox.js';
+import { describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../src/compose/sandbox.js';
 import type { RootConfig } from '../../src/config/schema.js';
 import { planChecksum } from '../../src/reconcile/checksum.js';
 import { planIntegrity } from '../../src/reconcile/saved-plan-schema.js';
-import { makeWorkspace, runCli, sampleConfig, sampleOfficesAndRoles, type Workspace } from '../helpers/workspace.js';
+import { runCli, sampleConfig, sampleOfficesAndRoles, sandboxForTest, type Workspace, workspaceForTest } from '../helpers/workspace.js';
 
 /**
  * Issue 24, point 2: saved-plan verification and `apply FILE --vendor` narrow through the one helper
@@ -16,11 +16,6 @@ describe('a saved plan narrows through the one helper', () => {
   let sandbox: Sandbox | undefined;
   let workspace: Workspace | undefined;
   let config: RootConfig;
-  afterEach(async () => {
-    await sandbox?.stop();
-    await workspace?.remove();
-    sandbox = workspace = undefined;
-  });
 
   const chain = [
     { email: 'chain.a@sunpath.example', firstName: 'Chain', lastName: 'Alpha', roles: ['regional-manager'], office: 'austin' },
@@ -31,10 +26,10 @@ describe('a saved plan narrows through the one helper', () => {
 
   async function setUp(people: object[], only = ['enerflo', 'partner']) {
     config = await sampleConfig();
-    sandbox = await startSandbox(config, { only });
+    sandbox = await sandboxForTest(config, { only });
     for (const name of Object.keys(config.vendors)) if (!only.includes(name)) delete (config.vendors as Record<string, unknown>)[name];
     for (const [name, override] of Object.entries(sandbox.overrides)) Object.assign(config.vendors[name], override);
-    workspace = await makeWorkspace({ ...config, users: 'users' }, { ...(await sampleOfficesAndRoles()), 'people.yaml': { people } });
+    workspace = await workspaceForTest({ ...config, users: 'users' }, { ...(await sampleOfficesAndRoles()), 'people.yaml': { people } });
   }
   const roster = (args: string[]) => runCli([...args, '-c', workspace!.configFile], { env: { ...sandbox!.env }, cwd: workspace!.dir });
   const writes = (vendor: string) => sandbox!.emulators.get(vendor)!.requests.filter((r) => r.method !== 'GET' && !r.path.endsWith('/auth/login'));

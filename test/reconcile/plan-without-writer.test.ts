@@ -1,10 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/compose/sandbox.js';
+import { describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../src/compose/sandbox.js';
 import { buildTargets } from '../../src/compose/targets.js';
 import { loadOrganisation } from '../../src/compose/organisation.js';
 import { buildPlan } from '../../src/compose/plan.js';
 import type { PlanTarget } from '../../src/compose/targets.js';
-import { makeWorkspace, sampleConfig, sampleOfficesAndRoles, type Workspace } from '../helpers/workspace.js';
+import { sampleConfig, sampleOfficesAndRoles, sandboxForTest, type Workspace, workspaceForTest } from '../helpers/workspace.js';
 
 // Planning needs a vendor's reader and what its module declares, never its writer: a target without
 // one plans against the Enerflo emulator exactly as a full target does, and nothing is written.
@@ -12,15 +12,10 @@ import { makeWorkspace, sampleConfig, sampleOfficesAndRoles, type Workspace } fr
 describe('a plan made from a reader alone', () => {
   let sandbox: Sandbox | undefined;
   let workspace: Workspace | undefined;
-  afterEach(async () => {
-    await sandbox?.stop();
-    await workspace?.remove();
-    sandbox = workspace = undefined;
-  });
 
   it('creates who is missing and updates who differs, as with the whole target, sending no write', async () => {
     const config = await sampleConfig();
-    workspace = await makeWorkspace({ ...config, users: 'users' }, {
+    workspace = await workspaceForTest({ ...config, users: 'users' }, {
       ...(await sampleOfficesAndRoles()),
       'people.yaml': {
         people: [
@@ -32,7 +27,7 @@ describe('a plan made from a reader alone', () => {
       },
     });
     const org = await loadOrganisation(workspace.configFile);
-    sandbox = await startSandbox(org.config, { only: ['enerflo'] });
+    sandbox = await sandboxForTest(org.config, { only: ['enerflo'] });
     for (const [name, override] of Object.entries(sandbox.overrides)) Object.assign(org.config.vendors[name], override);
     const [built] = buildTargets(org, { only: ['enerflo'], env: sandbox.env });
     expect(built.reader).toBeDefined();

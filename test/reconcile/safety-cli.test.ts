@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RootConfig } from '../../src/config/schema.js';
-import { startSandbox, type Sandbox } from '../../src/compose/sandbox.js';
-import { makeWorkspace, repoRoot, runCli, type Workspace } from '../helpers/workspace.js';
+import type { Sandbox } from '../../src/compose/sandbox.js';
+import { repoRoot, runCli, sandboxForTest, type Workspace, workspaceForTest } from '../helpers/workspace.js';
 
 /**
  * Saved plans and safety thresholds, through the built CLI: separate `roster` processes share one
@@ -18,10 +18,10 @@ describe('saved plans and thresholds', () => {
   async function setUp(policy: object = {}) {
     const config: RootConfig = parse(await readFile(path.join(repoRoot, 'roster.yaml'), 'utf8'));
     config.vendors = { enerflo: { ...config.vendors.enerflo, policy } } as RootConfig['vendors'];
-    sandbox = await startSandbox(config);
+    sandbox = await sandboxForTest(config);
     enerfloUrl = sandbox.overrides.enerflo.baseUrl;
     config.vendors.enerflo.baseUrl = enerfloUrl;
-    workspace = await makeWorkspace({ ...config, users: path.join(repoRoot, 'users') }, {});
+    workspace = await workspaceForTest({ ...config, users: path.join(repoRoot, 'users') }, {});
   }
   const roster = (...args: string[]) => runCli([...args, '-c', workspace.configFile], { env: sandbox.env, cwd: workspace.dir });
   const writes = () => sandbox.emulators.get('enerflo')!.requests.filter((r) => r.method !== 'GET');
@@ -29,10 +29,6 @@ describe('saved plans and thresholds', () => {
   const enerflo = (method: string, body: object) =>
     fetch(`${enerfloUrl}${method === 'POST' ? '/api/v1/users' : '/api/v3/users'}`, { method, headers: { 'api-key': 'sandbox-enerflo-key', 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-  afterEach(async () => {
-    await sandbox?.stop();
-    await workspace?.remove();
-  });
 
   describe('saved plans', () => {
     beforeEach(() => setUp());

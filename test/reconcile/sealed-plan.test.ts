@@ -1,12 +1,12 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/compose/sandbox.js';
+import { describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../src/compose/sandbox.js';
 import { addDays, localDay } from '../../src/config/dates.js';
 import type { RootConfig } from '../../src/config/schema.js';
 import { planChecksum } from '../../src/reconcile/checksum.js';
 import { planIntegrity } from '../../src/reconcile/saved-plan-schema.js';
-import { makeWorkspace, runCli, sampleConfig, sampleOfficesAndRoles, type Workspace } from '../helpers/workspace.js';
+import { runCli, sampleConfig, sampleOfficesAndRoles, sandboxForTest, type Workspace, workspaceForTest } from '../helpers/workspace.js';
 
 /**
  * Issue 22, tried the way an insider or an unlucky operator would: a saved plan edited with its hashes
@@ -17,21 +17,16 @@ describe('a saved plan is a sealed statement', () => {
   let sandbox: Sandbox | undefined;
   let workspace: Workspace | undefined;
   let config: RootConfig;
-  afterEach(async () => {
-    await sandbox?.stop();
-    await workspace?.remove();
-    sandbox = workspace = undefined;
-  });
 
   const today = localDay(new Date(), 'America/Denver');
   const cara = { email: 'cara.care@sunpath.example', firstName: 'Cara', lastName: 'Care', roles: ['customer-care'], office: 'denver', externalId: 'HR-7001' };
 
   async function setUp(people: object[], only = ['enerflo', 'partner']) {
     config = await sampleConfig();
-    sandbox = await startSandbox(config, { only });
+    sandbox = await sandboxForTest(config, { only });
     for (const name of Object.keys(config.vendors)) if (!only.includes(name)) delete (config.vendors as Record<string, unknown>)[name];
     for (const [name, override] of Object.entries(sandbox.overrides)) Object.assign(config.vendors[name], override);
-    workspace = await makeWorkspace({ ...config, users: 'users' }, { ...(await sampleOfficesAndRoles()), 'people.yaml': { people } });
+    workspace = await workspaceForTest({ ...config, users: 'users' }, { ...(await sampleOfficesAndRoles()), 'people.yaml': { people } });
   }
   const roster = (args: string[], env: Record<string, string> = {}) => runCli([...args, '-c', workspace!.configFile], { env: { ...sandbox!.env, ...env }, cwd: workspace!.dir });
   const writes = (vendor: string) => sandbox!.emulators.get(vendor)!.requests.filter((r) => r.method !== 'GET');
