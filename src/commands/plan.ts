@@ -15,6 +15,7 @@ import { planWithBase } from './plan-base.js';
 import { overrideForPlan, planCommentBody, upsertPlanComment } from '../github/comments.js';
 import { describeVerdict } from '../github/override.js';
 import { githubContextFromEnv } from '../github/context.js';
+import { UNSIGNED_COMMENT_WARNING } from '../github/reviewed-comment.js';
 import { appendStepSummary } from '../github/summary.js';
 import { labelsOf } from '../render/labels.js';
 import { renderMarkdown } from '../render/markdown.js';
@@ -88,6 +89,7 @@ export const registerPlan: RegisterCommand = (program) => {
         await appendStepSummary(body);
         const posted = await upsertPlanComment(github, body);
         err(`plan comment ${posted.created ? 'created' : 'updated'}: ${posted.url}`);
+        if (!github.commentKey) err(UNSIGNED_COMMENT_WARNING);
       }
       if (at && 'day' in at) err(colors.yellow(`this plan is as of --at ${at.day}: it can be shown and saved, and \`roster apply\` refuses it`));
       if (organisationHasDates(session.org)) {

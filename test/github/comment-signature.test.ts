@@ -315,6 +315,7 @@ describe('the key itself', () => {
       expect(planned.stderr).toContain('plan comment created');
       const comment = gh.comments.find((c) => c.issue === number)!;
       expect(comment.body).toMatch(SIGNATURE);
+      expect(planned.stderr).not.toContain('posted unsigned');
 
       const pull = gh.pulls.find((p) => p.number === number)!;
       pull.merged_at = new Date().toISOString();
@@ -332,6 +333,11 @@ describe('the key itself', () => {
         expect(text, where).not.toContain(KEY.slice(0, 16));
         expect(text, where).not.toContain(base64.slice(0, 16));
       }
+
+      // Without the key, the plan run's own log says the comment goes unsigned: where a new setup shows first.
+      const unsigned = await roster(['plan', '--github-comment'], { GITHUB_EVENT_PATH: event });
+      expect(unsigned.code, unsigned.stderr).toBe(0);
+      expect(unsigned.stderr).toContain('warning: the plan comment is posted unsigned (ROSTER_COMMENT_KEY is not set)');
     }, 120_000);
   });
 });
