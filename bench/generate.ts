@@ -75,7 +75,7 @@ export async function generateOrg(dir: string, count: number, vendors: BenchVend
 /**
  * The same roster.yaml, offices and roles with nobody declared, beside `org`: a plan of it reads every live
  * user of a listing vendor as the benchmark's plan does, so it warms the emulator up before that plan is
- * timed (run.ts, warmUpEmulator). Returns its roster.yaml.
+ * timed (run.ts, coldPlan). Returns its roster.yaml.
  */
 export async function generateWarmUpOrg(org: GeneratedOrg): Promise<string> {
   const dir = `${org.dir}-warm-up`;
