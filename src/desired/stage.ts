@@ -3,7 +3,7 @@ import type { Organisation } from '../config/model.js';
 import { personForVendor } from '../config/overrides.js';
 import type { DesiredStage } from '../reconcile/plan.js';
 import type { DesiredRecord, VendorModule } from '../vendors/types.js';
-import { planVendorDated, withCalendar, type DatedPlanning } from './dated.js';
+import { desiredRecordsAsOf, desiredRecordsAsOfInTurns, planVendorDated, withCalendar, type DatedPlanning } from './dated.js';
 import { desiredOf, type ModuleTarget } from './target.js';
 import { unmappedRecord } from './unmapped.js';
 
@@ -67,10 +67,12 @@ export function desiredStageOf(org: Organisation, calendar: Partial<DatedPlannin
   const recordsInTurns: DesiredStage<VendorModule>['recordsInTurns'] = (target) => desiredStageInTurns(org, target);
   if (!organisationHasDates(org)) return { records, recordsInTurns };
   const dated: DatedPlanning = { asOf: calendar.asOf ?? { instant: new Date() }, since: calendar.since, upcomingDays: calendar.upcomingDays ?? org.config.dates?.upcomingDays ?? 14 };
+  // The records the engine reads with are those of the day planned, and its planning takes them as read:
+  // one set of records per target, not the undated ones for reading and the day's again for planning.
   return {
-    records,
-    recordsInTurns,
-    plan: (target, input, keep) => planVendorDated(org, target, input, dated, keep),
+    records: (target) => desiredRecordsAsOf(org, target, dated.asOf),
+    recordsInTurns: (target) => desiredRecordsAsOfInTurns(org, target, dated.asOf, PEOPLE_PER_TURN),
+    plan: (target, input, keep, desired) => planVendorDated(org, target, input, dated, keep, desired),
     finish: (plan, targets) => withCalendar(plan, org, targets, dated),
   };
 }

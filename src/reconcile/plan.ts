@@ -23,8 +23,12 @@ export interface DesiredStage<M extends VendorTraits = VendorTraits> {
    * request leaves and each page that arrives is read (and the next ones asked for) in between.
    */
   recordsInTurns?(target: Pick<PlanTarget<M>, 'module' | 'config'>): Generator<void, DesiredRecord[]>;
-  /** Plans one target from what was read (the calendar's way, desired/dated.ts); unset: planVendor on the records read. */
-  plan?(target: StageTarget<M>, input: Omit<VendorPlanInput, 'desired'>, keep: (key: string) => boolean): VendorPlan;
+  /**
+   * Plans one target from what was read (the calendar's way, desired/dated.ts); unset: planVendor on the records
+   * read. `desired` is the stage's own records as read (by key: those whose users could be read), and `keep`
+   * says which people they are, for records of another day.
+   */
+  plan?(target: StageTarget<M>, input: Omit<VendorPlanInput, 'desired'>, keep: (key: string) => boolean, desired: DesiredRecord[]): VendorPlan;
   /** Completes the whole plan (the calendar: as of when, since when, what is coming). */
   finish?(plan: Plan, targets: StageTarget<M>[]): Plan;
 }
@@ -95,7 +99,7 @@ async function planTarget<M extends VendorTraits>(stage: DesiredStage<M>, target
     live: read.live,
   };
   reading.settle?.(read.live.length);
-  const plan = stage.plan ? stage.plan(target, input, keepOf(read)) : planVendor({ ...input, desired: read.desired });
+  const plan = stage.plan ? stage.plan(target, input, keepOf(read), read.desired) : planVendor({ ...input, desired: read.desired });
   if (read.mode !== 'byKey') return plan;
   const scope = read.declared === read.desired.length + read.errors.length ? [] : [{ key: target.name, message: `read ${read.desired.length + read.errors.length} of the ${read.declared} people declared for ${target.name}; the others were not read this run (plan --base reads those a change touches, drift --sweep those seen longest ago)` }];
   return { ...plan, readMode: 'byKey', errors: [...read.errors, ...plan.errors], notices: [...scope, ...plan.notices] };
