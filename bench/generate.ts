@@ -23,7 +23,17 @@ const flow = (value: unknown) => JSON.stringify(value);
  * Writes roster.yaml and users/ for `count` people over the given vendors into `dir`, and builds each
  * vendor's fixture. The YAML is what a person would write: block style, one person per entry.
  */
-export async function generateOrg(dir: string, count: number, vendors: BenchVendor[], options: { concurrency?: number } = {}): Promise<GeneratedOrg> {
+export interface GenerateOptions {
+  concurrency?: number;
+  /**
+   * One person in this many carries an end date far in the future (`--dated-every`): the organisation then
+   * plans through the calendar (src/desired/dated.ts), as one with contractors' end dates does, while the
+   * counts stay those of an undated one (every such person is active today). Unset: nobody has dates.
+   */
+  datedEvery?: number;
+}
+
+export async function generateOrg(dir: string, count: number, vendors: BenchVendor[], options: GenerateOptions = {}): Promise<GeneratedOrg> {
   await rm(dir, { recursive: true, force: true });
   await mkdir(path.join(dir, 'users', 'people'), { recursive: true });
   const people = generatePeople(count);
@@ -62,6 +72,8 @@ export async function generateOrg(dir: string, count: number, vendors: BenchVend
       );
       if (p.manager !== undefined) lines.push(`    manager: ${people[p.manager].email}`);
       lines.push(`    externalId: ${q(p.externalId)}`);
+      // Sales reps only: a manager's end date would outlive none of their reports', which validation refuses.
+      if (options.datedEvery && p.role === 'rep' && (p.index + 1) % options.datedEvery === 0) lines.push(`    endDate: "2099-12-31"`);
     }
     const file = path.join(dir, 'users', 'people', `people-${String(start / PEOPLE_PER_FILE).padStart(4, '0')}.yaml`);
     await writeFile(file, lines.join('\n') + '\n');
