@@ -2,7 +2,7 @@ import { datesTimezone, eventsBetween, organisationAsOf, personOnDay, scheduledE
 import { addDays, dayAsOf, describeAsOf, type AsOf } from '../config/dates.js';
 import type { Organisation, ResolvedPerson } from '../config/model.js';
 import { personForVendor } from '../config/overrides.js';
-import type { DesiredRecord } from '../vendors/types.js';
+import type { DesiredRecord, LiveRecord } from '../vendors/types.js';
 import { planVendor, unmappedReason, type VendorPlanInput } from '../reconcile/plan-vendor.js';
 import { unmappedRecord } from './unmapped.js';
 import { desiredOf, type ModuleTarget } from './target.js';
@@ -30,8 +30,8 @@ type Target = ModuleTarget;
  * (a role window ended) but did with all their roles is offboarded there, as `active: false` would be,
  * rather than left as an unmanaged user.
  */
-export function desiredRecordsAsOf(org: Organisation, target: Pick<Target, 'module' | 'config'>, asOf: AsOf): DesiredRecord[] {
-  const building = desiredRecordsAsOfInTurns(org, target, asOf, Infinity);
+export function desiredRecordsAsOf(org: Organisation, target: Pick<Target, 'module' | 'config'>, asOf: AsOf, only?: (key: string) => boolean): DesiredRecord[] {
+  const building = desiredRecordsAsOfInTurns(org, target, asOf, Infinity, only);
   for (;;) {
     const step = building.next();
     if (step.done) return step.value;
@@ -42,12 +42,20 @@ export function desiredRecordsAsOf(org: Organisation, target: Pick<Target, 'modu
  * desiredRecordsAsOf a slice of `perTurn` people at a time, yielding after each slice: the desired stage of an
  * organisation with dates (stage.ts), built while a listing's pages travel as the undated stage is.
  */
-export function* desiredRecordsAsOfInTurns(org: Organisation, target: Pick<Target, 'module' | 'config'>, asOf: AsOf, perTurn: number): Generator<void, DesiredRecord[]> {
+export function* desiredRecordsAsOfInTurns(
+  org: Organisation,
+  target: Pick<Target, 'module' | 'config'>,
+  asOf: AsOf,
+  perTurn: number,
+  /** Only these people (by key); everyone when unset. */
+  only?: (key: string) => boolean,
+): Generator<void, DesiredRecord[]> {
   const then = organisationAsOf(org, asOf);
   const records: DesiredRecord[] = [];
   for (let i = 0; i < then.people.length; i++) {
     if (i > 0 && i % perTurn === 0) yield;
     const person = then.people[i];
+    if (only && !only(person.key)) continue;
     const record = desiredOf(person, then, target);
     if (record) {
       records.push(record);
@@ -103,11 +111,19 @@ export function planVendorDated(
   const plan = planVendor({ ...input, desired: desiredNow ?? desiredAsOf(dated.asOf) });
   if (dated.since) {
     const since: AsOf = { instant: dated.since };
-    const then = planVendor({ ...input, desired: desiredAsOf(since) });
-    markDatedCauses(plan, then, (key) => {
-      const person = org.peopleByKey.get(key);
-      return person ? eventsBetween(person, since, dated.asOf) : [];
-    });
+    // Only the operation of a person with a dated event in between can be a date's (markDatedCauses marks
+    // nobody else): they alone are planned as of `since`, against the live users they could match. Planning
+    // everyone a second time held a second set of records and a second plan at once (356 MB at 100,000).
+    const eventful = new Set<string>();
+    for (const person of org.people) if (eventsBetween(person, since, dated.asOf).length > 0) eventful.add(person.key);
+    if (eventful.size > 0) {
+      const desired = desiredRecordsAsOf(org, target, since, (key) => eventful.has(key)).filter((record) => keep(record.key));
+      const then = planVendor({ ...input, desired, live: liveTheyCouldMatch(input.live, desired) });
+      markDatedCauses(plan, then, (key) => {
+        const person = org.peopleByKey.get(key);
+        return person ? eventsBetween(person, since, dated.asOf) : [];
+      });
+    }
   }
   for (const op of plan.operations) {
     const person = org.peopleByKey.get(op.key);
@@ -117,6 +133,24 @@ export function planVendorDated(
     }
   }
   return plan;
+}
+
+/** The live users these people could match, by email, external id or pinned id (readable or not, as planVendor takes them). */
+function liveTheyCouldMatch(live: LiveRecord[], desired: DesiredRecord[]): LiveRecord[] {
+  const emails = new Set<string>();
+  const externalIds = new Set<string>();
+  const pinnedIds = new Set<string>();
+  for (const record of desired) {
+    emails.add(record.key);
+    if (record.externalId) externalIds.add(record.externalId);
+    if (record.pinnedId !== undefined) pinnedIds.add(record.pinnedId);
+  }
+  return live.filter(
+    (user) =>
+      (typeof user.email === 'string' && emails.has(user.email.trim().toLowerCase())) ||
+      (typeof user.externalId === 'string' && externalIds.has(user.externalId)) ||
+      (typeof user.vendorId === 'string' && pinnedIds.has(user.vendorId)),
+  );
 }
 
 /** Why a person who is active in git is offboarded as of a day: their dates, or their roles' windows. */
