@@ -61,7 +61,12 @@ export interface PlanRequest {
   budget: RateBudget;
   /** Plan a second time in the same process, warm (false with --plan-only). */
   warm?: boolean;
+  /** Plan as in a git checkout whose declared state last changed this many days ago (the calendar's `since`). */
+  sinceDaysAgo?: number;
 }
+
+/** The calendar a plan runs with: `since` as a git checkout gives it, when the request says so. */
+const calendarOf = (request: { sinceDaysAgo?: number }) => (request.sinceDaysAgo === undefined ? {} : { since: new Date(Date.now() - request.sinceDaysAgo * 86_400_000) });
 
 /**
  * The network floor, cold: a fresh child reads the pages the plan read, one after another with a bare
@@ -113,6 +118,7 @@ export interface ColdPlanRequest {
   env: Record<string, string>;
   override: Record<string, unknown>;
   budget: RateBudget;
+  sinceDaysAgo?: number;
 }
 
 export interface ColdPlannedMessage {
@@ -348,7 +354,7 @@ async function coldPlan(request: ColdPlanRequest): Promise<ColdPlannedMessage> {
   const loaded = await loadOrganisation(request.configFile);
   const targets = targetsFor(loaded, request.vendor, request.override, request.env, request.budget);
   const started = performance.now();
-  await buildPlan(loaded, targets);
+  await buildPlan(loaded, targets, calendarOf(request));
   return { type: 'cold-planned', planMs: performance.now() - started, requests: targets[0].counter.requests };
 }
 
@@ -389,7 +395,7 @@ async function plan(request: PlanRequest): Promise<PlannedMessage> {
   const targets = targetsFor(org, request.vendor, request.override, request.env, request.budget, recorder.onRequest);
   const profiler = await startProfile();
   const started = performance.now();
-  const result = await buildPlan(org, targets);
+  const result = await buildPlan(org, targets, calendarOf(request));
   const planMs = performance.now() - started;
   await profiler?.stop(`plan-${org.people.length}-${request.vendor}`);
   const peakRssMB = peakRss();

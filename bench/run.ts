@@ -188,6 +188,7 @@ async function runOne(
         readByKey: vendor.readByKey,
         budget: UNPACED,
         warm: !options.planOnly,
+        sinceDaysAgo: datedSince(options),
       },
       'planned',
     );
@@ -276,6 +277,12 @@ function floorReasons(vendor: BenchVendor, creates: boolean): string[] {
   return reasons;
 }
 
+/**
+ * An organisation with dates plans as it would in a git checkout (the plan workflow's): its declared state
+ * last changed 30 days ago, so the calendar also plans as of then (src/desired/dated.ts).
+ */
+const datedSince = (options: BenchOptions) => (options.datedEvery ? 30 : undefined);
+
 /** Sizes up to which the plan and its floors are timed several times (BenchOptions.timedRuns). */
 const TIMED_RUNS_UP_TO = 10_000;
 
@@ -284,7 +291,7 @@ async function coldPlan(sandbox: Sandbox, vendor: BenchVendor, configFile: strin
   const planChild = startChild(options.childArgs?.filter((arg) => !arg.startsWith('--cpu-prof') && !arg.startsWith('--heap-prof')));
   try {
     return await planChild.ask<ColdPlannedMessage>(
-      { type: 'cold-plan', configFile, vendor: vendor.kind, env: sandbox.env, override: sandbox.overrides[vendor.kind], budget: UNPACED },
+      { type: 'cold-plan', configFile, vendor: vendor.kind, env: sandbox.env, override: sandbox.overrides[vendor.kind], budget: UNPACED, sinceDaysAgo: datedSince(options) },
       'cold-planned',
     );
   } finally {
