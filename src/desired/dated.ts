@@ -105,10 +105,9 @@ export function planVendorDated(
    * The records as of `dated.asOf` the engine already read with (the stage's own, desiredStageOf), `keep`
    * applied: not built a second time (at 100,000 people a second set was 30 MB, over the plan's memory target).
    */
-  desiredNow?: DesiredRecord[],
+  desiredNow: DesiredRecord[],
 ): VendorPlan {
-  const desiredAsOf = (asOf: AsOf) => desiredRecordsAsOf(org, target, asOf).filter((record) => keep(record.key));
-  const plan = planVendor({ ...input, desired: desiredNow ?? desiredAsOf(dated.asOf) });
+  const plan = planVendor({ ...input, desired: desiredNow });
   if (dated.since) {
     const since: AsOf = { instant: dated.since };
     // Only the operation of a person with a dated event in between can be a date's (markDatedCauses marks
