@@ -2,15 +2,17 @@ import { signatureProblem } from './comment-signature.js';
 import type { MergedPlan } from './comments.js';
 import type { GitHubContext } from './context.js';
 
+const SET_THE_KEY = 'Set the same key in the roster-plan and roster-apply environments (docs/github.md)';
+
 /** Said by every plan that posts its comment without the key: the first place a new setup shows it. */
 export const UNSIGNED_COMMENT_WARNING =
   'warning: the plan comment is posted unsigned (ROSTER_COMMENT_KEY is not set): an edit to it after this run, a harmless-looking ' +
-  'plan shown over the genuine checksum, cannot be detected at the merge. Set the same key in the roster-plan and roster-apply environments (docs/github.md)';
+  `plan shown over the genuine checksum, cannot be detected at the merge. ${SET_THE_KEY}`;
 
 /** Said on every merge apply without the key, so an unsigned setup never looks like a signed one. */
 export const UNSIGNED_WARNING =
   'warning: ROSTER_COMMENT_KEY is not set: edits to the roster comment after roster posted it (a harmless-looking plan shown ' +
-  'over the genuine checksum) cannot be detected. Set the same key in the roster-plan and roster-apply environments (docs/github.md)';
+  `over the genuine checksum) cannot be detected. ${SET_THE_KEY}`;
 
 /**
  * `roster github checksum`, before it hands anything to apply: with ROSTER_COMMENT_KEY, the comment the
