@@ -147,11 +147,14 @@ function startChild(execArgv: string[] = []) {
 
 type Child = ReturnType<typeof startChild>;
 
+/** A child for what is not roster's plan (floors, the emulator's warm-up, more cold plans): no --cpu-prof or --heap-prof, whose files would mix with the plan's. */
+const startUnprofiledChild = (execArgv?: string[]) => startChild(execArgv?.filter((arg) => !arg.startsWith('--cpu-prof') && !arg.startsWith('--heap-prof')));
+
 /** The load with the parser floor measured beside it, in its own process (YamlFloorRequest). */
 type Loaded = LoadedMessage & { jsYamlMs: number };
 
 async function jsYamlFloor(files: string[], childArgs?: string[]): Promise<number> {
-  const floorChild = startChild(childArgs?.filter((arg) => !arg.startsWith('--cpu-prof') && !arg.startsWith('--heap-prof')));
+  const floorChild = startUnprofiledChild(childArgs);
   try {
     return (await floorChild.ask<YamlFlooredMessage>({ type: 'yaml-floor', files }, 'yaml-floored')).jsYamlMs;
   } finally {
@@ -202,7 +205,7 @@ async function runOne(
     for (const client of ['fetch', 'node:http'] as const) {
       const clientRuns: number[] = [];
       for (let run = 0; run < runs; run++) {
-        const floorChild = startChild(options.childArgs?.filter((arg) => !arg.startsWith('--cpu-prof') && !arg.startsWith('--heap-prof')));
+        const floorChild = startUnprofiledChild(options.childArgs);
         try {
           clientRuns.push((await floorChild.ask<FlooredMessage>({ type: 'floor', pages: answer.pageList, readByKey: vendor.readByKey, client }, 'floored')).floorMs);
         } finally {
@@ -288,7 +291,7 @@ const TIMED_RUNS_UP_TO = 10_000;
 
 /** One cold plan of `configFile` in a fresh child against the sandbox's emulator (ColdPlanRequest in child.ts). */
 async function coldPlan(sandbox: Sandbox, vendor: BenchVendor, configFile: string, options: BenchOptions): Promise<ColdPlannedMessage> {
-  const planChild = startChild(options.childArgs?.filter((arg) => !arg.startsWith('--cpu-prof') && !arg.startsWith('--heap-prof')));
+  const planChild = startUnprofiledChild(options.childArgs);
   try {
     return await planChild.ask<ColdPlannedMessage>(
       { type: 'cold-plan', configFile, vendor: vendor.kind, env: sandbox.env, override: sandbox.overrides[vendor.kind], budget: UNPACED, sinceDaysAgo: datedSince(options) },
